@@ -1,0 +1,52 @@
+"""The errors daoshou reports to its users, as one tree.
+
+    DaoshouError                 anything daoshou can explain in one line
+    ├── CartError                a cart file is malformed (file, line, field)
+    ├── PlanError                a cart is valid but cannot be planned (infeasible)
+    ├── ForecastError            a forecast cannot be made (no usable history)
+    ├── HistoryImportError       an imported price-history CSV is malformed
+    └── (tracker.errors)
+        ├── FetchError           a page could not be fetched (URL, status, what to do)
+        │   ├── UnsupportedURLError  not http(s)
+        │   └── RobotsDisallowedError
+        ├── ExtractionInputError an input to `extract` cannot be read
+        ├── StoreError           the database cannot be opened or migrated
+        ├── NotFoundError        an id the user named does not exist
+        └── AlertError           an alert rule or channel is invalid
+
+Every error carries `hint`: what the user should do. The command line maps this tree to a
+one-line message in exactly one place (`tui.cli.errors`); the terminal app shows the same
+text as a notification. Programming errors are not DaoshouErrors and keep their traceback.
+"""
+
+from __future__ import annotations
+
+
+class DaoshouError(Exception):
+    """An error with a one-line, user-facing explanation and a hint on what to do."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        """The message and the hint, on one line, for terminals and notifications."""
+        text = " ".join(self.message.split())
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class CartError(DaoshouError):
+    """A cart file is malformed; the message names the file, the line and the field."""
+
+
+class PlanError(DaoshouError):
+    """A valid cart has no feasible plan (limits, budget, or offers rule every choice out)."""
+
+
+class ForecastError(DaoshouError):
+    """A forecast cannot be made from the history given."""
+
+
+class HistoryImportError(DaoshouError):
+    """An imported price-history file is malformed; the message names file and line."""

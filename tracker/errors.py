@@ -1,0 +1,33 @@
+"""The tracker's branch of daoshou's error tree (drawn in `planner.errors`)."""
+
+from __future__ import annotations
+
+from planner.errors import DaoshouError
+
+
+class FetchError(DaoshouError):
+    """A page could not be fetched; the message names the URL and the status or cause."""
+
+
+class UnsupportedURLError(FetchError):
+    """The URL is not http or https."""
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt forbids the URL and the user has not turned robots off for the host."""
+
+
+class ExtractionInputError(DaoshouError):
+    """An input given to `daoshou extract` cannot be read (missing file, not HTML)."""
+
+
+class StoreError(DaoshouError):
+    """The database cannot be opened, migrated or written."""
+
+
+class NotFoundError(DaoshouError):
+    """A product, listing, rule or channel id the user named does not exist."""
+
+
+class AlertError(DaoshouError):
+    """An alert rule or channel is invalid."""

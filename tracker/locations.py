@@ -1,0 +1,78 @@
+"""Every path daoshou reads or writes on the user's machine, in one place.
+
+Paths are computed when asked for, never at import time, so tests and `daoshou demo` can
+point `DAOSHOU_HOME` somewhere else before anything is created. Without `DAOSHOU_HOME`
+the platform's conventional directories (platformdirs) are used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "daoshou"
+HOME_ENV = "DAOSHOU_HOME"
+DATABASE_URL_ENV = "DAOSHOU_DATABASE_URL"
+
+
+def _home() -> Path | None:
+    value = os.environ.get(HOME_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def _ensure(path: Path, private: bool = False) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+    return path
+
+
+def data_dir() -> Path:
+    """Where the database and other user data live (created on first use)."""
+    home = _home()
+    return _ensure(home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME)))
+
+
+def config_dir() -> Path:
+    """Where settings, recipes, cookies and channel URLs live (owner-only)."""
+    home = _home()
+    base = home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME))
+    return _ensure(base, private=True)
+
+
+def log_dir() -> Path:
+    """Where log files go: nothing is printed to the terminal while the app runs."""
+    home = _home()
+    return _ensure(home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME)))
+
+
+def cache_dir() -> Path:
+    """Where derived, disposable files live (forecast cache, robots.txt cache)."""
+    home = _home()
+    return _ensure(home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME)))
+
+
+def database_url() -> str:
+    """The SQLAlchemy URL of the store: `DAOSHOU_DATABASE_URL`, else SQLite in `data_dir()`."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'daoshou.sqlite'}"
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a secret-bearing file (cookies, channel URLs) readable by its owner only.
+
+    The file is created with mode 0600 before any byte is written and replaced atomically,
+    so a crash leaves either the old or the new content, never a half-written secret.
+    """
+    _ensure(path.parent, private=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    if os.name == "posix":
+        os.chmod(path, 0o600)

@@ -1,0 +1,25 @@
+"""The `daoshou` command line: a thin layer over the same functions the terminal app calls.
+
+Each command group lives in its own module and registers itself on `app`; this module only
+wires them together and owns the entry point, where daoshou's errors become one line.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from tui.cli.errors import run
+
+app = typer.Typer(
+    name="daoshou",
+    help="到手 daoshou: track real prices, forecast sale days, plan what you really pay.",
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    run(app)
