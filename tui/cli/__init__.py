@@ -1,7 +1,7 @@
 """The `daoshou` command line: a thin layer over the same functions the terminal app calls.
 
-Each command group lives in its own module and registers itself on `app`; this module only
-wires them together and owns the entry point, where daoshou's errors become one line.
+Each command group lives in its own module with a `register(app)` function; this module
+only wires them together and owns the entry point, where daoshou's errors become one line.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     no_args_is_help=True,
 )
+
+# Command groups: one line each, `from tui.cli import <module>` then `<module>.register(app)`.
 
 
 def main() -> None:
