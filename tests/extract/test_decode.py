@@ -60,7 +60,8 @@ def test_gbk_shop_fixture_file_without_header():
 
 
 def test_undeclared_gbk_is_detected():
-    body = ("<html><body><p>" + "苏泊尔电饭煲 智能预约 家用4升 正品保证 " * 20 + "</p></body></html>")
+    words = "苏泊尔电饭煲 智能预约 家用4升 正品保证 " * 20
+    body = f"<html><body><p>{words}</p></body></html>"
     assert "苏泊尔电饭煲" in decode_html(body.encode("gb18030"))
 
 
