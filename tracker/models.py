@@ -23,6 +23,15 @@ from sqlmodel import Field, SQLModel
 
 _SCALE = Decimal(10000)
 
+# Named constraints, so later migrations can alter them on SQLite (batch mode needs names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 
 class Amount(TypeDecorator[Decimal]):
     """A Decimal stored exactly as a BIGINT of 1/10000 units (prices never need more)."""
