@@ -1,0 +1,1 @@
+"""`daoshou demo`: the whole product on a fresh, throw-away database, offline."""

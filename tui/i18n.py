@@ -1,0 +1,197 @@
+"""The terminal app's words in Chinese and English, chosen from the locale by default.
+
+One table, `STRINGS`, maps a key to its (Chinese, English) pair so the two languages
+cannot drift apart: a key missing a translation fails the test that walks the table.
+The language is process-wide state because the UI renders in exactly one language at a
+time; the Settings screen changes it and the app re-composes its screens.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from typing import Literal
+
+Language = Literal["zh", "en"]
+LANGUAGE_ENV = "DAOSHOU_LANG"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # navigation
+    "app.title": ("到手", "daoshou"),
+    "nav.watchlist": ("关注", "Watchlist"),
+    "nav.planner": ("购物车", "Planner"),
+    "nav.alerts": ("提醒", "Alerts"),
+    "nav.settings": ("设置", "Settings"),
+    "nav.add": ("添加", "Add"),
+    "nav.back": ("返回", "Back"),
+    "nav.quit": ("退出", "Quit"),
+    "nav.open": ("打开", "Open"),
+    "nav.filter": ("筛选", "Filter"),
+    "nav.sort": ("排序", "Sort"),
+    "nav.refresh": ("刷新", "Refresh"),
+    "nav.check": ("立即检查", "Check now"),
+    # watchlist
+    "watch.product": ("商品", "Product"),
+    "watch.best": ("最低到手", "Best price"),
+    "watch.per_unit": ("单价", "Per unit"),
+    "watch.change": ("变动", "Change"),
+    "watch.lowest": ("历史最低", "Lowest"),
+    "watch.trend": ("走势", "Trend"),
+    "watch.forecast": ("大促预测", "Sale forecast"),
+    "watch.advice": ("建议", "Advice"),
+    "watch.where": ("平台", "Where"),
+    "watch.status": ("状态", "Status"),
+    "watch.empty": (
+        "还没有关注的商品。按 a 粘贴链接或分享口令添加。",
+        "Nothing watched yet. Press a to paste a link or a share text.",
+    ),
+    "watch.filter_placeholder": ("按名称、平台或店铺筛选…", "Filter by name, platform or shop…"),
+    "watch.count": ("{shown}/{total} 件商品", "{shown}/{total} products"),
+    "watch.sorted_by": ("排序：{column}", "sorted by {column}"),
+    "watch.new_prices": ("{count} 条新价格", "{count} new prices"),
+    "status.not_checked": ("尚未检查", "not checked yet"),
+    "status.no_price": ("无价格：{reason}", "no price: {reason}"),
+    "status.out_of_stock": ("缺货", "out of stock"),
+    "status.ok": ("正常", "ok"),
+    "advice.buy": ("现在买", "buy now"),
+    "advice.wait": ("等大促", "wait"),
+    "mark.fake_discount": ("虚假折扣", "fake discount"),
+    # product
+    "product.history": ("价格走势", "Price history"),
+    "product.listings": ("各平台报价", "Listings"),
+    "product.platform": ("平台", "Platform"),
+    "product.shop": ("店铺", "Shop"),
+    "product.pack": ("规格", "Pack"),
+    "product.price": ("价格", "Price"),
+    "product.checked": ("检查时间", "Checked"),
+    "product.rules": ("提醒规则", "Alert rules"),
+    "product.purchases": ("购买记录与价保", "Purchases and price protection"),
+    "product.no_rules": ("没有提醒规则。", "No alert rules."),
+    "product.no_purchases": ("没有购买记录。", "No purchases."),
+    "product.forecast": ("预测", "Forecast"),
+    "product.no_forecast": ("暂无预测", "no forecast yet"),
+    "product.forecast_unavailable": ("预测功能不可用", "forecaster not available"),
+    "product.protect_until": ("价保至 {date}", "price protection until {date}"),
+    "product.sale_event": ("大促", "sale"),
+    # add
+    "add.title": ("添加商品", "Add a product"),
+    "add.help": (
+        "粘贴商品链接，或从京东/淘宝/拼多多/抖音复制的分享口令。",
+        "Paste a product URL, or a share text copied from the JD/Taobao/PDD/Douyin app.",
+    ),
+    "add.paste": ("链接或分享口令", "URL or share text"),
+    "add.name": ("商品名称", "Product name"),
+    "add.pack": ("规格（如 3kg*2）", "Pack (e.g. 3kg*2)"),
+    "add.found": ("识别到：{platform} {url}", "Found: {platform} {url}"),
+    "add.none": ("没有找到链接", "no link found"),
+    "add.submit": ("添加", "Add"),
+    "add.cancel": ("取消", "Cancel"),
+    "add.done": ("已添加：{name}", "Added: {name}"),
+    # planner
+    "plan.title": ("购物车与方案", "Cart and plan"),
+    "plan.items": ("购物车", "Cart"),
+    "plan.item": ("商品", "Item"),
+    "plan.qty": ("数量", "Qty"),
+    "plan.listing": ("来源", "From"),
+    "plan.promotions": ("可用优惠", "Promotions in play"),
+    "plan.breakdown": ("到手价明细", "Price breakdown"),
+    "plan.orders": ("拆单方案", "Order split"),
+    "plan.saving": ("比逐件购买省 {amount}", "saves {amount} against buying each item alone"),
+    "plan.budget": ("预算", "Budget"),
+    "plan.schedule": ("付款计划", "Payment schedule"),
+    "plan.optimise": ("优化", "Optimise"),
+    "plan.export": ("导出预算表", "Export budget"),
+    "plan.exported": ("已导出：{path}", "Exported: {path}"),
+    "plan.no_cart": (
+        "没有购物车。按 c 用关注的商品建立购物车。",
+        "No cart yet. Press c to build one from your watched products.",
+    ),
+    "plan.changed": ("方案已变化：{old} → {new}", "Plan changed: {old} → {new}"),
+    "plan.unavailable": ("规划功能不可用", "planner not available"),
+    "plan.build": ("建立购物车", "Build cart"),
+    "plan.step": ("步骤", "Step"),
+    "plan.amount": ("金额", "Amount"),
+    "plan.date": ("日期", "Date"),
+    "plan.what": ("内容", "What"),
+    "plan.total": ("合计", "Total"),
+    # alerts
+    "alerts.inbox": ("已触发的提醒", "Fired alerts"),
+    "alerts.channels": ("通知渠道", "Channels"),
+    "alerts.test": ("发送测试", "Send test"),
+    "alerts.when": ("时间", "When"),
+    "alerts.message": ("内容", "Message"),
+    "alerts.delivery": ("投递", "Delivery"),
+    "alerts.none": ("还没有提醒。", "No alerts yet."),
+    "alerts.no_channels": (
+        "没有通知渠道。用 daoshou alerts channel add <apprise-url> 添加。",
+        "No channels. Add one with daoshou alerts channel add <apprise-url>.",
+    ),
+    "alerts.test_sent": ("测试消息已发送到 {label}", "Test sent to {label}"),
+    "alerts.unavailable": ("提醒功能不可用", "alerts not available"),
+    # settings
+    "settings.title": ("设置", "Settings"),
+    "settings.interval": ("检查间隔（分钟）", "Check interval (minutes)"),
+    "settings.robots": ("遵守 robots.txt", "Respect robots.txt"),
+    "settings.language": ("语言", "Language"),
+    "settings.browser": ("浏览器模式", "Browser mode"),
+    "settings.database": ("数据库位置", "Database location"),
+    "settings.save": ("保存", "Save"),
+    "settings.saved": ("设置已保存", "Settings saved"),
+    "settings.bad_interval": (
+        "检查间隔必须是正整数分钟",
+        "The check interval must be a positive whole number of minutes",
+    ),
+    # errors and background work
+    "error.what_to_do": ("出错了：{error}", "Failed: {error}"),
+    "error.unexpected": (
+        "意外错误：{error}（详见日志 {log}）",
+        "Unexpected error: {error} (details in the log {log})",
+    ),
+    "demo.banner": (
+        "演示模式：数据在 {home}，不会触碰你的数据库",
+        "Demo: data in {home}, your database is untouched",
+    ),
+}
+
+_current: Language | None = None
+
+
+def language_from_locale() -> Language:
+    """`DAOSHOU_LANG` if set, else Chinese for a zh_* locale, else English."""
+    forced = os.environ.get(LANGUAGE_ENV, "").strip().lower()
+    if forced.startswith("zh"):
+        return "zh"
+    if forced.startswith("en"):
+        return "en"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    code = locale.getlocale()[0] or ""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+def current_language() -> Language:
+    """The language the UI renders in now."""
+    global _current
+    if _current is None:
+        _current = language_from_locale()
+    return _current
+
+
+def set_language(language: Language) -> None:
+    """Switch the UI language (screens re-compose to pick it up)."""
+    global _current
+    if language not in ("zh", "en"):
+        raise ValueError(f"unknown language {language!r}: use 'zh' or 'en'")
+    _current = language
+
+
+def t(key: str, **values: object) -> str:
+    """The UI string for `key` in the current language, with `{names}` filled in.
+
+    Values are inserted as plain text; callers render the result literally (never markup).
+    """
+    zh, en = STRINGS[key]
+    template = zh if current_language() == "zh" else en
+    return template.format(**values) if values else template
