@@ -1,0 +1,67 @@
+"""The plain-language sentence under every forecast, in English and Chinese.
+
+A number without its basis invites false confidence, so the sentence says what the
+forecast rests on (how many earlier sales, or only a prior), what the interval is, and
+why the advice is what it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.forecast.forecaster import Forecast
+    from planner.forecast.outcomes import Outcome
+
+
+def explain(
+    result: Forecast, own: Sequence[Outcome], effect: float | None, fallback: bool
+) -> tuple[str, str]:
+    """(English, Chinese) explanation of a forecast."""
+    cur = f" {result.currency}" if result.currency else ""
+    basis_en, basis_zh = _basis(result, own, effect, fallback)
+    range_en = (
+        f"Expected {result.point}{cur} on {result.event_name} ({result.event_date}), "
+        f"80% range {result.lower}-{result.upper}{cur}, against {result.last_price}{cur} now; "
+        f"chance of a drop over 2%: {result.prob_drop:.0%}."
+    )
+    range_zh = (
+        f"预计{result.event_date}价格 {result.point}{cur}，80%区间 {result.lower}-"
+        f"{result.upper}{cur}，当前 {result.last_price}{cur}；"
+        f"降价超过2%的概率 {result.prob_drop:.0%}。"
+    )
+    if result.advice == "wait":
+        advice_en = (
+            f"Wait until {result.wait_until}: expected saving {result.expected_saving}{cur}."
+        )
+        advice_zh = f"建议等到 {result.wait_until} 再买，预计可省 {result.expected_saving}{cur}。"
+    else:
+        advice_en = "Buy now: a worthwhile drop is not likely enough to justify waiting."
+        advice_zh = "建议现在买：降价的把握不足以值得等待。"
+    return f"{basis_en} {range_en} {advice_en}", f"{basis_zh}{range_zh}{advice_zh}"
+
+
+def _basis(
+    result: Forecast, own: Sequence[Outcome], effect: float | None, fallback: bool
+) -> tuple[str, str]:
+    if fallback:
+        return (
+            f"Only {result.history_days} days of history and too few earlier sales in it: "
+            "this is the typical sale-day change of comparable listings or daoshou's shipped "
+            "prior, not a forecast fitted to this listing, so the range is wide.",
+            f"历史仅 {result.history_days} 天且缺少往期大促记录：以下为同类商品或内置先验的"
+            "典型大促变化，并非针对该商品的拟合预测，区间较宽。",
+        )
+    sales = len(own)
+    prophet_en = prophet_zh = ""
+    if effect is not None:
+        pct = (math.exp(effect) - 1) * 100
+        prophet_en = f" Prophet's estimate of this sale's effect: {pct:+.1f}%."
+        prophet_zh = f"Prophet 估计本次大促影响 {pct:+.1f}%。"
+    return (
+        f"Based on {result.history_days} days of history and {sales} earlier sale days."
+        f"{prophet_en}",
+        f"依据 {result.history_days} 天历史与 {sales} 次往期大促。{prophet_zh}",
+    )

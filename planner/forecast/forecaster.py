@@ -1,0 +1,188 @@
+"""One listing, one coming sale: the expected price, an 80% interval, and buy-or-wait.
+
+The forecast is a distribution of the ratio "sale-day price / today's price", built from
+the outcomes of earlier sales in the listing's own history plus Prophet's estimate of the
+event effect, with a shipped prior mixed in so a few lucky sales do not make it cocky.
+Everything is then multiplied onto today's price. When the history is too short or has
+never seen a sale, the forecast says so (`method = "fallback"`) and leans on comparable
+listings or the shipped prior, with a deliberately wider spread.
+
+Advice is conservative by design: "wait" only when a drop is more likely than not AND a
+rise is unlikely, because most sale days change nothing and waiting has a cost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from planner.errors import ForecastError
+from planner.forecast.calendar import Calendar, Occurrence
+from planner.forecast.explain import explain
+from planner.forecast.history import PriceSeries
+from planner.forecast.outcomes import (
+    DROP_RATIO,
+    RISE_RATIO,
+    Mixture,
+    Outcome,
+    past_outcomes,
+    prior_outcomes,
+    scaled,
+)
+
+MODEL_VERSION = "ratio-mixture-prophet-1"
+MIN_HISTORY_DAYS = 60
+MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method "model"
+PRIOR_WEIGHT = 1.5
+COMPARABLE_WEIGHT = 3.0
+PROPHET_WEIGHT = 1.0
+MODEL_SPREAD = 0.02  # log-space blur of each outcome: prices are steps, but not exact ones
+FALLBACK_SPREAD = 0.06
+WAIT_MIN_PROB_DROP = 0.5
+WAIT_MAX_PROB_RISE = 0.10
+INTERVAL = (0.10, 0.90)
+_ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "IDR", "CLP", "ISK", "HUF", "TWD"}
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A sale-day forecast for one listing, in the listing's currency."""
+
+    series: str
+    event_key: str
+    event_name: str
+    event_date: date
+    as_of: date
+    currency: str | None
+    last_price: Decimal
+    point: Decimal
+    lower: Decimal  # 80% interval
+    upper: Decimal
+    prob_drop: float  # P(sale-day price more than 2% below last_price)
+    advice: str  # buy | wait
+    wait_until: date | None
+    expected_saving: Decimal  # last_price - expected sale-day price, when the advice is wait
+    history_days: int
+    method: str  # model | fallback
+    explanation: str
+    explanation_zh: str
+    inputs_hash: str
+
+
+def forecast(
+    series: PriceSeries,
+    target: Occurrence,
+    calendar: Calendar,
+    comparables: Sequence[float] = (),
+    use_prophet: bool = True,
+) -> Forecast:
+    """Forecast `target`'s price from `series` as known on its last day.
+
+    `comparables` are log ratios (sale day / before) other listings of the same platform
+    or category showed at earlier sales; they stand in for the listing's own history when
+    that is too short.
+    """
+    if not series.days:
+        raise ForecastError(f"series {series.name!r} has no prices", "import or record some first")
+    as_of = series.last_day
+    horizon = (target.day - as_of).days
+    if horizon < 1:
+        raise ForecastError(
+            f"the sale day {target.day} is not after the history's last day {as_of}",
+            "forecast a coming sale, or cut the history earlier",
+        )
+    occurrences = calendar.occurrences(series.platform, end=target.day + timedelta(days=1))
+    own = past_outcomes(series, target, horizon, occurrences)
+    own_weight = sum(o.weight for o in own)
+    fallback = series.history_days < MIN_HISTORY_DAYS or own_weight < MIN_OWN_WEIGHT
+    effect = None
+    if not fallback and use_prophet:
+        from planner.forecast.model import event_effect
+
+        effect = event_effect(series, target, occurrences)
+    mixture = _mixture(series, own, comparables, effect, fallback)
+    return _result(series, target, mixture, own, effect, fallback)
+
+
+def inputs_hash(series: PriceSeries, target: Occurrence, comparables: Sequence[float] = ()) -> str:
+    """A digest of everything a forecast depends on: unchanged inputs need no new fit."""
+    digest = hashlib.sha256(MODEL_VERSION.encode())
+    digest.update(f"{target.key}|{target.day}|{target.platform}|{series.platform}".encode())
+    for day, price in zip(series.days, series.prices, strict=True):
+        digest.update(f"{day.toordinal()}:{price};".encode())
+    digest.update(repr(sorted(round(c, 6) for c in comparables)).encode())
+    return digest.hexdigest()[:32]
+
+
+def _mixture(
+    series: PriceSeries,
+    own: list[Outcome],
+    comparables: Sequence[float],
+    effect: float | None,
+    fallback: bool,
+) -> Mixture:
+    outcomes = list(own)
+    if effect is not None:
+        outcomes.append(Outcome(effect, PROPHET_WEIGHT, "prophet"))
+    if fallback and comparables:
+        share = 1.0 / len(comparables)
+        outcomes.extend(scaled([(c, share) for c in comparables], COMPARABLE_WEIGHT, "comparable"))
+    outcomes.extend(scaled(prior_outcomes(series.platform), PRIOR_WEIGHT, "prior"))
+    return Mixture(tuple(outcomes), FALLBACK_SPREAD if fallback else MODEL_SPREAD)
+
+
+def _result(
+    series: PriceSeries,
+    target: Occurrence,
+    mixture: Mixture,
+    own: list[Outcome],
+    effect: float | None,
+    fallback: bool,
+) -> Forecast:
+    last = series.last_price
+    lo_q, hi_q = INTERVAL
+    median = mixture.quantile(0.5)
+    prob_drop = mixture.cdf(math.log(DROP_RATIO))
+    prob_rise = 1.0 - mixture.cdf(math.log(RISE_RATIO))
+    expected = mixture.mean_ratio()
+    wait = prob_drop >= WAIT_MIN_PROB_DROP and prob_rise <= WAIT_MAX_PROB_RISE and expected < 1
+    point = _money(last, math.exp(median), series.currency)
+    saving = _money(last, 1 - expected, series.currency) if wait else Decimal(0)
+    forecast_ = Forecast(
+        series=series.name,
+        event_key=target.key,
+        event_name=target.name_en,
+        event_date=target.day,
+        as_of=series.last_day,
+        currency=series.currency,
+        last_price=last,
+        point=point,
+        lower=min(point, _money(last, math.exp(mixture.quantile(lo_q)), series.currency)),
+        upper=max(point, _money(last, math.exp(mixture.quantile(hi_q)), series.currency)),
+        prob_drop=round(prob_drop, 4),
+        advice="wait" if wait else "buy",
+        wait_until=target.sale_start if wait else None,
+        expected_saving=max(saving, Decimal(0)),
+        history_days=series.history_days,
+        method="fallback" if fallback else "model",
+        explanation="",
+        explanation_zh="",
+        inputs_hash="",
+    )
+    english, chinese = explain(forecast_, own, effect, fallback)
+    return replace(
+        forecast_,
+        explanation=english,
+        explanation_zh=chinese,
+        inputs_hash=inputs_hash(series, target),
+    )
+
+
+def _money(base: Decimal, factor: float, currency: str | None) -> Decimal:
+    """`base * factor` back in exact money, rounded half-even to the currency's unit."""
+    unit = Decimal(1) if (currency or "").upper() in _ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
+    return (base * Decimal(repr(factor))).quantize(unit, rounding=ROUND_HALF_EVEN)
