@@ -1,0 +1,99 @@
+"""Fixtures for the alert tests: a migrated SQLite store in a private DAOSHOU_HOME."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tracker.alerts.engine import RaisedAlert, raise_alerts
+from tracker.db import dispose_engines, open_engine, session_scope
+from tracker.models import AlertRule, Listing, Observation, Product
+
+T0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+
+
+class Store:
+    """A test store with helpers to add listings, rules and observations."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.clock = T0
+
+    def listing(self, name="Liby detergent 3kg", platform="jd", url=None) -> Listing:
+        with session_scope(self.engine, write=True) as session:
+            product = Product(name=name)
+            session.add(product)
+            session.flush()
+            listing = Listing(
+                product_id=product.id,
+                platform=platform,
+                url=url or f"https://item.example.com/{product.id}.html",
+            )
+            session.add(listing)
+            session.flush()
+            return listing
+
+    def second_listing(self, product_id: int, platform="tmall") -> Listing:
+        with session_scope(self.engine, write=True) as session:
+            listing = Listing(
+                product_id=product_id,
+                platform=platform,
+                url=f"https://detail.example.com/{product_id}-{platform}.htm",
+            )
+            session.add(listing)
+            session.flush()
+            return listing
+
+    def rule(self, kind: str, params: dict, *, listing_id=None, product_id=None) -> AlertRule:
+        from tracker.alerts.rules import rule_kind
+
+        with session_scope(self.engine, write=True) as session:
+            rule = AlertRule(
+                kind=kind,
+                params=rule_kind(kind).parse_params(params),
+                listing_id=listing_id,
+                product_id=product_id,
+            )
+            session.add(rule)
+            session.flush()
+            return rule
+
+    def observe(
+        self,
+        listing_id: int,
+        price: str | None,
+        *,
+        in_stock: bool | None = True,
+        source: str | None = "jsonld",
+        currency: str = "CNY",
+        at: datetime | None = None,
+        is_from_price: bool = False,
+    ) -> list[RaisedAlert]:
+        """Record one observation and raise its alerts in the same transaction."""
+        if at is None:
+            self.clock += timedelta(hours=4)
+            at = self.clock
+        with session_scope(self.engine, write=True) as session:
+            obs = Observation(
+                listing_id=listing_id,
+                observed_at=at,
+                price=Decimal(price) if price is not None else None,
+                currency=currency if price is not None else None,
+                in_stock=in_stock,
+                source=source,
+                is_from_price=is_from_price,
+                reason=None if price is not None else "no price found",
+            )
+            session.add(obs)
+            session.flush()
+            return raise_alerts(session, obs)
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
+    engine = open_engine(f"sqlite:///{tmp_path / 'alerts.sqlite'}")
+    yield Store(engine)
+    dispose_engines()

@@ -1,0 +1,18 @@
+"""Price-drop alerts: rules on recorded prices, an outbox in the database, Apprise delivery.
+
+    rules.py       the rule kinds (target, drop, lowest, in_stock) and their registry
+    protection.py  price protection (价保): windows per platform and its rule kind
+    history.py     the price-history questions rules ask
+    messages.py    the one-line message in Chinese and English
+    engine.py      raise_alerts(session, observation): rules -> outbox rows, in the
+                   caller's transaction
+    outbox.py      deliver_pending(engine): claim, send, retry with backoff
+    channels.py    Apprise URLs in an owner-only file, masked labels in the database
+    rulebook.py    the use-cases behind `daoshou alerts ...` and `daoshou bought`
+
+Importing the package registers every built-in rule kind.
+"""
+
+from tracker.alerts import protection, rules
+
+__all__ = ["protection", "rules"]

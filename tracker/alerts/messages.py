@@ -1,0 +1,85 @@
+"""The one-line alert message, in Chinese and English, and which of the two a user reads.
+
+Both languages are rendered when the event is written (the outbox stores both), so the
+language can change between raising and sending without re-evaluating anything. The
+product name comes from scraped or typed text: it is flattened to one printable line.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from dataclasses import dataclass
+
+from tracker.alerts.money import format_money
+from tracker.alerts.rules import Language, Trigger
+
+LANGUAGE_ENV = "DAOSHOU_LANG"
+MAX_NAME_CHARS = 60
+
+PLATFORM_NAMES: dict[str, tuple[str, str]] = {
+    "jd": ("京东", "JD"),
+    "tmall": ("天猫", "Tmall"),
+    "taobao": ("淘宝", "Taobao"),
+    "pdd": ("拼多多", "Pinduoduo"),
+    "douyin": ("抖音", "Douyin"),
+    "web": ("网店", "web shop"),
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an alert is about: the listing, as the message names it."""
+
+    product_name: str
+    platform: str
+    url: str
+
+
+def resolve_language(setting: str | None = None) -> Language:
+    """`zh` or `en`: an explicit setting, else `DAOSHOU_LANG`, else the system locale."""
+    for candidate in (setting, os.environ.get(LANGUAGE_ENV)):
+        value = (candidate or "").strip().lower()
+        if value.startswith("zh"):
+            return "zh"
+        if value.startswith("en"):
+            return "en"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return "zh" if os.environ[name].lower().startswith("zh") else "en"
+    code = locale.getlocale()[0] or ""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+def one_line(text: str, limit: int = MAX_NAME_CHARS) -> str:
+    """Untrusted text as one printable line, shortened with an ellipsis past `limit`."""
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def platform_name(platform: str, lang: Language) -> str:
+    """The platform as users call it, e.g. 京东 / JD; unknown platforms print as stored."""
+    names = PLATFORM_NAMES.get(platform)
+    return (names[0] if lang == "zh" else names[1]) if names else one_line(platform, 20)
+
+
+def render(subject: Subject, trigger: Trigger, rule_phrase: str, lang: Language) -> str:
+    """`[daoshou] Name (JD): ¥59.90 -> ¥45.00, target ≤ ¥50.00 https://...` in `lang`."""
+    name = one_line(subject.product_name)
+    where = platform_name(subject.platform, lang)
+    change = _change(trigger, lang)
+    url = one_line(subject.url, 2000)
+    if lang == "zh":
+        return f"【到手】{name}（{where}）{change}，{rule_phrase} {url}"
+    return f"[daoshou] {name} ({where}): {change}, {rule_phrase} {url}"
+
+
+def _change(trigger: Trigger, lang: Language) -> str:
+    new = trigger.new_price
+    if new is None:
+        return "暂无价格" if lang == "zh" else "no price yet"
+    new_text = format_money(new, trigger.currency)
+    if trigger.old_price is None or trigger.old_price == new:
+        return f"现价 {new_text}" if lang == "zh" else f"now {new_text}"
+    arrow = "→" if lang == "zh" else "->"
+    return f"{format_money(trigger.old_price, trigger.currency)} {arrow} {new_text}"

@@ -1,0 +1,300 @@
+"""Alert rule kinds: what each kind checks, as a registry open to new kinds.
+
+A kind is a small object with three jobs: `parse_params` validates what a user asked for
+(and is the only place a rule's parameters are interpreted), `evaluate` looks at one new
+observation and returns a `Trigger` when the rule fires, and `describe` says in one short
+phrase, in Chinese or English, why it fired. Kinds register themselves with `@register`;
+the engine and the outbox only see `Trigger`s, so a new kind (the forecaster's "buy now",
+the planner's "plan total changed") never touches delivery.
+
+A trigger's `identity` is the part of the dedupe key that names *this* firing: the
+crossing or the pair of observations behind it, never the new observation's own id.
+Two processes that record two observations of the same change therefore produce the same
+key, and the unique key makes one of them a no-op. Target hysteresis lives in the same
+identity: the crossing is named by the last observation above the re-arm level, so the
+rule fires again only after the price has really gone back up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, Protocol
+
+from sqlmodel import Session
+
+from tracker.alerts import history
+from tracker.alerts.money import format_money
+from tracker.errors import AlertError
+from tracker.models import Observation
+
+Language = Literal["zh", "en"]
+
+DEFAULT_MARGIN_PCT = Decimal(2)  # target re-arms once the price is 2% above the target
+MEDIAN_DAYS = 30
+MEDIAN_MIN_POINTS = 3  # a "median" of one or two prices is just noise
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a kind may look at: the rule, the new observation, and the session to ask."""
+
+    session: Session
+    params: Mapping[str, Any]
+    observation: Observation
+    scope_listing_ids: tuple[int, ...]  # the listings the rule covers (product: all of them)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A rule firing: what changed and the facts its message needs."""
+
+    identity: str
+    new_price: Decimal | None
+    old_price: Decimal | None
+    currency: str | None
+    facts: Mapping[str, str] = field(default_factory=dict)
+
+
+class RuleKind(Protocol):
+    """The contract every rule kind fulfils (see the module docstring)."""
+
+    name: str
+    needs_price: bool  # skip observations without a comparable price
+
+    def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def evaluate(self, ctx: RuleContext) -> Trigger | None: ...
+
+    def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str: ...
+
+
+_REGISTRY: dict[str, RuleKind] = {}
+
+
+def register(kind_class: Callable[[], RuleKind]) -> Callable[[], RuleKind]:
+    """Class decorator: instantiate the kind and make it known by its `name`."""
+    kind = kind_class()
+    _REGISTRY[kind.name] = kind
+    return kind_class
+
+
+def rule_kind(name: str) -> RuleKind:
+    """The registered kind called `name`; AlertError for an unknown kind."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise AlertError(f"unknown alert rule kind {name!r}", f"use one of: {known}") from None
+
+
+def kind_names() -> list[str]:
+    """The names of every registered kind."""
+    return sorted(_REGISTRY)
+
+
+def decimal_param(raw: Mapping[str, Any], key: str, *, positive: bool = True) -> Decimal:
+    """A Decimal parameter, refused with a clear message when missing or not a number."""
+    value = raw.get(key)
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise AlertError(f"alert parameter {key}={value!r} is not a number", "e.g. 59.90") from None
+    if not number.is_finite() or (positive and number <= 0):
+        raise AlertError(f"alert parameter {key}={value!r} must be above zero", "e.g. 59.90")
+    return number
+
+
+def _currency(raw: Mapping[str, Any]) -> str:
+    code = str(raw.get("currency") or "CNY").strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise AlertError(f"currency {code!r} is not an ISO 4217 code", "e.g. CNY or USD")
+    return code
+
+
+def _priced(ctx: RuleContext, currency: str) -> Decimal | None:
+    obs = ctx.observation
+    if obs.price is None or obs.is_from_price or obs.currency != currency:
+        return None
+    return obs.price
+
+
+@register
+class TargetKind:
+    """The price is at or below a target; re-arms only above target + margin."""
+
+    name = "target"
+    needs_price = True
+
+    def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        price = decimal_param(raw, "price")
+        if raw.get("margin") not in (None, ""):
+            margin = decimal_param(raw, "margin", positive=False)
+        else:
+            margin = (price * DEFAULT_MARGIN_PCT / 100).quantize(Decimal("0.01"))
+        if margin < 0:
+            raise AlertError(f"re-arm margin {margin} is negative", "use 0 or more")
+        return {"price": str(price), "margin": str(margin), "currency": _currency(raw)}
+
+    def evaluate(self, ctx: RuleContext) -> Trigger | None:
+        target = Decimal(ctx.params["price"])
+        price = _priced(ctx, ctx.params["currency"])
+        if price is None or price > target:
+            return None
+        rearm_level = target + Decimal(ctx.params["margin"])
+        crossing = history.last_price_above(ctx.session, ctx.observation, rearm_level)
+        previous = history.previous_price(ctx.session, ctx.observation)
+        return Trigger(
+            identity=f"below-after-{crossing}",
+            new_price=price,
+            old_price=previous.price if previous else None,
+            currency=ctx.params["currency"],
+        )
+
+    def is_rearmed(self, params: Mapping[str, Any], observation: Observation) -> bool:
+        """Whether this observation is far enough above the target to re-arm the rule."""
+        level = Decimal(params["price"]) + Decimal(params["margin"])
+        return observation.price is not None and observation.price > level
+
+    def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
+        target = format_money(Decimal(params["price"]), params["currency"])
+        return f"目标价 ≤ {target}" if lang == "zh" else f"target ≤ {target}"
+
+
+@register
+class DropKind:
+    """The price fell by N% or N units against the last price or the 30-day median."""
+
+    name = "drop"
+    needs_price = True
+
+    def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        basis = str(raw.get("basis") or "last")
+        if basis not in ("last", "median30"):
+            raise AlertError(f"drop basis {basis!r} is unknown", "use last or median30")
+        has_pct, has_amount = raw.get("pct") is not None, raw.get("amount") is not None
+        if has_pct == has_amount:
+            raise AlertError("a drop rule needs a percentage or an amount", "e.g. --drop 10")
+        params: dict[str, Any] = {"basis": basis, "currency": _currency(raw)}
+        if has_pct:
+            pct = decimal_param(raw, "pct")
+            if pct >= 100:
+                raise AlertError(f"drop of {pct}% is impossible", "use a percentage below 100")
+            params["pct"] = str(pct)
+        else:
+            params["amount"] = str(decimal_param(raw, "amount"))
+        return params
+
+    def _dropped_enough(
+        self, params: Mapping[str, Any], reference: Decimal, price: Decimal
+    ) -> bool:
+        fall = reference - price
+        if fall <= 0:
+            return False
+        if "pct" in params:
+            return fall * 100 >= reference * Decimal(params["pct"])
+        return fall >= Decimal(params["amount"])
+
+    def evaluate(self, ctx: RuleContext) -> Trigger | None:
+        price = _priced(ctx, ctx.params["currency"])
+        if price is None:
+            return None
+        previous = history.previous_price(ctx.session, ctx.observation)
+        if ctx.params["basis"] == "last":
+            if previous is None or not self._dropped_enough(ctx.params, previous.price, price):
+                return None
+            return Trigger(
+                f"after-{previous.observation_id}", price, previous.price, ctx.params["currency"]
+            )
+        return self._evaluate_median(ctx, price, previous)
+
+    def _evaluate_median(
+        self, ctx: RuleContext, price: Decimal, previous: history.PricePoint | None
+    ) -> Trigger | None:
+        """Fire on the observation that first goes far enough below the running median."""
+        median = history.median_before(ctx.session, ctx.observation, MEDIAN_DAYS, MEDIAN_MIN_POINTS)
+        if median is None or not self._dropped_enough(ctx.params, median, price):
+            return None
+        if previous is not None:
+            prior = ctx.session.get(Observation, previous.observation_id)
+            prior_median = prior and history.median_before(
+                ctx.session, prior, MEDIAN_DAYS, MEDIAN_MIN_POINTS
+            )
+            if prior_median is not None and self._dropped_enough(
+                ctx.params, prior_median, previous.price
+            ):
+                return None  # already below at the previous check: same episode
+        identity = f"median-after-{previous.observation_id if previous else 0}"
+        old = previous.price if previous else None
+        return Trigger(identity, price, old, ctx.params["currency"], {"median": str(median)})
+
+    def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
+        if "pct" in params:
+            size = f"{Decimal(params['pct']).normalize():f}%"
+        else:
+            size = format_money(Decimal(params["amount"]), params["currency"])
+        if params["basis"] == "last":
+            return f"较上次降价 ≥ {size}" if lang == "zh" else f"dropped ≥ {size} since last check"
+        median = format_money(Decimal(trigger.facts["median"]), params["currency"])
+        if lang == "zh":
+            return f"低于30天中位价 {median} 至少 {size}"
+        return f"≥ {size} below the 30-day median {median}"
+
+
+@register
+class LowestKind:
+    """A new lowest price since tracking began (and the lowest ever, with imported history)."""
+
+    name = "lowest"
+    needs_price = True
+
+    def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        return {"currency": _currency(raw)}
+
+    def evaluate(self, ctx: RuleContext) -> Trigger | None:
+        price = _priced(ctx, ctx.params["currency"])
+        if price is None:
+            return None
+        ids, obs = ctx.scope_listing_ids, ctx.observation
+        tracked_low = history.lowest_before(ctx.session, ids, obs, imported=False)
+        if tracked_low is None or price >= tracked_low:
+            return None  # the first price is not "a new low"; an equal price is not new
+        imported_low = history.lowest_before(ctx.session, ids, obs, imported=True)
+        ever = imported_low is not None and price < imported_low
+        facts = {"ever": "yes" if ever else "no"}
+        return Trigger(f"low-{price}", price, tracked_low, ctx.params["currency"], facts)
+
+    def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
+        ever = trigger.facts.get("ever") == "yes"
+        if lang == "zh":
+            return "历史最低价" if ever else "开始跟踪以来最低价"
+        return "lowest price ever" if ever else "lowest price since tracking began"
+
+
+@register
+class InStockKind:
+    """The listing is back in stock after a check that found it sold out."""
+
+    name = "in_stock"
+    needs_price = False
+
+    def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def evaluate(self, ctx: RuleContext) -> Trigger | None:
+        if ctx.observation.in_stock is not True:
+            return None
+        before = history.previous_stock(ctx.session, ctx.observation)
+        if before is None or before[1]:
+            return None
+        previous = history.previous_price(ctx.session, ctx.observation)
+        return Trigger(
+            identity=f"restock-after-{before[0]}",
+            new_price=ctx.observation.price,
+            old_price=previous.price if previous else None,
+            currency=ctx.observation.currency,
+        )
+
+    def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
+        return "已到货" if lang == "zh" else "back in stock"
