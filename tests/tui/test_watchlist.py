@@ -1,0 +1,148 @@
+"""The watchlist read-model: best offer per unit, changes, reasons, trends, forecasts."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from tracker.models import ForecastRecord, Listing, Observation, Product
+from tracker.watchlist import (
+    latest_observation_id,
+    load_forecast_marks,
+    load_trends,
+    load_watchlist,
+)
+
+NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+
+
+def _product(conn, pid, name="Detergent", unit="kg"):
+    conn.execute(sa.insert(Product.__table__), [{"id": pid, "name": name, "unit": unit,
+                                                  "created_at": NOW, "archived": False}])
+
+
+def _listing(conn, lid, pid, platform, per_pack=None, active=True):
+    conn.execute(sa.insert(Listing.__table__), [{
+        "id": lid, "product_id": pid, "platform": platform, "url": f"https://x.example/{lid}",
+        "per_pack": per_pack, "use_browser": False, "active": active, "created_at": NOW}])
+
+
+def _obs(conn, lid, days_ago, price, *, reason=None, in_stock=True, currency="CNY"):
+    conn.execute(sa.insert(Observation.__table__), [{
+        "listing_id": lid, "observed_at": NOW - timedelta(days=days_ago),
+        "price": None if price is None else Decimal(price),
+        "currency": currency if price is not None else None, "in_stock": in_stock,
+        "is_from_price": False, "reason": reason, "title": f"title {lid}"}])
+
+
+def test_best_offer_compares_per_unit_not_sticker_price(engine):
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _listing(conn, 1, 1, "jd", Decimal(6))  # 79.9 for 6 kg: 13.32/kg
+        _listing(conn, 2, 1, "tmall", Decimal(2))  # 32.9 for 2 kg: 16.45/kg
+        _obs(conn, 1, 2, "89.9")
+        _obs(conn, 1, 1, "79.9")
+        _obs(conn, 2, 1, "32.9")
+    [row] = load_watchlist(engine)
+    assert row.best.listing_id == 1
+    assert row.best.per_unit == Decimal("79.9") / 6
+    assert row.best.change == Decimal("-10.0")
+    assert row.status == "ok"
+
+
+def test_latest_no_price_check_keeps_the_reason_and_drops_the_listing(engine):
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _listing(conn, 1, 1, "pdd", Decimal(4))
+        _obs(conn, 1, 3, "45.9")
+        _obs(conn, 1, 1, None, reason="login required", in_stock=None)
+    [row] = load_watchlist(engine)
+    [quote] = row.listings
+    assert quote.price == Decimal("45.9")  # the last recorded price is still known
+    assert quote.reason == "login required"
+    assert row.best is None
+    assert row.status == "no_price"
+    assert row.reason == "login required"
+
+
+def test_out_of_stock_and_unchecked_products(engine):
+    with engine.begin() as conn:
+        _product(conn, 1, "Console", "piece")
+        _product(conn, 2, "New thing", "piece")
+        _listing(conn, 1, 1, "jd")
+        _listing(conn, 2, 2, "jd")
+        _obs(conn, 1, 5, "2099")
+        _obs(conn, 1, 1, None, reason="out of stock", in_stock=False)
+    rows = {r.product_id: r for r in load_watchlist(engine)}
+    assert rows[1].status == "out_of_stock"
+    assert rows[2].status == "not_checked"
+
+
+def test_mixed_currencies_are_never_compared(engine):
+    with engine.begin() as conn:
+        _product(conn, 1, "Lego", "piece")
+        for lid in (1, 2, 3):
+            _listing(conn, lid, 1, "web")
+        _obs(conn, 1, 1, "3199")
+        _obs(conn, 2, 1, "3299")
+        _obs(conn, 3, 1, "399", currency="USD")
+    [row] = load_watchlist(engine)
+    assert row.best.listing_id == 1
+    assert row.best.currency == "CNY"
+
+
+def test_archived_products_and_inactive_listings_are_hidden(engine):
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _product(conn, 2, "Old")
+        conn.execute(sa.update(Product.__table__).where(Product.__table__.c.id == 2)
+                     .values(archived=True))
+        _listing(conn, 1, 1, "jd", active=False)
+        _obs(conn, 1, 1, "10")
+    [row] = load_watchlist(engine)
+    assert row.product_id == 1
+    assert row.listings == ()
+    assert row.status == "not_checked"
+
+
+def test_trends_are_daily_minimums_per_unit_and_lowest_ever(engine):
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _listing(conn, 1, 1, "jd", Decimal(6))
+        _listing(conn, 2, 1, "tmall", Decimal(2))
+        _obs(conn, 1, 400, "48")  # 8/kg, long ago: lowest but outside the series
+        _obs(conn, 1, 2, "90")  # 15/kg
+        _obs(conn, 2, 2, "28")  # 14/kg: the cheaper per kg that day
+        _obs(conn, 1, 1, "84")  # 14/kg
+    rows = load_watchlist(engine)
+    trend = load_trends(engine, rows, days=30, now=NOW)[1]
+    assert [value for _, value in trend.daily] == [Decimal(14), Decimal(14)]
+    assert trend.lowest == Decimal(28)
+    assert trend.lowest_per_unit == Decimal(8)
+
+
+def test_latest_observation_id_grows_with_new_checks(engine):
+    assert latest_observation_id(engine) == 0
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _listing(conn, 1, 1, "jd")
+        _obs(conn, 1, 1, "10")
+    assert latest_observation_id(engine) == 1
+
+
+def test_forecast_marks_pick_the_nearest_upcoming_event(engine):
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _listing(conn, 1, 1, "jd")
+        rows = [("double11-2026", "2026-11-11", "70"), ("double12-2026", "2026-12-12", "75"),
+                ("618-2027", "2027-06-18", "60")]
+        for key, day, point in rows:
+            conn.execute(sa.insert(ForecastRecord.__table__), [{
+                "listing_id": 1, "event_key": key, "event_date": day, "inputs_hash": "h",
+                "computed_at": NOW, "currency": "CNY", "point": Decimal(point),
+                "advice": "wait", "history_days": 700,
+                "fake_discount": {"is_fake": True} if key.startswith("double12") else None}])
+    mark = load_forecast_marks(engine, today=NOW.date())[1]
+    assert mark.event_key == "double12-2026"
+    assert mark.point == Decimal(75)
+    assert mark.fake_discount is True
