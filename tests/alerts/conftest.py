@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import httpx
 import pytest
 
 from tracker.alerts.engine import RaisedAlert, raise_alerts
@@ -97,3 +101,36 @@ def store(tmp_path, monkeypatch):
     engine = open_engine(f"sqlite:///{tmp_path / 'alerts.sqlite'}")
     yield Store(engine)
     dispose_engines()
+
+
+class Receiver:
+    """Client of the receiver process (see receiver.py)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.url = f"json://127.0.0.1:{port}/hook"
+
+    def fail(self, count: int) -> None:
+        httpx.post(f"http://127.0.0.1:{self.port}/_admin/fail", json={"count": count})
+
+    def received(self) -> list[dict]:
+        data = httpx.get(f"http://127.0.0.1:{self.port}/_admin/received").json()
+        return [item["body"] for item in data["received"]]
+
+    def refused(self) -> int:
+        return httpx.get(f"http://127.0.0.1:{self.port}/_admin/received").json()["refused"]
+
+
+@pytest.fixture
+def receiver():
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("receiver.py"))],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = int(proc.stdout.readline())
+        yield Receiver(port)
+    finally:
+        proc.kill()
+        proc.wait()
