@@ -1,0 +1,200 @@
+"""The user's settings: one TOML file, `settings.toml` in `locations.config_dir()`.
+
+Every field has a default, so the file is optional and may hold only what the user
+changes. An example with every field (`daoshou` never writes this file itself):
+
+    [checks]
+    interval_minutes = 240      # how often each listing is checked (per-listing override
+                                # with `daoshou add --interval`)
+    jitter_minutes = 30         # random +/- spread, so checks do not hit a shop together
+
+    [fetch]
+    user_agent = "daoshou/0.1 (personal price tracker)"
+    min_delay_seconds = 2.0     # between two requests to one host
+    timeout_seconds = 20.0
+    max_concurrency = 8         # requests in flight, all hosts together
+    per_host_concurrency = 1
+
+    [hosts."shop.example.com"]  # per-host overrides
+    robots = false              # ignore robots.txt on this host (default: respected)
+    min_delay_seconds = 5.0
+
+    [browser]
+    mode = "off"                # off | auto (when a page needs JavaScript) | always
+    chromium_path = "/usr/bin/chromium"   # default: found on PATH
+
+    [ui]
+    language = "auto"           # zh | en | auto (from the locale)
+
+Cookies are not settings: they live in their own owner-only file (`tracker.cookies`).
+A malformed file is a `SettingsError` naming the file, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from planner.errors import DaoshouError
+from tracker import locations
+
+SETTINGS_FILE = "settings.toml"
+DEFAULT_USER_AGENT = "daoshou/0.1 (personal price tracker; +https://pypi.org/project/daoshou/)"
+BROWSER_MODES = ("off", "auto", "always")
+LANGUAGES = ("auto", "zh", "en")
+
+
+class SettingsError(DaoshouError):
+    """The settings file cannot be read or holds an invalid value."""
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    """Overrides for one host; None means "use the global value"."""
+
+    robots: bool = True
+    min_delay_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every user setting, with its default."""
+
+    interval_minutes: int = 240
+    jitter_minutes: int = 30
+    user_agent: str = DEFAULT_USER_AGENT
+    min_delay_seconds: float = 2.0
+    timeout_seconds: float = 20.0
+    max_concurrency: int = 8
+    per_host_concurrency: int = 1
+    hosts: dict[str, HostSettings] = field(default_factory=dict)
+    browser_mode: str = "off"
+    chromium_path: str | None = None
+    language: str = "auto"
+
+    def host(self, hostname: str) -> HostSettings:
+        """The overrides for `hostname` (exact host, else its parent domains), or none."""
+        name = hostname.lower().rstrip(".")
+        while name:
+            if name in self.hosts:
+                return self.hosts[name]
+            name = name.partition(".")[2]
+        return HostSettings()
+
+    def respects_robots(self, hostname: str) -> bool:
+        """Whether robots.txt applies on `hostname` (yes unless the user turned it off)."""
+        return self.host(hostname).robots
+
+    def min_delay_for(self, hostname: str) -> float:
+        """Seconds between two requests to `hostname`."""
+        override = self.host(hostname).min_delay_seconds
+        return self.min_delay_seconds if override is None else override
+
+    def resolved_language(self) -> str:
+        """zh or en: the setting, or for "auto" the locale (LC_ALL, LC_MESSAGES, LANG)."""
+        if self.language != "auto":
+            return self.language
+        for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+            value = os.environ.get(variable, "")
+            if value:
+                return "zh" if value.lower().startswith("zh") else "en"
+        current = locale.getlocale()[0] or ""
+        return "zh" if current.lower().startswith(("zh", "chinese")) else "en"
+
+
+# (table, key) in the file -> (field name, type, check, what a valid value looks like)
+_FIELDS: dict[tuple[str, str], tuple[str, type, Any, str]] = {
+    ("checks", "interval_minutes"): ("interval_minutes", int, lambda v: v >= 1, "minutes >= 1"),
+    ("checks", "jitter_minutes"): ("jitter_minutes", int, lambda v: v >= 0, "minutes >= 0"),
+    ("fetch", "user_agent"): ("user_agent", str, lambda v: bool(v.strip()), "a non-empty text"),
+    ("fetch", "min_delay_seconds"): ("min_delay_seconds", float, lambda v: v >= 0, "seconds >= 0"),
+    ("fetch", "timeout_seconds"): ("timeout_seconds", float, lambda v: v > 0, "seconds > 0"),
+    ("fetch", "max_concurrency"): ("max_concurrency", int, lambda v: v >= 1, "a number >= 1"),
+    ("fetch", "per_host_concurrency"): (
+        "per_host_concurrency",
+        int,
+        lambda v: v >= 1,
+        "a number >= 1",
+    ),
+    ("browser", "mode"): ("browser_mode", str, lambda v: v in BROWSER_MODES, "off, auto or always"),
+    ("browser", "chromium_path"): ("chromium_path", str, lambda v: bool(v), "a file path"),
+    ("ui", "language"): ("language", str, lambda v: v in LANGUAGES, "zh, en or auto"),
+}
+
+
+def settings_path() -> Path:
+    """Where the settings file is (it may not exist)."""
+    return locations.config_dir() / SETTINGS_FILE
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The user's settings: defaults overridden by the file, if there is one."""
+    path = path or settings_path()
+    if not path.exists():
+        return Settings()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(
+            f"cannot read settings file {path}: {exc}", "fix the TOML syntax or delete the file"
+        ) from exc
+    return parse_settings(document, path)
+
+
+def parse_settings(document: dict[str, Any], path: Path) -> Settings:
+    """Settings from a parsed TOML document; `path` is only named in errors."""
+    values: dict[str, Any] = {}
+    for table, content in document.items():
+        if table == "hosts":
+            values["hosts"] = _parse_hosts(content, path)
+            continue
+        if not isinstance(content, dict):
+            raise _unknown(path, table)
+        for key, value in content.items():
+            spec = _FIELDS.get((table, key))
+            if spec is None:
+                raise _unknown(path, f"{table}.{key}")
+            values[spec[0]] = _checked(path, f"{table}.{key}", value, *spec[1:])
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in known})
+
+
+def _parse_hosts(content: Any, path: Path) -> dict[str, HostSettings]:
+    if not isinstance(content, dict):
+        raise _unknown(path, "hosts")
+    hosts: dict[str, HostSettings] = {}
+    for host, table in content.items():
+        where = f'hosts."{host}"'
+        if not isinstance(table, dict) or set(table) - {"robots", "min_delay_seconds"}:
+            raise SettingsError(
+                f"{path}: [{where}] may only set robots and min_delay_seconds",
+                "remove the other keys",
+            )
+        robots = _checked(path, f"{where}.robots", table.get("robots", True), bool, None, "")
+        delay = table.get("min_delay_seconds")
+        if delay is not None:
+            delay = _checked(
+                path, f"{where}.min_delay_seconds", delay, float, lambda v: v >= 0, "seconds >= 0"
+            )
+        hosts[host.lower().rstrip(".")] = HostSettings(robots=robots, min_delay_seconds=delay)
+    return hosts
+
+
+def _checked(path: Path, name: str, value: Any, kind: type, check: Any, valid: str) -> Any:
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+    if not ok or (check is not None and not check(value)):
+        expected = valid or ("true or false" if kind is bool else kind.__name__)
+        raise SettingsError(f"{path}: {name} = {value!r} is invalid", f"expected {expected}")
+    return value
+
+
+def _unknown(path: Path, name: str) -> SettingsError:
+    return SettingsError(
+        f"{path}: unknown setting {name}", "see the documented fields in tracker/settings.py"
+    )

@@ -1,0 +1,165 @@
+"""`daoshou add | list | check | history | run`: the tracker on the command line.
+
+A thin layer: each command calls one use-case of `tracker.repository`, `tracker.check`
+or `tracker.scheduler` and prints the result, as a JSON document with `--json` or as a
+plain table. Progress goes to stderr, and only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+
+from tracker.repository import Repository
+from tracker.views import ListingStatus, ObservationView
+from tui.cli.output import print_json, print_table
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the tracker's commands to the `daoshou` app."""
+    app.command("add")(add)
+    app.command("list")(list_)
+    app.command("history")(history)
+
+
+def add(
+    url: Annotated[str, typer.Argument(help="The product page, http(s)://...")],
+    product: Annotated[
+        str | None, typer.Option(help="The product it is an offer of (created if new).")
+    ] = None,
+    pack: Annotated[
+        str | None, typer.Option(help='Pack size, e.g. "3kg x2", "500ml*12", "24卷".')
+    ] = None,
+    interval: Annotated[
+        int | None, typer.Option(help="Minutes between checks (default: settings).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Track a product page (prints the new listing; its `id` names it from then on)."""
+    listing = Repository().add_listing(
+        url, product=product, pack=pack, check_interval_minutes=interval
+    )
+    if as_json:
+        print_json(listing)
+        return
+    print(f"listing {listing.id}: {listing.platform} {listing.url} ({listing.product_name})")
+
+
+def list_(as_json: JsonOption = False) -> None:
+    """Every tracked listing with its latest price."""
+    statuses = Repository().listing_statuses()
+    if as_json:
+        print_json(statuses)
+        return
+    print_table(
+        ["id", "platform", "product", "price", "checked", "title / url"],
+        [_status_row(status) for status in statuses],
+    )
+
+
+def history(
+    listing_id: Annotated[int, typer.Argument(help="The listing id (see daoshou list).")],
+    limit: Annotated[int | None, typer.Option(help="Only the newest N observations.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every recorded observation of one listing, oldest first."""
+    observations = Repository().history(listing_id, limit=limit)
+    if as_json:
+        print_json(observations)
+        return
+    print_table(
+        ["time (UTC)", "price", "list price", "stock", "source", "note"],
+        [_history_row(obs) for obs in observations],
+    )
+
+
+def check(
+    listing_ids: Annotated[
+        list[int] | None, typer.Argument(help="Listing ids (default: every active listing).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check listings now: fetch, extract, store (with a progress bar on a terminal)."""
+    from tracker.check import check_listings
+
+    repository = Repository()
+    listings = repository.list_listings(listing_ids or None, active_only=not listing_ids)
+    progress = _Progress(len(listings)) if sys.stderr.isatty() and not as_json else None
+    outcomes = asyncio.run(
+        check_listings(repository, listings, on_done=progress.step if progress else None)
+    )
+    if progress:
+        progress.close()
+    if as_json:
+        print_json(outcomes)
+        return
+    print_table(
+        ["id", "price", "result"],
+        [(o.listing_id, _price(o.observation), o.summary) for o in outcomes],
+    )
+
+
+def run() -> None:
+    """Run the scheduler: check every listing on its interval until interrupted."""
+    from tracker.scheduler import run_forever
+
+    run_forever()
+
+
+class _Progress:
+    """A one-line progress bar on stderr (only used when stderr is a terminal)."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self._draw()
+
+    def step(self, *_args: object) -> None:
+        self.done += 1
+        self._draw()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    def _draw(self) -> None:
+        filled = self.WIDTH * self.done // self.total if self.total else self.WIDTH
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        sys.stderr.write(f"\rchecking [{bar}] {self.done}/{self.total}")
+        sys.stderr.flush()
+
+
+def _price(obs: ObservationView | None) -> str:
+    if obs is None:
+        return "-"
+    if obs.price is None:
+        return "no price"
+    prefix = "from " if obs.is_from_price else ""
+    return f"{prefix}{obs.price} {obs.currency or ''}".strip()
+
+
+def _status_row(status: ListingStatus) -> tuple[object, ...]:
+    listing, latest = status.listing, status.latest
+    when = latest.observed_at.strftime("%Y-%m-%d %H:%M") if latest else "never"
+    label = (latest.title if latest and latest.title else None) or listing.url
+    return (listing.id, listing.platform, listing.product_name, _price(latest), when, label)
+
+
+def _history_row(obs: ObservationView) -> tuple[object, ...]:
+    stock = {True: "yes", False: "no", None: "-"}[obs.in_stock]
+    list_price = f"{obs.list_price} {obs.currency or ''}".strip() if obs.list_price else None
+    return (
+        obs.observed_at.strftime("%Y-%m-%d %H:%M"),
+        _price(obs),
+        list_price,
+        stock,
+        obs.source,
+        obs.reason,
+    )
