@@ -1,0 +1,391 @@
+"""Field-by-field validation of a parsed cart, each error pointing at its file and line.
+
+`FieldReader` wraps one TOML table with its path (`item[2].offer[1]`) and turns every
+bad value into a `CartError` whose one line names the file, the line and the field.
+Offers and promotions are read here; the cart and items in `planner.cart_file`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from planner.cart import (
+    SCOPES,
+    Credit,
+    Eligibility,
+    EveryOff,
+    FreeShipping,
+    InstantOff,
+    Multibuy,
+    Offer,
+    PercentOff,
+    Presale,
+    Promotion,
+    Threshold,
+)
+from planner.errors import CartError
+from planner.money import parse_money, parse_rate
+from planner.toml_lines import KeyLines
+
+__all__ = ["FieldReader", "multibuy_from", "offer_from", "promotion_from"]
+
+_OFFER_KEYS = {
+    "platform", "shop", "price", "list_price", "presale", "instant_off", "multibuy",
+    "cross_store", "subsidy", "energy_grade", "shipping", "limit", "url",
+}  # fmt: skip
+_PRESALE_KEYS = {
+    "deposit", "worth", "reduction", "deposit_at", "balance_from", "balance_until", "refundable",
+}  # fmt: skip
+_PROMOTION_KEYS = {
+    "kind", "platform", "scope", "shop", "every", "off", "max_off", "tiers", "over", "coupon",
+    "rate", "cap", "requires_member", "items", "categories", "label", "pay", "get", "at",
+}  # fmt: skip
+_KINDS = {
+    "every": {"every", "off", "max_off"},
+    "threshold": {"tiers", "over", "off"},
+    "percent": {"rate", "cap", "over", "requires_member"},
+    "credit": {"pay", "get", "at"},
+    "free_shipping": {"over"},
+}
+_COMMON = {"kind", "platform", "scope", "shop", "coupon", "items", "categories", "label"}
+
+
+class FieldReader:
+    """One TOML table of a cart, read with errors that name file, line and field."""
+
+    def __init__(self, data: Mapping[str, Any], path: tuple[str | int, ...], lines: KeyLines,
+                 source: str) -> None:  # fmt: skip
+        self.data = data
+        self.path = path
+        self._lines = lines
+        self._source = source
+
+    def at(self, key: str, index: int) -> FieldReader:
+        """The reader of the `index`-th table in the array `key`."""
+        return FieldReader(
+            self.data[key][index], (*self.path, key, index), self._lines, self._source
+        )
+
+    def error(self, key: str | None, problem: str, hint: str = "") -> CartError:
+        """A CartError for `key` of this table: `file:line: field: problem`."""
+        path = self.path if key is None else (*self.path, key)
+        line = self._lines.line_of(path)
+        return CartError(f"{self._source}:{line}: {_dotted(path) or 'cart'}: {problem}", hint)
+
+    def only(self, allowed: Iterable[str]) -> None:
+        """Reject keys that are not in `allowed` (a misspelt key must not pass silently)."""
+        allowed = set(allowed)
+        for key in self.data:
+            if key not in allowed:
+                raise self.error(
+                    key, f"unknown field {key!r}", f"use one of {', '.join(sorted(allowed))}"
+                )
+
+    def _get(self, key: str, optional: bool, default: Any) -> Any:
+        if key in self.data:
+            return self.data[key]
+        if optional or default is not None:
+            return default
+        raise self.error(None, f"missing field {key!r}", f"add {key} = ...")
+
+    def text(self, key: str, *, optional: bool = False, default: str | None = None) -> Any:
+        """A string field."""
+        value = self._get(key, optional, default)
+        if value is not None and not isinstance(value, str):
+            raise self.error(key, f"{value!r} is not text", f'write {key} = "..."')
+        if isinstance(value, str) and not value.strip() and key in self.data:
+            raise self.error(key, "is empty", f"give {key} a value or remove it")
+        return value
+
+    def money(self, key: str, *, optional: bool = False, default: str | None = None) -> Any:
+        """An amount of money written as a string (`"89.90"`)."""
+        value = self._get(key, optional, default)
+        if value is None:
+            return None
+        try:
+            amount = parse_money(value, key)
+        except ValueError as exc:
+            raise self.error(key, str(exc), f'write {key} = "89.90"') from None
+        if amount != amount.quantize(Decimal("0.01")):
+            raise self.error(
+                key, f"{value!r} has more than two decimal places", "round to the cent"
+            )
+        return amount
+
+    def rate(self, key: str) -> Decimal:
+        """A rate: `"0.95"`, `"95%"`, `"95折"`."""
+        try:
+            return parse_rate(self._get(key, False, None), key)
+        except ValueError as exc:
+            raise self.error(key, str(exc)) from None
+
+    def integer(self, key: str, *, default: int | None = None, minimum: int = 0,
+                optional: bool = False) -> Any:  # fmt: skip
+        """A whole number at or above `minimum`."""
+        value = self._get(key, optional, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.error(key, f"{value!r} is not a whole number >= {minimum}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        """A boolean, false when absent."""
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(key, f"{value!r} is not true or false")
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        """A list of strings, empty when absent."""
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key, f"{value!r} is not a list of strings", f'write {key} = ["..."]')
+        return value
+
+    def day(self, key: str, *, optional: bool = False) -> Any:
+        """A date, as a TOML date or `"YYYY-MM-DD"`."""
+        value = self._get(key, optional, None)
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self.error(key, f"{value!r} is not a date", "write YYYY-MM-DD") from None
+
+    def moment(self, key: str, *, optional: bool = False) -> Any:
+        """A date and time (`"2025-10-31T20:00"`); a bare date means its midnight."""
+        value = self._get(key, optional, None)
+        if value is None or isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day)
+        try:
+            return datetime.fromisoformat(str(value))
+        except ValueError:
+            raise self.error(
+                key, f"{value!r} is not a date and time", "write YYYY-MM-DDTHH:MM"
+            ) from None
+
+    def tables(self, key: str, *, required: bool = False) -> Iterator[FieldReader]:
+        """Readers for each table of the array of tables `key`."""
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self.error(
+                    None, f"no [[{_dotted((*self.path, key))}]] given", f"add at least one {key}"
+                )
+            return
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.error(key, "must be an array of tables", f"write [[{key}]] sections")
+        for index in range(len(value)):
+            yield self.at(key, index)
+
+    def table(self, key: str) -> FieldReader | None:
+        """A reader for the (inline) table `key`, or None when absent."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.error(key, f"{value!r} is not a table", f"write {key} = {{ ... }}")
+        return FieldReader(value, (*self.path, key), self._lines, self._source)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def offer_from(reader: FieldReader) -> Offer:
+    """One `[[item.offer]]` table."""
+    reader.only(_OFFER_KEYS)
+    price = reader.money("price")
+    presale = reader.table("presale")
+    grade = reader.integer("energy_grade", optional=True, minimum=1)
+    return Offer(
+        platform=reader.text("platform").strip().lower(),
+        shop=reader.text("shop", default=""),
+        price=price,
+        list_price=reader.money("list_price", optional=True),
+        presale=_presale(presale, price) if presale is not None else None,
+        instant_off=_instant_off(reader),
+        multibuy=_multibuy(reader),
+        cross_store=reader.flag("cross_store"),
+        subsidy=reader.text("subsidy", optional=True),
+        energy_grade=grade,
+        shipping=reader.money("shipping", default="0"),
+        limit=reader.integer("limit", optional=True, minimum=1),
+        url=reader.text("url", optional=True),
+    )
+
+
+def _presale(reader: FieldReader, price: Decimal) -> Presale:
+    reader.only(_PRESALE_KEYS)
+    deposit = reader.money("deposit")
+    worth = reader.money("worth", optional=True)
+    reduction = reader.money("reduction", optional=True)
+    if worth is not None and reduction is not None:
+        raise reader.error("reduction", "give worth (膨胀) or reduction (付定立减), not both")
+    if worth is not None and worth < deposit:
+        raise reader.error("worth", f"worth {worth} is less than the deposit {deposit}")
+    if deposit > price:
+        raise reader.error("deposit", f"deposit {deposit} is more than the price {price}")
+    balance_from = reader.moment("balance_from")
+    balance_until = reader.moment("balance_until", optional=True)
+    if balance_until is not None and balance_until < balance_from:
+        raise reader.error("balance_until", "the balance window ends before it starts")
+    return Presale(
+        deposit=deposit,
+        deposit_at=reader.day("deposit_at"),
+        balance_from=balance_from,
+        balance_until=balance_until,
+        worth=worth,
+        reduction=reduction,
+        refundable=reader.flag("refundable"),
+    )
+
+
+def _instant_off(reader: FieldReader) -> InstantOff | None:
+    text = reader.text("instant_off", optional=True)
+    if text is None:
+        return None
+    try:
+        if text.strip().endswith("%"):
+            return InstantOff(text, rate=parse_rate(text, "instant_off"))
+        return InstantOff(text, amount=parse_money(text, "instant_off"))
+    except ValueError as exc:
+        raise reader.error("instant_off", str(exc), 'write "15%" or "20"') from None
+
+
+def _multibuy(reader: FieldReader) -> Multibuy | None:
+    text = reader.text("multibuy", optional=True)
+    if text is None:
+        return None
+    parsed = multibuy_from(text)
+    if parsed is None:
+        raise reader.error(
+            "multibuy", f"{text!r} is not a multi-buy", 'write "2nd-half", "3for2" or "2@0.9"'
+        )
+    return parsed
+
+
+_CN_DIGITS = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def multibuy_from(text: str) -> Multibuy | None:
+    """Read a multi-buy: `2nd-half`/`第二件半价`, `3for2`/`买2送1`, `2@0.9`/`2件9折`, `第2件5折`."""
+    raw = text.strip().lower().replace(" ", "")
+    if raw in ("2nd-half", "第二件半价"):
+        return Multibuy(text, group=2, rate=Decimal("0.5"))
+    if m := re.fullmatch(r"(\d+)for(\d+)", raw):
+        group, pay = int(m.group(1)), int(m.group(2))
+        if 0 < pay < group:
+            return Multibuy(text, group=group, rate=Decimal(0), discounted=group - pay)
+        return None
+    if m := re.fullmatch(r"买(\d+)送(\d+)", raw):
+        pay, free = int(m.group(1)), int(m.group(2))
+        return (
+            Multibuy(text, group=pay + free, rate=Decimal(0), discounted=free)
+            if pay and free
+            else None
+        )
+    if m := re.fullmatch(r"(\d+)@(\d*\.?\d+)", raw):
+        return _whole(text, int(m.group(1)), m.group(2))
+    if m := re.fullmatch(r"(\d+)件(\d+(?:\.\d+)?折)", raw):
+        return _whole(text, int(m.group(1)), m.group(2))
+    if m := re.fullmatch(r"第([2-5二两三四五])件(\d+(?:\.\d+)?折|半价|免费|0元)", raw):
+        group = _CN_DIGITS.get(m.group(1)) or int(m.group(1))
+        word = m.group(2)
+        rate = Decimal("0.5") if word == "半价" else Decimal(0) if word in ("免费", "0元") else None
+        try:
+            rate = rate if rate is not None else parse_rate(word)
+        except ValueError:
+            return None
+        return Multibuy(text, group=group, rate=rate)
+    return None
+
+
+def _whole(text: str, group: int, rate_text: str) -> Multibuy | None:
+    try:
+        rate = parse_rate(rate_text)
+    except ValueError:
+        return None
+    return Multibuy(text, group=group, rate=rate, whole=True) if group >= 1 else None
+
+
+def promotion_from(reader: FieldReader) -> Promotion:
+    """One `[[promotion]]` table, by kind."""
+    kind = reader.text("kind")
+    if kind not in _KINDS:
+        raise reader.error("kind", f"unknown kind {kind!r}", f"use one of {', '.join(_KINDS)}")
+    reader.only(_COMMON | _KINDS[kind])
+    platform = reader.text("platform").strip().lower()
+    if kind == "credit":
+        pay, get = reader.money("pay"), reader.money("get")
+        if get < pay:
+            raise reader.error("get", f"get {get} is less than pay {pay}")
+        return Credit(
+            platform, pay, get, reader.day("at", optional=True), reader.text("label", default="")
+        )
+    shop = reader.text("shop", optional=True)
+    if kind == "free_shipping":
+        return FreeShipping(platform, reader.money("over"), shop, reader.text("label", default=""))
+    scope = reader.text("scope", default="shop" if shop else "platform")
+    if scope not in SCOPES:
+        raise reader.error("scope", f"unknown scope {scope!r}", f"use one of {', '.join(SCOPES)}")
+    common = {
+        "platform": platform,
+        "scope": scope,
+        "shop": shop,
+        "coupon": reader.flag("coupon"),
+        "eligible": Eligibility(
+            tuple(reader.strings("items")), tuple(reader.strings("categories"))
+        ),
+        "label": reader.text("label", default=""),
+    }
+    if kind == "every":
+        every = reader.money("every")
+        if every <= 0:
+            raise reader.error("every", "must be more than zero")
+        return EveryOff(
+            every=every,
+            off=reader.money("off"),
+            max_off=reader.money("max_off", optional=True),
+            **common,
+        )
+    if kind == "threshold":
+        return Threshold(tiers=_tiers(reader), **common)
+    return PercentOff(
+        rate=reader.rate("rate"),
+        cap=reader.money("cap", optional=True),
+        over=reader.money("over", default="0"),
+        requires_member=(reader.text("requires_member", optional=True) or "").lower() or None,
+        **common,
+    )
+
+
+def _tiers(reader: FieldReader) -> tuple[tuple[Decimal, Decimal], ...]:
+    if "tiers" not in reader.data:
+        return ((reader.money("over", default="0"), reader.money("off")),)
+    raw = reader.data["tiers"]
+    if not isinstance(raw, list) or not raw:
+        raise reader.error(
+            "tiers", "must be a list of [threshold, off] pairs", 'write tiers = [["200", "20"]]'
+        )
+    tiers = []
+    for pair in raw:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise reader.error(
+                "tiers", f"{pair!r} is not a [threshold, off] pair", 'write ["200", "20"]'
+            )
+        try:
+            tiers.append((parse_money(pair[0], "threshold"), parse_money(pair[1], "off")))
+        except ValueError as exc:
+            raise reader.error("tiers", str(exc)) from None
+    return tuple(tiers)

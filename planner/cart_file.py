@@ -1,0 +1,108 @@
+"""Reading and writing `cart.toml` (spec: shared/spec/cart.md, fields: docs/cart.md).
+
+A malformed cart is rejected with ONE line that names the file, the line and the field
+(`cart.toml:14: item[2].offer[1].price: "8O.00" is not an amount of money`). TOML parsers
+do not keep line numbers for values, so `planner.toml_lines` finds the line of the
+offending key in the text. Unknown keys are errors too: a misspelt `prcie` would otherwise
+silently price an item at nothing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import tomli_w
+
+from planner.cart import Cart, Item
+from planner.cart_fields import FieldReader, offer_from, promotion_from
+from planner.cart_writer import cart_to_dict
+from planner.errors import CartError
+from planner.packs import pack_from
+from planner.toml_lines import KeyLines
+
+__all__ = ["dump_cart", "load_cart", "parse_cart", "save_cart"]
+
+_ROOT_KEYS = {"currency", "budget", "members", "subsidy_used", "now", "item", "promotion"}
+_ITEM_KEYS = {"id", "name", "qty", "pack", "unit", "per_pack", "category", "optional", "offer"}
+
+
+def load_cart(path: Path) -> Cart:
+    """Read and validate a cart file; CartError (one line: file, line, field) if malformed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CartError(f"cart file {path} does not exist", "check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
+    return parse_cart(text, path)
+
+
+def parse_cart(text: str, source: Path | None = None) -> Cart:
+    """Validate cart TOML `text`; `source` names the file in error messages."""
+    name = str(source) if source is not None else "<cart>"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CartError(f"{name}: not valid TOML: {exc}", "fix the syntax at that line") from None
+    root = FieldReader(data, (), KeyLines(text), name)
+    root.only(_ROOT_KEYS)
+    items = tuple(_item(reader) for reader in root.tables("item", required=True))
+    _unique_ids(items, root)
+    members = tuple(root.strings("members"))
+    return Cart(
+        items=items,
+        promotions=tuple(promotion_from(r) for r in root.tables("promotion")),
+        currency=root.text("currency", default="CNY"),
+        budget=root.money("budget", optional=True),
+        members=tuple(m.lower() for m in members),
+        subsidy_used=tuple(root.strings("subsidy_used")),
+        now=root.day("now", optional=True),
+        source=source,
+    )
+
+
+def _item(reader: FieldReader) -> Item:
+    reader.only(_ITEM_KEYS)
+    item_id = reader.text("id")
+    qty = reader.integer("qty", default=1, minimum=1)
+    try:
+        pack = pack_from(
+            reader.text("pack", optional=True),
+            reader.text("unit", optional=True),
+            reader.text("per_pack", optional=True),
+        )
+    except ValueError as exc:
+        field = (
+            "pack" if "pack" in reader.data else "per_pack" if "per_pack" in reader.data else "unit"
+        )
+        raise reader.error(field, str(exc)) from None
+    offers = tuple(offer_from(r) for r in reader.tables("offer", required=True))
+    return Item(
+        id=item_id,
+        name=reader.text("name", default=item_id),
+        qty=qty,
+        offers=offers,
+        pack=pack,
+        pack_text=reader.text("pack", optional=True),
+        category=reader.text("category", optional=True),
+        optional=reader.flag("optional"),
+    )
+
+
+def _unique_ids(items: tuple[Item, ...], root: FieldReader) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.id in seen:
+            raise root.at("item", index).error("id", f"id {item.id!r} is used twice")
+        seen.add(item.id)
+
+
+def dump_cart(cart: Cart) -> str:
+    """The cart as TOML text that `parse_cart` reads back to an equal cart."""
+    return tomli_w.dumps(cart_to_dict(cart))
+
+
+def save_cart(cart: Cart, path: Path) -> None:
+    """Write the cart to `path` (the terminal app saves carts it built this way)."""
+    path.write_text(dump_cart(cart), encoding="utf-8")

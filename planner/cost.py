@@ -1,0 +1,286 @@
+"""The cost engine: price ONE given assignment of a cart, step by step, exactly.
+
+`price(cart, assignment, pricing)` follows cart.md's "How one order is priced": item
+level (presale, 官方立减, multi-buy), shop level, cross-store per order with the zero rule,
+one platform coupon per order, member percent, then the subsidy per item, shipping, and
+shopping credit per platform; then the payment schedule and per-unit costs. It chooses
+nothing but the best coupon/tier within an order (as a checkout does); which offer and
+which order each item goes to is the caller's choice (the optimiser, or the naive plan),
+so the optimiser can call it to verify a solution and to price the naive plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from planner.cart import Cart, Item
+from planner.credit import CreditOutcome, apply_credit
+from planner.errors import PlanError
+from planner.item_price import item_level
+from planner.ledger import Discount, Line, Step
+from planner.money import ZERO, allocate, cents
+from planner.order_discounts import (
+    apply_cross_store,
+    apply_member,
+    apply_platform_coupon,
+    apply_shop_level,
+    shipping_fees,
+)
+from planner.payments import Payment, schedule
+from planner.rules import Rulebook, load_rulebook
+from planner.subsidy import SubsidyProgramme, load_subsidies
+
+__all__ = [
+    "CreditOutcome",
+    "Payment",
+    "Pick",
+    "PricedCart",
+    "PricedItem",
+    "PricedOrder",
+    "Pricing",
+    "Step",
+    "naive_assignment",
+    "price",
+]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Where one item is bought: `item.offers[offer]`, in checkout `order` on its platform.
+
+    Items on the same platform with the same `order` key are paid together; the empty key
+    is "the platform's one order", which is what the naive plan uses.
+    """
+
+    offer: int = 0
+    order: str = ""
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """The rules a cart is priced under: platform stacking rules and subsidy programmes."""
+
+    rules: Rulebook
+    subsidies: Mapping[str, SubsidyProgramme]
+
+    @classmethod
+    def load(cls, user_rules: Path | None = None, user_subsidies: Path | None = None) -> Pricing:
+        """Shipped rules and subsidy tables, with the user's files overriding them."""
+        return cls(load_rulebook(user_rules), load_subsidies(user_subsidies))
+
+
+@dataclass(frozen=True)
+class PricedItem:
+    """One item as bought: its steps from list price to in-hand amount, and per unit."""
+
+    id: str
+    name: str
+    platform: str
+    shop: str
+    order: str
+    offer_index: int
+    qty: int
+    steps: tuple[Step, ...]
+    in_hand: Decimal
+    per_unit: Decimal
+    unit: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class PricedOrder:
+    """One checkout: platform, order key, shops, items, each discount applied, total."""
+
+    platform: str
+    key: str
+    shops: tuple[str, ...]
+    item_ids: tuple[str, ...]
+    discounts: tuple[Discount, ...]
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    """A fully priced assignment: the numbers a plan reports."""
+
+    total: Decimal
+    items: tuple[PricedItem, ...]
+    orders: tuple[PricedOrder, ...]
+    payments: tuple[Payment, ...]
+    credits: tuple[CreditOutcome, ...]
+    notes: tuple[str, ...]
+
+
+def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> PricedCart:
+    """Price `assignment` (item id -> Pick; optional items absent are not bought).
+
+    Raises PlanError if a required item is missing, an offer index is out of range, or a
+    quantity exceeds the offer's per-person limit.
+    """
+    lines = _lines(cart, assignment, pricing)
+    notes: list[str] = []
+    groups: dict[tuple[str, str], list[Line]] = {}
+    for line in lines:
+        groups.setdefault((pricing.rules.canonical(line.offer.platform), line.order), []).append(
+            line
+        )
+    discounts: dict[tuple[str, str], list[Discount]] = {}
+    fees = {}
+    for key, order_lines in groups.items():
+        platform = key[0]
+        promos = [p for p in cart.promotions if pricing.rules.canonical(p.platform) == platform]
+        rules = pricing.rules.for_platform(platform)
+        applied = apply_shop_level(order_lines, promos, rules)
+        applied += apply_cross_store(order_lines, promos, rules)
+        applied += apply_platform_coupon(order_lines, promos)
+        applied += apply_member(order_lines, promos, cart.members)
+        discounts[key] = applied
+        fees[key] = shipping_fees(order_lines, promos)
+    for key, applied in _apply_subsidies(lines, cart, pricing, notes).items():
+        discounts.setdefault(key, []).extend(applied)
+    for key, shop_fees in fees.items():
+        for shop, fee, shop_lines in shop_fees:
+            shares = allocate(fee, [ln.amount for ln in shop_lines])
+            for line, share in zip(shop_lines, shares, strict=True):
+                line.apply(f"shipping ({shop})", share)
+            discounts[key].append(Discount("shipping", f"shipping ({shop})", fee, shop))
+    credits = apply_credit(lines, cart, pricing.rules, notes)
+    orders = tuple(
+        PricedOrder(
+            platform=key[0],
+            key=key[1],
+            shops=tuple(dict.fromkeys(ln.offer.shop for ln in order_lines)),
+            item_ids=tuple(ln.item.id for ln in order_lines),
+            discounts=tuple(discounts.get(key, ())),
+            total=sum((ln.amount for ln in order_lines), ZERO),
+        )
+        for key, order_lines in groups.items()
+    )
+    today = cart.now or date.today()
+    payments = schedule(groups, credits, cart, today)
+    items = tuple(_priced_item(line, pricing) for line in lines)
+    return PricedCart(
+        total=sum((item.in_hand for item in items), ZERO),
+        items=items,
+        orders=orders,
+        payments=payments,
+        credits=tuple(credits),
+        notes=tuple(notes),
+    )
+
+
+def naive_assignment(cart: Cart, pricing: Pricing) -> dict[str, Pick]:
+    """Each required item at its cheapest offer after item-level offers, one order per
+    platform: the plan a shopper makes without looking at thresholds."""
+    picks = {}
+    for item in cart.items:
+        if item.optional:
+            continue
+        allowed = [
+            (item_level(item, offer, pricing.rules.for_platform(offer.platform))[0], index)
+            for index, offer in enumerate(item.offers)
+            if offer.limit is None or item.qty <= offer.limit
+        ]
+        if not allowed:
+            raise PlanError(
+                f"item {item.id}: qty {item.qty} exceeds every offer's per-person limit",
+                "lower qty or add an offer",
+            )
+        picks[item.id] = Pick(offer=min(allowed)[1])
+    return picks
+
+
+def _lines(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> list[Line]:
+    known = {item.id for item in cart.items}
+    unknown = sorted(set(assignment) - known)
+    if unknown:
+        raise PlanError(f"the assignment names unknown items {unknown}", "use the cart's item ids")
+    lines = []
+    for item in cart.items:
+        pick = assignment.get(item.id)
+        if pick is None:
+            if not item.optional:
+                raise PlanError(f"item {item.id} is not assigned to an offer", "assign every item")
+            continue
+        if not 0 <= pick.offer < len(item.offers):
+            raise PlanError(f"item {item.id} has no offer #{pick.offer}", "pick an existing offer")
+        offer = item.offers[pick.offer]
+        if offer.limit is not None and item.qty > offer.limit:
+            raise PlanError(
+                f"item {item.id}: qty {item.qty} exceeds the limit of {offer.limit} per person"
+                f" at {offer.platform}/{offer.shop}",
+                "lower qty or choose another offer",
+            )
+        amount, steps = item_level(item, offer, pricing.rules.for_platform(offer.platform))
+        lines.append(Line(item, offer, pick.offer, pick.order, amount, amount, list(steps)))
+    return lines
+
+
+def _apply_subsidies(
+    lines: Sequence[Line], cart: Cart, pricing: Pricing, notes: list[str]
+) -> dict[tuple[str, str], list[Discount]]:
+    """国补 last, per item, one item per category per person (the largest subsidy wins).
+
+    The subsidy covers one unit: with qty > 1 only one pack's price is subsidised.
+    """
+    best: dict[str, tuple[Decimal, Line, str]] = {}
+    for line in lines:
+        pid = line.offer.subsidy
+        if pid is None:
+            continue
+        programme = pricing.subsidies.get(pid)
+        if programme is None:
+            raise PlanError(
+                f"item {line.item.id}: unknown subsidy programme {pid!r}",
+                f"use one of {', '.join(sorted(pricing.subsidies))} or add it to your subsidies",
+            )
+        category = _category(line.item)
+        if category in cart.subsidy_used:
+            notes.append(f"{line.item.id}: no 国补, category {category} already used")
+            continue
+        amount, why = programme.amount(line.amount / line.item.qty, line.offer.energy_grade)
+        if amount <= 0:
+            notes.append(f"{line.item.id}: no 国补, {why}")
+            continue
+        if category not in best or amount > best[category][0]:
+            if category in best:
+                loser = best[category][1].item.id
+                notes.append(f"{loser}: no 国补, category {category} used by {line.item.id}")
+            best[category] = (amount, line, f"国补 {pid} {why}")
+        else:
+            notes.append(
+                f"{line.item.id}: no 国补, category {category} used by {best[category][1].item.id}"
+            )
+    applied: dict[tuple[str, str], list[Discount]] = {}
+    for amount, line, label in best.values():
+        line.apply(label, -amount)
+        key = (pricing.rules.canonical(line.offer.platform), line.order)
+        applied.setdefault(key, []).append(Discount("subsidy", label, amount, line.offer.shop))
+    return applied
+
+
+def _category(item: Item) -> str:
+    """The subsidy category: the item's category, or (without one) the item itself."""
+    return item.category or f"item:{item.id}"
+
+
+def _priced_item(line: Line, pricing: Pricing) -> PricedItem:
+    quantity = line.item.pack.quantity * line.item.qty
+    return PricedItem(
+        id=line.item.id,
+        name=line.item.name,
+        platform=pricing.rules.canonical(line.offer.platform),
+        shop=line.offer.shop,
+        order=line.order,
+        offer_index=line.offer_index,
+        qty=line.item.qty,
+        steps=tuple(line.steps),
+        in_hand=cents(line.amount),
+        per_unit=cents(line.amount / quantity),
+        unit=line.item.pack.unit,
+        quantity=quantity,
+    )

@@ -1,0 +1,55 @@
+"""The working state of one item while it is priced, and the steps it leaves behind.
+
+Every adjustment to an item's amount goes through `Line.apply`, which records a `Step`
+(label, signed amount, running total). That single path is what makes every number in a
+plan explainable: the steps of an item always sum to its in-hand amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from planner.cart import Item, Offer
+from planner.money import ZERO
+
+__all__ = ["Discount", "Line", "Step"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One adjustment: `amount` is signed (discounts negative), `total` the running total."""
+
+    label: str
+    amount: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Discount:
+    """An order-level adjustment as a whole: its kind, label, amount and (if any) shop."""
+
+    kind: str
+    label: str
+    amount: Decimal
+    shop: str | None = None
+
+
+@dataclass
+class Line:
+    """One item on its way from list price to in-hand amount (mutable, internal)."""
+
+    item: Item
+    offer: Offer
+    offer_index: int
+    order: str
+    amount: Decimal = ZERO
+    item_level: Decimal = ZERO
+    steps: list[Step] = field(default_factory=list)
+
+    def apply(self, label: str, delta: Decimal) -> None:
+        """Change the amount by `delta` and record the step (zero changes are skipped)."""
+        if delta == 0:
+            return
+        self.amount += delta
+        self.steps.append(Step(label, delta, self.amount))

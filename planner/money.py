@@ -1,0 +1,113 @@
+"""Exact money arithmetic: parsing, half-up rounding to the cent, and fair allocation.
+
+Every amount in the planner is a `Decimal`. Rounding happens only where a platform rounds
+(and is then half-up, as the platforms and the tax rules do); anything shown is quantized
+to the cent. Allocation of an order-level discount over items uses the largest-remainder
+method in cents, so the shares always sum exactly to the discount, the way the platforms
+split a discount for refunds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+__all__ = [
+    "CENT",
+    "ZERO",
+    "allocate",
+    "cents",
+    "parse_money",
+    "parse_rate",
+    "round_half_up",
+]
+
+
+def round_half_up(value: Decimal, step: Decimal) -> Decimal:
+    """Round `value` half-up to a multiple of `step` (a power of ten such as 1, 0.1, 0.01)."""
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round half-up to the cent: how every shown amount is rounded."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
+    """Read an amount such as ``"89.90"``, ``"¥1,299"`` or ``12``; raise ValueError if not one.
+
+    Floats are refused: a binary float cannot carry an exact price, and a cart that writes
+    ``price = 89.9`` instead of ``"89.90"`` should be corrected, not silently rounded.
+    """
+    if isinstance(text, bool | float):
+        raise ValueError(f'{what} must be written as a string such as "89.90", not {text!r}')
+    if isinstance(text, Decimal | int):
+        value = Decimal(text)
+    else:
+        cleaned = text.strip().replace(",", "").replace("，", "")
+        for symbol in ("¥", "￥", "元", "CNY", "RMB", "$"):
+            cleaned = cleaned.replace(symbol, "")
+        try:
+            value = Decimal(cleaned.strip())
+        except InvalidOperation:
+            raise ValueError(
+                f'{what} {text!r} is not an amount of money (write e.g. "89.90")'
+            ) from None
+    if not value.is_finite():
+        raise ValueError(f"{what} {text!r} is not a finite amount")
+    if value < 0:
+        raise ValueError(f"{what} {text!r} is negative")
+    return value
+
+
+def parse_rate(text: str | int | Decimal, what: str = "rate") -> Decimal:
+    """Read a fraction: ``"15%"`` -> 0.15, ``"0.95"`` -> 0.95, ``"9.5折"`` -> 0.95.
+
+    A bare number above 1 is refused rather than guessed (is ``15`` 15% or 15 yuan?).
+    """
+    if isinstance(text, bool | float):
+        raise ValueError(f'{what} must be a string such as "15%" or "0.95", not {text!r}')
+    raw = str(text).strip()
+    try:
+        if raw.endswith("%"):
+            value = Decimal(raw[:-1].strip()) / 100
+        elif raw.endswith("折"):
+            number = Decimal(raw[:-1].strip())
+            value = number / 10 if number >= 1 else number
+            if "." not in raw[:-1] and number >= 10:
+                value = number / 100
+        else:
+            value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f'{what} {text!r} is not a rate (write e.g. "15%" or "0.95")') from None
+    if not value.is_finite() or value < 0 or value > 1:
+        raise ValueError(f"{what} {text!r} must be between 0% and 100%")
+    return value
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split `total` (whole cents) over `weights` in proportion, in cents, exactly.
+
+    Each share is first floored to the cent; the cents left over go one by one to the
+    largest fractional remainders (ties to the earlier weight), so the shares sum to
+    `total` exactly. All-zero weights split evenly the same way.
+    """
+    if not weights:
+        if total != 0:
+            raise ValueError("cannot allocate a non-zero amount over nothing")
+        return []
+    total_cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
+    if Decimal(total_cents) * CENT != total:
+        raise ValueError(f"allocate needs a whole number of cents, got {total}")
+    basis = list(weights) if any(w > 0 for w in weights) else [Decimal(1)] * len(weights)
+    weight_sum = sum(basis, ZERO)
+    exact = [Decimal(total_cents) * w / weight_sum for w in basis]
+    floors = [int(x.to_integral_value(rounding=ROUND_FLOOR)) for x in exact]
+    left = total_cents - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return [Decimal(c) * CENT for c in floors]
