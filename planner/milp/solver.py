@@ -1,0 +1,143 @@
+"""A small sparse model builder over HiGHS (`highspy`), and the solve result daoshou needs.
+
+The formulation adds variables and rows one by one; building HiGHS's own modelling objects
+for thousands of coefficients is slow in Python, so rows are collected here as plain lists
+and passed to HiGHS in one `passModel` call. Only `highspy` is used: OR-Tools and highspy
+crash when imported into the same process.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+INF = highspy.kHighsInf
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What one HiGHS run found.
+
+    `status` is "optimal" (proven), "feasible" (a plan, not proven: see `bound`) or
+    "infeasible". `objective` is the best plan's objective and `bound` the proven lower
+    bound on any plan's objective.
+    """
+
+    status: str
+    values: tuple[float, ...]
+    objective: float
+    bound: float
+    seconds: float
+
+
+class Model:
+    """A minimisation MILP built column by column and row by row."""
+
+    def __init__(self) -> None:
+        self._lower: list[float] = []
+        self._upper: list[float] = []
+        self._cost: list[float] = []
+        self._integer: list[bool] = []
+        self._row_lower: list[float] = []
+        self._row_upper: list[float] = []
+        self._row_start: list[int] = [0]
+        self._row_index: list[int] = []
+        self._row_value: list[float] = []
+        self.offset = 0.0
+
+    @property
+    def num_vars(self) -> int:
+        """How many variables the model has."""
+        return len(self._cost)
+
+    @property
+    def num_rows(self) -> int:
+        """How many constraints the model has."""
+        return len(self._row_lower)
+
+    def var(
+        self, lower: float = 0.0, upper: float = INF, cost: float = 0.0, integer: bool = False
+    ) -> int:
+        """Add a variable and return its index."""
+        self._lower.append(lower)
+        self._upper.append(upper)
+        self._cost.append(cost)
+        self._integer.append(integer)
+        return len(self._cost) - 1
+
+    def binary(self, cost: float = 0.0) -> int:
+        """Add a 0/1 variable."""
+        return self.var(0.0, 1.0, cost, integer=True)
+
+    def add_cost(self, index: int, cost: float) -> None:
+        """Add `cost` to a variable's objective coefficient."""
+        self._cost[index] += cost
+
+    def row(self, terms: dict[int, float], lower: float = -INF, upper: float = INF) -> None:
+        """Add `lower <= sum(coef * var) <= upper`; zero coefficients are dropped."""
+        for index, value in terms.items():
+            if value != 0.0:
+                self._row_index.append(index)
+                self._row_value.append(value)
+        self._row_start.append(len(self._row_index))
+        self._row_lower.append(lower)
+        self._row_upper.append(upper)
+
+    def solve(
+        self,
+        time_limit: float,
+        gap: float = 0.0,
+        start: dict[int, float] | None = None,
+    ) -> Solution:
+        """Run HiGHS; `gap` is the relative gap at which it may stop early.
+
+        `start` may fix a few variables (a known plan's assignment); HiGHS completes it
+        into a first incumbent, which prunes the search from the first node.
+        """
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("time_limit", max(time_limit, 0.01))
+        highs.setOptionValue("mip_rel_gap", gap)
+        highs.setOptionValue("mip_abs_gap", 1e-4)
+        highs.setOptionValue("random_seed", 7)
+        highs.setOptionValue("threads", 1)
+        highs.passModel(self._lp())
+        if start:
+            index = np.array(sorted(start), dtype=np.int32)
+            highs.setSolution(len(index), index, np.array([start[i] for i in index], dtype=float))
+        highs.run()
+        return _result(highs)
+
+    def _lp(self) -> highspy.HighsLp:
+        lp = highspy.HighsLp()
+        lp.num_col_ = self.num_vars
+        lp.num_row_ = self.num_rows
+        lp.offset_ = self.offset
+        lp.col_cost_ = np.array(self._cost, dtype=float)
+        lp.col_lower_ = np.array(self._lower, dtype=float)
+        lp.col_upper_ = np.array(self._upper, dtype=float)
+        lp.row_lower_ = np.array(self._row_lower, dtype=float)
+        lp.row_upper_ = np.array(self._row_upper, dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(self._row_start, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(self._row_index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(self._row_value, dtype=float)
+        kinds = highspy.HighsVarType
+        lp.integrality_ = [kinds.kInteger if flag else kinds.kContinuous for flag in self._integer]
+        return lp
+
+
+def _result(highs: highspy.Highs) -> Solution:
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    seconds = highs.getRunTime()
+    if status == highspy.HighsModelStatus.kInfeasible or info.primal_solution_status != 2:
+        return Solution("infeasible", (), math.inf, math.inf, seconds)
+    values = tuple(highs.getSolution().col_value)
+    objective = info.objective_function_value
+    bound = info.mip_dual_bound
+    proven = status == highspy.HighsModelStatus.kOptimal
+    return Solution("optimal" if proven else "feasible", values, objective, bound, seconds)

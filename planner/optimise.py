@@ -1,0 +1,264 @@
+"""The cart optimiser: the cheapest choice of offer and order (checkout) for every item.
+
+`optimise(cart, pricing)` builds a MILP (`planner.milp`) whose optimum is a lower bound on
+what any plan costs, solves it with HiGHS, and prices the plan it finds with the cost
+engine (`planner.cost.price`), which is the source of truth. Where the model's arithmetic
+is only an approximation (discount shares allocated in proportion before a subsidy or a
+scoped coupon, the zero rule, judging free shipping after discounts), the two can differ:
+then that exact plan is cut off and the model solved again, keeping the best priced plan.
+The loop stops when the model's bound reaches the best priced plan (proven optimal) or the
+time runs out (a feasible plan, with the gap to the bound stated).
+
+Optional (wishlist) items are added only when they pay for themselves: each is worth what
+it would cost bought on its own, so it enters the plan only if adding it raises the total
+by less than that, i.e. it helps reach a threshold. `suggest_additions` lists them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from planner.cart import Cart, Item
+from planner.cost import Pick, PricedCart, Pricing, naive_assignment, price
+from planner.errors import PlanError
+from planner.milp.adapter import problem_from_cart
+from planner.milp.formulation import Formulation, build
+from planner.milp.problem import Problem
+from planner.money import CENT, ZERO
+
+__all__ = ["OptimisedPlan", "Suggestion", "optimise", "standalone_cost", "suggest_additions"]
+
+#: Model and engine may differ by rounding (percentages and subsidies are rounded half-up
+#: to the cent by the engine); within this they count as agreeing.
+TOLERANCE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class OptimisedPlan:
+    """The best plan found, priced by the cost engine.
+
+    `status` is "optimal" when no plan can cost less than `priced.total` (the model's bound
+    reached it), else "feasible": then `bound` is the proven lower bound and `gap` the
+    relative distance to it (0.004 = the plan is within 0.4% of the best possible).
+    """
+
+    assignment: dict[str, Pick]
+    priced: PricedCart
+    status: str
+    bound: Decimal
+    gap: Decimal
+    seconds: float
+    rounds: int
+
+    @property
+    def total(self) -> Decimal:
+        """The plan's total, as the cost engine prices it."""
+        return self.priced.total
+
+    def describe_status(self) -> str:
+        """One line for the user: proven optimal, or how far from the bound."""
+        if self.status == "optimal":
+            return f"proven optimal in {self.seconds:.2f}s"
+        return (
+            f"best plan found in {self.seconds:.2f}s; not proven optimal: "
+            f"at most {self.gap * 100:.2f}% above the lower bound {self.bound}"
+        )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Add a wishlist item: the total rises by `extra` but the item alone would cost
+    `alone`, so the shopper saves `saving` (= alone - extra) by adding it here."""
+
+    item_id: str
+    name: str
+    platform: str
+    shop: str
+    extra: Decimal
+    alone: Decimal
+    saving: Decimal
+
+    def text(self) -> str:
+        """The suggestion in one line, Chinese then English."""
+        return (
+            f"加购 {self.name}（{self.platform} {self.shop}）凑满减，省 {self.saving} / "
+            f"add {self.name} from the wishlist to reach the next threshold: "
+            f"the total rises by {self.extra} instead of {self.alone}, saving {self.saving}"
+        )
+
+
+def optimise(
+    cart: Cart,
+    pricing: Pricing,
+    *,
+    time_limit: float = 10.0,
+    gap: float = 0.0,
+    max_orders_per_platform: int = 3,
+) -> OptimisedPlan:
+    """The cheapest plan for `cart`, proven optimal if `time_limit` seconds allow.
+
+    `gap` lets the solver stop once within that relative distance of the bound (0.005 =
+    0.5%). A platform gets more than one order only if one of its promotions is limited
+    per order, and never more than `max_orders_per_platform`. Raises PlanError when no
+    plan respects the limits and the budget.
+    """
+    started = time.perf_counter()
+    values = {
+        item.id: standalone_cost(cart, item, pricing) - CENT / 2
+        for item in cart.items
+        if item.optional
+    }
+    problem = problem_from_cart(
+        cart, pricing.rules, pricing.subsidies, values, max_orders_per_platform
+    )
+    form = build(problem)
+    search = _Search(cart, pricing, problem, form, values)
+    rounds = 0
+    while True:
+        rounds += 1
+        left = time_limit - (time.perf_counter() - started)
+        solution = form.model.solve(left, gap, start=search.start())
+        if solution.status == "infeasible":
+            search.bound = search.best_objective
+            break
+        search.bound = max(search.bound, Decimal(repr(solution.bound)))
+        plan = form.chosen(solution.values)
+        agreed = search.consider(plan, Decimal(repr(solution.objective)))
+        if agreed or time.perf_counter() - started >= time_limit:
+            break
+        form.exclude(plan)
+    return search.result(time.perf_counter() - started, rounds)
+
+
+class _Search:
+    """The best engine-priced plan so far and the model's best bound."""
+
+    def __init__(
+        self,
+        cart: Cart,
+        pricing: Pricing,
+        problem: Problem,
+        form: Formulation,
+        values: dict[str, Decimal],
+    ) -> None:
+        self.cart = cart
+        self.pricing = pricing
+        self.problem = problem
+        self.form = form
+        self.values = values
+        self.best: tuple[dict[str, Pick], PricedCart, dict[int, tuple[int, int]]] | None = None
+        self.best_objective = Decimal("Infinity")
+        self.bound = Decimal("-Infinity")
+
+    def start(self) -> dict[int, float]:
+        """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
+        offer, one order per platform). HiGHS ignores a start the cuts have made infeasible."""
+        if self.best is not None:
+            return self.form.fix_plan(self.best[2])
+        naive = naive_assignment(self.cart, self.pricing)
+        plan = {}
+        for i, item in enumerate(self.problem.items):
+            for o, option in enumerate(item.options):
+                if item.id in naive and option.offer == naive[item.id].offer:
+                    plan[i] = (o, 0)
+        return self.form.fix_plan(plan)
+
+    def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal) -> bool:
+        """Price `plan` with the engine, keep it if best; True if the model priced it right."""
+        assignment = self._assignment(plan)
+        priced = price(self.cart, assignment, self.pricing)
+        objective = priced.total - sum(
+            (self.values[i] for i in assignment if i in self.values), ZERO
+        )
+        within_budget = self.cart.budget is None or priced.total <= self.cart.budget
+        if within_budget and objective < self.best_objective:
+            self.best = (assignment, priced, plan)
+            self.best_objective = objective
+        return within_budget and objective <= modelled + TOLERANCE
+
+    def _assignment(self, plan: dict[int, tuple[int, int]]) -> dict[str, Pick]:
+        used: dict[str, set[int]] = {}
+        for i, (o, k) in plan.items():
+            used.setdefault(self.problem.items[i].options[o].platform, set()).add(k)
+        picks = {}
+        for i, (o, k) in plan.items():
+            option = self.problem.items[i].options[o]
+            several = len(used[option.platform]) > 1
+            picks[self.problem.items[i].id] = Pick(option.offer, str(k + 1) if several else "")
+        return picks
+
+    def result(self, seconds: float, rounds: int) -> OptimisedPlan:
+        if self.best is None:
+            raise _infeasible(self.cart, self.pricing)
+        assignment, priced, _ = self.best
+        bound = min(self.bound, self.best_objective)
+        proven = self.best_objective - bound <= TOLERANCE
+        gap = (
+            ZERO if proven else (self.best_objective - bound) / max(abs(self.best_objective), CENT)
+        )
+        return OptimisedPlan(
+            assignment=assignment,
+            priced=priced,
+            status="optimal" if proven else "feasible",
+            bound=bound.quantize(CENT),
+            gap=gap.quantize(Decimal("0.0001")),
+            seconds=seconds,
+            rounds=rounds,
+        )
+
+
+def standalone_cost(cart: Cart, item: Item, pricing: Pricing) -> Decimal:
+    """What `item` costs bought on its own at its best offer (its worth as a wishlist item)."""
+    alone = replace(cart, items=(replace(item, optional=False),), budget=None)
+    totals = [
+        price(alone, {item.id: Pick(index)}, pricing).total
+        for index, offer in enumerate(item.offers)
+        if offer.limit is None or item.qty <= offer.limit
+    ]
+    if not totals:
+        raise PlanError(
+            f"item {item.id!r}: qty {item.qty} is above every offer's limit per person",
+            f"lower {item.id}'s qty or add an offer that allows it",
+        )
+    return min(totals)
+
+
+def _infeasible(cart: Cart, pricing: Pricing) -> PlanError:
+    """Explain why no plan exists: the budget is the only constraint a valid cart can break."""
+    if cart.budget is not None:
+        cheapest = optimise(replace(cart, budget=None), pricing, time_limit=5.0, gap=0.0)
+        return PlanError(
+            f"no plan fits the budget {cart.budget}: the cheapest plan costs {cheapest.total}",
+            "raise the budget or remove items",
+        )
+    return PlanError("no plan satisfies the offers' limits", "check each item's qty and limits")
+
+
+def suggest_additions(
+    cart: Cart, pricing: Pricing, *, time_limit: float = 10.0
+) -> list[Suggestion]:
+    """Wishlist items worth adding: each one that lowers the cost of the rest by reaching a
+    threshold, with what it saves, best first."""
+    required = tuple(item for item in cart.items if not item.optional)
+    base = optimise(replace(cart, items=required), pricing, time_limit=time_limit)
+    suggestions = []
+    for item in cart.items:
+        if not item.optional:
+            continue
+        alone = standalone_cost(cart, item, pricing)
+        added = replace(cart, items=(*required, replace(item, optional=False)))
+        try:
+            plan = optimise(added, pricing, time_limit=time_limit)
+        except PlanError:
+            continue
+        extra = plan.total - base.total
+        if extra < alone:
+            bought = next(p for p in plan.priced.items if p.id == item.id)
+            suggestions.append(
+                Suggestion(
+                    item.id, item.name, bought.platform, bought.shop, extra, alone, alone - extra
+                )
+            )
+    return sorted(suggestions, key=lambda s: (-s.saving, s.item_id))
