@@ -146,7 +146,7 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
         for shop, fee, shop_lines in shop_fees:
             shares = allocate(fee, [ln.amount for ln in shop_lines])
             for line, share in zip(shop_lines, shares, strict=True):
-                line.apply(f"shipping ({shop})", share)
+                line.apply("shipping", f"shipping ({shop})", share)
             discounts[key].append(Discount("shipping", f"shipping ({shop})", fee, shop))
     credits = apply_credit(lines, cart, pricing.rules, notes)
     orders = tuple(
@@ -257,7 +257,7 @@ def _apply_subsidies(
             )
     applied: dict[tuple[str, str], list[Discount]] = {}
     for amount, line, label in best.values():
-        line.apply(label, -amount)
+        line.apply("subsidy", label, -amount)
         key = (pricing.rules.canonical(line.offer.platform), line.order)
         applied.setdefault(key, []).append(Discount("subsidy", label, amount, line.offer.shop))
     return applied

@@ -81,5 +81,5 @@ def apply_credit(
             label = f"shopping credit pay {chosen.pay} get {chosen.get}"
             shares = allocate(chosen.get - chosen.pay, [ln.amount for ln in mine])
             for line, share in zip(mine, shares, strict=True):
-                line.apply(label, -share)
+                line.apply("credit", label, -share)
     return outcomes

@@ -23,29 +23,29 @@ def item_level(item: Item, offer: Offer, rules: PlatformRules) -> tuple[Decimal,
     steps: list[Step] = []
     total = ZERO
 
-    def step(label: str, delta: Decimal) -> None:
+    def step(kind: str, label: str, delta: Decimal) -> None:
         nonlocal total
         total += delta
         if delta != 0 or not steps:
-            steps.append(Step(label, delta, total))
+            steps.append(Step(label, delta, total, kind))
 
     if offer.list_price is not None and offer.list_price > offer.price:
-        step(f"list price {offer.list_price} x {qty}", offer.list_price * qty)
-        step("activity price", (offer.price - offer.list_price) * qty)
+        step("price", f"list price {offer.list_price} x {qty}", offer.list_price * qty)
+        step("activity", "activity price", (offer.price - offer.list_price) * qty)
     else:
-        step(f"price {offer.price} x {qty}", offer.price * qty)
+        step("price", f"price {offer.price} x {qty}", offer.price * qty)
     unit = offer.price
     if offer.presale is not None:
         saving = min(offer.presale.saving, unit)
         unit -= saving
-        step(_presale_label(offer), -saving * qty)
+        step("presale", _presale_label(offer), -saving * qty)
     if offer.instant_off is not None:
         off = instant_off_per_pack(offer, unit, rules)
         unit -= off
-        step(f"instant off {offer.instant_off.text}", -off * qty)
+        step("instant_off", f"instant off {offer.instant_off.text}", -off * qty)
     if offer.multibuy is not None:
         after = cents(offer.multibuy.total(unit, qty))
-        step(f"multi-buy {offer.multibuy.text}", after - unit * qty)
+        step("multibuy", f"multi-buy {offer.multibuy.text}", after - unit * qty)
     return total, tuple(steps)
 
 

@@ -13,16 +13,37 @@ from decimal import Decimal
 from planner.cart import Item, Offer
 from planner.money import ZERO
 
-__all__ = ["Discount", "Line", "Step"]
+__all__ = ["STEP_KINDS", "Discount", "Line", "Step"]
+
+#: The stages an item's amount passes through, in the order the cost engine applies them.
+STEP_KINDS = (
+    "price",
+    "activity",
+    "presale",
+    "instant_off",
+    "multibuy",
+    "shop",
+    "shop_coupon",
+    "cross_store",
+    "platform_coupon",
+    "member",
+    "subsidy",
+    "shipping",
+    "credit",
+)
 
 
 @dataclass(frozen=True)
 class Step:
-    """One adjustment: `amount` is signed (discounts negative), `total` the running total."""
+    """One adjustment: `amount` is signed (discounts negative), `total` the running total.
+
+    `kind` names the stage (STEP_KINDS) so the budget sheet can give each its column.
+    """
 
     label: str
     amount: Decimal
     total: Decimal
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,9 +68,9 @@ class Line:
     item_level: Decimal = ZERO
     steps: list[Step] = field(default_factory=list)
 
-    def apply(self, label: str, delta: Decimal) -> None:
+    def apply(self, kind: str, label: str, delta: Decimal) -> None:
         """Change the amount by `delta` and record the step (zero changes are skipped)."""
         if delta == 0:
             return
         self.amount += delta
-        self.steps.append(Step(label, delta, self.amount))
+        self.steps.append(Step(label, delta, self.amount, kind))

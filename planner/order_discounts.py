@@ -80,7 +80,7 @@ def apply_shop_level(
             kind = "shop_coupon" if promo.coupon else "shop"
             label = f"{'shop coupon' if promo.coupon else 'shop 满减'} {describe(promo, off)}"
             for line, share in zip(shop_lines, shares, strict=True):
-                line.apply(label, -share)
+                line.apply(kind, label, -share)
             applied.append(Discount(kind, label, off, shop))
     return applied
 
@@ -127,7 +127,7 @@ def apply_cross_store(
         return []
     label = f"cross-store {describe(promo, total)}"
     for line, share in zip(eligible, shares, strict=True):
-        line.apply(label, -share)
+        line.apply("cross_store", label, -share)
     return [Discount("cross_store", label, total)]
 
 
@@ -189,7 +189,7 @@ def _apply_best(
         label = f"{prefix} {describe(promo, off)}"
         shares = allocate(off, [lines[i].amount for i in covered])
         for i, share in zip(covered, shares, strict=True):
-            lines[i].apply(label, -share)
+            lines[i].apply(kind, label, -share)
         applied.append(Discount(kind, label, off))
     return applied
 
