@@ -7,14 +7,12 @@ product name comes from scraped or typed text: it is flattened to one printable 
 
 from __future__ import annotations
 
-import locale
-import os
 from dataclasses import dataclass
 
 from tracker.alerts.money import format_money
 from tracker.alerts.rules import Language, Trigger
+from tracker.settings import load_settings
 
-LANGUAGE_ENV = "DAOSHOU_LANG"
 MAX_NAME_CHARS = 60
 
 PLATFORM_NAMES: dict[str, tuple[str, str]] = {
@@ -37,18 +35,12 @@ class Subject:
 
 
 def resolve_language(setting: str | None = None) -> Language:
-    """`zh` or `en`: an explicit setting, else `DAOSHOU_LANG`, else the system locale."""
-    for candidate in (setting, os.environ.get(LANGUAGE_ENV)):
-        value = (candidate or "").strip().lower()
-        if value.startswith("zh"):
-            return "zh"
-        if value.startswith("en"):
-            return "en"
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if os.environ.get(name):
-            return "zh" if os.environ[name].lower().startswith("zh") else "en"
-    code = locale.getlocale()[0] or ""
-    return "zh" if code.lower().startswith("zh") else "en"
+    """`zh` or `en`: an explicit choice, else the user's settings (which fall back to the
+    locale)."""
+    choice = (setting or "").strip().lower()
+    if choice not in ("zh", "en"):
+        choice = load_settings().resolved_language()
+    return "zh" if choice == "zh" else "en"
 
 
 def one_line(text: str, limit: int = MAX_NAME_CHARS) -> str:

@@ -30,7 +30,7 @@ import apprise
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from tracker.alerts.channels import channel_url
+from tracker.alerts.channels import channel_targets, channel_url
 from tracker.alerts.messages import Language, resolve_language
 from tracker.db import session_scope
 from tracker.models import AlertChannel, AlertDelivery, AlertEvent, utcnow
@@ -213,3 +213,31 @@ def _finish(engine: Engine, claimed: _Claimed, error: str | None, policy: RetryP
             .values(**values)
         )
     return str(values["status"])
+
+
+@dataclass(frozen=True)
+class ChannelCheck:
+    """How one channel took the test message."""
+
+    channel_id: int
+    channel_label: str
+    ok: bool
+    error: str | None
+
+
+TEST_MESSAGES = {
+    "zh": "【到手】测试消息：降价提醒会这样送达。",
+    "en": "[daoshou] Test message: price alerts will arrive like this.",
+}
+
+
+def send_test_message(
+    engine: Engine, *, language: str | None = None, send: Sender = apprise_send
+) -> list[ChannelCheck]:
+    """Send a test message to every channel now, outside the outbox, and report each."""
+    lang = resolve_language(language)
+    results = []
+    for view, url in channel_targets(engine):
+        error = send(url, TITLES[lang], TEST_MESSAGES[lang]) if url else "channel URL file lost"
+        results.append(ChannelCheck(view.id, view.label, error is None, error))
+    return results

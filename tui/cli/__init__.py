@@ -22,6 +22,8 @@ app = typer.Typer(
 # Command groups: one line each, `from tui.cli import <module>` then `<module>.register(app)`.
 from tui.cli import track  # noqa: E402
 track.register(app)
+from tui.cli import alerts  # noqa: E402
+alerts.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,303 @@
+"""`daoshou alerts ...` and `daoshou bought`: price alerts on the command line.
+
+A thin layer over `tracker.alerts`: each command calls one use-case and prints its result
+as one JSON document with `--json`, else as plain text. Channel URLs are never printed,
+only their masked labels.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import typer
+
+from tracker.alerts import channels, outbox, rulebook
+from tracker.alerts.messages import resolve_language
+from tracker.alerts.protection import protection_windows, shipped_windows_file, user_windows_file
+from tracker.db import open_engine
+from tracker.errors import AlertError
+from tui.cli.output import print_json, print_table
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+alerts_app = typer.Typer(help="Price alerts: rules, channels, history.", no_args_is_help=True)
+channel_app = typer.Typer(help="Where alerts are sent (Apprise URLs).", no_args_is_help=True)
+alerts_app.add_typer(channel_app, name="channel")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `alerts` and `bought` to the `daoshou` app."""
+    app.add_typer(alerts_app, name="alerts")
+    app.command("bought")(bought)
+
+
+def _money(text: str, option: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", "").lstrip("¥￥"))
+    except InvalidOperation:
+        raise AlertError(f"{option} {text!r} is not an amount", f"e.g. {option} 59.90") from None
+    if not value.is_finite() or value <= 0:
+        raise AlertError(f"{option} {text!r} must be above zero", f"e.g. {option} 59.90")
+    return value
+
+
+def _rule_request(
+    below: str | None, drop: str | None, drop_by: str | None, lowest: bool, in_stock: bool
+) -> tuple[str, dict[str, Any]]:
+    chosen = [
+        name
+        for name, given in (
+            ("--below", below),
+            ("--drop", drop),
+            ("--drop-by", drop_by),
+            ("--lowest", lowest or None),
+            ("--in-stock", in_stock or None),
+        )
+        if given is not None
+    ]
+    if len(chosen) != 1:
+        raise AlertError(
+            "say what to watch for with exactly one of --below, --drop, --drop-by, --lowest, "
+            "--in-stock",
+            "e.g. daoshou alerts add 3 --below 59.90",
+        )
+    if below is not None:
+        return "target", {"price": str(_money(below, "--below"))}
+    if drop is not None:
+        return "drop", {"pct": drop.strip().rstrip("%")}
+    if drop_by is not None:
+        return "drop", {"amount": str(_money(drop_by, "--drop-by"))}
+    return ("lowest", {}) if lowest else ("in_stock", {})
+
+
+@alerts_app.command("add")
+def add(
+    target_id: Annotated[
+        int, typer.Argument(metavar="ID", help="Listing id (or product id with --product).")
+    ],
+    below: Annotated[
+        str | None, typer.Option(help="Alert when the price is at or below this.")
+    ] = None,
+    drop: Annotated[
+        str | None, typer.Option(help="Alert on a drop of at least this percent.")
+    ] = None,
+    drop_by: Annotated[
+        str | None, typer.Option(help="Alert on a drop of at least this amount.")
+    ] = None,
+    vs: Annotated[str, typer.Option(help="Compare drops with: last | median30.")] = "last",
+    lowest: Annotated[bool, typer.Option("--lowest", help="Alert on a new lowest price.")] = False,
+    in_stock: Annotated[bool, typer.Option("--in-stock", help="Alert when back in stock.")] = False,
+    margin: Annotated[
+        str | None, typer.Option(help="--below re-arms above target + margin (default 2%).")
+    ] = None,
+    currency: Annotated[str, typer.Option(help="Currency of the amounts.")] = "CNY",
+    product: Annotated[
+        bool, typer.Option("--product", help="ID is a product: watch all its listings.")
+    ] = False,
+    channel: Annotated[
+        list[int] | None, typer.Option(help="Send only to this channel id (repeatable).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add an alert rule to a listing or a product."""
+    kind, params = _rule_request(below, drop, drop_by, lowest, in_stock)
+    if kind == "drop":
+        params["basis"] = vs
+    if kind == "target" and margin is not None:
+        params["margin"] = margin
+    if kind != "in_stock":
+        params["currency"] = currency
+    engine = open_engine()
+    rule = rulebook.add_rule(
+        engine,
+        kind,
+        params,
+        listing_id=None if product else target_id,
+        product_id=target_id if product else None,
+        channel_ids=channel,
+    )
+    if as_json:
+        print_json(rule)
+        return
+    print(f"rule {rule.id}: {_describe(rule)}")
+    if not channels.list_channels(engine):
+        print("no channel yet: add one with daoshou alerts channel add URL")
+
+
+@alerts_app.command("list")
+def list_(as_json: JsonOption = False) -> None:
+    """Every alert rule."""
+    rules = rulebook.list_rules(open_engine())
+    if as_json:
+        print_json(rules)
+        return
+    print_table(
+        ["id", "watches", "rule", "armed", "channels"],
+        [
+            [r.id, _scope(r), _describe(r), "yes" if r.armed else "no", _channel_ids(r)]
+            for r in rules
+        ],
+    )
+
+
+@alerts_app.command("remove")
+def remove(
+    rule_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False
+) -> None:
+    """Delete an alert rule (its past alerts stay in the history)."""
+    rule = rulebook.remove_rule(open_engine(), rule_id)
+    if as_json:
+        print_json(rule)
+        return
+    print(f"removed rule {rule.id}: {_describe(rule)}")
+
+
+@alerts_app.command("history")
+def history(
+    limit: Annotated[int, typer.Option(help="How many alerts, newest first.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Alerts raised so far and where each was delivered."""
+    events = rulebook.alert_history(open_engine(), limit)
+    if as_json:
+        print_json(events)
+        return
+    lang = resolve_language()
+    rows = []
+    for event in events:
+        sent = [f"{d.channel_id}:{d.status}" for d in event.deliveries] or ["no channel"]
+        message = event.message_zh if lang == "zh" else event.message_en
+        rows.append(
+            [event.id, event.created_at.strftime("%Y-%m-%d %H:%M"), " ".join(sent), message]
+        )
+    print_table(["id", "time (UTC)", "delivery", "message"], rows)
+
+
+@alerts_app.command("test")
+def test(as_json: JsonOption = False) -> None:
+    """Send a test message to every channel now."""
+    results = outbox.send_test_message(open_engine())
+    if as_json:
+        print_json(results)
+    elif not results:
+        print("no channel yet: add one with daoshou alerts channel add URL")
+    else:
+        print_table(
+            ["channel", "label", "result"],
+            [[r.channel_id, r.channel_label, "ok" if r.ok else r.error] for r in results],
+        )
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
+@alerts_app.command("deliver")
+def deliver(as_json: JsonOption = False) -> None:
+    """Send the alerts waiting in the outbox now (what `daoshou run` does continuously)."""
+    report = outbox.deliver_pending(open_engine())
+    if as_json:
+        print_json(report)
+        return
+    print(f"sent {report.sent}, retrying later {report.retrying}, gave up {report.failed}")
+    for error in report.errors:
+        print(f"  {error}")
+
+
+@alerts_app.command("protection")
+def protection(as_json: JsonOption = False) -> None:
+    """Price protection (价保) windows per platform, and the files they come from."""
+    windows = protection_windows()
+    files = {"shipped": shipped_windows_file(), "user": user_windows_file()}
+    if as_json:
+        print_json({"windows": windows, "files": files})
+        return
+    print_table(["platform", "days"], sorted(windows.items()))
+    print(f"shipped defaults: {files['shipped']}")
+    print(f"your overrides:   {files['user']}")
+
+
+@channel_app.command("add")
+def channel_add(
+    url: Annotated[str, typer.Argument(help="An Apprise URL, e.g. ntfy://my-topic.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Add a channel; the URL is stored owner-only and shown masked from now on."""
+    view = channels.add_channel(open_engine(), url)
+    if as_json:
+        print_json(view)
+        return
+    print(f"channel {view.id}: {view.label}")
+
+
+@channel_app.command("list")
+def channel_list(as_json: JsonOption = False) -> None:
+    """Every channel, masked."""
+    views = channels.list_channels(open_engine())
+    if as_json:
+        print_json(views)
+        return
+    print_table(["id", "channel"], [[v.id, v.label] for v in views])
+
+
+@channel_app.command("remove")
+def channel_remove(
+    channel_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False
+) -> None:
+    """Delete a channel and its stored URL."""
+    view = channels.remove_channel(open_engine(), channel_id)
+    if as_json:
+        print_json(view)
+        return
+    print(f"removed channel {view.id}: {view.label}")
+
+
+def bought(
+    listing_id: Annotated[int, typer.Argument(metavar="ID", help="The listing you bought from.")],
+    price: Annotated[str, typer.Option(help="What you paid per item.")],
+    on: Annotated[str, typer.Option("--date", help="When you bought it, YYYY-MM-DD.")],
+    quantity: Annotated[int, typer.Option(help="How many you bought.")] = 1,
+    currency: Annotated[str, typer.Option(help="Currency of the price.")] = "CNY",
+    as_json: JsonOption = False,
+) -> None:
+    """Record a purchase; within the platform's 价保 window a lower price alerts you."""
+    try:
+        bought_on = date.fromisoformat(on.strip())
+    except ValueError:
+        raise AlertError(
+            f"--date {on!r} is not a date", "use YYYY-MM-DD, e.g. 2026-11-11"
+        ) from None
+    view = rulebook.record_purchase(
+        open_engine(),
+        listing_id,
+        _money(price, "--price"),
+        bought_on,
+        quantity=quantity,
+        currency=currency.strip().upper(),
+    )
+    if as_json:
+        print_json(view)
+        return
+    print(f"purchase {view.id}: listing {view.listing_id} at {view.price} {view.currency}")
+    if view.rule_id is not None:
+        print(f"价保 / price protection watched until {view.claim_deadline} (rule {view.rule_id})")
+    else:
+        print("no price protection window is open for this platform and date")
+
+
+def _scope(rule: rulebook.RuleView) -> str:
+    where = (
+        f"listing {rule.listing_id}"
+        if rule.listing_id is not None
+        else f"product {rule.product_id}"
+    )
+    return f"{where} ({rule.target_name})"
+
+
+def _describe(rule: rulebook.RuleView) -> str:
+    params = " ".join(f"{k}={v}" for k, v in rule.params.items())
+    return f"{rule.kind} {params}".strip()
+
+
+def _channel_ids(rule: rulebook.RuleView) -> str:
+    return ",".join(str(i) for i in rule.channel_ids) if rule.channel_ids else "all"
