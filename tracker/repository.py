@@ -40,7 +40,7 @@ from tracker.views import (
 )
 
 #: Called inside a check's transaction with the new observation (alerts hook in here).
-ObservationHook = Callable[[Session, Observation], None]
+ObservationHook = Callable[[Session, Observation], object]
 
 _BULK_CHUNK = 1000
 # What a 304 repeats from the observation the validators belong to (all but the time).
@@ -230,14 +230,14 @@ class Repository:
     def record_check(
         self,
         listing_id: int,
-        attempt: NewFetchAttempt,
+        attempts: Sequence[NewFetchAttempt],
         observation: NewObservation | None,
         *,
         validators: Validators | None = None,
         forget_validators: bool = False,
         on_observation: ObservationHook | None = None,
     ) -> ObservationView | None:
-        """Store one check in ONE transaction: the fetch attempt, the observation (None when
+        """Store one check in ONE transaction: its fetch attempts, the observation (None when
         the fetch failed and nothing was learned), the page validators for the next
         conditional request, and whatever `on_observation` writes (the alert outbox).
 
@@ -245,7 +245,7 @@ class Repository:
         drops them (the page's content must be fetched and read again next time).
         """
         with db.session_scope(self.engine, write=True) as session:
-            session.add(FetchAttempt(listing_id=listing_id, **asdict(attempt)))
+            _add_attempts(session, listing_id, attempts)
             if observation is None:
                 if forget_validators:
                     _forget_validators(session, listing_id)
@@ -264,7 +264,7 @@ class Repository:
     def record_not_modified(
         self,
         listing_id: int,
-        attempt: NewFetchAttempt,
+        attempts: Sequence[NewFetchAttempt],
         *,
         observed_at: datetime,
         on_observation: ObservationHook | None = None,
@@ -274,7 +274,7 @@ class Repository:
         Returns None (and stores only the attempt) if that observation is gone.
         """
         with db.session_scope(self.engine, write=True) as session:
-            session.add(FetchAttempt(listing_id=listing_id, **asdict(attempt)))
+            _add_attempts(session, listing_id, attempts)
             validator = session.get(PageValidator, listing_id)
             previous = (
                 session.get(Observation, validator.observation_id)
@@ -319,6 +319,11 @@ def _name_from(url: str) -> str:
     """A placeholder product name until the user names it: host and path of the URL."""
     rest = url.split("://", 1)[-1]
     return rest if len(rest) <= 80 else rest[:79] + "…"
+
+
+def _add_attempts(session: Session, listing_id: int, attempts: Sequence[NewFetchAttempt]) -> None:
+    for attempt in attempts:
+        session.add(FetchAttempt(listing_id=listing_id, **asdict(attempt)))
 
 
 def _remember_validators(

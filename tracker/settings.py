@@ -9,11 +9,11 @@ changes. An example with every field (`daoshou` never writes this file itself):
     jitter_minutes = 30         # random +/- spread, so checks do not hit a shop together
 
     [fetch]
-    user_agent = "daoshou/0.1 (personal price tracker)"
+    user_agent = "my-tracker/1.0"  # default: daoshou's own, naming its version
     min_delay_seconds = 2.0     # between two requests to one host
     timeout_seconds = 20.0
     max_concurrency = 8         # requests in flight, all hosts together
-    per_host_concurrency = 1
+    per_host_concurrency = 2
 
     [hosts."shop.example.com"]  # per-host overrides
     robots = false              # ignore robots.txt on this host (default: respected)
@@ -43,7 +43,6 @@ from planner.errors import DaoshouError
 from tracker import locations
 
 SETTINGS_FILE = "settings.toml"
-DEFAULT_USER_AGENT = "daoshou/0.1 (personal price tracker; +https://pypi.org/project/daoshou/)"
 BROWSER_MODES = ("off", "auto", "always")
 LANGUAGES = ("auto", "zh", "en")
 
@@ -66,11 +65,11 @@ class Settings:
 
     interval_minutes: int = 240
     jitter_minutes: int = 30
-    user_agent: str = DEFAULT_USER_AGENT
+    user_agent: str | None = None  # None: the fetcher's default, naming daoshou's version
     min_delay_seconds: float = 2.0
     timeout_seconds: float = 20.0
     max_concurrency: int = 8
-    per_host_concurrency: int = 1
+    per_host_concurrency: int = 2
     hosts: dict[str, HostSettings] = field(default_factory=dict)
     browser_mode: str = "off"
     chromium_path: str | None = None

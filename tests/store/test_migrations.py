@@ -22,8 +22,8 @@ def _differences(engine):
             conn,
             opts={
                 "compare_type": True,
-                "include_name": lambda name, kind, _p: not (
-                    kind == "table" and name in FOREIGN_TABLES
+                "include_name": lambda name, kind, _p: (
+                    not (kind == "table" and name in FOREIGN_TABLES)
                 ),
             },
         )
@@ -47,15 +47,25 @@ def test_a_database_at_the_initial_revision_survives_the_upgrade(sqlite_url):
     engine = db.create_engine(sqlite_url)
     upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(sa.text("INSERT INTO product (id, name, unit, created_at, archived) "
-                             "VALUES (1, 'rice', 'kg', '2026-01-01 00:00:00+00:00', 0)"))
-        conn.execute(sa.text(
-            "INSERT INTO listing (id, product_id, platform, url, per_pack, use_browser, active,"
-            " created_at) VALUES (1, 1, 'jd', 'https://item.jd.com/1.html', 50000, 0, 1,"
-            " '2026-01-01 00:00:00+00:00')"))
-        conn.execute(sa.text(
-            "INSERT INTO observation (listing_id, observed_at, price, currency, is_from_price)"
-            " VALUES (1, '2026-01-02 00:00:00+00:00', 129900, 'CNY', 0)"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO product (id, name, unit, created_at, archived) "
+                "VALUES (1, 'rice', 'kg', '2026-01-01 00:00:00+00:00', 0)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO listing (id, product_id, platform, url, per_pack, use_browser, active,"
+                " created_at) VALUES (1, 1, 'jd', 'https://item.jd.com/1.html', 50000, 0, 1,"
+                " '2026-01-01 00:00:00+00:00')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO observation (listing_id, observed_at, price, currency, is_from_price)"
+                " VALUES (1, '2026-01-02 00:00:00+00:00', 129900, 'CNY', 0)"
+            )
+        )
     engine.dispose()
     repo = Repository(db.open_engine(sqlite_url))
     assert current_revision(repo.engine) == head_revision()

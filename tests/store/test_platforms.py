@@ -35,7 +35,9 @@ def test_normalisation_keeps_identity_and_drops_tracking():
     assert normalise_url("http://127.0.0.1:8080") == "http://127.0.0.1:8080/"
 
 
-@pytest.mark.parametrize("url", ["ftp://x.com/a", "javascript:alert(1)", "item.jd.com/1.html", "https://"])
+@pytest.mark.parametrize(
+    "url", ["ftp://x.com/a", "javascript:alert(1)", "item.jd.com/1.html", "https://"]
+)
 def test_only_http_and_https(url):
     with pytest.raises(UnsupportedURLError):
         normalise_url(url)

@@ -56,7 +56,7 @@ def test_money_is_exact_and_times_are_aware(repo):
     for i, price in enumerate(prices):
         repo.record_check(
             listing.id,
-            NewFetchAttempt(status="ok"),
+            [NewFetchAttempt(status="ok")],
             _obs(price, datetime(2026, 11, 1, 12, i, tzinfo=timezone(timedelta(hours=8)))),
         )
     history = repo.history(listing.id)
@@ -71,10 +71,10 @@ def test_naive_times_and_excess_precision_are_refused(repo):
     listing = repo.add_listing("https://shop.example.com/p/1")
     with pytest.raises(StoreError):
         repo.record_check(
-            listing.id, NewFetchAttempt(status="ok"), _obs("1", datetime(2026, 1, 1))
+            listing.id, [NewFetchAttempt(status="ok")], _obs("1", datetime(2026, 1, 1))
         )
     with pytest.raises(StoreError):
-        repo.record_check(listing.id, NewFetchAttempt(status="ok"), _obs("1.00001"))
+        repo.record_check(listing.id, [NewFetchAttempt(status="ok")], _obs("1.00001"))
     assert repo.history(listing.id) == []
     assert repo.recent_attempts(listing.id) == []
 
@@ -84,9 +84,9 @@ def test_history_orders_by_time_and_latest_is_per_listing(repo):
     b = repo.add_listing("https://shop.example.com/b")
     base = datetime(2026, 11, 1, tzinfo=UTC)
     # Imported (older) observations land after newer checks were recorded.
-    repo.record_check(a.id, NewFetchAttempt(status="ok"), _obs("10", base + timedelta(days=5)))
+    repo.record_check(a.id, [NewFetchAttempt(status="ok")], _obs("10", base + timedelta(days=5)))
     repo.import_observations(a.id, [_obs(str(d), base + timedelta(days=d)) for d in range(1, 4)])
-    repo.record_check(b.id, NewFetchAttempt(status="ok"), _obs(None, base, reason="login wall"))
+    repo.record_check(b.id, [NewFetchAttempt(status="ok")], _obs(None, base, reason="login wall"))
     assert [o.price for o in repo.history(a.id)] == [Decimal(n) for n in (1, 2, 3, 10)]
     assert [o.price for o in repo.history(a.id, limit=2)] == [Decimal(3), Decimal(10)]
     latest = repo.latest_observations([a.id, b.id])
@@ -127,11 +127,11 @@ def test_check_and_hook_commit_together_or_not_at_all(repo):
         raise RuntimeError("alert engine bug")
 
     repo.record_check(
-        listing.id, NewFetchAttempt(status="ok"), _obs("9.90"), on_observation=write_alert
+        listing.id, [NewFetchAttempt(status="ok")], _obs("9.90"), on_observation=write_alert
     )
     with pytest.raises(RuntimeError):
         repo.record_check(
-            listing.id, NewFetchAttempt(status="ok"), _obs("8.80"), on_observation=failing_hook
+            listing.id, [NewFetchAttempt(status="ok")], _obs("8.80"), on_observation=failing_hook
         )
     with repo.engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(Observation)) == 1
@@ -144,14 +144,14 @@ def test_validators_and_not_modified_reuse_the_observation(repo):
     assert repo.validators(listing.id) is None
     first = repo.record_check(
         listing.id,
-        NewFetchAttempt(status="ok", http_status=200),
+        [NewFetchAttempt(status="ok", http_status=200)],
         _obs("59.00", title="Kettle", in_stock=True, source="jsonld"),
         validators=Validators('"v1"', None),
     )
     assert repo.validators(listing.id) == Validators('"v1"', None)
     later = datetime(2026, 11, 2, tzinfo=UTC)
     again = repo.record_not_modified(
-        listing.id, NewFetchAttempt(status="not_modified", http_status=304), observed_at=later
+        listing.id, [NewFetchAttempt(status="not_modified", http_status=304)], observed_at=later
     )
     assert again.id != first.id
     assert (again.price, again.title, again.in_stock, again.source, again.observed_at) == (
@@ -162,18 +162,21 @@ def test_validators_and_not_modified_reuse_the_observation(repo):
         later,
     )
     repo.record_check(
-        listing.id, NewFetchAttempt(status="ok"), _obs(None, reason="x"), forget_validators=True
+        listing.id, [NewFetchAttempt(status="ok")], _obs(None, reason="x"), forget_validators=True
     )
     assert repo.validators(listing.id) is None
-    assert repo.record_not_modified(
-        listing.id, NewFetchAttempt(status="not_modified"), observed_at=later
-    ) is None
+    assert (
+        repo.record_not_modified(
+            listing.id, [NewFetchAttempt(status="not_modified")], observed_at=later
+        )
+        is None
+    )
     assert [a.status for a in repo.recent_attempts(listing.id)][:2] == ["not_modified", "ok"]
 
 
 def test_deleting_a_listing_cascades(repo):
     listing = repo.add_listing("https://shop.example.com/a")
-    repo.record_check(listing.id, NewFetchAttempt(status="ok"), _obs("1"))
+    repo.record_check(listing.id, [NewFetchAttempt(status="ok")], _obs("1"))
     with repo.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM listing"))
         assert conn.scalar(sa.select(sa.func.count()).select_from(Observation)) == 0
