@@ -20,6 +20,8 @@ app = typer.Typer(
 )
 
 # Command groups: one line each, `from tui.cli import <module>` then `<module>.register(app)`.
+from tui.cli import plan  # noqa: E402
+plan.register(app)
 from tui.cli import track  # noqa: E402
 track.register(app)
 from tui.cli import alerts  # noqa: E402

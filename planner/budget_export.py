@@ -1,0 +1,275 @@
+"""The budget sheet: a plan as `.xlsx` (live formulas, payment schedule, chart) or `.csv`.
+
+The xlsx has three sheets. "Items": one row per item, its price per pack and quantity,
+one column per pricing stage (presale, coupons, cross-store, subsidy...), and the in-hand
+amount and per-unit cost as formulas over those cells, so a shopper who edits a price or
+a discount sees the totals follow. "Payments": the cash-flow by date (deposits, final
+payments) with a live total. "Summary": total, naive total, saving and budget left as
+formulas, and a chart of what each item costs in hand.
+
+Untrusted text (titles and shop names come from web pages) never becomes a formula: text
+that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, in
+both formats. Files are written to a temporary name and renamed into place, so a failure
+never leaves a half-written sheet behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from planner.cost import PricedItem
+from planner.errors import PlanError
+from planner.ledger import STEP_KINDS
+from planner.money import ZERO
+from planner.plan import Plan, money_text
+
+__all__ = ["export_budget", "neutralise"]
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+_STAGE_TITLES = {
+    "presale": "Presale 定金膨胀",
+    "instant_off": "Instant off 立减",
+    "multibuy": "Multi-buy 多件优惠",
+    "shop": "Shop 店铺满减",
+    "shop_coupon": "Shop coupon 店铺券",
+    "cross_store": "Cross-store 跨店满减",
+    "platform_coupon": "Platform coupon 平台券/红包",
+    "member": "Member 会员折扣",
+    "subsidy": "Subsidy 国补",
+    "shipping": "Shipping 运费",
+    "credit": "Credit 购物金",
+}
+
+
+def neutralise(text: str) -> str:
+    """Text that a spreadsheet can never read as a formula."""
+    return "'" + text if text.startswith(_DANGEROUS) else text
+
+
+def export_budget(plan: Plan, path: Path) -> None:
+    """Write the budget sheet for `plan` to `path` (.xlsx or .csv, chosen by suffix)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise PlanError(
+            f"cannot export a budget sheet as {path.name!r}", "name the file *.xlsx or *.csv"
+        )
+    if not path.parent.is_dir():
+        raise PlanError(f"directory {path.parent} does not exist", "create it or pick another path")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial{suffix}")
+    try:
+        if suffix == ".xlsx":
+            _write_xlsx(plan, temporary)
+        else:
+            temporary.write_text(_csv_text(plan), encoding="utf-8-sig", newline="")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _stages(plan: Plan) -> list[str]:
+    """The pricing stages used by any item (price/activity have their own columns)."""
+    used = {step.kind for item in plan.priced.items for step in item.steps}
+    return [kind for kind in STEP_KINDS[2:] if kind in used]
+
+
+def _stage_total(item: PricedItem, kind: str) -> Decimal:
+    return sum((s.amount for s in item.steps if s.kind == kind), ZERO)
+
+
+def _steps_text(item: PricedItem) -> str:
+    return "; ".join(f"{s.label}: {money_text(s.amount)}" for s in item.steps)
+
+
+def _offer_price(plan: Plan, item: PricedItem) -> Decimal:
+    return plan.cart.item(item.id).offers[item.offer_index].price
+
+
+def _list_price(plan: Plan, item: PricedItem) -> Decimal | None:
+    return plan.cart.item(item.id).offers[item.offer_index].list_price
+
+
+_FIXED = [
+    "Item",
+    "Name 名称",
+    "Platform 平台",
+    "Shop 店铺",
+    "List price 原价",
+    "Price 单价",
+    "Qty 件数",
+]
+_TAIL = ["In hand 到手", "Quantity 总量", "Unit 单位", "Per unit 单位价", "Steps 明细"]
+
+
+def _write_xlsx(plan: Plan, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    money = workbook.add_format({"num_format": "#,##0.00"})
+    bold = workbook.add_format({"bold": True})
+    bold_money = workbook.add_format({"bold": True, "num_format": "#,##0.00"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    items_sheet = workbook.add_worksheet("Items")
+    stages = _stages(plan)
+    headers = [*_FIXED, *(_STAGE_TITLES[k] for k in stages), *_TAIL]
+    for col, title in enumerate(headers):
+        items_sheet.write_string(0, col, title, bold)
+    price_col, qty_col = 5, 6
+    first_stage = len(_FIXED)
+    in_hand_col = first_stage + len(stages)
+    rows = plan.priced.items
+    for row, item in enumerate(rows, start=1):
+        for col, text in enumerate((item.id, item.name, item.platform, item.shop)):
+            items_sheet.write_string(row, col, neutralise(text))
+        list_price = _list_price(plan, item)
+        if list_price is not None:
+            items_sheet.write_number(row, 4, float(list_price), money)
+        items_sheet.write_number(row, price_col, float(_offer_price(plan, item)), money)
+        items_sheet.write_number(row, qty_col, item.qty)
+        for offset, kind in enumerate(stages):
+            items_sheet.write_number(
+                row, first_stage + offset, float(_stage_total(item, kind)), money
+            )
+        price_cell = xl_rowcol_to_cell(row, price_col)
+        qty_cell = xl_rowcol_to_cell(row, qty_col)
+        stage_sum = (
+            f"+SUM({xl_rowcol_to_cell(row, first_stage)}:{xl_rowcol_to_cell(row, in_hand_col - 1)})"
+            if stages
+            else ""
+        )
+        items_sheet.write_formula(
+            row,
+            in_hand_col,
+            f"=ROUND({price_cell}*{qty_cell}{stage_sum},2)",
+            money,
+            float(item.in_hand),
+        )
+        items_sheet.write_number(row, in_hand_col + 1, float(item.quantity))
+        items_sheet.write_string(row, in_hand_col + 2, item.unit)
+        in_hand_cell = xl_rowcol_to_cell(row, in_hand_col)
+        quantity_cell = xl_rowcol_to_cell(row, in_hand_col + 1)
+        items_sheet.write_formula(
+            row,
+            in_hand_col + 3,
+            f"=ROUND({in_hand_cell}/{quantity_cell},2)",
+            money,
+            float(item.per_unit),
+        )
+        items_sheet.write_string(row, in_hand_col + 4, neutralise(_steps_text(item)))
+    total_row = len(rows) + 1
+    items_sheet.write_string(total_row, 0, "Total 合计", bold)
+    column = xl_col_to_name(in_hand_col)
+    last = max(len(rows), 1) + 1
+    items_sheet.write_formula(
+        total_row, in_hand_col, f"=SUM({column}2:{column}{last})", bold_money, float(plan.total)
+    )
+    items_sheet.set_column(0, 0, 14)
+    items_sheet.set_column(1, 1, 32)
+    items_sheet.set_column(2, in_hand_col + 3, 14)
+    items_sheet.set_column(in_hand_col + 4, in_hand_col + 4, 60)
+    items_sheet.freeze_panes(1, 2)
+    _payments_sheet(workbook, plan, money, bold, bold_money, day)
+    _summary_sheet(workbook, plan, column, len(rows), money, bold, bold_money)
+    workbook.close()
+
+
+def _payments_sheet(workbook: xlsxwriter.Workbook, plan: Plan, *formats: object) -> None:
+    money, bold, bold_money, day = formats
+    sheet = workbook.add_worksheet("Payments")
+    sheet.write_string(0, 0, "Date 日期", bold)
+    sheet.write_string(0, 1, "Amount 金额", bold)
+    payments = plan.priced.payments
+    for row, payment in enumerate(payments, start=1):
+        sheet.write_datetime(row, 0, _midnight(payment.date), day)
+        sheet.write_number(row, 1, float(payment.amount), money)
+    last = len(payments) + 1
+    sheet.write_string(last, 0, "Total 合计", bold)
+    total = sum((p.amount for p in payments), ZERO)
+    sheet.write_formula(last, 1, f"=SUM(B2:B{max(last, 2)})", bold_money, float(total))
+    sheet.set_column(0, 1, 16)
+
+
+def _summary_sheet(
+    workbook: xlsxwriter.Workbook,
+    plan: Plan,
+    column: str,
+    count: int,
+    *formats: object,
+) -> None:
+    money, bold, bold_money = formats
+    sheet = workbook.add_worksheet("Summary")
+    sheet.write_string(0, 0, "Currency 币种", bold)
+    sheet.write_string(0, 1, plan.cart.currency)
+    sheet.write_string(1, 0, "Total 到手合计", bold)
+    in_hand = f"Items!${column}$2:${column}${max(count, 1) + 1}"
+    sheet.write_formula(1, 1, f"=SUM({in_hand})", bold_money, float(plan.total))
+    sheet.write_string(2, 0, "Naive total 各自最低价", bold)
+    if plan.naive_total is not None:
+        sheet.write_number(2, 1, float(plan.naive_total), money)
+        sheet.write_string(3, 0, "Saving 节省", bold)
+        sheet.write_formula(3, 1, "=B3-B2", money, float(plan.saving or ZERO))
+    sheet.write_string(4, 0, "Budget 预算", bold)
+    if plan.cart.budget is not None:
+        sheet.write_number(4, 1, float(plan.cart.budget), money)
+        sheet.write_string(5, 0, "Budget left 预算剩余", bold)
+        sheet.write_formula(5, 1, "=B5-B2", money, float(plan.budget_left or ZERO))
+    sheet.write_string(6, 0, "Optimiser 优化", bold)
+    sheet.write_string(6, 1, neutralise(plan.status_text))
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 40)
+    if count:
+        chart = workbook.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": "In hand 到手",
+                "categories": f"=Items!$A$2:$A${count + 1}",
+                "values": f"={in_hand}",
+            }
+        )
+        chart.set_title({"name": "In hand per item 每件到手"})
+        chart.set_legend({"none": True})
+        sheet.insert_chart(8, 0, chart)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _csv_text(plan: Plan) -> str:
+    stages = _stages(plan)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", "name", "platform", "shop", "list_price", "price", "qty", *stages,
+                     "in_hand", "quantity", "unit", "per_unit", "steps"])  # fmt: skip
+    for item in plan.priced.items:
+        list_price = _list_price(plan, item)
+        writer.writerow(
+            [
+                *(neutralise(t) for t in (item.id, item.name, item.platform, item.shop)),
+                "" if list_price is None else money_text(list_price),
+                money_text(_offer_price(plan, item)),
+                item.qty,
+                *(money_text(_stage_total(item, kind)) for kind in stages),
+                money_text(item.in_hand),
+                f"{item.quantity.normalize():f}",
+                item.unit,
+                money_text(item.per_unit),
+                neutralise(_steps_text(item)),
+            ]
+        )
+    writer.writerow(["total", *[""] * (len(stages) + 6), money_text(plan.total)])
+    writer.writerow([])
+    writer.writerow(["payment_date", "amount"])
+    for payment in plan.priced.payments:
+        writer.writerow([payment.date.isoformat(), money_text(payment.amount)])
+    return buffer.getvalue()
