@@ -31,3 +31,7 @@ class NotFoundError(DaoshouError):
 
 class AlertError(DaoshouError):
     """An alert rule or channel is invalid."""
+
+
+class CookieError(DaoshouError):
+    """A cookie string or scope given to `daoshou cookies` is malformed."""

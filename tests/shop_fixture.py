@@ -1,0 +1,30 @@
+"""The fixture shop as pytest fixtures: a real server process on loopback per test.
+
+Import what you need in your test package's conftest.py:
+
+    from tests.shop_fixture import shop  # noqa: F401
+
+`shop` is a `tracker.shopclient.FixtureShop` with one listener and products p0001..p0020;
+`shop3` has three listeners (three origins, for per-host politeness). Each test gets its
+own process on free ports, so tests share nothing under `pytest -n`.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+
+from tracker.shopclient import FixtureShop
+
+
+@pytest.fixture
+def shop() -> Iterator[FixtureShop]:
+    """A fresh fixture shop with products p0001..p0020."""
+    with FixtureShop.start(products=20) as running:
+        yield running
+
+
+@pytest.fixture
+def shop3() -> Iterator[FixtureShop]:
+    """A fresh fixture shop listening on three ports (three hosts) sharing one catalogue."""
+    with FixtureShop.start(products=20, listeners=3) as running:
+        yield running
