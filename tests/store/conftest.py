@@ -1,9 +1,19 @@
-"""A fresh, migrated SQLite store per test (never the user's own)."""
+"""Fresh, migrated stores per test: SQLite always, PostgreSQL when a server is given.
+
+`DAOSHOU_TEST_POSTGRES_URL` names a PostgreSQL server (`.ci/run` starts one); each test
+gets its own new database on it, dropped afterwards, so parallel workers never meet.
+"""
+
+import os
+import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from tracker import db
 from tracker.repository import Repository
+
+POSTGRES_ENV = "DAOSHOU_TEST_POSTGRES_URL"
 
 
 @pytest.fixture
@@ -13,5 +23,26 @@ def sqlite_url(tmp_path):
 
 
 @pytest.fixture
-def repo(sqlite_url):
-    return Repository(db.open_engine(sqlite_url))
+def postgres_url():
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    name = f"daoshou_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+    db.dispose_engines()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request):
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def repo(store_url):
+    return Repository(db.open_engine(store_url))

@@ -1,6 +1,7 @@
 """The migrations build exactly the models' schema, and upgrades keep the user's data."""
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -30,14 +31,14 @@ def _differences(engine):
         return compare_metadata(context, SQLModel.metadata)
 
 
-def test_migrations_match_the_models(sqlite_url):
-    engine = db.open_engine(sqlite_url)
+def test_migrations_match_the_models(store_url):
+    engine = db.open_engine(store_url)
     assert current_revision(engine) == head_revision()
     assert _differences(engine) == []
 
 
-def test_the_scheduler_table_is_not_the_migrations_business(sqlite_url):
-    engine = db.open_engine(sqlite_url)
+def test_the_scheduler_table_is_not_the_migrations_business(store_url):
+    engine = db.open_engine(store_url)
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE apscheduler_jobs (id VARCHAR(191) PRIMARY KEY)"))
     assert _differences(engine) == []
@@ -110,3 +111,12 @@ def test_sqlite_pragmas(sqlite_url):
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") == db.BUSY_TIMEOUT_MS
         assert pragma("synchronous") == 1  # NORMAL
+
+
+def test_concurrent_first_opens_migrate_once(store_url):
+    engines = [db.create_engine(store_url) for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda engine: upgrade(engine, "head"), engines))
+    assert {current_revision(engine) for engine in engines} == {head_revision()}
+    for engine in engines:
+        engine.dispose()
