@@ -35,8 +35,8 @@ def describe(promo: Offable, off: Decimal) -> str:
     if isinstance(promo, EveryOff):
         return f"每满{promo.every}减{promo.off}"
     if isinstance(promo, Threshold):
-        over = max((o for o, d in promo.tiers if d == off), default=ZERO)
-        return f"满{over}减{off}" if over > 0 else f"{off} off"
+        tier = max(((o, d) for o, d in promo.tiers if d == off), default=(ZERO, off))
+        return f"满{tier[0]}减{tier[1]}" if tier[0] > 0 else f"{tier[1]} off"
     return f"{(promo.rate * 10).normalize():f}折"
 
 
@@ -68,7 +68,9 @@ def apply_shop_level(
             and not (isinstance(p, PercentOff) and p.requires_member)
             and (p.shop is None or p.shop == shop)
         ]
-        plain = [None, *(p for p in mine if not p.coupon)]
+        plain: list[Offable | None] = [None, *(p for p in mine if not p.coupon)]
+        if rules.shop_thresholds == "sequential":
+            plain = [_automatic(shop_lines, plain)]
         coupons = [None, *(p for p in mine if p.coupon)]
         best: tuple[Decimal, list[tuple[Offable, Decimal, list[Decimal]]]] = (ZERO, [])
         for first in plain:
@@ -83,6 +85,22 @@ def apply_shop_level(
                 line.apply(kind, label, -share)
             applied.append(Discount(kind, label, off, shop))
     return applied
+
+
+def _automatic(lines: Sequence[Line], plain: Sequence[Offable | None]) -> Offable | None:
+    """The shop 满减 a sequential checkout applies by itself: the best one reached.
+
+    A shop 满减 is not a coupon the shopper may keep for later; when it is reached it
+    applies, and only then is the coupon's threshold judged.
+    """
+    best, best_off = None, ZERO
+    for promo in plain:
+        if promo is None:
+            continue
+        off = _off(promo, sum((lines[i].amount for i in _covered(promo, lines)), ZERO))
+        if off > best_off:
+            best, best_off = promo, off
+    return best
 
 
 def _stack(

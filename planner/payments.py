@@ -44,7 +44,9 @@ def schedule(
     for outcome in credits:
         if not outcome.used:
             continue
-        dated = _pay_with_credit(dated, outcome.platform, outcome.get)
+        # The items' amounts already carry the bonus (get - pay) as a discount, so what
+        # the balance still pays of them is the top-up itself.
+        dated = _pay_with_credit(dated, outcome.platform, outcome.pay)
         dated.append((outcome.at or today, outcome.platform, outcome.pay))
     by_day: dict[date, Decimal] = {}
     for day, _, amount in dated:
