@@ -24,7 +24,14 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tracker.models import ForecastRecord, Listing, Observation, Product
+from tracker.models import (
+    AlertDelivery,
+    AlertEvent,
+    ForecastRecord,
+    Listing,
+    Observation,
+    Product,
+)
 
 _L = Listing.__table__
 _P = Product.__table__
@@ -325,3 +332,47 @@ def load_forecast_marks(engine: sa.Engine, today: date | None = None) -> dict[in
                 fake_discount=bool(fake and fake.get("is_fake", fake.get("fake", True))),
             )
     return marks
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """One fired alert with how its deliveries are going."""
+
+    event_id: int
+    created_at: datetime
+    listing_id: int | None
+    message_zh: str
+    message_en: str
+    sent: int
+    pending: int
+    failed: int
+
+
+def load_inbox(engine: sa.Engine, limit: int = 200) -> list[InboxEntry]:
+    """The newest fired alerts first, with delivery counts per status (one grouped query)."""
+    d = AlertDelivery.__table__.c
+    e = AlertEvent.__table__.c
+    counts = (
+        sa.select(
+            d.event_id,
+            sa.func.sum(sa.case((d.status == "sent", 1), else_=0)).label("sent"),
+            sa.func.sum(sa.case((d.status.in_(("pending", "sending")), 1), else_=0))
+            .label("pending"),
+            sa.func.sum(sa.case((d.status == "failed", 1), else_=0)).label("failed"),
+        )
+        .group_by(d.event_id)
+        .subquery()
+    )
+    query = (
+        sa.select(e.id, e.created_at, e.listing_id, e.message_zh, e.message_en,
+                  counts.c.sent, counts.c.pending, counts.c.failed)
+        .select_from(AlertEvent.__table__.outerjoin(counts, counts.c.event_id == e.id))
+        .order_by(e.created_at.desc(), e.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [
+            InboxEntry(row.id, row.created_at, row.listing_id, row.message_zh, row.message_en,
+                       int(row.sent or 0), int(row.pending or 0), int(row.failed or 0))
+            for row in conn.execute(query)
+        ]

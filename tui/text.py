@@ -50,3 +50,8 @@ def safe_text(value: object, style: str = "", *, limit: int | None = None) -> Te
 def safe_content(value: object, *, limit: int | None = None) -> Content:
     """A literal `Content` for `Static`, `Label` and notifications' bodies."""
     return Content(clean(value, limit=limit))
+
+
+def safe_lines(lines: list[str], *, limit: int | None = None) -> Content:
+    """Several untrusted lines as one literal `Content`, each line cleaned on its own."""
+    return Content("\n".join(clean(line, limit=limit) for line in lines))

@@ -16,7 +16,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    no_args_is_help=True,
 )
 
 # Command groups: one line each, `from tui.cli import <module>` then `<module>.register(app)`.
@@ -26,6 +25,8 @@ from tui.cli import track  # noqa: E402
 track.register(app)
 from tui.cli import alerts  # noqa: E402
 alerts.register(app)
+from tui.cli import terminal  # noqa: E402
+terminal.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,101 @@
+"""`daoshou` with no command opens the terminal app on the user's store; `daoshou demo`
+opens it on a fresh demo store with a live loopback shop.
+
+While the app runs nothing may reach stdout/stderr (it would tear the screen), so logging
+goes to `daoshou.log` under the user's log directory and the model libraries are silenced.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tracker import locations
+
+LOG_FILE = "daoshou.log"
+
+
+def log_to_file() -> Path:
+    """Send every log record to the log file only; returns the file's path."""
+    path = locations.log_dir() / LOG_FILE
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    from planner.forecast.quiet import silence_model_loggers
+
+    silence_model_loggers()
+    return path
+
+
+def _use_language_setting() -> None:
+    from tracker.settings import SettingsError, load_settings
+    from tui.i18n import set_language
+
+    try:
+        language = load_settings().resolved_language()
+    except SettingsError:
+        return  # the Settings screen shows the problem; the locale decides meanwhile
+    set_language("zh" if language == "zh" else "en")
+
+
+def open_app(context: Any, background: Any = None) -> None:
+    """Run the app until the user quits."""
+    from tui.app import DaoshouApp
+
+    DaoshouApp(context, background=background).run()
+
+
+def run_user_app() -> None:
+    """The app on the user's own store."""
+    from tracker.db import open_engine
+    from tui.context import AppContext
+
+    log_to_file()
+    _use_language_setting()
+    open_app(AppContext(open_engine()))
+
+
+def run_demo(home: Path | None, serve: bool) -> None:
+    """The app on a fresh demo store."""
+    from tui.context import AppContext
+    from tui.demo.session import start_demo
+
+    session = start_demo(datetime.now(UTC), home=home, serve=serve)
+    log_to_file()
+    _use_language_setting()
+    try:
+        open_app(AppContext(session.engine, demo_home=session.home), background=session)
+    finally:
+        session.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the default action and `daoshou demo`."""
+
+    @app.callback(invoke_without_command=True)
+    def default(ctx: typer.Context) -> None:
+        """With no command: open the terminal app on your database."""
+        if ctx.invoked_subcommand is None:
+            run_user_app()
+
+    @app.command()
+    def demo(
+        home: Annotated[
+            Path | None,
+            typer.Option(help="Demo directory (default: a new one under the cache directory)."),
+        ] = None,
+        serve: Annotated[
+            bool, typer.Option(help="Run the local demo shop so prices move.")
+        ] = True,
+    ) -> None:
+        """Open the app on a fresh demo database, offline (your data is never touched)."""
+        run_demo(home, serve)

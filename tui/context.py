@@ -1,0 +1,39 @@
+"""What every screen needs from the app, handed down at construction ("attributes down").
+
+One frozen value instead of screens reaching into `self.app`: screens stay testable and
+the app's wiring stays in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tracker.repository import Repository
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """The store, the clock and where the app runs."""
+
+    engine: sa.Engine
+    clock: Callable[[], datetime] = _utcnow  # fixed in tests and snapshots
+    demo_home: Path | None = None  # set when running `daoshou demo`
+    cart_path: Path | None = None  # the cart file the Planner opens
+    poll_seconds: float = 2.0  # how often to look for observations written elsewhere
+    repository: Repository = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "repository", Repository(self.engine))
+
+    def now(self) -> datetime:
+        """The current time (UTC), from the context's clock."""
+        return self.clock()

@@ -1,0 +1,87 @@
+"""Start and stop a demo: a fresh home, a seeded store, a live loopback shop.
+
+The demo never touches the user's data: it points `DAOSHOU_HOME` (for this process only)
+at a new directory under the user's cache, so the database, settings and logs all land
+there. Its settings check every minute with a short per-host delay, because every demo
+page is served by one loopback "host".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+import sqlalchemy as sa
+
+from tracker import locations
+from tracker.db import open_engine
+from tracker.settings import SETTINGS_FILE
+from tracker.shopclient import FixtureShop
+from tui.demo.seed import SeededDemo, seed_demo
+from tui.demo.shop import PriceMover, publish
+
+DEMO_SETTINGS = """\
+# The demo's settings: every demo page is on one loopback shop, checked every minute.
+[checks]
+interval_minutes = 1
+jitter_minutes = 0
+
+[fetch]
+min_delay_seconds = 0.2
+"""
+
+
+@dataclass
+class DemoSession:
+    """A running demo: where it lives, its store and its shop."""
+
+    home: Path
+    engine: sa.Engine
+    seeded: SeededDemo
+    shop: FixtureShop | None
+    mover: PriceMover | None
+
+    def close(self) -> None:
+        """Stop the mover and the shop (the home directory stays for inspection)."""
+        if self.mover is not None:
+            self.mover.stop()
+        if self.shop is not None:
+            self.shop.stop()
+
+
+def new_demo_home() -> Path:
+    """A fresh directory under the user's cache directory (never the real data dir)."""
+    base = Path(platformdirs.user_cache_dir(locations.APP_NAME)) / "demo"
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="demo-", dir=base))
+
+
+def start_demo(
+    now: datetime, *, home: Path | None = None, serve: bool = True, move_every: float = 15.0
+) -> DemoSession:
+    """Create the demo home, seed it, and (with `serve`) start the shop and the mover."""
+    home = home or new_demo_home()
+    os.environ[locations.HOME_ENV] = str(home)
+    os.environ.pop(locations.DATABASE_URL_ENV, None)
+    settings = locations.config_dir() / SETTINGS_FILE
+    if not settings.exists():
+        settings.write_text(DEMO_SETTINGS, encoding="utf-8")
+    engine = open_engine()
+    shop = FixtureShop.start() if serve else None
+    try:
+        if shop is not None:
+            seeded = seed_demo(engine, now, url_for=lambda listing: shop.product_url(listing.slug))
+            publish(shop, seeded.listings)
+            mover = PriceMover(shop, seeded.listings, every=move_every)
+            mover.start()
+        else:
+            seeded, mover = seed_demo(engine, now), None
+    except BaseException:
+        if shop is not None:
+            shop.stop()
+        raise
+    return DemoSession(home, engine, seeded, shop, mover)

@@ -1,0 +1,89 @@
+"""AddProductScreen: paste a URL or an app's share text, confirm name and pack, add.
+
+The share text is parsed as the user types (`tracker.share_text`, pure), so they see the
+link and title that will be used before anything is stored. Storing runs in a worker;
+a failure (duplicate URL, unreadable pack) becomes a notification and the dialog stays.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from planner.errors import DaoshouError
+from tracker.share_text import SharedLink, parse_share_text
+from tui.context import AppContext
+from tui.i18n import t
+from tui.messages import ProductAdded
+from tui.text import clean, safe_content
+
+
+class AddProductScreen(ModalScreen[ProductAdded | None]):
+    """A dialog returning `ProductAdded`, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("add.cancel"))]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.link: SharedLink | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="add-dialog"):
+            yield Label(t("add.title"), id="add-title")
+            yield Static(safe_content(t("add.help")), classes="help")
+            yield Input(placeholder=t("add.paste"), id="add-paste")
+            yield Static(safe_content(t("add.none")), id="add-found")
+            yield Input(placeholder=t("add.name"), id="add-name")
+            yield Input(placeholder=t("add.pack"), id="add-pack")
+            with Horizontal(id="add-buttons"):
+                yield Button(t("add.submit"), variant="primary", id="add-submit")
+                yield Button(t("add.cancel"), id="add-cancel")
+
+    @on(Input.Changed, "#add-paste")
+    def _pasted(self, event: Input.Changed) -> None:
+        found = self.query_one("#add-found", Static)
+        try:
+            self.link = parse_share_text(event.value)
+        except DaoshouError:
+            self.link = None
+            found.update(safe_content(t("add.none")))
+            return
+        found.update(safe_content(t("add.found", platform=self.link.platform, url=self.link.url)))
+        name = self.query_one("#add-name", Input)
+        if self.link.title and not name.value:
+            name.value = clean(self.link.title, limit=120)
+
+    @on(Button.Pressed, "#add-submit")
+    @on(Input.Submitted)
+    def action_submit(self) -> None:
+        """Store the listing in a worker."""
+        if self.link is None:
+            self.app.notify(t("add.none"), severity="warning", markup=False)
+            return
+        name = self.query_one("#add-name", Input).value.strip() or None
+        pack = self.query_one("#add-pack", Input).value.strip() or None
+        self.app.run_worker(
+            lambda: self._store(self.link, name, pack), name="add-product", group="add-product",
+            thread=True, exclusive=True, exit_on_error=False,
+        )
+
+    def _store(self, link: SharedLink | None, name: str | None, pack: str | None) -> None:
+        assert link is not None
+        view = self.context.repository.add_listing(link.url, product=name, pack=pack)
+        self.post_message(ProductAdded(view.product_id, view.product_name))
+
+    def on_product_added(self, message: ProductAdded) -> None:
+        message.stop()
+        self.dismiss(message)
+
+    @on(Button.Pressed, "#add-cancel")
+    def action_cancel(self) -> None:
+        """Close without adding."""
+        self.dismiss(None)

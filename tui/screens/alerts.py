@@ -1,0 +1,114 @@
+"""AlertsScreen: the inbox of fired alerts, the delivery channels, and a test button.
+
+Channel URLs hold secrets, so the screen only ever sees masked labels; the test send
+reads the URL inside the worker and reports success or Apprise's reason as a notification.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Button, DataTable, Footer, Header, Label
+
+from tracker.alerts.channels import channel_targets, list_channels
+from tracker.alerts.outbox import apprise_send
+from tracker.errors import AlertError
+from tracker.watchlist import load_inbox
+from tui import format as fmt
+from tui.context import AppContext
+from tui.i18n import current_language, t
+from tui.messages import AlertsLoaded, PricesRecorded, WorkFinished
+from tui.screens.base import DaoshouScreen
+from tui.text import safe_text
+
+
+class AlertsScreen(DaoshouScreen):
+    """Fired alerts, newest first, and the channels they go to."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "test", t("alerts.test")),
+        Binding("r", "refresh", t("nav.refresh")),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.channels: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(t("alerts.inbox"), classes="section-title")
+        yield DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+        yield Label(t("alerts.channels"), classes="section-title")
+        yield DataTable(id="channel-table", cursor_type="row")
+        yield Button(t("alerts.test"), id="alerts-test")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("nav.alerts")
+        inbox = self.query_one("#inbox-table", DataTable)
+        inbox.add_columns(t("alerts.when"), t("alerts.message"), t("alerts.delivery"))
+        self.query_one("#channel-table", DataTable).add_columns("#", t("alerts.channels"))
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        """Read the inbox and the channels again."""
+        self.run_blocking(self._read, group="alerts-read")
+
+    def _read(self) -> None:
+        engine = self.context.engine
+        self.post_message(AlertsLoaded(load_inbox(engine), list_channels(engine)))
+
+    def on_prices_recorded(self, message: PricesRecorded) -> None:
+        self.action_refresh()
+
+    def on_alerts_loaded(self, message: AlertsLoaded) -> None:
+        zh = current_language() == "zh"
+        now = self.context.now()
+        inbox = self.query_one("#inbox-table", DataTable)
+        inbox.clear()
+        for entry in message.events:
+            delivery = Text(f"✓{entry.sent} …{entry.pending} ✗{entry.failed}",
+                            style="red" if entry.failed else "dim")
+            inbox.add_row(Text(fmt.ago(entry.created_at, now)),
+                          safe_text(entry.message_zh if zh else entry.message_en, limit=90),
+                          delivery, key=str(entry.event_id))
+        if not message.events:
+            inbox.add_row(Text(""), Text(t("alerts.none"), style="dim"), Text(""))
+        self.channels = message.channels
+        channels = self.query_one("#channel-table", DataTable)
+        channels.clear()
+        for channel in message.channels:
+            channels.add_row(Text(str(channel.id)), safe_text(channel.label, limit=80),
+                             key=str(channel.id))
+        if not message.channels:
+            channels.add_row(Text(""), Text(t("alerts.no_channels"), style="dim"))
+
+    @on(Button.Pressed, "#alerts-test")
+    def action_test(self) -> None:
+        """Send a test message to the selected channel."""
+        table = self.query_one("#channel-table", DataTable)
+        if not self.channels:
+            self.app.notify(t("alerts.no_channels"), severity="warning", markup=False)
+            return
+        channel = self.channels[min(table.cursor_row, len(self.channels) - 1)]
+        self.run_blocking(self._send_test, channel.id, group="alerts-test")
+
+    def _send_test(self, channel_id: int) -> None:
+        for channel, url in channel_targets(self.context.engine):
+            if channel.id != channel_id:
+                continue
+            if url is None:
+                raise AlertError(f"channel {channel.label} lost its URL",
+                                 "remove it and add it again with daoshou alerts channel add")
+            error = apprise_send(url, "daoshou 到手", t("alerts.test"))
+            if error:
+                raise AlertError(f"test to {channel.label} failed: {error}",
+                                 "check the channel URL and the network")
+            self.post_message(WorkFinished(t("alerts.test_sent", label=channel.label)))
+
+    def on_work_finished(self, message: WorkFinished) -> None:
+        self.app.notify(message.text, markup=False)

@@ -1,0 +1,34 @@
+"""What every daoshou screen shares: the context handed down, and how blocking work runs.
+
+Blocking work (SQLite reads, the optimiser, forecasts) runs in a thread worker owned by the
+app, so the app's single `on_worker_state_changed` handler turns every failure into a
+notification. The worker function posts its result back to the screen as a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual.screen import Screen
+from textual.worker import Worker
+
+from tui.context import AppContext
+
+
+class DaoshouScreen(Screen[Any]):
+    """A screen that knows the app context and runs blocking work off the event loop."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def run_blocking(
+        self, work: Callable[..., Any], *args: Any, group: str, exclusive: bool = True
+    ) -> Worker[Any]:
+        """Run `work(*args)` in a thread; a newer call in the same group supersedes."""
+        return self.app.run_worker(
+            partial(work, *args), name=group, group=group, thread=True,
+            exclusive=exclusive, exit_on_error=False,
+        )

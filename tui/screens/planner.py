@@ -1,0 +1,6 @@
+"""PlannerScreen."""
+from tui.screens.base import DaoshouScreen
+
+
+class PlannerScreen(DaoshouScreen):
+    """Temporary."""

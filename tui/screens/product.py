@@ -1,0 +1,226 @@
+"""ProductScreen: one product's price history per listing, the listings across platforms
+with their last check, forecasts, alert rules, purchases and price-protection deadlines.
+
+Reading runs in one worker, forecasting (Prophet, seconds) in another, checking (httpx)
+in an async worker; each posts its result and the screen redraws that part only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from tracker.product_detail import (
+    ListingForecast,
+    ProductDetails,
+    forecast_product,
+    load_product,
+    sale_days,
+)
+from tui import format as fmt
+from tui.context import AppContext
+from tui.i18n import current_language, t
+from tui.messages import ForecastsMade, PricesRecorded, ProductLoaded, WorkFinished
+from tui.screens.base import DaoshouScreen
+from tui.text import safe_content, safe_lines, safe_text
+from tui.widgets.price_chart import ChartBand, ChartEvent, ChartLine, PriceChart
+from tui.widgets.watch_table import platform_name
+
+
+class ProductScreen(DaoshouScreen):
+    """Chart on top; listings, forecast, rules and purchases below."""
+
+    AUTO_FOCUS = "#listing-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", t("nav.back")),
+        Binding("c", "check", t("nav.check")),
+        Binding("r", "refresh", t("nav.refresh")),
+    ]
+
+    def __init__(self, context: AppContext, product_id: int) -> None:
+        super().__init__(context)
+        self.product_id = product_id
+        self.details: ProductDetails | None = None
+        self.forecasts: list[ListingForecast] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield PriceChart(id="price-chart")
+        with Horizontal(id="product-bottom"):
+            yield DataTable(id="listing-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="product-side"):
+                yield Label(t("product.forecast"), classes="section-title")
+                yield Static(id="product-forecast")
+                yield Label(t("product.rules"), classes="section-title")
+                yield Static(id="product-rules")
+                yield Label(t("product.purchases"), classes="section-title")
+                yield Static(id="product-purchases")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#listing-table", DataTable)
+        for key in ("platform", "shop", "pack", "price", "per_unit", "change", "checked"):
+            table.add_column(t(f"product.{key}") if key not in ("per_unit", "change")
+                             else t(f"watch.{key}"), key=key)
+        table.add_column(t("watch.status"), key="status")
+        self.query_one("#product-forecast", Static).update(safe_content("…"))
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        """Read the product again."""
+        self.run_blocking(self._read, group="product-read")
+
+    def _read(self) -> None:
+        self.post_message(ProductLoaded(load_product(self.context.engine, self.product_id)))
+
+    def _forecast(self, details: ProductDetails) -> None:
+        made = forecast_product(details, self.context.now().date())
+        self.post_message(ForecastsMade(made))
+
+    def on_prices_recorded(self, message: PricesRecorded) -> None:
+        self.action_refresh()
+
+    def on_product_loaded(self, message: ProductLoaded) -> None:
+        first = self.details is None
+        self.details = message.details
+        self.sub_title = message.details.row.name
+        self._fill_listings(message.details)
+        self._fill_side(message.details)
+        self._draw_chart()
+        if first:
+            self.run_blocking(self._forecast, message.details, group="product-forecast")
+
+    def on_forecasts_made(self, message: ForecastsMade) -> None:
+        self.forecasts = message.forecasts
+        self._show_forecasts()
+        self._draw_chart()
+
+    def _fill_listings(self, details: ProductDetails) -> None:
+        table = self.query_one("#listing-table", DataTable)
+        now = self.context.now()
+        table.clear()
+        unit = details.row.unit
+        for q in details.row.listings:
+            if q.reason:
+                status = safe_text(t("status.no_price", reason=q.reason), "yellow", limit=40)
+            elif q.in_stock is False:
+                status = Text(t("status.out_of_stock"), style="red")
+            elif q.checked_at is None:
+                status = Text(t("status.not_checked"), style="dim")
+            else:
+                status = Text(t("status.ok"), style="green")
+            best = details.row.best is not None and details.row.best.listing_id == q.listing_id
+            table.add_row(
+                Text(platform_name(q.platform), style="bold" if best else ""),
+                safe_text(q.shop or "-", limit=20), safe_text(q.pack or "-", limit=14),
+                Text(fmt.money(q.price, q.currency), justify="right"),
+                Text(fmt.per_unit(q.per_unit, unit, q.currency), justify="right"),
+                fmt.change(q.change, q.currency), Text(fmt.ago(q.checked_at, now)), status,
+                key=str(q.listing_id),
+            )
+
+    def _fill_side(self, details: ProductDetails) -> None:
+        rules = [f"#{r.rule_id} {r.kind} {_params(r.params)}" + ("" if r.armed else " (fired)")
+                 for r in details.rules if r.active]
+        self.query_one("#product-rules", Static).update(
+            safe_lines(rules or [t("product.no_rules")]))
+        lines = []
+        for p in details.purchases:
+            line = (f"{p.bought_at.date()} {platform_name(p.platform)} "
+                    f"{fmt.money(p.price, p.currency)} ×{p.quantity}")
+            if p.protect_until:
+                line += "  " + t("product.protect_until", date=p.protect_until)
+            lines.append(line)
+        self.query_one("#product-purchases", Static).update(
+            safe_lines(lines or [t("product.no_purchases")]))
+
+    def _show_forecasts(self) -> None:
+        if self.details is None:
+            return
+        zh = current_language() == "zh"
+        lines = []
+        explained = None
+        for made in self.forecasts:
+            quote = self.details.quote(made.listing_id)
+            head = platform_name(quote.platform)
+            f = made.forecast
+            if f is None:
+                lines.append(f"{head}: {t('product.no_forecast')} ({made.problem})")
+                continue
+            lines.append(
+                f"{head}: {f.event_date} {fmt.money(f.point, f.currency)} "
+                f"({fmt.money(f.lower, f.currency)}–{fmt.money(f.upper, f.currency)}) "
+                f"{t('advice.' + f.advice)}"
+            )
+            best = self.details.row.best
+            if explained is None or (best and best.listing_id == made.listing_id):
+                explained = f.explanation_zh if zh else f.explanation
+        if explained:
+            lines += ["", explained]
+        self.query_one("#product-forecast", Static).update(safe_lines(lines or ["-"]))
+
+    def _draw_chart(self) -> None:
+        details = self.details
+        if details is None:
+            return
+        today = self.context.now().date()
+        by_unit = bool(details.row.listings) and all(q.per_pack for q in details.row.listings)
+        lines = []
+        for q in details.row.listings:
+            points = details.history.get(q.listing_id, ())
+            if by_unit and q.per_pack:
+                points = tuple((d, p / q.per_pack) for d, p in points)
+            lines.append(ChartLine(f"{q.platform} #{q.listing_id}", points))
+        bands = [_band(m, details, by_unit) for m in self.forecasts if m.forecast is not None]
+        horizon = max([today, *(b.day for b in bands)])
+        platforms = {q.platform for q in details.row.listings}
+        days = sale_days(platforms, today - timedelta(days=800), horizon)
+        zh = current_language() == "zh"
+        events = [ChartEvent(day, zh_name if zh else en_name) for day, zh_name, en_name in days]
+        title = t("product.history") + (f" /{details.row.unit}" if by_unit else "")
+        self.query_one(PriceChart).show(lines, events, bands, today, title)
+
+    def action_back(self) -> None:
+        """Back to the watchlist."""
+        self.app.pop_screen()
+
+    def action_check(self) -> None:
+        """Check this product's listings now."""
+        if self.details is not None:
+            self.app.run_worker(self._check(), name="product-check", group="product-check",
+                                exclusive=True, exit_on_error=False)
+
+    async def _check(self) -> None:
+        from tracker.check import check_listings  # the fetch stack loads only when used
+
+        ids = [q.listing_id for q in self.details.row.listings] if self.details else []
+        repo = self.context.repository
+        listings = await asyncio.to_thread(repo.list_listings, ids)
+        outcomes = await check_listings(repo, listings)
+        self.post_message(WorkFinished("; ".join(o.summary for o in outcomes)))
+        self.action_refresh()
+
+    def on_work_finished(self, message: WorkFinished) -> None:
+        if message.text:
+            self.app.notify(message.text, markup=False)
+
+
+def _params(params: dict[str, object]) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+def _band(made: ListingForecast, details: ProductDetails, by_unit: bool) -> ChartBand:
+    """The forecast band on the chart's scale (per unit when the chart is per unit)."""
+    f = made.forecast
+    assert f is not None
+    quote = details.quote(made.listing_id)
+    divisor = quote.per_pack if by_unit and quote.per_pack else Decimal(1)
+    return ChartBand(f.event_date, f.point / divisor, f.lower / divisor, f.upper / divisor)

@@ -1,0 +1,83 @@
+"""SettingsScreen: what daoshou is set to, where it keeps things, and the UI language.
+
+The settings file is the user's (`tracker.settings`: daoshou reads it, never rewrites it,
+so comments and layout survive); this screen shows the effective values and the file to
+edit. The UI language can be switched here for the running session.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Label, Select, Static
+
+from tracker import locations
+from tracker.settings import Settings, SettingsError, load_settings, settings_path
+from tui.context import AppContext
+from tui.i18n import Language, current_language, set_language, t
+from tui.screens.base import DaoshouScreen
+from tui.text import safe_content
+
+
+def _database_label(context: AppContext) -> str:
+    return context.engine.url.render_as_string(hide_password=True)
+
+
+class SettingsScreen(DaoshouScreen):
+    """Effective settings, file locations and the language switch."""
+
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.settings: Settings | None = None
+        self.problem: str | None = None
+        try:
+            self.settings = load_settings()
+        except SettingsError as exc:  # a malformed file is shown on the screen, not raised
+            self.problem = exc.one_line()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="settings-form"):
+            with Horizontal():
+                yield Label(t("settings.language"))
+                yield Select([("中文", "zh"), ("English", "en")], value=current_language(),
+                             allow_blank=False, id="settings-language")
+            for label, value in self._rows():
+                with Horizontal():
+                    yield Label(label)
+                    yield Static(safe_content(value))
+        yield Footer()
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = [
+            (t("settings.database"), _database_label(self.context)),
+            ("settings.toml", str(settings_path())),
+            ("logs", str(locations.log_dir())),
+        ]
+        if self.settings is None:
+            return [*rows, ("!", self.problem or "")]
+        s = self.settings
+        off = ", ".join(sorted(h for h, v in s.hosts.items() if not v.robots)) or "-"
+        return [
+            (t("settings.interval"), f"{s.interval_minutes} (± {s.jitter_minutes})"),
+            (t("settings.robots"), f"✓ (off: {off})"),
+            (t("settings.browser"), s.browser_mode),
+            *rows,
+        ]
+
+    def on_mount(self) -> None:
+        self.sub_title = t("nav.settings")
+
+    @on(Select.Changed, "#settings-language")
+    def _language_changed(self, event: Select.Changed) -> None:
+        value = str(event.value)
+        if value in ("zh", "en") and value != current_language():
+            language: Language = "zh" if value == "zh" else "en"
+            set_language(language)
+            self.app.notify(t("settings.saved"), markup=False)

@@ -1,0 +1,177 @@
+"""WatchlistScreen: every watched product, its best price now, and where prices are going.
+
+The first paint needs only `load_watchlist` (one cheap query); sparklines, lowest prices
+and forecasts follow from a second worker, so the screen is useful before they arrive.
+New observations written by any process trigger a reload (`PricesRecorded`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tracker.watchlist import load_forecast_marks, load_trends, load_watchlist
+from tui.context import AppContext
+from tui.i18n import t
+from tui.messages import PricesRecorded, ProductAdded, TrendsLoaded, WatchlistLoaded
+from tui.screens.base import DaoshouScreen
+from tui.text import safe_content
+from tui.widgets.watch_table import SORTABLE, WatchData, WatchTable
+
+
+class WatchlistScreen(DaoshouScreen):
+    """The home screen: the watchlist table, a filter box and a status line."""
+
+    AUTO_FOCUS = "#watch-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", t("nav.open")),
+        Binding("a", "add", t("nav.add")),
+        Binding("slash", "filter", t("nav.filter"), key_display="/"),
+        Binding("s", "sort", t("nav.sort")),
+        Binding("r", "refresh", t("nav.refresh")),
+        Binding("escape", "clear_filter", show=False),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.data = WatchData()
+        self.needle = ""
+        self.sort = "product"
+        self.reverse = False
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=t("watch.filter_placeholder"), id="watch-filter")
+        yield WatchTable(id="watch-table")
+        yield Static(id="watch-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        self.sub_title = t("nav.watchlist")
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the watchlist again (a newer reload supersedes a running one)."""
+        self.run_blocking(self._read_rows, group="watchlist-rows")
+
+    def _read_rows(self) -> None:
+        self.post_message(WatchlistLoaded(load_watchlist(self.context.engine)))
+
+    def _read_trends(self, rows: list) -> None:
+        engine = self.context.engine
+        now = self.context.now()
+        trends = load_trends(engine, rows, now=now)
+        marks = load_forecast_marks(engine, today=now.date())
+        self.post_message(TrendsLoaded(trends, marks))
+
+    def on_watchlist_loaded(self, message: WatchlistLoaded) -> None:
+        self.data = WatchData(message.rows, self.data.trends, self.data.marks)
+        self.loaded = True
+        self._redraw()
+        self.run_blocking(self._read_trends, message.rows, group="watchlist-trends")
+
+    def on_trends_loaded(self, message: TrendsLoaded) -> None:
+        self.data = WatchData(self.data.rows, message.trends, message.marks)
+        self._redraw()
+
+    def on_prices_recorded(self, message: PricesRecorded) -> None:
+        self.reload()
+
+    def on_product_added(self, message: ProductAdded) -> None:
+        self.reload()
+
+    def _redraw(self) -> None:
+        table = self.query_one(WatchTable)
+        shown = table.show(self.data, needle=self.needle, sort=self.sort,
+                           reverse=self.reverse, now=self.context.now())
+        if not self.data.rows and self.loaded:
+            status = t("watch.empty")
+        else:
+            column = t(f"watch.{self.sort}")
+            arrow = "↓" if self.reverse else "↑"
+            status = (f"{t('watch.count', shown=shown, total=len(self.data.rows))}  ·  "
+                      f"{t('watch.sorted_by', column=column)} {arrow}")
+            if self.needle:
+                status += f"  ·  / {self.needle}"
+        self.query_one("#watch-status", Static).update(safe_content(status))
+
+    def _selected_product(self) -> int | None:
+        table = self.query_one(WatchTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def action_open(self) -> None:
+        """Open the product under the cursor."""
+        product_id = self._selected_product()
+        if product_id is not None:
+            self.open_product(product_id)
+
+    def open_product(self, product_id: int) -> None:
+        """Push the Product screen for `product_id`."""
+        from tui.screens.product import ProductScreen
+
+        self.app.push_screen(ProductScreen(self.context, product_id))
+
+    @on(DataTable.RowSelected, "#watch-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_product(int(event.row_key.value))
+
+    @on(DataTable.HeaderSelected, "#watch-table")
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column in SORTABLE:
+            self.reverse = not self.reverse if column == self.sort else False
+            self.sort = column
+            self._redraw()
+
+    def action_sort(self) -> None:
+        """Sort by the next sortable column."""
+        self.sort = SORTABLE[(SORTABLE.index(self.sort) + 1) % len(SORTABLE)]
+        self.reverse = False
+        self._redraw()
+
+    def action_refresh(self) -> None:
+        """Read everything again."""
+        self.reload()
+
+    def action_add(self) -> None:
+        """Add a product from a pasted URL or share text."""
+        from tui.screens.add_product import AddProductScreen
+
+        def added(result: ProductAdded | None) -> None:
+            if result is not None:
+                self.app.notify(t("add.done", name=result.name), markup=False)
+                self.reload()
+
+        self.app.push_screen(AddProductScreen(self.context), added)
+
+    def action_filter(self) -> None:
+        """Show the filter box and focus it."""
+        box = self.query_one("#watch-filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear and hide the filter."""
+        box = self.query_one("#watch-filter", Input)
+        box.value = ""
+        box.display = False
+        self.query_one(WatchTable).focus()
+
+    @on(Input.Changed, "#watch-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.needle = event.value.strip()
+        self._redraw()
+
+    @on(Input.Submitted, "#watch-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(WatchTable).focus()

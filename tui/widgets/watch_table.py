@@ -1,0 +1,172 @@
+"""The watchlist table: one row per product, sortable and filterable, literal text only.
+
+The screen hands it the data (rows, trends, forecast marks) and the view choices (filter
+text, sort column); the table only draws. Rebuilding a thousand rows is cheaper than
+tracking cell-level changes, so `show` rebuilds and keeps the cursor on the same product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
+
+from tracker.watchlist import ForecastMark, Trend, WatchRow
+from tui import format as fmt
+from tui.i18n import t
+from tui.text import safe_text
+from tui.widgets.sparkline_cell import sparkline
+
+COLUMNS = ("product", "where", "best", "per_unit", "change", "lowest", "trend", "forecast",
+           "advice", "status")
+SORTABLE = ("product", "best", "per_unit", "change", "lowest")
+_HEADERS = {
+    "product": "watch.product", "where": "watch.where", "best": "watch.best",
+    "per_unit": "watch.per_unit", "change": "watch.change", "lowest": "watch.lowest",
+    "trend": "watch.trend", "forecast": "watch.forecast", "advice": "watch.advice",
+    "status": "watch.status",
+}
+_PLATFORMS = {"jd": "京东", "tmall": "天猫", "taobao": "淘宝", "pdd": "拼多多",
+              "douyin": "抖音", "web": "web"}
+
+
+@dataclass(frozen=True)
+class WatchData:
+    """Everything the table shows; trends and marks arrive after the first paint."""
+
+    rows: list[WatchRow] = field(default_factory=list)
+    trends: dict[int, Trend] = field(default_factory=dict)
+    marks: dict[int, ForecastMark] = field(default_factory=dict)
+
+
+def platform_name(platform: str) -> str:
+    """The platform's usual short name."""
+    return _PLATFORMS.get(platform, platform)
+
+
+def matches(row: WatchRow, needle: str) -> bool:
+    """Whether a filter text matches the product's name, platforms or shops."""
+    if not needle:
+        return True
+    haystack = [row.name, *(q.platform for q in row.listings),
+                *(platform_name(q.platform) for q in row.listings),
+                *(q.shop or "" for q in row.listings)]
+    low = needle.lower()
+    return any(low in value.lower() for value in haystack)
+
+
+def _sort_key(column: str, data: WatchData) -> Callable[[WatchRow], Any]:
+    def key(row: WatchRow) -> Any:
+        best = row.best
+        trend = data.trends.get(row.product_id)
+        value: Any = {
+            "product": row.name.lower(),
+            "best": best.price if best else None,
+            "per_unit": best.per_unit if best else None,
+            "change": best.change if best else None,
+            "lowest": (trend.lowest_per_unit or trend.lowest) if trend else None,
+        }.get(column)
+        return (value is None, value if value is not None else 0)
+
+    return key
+
+
+class WatchTable(DataTable[Any]):
+    """The products, one per row, keyed by product id."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for column in COLUMNS:
+            self.add_column(t(_HEADERS[column]), key=column)
+
+    def show(
+        self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime
+    ) -> int:
+        """Redraw with `data`, filtered by `needle` and sorted; returns the rows shown."""
+        keep = self._current_key()
+        rows = [r for r in data.rows if matches(r, needle)]
+        rows.sort(key=_sort_key(sort, data), reverse=reverse)
+        self.clear()
+        for row in rows:
+            self.add_row(*self._cells(row, data, now), key=str(row.product_id))
+        if keep is not None and keep in self.rows:
+            self.move_cursor(row=self.get_row_index(keep))
+        return len(rows)
+
+    def _current_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except CellDoesNotExist:  # the cursor may point past a just-cleared table
+            return None
+
+    def _cells(self, row: WatchRow, data: WatchData, now: datetime) -> list[Any]:
+        best = row.best
+        trend = data.trends.get(row.product_id)
+        mark = data.marks.get(row.product_id)
+        name = safe_text(row.name, limit=30)
+        if mark and mark.fake_discount:
+            name.append(" ⚠" + t("mark.fake_discount"), style="bold yellow")
+        currency = best.currency if best else "CNY"
+        return [
+            name,
+            safe_text(_where(best), limit=16) if best else Text("-", style="dim"),
+            Text(fmt.money(best.price if best else None, currency), justify="right"),
+            Text(fmt.per_unit(best.per_unit if best else None, row.unit, currency),
+                 justify="right"),
+            fmt.change(best.change if best else None, currency),
+            _lowest(row, trend, currency),
+            sparkline([value for _, value in trend.daily]) if trend else Text("…", style="dim"),
+            _forecast(mark),
+            _advice(mark),
+            _status(row, now),
+        ]
+
+
+def _where(best: Any) -> str:
+    shop = f" · {best.shop}" if best.shop else ""
+    return platform_name(best.platform) + shop
+
+
+def _lowest(row: WatchRow, trend: Trend | None, currency: str | None) -> Text:
+    if trend is None:
+        return Text("…", style="dim")
+    if trend.lowest_per_unit is not None and row.best and row.best.per_unit is not None:
+        return Text(fmt.per_unit(trend.lowest_per_unit, row.unit, currency), justify="right")
+    return Text(fmt.money(trend.lowest, currency), justify="right")
+
+
+def _forecast(mark: ForecastMark | None) -> Text:
+    if mark is None or mark.point is None:
+        return Text("-", style="dim")
+    event = mark.event_key.rsplit("-", 1)[0]
+    return safe_text(f"{event} {fmt.money(mark.point, mark.currency)}")
+
+
+def _advice(mark: ForecastMark | None) -> Text:
+    if mark is None or mark.advice not in ("buy", "wait"):
+        return Text("-", style="dim")
+    text = Text(t(f"advice.{mark.advice}"), style="green" if mark.advice == "buy" else "yellow")
+    if mark.expected_saving and mark.advice == "wait":
+        text.append(f" -{fmt.money(mark.expected_saving, mark.currency)}", style="dim")
+    return text
+
+
+def _status(row: WatchRow, now: datetime) -> Text:
+    status = row.status
+    if status == "ok":
+        checked = max((q.checked_at for q in row.listings if q.checked_at), default=None)
+        return Text(fmt.ago(checked, now), style="dim")
+    if status == "no_price":
+        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", limit=40)
+    if status == "out_of_stock":
+        return Text(t("status.out_of_stock"), style="red")
+    return Text(t("status.not_checked"), style="dim")
+
