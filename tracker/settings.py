@@ -26,6 +26,9 @@ changes. An example with every field (`daoshou` never writes this file itself):
     [ui]
     language = "auto"           # zh | en | auto (from the locale)
 
+    [alerts]
+    retry_base_seconds = 30.0   # first retry of a failed alert delivery; doubles, max 1 h
+
 Cookies are not settings: they live in their own owner-only file (`tracker.cookies`).
 A malformed file is a `SettingsError` naming the file, the field and the fix.
 """
@@ -74,6 +77,7 @@ class Settings:
     browser_mode: str = "off"
     chromium_path: str | None = None
     language: str = "auto"
+    alert_retry_base_seconds: float = 30.0
 
     def host(self, hostname: str) -> HostSettings:
         """The overrides for `hostname` (exact host, else its parent domains), or none."""
@@ -122,6 +126,12 @@ _FIELDS: dict[tuple[str, str], tuple[str, type, Any, str]] = {
     ("browser", "mode"): ("browser_mode", str, lambda v: v in BROWSER_MODES, "off, auto or always"),
     ("browser", "chromium_path"): ("chromium_path", str, lambda v: bool(v), "a file path"),
     ("ui", "language"): ("language", str, lambda v: v in LANGUAGES, "zh, en or auto"),
+    ("alerts", "retry_base_seconds"): (
+        "alert_retry_base_seconds",
+        float,
+        lambda v: v >= 0,
+        "seconds >= 0",
+    ),
 }
 
 
