@@ -32,7 +32,8 @@ __all__ = ["CookieStore", "MaskedCookies", "parse_cookie_header"]
 
 COOKIES_FILE = "cookies.json"
 _PLATFORM_SCOPES = tuple(p for p in PLATFORMS if p != "web")
-_HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9-]+(\.[a-z0-9-]+)*$")
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
 _NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _BAD_VALUE = re.compile(r"[\x00-\x1f\x7f;]")
 

@@ -27,6 +27,8 @@ from tui.cli import alerts  # noqa: E402
 alerts.register(app)
 from tui.cli import terminal  # noqa: E402
 terminal.register(app)
+from tui.cli import cookies  # noqa: E402
+cookies.register(app)
 
 
 def main() -> None:
