@@ -109,7 +109,7 @@ class FieldReader:
         try:
             amount = parse_money(value, key)
         except ValueError as exc:
-            raise self.error(key, str(exc), f'write {key} = "89.90"') from None
+            raise self.error(key, str(exc)) from None
         if amount != amount.quantize(Decimal("0.01")):
             raise self.error(
                 key, f"{value!r} has more than two decimal places", "round to the cent"

@@ -89,16 +89,13 @@ _COUNTS: dict[str, str] = {
     "ct": "piece",
 }
 
-# Containers that hold the counted thing before them (`5包x3提`: 提 holds packs).
-_CONTAINERS = {"提", "箱", "盒", "组", "套"}
-
 _NUMBER = r"\d+(?:\.\d+)?"
 _WORDS = sorted(list(_MEASURES) + list(_COUNTS) + ["fl oz", "fl.oz", "组", "套"], key=len)
 _UNIT_RE = "|".join(re.escape(w) for w in reversed(_WORDS))
 _TOKEN = re.compile(
-    rf"(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_RE})(?![a-z])"
-    rf"|(?P<pack>{_NUMBER})\s*-\s*pack(?![a-z])"
-    rf"|(?P<mul>[*×xX✕])\s*(?P<mulnum>{_NUMBER})(?![\d.]|\s*(?:{_UNIT_RE})(?![a-z]))"
+    rf"(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_RE})(?![a-wyz])"
+    rf"|(?P<pack>{_NUMBER})\s*-\s*pack(?![a-wyz])"
+    rf"|(?P<mul>[*×xX✕])\s*(?P<mulnum>{_NUMBER})(?![\d.]|\s*(?:{_UNIT_RE})(?![a-wyz]))"
     rf"|(?P<lead>{_NUMBER})\s*[*×xX✕]\s*(?={_NUMBER})",
     re.IGNORECASE,
 )
@@ -146,7 +143,7 @@ def parse_pack(text: str) -> Pack | None:
                 measure = (unit, number * factor)
             else:
                 multiplier *= number
-                if word not in _CONTAINERS and count_unit is None:
+                if count_unit is None:
                     count_unit = _COUNTS.get(word, "piece")
     if measure is not None:
         unit, amount = measure
