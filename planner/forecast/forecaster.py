@@ -29,8 +29,10 @@ from planner.forecast.outcomes import (
     RISE_RATIO,
     Mixture,
     Outcome,
+    elevation_at,
     past_outcomes,
     prior_outcomes,
+    reversion,
     scaled,
 )
 
@@ -104,6 +106,7 @@ def forecast(
         from planner.forecast.model import event_effect
 
         effect = event_effect(series, target, occurrences)
+    own = _reverted(own, elevation_at(series, as_of))
     mixture = _mixture(series, own, comparables, effect, fallback)
     return _result(series, target, mixture, own, effect, fallback)
 
@@ -116,6 +119,21 @@ def inputs_hash(series: PriceSeries, target: Occurrence, comparables: Sequence[f
         digest.update(f"{day.toordinal()}:{price};".encode())
     digest.update(repr(sorted(round(c, 6) for c in comparables)).encode())
     return digest.hexdigest()[:32]
+
+
+def _reverted(own: list[Outcome], elevation_now: float) -> list[Outcome]:
+    """Re-centre each earlier outcome on today's elevation above the recent low.
+
+    A listing raised above its 90-day low before earlier sales and then brought back down
+    will likely do it again: the part of each outcome explained by its own elevation is
+    swapped for the part today's elevation implies.
+    """
+    beta = reversion(own)
+    if beta == 0.0 or not own:
+        return own
+    return [
+        replace(o, log_ratio=o.log_ratio + beta * (elevation_now - o.elevation)) for o in own
+    ]
 
 
 def _mixture(
@@ -145,9 +163,9 @@ def _result(
 ) -> Forecast:
     last = series.last_price
     lo_q, hi_q = INTERVAL
-    median = mixture.quantile(0.5)
-    prob_drop = mixture.cdf(math.log(DROP_RATIO))
-    prob_rise = 1.0 - mixture.cdf(math.log(RISE_RATIO))
+    median = mixture.atom_median()
+    prob_drop = mixture.share_below(math.log(DROP_RATIO))
+    prob_rise = 1.0 - mixture.share_below(math.log(RISE_RATIO))
     expected = mixture.mean_ratio()
     wait = prob_drop >= WAIT_MIN_PROB_DROP and prob_rise <= WAIT_MAX_PROB_RISE and expected < 1
     point = _money(last, math.exp(median), series.currency)

@@ -11,13 +11,16 @@ because extrapolating a trend through a step function draws a wavy line nobody p
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from planner.forecast.calendar import Occurrence
 from planner.forecast.history import PriceSeries
 from planner.forecast.quiet import import_prophet
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIT_DAYS = 3 * 365  # older history adds fit time but little about the coming sale
 MAX_WINDOW_BEFORE = 7  # days of a sale window modelled before / after the main day
@@ -84,7 +87,7 @@ def _holidays(occurrences: Sequence[Occurrence], start: date, target: Occurrence
     return list(unique.values())
 
 
-def _daily_log_prices(series: PriceSeries, start: date):  # noqa: ANN202 - pandas frame
+def _daily_log_prices(series: PriceSeries, start: date) -> pd.DataFrame:
     import pandas as pd
 
     observed = pd.Series(
@@ -94,13 +97,3 @@ def _daily_log_prices(series: PriceSeries, start: date):  # noqa: ANN202 - panda
     daily = observed.resample("D").last().ffill(limit=7)
     return daily.dropna().rename("y").rename_axis("ds").reset_index()
 
-
-def pin_threads() -> None:
-    """One BLAS/OpenMP thread per process: parallelism comes from processes, not threads."""
-    for name in (
-        "OMP_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "OPENBLAS_NUM_THREADS",
-        "NUMEXPR_NUM_THREADS",
-    ):
-        os.environ[name] = "1"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from statistics import NormalDist
+from statistics import NormalDist, median
 
 from planner.forecast.calendar import Occurrence
 from planner.forecast.history import PriceSeries
@@ -28,15 +28,24 @@ HALF_LIFE_DAYS = 730.0
 EVENT_DAY_STALE_DAYS = 1  # the sale-day price must really be seen on (or the day before) it
 DROP_RATIO = 0.98  # "a drop" means more than 2% below today's price
 RISE_RATIO = 1.02
+LOOKBACK_DAYS = 90
+REVERSION_PRIOR = 0.5
+REVERSION_SHRINK = 0.02
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One earlier sale's log price ratio (sale day / `horizon` days before), weighted."""
+    """One earlier sale's log price ratio (sale day / `horizon` days before), weighted.
+
+    `elevation` is log(normal price / price at the cut), where the normal price is the
+    median of the 90 days before: 0 when the price stood at its normal level, negative
+    when it had been raised above it (raises before a sale are common; see fakes.py).
+    """
 
     log_ratio: float
     weight: float
     label: str
+    elevation: float = 0.0
 
 
 def past_outcomes(
@@ -53,10 +62,34 @@ def past_outcomes(
             continue
         same = occ.family == target.family
         weight = (SAME_FAMILY_WEIGHT if same else OTHER_EVENT_WEIGHT) * _recency(cut, occ.day)
-        found.append(Outcome(math.log(ratio), weight, occ.key))
+        elevation = elevation_at(series, occ.day - timedelta(days=horizon))
+        found.append(Outcome(math.log(ratio), weight, occ.key, elevation))
     if target.family == "day":
         found.extend(_same_day_earlier_years(series, target.day, horizon))
     return found
+
+
+def elevation_at(series: PriceSeries, day: date) -> float:
+    """log(median price of the 90 days up to `day` / price on `day`) when the price stands
+    above that normal level, else 0 (also when unknown)."""
+    now = series.price_on(day)
+    recent = series.between(day - timedelta(days=LOOKBACK_DAYS - 1), day)
+    if now is None or not recent:
+        return 0.0
+    return min(0.0, math.log(float(median(recent) / now)))
+
+
+def reversion(outcomes: Sequence[Outcome]) -> float:
+    """How much of a raise above the normal price a sale takes back, from 0 to 1.
+
+    Weighted least squares of log ratio on elevation through the origin, shrunk toward
+    half (a raised price tends to come back for the sale, the 先涨后降 pattern, but not
+    always all the way) so that one or two sales cannot claim a pattern either way.
+    """
+    num = sum(o.weight * o.elevation * o.log_ratio for o in outcomes)
+    num += REVERSION_SHRINK * REVERSION_PRIOR
+    den = sum(o.weight * o.elevation**2 for o in outcomes) + REVERSION_SHRINK
+    return min(1.0, max(0.0, num / den))
 
 
 def _ratio(series: PriceSeries, day: date, horizon: int) -> float | None:
@@ -84,7 +117,8 @@ def _same_day_earlier_years(series: PriceSeries, day: date, horizon: int) -> lis
         ratio = _ratio(series, earlier, horizon)
         if ratio is not None:
             weight = SAME_FAMILY_WEIGHT * _recency(series.last_day, earlier)
-            found.append(Outcome(math.log(ratio), weight, earlier.isoformat()))
+            elevation = elevation_at(series, earlier - timedelta(days=horizon))
+            found.append(Outcome(math.log(ratio), weight, earlier.isoformat(), elevation))
     return found
 
 
@@ -135,6 +169,29 @@ class Mixture:
             else:
                 hi = mid
         return (lo + hi) / 2
+
+    def share_below(self, log_ratio: float) -> float:
+        """The weighted share of outcomes below `log_ratio`, without the blur.
+
+        Probabilities of "a drop over 2%" come from here: blurring a cluster of
+        unchanged prices would leak a sixth of it past the 2% line.
+        """
+        below = sum(o.weight for o in self.outcomes if o.log_ratio < log_ratio)
+        return below / self.total_weight
+
+    def atom_median(self) -> float:
+        """The weighted median of the outcomes themselves, without the blur.
+
+        The point forecast: when most earlier sales left the price exactly where it was,
+        this is exactly "no change", where the blurred median would drift off it.
+        """
+        half = self.total_weight / 2
+        running = 0.0
+        for outcome in sorted(self.outcomes, key=lambda o: o.log_ratio):
+            running += outcome.weight
+            if running >= half:
+                return outcome.log_ratio
+        return 0.0
 
     def mean_ratio(self) -> float:
         """E[price ratio] (not of the log): the expected price, for the expected saving."""
