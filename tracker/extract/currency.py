@@ -1,0 +1,253 @@
+"""Which currency a price is in: ISO codes, shop symbols, and hints from the page's host.
+
+A bare `$` or `¥` names a family, not a currency; the page decides (a `.ar` host's `$` is
+ARS, a `.tw` page's `元` is TWD). Legacy codes are mapped to today's (RUR -> RUB).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_ISO_CODES_TEXT = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD
+JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT
+MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG
+QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT
+TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
+ZWL
+"""
+ISO_CODES = frozenset(_ISO_CODES_TEXT.split())
+
+LEGACY_CODES = {"RUR": "RUB", "RMB": "CNY", "NTD": "TWD", "YTL": "TRY", "BYR": "BYN"}
+
+# Marks that name exactly one currency, longest first so "NT$" wins over "$".
+_UNAMBIGUOUS: tuple[tuple[str, str], ...] = (
+    ("NT$", "TWD"),
+    ("HK$", "HKD"),
+    ("US$", "USD"),
+    ("NZ$", "NZD"),
+    ("AU$", "AUD"),
+    ("CA$", "CAD"),
+    ("MX$", "MXN"),
+    ("R$", "BRL"),
+    ("S$", "SGD"),
+    ("A$", "AUD"),
+    ("C$", "CAD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("₫", "VND"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₺", "TRY"),
+    ("₴", "UAH"),
+    ("₪", "ILS"),
+    ("฿", "THB"),
+    ("₱", "PHP"),
+    ("₽", "RUB"),
+    ("₦", "NGN"),
+    ("円", "JPY"),
+    ("人民币", "CNY"),
+    ("руб", "RUB"),
+    ("zł", "PLN"),
+    ("Kč", "CZK"),
+    ("лв", "BGN"),
+    ("Ft", "HUF"),
+    ("Lei", "RON"),
+    ("lei", "RON"),
+    ("Kn", "HRK"),
+    ("kn", "HRK"),
+    ("RM", "MYR"),
+    ("Rp", "IDR"),
+    ("ر.س", "SAR"),
+    ("ريال", "SAR"),
+    ("د.إ", "AED"),
+    ("грн", "UAH"),
+    ("Fr.", "CHF"),
+)
+
+# Marks shared by several currencies: the page's hint picks one, else the default.
+_FAMILIES: dict[str, tuple[frozenset[str], str]] = {
+    "$": (
+        frozenset(
+            {
+                "USD",
+                "ARS",
+                "TWD",
+                "MXN",
+                "CAD",
+                "AUD",
+                "NZD",
+                "CLP",
+                "COP",
+                "SGD",
+                "HKD",
+                "UYU",
+                "BRL",
+            }
+        ),
+        "USD",
+    ),
+    "¥": (frozenset({"CNY", "JPY"}), "CNY"),
+    "元": (frozenset({"CNY", "TWD", "HKD"}), "CNY"),
+    "kr": (frozenset({"SEK", "NOK", "DKK", "ISK"}), ""),
+    "Rs": (frozenset({"PKR", "INR", "LKR", "NPR"}), ""),
+}
+
+_TLD_CURRENCY = {
+    "cn": "CNY",
+    "tw": "TWD",
+    "hk": "HKD",
+    "jp": "JPY",
+    "kr": "KRW",
+    "sg": "SGD",
+    "my": "MYR",
+    "id": "IDR",
+    "vn": "VND",
+    "th": "THB",
+    "ph": "PHP",
+    "in": "INR",
+    "pk": "PKR",
+    "uk": "GBP",
+    "ie": "EUR",
+    "de": "EUR",
+    "fr": "EUR",
+    "es": "EUR",
+    "it": "EUR",
+    "pt": "EUR",
+    "nl": "EUR",
+    "be": "EUR",
+    "at": "EUR",
+    "fi": "EUR",
+    "gr": "EUR",
+    "si": "EUR",
+    "sk": "EUR",
+    "ee": "EUR",
+    "lv": "EUR",
+    "lt": "EUR",
+    "lu": "EUR",
+    "mt": "EUR",
+    "cy": "EUR",
+    "hr": "EUR",
+    "ch": "CHF",
+    "pl": "PLN",
+    "cz": "CZK",
+    "hu": "HUF",
+    "ro": "RON",
+    "bg": "BGN",
+    "se": "SEK",
+    "no": "NOK",
+    "dk": "DKK",
+    "is": "ISK",
+    "ru": "RUB",
+    "ua": "UAH",
+    "tr": "TRY",
+    "il": "ILS",
+    "ae": "AED",
+    "sa": "SAR",
+    "ar": "ARS",
+    "br": "BRL",
+    "mx": "MXN",
+    "cl": "CLP",
+    "co": "COP",
+    "uy": "UYU",
+    "ca": "CAD",
+    "au": "AUD",
+    "nz": "NZD",
+    "za": "ZAR",
+    "ng": "NGN",
+    "us": "USD",
+}
+
+# Chinese platforms sell in CNY whatever their TLD (.com).
+_CNY_HOSTS = (
+    "jd.com",
+    "jd.hk",
+    "taobao.com",
+    "tmall.com",
+    "tmall.hk",
+    "yangkeduo.com",
+    "pinduoduo.com",
+    "jinritemai.com",
+    "douyin.com",
+    "suning.com",
+    "vip.com",
+    "dangdang.com",
+    "kaola.com",
+)
+
+_LANG_CURRENCY = {
+    "zh-tw": "TWD",
+    "zh-hant-tw": "TWD",
+    "zh-hk": "HKD",
+    "zh-cn": "CNY",
+    "zh-hans": "CNY",
+    "ja": "JPY",
+    "ko": "KRW",
+}
+
+
+def normalize_code(code: str | None) -> str | None:
+    """An ISO 4217 code for a code-like string (case-insensitive, legacy codes mapped)."""
+    if not code:
+        return None
+    upper = code.strip().upper()
+    upper = LEGACY_CODES.get(upper, upper)
+    return upper if upper in ISO_CODES else None
+
+
+def host_of(url: str | None) -> str:
+    """The lower-case host of a URL, '' when there is none."""
+    if not url:
+        return ""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def currency_hint(url: str | None, lang: str | None = None) -> str | None:
+    """The currency a page most likely quotes in, from its host and language."""
+    host = host_of(url)
+    if any(host == h or host.endswith("." + h) for h in _CNY_HOSTS):
+        return "CNY"
+    if host:
+        parts = host.split(".")
+        if parts[-1] in _TLD_CURRENCY:
+            return _TLD_CURRENCY[parts[-1]]
+        # Regional sub-domains and paths: "ar-sa.namshi.com", "zara.com/nz/".
+        for label in parts[:-1]:
+            for piece in label.split("-"):
+                if len(piece) == 2 and piece in _TLD_CURRENCY and piece not in {"in", "is", "id"}:
+                    return _TLD_CURRENCY[piece]
+    if lang:
+        return _LANG_CURRENCY.get(lang.strip().lower())
+    return None
+
+
+_CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+
+
+def currency_in_text(text: str, hint: str | None) -> str | None:
+    """The currency a price text names, resolved against the page's hint; None if none."""
+    for match in _CODE_RE.finditer(text):
+        code = normalize_code(match.group(1))
+        if code:
+            return code
+    for mark, code in _UNAMBIGUOUS:
+        if _has_mark(text, mark):
+            return code
+    for mark, (members, default) in _FAMILIES.items():
+        if _has_mark(text, mark):
+            if hint in members:
+                return hint
+            return default or None
+    return None
+
+
+def _has_mark(text: str, mark: str) -> bool:
+    if mark.isalpha() and mark.isascii():
+        return re.search(rf"(?<![A-Za-z]){re.escape(mark)}(?![A-Za-z])", text) is not None
+    return mark in text

@@ -1,0 +1,87 @@
+"""Reading prices out of the document tree: what is struck through, what is someone else's.
+
+Shared by the microdata reader, the recipes and the visible-price heuristic. The words
+here are markup conventions (class names, tags), not any one shop's: `<del>`/`<s>`, "old",
+"was" and "regular" price classes mark a list price; carousels, "related"/"similar"
+blocks, mini-carts and headers hold prices of other things.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tracker.extract.page import ancestors
+
+STRUCK_TAGS = frozenset({"del", "s", "strike"})
+_STRUCK_CLASS = re.compile(
+    r"(^|[-_ ])(old|was|regular|original|strike|striked|strikethrough|crossed|before|"
+    r"compare|list|rrp|msrp|retail|former|priceold|oldprice|origin)([-_ ]|price|$)",
+    re.IGNORECASE,
+)
+_STRUCK_STYLE = re.compile(r"line-through", re.IGNORECASE)
+_ELSEWHERE = re.compile(
+    r"related|recommend|similar|carousel|upsell|up-sell|crosssell|cross-sell|also[-_]?(bought|viewed|like)|"
+    r"recently|suggest|sponsor|accessor|compare-products|product-?list|product-?grid|"
+    r"listing|minicart|mini-cart|cart-total|cart-summary|shopping-cart|header-cart|basket|"
+    r"navbar|menu|breadcrumb|shipping|delivery|installment|instalment|financ|monthly|"
+    r"rating|review",
+    re.IGNORECASE,
+)
+_ELSEWHERE_TAGS = frozenset({"header", "footer", "nav", "aside", "select", "option", "button"})
+_EX_TAX = re.compile(
+    r"ex\.?\s*vat|excl|exkl|without\s+(vat|tax)|before\s+tax|pre-?tax|net\b|netto|"
+    r"brez\s+ddv|bez\s+(pdv|dph|vat)|sin\s+iva|sem\s+iva|hors\s+taxe|\bht\b|o\.\s*mwst|"
+    r"ohne\s+mwst|不含税|未税|tax[-_]?excl|price-?tax|pretax|excluding",
+    re.IGNORECASE,
+)
+
+
+def label_of(node: LexborNode) -> str:
+    """The element's class, id and a few telling attributes, for pattern checks."""
+    attrs = node.attributes
+    return " ".join(
+        str(attrs.get(key) or "") for key in ("class", "id", "itemprop", "data-price-type")
+    )
+
+
+def is_struck(node: LexborNode, depth: int = 3) -> bool:
+    """Whether the element, or one of its nearest ancestors, marks a struck/old price."""
+    chain = [node, *ancestors(node)[:depth]]
+    for item in chain:
+        if item.tag in STRUCK_TAGS:
+            return True
+        if _STRUCK_STYLE.search(item.attributes.get("style") or ""):
+            return True
+        label = label_of(item)
+        if _STRUCK_CLASS.search(label) or "oldPrice" in label:
+            return True
+    return False
+
+
+def is_elsewhere(node: LexborNode) -> bool:
+    """Whether the element sits in a block about other products, the cart or site chrome."""
+    for item in [node, *ancestors(node)]:
+        if item.tag in _ELSEWHERE_TAGS:
+            return True
+        if _ELSEWHERE.search(label_of(item)):
+            return True
+    return False
+
+
+def is_ex_tax(text: str) -> bool:
+    """Whether a label says the price next to it excludes tax."""
+    return _EX_TAX.search(text) is not None
+
+
+def text_without_struck(node: LexborNode) -> str:
+    """The element's text, leaving out struck-through and old-price descendants."""
+    tree = LexborHTMLParser(node.html or "")
+    body = tree.body
+    if body is None:
+        return node.text(separator=" ")
+    for child in body.css("*"):
+        if child.tag in STRUCK_TAGS or _STRUCK_CLASS.search(label_of(child)):
+            child.decompose()
+    return body.text(separator=" ")

@@ -1,0 +1,187 @@
+"""The last resort: the price a shopper would read next to the product's name.
+
+Used only when no structured data, page state or recipe gave a price, and written to say
+nothing rather than something wrong. It anchors on the product's title in the page (the
+`h1` or the element that repeats the page title), then takes the first price after it
+that carries a currency mark, skipping struck/old prices (kept as the list price),
+tax-exclusive prices, option surcharges, and anything inside carousels, related-product
+blocks, carts and site chrome. Two different unstruck prices side by side are ambiguous
+and give nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tracker.extract.currency import currency_in_text
+from tracker.extract.dom import STRUCK_TAGS, is_elsewhere, is_ex_tax, is_struck, label_of
+from tracker.extract.model import Candidate, Found
+from tracker.extract.page import Page, ancestors, collapse
+from tracker.extract.pricetext import PriceText, parse_price_text
+
+SOURCE = "heuristic"
+
+_MAX_TEXT = 60
+_WINDOW = 600  # nodes after the title in which the product's price must appear
+_PRICEY = re.compile(r"price|cena|cijena|preis|prix|precio|preço|prezzo|价|價", re.IGNORECASE)
+_SIGNED = re.compile(r"^[(\[]?\s*[-+−]")
+_SUP_CENTS = re.compile(r"<sup[^>]*>\s*(\d{2})\s*</sup>", re.IGNORECASE)
+
+
+def extract(page: Page, title: str | None) -> Found:
+    """A visible price near the product title, or nothing."""
+    body = page.tree.body
+    if body is None:
+        return Found()
+    nodes = list(body.traverse(include_text=True))
+    anchor = _anchor(nodes, page, title)
+    if anchor is None:
+        return Found()
+    prices: list[tuple[LexborNode, PriceText, bool]] = []
+    seen: list[LexborNode] = []
+    for node in nodes[anchor + 1 : anchor + 1 + _WINDOW]:
+        if node.tag != "-text" or not any(ch.isdigit() for ch in node.text(deep=False)):
+            continue
+        found = _smallest_price_element(node, page)
+        if found is None or found[0] in seen:
+            continue
+        element, parsed = found
+        seen.append(element)
+        if is_elsewhere(element) or _ex_tax(element):
+            continue
+        prices.append((element, parsed, _struck_by_markup(element)))
+    return _choose(prices, page)
+
+
+def _smallest_price_element(
+    text_node: LexborNode, page: Page
+) -> tuple[LexborNode, PriceText] | None:
+    """The innermost element around a text node that reads as one price with a currency."""
+    element = text_node.parent
+    while element is not None and element.tag not in ("body", "html", "-document"):
+        if element.tag in ("script", "style", "noscript", "template"):
+            return None
+        parsed = _element_price(element, page)
+        if parsed is not None:
+            return element, parsed
+        if len(element.text(separator="")) > _MAX_TEXT:
+            return None
+        element = element.parent
+    return None
+
+
+def _choose(prices: list[tuple[LexborNode, PriceText, bool]], page: Page) -> Found:
+    unstruck = [(n, p) for n, p, struck in prices if not struck]
+    if not unstruck:
+        return Found()
+    node, chosen = unstruck[0]
+    for other, parsed in unstruck[1:3]:
+        if parsed.amount != chosen.amount and _same_block(node, other):
+            return Found()
+    currency = chosen.currency or page.hint
+    text = collapse(node.text(separator=""))
+    candidates = [
+        Candidate(
+            chosen.amount,
+            currency,
+            SOURCE,
+            f'<{node.tag} class="{label_of(node).strip()}"> "{text}"',
+            "from" if chosen.is_from else "price",
+        )
+    ]
+    for other, parsed, struck in prices:
+        if struck and _same_block(node, other) and parsed.amount > chosen.amount:
+            candidates.append(
+                Candidate(
+                    parsed.amount,
+                    parsed.currency or currency,
+                    SOURCE,
+                    f'struck "{collapse(other.text(separator=""))}"',
+                    "list",
+                )
+            )
+            break
+    return Found(tuple(candidates))
+
+
+def _anchor(nodes: list[LexborNode], page: Page, title: str | None) -> int | None:
+    """Index of the node naming the product: text repeating the page title, else the h1."""
+    names = [t.lower() for t in (title, page.title_tag, page.meta("og:title")) if t]
+    first_h1 = None
+    for index, node in enumerate(nodes):
+        if node.tag == "h1" and first_h1 is None:
+            first_h1 = index
+        if node.tag != "-text":
+            continue
+        text = (collapse(node.text(deep=False)) or "").lower()
+        if not 8 <= len(text) <= 300 or not any(text == n or text in n for n in names):
+            continue
+        parent = node.parent
+        if (
+            parent is not None
+            and parent.tag not in ("title", "script", "style", "option", "a")
+            and not is_elsewhere(parent)
+        ):
+            return index
+    return first_h1
+
+
+def _element_price(node: LexborNode, page: Page) -> PriceText | None:
+    joined = collapse(node.text(separator=""))
+    if not joined or len(joined) > _MAX_TEXT or _SIGNED.match(joined):
+        return None
+    if not any(ch.isdigit() for ch in joined):
+        return None
+    html = node.html or ""
+    if "<sup" in html.lower() and _SUP_CENTS.search(html):
+        joined = collapse(LexborHTMLParser(_SUP_CENTS.sub(r".\1", html)).text(separator="")) or ""
+    parsed = parse_price_text(joined, page.hint)
+    if parsed is None:
+        return None
+    spaced = parse_price_text(collapse(node.text(separator=" ")) or "", page.hint)
+    if spaced is not None and spaced.amount != parsed.amount:
+        return None
+    if currency_in_text(joined, page.hint) is None and not _PRICEY.search(label_of(node)):
+        return None
+    return parsed
+
+
+def _ex_tax(node: LexborNode) -> bool:
+    for item in [node, *ancestors(node)[:2]]:
+        text = item.text(separator=" ")
+        if len(text) <= 80 and is_ex_tax(text):
+            return True
+        if is_ex_tax(label_of(item)):
+            return True
+    return False
+
+
+def _struck_by_markup(node: LexborNode) -> bool:
+    """Struck by tag or style always; by an "old price" class only beside another price."""
+    for item in [node, *ancestors(node)[:3]]:
+        if item.tag in STRUCK_TAGS or "line-through" in (item.attributes.get("style") or ""):
+            return True
+    if not is_struck(node):
+        return False
+    block = ancestors(node)[:2]
+    return any(
+        sibling != node and _price_like(sibling) and not is_struck(sibling) and not _ex_tax(sibling)
+        for holder in block
+        for sibling in holder.css("*")
+    )
+
+
+def _price_like(node: LexborNode) -> bool:
+    text = collapse(node.text(separator="")) or ""
+    return (
+        0 < len(text) <= _MAX_TEXT
+        and parse_price_text(text) is not None
+        and all(child == node for child in node.css("*"))
+    )
+
+
+def _same_block(a: LexborNode, b: LexborNode) -> bool:
+    up_a = ancestors(a)[:3]
+    return any(x in up_a for x in ancestors(b)[:3])

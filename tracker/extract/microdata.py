@@ -1,0 +1,117 @@
+"""schema.org microdata: `itemprop="price"` inside the page's Product.
+
+Related-product tiles are often marked up as Products too, so only prices whose nearest
+Product scope is the page's first top-level Product count (or prices in no Product scope
+at all). The price may be in `content` or in the text; a `content` holding two amounts (a
+template that printed the sale and the old price) is re-read from the text with struck
+prices left out.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborNode
+
+from tracker.extract.currency import normalize_code
+from tracker.extract.dom import STRUCK_TAGS, text_without_struck
+from tracker.extract.model import Candidate, Found, Kind
+from tracker.extract.offers import availability
+from tracker.extract.page import Page, ancestors, collapse
+from tracker.extract.pricetext import PriceText, parse_machine_amount, parse_price_text
+
+SOURCE = "microdata"
+
+
+def extract(page: Page) -> Found:
+    """Candidates from microdata price properties of the page's product."""
+    main = _main_product(page)
+    candidates: list[Candidate] = []
+    for node in page.tree.css('[itemprop="price"], [itemprop="lowPrice"], [itemprop="highPrice"]'):
+        product = _nearest_product(node)
+        if product is not None and main is not None and product != main:
+            continue
+        candidate = _candidate(node, page)
+        if candidate is not None:
+            candidates.append(candidate)
+    title = None
+    stock = None
+    if main is not None:
+        name = main.css_first('[itemprop="name"]')
+        title = (
+            collapse(name.attributes.get("content") or name.text()) if name is not None else None
+        )
+        avail = main.css_first('[itemprop="availability"]')
+        if avail is not None:
+            stock = availability(
+                avail.attributes.get("href") or avail.attributes.get("content") or avail.text()
+            )
+    elif (avail := page.tree.css_first('[itemprop="availability"]')) is not None:
+        stock = availability(
+            avail.attributes.get("href") or avail.attributes.get("content") or avail.text()
+        )
+    return Found(tuple(candidates), stock, title)
+
+
+def _main_product(page: Page) -> LexborNode | None:
+    for node in page.tree.css("[itemscope][itemtype]"):
+        if _is_product(node) and _nearest_product(node) is None:
+            return node
+    return None
+
+
+def _is_product(node: LexborNode) -> bool:
+    kind = (node.attributes.get("itemtype") or "").lower()
+    return "schema.org/product" in kind or "data-vocabulary.org/product" in kind
+
+
+def _nearest_product(node: LexborNode) -> LexborNode | None:
+    return next(
+        (
+            a
+            for a in ancestors(node)
+            if a.attributes.get("itemscope") is not None and _is_product(a)
+        ),
+        None,
+    )
+
+
+def _candidate(node: LexborNode, page: Page) -> Candidate | None:
+    prop = node.attributes.get("itemprop") or "price"
+    scope = next((a for a in ancestors(node) if a.attributes.get("itemscope") is not None), None)
+    currency = _currency(node, scope, page)
+    raw = node.attributes.get("content")
+    amount = parse_machine_amount(raw) if raw is not None else None
+    parsed: PriceText | None = None
+    if amount is None:
+        text = raw if raw and raw.strip() else node.text(separator=" ")
+        parsed = parse_price_text(collapse(text) or "", currency)
+        if parsed is None:
+            parsed = parse_price_text(collapse(text_without_struck(node)) or "", currency)
+        if parsed is None:
+            return None
+        amount = parsed.amount
+        currency = currency or parsed.currency
+    kind: Kind = "price"
+    if prop == "lowPrice" or (parsed is not None and parsed.is_from):
+        kind = "from"
+    elif prop == "highPrice":
+        return None
+    elif node.tag in STRUCK_TAGS or (node.parent is not None and node.parent.tag in STRUCK_TAGS):
+        kind = "list"
+    shown = (raw or node.text(strip=True))[:40].strip()
+    return Candidate(amount, currency, SOURCE, f'itemprop="{prop}" "{shown}"', kind)
+
+
+def _currency(node: LexborNode, scope: LexborNode | None, page: Page) -> str | None:
+    holders = [scope] if scope is not None else []
+    holders.extend(a for a in ancestors(node)[:4] if a is not scope)
+    for holder in holders:
+        if holder.attributes.get("itemprop") == "priceCurrency":
+            code = normalize_code(holder.attributes.get("content") or holder.text(strip=True))
+            if code:
+                return code
+        found = holder.css_first('[itemprop="priceCurrency"]')
+        if found is not None:
+            code = normalize_code(found.attributes.get("content") or found.text(strip=True))
+            if code:
+                return code
+    return page.declared_currency

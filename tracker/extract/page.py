@@ -1,0 +1,130 @@
+"""One parsed page and the facts every extractor asks about it, computed once.
+
+Extractors share the tree, so a page is parsed exactly once (selectolax's lexbor backend,
+the fastest parser available); script bodies and the currency hint are cached because
+several extractors read them.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tracker.extract.currency import currency_hint, host_of, normalize_code
+
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
+
+
+class Page:
+    """A parsed HTML page with its URL (which may be unknown for a saved file)."""
+
+    def __init__(self, html: str, url: str | None = None) -> None:
+        self.html = html
+        self.tree = LexborHTMLParser(html)
+        self.url = url or self._own_url()
+        self.host = host_of(self.url)
+
+    def _own_url(self) -> str | None:
+        """The page's own URL (canonical link or og:url), for saved files given without one."""
+        for selector, attr in (
+            ('link[rel="canonical"]', "href"),
+            ('meta[property="og:url"]', "content"),
+        ):
+            node = self.tree.css_first(selector)
+            value = (node.attributes.get(attr) or "").strip() if node is not None else ""
+            if value.startswith("//"):
+                value = "https:" + value
+            if value.startswith(("http://", "https://")):
+                return value
+        return None
+
+    @cached_property
+    def lang(self) -> str | None:
+        """The document's declared language (`<html lang>`), if any."""
+        root = self.tree.css_first("html")
+        value = root.attributes.get("lang") if root is not None else None
+        return value.strip() or None if value else None
+
+    @cached_property
+    def declared_currency(self) -> str | None:
+        """The one currency the page's structured data declares, if it declares exactly one."""
+        codes: set[str] = set()
+        for node in self.tree.css(
+            '[itemprop="priceCurrency"], meta[property$="price:currency"], '
+            'meta[property$="currency"]'
+        ):
+            code = normalize_code(node.attributes.get("content") or node.text(strip=True))
+            if code:
+                codes.add(code)
+        return codes.pop() if len(codes) == 1 else None
+
+    @cached_property
+    def hint(self) -> str | None:
+        """The currency a bare `$`, `¥` or `元` on this page most likely means."""
+        return self.declared_currency or currency_hint(self.url, self.lang)
+
+    @cached_property
+    def scripts(self) -> tuple[str, ...]:
+        """The bodies of inline scripts that are not JSON-LD (page state lives here)."""
+        bodies = []
+        for node in self.tree.css("script"):
+            kind = (node.attributes.get("type") or "").lower()
+            if kind == "application/ld+json" or node.attributes.get("src"):
+                continue
+            text = node.text()
+            if text.strip():
+                bodies.append(text)
+        return tuple(bodies)
+
+    @cached_property
+    def title_tag(self) -> str | None:
+        """The `<title>` text, whitespace collapsed."""
+        node = self.tree.css_first("title")
+        return collapse(node.text()) if node is not None else None
+
+    @cached_property
+    def visible_text(self) -> str:
+        """The page's visible text (no scripts, styles or templates), space-joined."""
+        body = self.tree.body
+        if body is None:
+            return ""
+        parts = []
+        for node in body.traverse(include_text=True):
+            if node.tag != "-text":
+                continue
+            parent = node.parent
+            if parent is not None and parent.tag in _INVISIBLE:
+                continue
+            text = node.text(deep=False).strip()
+            if text:
+                parts.append(text)
+        return " ".join(parts)
+
+    def meta(self, key: str) -> str | None:
+        """The content of the first `<meta property|name|itemprop=key>` with one."""
+        for attr in ("property", "name", "itemprop"):
+            node = self.tree.css_first(f'meta[{attr}="{key}"]')
+            if node is not None:
+                value = (node.attributes.get("content") or "").strip()
+                if value:
+                    return value
+        return None
+
+
+def collapse(text: str | None) -> str | None:
+    """Whitespace runs to one space; None for empty text."""
+    if not text:
+        return None
+    value = " ".join(text.split())
+    return value or None
+
+
+def ancestors(node: LexborNode) -> list[LexborNode]:
+    """The node's ancestors, nearest first, stopping at the document root."""
+    out = []
+    parent = node.parent
+    while parent is not None and parent.tag not in ("-document", "-undef", "#document", None):
+        out.append(parent)
+        parent = parent.parent
+    return out

@@ -1,0 +1,172 @@
+"""`extract_page`: one page's HTML (and URL) in, one `Extraction` out.
+
+The order is the argument of docs/extraction.md: walls first (a login or captcha page has
+no price whatever numbers it shows), then the host's recipe or platform adapter, then the
+shop's structured data, then meta tags, and the visible-price heuristic last and only where
+nothing better spoke. Each step adds candidates with evidence; `resolve` decides.
+"""
+
+from __future__ import annotations
+
+from tracker.extract import heuristic, jsonld, meta, microdata, recipes
+from tracker.extract.model import Candidate, Extraction, Found
+from tracker.extract.page import Page, collapse
+from tracker.extract.platforms import adapter_for
+from tracker.extract.resolve import (
+    Verdict,
+    agree,
+    list_price_for,
+    meta_vs_visible,
+    selling,
+    tie_break,
+)
+from tracker.extract.stock import visible_stock
+from tracker.extract.walls import challenge_reason, wall_reason
+
+NO_PRICE = "no price found on the page"
+JS_ONLY = "price rendered by JavaScript; try browser mode"
+
+
+def extract_page(html: str, url: str | None = None) -> Extraction:
+    """Extract the product's price, list price, title and stock state from one page."""
+    page = Page(html, url)
+    wall = wall_reason(page)
+    if wall:
+        return _no_price(wall, page.title_tag, None, ())
+    recipe = recipes.recipe_for(page.host)
+    adapter = adapter_for(page.host)
+    primary = [
+        f
+        for f in (
+            recipes.extract(page, recipe) if recipe else None,
+            adapter(page) if adapter else None,
+        )
+        if f is not None
+    ]
+    structured = [jsonld.extract(page), microdata.extract(page)]
+    meta_found = meta.extract(page)
+    title = _title(page, primary + structured + [meta_found])
+    everything = _candidates(primary + structured + [meta_found])
+    if not selling(everything) and (challenge := challenge_reason(page)):
+        return _no_price(challenge, title, None, everything)
+    in_stock = _in_stock(primary + structured + [meta_found], page)
+
+    verdict, visible = _decide(
+        page,
+        title,
+        primary,
+        structured,
+        meta_found,
+        recipe is not None or adapter is not None,
+        in_stock,
+    )
+    candidates = everything + visible
+    if verdict.chosen is None:
+        reason = verdict.reason or _absence_reason(primary, recipe, page, in_stock)
+        return _no_price(reason, title, in_stock, candidates)
+    chosen = verdict.chosen
+    currency = chosen.currency or page.hint
+    if currency is None:
+        return _no_price(
+            f"price {chosen.price} has no currency on the page", title, in_stock, candidates
+        )
+    is_from = chosen.kind == "from" or any(
+        c.kind == "from" and c.price == chosen.price for c in candidates
+    )
+    return Extraction(
+        price=chosen.price,
+        currency=currency,
+        list_price=list_price_for(chosen, _tiered_lists(chosen, candidates)),
+        title=title,
+        in_stock=in_stock,
+        source=chosen.source,
+        reason=None,
+        is_from_price=is_from,
+        candidates=tuple(candidates),
+    )
+
+
+def _decide(
+    page: Page,
+    title: str | None,
+    primary: list[Found],
+    structured: list[Found],
+    meta_found: Found,
+    specific: bool,
+    in_stock: bool | None,
+) -> tuple[Verdict, list[Candidate]]:
+    """The tiered decision; returns the verdict and any visible candidates it consulted."""
+    first = agree(_candidates(primary))
+    if first.chosen is not None or first.reason:
+        return first, []
+    structured_c = _candidates(structured)
+    meta_c = list(meta_found.candidates)
+    heuristic_allowed = not specific and in_stock is not False
+    visible = list(heuristic.extract(page, title).candidates) if heuristic_allowed else []
+    if selling(structured_c):
+        verdict = agree(structured_c)
+        if verdict.chosen is None and visible:
+            verdict = tie_break(structured_c, visible)
+        return verdict, visible
+    if selling(meta_c):
+        return meta_vs_visible(meta_c, visible), visible
+    return agree(visible), visible
+
+
+def _candidates(found: list[Found]) -> list[Candidate]:
+    return [c for f in found for c in f.candidates]
+
+
+def _tiered_lists(chosen: Candidate, candidates: list[Candidate]) -> list[Candidate]:
+    """List prices from the chosen source first, then from the others."""
+    own = [c for c in candidates if c.source == chosen.source]
+    return own + [c for c in candidates if c.source != chosen.source]
+
+
+def _title(page: Page, found: list[Found]) -> str | None:
+    for item in found:
+        if item.title:
+            return item.title
+    h1 = page.tree.css_first("h1")
+    return (collapse(h1.text()) if h1 is not None else None) or page.title_tag
+
+
+def _in_stock(found: list[Found], page: Page) -> bool | None:
+    for item in found:
+        if item.in_stock is not None:
+            return item.in_stock
+    return visible_stock(page)
+
+
+def _absence_reason(
+    primary: list[Found], recipe: recipes.Recipe | None, page: Page, in_stock: bool | None
+) -> str:
+    for item in primary:
+        if item.note:
+            return item.note
+    if in_stock is False:
+        return "out of stock: the page shows no price for the product"
+    if recipe is not None:
+        return f"no price where the recipe [{recipe.name}] looks for it"
+    if primary:
+        return f"no price in the page state for {page.host}"
+    return NO_PRICE
+
+
+def _no_price(
+    reason: str,
+    title: str | None,
+    in_stock: bool | None,
+    candidates: list[Candidate] | tuple[Candidate, ...],
+) -> Extraction:
+    return Extraction(
+        price=None,
+        currency=None,
+        list_price=None,
+        title=title,
+        in_stock=in_stock,
+        source=None,
+        reason=reason,
+        is_from_price=False,
+        candidates=tuple(candidates),
+    )

@@ -1,0 +1,132 @@
+"""Per-host CSS recipes: shipped in `data/recipes.toml`, extended by the user's own file.
+
+A recipe is the most specific evidence there is for a host: somebody looked at that shop's
+pages and wrote down where the price lives. So when a recipe matches the host and finds a
+price, that price stands; when it matches but finds none, the page is "no price" rather
+than a guess from the heuristic. Recipes are loaded once per process (they are small) and
+the user's file wins over the shipped one, table by table and host by host.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from planner.shipped import shipped_file
+from tracker.errors import ExtractionInputError
+from tracker.extract.currency import normalize_code
+from tracker.extract.model import Candidate, Found, Kind
+from tracker.extract.page import Page, collapse
+from tracker.extract.pricetext import parse_machine_amount, parse_price_text
+from tracker.locations import config_dir
+
+RECIPES_FILE = "recipes.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """Where one shop's pages keep their price, title and out-of-stock marker."""
+
+    name: str
+    hosts: tuple[str, ...]
+    price: tuple[str, ...]
+    list_price: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    out_of_stock: tuple[str, ...] = ()
+    currency: str | None = None
+    user: bool = False
+
+    def matches(self, host: str) -> bool:
+        """Whether this recipe is for the host (or a sub-domain of one of its hosts)."""
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+
+def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
+    """The recipes in one TOML file; a malformed file is a one-line error naming it."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ExtractionInputError(
+            f"cannot read recipes file {path}: {exc}", "fix the TOML or remove the file"
+        ) from exc
+    recipes = {}
+    for name, table in data.items():
+        if not isinstance(table, dict) or not table.get("hosts") or not table.get("price"):
+            raise ExtractionInputError(
+                f"recipe [{name}] in {path} needs `hosts` and `price` lists",
+                "see docs/extraction.md for the recipe format",
+            )
+        recipes[name] = Recipe(
+            name=name,
+            hosts=tuple(str(h).lower() for h in table["hosts"]),
+            price=tuple(table["price"]),
+            list_price=tuple(table.get("list_price", ())),
+            title=tuple(table.get("title", ())),
+            out_of_stock=tuple(table.get("out_of_stock", ())),
+            currency=normalize_code(table.get("currency")),
+            user=user,
+        )
+    return recipes
+
+
+@lru_cache(maxsize=8)
+def _all_recipes(user_file: Path, user_mtime: float) -> tuple[Recipe, ...]:
+    recipes = load_recipes(shipped_file(RECIPES_FILE))
+    if user_mtime:
+        recipes.update(load_recipes(user_file, user=True))
+    return tuple(sorted(recipes.values(), key=lambda r: not r.user))
+
+
+def recipe_for(host: str) -> Recipe | None:
+    """The recipe for a host: the user's if they wrote one, else the shipped one."""
+    if not host:
+        return None
+    user_file = config_dir() / RECIPES_FILE
+    mtime = user_file.stat().st_mtime if user_file.is_file() else 0.0
+    return next((r for r in _all_recipes(user_file, mtime) if r.matches(host)), None)
+
+
+def extract(page: Page, recipe: Recipe) -> Found:
+    """Candidates from the recipe's selectors on this page."""
+    source = f"recipe:{recipe.name}"
+    candidates = []
+    for kind, selectors in (("price", recipe.price), ("list", recipe.list_price)):
+        found = _first_price(page, selectors, recipe.currency or page.hint)
+        if found is not None:
+            amount, currency, selector, shown, is_from = found
+            final_kind: Kind = "from" if kind == "price" and is_from else kind  # type: ignore[assignment]
+            candidates.append(
+                Candidate(
+                    amount,
+                    currency or recipe.currency or page.hint,
+                    source,
+                    f'{selector} "{shown}"',
+                    final_kind,
+                )
+            )
+    title = next((t for s in recipe.title if (t := _text_at(page, s))), None)
+    out = any(page.tree.css_first(s) is not None for s in recipe.out_of_stock)
+    return Found(tuple(candidates), False if out else None, title)
+
+
+def _first_price(page: Page, selectors: tuple[str, ...], hint: str | None):  # noqa: ANN202
+    for selector in selectors:
+        for node in page.tree.css(selector):
+            raw = node.attributes.get("content")
+            text = collapse(raw if raw else node.text(separator=""))
+            if not text:
+                continue
+            machine = parse_machine_amount(raw) if raw else None
+            parsed = parse_price_text(text, hint)
+            if machine is not None:
+                return machine, parsed.currency if parsed else None, selector, text, False
+            if parsed is not None:
+                return parsed.amount, parsed.currency, selector, text, parsed.is_from
+    return None
+
+
+def _text_at(page: Page, selector: str) -> str | None:
+    node = page.tree.css_first(selector)
+    return collapse(node.text()) if node is not None else None

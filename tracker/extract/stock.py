@@ -1,0 +1,70 @@
+"""Whether the product can be bought now, from what the page says in words.
+
+Structured availability and platform state are read by their extractors; this module
+reads the visible wording ("Currently unavailable", "已售罄", "无货") and believes it only
+where a shop puts stock status: in an element labelled for availability/stock, or as the
+whole text of an element near the product. Hidden templates and other products' tiles do
+not count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from tracker.extract.dom import is_elsewhere, label_of
+from tracker.extract.page import Page, ancestors, collapse
+
+_OUT = re.compile(
+    r"out of stock|sold out|currently unavailable|no longer available|temporarily unavailable|"
+    r"not available|无货|暂时无货|已售罄|售罄|已下架|已下柜|缺货|已抢光|卖光了|"
+    r"ausverkauft|nicht verfügbar|nicht lieferbar|agotado|esgotado|épuisé|rupture de stock|"
+    r"esaurito|non disponibile|niet op voorraad|uitverkocht|brak w magazynie|niedostępny|"
+    r"нет в наличии|распродано|loppuunmyyty|slutsåld|udsolgt|utsolgt|nedostupno|rasprodano|"
+    r"stokta yok|indisponível|indisponible|non disponible|in esaurimento",
+    re.IGNORECASE,
+)
+_STATUS_LABEL = re.compile(r"avail|stock|inventory|status|sold|unavailable|库存", re.IGNORECASE)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(r"(^|\s)(hidden|hide|d-none|is-hidden|sr-only|visually-hidden)(\s|$)")
+_MAX_TEXT = 80
+
+
+def visible_stock(page: Page) -> bool | None:
+    """False when the page visibly says the product is unavailable; None otherwise."""
+    body = page.tree.body
+    if body is None or not _OUT.search(page.visible_text):
+        return None
+    for node in body.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        text = collapse(node.text(deep=False)) or ""
+        if not text or len(text) > _MAX_TEXT or not _OUT.search(text):
+            continue
+        element = node.parent
+        if element is None or element.tag in ("script", "style", "noscript", "template", "option"):
+            continue
+        if _hidden(element) or is_elsewhere(element):
+            continue
+        chain = [element, *ancestors(element)[:4]]
+        if any(_STATUS_LABEL.search(label_of(item)) for item in chain) or _whole_text(
+            element, text
+        ):
+            return False
+    return None
+
+
+def _whole_text(element: LexborNode, text: str) -> bool:
+    """The status is an element's entire text (a badge), not a word in a sentence."""
+    return (collapse(element.text()) or "") == text and len(text) <= 30
+
+
+def _hidden(element: LexborNode) -> bool:
+    for item in [element, *ancestors(element)]:
+        attrs = item.attributes
+        if "hidden" in attrs or _HIDDEN.search(attrs.get("style") or ""):
+            return True
+        if _HIDDEN_CLASS.search(attrs.get("class") or ""):
+            return True
+    return False
