@@ -34,6 +34,7 @@ from tracker.alerts.channels import channel_targets, channel_url
 from tracker.alerts.messages import Language, resolve_language
 from tracker.db import session_scope
 from tracker.models import AlertChannel, AlertDelivery, AlertEvent, utcnow
+from tracker.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,12 @@ def deliver_pending(
     send: Sender = apprise_send,
     limit: int = 200,
 ) -> DeliveryReport:
-    """Send every due delivery once; returns counts. Safe to run from several processes."""
-    policy = policy or RetryPolicy()
+    """Send every due delivery once; returns counts. Safe to run from several processes.
+
+    Without `language` or `policy`, the user's settings decide (`[ui] language`,
+    `[alerts] retry_base_seconds`).
+    """
+    policy = policy or RetryPolicy(base_seconds=load_settings().alert_retry_base_seconds)
     lang = resolve_language(language)
     due = _due_ids(engine, limit)
     if not due:
