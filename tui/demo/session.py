@@ -18,9 +18,11 @@ import platformdirs
 import sqlalchemy as sa
 
 from tracker import locations
+from tracker.cart_sync import cart_path
 from tracker.db import open_engine
 from tracker.settings import SETTINGS_FILE
 from tracker.shopclient import FixtureShop
+from tui.demo.cart import write_demo_cart
 from tui.demo.seed import SeededDemo, seed_demo
 from tui.demo.shop import PriceMover, publish
 
@@ -80,6 +82,7 @@ def start_demo(
             mover.start()
         else:
             seeded, mover = seed_demo(engine, now), None
+        write_demo_cart(seeded, now, cart_path())
     except BaseException:
         if shop is not None:
             shop.stop()

@@ -1,6 +1,196 @@
-"""PlannerScreen."""
+"""PlannerScreen: the cart, each item's stacked breakdown, the optimiser's order split
+with its saving, the budget meter, the payment schedule, and the budget-sheet export.
+
+The cart lives in `cart.toml` next to the database (`tracker.cart_sync.cart_path`). It is
+repriced from the latest observations and re-planned in a worker whenever new prices
+arrive; a changed total is shown and raised as a "plan changed" alert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from planner.budget_export import export_budget
+from planner.cart_file import load_cart
+from planner.cost import Pricing
+from planner.plan import Plan, make_plan
+from tracker import locations
+from tracker.cart_sync import LiveCart, cart_path, live_cart, record_plan_change
+from tui import format as fmt
+from tui.context import AppContext
+from tui.i18n import t
+from tui.messages import PlanComputed, PricesRecorded, WorkFinished
 from tui.screens.base import DaoshouScreen
+from tui.text import safe_lines, safe_text
+from tui.widgets.breakdown_table import BreakdownTable
+from tui.widgets.budget_meter import BudgetMeter
+from tui.widgets.payment_schedule import PaymentSchedule
+from tui.widgets.watch_table import platform_name
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A computed plan with the live cart it was made from."""
+
+    plan: Plan | None  # None: there is no cart file yet
+    live: LiveCart | None
+    path: Path
+
+
+def compute_plan(engine: Any, path: Path, time_limit: float = 10.0) -> PlanView:
+    """Load the cart, reprice it from the store, optimise it (slow: run in a worker)."""
+    if not path.exists():
+        return PlanView(None, None, path)
+    live = live_cart(engine, load_cart(path))
+    settings = locations.config_dir()
+    pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
+    return PlanView(make_plan(live.cart, pricing, time_limit=time_limit), live, path)
 
 
 class PlannerScreen(DaoshouScreen):
-    """Temporary."""
+    """Cart and plan on the left, the selected item's breakdown and the money on the right."""
+
+    AUTO_FOCUS = "#cart-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "optimise", t("plan.optimise")),
+        Binding("e", "export", t("plan.export")),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.view: PlanView | None = None
+        self.path = context.cart_path or cart_path()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="plan-left"):
+                yield Label(t("plan.items"), classes="section-title")
+                yield DataTable(id="cart-table", cursor_type="row", zebra_stripes=True)
+                yield Label(t("plan.orders"), classes="section-title")
+                yield DataTable(id="orders-table", cursor_type="row")
+                yield Static(id="plan-saving", classes="status-line")
+                yield Label(t("plan.promotions"), classes="section-title")
+                yield Static(id="plan-promotions")
+            with Vertical(id="plan-right"):
+                yield Label(t("plan.breakdown"), classes="section-title")
+                yield BreakdownTable(id="breakdown-table")
+                yield Label(t("plan.budget"), classes="section-title")
+                yield BudgetMeter(id="budget-meter")
+                yield Label(t("plan.schedule"), classes="section-title")
+                yield PaymentSchedule(id="schedule-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("nav.planner")
+        self.query_one("#cart-table", DataTable).add_columns(
+            t("plan.item"), t("plan.qty"), t("plan.listing"), t("plan.amount"),
+            t("watch.per_unit"))
+        self.query_one("#orders-table", DataTable).add_columns(
+            t("plan.listing"), t("plan.what"), t("plan.amount"))
+        self.query_one("#plan-saving", Static).update(safe_lines(["…"]))
+        self.action_optimise()
+
+    def action_optimise(self) -> None:
+        """Reprice the cart from the latest observations and optimise it again."""
+        self.run_blocking(self._plan, group="planner-plan")
+
+    def _plan(self) -> None:
+        self.post_message(PlanComputed(compute_plan(self.context.engine, self.path)))
+
+    def on_prices_recorded(self, message: PricesRecorded) -> None:
+        self.action_optimise()
+
+    def on_plan_computed(self, message: PlanComputed) -> None:
+        view: PlanView = message.result
+        before = self.view.plan.total if self.view and self.view.plan else None
+        self.view = view
+        if view.plan is None:
+            self.query_one("#plan-saving", Static).update(safe_lines([t("plan.no_cart")]))
+            return
+        self._show(view.plan, view.live)
+        after = view.plan.total
+        if before is not None and after != before:
+            self.app.notify(t("plan.changed", old=fmt.money(before), new=fmt.money(after)),
+                            markup=False, timeout=8)
+            currency = view.plan.cart.currency
+            self.run_blocking(record_plan_change, self.context.engine, self.path.stem,
+                              before, after, currency, group="planner-alert", exclusive=False)
+
+    def _show(self, plan: Plan, live: LiveCart | None) -> None:
+        currency = plan.cart.currency
+        cart = self.query_one("#cart-table", DataTable)
+        keep = cart.cursor_row
+        cart.clear()
+        for item in plan.priced.items:
+            cart.add_row(safe_text(plan.cart.item(item.id).name, limit=22), Text(str(item.qty)),
+                         safe_text(f"{platform_name(item.platform)} · {item.shop}", limit=14),
+                         Text(fmt.money(item.in_hand, currency), justify="right"),
+                         Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
+                         key=item.id)
+        if cart.row_count:
+            cart.move_cursor(row=min(keep, cart.row_count - 1))
+        self._show_orders(plan)
+        self._show_selected()
+        self.query_one(BudgetMeter).show(plan.total, plan.cart.budget, currency)
+        self.query_one(PaymentSchedule).show(plan.priced.payments, currency)
+        promotions = [p.label or f"{p.platform} {type(p).__name__}" for p in plan.cart.promotions]
+        notes = list(live.unavailable) if live else []
+        self.query_one("#plan-promotions", Static).update(
+            safe_lines(promotions + [f"! {n}" for n in notes + list(plan.priced.notes)]))
+
+    def _show_orders(self, plan: Plan) -> None:
+        currency = plan.cart.currency
+        orders = self.query_one("#orders-table", DataTable)
+        orders.clear()
+        for order in plan.priced.orders:
+            where = f"{platform_name(order.platform)} {order.key}".strip()
+            discounts = ", ".join(f"{d.label} {fmt.money(d.amount, currency)}"
+                                  for d in order.discounts)
+            orders.add_row(safe_text(where, limit=14),
+                           safe_text(f"{', '.join(order.item_ids)}  {discounts}", limit=60),
+                           Text(fmt.money(order.total, currency), justify="right"))
+        saving = plan.saving
+        line = f"{t('plan.total')} {fmt.money(plan.total, currency)}"
+        if saving is not None:
+            line += "  ·  " + t("plan.saving", amount=fmt.money(saving, currency))
+        self.query_one("#plan-saving", Static).update(safe_lines([line, plan.status_text]))
+
+    @on(DataTable.RowHighlighted, "#cart-table")
+    def _item_highlighted(self) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        plan = self.view.plan if self.view else None
+        table = self.query_one(BreakdownTable)
+        if plan is None or not plan.priced.items:
+            table.show(None, "CNY")
+            return
+        cart = self.query_one("#cart-table", DataTable)
+        index = min(max(cart.cursor_row, 0), len(plan.priced.items) - 1)
+        table.show(plan.priced.items[index], plan.cart.currency)
+
+    def action_export(self) -> None:
+        """Write the budget sheet (xlsx with live formulas) next to the cart."""
+        if self.view is None or self.view.plan is None:
+            self.app.notify(t("plan.no_cart"), severity="warning", markup=False)
+            return
+        target = self.path.with_name("budget.xlsx")
+        self.run_blocking(self._export, self.view.plan, target, group="planner-export")
+
+    def _export(self, plan: Plan, target: Path) -> None:
+        export_budget(plan, target)
+        self.post_message(WorkFinished(t("plan.exported", path=target)))
+
+    def on_work_finished(self, message: WorkFinished) -> None:
+        self.app.notify(message.text, markup=False)
+

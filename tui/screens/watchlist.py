@@ -7,6 +7,7 @@ New observations written by any process trigger a reload (`PricesRecorded`).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -14,10 +15,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tracker.watchlist import load_forecast_marks, load_trends, load_watchlist
+from tracker.cart_sync import add_to_cart_file, cart_path
+from tracker.watchlist import WatchRow, load_forecast_marks, load_trends, load_watchlist
 from tui.context import AppContext
 from tui.i18n import t
-from tui.messages import PricesRecorded, ProductAdded, TrendsLoaded, WatchlistLoaded
+from tui.messages import (
+    PricesRecorded,
+    ProductAdded,
+    TrendsLoaded,
+    WatchlistLoaded,
+    WorkFinished,
+)
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content
 from tui.widgets.watch_table import SORTABLE, WatchData, WatchTable
@@ -30,6 +38,7 @@ class WatchlistScreen(DaoshouScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", t("nav.open")),
         Binding("a", "add", t("nav.add")),
+        Binding("b", "add_to_cart", t("plan.add")),
         Binding("slash", "filter", t("nav.filter"), key_display="/"),
         Binding("s", "sort", t("nav.sort")),
         Binding("r", "refresh", t("nav.refresh")),
@@ -153,6 +162,21 @@ class WatchlistScreen(DaoshouScreen):
                 self.reload()
 
         self.app.push_screen(AddProductScreen(self.context), added)
+
+    def action_add_to_cart(self) -> None:
+        """Put the product under the cursor in the cart (one more if it is already there)."""
+        product_id = self._selected_product()
+        row = next((r for r in self.data.rows if r.product_id == product_id), None)
+        if row is not None:
+            path = self.context.cart_path or cart_path()
+            self.run_blocking(self._add_to_cart, row, path, group="watchlist-cart")
+
+    def _add_to_cart(self, row: WatchRow, path: Path) -> None:
+        add_to_cart_file(path, row)
+        self.post_message(WorkFinished(t("plan.added", name=row.name)))
+
+    def on_work_finished(self, message: WorkFinished) -> None:
+        self.app.notify(message.text, markup=False)
 
     def action_filter(self) -> None:
         """Show the filter box and focus it."""
