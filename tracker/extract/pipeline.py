@@ -34,7 +34,7 @@ def extract_page(html: str, url: str | None = None) -> Extraction:
     if wall:
         return _no_price(wall, page.title_tag, None, ())
     recipe = recipes.recipe_for(page.host)
-    adapter = adapter_for(page.host)
+    adapter = adapter_for(page)
     primary = [
         f
         for f in (
@@ -63,7 +63,9 @@ def extract_page(html: str, url: str | None = None) -> Extraction:
     candidates = everything + visible
     if verdict.chosen is None:
         reason = verdict.reason or _absence_reason(primary, recipe, page, in_stock)
-        return _no_price(reason, title, in_stock, candidates)
+        # A platform's own list price is a fact even when the selling price is unknown.
+        known_list = next((c for c in _candidates(primary) if c.kind == "list"), None)
+        return _no_price(reason, title, in_stock, candidates, known_list)
     chosen = verdict.chosen
     currency = chosen.currency or page.hint
     if currency is None:
@@ -158,11 +160,12 @@ def _no_price(
     title: str | None,
     in_stock: bool | None,
     candidates: list[Candidate] | tuple[Candidate, ...],
+    list_candidate: Candidate | None = None,
 ) -> Extraction:
     return Extraction(
         price=None,
-        currency=None,
-        list_price=None,
+        currency=list_candidate.currency if list_candidate else None,
+        list_price=list_candidate.price if list_candidate else None,
         title=title,
         in_stock=in_stock,
         source=None,

@@ -29,6 +29,8 @@ from tui.cli import terminal  # noqa: E402
 terminal.register(app)
 from tui.cli import cookies  # noqa: E402
 cookies.register(app)
+from tui.cli import extract  # noqa: E402
+extract.register(app)
 
 
 def main() -> None:

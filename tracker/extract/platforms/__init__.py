@@ -14,17 +14,22 @@ from tracker.extract.platforms import douyin, jd, pinduoduo, taobao
 
 Adapter = Callable[[Page], Found]
 
-_ADAPTERS: tuple[tuple[tuple[str, ...], Adapter], ...] = (
-    (jd.HOSTS, jd.extract),
-    (taobao.HOSTS, taobao.extract),
-    (pinduoduo.HOSTS, pinduoduo.extract),
-    (douyin.HOSTS, douyin.extract),
-)
+_PLATFORMS = (jd, taobao, pinduoduo, douyin)
 
 
-def adapter_for(host: str) -> Adapter | None:
-    """The platform adapter for a host, or None for an ordinary shop."""
-    for hosts, adapter in _ADAPTERS:
-        if any(host == h or host.endswith("." + h) for h in hosts):
-            return adapter
+def adapter_for(page: Page) -> Adapter | None:
+    """The platform adapter for a page, by its host or, for a saved file, by its content.
+
+    A page saved without its URL is recognised by its page state: each platform module
+    lists `SIGNATURES`, pairs of strings that together occur only in that platform's pages.
+    """
+    host = page.host
+    for platform in _PLATFORMS:
+        if any(host == h or host.endswith("." + h) for h in platform.HOSTS):
+            return platform.extract
+    if host:
+        return None
+    for platform in _PLATFORMS:
+        if any(all(mark in page.html for mark in pair) for pair in platform.SIGNATURES):
+            return platform.extract
     return None

@@ -19,6 +19,7 @@ from tracker.extract.platforms.pinduoduo import fen_or_yuan
 from tracker.extract.scriptstate import json_script, state_after, walk_dicts
 
 HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com")
+SIGNATURES = (("RENDER_DATA", "jinritemai.com"), ("__INITIAL_STATE__", "jinritemai.com"))
 SOURCE = "douyin"
 _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")
 

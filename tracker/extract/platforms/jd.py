@@ -23,6 +23,7 @@ from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import state_after, walk_dicts
 
 HOSTS = ("jd.com", "jd.hk", "360buy.com")
+SIGNATURES = (("pageConfig", "item.jd.com"), ("pageConfig", "360buyimg.com"))
 SOURCE = "jd"
 JS_NOTE = "price rendered by JavaScript; try browser mode"
 

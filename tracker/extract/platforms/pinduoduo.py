@@ -23,6 +23,7 @@ from tracker.extract.page import Page, collapse
 from tracker.extract.scriptstate import state_after, walk_dicts
 
 HOSTS = ("yangkeduo.com", "pinduoduo.com")
+SIGNATURES = (("window.rawData", "yangkeduo.com"), ("window.rawData", "pinduoduo.com"))
 SOURCE = "pinduoduo"
 
 

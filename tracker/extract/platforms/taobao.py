@@ -25,6 +25,12 @@ from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import state_after, walk_dicts
 
 HOSTS = ("taobao.com", "tmall.com", "tmall.hk", "liangxinyao.com")
+SIGNATURES = (
+    ("TShop.Setup", "tmall.com"),
+    ("g_config", "taobao.com"),
+    ("_DATA_Detail", "tmall.com"),
+    ("_DATA_Detail", "taobao.com"),
+)
 SOURCE = "taobao"
 JS_NOTE = "price rendered by JavaScript; try browser mode"
 

@@ -1,0 +1,84 @@
+"""`daoshou extract FILE_OR_URL [--url URL] [--json]`: what price a page states, and why.
+
+The contract scripts rely on: with `--json` it prints one object with `price` (a decimal
+string or null), `currency`, `list_price`, `title`, `in_stock`, `source` and `reason`, and
+exits 0 whether or not a price was found. An unreadable input exits non-zero with one line.
+`--evidence` adds `is_from_price` and every candidate with the evidence behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker.check import fetch_policy
+from tracker.errors import FetchError
+from tracker.extract import Extraction, extract_page
+from tracker.extract.inputs import read_page_file
+from tracker.fetch import Fetcher
+from tracker.platforms import detect_platform
+from tracker.settings import load_settings
+from tui.cli.output import print_json, to_jsonable
+
+CONTRACT_KEYS = ("price", "currency", "list_price", "title", "in_stock", "source", "reason")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `extract` to the `daoshou` app."""
+    app.command("extract")(extract)
+
+
+def extract(
+    target: Annotated[
+        str, typer.Argument(metavar="FILE_OR_URL", help="A saved page or an http(s) URL.")
+    ],
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="The page's address (picks the shop's recipe or platform)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="Also list every candidate price and its evidence.")
+    ] = False,
+) -> None:
+    """Extract the price, list price, title and stock state from one product page."""
+    if target.startswith(("http://", "https://")):
+        html, page_url = asyncio.run(_fetch(target))
+        result = extract_page(html, url or page_url)
+    else:
+        result = extract_page(read_page_file(Path(target)), url)
+    document = as_document(result, evidence)
+    if as_json:
+        print_json(document)
+        return
+    for key, value in document.items():
+        if key != "candidates":
+            print(f"{key}: {'-' if value is None else value}")
+    for candidate in document.get("candidates", []):
+        print(
+            f"  {candidate['kind']:5} {candidate['price']} {candidate['currency'] or '?'} "
+            f"[{candidate['source']}] {candidate['evidence']}"
+        )
+
+
+def as_document(result: Extraction, evidence: bool = False) -> dict[str, object]:
+    """The contract's JSON object for one extraction (plus the evidence when asked)."""
+    document = {key: to_jsonable(getattr(result, key)) for key in CONTRACT_KEYS}
+    if evidence:
+        document["is_from_price"] = result.is_from_price
+        document["candidates"] = to_jsonable(list(result.candidates))
+    return document
+
+
+async def _fetch(url: str) -> tuple[str, str]:
+    async with Fetcher(fetch_policy(load_settings())) as fetcher:
+        result = await fetcher.fetch(url, platform=detect_platform(url))
+    if not result.ok:
+        raise FetchError(
+            f"could not fetch {url}: {result.error or result.outcome}",
+            "check the URL, or save the page and pass the file",
+        )
+    return result.text, result.final_url
