@@ -1,0 +1,71 @@
+"""`daoshou plan` as a real process: the JSON contract, the export, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
+
+
+def _daoshou(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DAOSHOU_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_plan_json_contract(tmp_path):
+    done = _daoshou("plan", str(CARTS / "03-optimise-split.toml"), "--json", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    assert plan["total"] == "280.00" and plan["naive_total"] == "320.00"
+    assert plan["saving"] == "40.00" and plan["currency"] == "CNY"
+    assert plan["status"] == "optimal"
+    assert [(i["id"], i["platform"], i["in_hand"]) for i in plan["items"]] == [
+        ("x", "tmall", "152.73"),
+        ("y", "tmall", "127.27"),
+    ]
+    for item in plan["items"]:
+        assert set(item) >= {"id", "name", "platform", "shop", "qty", "in_hand", "per_unit",
+                             "unit", "steps"}  # fmt: skip
+        assert all(set(step) >= {"label", "amount"} for step in item["steps"])
+    assert plan["orders"][0]["discounts"][0]["amount"] == "50.00"
+    assert len(plan["payments"]) == 1
+
+
+def test_plan_text_and_export(tmp_path):
+    sheet = tmp_path / "budget.xlsx"
+    done = _daoshou("plan", str(CARTS / "01-presale-cross-store.toml"), "--export", str(sheet),
+                    home=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "287.80" in done.stdout and "2025-10-24" in done.stdout
+    assert sheet.is_file() and sheet.stat().st_size > 0
+
+
+@pytest.mark.parametrize("export", ["budget.xlsx", "budget.csv"])
+def test_malformed_cart_one_line_and_nothing_written(tmp_path, export):
+    cart = tmp_path / "cart.toml"
+    text = (CARTS / "04-shop-tiers-multibuy.toml").read_text(encoding="utf-8")
+    cart.write_text(text.replace('price = "80.00"', 'price = "8O.00"'), encoding="utf-8")
+    line = next(n for n, row in enumerate(cart.read_text().splitlines(), 1) if "8O.00" in row)
+    sheet = tmp_path / export
+    done = _daoshou("plan", str(cart), "--json", "--export", str(sheet), home=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"cart.toml:{line}: item[1].offer[0].price:" in lines[0]
+    assert not sheet.exists()
+
+
+def test_missing_cart_file(tmp_path):
+    done = _daoshou("plan", str(tmp_path / "nope.toml"), "--json", home=tmp_path)
+    assert done.returncode == 2 and "does not exist" in done.stderr
