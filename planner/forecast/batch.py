@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -41,32 +41,32 @@ class ForecastRequest:
 
 @dataclass(frozen=True)
 class ForecastOutcome:
-    """A request's forecast, or the one-line reason it could not be made."""
+    """A request's fresh forecast; or None with the one-line reason it could not be made,
+    or with `skipped` set when its inputs had not changed since the last run."""
 
     request_hash: str
     forecast: Forecast | None
-    error: str | None
-    reused: bool
+    error: str | None = None
+    skipped: bool = False
 
 
 def forecast_many(
     requests: Sequence[ForecastRequest],
     calendar: Calendar,
-    previous: Mapping[str, Forecast] | None = None,
+    unchanged: Collection[str] = (),
     workers: int | None = None,
 ) -> list[ForecastOutcome]:
-    """Forecast every request, reusing `previous[hash]` where the inputs did not change."""
-    previous = previous or {}
+    """Forecast every request whose inputs hash is not in `unchanged`, in parallel."""
     hashes = [r.inputs_hash for r in requests]
-    todo = [(r, calendar) for r, h in zip(requests, hashes, strict=True) if h not in previous]
+    todo = [(r, calendar) for r, h in zip(requests, hashes, strict=True) if h not in unchanged]
     fresh = iter(parallel_map(_forecast_one, todo, workers))
     results = []
     for digest in hashes:
-        if digest in previous:
-            results.append(ForecastOutcome(digest, previous[digest], None, reused=True))
+        if digest in unchanged:
+            results.append(ForecastOutcome(digest, None, skipped=True))
         else:
             made, error = next(fresh)
-            results.append(ForecastOutcome(digest, made, error, reused=False))
+            results.append(ForecastOutcome(digest, made, error))
     return results
 
 

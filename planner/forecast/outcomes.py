@@ -46,6 +46,7 @@ class Outcome:
     weight: float
     label: str
     elevation: float = 0.0
+    family: str = ""
 
 
 def past_outcomes(
@@ -63,7 +64,7 @@ def past_outcomes(
         same = occ.family == target.family
         weight = (SAME_FAMILY_WEIGHT if same else OTHER_EVENT_WEIGHT) * _recency(cut, occ.day)
         elevation = elevation_at(series, occ.day - timedelta(days=horizon))
-        found.append(Outcome(math.log(ratio), weight, occ.key, elevation))
+        found.append(Outcome(math.log(ratio), weight, occ.key, elevation, occ.family))
     if target.family == "day":
         found.extend(_same_day_earlier_years(series, target.day, horizon))
     return found
@@ -118,7 +119,9 @@ def _same_day_earlier_years(series: PriceSeries, day: date, horizon: int) -> lis
         if ratio is not None:
             weight = SAME_FAMILY_WEIGHT * _recency(series.last_day, earlier)
             elevation = elevation_at(series, earlier - timedelta(days=horizon))
-            found.append(Outcome(math.log(ratio), weight, earlier.isoformat(), elevation))
+            found.append(
+                Outcome(math.log(ratio), weight, earlier.isoformat(), elevation, "day")
+            )
     return found
 
 
@@ -199,3 +202,22 @@ class Mixture:
         return (
             sum(o.weight * math.exp(o.log_ratio) for o in self.outcomes) * boost / self.total_weight
         )
+
+
+def comparable_log_ratios(
+    others: Sequence[PriceSeries],
+    target: Occurrence,
+    horizon: int,
+    calendar_days: Sequence[Occurrence],
+) -> list[float]:
+    """What earlier sales of the target's family did to other listings' prices.
+
+    The evidence for a listing too new to have its own: each other listing contributes
+    the outcomes of the same kind of sale at the same horizon.
+    """
+    return [
+        outcome.log_ratio
+        for other in others
+        for outcome in past_outcomes(other, target, horizon, calendar_days)
+        if outcome.family == target.family
+    ]

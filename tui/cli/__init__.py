@@ -31,6 +31,8 @@ from tui.cli import cookies  # noqa: E402
 cookies.register(app)
 from tui.cli import extract  # noqa: E402
 extract.register(app)
+from tui.cli import forecast  # noqa: E402
+forecast.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,225 @@
+"""`daoshou forecast | backtest | import-history`: the forecaster on the command line.
+
+`forecast --csv FILE --until DATE --event DATE --json` is a contract used by checks outside
+the test suite: it prints exactly one JSON object (the `Forecast` fields, with money as
+decimal strings, plus `fake_discount`) and nothing else on stdout or stderr; Prophet's
+and cmdstanpy's chatter is silenced at the logger level by `planner.forecast.quiet`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from planner.errors import ForecastError
+from planner.forecast import Calendar, Forecast, PriceSeries, forecast, load_calendar
+from planner.forecast.fakes import FakeDiscount, detect_fake_discount
+from planner.forecast.history import read_history_csv
+from tui.cli.output import print_json, print_table
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+EventsOption = Annotated[
+    Path | None,
+    typer.Option("--events", help="A TOML file of your own sale events (see data/events.toml)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the forecaster's commands to the `daoshou` app."""
+    app.command("forecast")(forecast_command)
+    app.command("backtest")(backtest_command)
+    app.command("import-history")(import_history_command)
+
+
+def forecast_command(
+    listing: Annotated[int | None, typer.Argument(help="A tracked listing's id.")] = None,
+    event: Annotated[
+        str | None,
+        typer.Option(help="The sale: M.D (next one, e.g. 11.11), YYYY-MM-DD, or an event key."),
+    ] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="A price-history CSV.")] = None,
+    series: Annotated[str | None, typer.Option(help="The series of the CSV to use.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Use only CSV rows dated on or before YYYY-MM-DD.")
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="The CSV series' platform (default: its name prefix).")
+    ] = None,
+    all_listings: Annotated[
+        bool, typer.Option("--all", help="Refresh every tracked listing's coming sales.")
+    ] = False,
+    events: EventsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast a sale-day price: expected price, 80% range, chance of a drop, buy or wait."""
+    if all_listings:
+        _refresh_all(events, as_json)
+        return
+    if event is None:
+        raise ForecastError("no sale given", "add --event 11.11 (or YYYY-MM-DD, or an event key)")
+    calendar = _calendar(events)
+    if csv is not None:
+        history = _csv_series(csv, series, until, platform, calendar)
+        target = calendar.resolve(event, history.platform, history.last_day + timedelta(days=1))
+        result = forecast(history, target, calendar)
+        fake = detect_fake_discount(history, target)
+    elif listing is not None:
+        from tracker.db import open_engine
+        from tracker.forecasts import forecast_listing
+
+        today = datetime.now(UTC).date()
+        result, fake = forecast_listing(open_engine(), listing, event, calendar, today)
+    else:
+        raise ForecastError("nothing to forecast", "give a listing id, or --csv FILE")
+    _print_forecast(result, fake, as_json)
+
+
+def backtest_command(
+    csv: Annotated[Path, typer.Option("--csv", help="A price-history CSV.")],
+    series: Annotated[
+        list[str] | None, typer.Option(help="Only these series (repeatable).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: CPUs).")] = None,
+    events: EventsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Replay every sale day in the CSV: the forecaster against simple baselines."""
+    from planner.forecast.backtest import run_backtest
+
+    calendar = _calendar(events)
+    all_series = read_history_csv(csv, calendar.platforms())
+    if series:
+        missing = sorted(set(series) - set(all_series))
+        if missing:
+            raise ForecastError(f"{csv} has no series {', '.join(missing)}", "check --series")
+        all_series = {name: all_series[name] for name in series}
+    report = run_backtest(all_series, calendar, workers=workers)
+    if as_json:
+        print_json(report)
+        return
+    print(
+        f"{report.cases} cases from {report.series} series; model used in {report.model_share:.0%}"
+    )
+    print_table(
+        ["method", "cases", "MAE", "MAPE", "MASE", "cover80", "Brier", "saved", "worse"],
+        [
+            [
+                s.method,
+                s.cases,
+                f"{s.mae:.3f}",
+                f"{s.mape:.1%}",
+                f"{s.mase:.3f}",
+                _pct(s.coverage_80),
+                _num(s.brier),
+                _pct(s.savings_share),
+                f"{s.worse_share:.1%}",
+            ]
+            for s in report.scores
+        ],
+    )
+    for note in report.notes:
+        print(f"note: {note}")
+
+
+def import_history_command(
+    file: Annotated[Path, typer.Argument(help="CSV: series,date,price,currency or date,price.")],
+    listing: Annotated[
+        int | None, typer.Option(help="Import into this listing (else series name = id/URL/SKU).")
+    ] = None,
+    series: Annotated[str | None, typer.Option(help="Only this series of the file.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add price history from elsewhere to tracked listings."""
+    from tracker.db import open_engine
+    from tracker.forecasts import import_history
+
+    summary = import_history(open_engine(), file, listing, series)
+    if as_json:
+        print_json(summary)
+        return
+    for listing_id, count in sorted(summary.inserted.items()):
+        print(f"listing {listing_id}: {count} prices imported")
+    if summary.skipped:
+        print(f"{summary.skipped} days skipped (already imported)")
+
+
+def _calendar(events: Path | None) -> Calendar:
+    if events is not None:
+        return load_calendar(events)
+    from tracker.forecasts import user_calendar
+
+    return user_calendar()
+
+
+def _csv_series(
+    csv: Path, name: str | None, until: str | None, platform: str | None, calendar: Calendar
+) -> PriceSeries:
+    all_series = read_history_csv(csv, calendar.platforms())
+    if name is None:
+        if len(all_series) != 1:
+            raise ForecastError(
+                f"{csv} holds {len(all_series)} series", "pick one with --series NAME"
+            )
+        name = next(iter(all_series))
+    if name not in all_series:
+        raise ForecastError(f"{csv} has no series {name!r}", "check --series")
+    history = all_series[name]
+    if until is not None:
+        history = history.until(_day(until, "--until"))
+        if not history.days:
+            raise ForecastError(f"{csv}: series {name!r} has no rows on or before {until}", "")
+    if platform is not None:
+        history = PriceSeries(
+            history.name, history.currency, history.days, history.prices, platform.lower()
+        )
+    return history
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ForecastError(f"{option} {text!r} is not a date", "write YYYY-MM-DD") from exc
+
+
+def _print_forecast(result: Forecast, fake: FakeDiscount | None, as_json: bool) -> None:
+    if as_json:
+        document: dict[str, Any] = {**asdict(result), "fake_discount": fake}
+        print_json(document)
+        return
+    cur = result.currency or ""
+    print(f"{result.series}: {result.event_name} {result.event_date} ({result.method})")
+    print(f"  expected {result.point} {cur}, 80% range {result.lower}-{result.upper} {cur}")
+    print(f"  now {result.last_price} {cur}; chance of a drop over 2%: {result.prob_drop:.0%}")
+    advice = f"wait until {result.wait_until}" if result.advice == "wait" else "buy now"
+    print(f"  advice: {advice} (expected saving {result.expected_saving} {cur})")
+    print(f"  {result.explanation}")
+    print(f"  {result.explanation_zh}")
+    if fake is not None:
+        print(f"  ! {fake.explanation}")
+        print(f"  ! {fake.explanation_zh}")
+
+
+def _refresh_all(events: Path | None, as_json: bool) -> None:
+    from tracker.db import open_engine
+    from tracker.forecasts import refresh_forecasts
+
+    summary = refresh_forecasts(open_engine(), _calendar(events), datetime.now(UTC).date())
+    if as_json:
+        print_json(summary)
+        return
+    print(f"{summary.made} forecasts made, {summary.skipped} unchanged")
+    for failure in summary.failed:
+        print(f"failed: {failure}")
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
