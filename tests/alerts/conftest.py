@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.store.conftest import postgres_url  # noqa: F401  (a fresh database per test)
 from tracker.alerts.engine import RaisedAlert, raise_alerts
 from tracker.db import dispose_engines, open_engine, session_scope
 from tracker.models import AlertRule, Listing, Observation, Product
@@ -96,9 +97,15 @@ class Store:
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'alerts.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path, monkeypatch):
+    """A migrated store: SQLite, and PostgreSQL too when DAOSHOU_TEST_POSTGRES_URL is set."""
     monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
-    engine = open_engine(f"sqlite:///{tmp_path / 'alerts.sqlite'}")
+    engine = open_engine(request.getfixturevalue(f"{request.param}_url"))
     yield Store(engine)
     dispose_engines()
 
