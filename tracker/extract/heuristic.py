@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.extract.currency import currency_in_text
 from tracker.extract.dom import STRUCK_TAGS, is_elsewhere, is_ex_tax, is_struck, label_of
-from tracker.extract.model import Candidate, Found
+from tracker.extract.model import JS_NOTE, Candidate, Found
 from tracker.extract.page import Page, ancestors, collapse
 from tracker.extract.pricetext import PriceText, parse_price_text
 
@@ -26,6 +26,11 @@ SOURCE = "heuristic"
 _MAX_TEXT = 60
 _WINDOW = 600  # nodes after the title in which the product's price must appear
 _PRICEY = re.compile(r"price|cena|cijena|preis|prix|precio|preço|prezzo|价|價", re.IGNORECASE)
+_SAVING = re.compile(
+    r"立减|立省|省|减|优惠|返现|节省|(?<![a-z])(off|save|saving|savings|discount|rabatt|sconto|"
+    r"descuento|remise|korting|zniżka|popust|скидка|économisez|sparen)(?![a-z])",
+    re.IGNORECASE,
+)
 _SIGNED = re.compile(r"^[(\[]?\s*[-+−]")
 _SUP_CENTS = re.compile(r"<sup[^>]*>\s*(\d{2})\s*</sup>", re.IGNORECASE)
 
@@ -41,8 +46,12 @@ def extract(page: Page, title: str | None) -> Found:
         return Found()
     prices: list[tuple[LexborNode, PriceText, bool]] = []
     seen: list[LexborNode] = []
+    empty_price_box = False
     for node in nodes[anchor + 1 : anchor + 1 + _WINDOW]:
-        if node.tag != "-text" or not any(ch.isdigit() for ch in node.text(deep=False)):
+        if node.tag != "-text":
+            empty_price_box = empty_price_box or _empty_price_box(node)
+            continue
+        if not any(ch.isdigit() for ch in node.text(deep=False)):
             continue
         found = _smallest_price_element(node, page)
         if found is None or found[0] in seen:
@@ -52,7 +61,20 @@ def extract(page: Page, title: str | None) -> Found:
         if is_elsewhere(element) or _ex_tax(element):
             continue
         prices.append((element, parsed, _struck_by_markup(element)))
-    return _choose(prices, page)
+    found = _choose(prices, page)
+    if not found.candidates and empty_price_box:
+        return Found(note=JS_NOTE)
+    return found
+
+
+def _empty_price_box(node: LexborNode) -> bool:
+    """A price-labelled element with nothing in it: the price is filled in by a script."""
+    return (
+        node.tag in ("div", "span", "p", "strong", "em", "dd", "b")
+        and _PRICEY.search(label_of(node)) is not None
+        and not node.text(strip=True)
+        and node.css_first("img, svg, input") is None
+    )
 
 
 def _smallest_price_element(
@@ -130,7 +152,7 @@ def _anchor(nodes: list[LexborNode], page: Page, title: str | None) -> int | Non
 
 def _element_price(node: LexborNode, page: Page) -> PriceText | None:
     joined = collapse(node.text(separator=""))
-    if not joined or len(joined) > _MAX_TEXT or _SIGNED.match(joined):
+    if not joined or len(joined) > _MAX_TEXT or _SIGNED.match(joined) or _SAVING.search(joined):
         return None
     if not any(ch.isdigit() for ch in joined):
         return None

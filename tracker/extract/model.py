@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+JS_NOTE = "price rendered by JavaScript; try browser mode"
+"""The reason given when a page's price box is empty because a script fills it."""
+
 Kind = Literal["price", "list", "from"]
 """`price`: the selling price; `list`: a struck/original price; `from`: a lowest price of a
 range or of several variants ("from ¥99", "￥2999起", "$19.99 - $24.99")."""

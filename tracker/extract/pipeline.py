@@ -24,7 +24,6 @@ from tracker.extract.stock import visible_stock
 from tracker.extract.walls import challenge_reason, wall_reason
 
 NO_PRICE = "no price found on the page"
-JS_ONLY = "price rendered by JavaScript; try browser mode"
 
 
 def extract_page(html: str, url: str | None = None) -> Extraction:
@@ -97,22 +96,30 @@ def _decide(
     specific: bool,
     in_stock: bool | None,
 ) -> tuple[Verdict, list[Candidate]]:
-    """The tiered decision; returns the verdict and any visible candidates it consulted."""
+    """The tiered decision; returns the verdict and any visible candidates it consulted.
+
+    The heuristic runs only when it is needed (nothing structured, or a tie to break), and
+    never on a page whose recipe or platform adapter spoke, nor on a sold-out page.
+    """
     first = agree(_candidates(primary))
     if first.chosen is not None or first.reason:
         return first, []
     structured_c = _candidates(structured)
-    meta_c = list(meta_found.candidates)
-    heuristic_allowed = not specific and in_stock is not False
-    visible = list(heuristic.extract(page, title).candidates) if heuristic_allowed else []
     if selling(structured_c):
         verdict = agree(structured_c)
-        if verdict.chosen is None and visible:
-            verdict = tie_break(structured_c, visible)
-        return verdict, visible
-    if selling(meta_c):
-        return meta_vs_visible(meta_c, visible), visible
-    return agree(visible), visible
+        if verdict.chosen is not None:
+            return verdict, []
+    allowed = not specific and in_stock is not False
+    seen = heuristic.extract(page, title) if allowed else Found()
+    visible = list(seen.candidates)
+    if selling(structured_c):
+        return tie_break(structured_c, visible), visible
+    if selling(meta_found.candidates):
+        return meta_vs_visible(list(meta_found.candidates), visible), visible
+    verdict = agree(visible)
+    if verdict.chosen is None and verdict.reason is None and seen.note:
+        verdict = Verdict(None, seen.note)
+    return verdict, visible
 
 
 def _candidates(found: list[Found]) -> list[Candidate]:

@@ -25,6 +25,12 @@ _OUT = re.compile(
     r"stokta yok|indisponível|indisponible|non disponible|in esaurimento",
     re.IGNORECASE,
 )
+_IN = re.compile(
+    r"^(in stock|available|有货|现货|库存[:：]?\s*有货|auf lager|lieferbar|en stock|disponible|"
+    r"disponibile|op voorraad|na stanie|в наличии|dostupno|na zalogi|varastossa|i lager|på lager)"
+    r"[.!。]?$",
+    re.IGNORECASE,
+)
 _STATUS_LABEL = re.compile(r"avail|stock|inventory|status|sold|unavailable|库存", re.IGNORECASE)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HIDDEN_CLASS = re.compile(r"(^|\s)(hidden|hide|d-none|is-hidden|sr-only|visually-hidden)(\s|$)")
@@ -32,27 +38,38 @@ _MAX_TEXT = 80
 
 
 def visible_stock(page: Page) -> bool | None:
-    """False when the page visibly says the product is unavailable; None otherwise."""
+    """False when the page visibly says the product is unavailable, True when a stock
+    status element says it is available, None when the page does not say."""
     body = page.tree.body
-    if body is None or not _OUT.search(page.visible_text):
+    if body is None:
         return None
+    available = None
     for node in body.traverse(include_text=True):
         if node.tag != "-text":
             continue
         text = collapse(node.text(deep=False)) or ""
-        if not text or len(text) > _MAX_TEXT or not _OUT.search(text):
+        if not text or len(text) > _MAX_TEXT:
+            continue
+        if available is None and _IN.match(text) and _in_status_element(node.parent):
+            available = True
+        if not _OUT.search(text):
             continue
         element = node.parent
         if element is None or element.tag in ("script", "style", "noscript", "template", "option"):
             continue
-        if _hidden(element) or is_elsewhere(element):
-            continue
-        chain = [element, *ancestors(element)[:4]]
-        if any(_STATUS_LABEL.search(label_of(item)) for item in chain) or _whole_text(
-            element, text
+        if _in_status_element(element) or (
+            _whole_text(element, text) and not _hidden(element) and not is_elsewhere(element)
         ):
             return False
-    return None
+    return available
+
+
+def _in_status_element(element: LexborNode | None) -> bool:
+    """The element, or a near ancestor, is labelled as a stock/availability status."""
+    if element is None or _hidden(element) or is_elsewhere(element):
+        return False
+    chain = [element, *ancestors(element)[:4]]
+    return any(_STATUS_LABEL.search(label_of(item)) for item in chain)
 
 
 def _whole_text(element: LexborNode, text: str) -> bool:

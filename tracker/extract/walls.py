@@ -55,15 +55,14 @@ _TITLE_WALLS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
+_SLIDER = re.compile(
+    r"滑块验证|拖动下方滑块|请按住滑块|拖动滑块|向右滑动|nc_1_n1z|nocaptcha|slide_verify|"
+    r"x5secdata|_____tmd_____|punish\?|baxia-punish",
+    re.I,
+)
+
 _BODY_WALLS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(
-            r"滑块验证|拖动下方滑块|请按住滑块|拖动滑块|向右滑动|nc_1_n1z|nocaptcha|"
-            r"x5secdata|_____tmd_____|punish\?|baxia-punish",
-            re.I,
-        ),
-        "slider captcha page",
-    ),
+    (_SLIDER, "slider captcha page"),
     (
         re.compile(
             r"cf-browser-verification|cf_chl_|challenge-platform|cf-challenge|"
@@ -88,16 +87,12 @@ _BODY_WALLS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "access denied page",
     ),
-    (
-        re.compile(
-            r"passport\.jd\.com|login\.taobao\.com|login\.tmall\.com|扫码登录|密码登录|"
-            r"短信登录|账户登录|立即登录|忘记密码",
-            re.I,
-        ),
-        "login page",
-    ),
 )
 
+_LOGIN_WORDS = re.compile(
+    r"扫码登录|密码登录|短信登录|账户登录|账号登录|忘记密码|sign in|log in|login|forgot.*password",
+    re.I,
+)
 _SHORT_PAGE = 3000  # visible characters; product pages are far longer
 
 
@@ -111,6 +106,8 @@ def wall_reason(page: Page) -> str | None:
     short = len(page.visible_text) < _SHORT_PAGE
     for pattern, label in _TITLE_WALLS:
         if pattern.search(title) and (short or label != "login page"):
+            if label == "captcha page" and _SLIDER.search(page.html[:50000]):
+                label = "slider captcha page"
             return _explain(label)
     return None
 
@@ -128,6 +125,8 @@ def challenge_reason(page: Page) -> str | None:
     for pattern, label in _BODY_WALLS:
         if pattern.search(haystack):
             return _explain(label)
+    if page.tree.css_first('input[type="password"]') is not None and _LOGIN_WORDS.search(visible):
+        return _explain("login page")
     return None
 
 

@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from tracker.extract.model import Candidate, Found
+from tracker.extract.model import JS_NOTE, Candidate, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import state_after, walk_dicts
@@ -25,7 +25,6 @@ from tracker.extract.scriptstate import state_after, walk_dicts
 HOSTS = ("jd.com", "jd.hk", "360buy.com")
 SIGNATURES = (("pageConfig", "item.jd.com"), ("pageConfig", "360buyimg.com"))
 SOURCE = "jd"
-JS_NOTE = "price rendered by JavaScript; try browser mode"
 
 _SKU = re.compile(r"\bskuid\s*:\s*['\"]?(\d+)", re.IGNORECASE)
 _NAME = re.compile(r"\bname\s*:\s*'((?:[^'\\]|\\.)*)'")

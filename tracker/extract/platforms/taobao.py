@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tracker.extract.model import Candidate, Found, Kind
+from tracker.extract.model import JS_NOTE, Candidate, Found, Kind
 from tracker.extract.page import Page, collapse
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import state_after, walk_dicts
@@ -32,7 +32,6 @@ SIGNATURES = (
     ("_DATA_Detail", "taobao.com"),
 )
 SOURCE = "taobao"
-JS_NOTE = "price rendered by JavaScript; try browser mode"
 
 _STATES = (
     "_DATA_Mdskip",
