@@ -18,12 +18,16 @@ from __future__ import annotations
 import csv
 import io
 import os
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from planner.cost import PricedItem
 from planner.errors import PlanError
@@ -110,81 +114,93 @@ _FIXED = [
 _TAIL = ["In hand 到手", "Quantity 总量", "Unit 单位", "Per unit 单位价", "Steps 明细"]
 
 
+@dataclass(frozen=True)
+class _Formats:
+    """The cell formats of one workbook."""
+
+    money: Format
+    bold: Format
+    bold_money: Format
+    day: Format
+
+    @classmethod
+    def of(cls, workbook: xlsxwriter.Workbook) -> _Formats:
+        return cls(
+            money=workbook.add_format({"num_format": "#,##0.00"}),
+            bold=workbook.add_format({"bold": True}),
+            bold_money=workbook.add_format({"bold": True, "num_format": "#,##0.00"}),
+            day=workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        )
+
+
 def _write_xlsx(plan: Plan, path: Path) -> None:
     workbook = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
-    money = workbook.add_format({"num_format": "#,##0.00"})
-    bold = workbook.add_format({"bold": True})
-    bold_money = workbook.add_format({"bold": True, "num_format": "#,##0.00"})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    items_sheet = workbook.add_worksheet("Items")
-    stages = _stages(plan)
-    headers = [*_FIXED, *(_STAGE_TITLES[k] for k in stages), *_TAIL]
-    for col, title in enumerate(headers):
-        items_sheet.write_string(0, col, title, bold)
-    price_col, qty_col = 5, 6
-    first_stage = len(_FIXED)
-    in_hand_col = first_stage + len(stages)
-    rows = plan.priced.items
-    for row, item in enumerate(rows, start=1):
-        for col, text in enumerate((item.id, item.name, item.platform, item.shop)):
-            items_sheet.write_string(row, col, neutralise(text))
-        list_price = _list_price(plan, item)
-        if list_price is not None:
-            items_sheet.write_number(row, 4, float(list_price), money)
-        items_sheet.write_number(row, price_col, float(_offer_price(plan, item)), money)
-        items_sheet.write_number(row, qty_col, item.qty)
-        for offset, kind in enumerate(stages):
-            items_sheet.write_number(
-                row, first_stage + offset, float(_stage_total(item, kind)), money
-            )
-        price_cell = xl_rowcol_to_cell(row, price_col)
-        qty_cell = xl_rowcol_to_cell(row, qty_col)
-        stage_sum = (
-            f"+SUM({xl_rowcol_to_cell(row, first_stage)}:{xl_rowcol_to_cell(row, in_hand_col - 1)})"
-            if stages
-            else ""
-        )
-        items_sheet.write_formula(
-            row,
-            in_hand_col,
-            f"=ROUND({price_cell}*{qty_cell}{stage_sum},2)",
-            money,
-            float(item.in_hand),
-        )
-        items_sheet.write_number(row, in_hand_col + 1, float(item.quantity))
-        items_sheet.write_string(row, in_hand_col + 2, item.unit)
-        in_hand_cell = xl_rowcol_to_cell(row, in_hand_col)
-        quantity_cell = xl_rowcol_to_cell(row, in_hand_col + 1)
-        items_sheet.write_formula(
-            row,
-            in_hand_col + 3,
-            f"=ROUND({in_hand_cell}/{quantity_cell},2)",
-            money,
-            float(item.per_unit),
-        )
-        items_sheet.write_string(row, in_hand_col + 4, neutralise(_steps_text(item)))
-    total_row = len(rows) + 1
-    items_sheet.write_string(total_row, 0, "Total 合计", bold)
-    column = xl_col_to_name(in_hand_col)
-    last = max(len(rows), 1) + 1
-    items_sheet.write_formula(
-        total_row, in_hand_col, f"=SUM({column}2:{column}{last})", bold_money, float(plan.total)
-    )
-    items_sheet.set_column(0, 0, 14)
-    items_sheet.set_column(1, 1, 32)
-    items_sheet.set_column(2, in_hand_col + 3, 14)
-    items_sheet.set_column(in_hand_col + 4, in_hand_col + 4, 60)
-    items_sheet.freeze_panes(1, 2)
-    _payments_sheet(workbook, plan, money, bold, bold_money, day)
-    _summary_sheet(workbook, plan, column, len(rows), money, bold, bold_money)
+    formats = _Formats.of(workbook)
+    column = _items_sheet(workbook, plan, formats)
+    _payments_sheet(workbook, plan, formats)
+    _summary_sheet(workbook, plan, column, len(plan.priced.items), formats)
     workbook.close()
 
 
-def _payments_sheet(workbook: xlsxwriter.Workbook, plan: Plan, *formats: object) -> None:
-    money, bold, bold_money, day = formats
+def _items_sheet(workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats) -> str:
+    """One row per item and a total row; returns the in-hand column's letter."""
+    sheet = workbook.add_worksheet("Items")
+    stages = _stages(plan)
+    headers = [*_FIXED, *(_STAGE_TITLES[k] for k in stages), *_TAIL]
+    for col, title in enumerate(headers):
+        sheet.write_string(0, col, title, formats.bold)
+    in_hand_col = len(_FIXED) + len(stages)
+    rows = plan.priced.items
+    for row, item in enumerate(rows, start=1):
+        _item_row(sheet, row, plan, item, stages, formats.money)
+    column = xl_col_to_name(in_hand_col)
+    sheet.write_string(len(rows) + 1, 0, "Total 合计", formats.bold)
+    sheet.write_formula(
+        len(rows) + 1,
+        in_hand_col,
+        f"=SUM({column}2:{column}{max(len(rows), 1) + 1})",
+        formats.bold_money,
+        float(plan.total),
+    )
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 32)
+    sheet.set_column(2, in_hand_col + 3, 14)
+    sheet.set_column(in_hand_col + 4, in_hand_col + 4, 60)
+    sheet.freeze_panes(1, 2)
+    return column
+
+
+def _item_row(
+    sheet: Worksheet, row: int, plan: Plan, item: PricedItem, stages: list[str], money: Format
+) -> None:
+    """Texts, price and qty, one cell per stage, and the in-hand and per-unit formulas."""
+    price_col, qty_col, first_stage = 5, 6, len(_FIXED)
+    in_hand_col = first_stage + len(stages)
+    for col, text in enumerate((item.id, item.name, item.platform, item.shop)):
+        sheet.write_string(row, col, neutralise(text))
+    list_price = _list_price(plan, item)
+    if list_price is not None:
+        sheet.write_number(row, 4, float(list_price), money)
+    sheet.write_number(row, price_col, float(_offer_price(plan, item)), money)
+    sheet.write_number(row, qty_col, item.qty)
+    for offset, kind in enumerate(stages):
+        sheet.write_number(row, first_stage + offset, float(_stage_total(item, kind)), money)
+    cell = partial(xl_rowcol_to_cell, row)
+    stage_sum = f"+SUM({cell(first_stage)}:{cell(in_hand_col - 1)})" if stages else ""
+    in_hand = f"=ROUND({cell(price_col)}*{cell(qty_col)}{stage_sum},2)"
+    sheet.write_formula(row, in_hand_col, in_hand, money, float(item.in_hand))
+    sheet.write_number(row, in_hand_col + 1, float(item.quantity))
+    sheet.write_string(row, in_hand_col + 2, item.unit)
+    per_unit = f"=ROUND({cell(in_hand_col)}/{cell(in_hand_col + 1)},2)"
+    sheet.write_formula(row, in_hand_col + 3, per_unit, money, float(item.per_unit))
+    sheet.write_string(row, in_hand_col + 4, neutralise(_steps_text(item)))
+
+
+def _payments_sheet(workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats) -> None:
+    money, bold, bold_money, day = formats.money, formats.bold, formats.bold_money, formats.day
     sheet = workbook.add_worksheet("Payments")
     sheet.write_string(0, 0, "Date 日期", bold)
     sheet.write_string(0, 1, "Amount 金额", bold)
@@ -204,9 +220,9 @@ def _summary_sheet(
     plan: Plan,
     column: str,
     count: int,
-    *formats: object,
+    formats: _Formats,
 ) -> None:
-    money, bold, bold_money = formats
+    money, bold, bold_money = formats.money, formats.bold, formats.bold_money
     sheet = workbook.add_worksheet("Summary")
     sheet.write_string(0, 0, "Currency 币种", bold)
     sheet.write_string(0, 1, plan.cart.currency)
