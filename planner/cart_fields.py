@@ -7,7 +7,6 @@ Offers and promotions are read here; the cart and items in `planner.cart_file`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,9 +28,10 @@ from planner.cart import (
 )
 from planner.errors import CartError
 from planner.money import parse_money, parse_rate
+from planner.multibuy import multibuy_from
 from planner.toml_lines import KeyLines
 
-__all__ = ["FieldReader", "multibuy_from", "offer_from", "promotion_from"]
+__all__ = ["FieldReader", "offer_from", "promotion_from"]
 
 _OFFER_KEYS = {
     "platform", "shop", "price", "list_price", "presale", "instant_off", "multibuy",
@@ -273,50 +273,6 @@ def _multibuy(reader: FieldReader) -> Multibuy | None:
             "multibuy", f"{text!r} is not a multi-buy", 'write "2nd-half", "3for2" or "2@0.9"'
         )
     return parsed
-
-
-_CN_DIGITS = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-
-
-def multibuy_from(text: str) -> Multibuy | None:
-    """Read a multi-buy: `2nd-half`/`第二件半价`, `3for2`/`买2送1`, `2@0.9`/`2件9折`, `第2件5折`."""
-    raw = text.strip().lower().replace(" ", "")
-    if raw in ("2nd-half", "第二件半价"):
-        return Multibuy(text, group=2, rate=Decimal("0.5"))
-    if m := re.fullmatch(r"(\d+)for(\d+)", raw):
-        group, pay = int(m.group(1)), int(m.group(2))
-        if 0 < pay < group:
-            return Multibuy(text, group=group, rate=Decimal(0), discounted=group - pay)
-        return None
-    if m := re.fullmatch(r"买(\d+)送(\d+)", raw):
-        pay, free = int(m.group(1)), int(m.group(2))
-        return (
-            Multibuy(text, group=pay + free, rate=Decimal(0), discounted=free)
-            if pay and free
-            else None
-        )
-    if m := re.fullmatch(r"(\d+)@(\d*\.?\d+)", raw):
-        return _whole(text, int(m.group(1)), m.group(2))
-    if m := re.fullmatch(r"(\d+)件(\d+(?:\.\d+)?折)", raw):
-        return _whole(text, int(m.group(1)), m.group(2))
-    if m := re.fullmatch(r"第([2-5二两三四五])件(\d+(?:\.\d+)?折|半价|免费|0元)", raw):
-        group = _CN_DIGITS.get(m.group(1)) or int(m.group(1))
-        word = m.group(2)
-        rate = Decimal("0.5") if word == "半价" else Decimal(0) if word in ("免费", "0元") else None
-        try:
-            rate = rate if rate is not None else parse_rate(word)
-        except ValueError:
-            return None
-        return Multibuy(text, group=group, rate=rate)
-    return None
-
-
-def _whole(text: str, group: int, rate_text: str) -> Multibuy | None:
-    try:
-        rate = parse_rate(rate_text)
-    except ValueError:
-        return None
-    return Multibuy(text, group=group, rate=rate, whole=True) if group >= 1 else None
 
 
 def promotion_from(reader: FieldReader) -> Promotion:

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from planner.cart import EveryOff, PercentOff, Threshold
-from planner.cart_fields import multibuy_from
 from planner.cart_file import dump_cart, load_cart, parse_cart
 from planner.errors import CartError
+from planner.multibuy import multibuy_from
 
 CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
 
