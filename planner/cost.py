@@ -24,6 +24,7 @@ from planner.item_price import item_level
 from planner.ledger import Discount, Line, Step
 from planner.money import ZERO, allocate, cents
 from planner.order_discounts import (
+    ShopFee,
     apply_cross_store,
     apply_member,
     apply_platform_coupon,
@@ -46,6 +47,10 @@ __all__ = [
     "naive_assignment",
     "price",
 ]
+
+
+#: An order: (canonical platform, order key).
+OrderKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -123,53 +128,58 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
     """
     lines = _lines(cart, assignment, pricing)
     notes: list[str] = []
-    groups: dict[tuple[str, str], list[Line]] = {}
+    groups: dict[OrderKey, list[Line]] = {}
     for line in lines:
-        groups.setdefault((pricing.rules.canonical(line.offer.platform), line.order), []).append(
-            line
-        )
-    discounts: dict[tuple[str, str], list[Discount]] = {}
-    fees = {}
+        key = (pricing.rules.canonical(line.offer.platform), line.order)
+        groups.setdefault(key, []).append(line)
+    discounts: dict[OrderKey, list[Discount]] = {}
+    fees: dict[OrderKey, list[ShopFee]] = {}
     for key, order_lines in groups.items():
-        platform = key[0]
-        promos = [p for p in cart.promotions if pricing.rules.canonical(p.platform) == platform]
-        rules = pricing.rules.for_platform(platform)
-        applied = apply_shop_level(order_lines, promos, rules)
-        applied += apply_cross_store(order_lines, promos, rules)
-        applied += apply_platform_coupon(order_lines, promos)
-        applied += apply_member(order_lines, promos, cart.members)
-        discounts[key] = applied
+        promos = [p for p in cart.promotions if pricing.rules.canonical(p.platform) == key[0]]
+        rules = pricing.rules.for_platform(key[0])
+        discounts[key] = [
+            *apply_shop_level(order_lines, promos, rules),
+            *apply_cross_store(order_lines, promos, rules),
+            *apply_platform_coupon(order_lines, promos),
+            *apply_member(order_lines, promos, cart.members),
+        ]
         fees[key] = shipping_fees(order_lines, promos)
     for key, applied in _apply_subsidies(lines, cart, pricing, notes).items():
-        discounts.setdefault(key, []).extend(applied)
+        discounts[key].extend(applied)
     for key, shop_fees in fees.items():
-        for shop, fee, shop_lines in shop_fees:
-            shares = allocate(fee, [ln.amount for ln in shop_lines])
-            for line, share in zip(shop_lines, shares, strict=True):
-                line.apply("shipping", f"shipping ({shop})", share)
-            discounts[key].append(Discount("shipping", f"shipping ({shop})", fee, shop))
+        discounts[key].extend(_apply_shipping(shop_fees))
     credits = apply_credit(lines, cart, pricing.rules, notes)
-    orders = tuple(
-        PricedOrder(
-            platform=key[0],
-            key=key[1],
-            shops=tuple(dict.fromkeys(ln.offer.shop for ln in order_lines)),
-            item_ids=tuple(ln.item.id for ln in order_lines),
-            discounts=tuple(discounts.get(key, ())),
-            total=sum((ln.amount for ln in order_lines), ZERO),
-        )
-        for key, order_lines in groups.items()
-    )
-    today = cart.now or date.today()
-    payments = schedule(groups, credits, cart, today)
     items = tuple(_priced_item(line, pricing) for line in lines)
     return PricedCart(
         total=sum((item.in_hand for item in items), ZERO),
         items=items,
-        orders=orders,
-        payments=payments,
+        orders=tuple(_order(key, group, discounts[key]) for key, group in groups.items()),
+        payments=schedule(groups, credits, cart, cart.now or date.today()),
         credits=tuple(credits),
         notes=tuple(notes),
+    )
+
+
+def _apply_shipping(shop_fees: Sequence[ShopFee]) -> list[Discount]:
+    """Add each shop's fee to its items, in proportion to their amounts."""
+    applied = []
+    for shop, fee, shop_lines in shop_fees:
+        label = f"shipping ({shop})"
+        shares = allocate(fee, [ln.amount for ln in shop_lines])
+        for line, share in zip(shop_lines, shares, strict=True):
+            line.apply("shipping", label, share)
+        applied.append(Discount("shipping", label, fee, shop))
+    return applied
+
+
+def _order(key: OrderKey, lines: Sequence[Line], discounts: Sequence[Discount]) -> PricedOrder:
+    return PricedOrder(
+        platform=key[0],
+        key=key[1],
+        shops=tuple(dict.fromkeys(ln.offer.shop for ln in lines)),
+        item_ids=tuple(ln.item.id for ln in lines),
+        discounts=tuple(discounts),
+        total=sum((ln.amount for ln in lines), ZERO),
     )
 
 
@@ -222,7 +232,7 @@ def _lines(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> list
 
 def _apply_subsidies(
     lines: Sequence[Line], cart: Cart, pricing: Pricing, notes: list[str]
-) -> dict[tuple[str, str], list[Discount]]:
+) -> dict[OrderKey, list[Discount]]:
     """国补 last, per item, one item per category per person (the largest subsidy wins).
 
     The subsidy covers one unit: with qty > 1 only one pack's price is subsidised.
@@ -255,7 +265,7 @@ def _apply_subsidies(
             notes.append(
                 f"{line.item.id}: no 国补, category {category} used by {best[category][1].item.id}"
             )
-    applied: dict[tuple[str, str], list[Discount]] = {}
+    applied: dict[OrderKey, list[Discount]] = {}
     for amount, line, label in best.values():
         line.apply("subsidy", label, -amount)
         key = (pricing.rules.canonical(line.offer.platform), line.order)

@@ -18,6 +18,7 @@ from planner.money import ZERO, allocate, cents
 from planner.rules import PlatformRules
 
 __all__ = [
+    "ShopFee",
     "apply_cross_store",
     "apply_member",
     "apply_platform_coupon",
@@ -26,6 +27,9 @@ __all__ = [
 ]
 
 Offable = EveryOff | Threshold | PercentOff
+
+#: A shop's shipping fee in one order, and the items that share it.
+ShopFee = tuple[str, Decimal, list[Line]]
 
 
 def describe(promo: Offable, off: Decimal) -> str:
@@ -242,9 +246,7 @@ def apply_member(
     return _apply_best(lines, options, "member", "member", lambda outcomes: outcomes)
 
 
-def shipping_fees(
-    lines: Sequence[Line], promos: Sequence[Promotion]
-) -> list[tuple[str, Decimal, list[Line]]]:
+def shipping_fees(lines: Sequence[Line], promos: Sequence[Promotion]) -> list[ShopFee]:
     """Per shop: the shipping fee the order pays (the highest of its items' fees) or zero
     when a free-shipping threshold is reached on the goods amount after discounts."""
     fees = []
