@@ -7,6 +7,7 @@ ONE handler turning a failed worker into a notification (never a traceback).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any, ClassVar
@@ -39,10 +40,9 @@ class DaoshouApp(App[None]):
         Binding("q", "quit", t("nav.quit")),
     ]
 
-    def __init__(self, context: AppContext, *, background: Any = None) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
-        self.background = background  # the demo's shop server and scheduler, if any
         self.seen_observation = -1
         from tui.screens.alerts import AlertsScreen
         from tui.screens.planner import PlannerScreen
@@ -61,6 +61,15 @@ class DaoshouApp(App[None]):
             self.notify(t("demo.banner", home=self.context.demo_home), markup=False, timeout=6)
         if self.context.poll_seconds > 0:
             self.set_interval(self.context.poll_seconds, self.poll_observations)
+        if self.context.run_scheduler:
+            self.run_worker(self._run_scheduler(), name="scheduler", group="scheduler",
+                            exit_on_error=False)
+
+    async def _run_scheduler(self) -> None:
+        """The tracker's scheduler on the app's loop: listings are checked while it runs."""
+        from tracker.scheduler import TrackerService
+
+        await TrackerService(self.context.repository).run(asyncio.Event())
 
     def poll_observations(self) -> None:
         """Look for observations recorded since the last look (cheap: one MAX(id))."""

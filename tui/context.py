@@ -29,6 +29,9 @@ class AppContext:
     demo_home: Path | None = None  # set when running `daoshou demo`
     cart_path: Path | None = None  # the cart file the Planner opens
     poll_seconds: float = 2.0  # how often to look for observations written elsewhere
+    run_scheduler: bool = False  # check listings on their interval inside the app
+    use_prophet: bool = True  # False: the forecaster's fast fallback (tests, benchmarks)
+    plan_seconds: float = 5.0  # the optimiser's time limit per plan
     repository: Repository = field(init=False)
 
     def __post_init__(self) -> None:

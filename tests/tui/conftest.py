@@ -30,3 +30,28 @@ def engine(home):
 def now():
     """The fixed clock."""
     return NOW
+
+
+@pytest.fixture
+def demo(home):
+    """A seeded demo store (no shop process) in `home`, at the fixed clock."""
+    from tui.demo.session import start_demo
+
+    session = start_demo(NOW, home=home, serve=False, days=400)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def make_app(demo):
+    """Build the app on the demo store: fixed clock, no polling, fast forecasts."""
+    from tui.app import DaoshouApp
+    from tui.context import AppContext
+
+    def build(**overrides):
+        options = {"clock": lambda: NOW, "poll_seconds": 0, "use_prophet": False,
+                   "plan_seconds": 2.0}
+        options.update(overrides)
+        return DaoshouApp(AppContext(demo.engine, **options))
+
+    return build

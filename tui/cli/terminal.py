@@ -47,21 +47,21 @@ def _use_language_setting() -> None:
     set_language("zh" if language == "zh" else "en")
 
 
-def open_app(context: Any, background: Any = None) -> None:
+def open_app(context: Any) -> None:
     """Run the app until the user quits."""
     from tui.app import DaoshouApp
 
-    DaoshouApp(context, background=background).run()
+    DaoshouApp(context).run()
 
 
-def run_user_app() -> None:
-    """The app on the user's own store."""
+def run_user_app(schedule: bool) -> None:
+    """The app on the user's own store (with `schedule`, it also checks listings)."""
     from tracker.db import open_engine
     from tui.context import AppContext
 
     log_to_file()
     _use_language_setting()
-    open_app(AppContext(open_engine()))
+    open_app(AppContext(open_engine(), run_scheduler=schedule))
 
 
 def run_demo(home: Path | None, serve: bool) -> None:
@@ -73,7 +73,8 @@ def run_demo(home: Path | None, serve: bool) -> None:
     log_to_file()
     _use_language_setting()
     try:
-        open_app(AppContext(session.engine, demo_home=session.home), background=session)
+        context = AppContext(session.engine, demo_home=session.home, run_scheduler=serve)
+        open_app(context)
     finally:
         session.close()
 
@@ -82,10 +83,17 @@ def register(app: typer.Typer) -> None:
     """Add the default action and `daoshou demo`."""
 
     @app.callback(invoke_without_command=True)
-    def default(ctx: typer.Context) -> None:
+    def default(
+        ctx: typer.Context,
+        schedule: Annotated[
+            bool,
+            typer.Option(help="Also check listings on their interval while the app is open "
+                              "(leave off when `daoshou run` already runs)."),
+        ] = False,
+    ) -> None:
         """With no command: open the terminal app on your database."""
         if ctx.invoked_subcommand is None:
-            run_user_app()
+            run_user_app(schedule)
 
     @app.command()
     def demo(

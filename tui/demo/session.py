@@ -63,7 +63,8 @@ def new_demo_home() -> Path:
 
 
 def start_demo(
-    now: datetime, *, home: Path | None = None, serve: bool = True, move_every: float = 15.0
+    now: datetime, *, home: Path | None = None, serve: bool = True, move_every: float = 15.0,
+    days: int = 730,
 ) -> DemoSession:
     """Create the demo home, seed it, and (with `serve`) start the shop and the mover."""
     home = home or new_demo_home()
@@ -76,12 +77,13 @@ def start_demo(
     shop = FixtureShop.start() if serve else None
     try:
         if shop is not None:
-            seeded = seed_demo(engine, now, url_for=lambda listing: shop.product_url(listing.slug))
+            seeded = seed_demo(engine, now, days=days,
+                               url_for=lambda listing: shop.product_url(listing.slug))
             publish(shop, seeded.listings)
             mover = PriceMover(shop, seeded.listings, every=move_every)
             mover.start()
         else:
-            seeded, mover = seed_demo(engine, now), None
+            seeded, mover = seed_demo(engine, now, days=days), None
         write_demo_cart(seeded, now, cart_path())
     except BaseException:
         if shop is not None:

@@ -30,6 +30,9 @@ def publish(shop: FixtureShop, listings: Sequence[SeededListing]) -> None:
             list_price=str(shop_round(seeded.listing.base_price * Decimal("1.15"))),
             in_stock=price is not None,
         )
+        if seeded.product.behaviour == "login_required" and seeded.listing.platform == "pdd":
+            # Pinduoduo sends visitors without a session to its login page.
+            shop.fault(seeded.listing.slug, "login_redirect", count=1_000_000)
 
 
 class PriceMover:

@@ -105,7 +105,8 @@ class PlannerScreen(DaoshouScreen):
         self.run_blocking(self._plan, group="planner-plan")
 
     def _plan(self) -> None:
-        self.post_message(PlanComputed(compute_plan(self.context.engine, self.path)))
+        view = compute_plan(self.context.engine, self.path, self.context.plan_seconds)
+        self.post_message(PlanComputed(view))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.action_optimise()

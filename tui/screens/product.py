@@ -82,7 +82,8 @@ class ProductScreen(DaoshouScreen):
         self.post_message(ProductLoaded(load_product(self.context.engine, self.product_id)))
 
     def _forecast(self, details: ProductDetails) -> None:
-        made = forecast_product(details, self.context.now().date())
+        made = forecast_product(details, self.context.now().date(),
+                                use_prophet=self.context.use_prophet)
         self.post_message(ForecastsMade(made))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:

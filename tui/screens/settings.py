@@ -7,6 +7,7 @@ edit. The UI language can be switched here for the running session.
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar
 
 from textual import on
@@ -23,8 +24,15 @@ from tui.screens.base import DaoshouScreen
 from tui.text import safe_content
 
 
+def _shown(path: object) -> str:
+    """A path or URL with the DAOSHOU_HOME prefix written as `$DAOSHOU_HOME`."""
+    text = str(path)
+    home = os.environ.get(locations.HOME_ENV, "").strip()
+    return text.replace(home, f"${locations.HOME_ENV}") if home else text
+
+
 def _database_label(context: AppContext) -> str:
-    return context.engine.url.render_as_string(hide_password=True)
+    return _shown(context.engine.url.render_as_string(hide_password=True))
 
 
 class SettingsScreen(DaoshouScreen):
@@ -57,8 +65,8 @@ class SettingsScreen(DaoshouScreen):
     def _rows(self) -> list[tuple[str, str]]:
         rows = [
             (t("settings.database"), _database_label(self.context)),
-            ("settings.toml", str(settings_path())),
-            ("logs", str(locations.log_dir())),
+            ("settings.toml", _shown(settings_path())),
+            ("logs", _shown(locations.log_dir())),
         ]
         if self.settings is None:
             return [*rows, ("!", self.problem or "")]

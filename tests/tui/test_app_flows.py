@@ -1,0 +1,167 @@
+"""The app's main flows driven through Pilot: watch, add, open, cart, plan, export, live."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import openpyxl
+import sqlalchemy as sa
+from textual.widgets import DataTable
+
+from tracker.cart_sync import cart_path
+from tracker.models import Listing, Observation
+from tui.screens.planner import PlannerScreen
+from tui.screens.product import ProductScreen
+from tui.widgets.watch_table import WatchTable
+
+HOSTILE = "[bold]USB-C cable [2-pack][/] \x1b[31m[link=https://x.example]"
+
+
+async def _settle(app, pilot):
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _notes(app):
+    return [n.message for n in app._notifications]
+
+
+def _cell_texts(table: DataTable, column: int = 0) -> list[str]:
+    return [table.get_row_at(i)[column].plain for i in range(table.row_count)]
+
+
+async def test_watchlist_shows_every_demo_product_and_filters(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(WatchTable)
+        assert table.row_count == 20
+        await pilot.press("slash", *"airpods")
+        await _settle(app, pilot)
+        assert _cell_texts(table) == ["AirPods Pro 2"]
+        await pilot.press("escape")
+        assert table.row_count == 20
+        assert not _notes(app)
+
+
+async def test_add_a_product_from_a_share_text(make_app, demo):
+    app = make_app()
+    share = "【京东】https://item.jd.com/100012043978.html 「" + HOSTILE + "」点击链接直接打开"
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#add-paste").value = share
+        await pilot.pause()
+        assert app.screen.query_one("#add-name").value == "[bold]USB-C cable [2-pack][/] [link=https://x.example]"
+        await pilot.click("#add-submit")
+        await _settle(app, pilot)
+        table = app.screen.query_one(WatchTable)
+        assert table.row_count == 21
+        names = _cell_texts(table)
+        assert "[bold]USB-C cable [2-pack][/] [link=https://x.example]"[:29] in "\n".join(names)
+    with demo.engine.connect() as conn:
+        urls = conn.execute(sa.select(Listing.__table__.c.url)).scalars().all()
+    assert "https://item.jd.com/100012043978.html" in urls
+
+
+async def test_adding_a_tracked_url_again_is_a_notification_not_a_crash(make_app, demo):
+    app = make_app()
+    url = demo.seeded.listings[0].url
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#add-paste").value = url
+        await pilot.click("#add-submit")
+        await _settle(app, pilot)
+        assert any("already tracked" in note for note in _notes(app))
+        assert app.screen.__class__.__name__ == "AddProductScreen"
+
+
+async def test_open_a_product_shows_its_listings_and_forecasts(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ProductScreen)
+        listings = screen.query_one("#listing-table", DataTable)
+        assert listings.row_count == 3  # AirPods: JD, Tmall, PDD
+        assert screen.forecasts and all(f.listing_id for f in screen.forecasts)
+        await pilot.press("escape")
+        assert app.screen.query_one(WatchTable)
+
+
+async def test_build_a_cart_optimise_and_export(make_app, demo):
+    cart_path().unlink()
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("b", "down", "b", "b")  # AirPods once, iPhone twice
+        await _settle(app, pilot)
+        await pilot.press("p")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PlannerScreen)
+        plan = screen.view.plan
+        assert [(i.id, i.qty) for i in plan.priced.items] == [("p5", 1), ("p16", 2)]
+        assert plan.total > 0
+        await pilot.press("e")
+        await _settle(app, pilot)
+    sheet = openpyxl.load_workbook(cart_path().with_name("budget.xlsx"))
+    assert sheet.sheetnames
+
+
+async def test_the_demo_cart_plans_with_presale_coupons_and_subsidies(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("p")
+        await _settle(app, pilot)
+        plan = app.screen.view.plan
+        kinds = {step.kind for item in plan.priced.items for step in item.steps}
+        assert {"presale", "cross_store", "subsidy"} <= kinds
+        assert plan.priced.payments and len({p.date for p in plan.priced.payments}) == 2
+        assert plan.saving is not None and plan.saving >= 0
+
+
+async def test_new_observations_appear_live_and_replan(make_app, demo, now):
+    app = make_app()
+    airpods_jd = next(s for s in demo.seeded.listings if s.listing.slug == "jd-airpods-pro-2")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("p")
+        await _settle(app, pilot)
+        before = app.screen.view.plan.total
+        app.poll_observations()  # first poll: remembers where the store is
+        await _settle(app, pilot)
+        with demo.engine.begin() as conn:
+            conn.execute(sa.insert(Observation.__table__), [{
+                "listing_id": airpods_jd.listing_id, "observed_at": now + timedelta(minutes=1),
+                "price": Decimal("999.00"), "currency": "CNY", "in_stock": True,
+                "is_from_price": False, "title": "AirPods Pro 2", "source": "test"}])
+        app.poll_observations()
+        await _settle(app, pilot)
+        after = app.screen.view.plan.total
+        assert after < before
+        assert any("Plan changed" in note for note in _notes(app))
+        await pilot.press("w")
+        await _settle(app, pilot)
+        table = app.screen.query_one(WatchTable)
+        row = table.get_row("5")
+        assert row[2].plain == "¥999.00"
+
+
+async def test_hostile_titles_render_literally_in_the_watchlist(make_app, demo):
+    with demo.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE product SET name = :name WHERE id = 1"), {"name": HOSTILE})
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(WatchTable)
+        names = _cell_texts(table)
+        assert "[bold]USB-C cable [2-pack][/] [link=https://x.example]"[:29] in names[0] + names[-1]
+        assert not any("\x1b" in name for name in names)
+        assert not _notes(app)
