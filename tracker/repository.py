@@ -227,6 +227,14 @@ class Repository:
         with db.session_scope(self.engine) as session:
             return [FetchAttemptView.of(row) for row in session.exec(query)]
 
+    def last_attempt_times(self) -> dict[int, datetime]:
+        """When each listing was last fetched (listings never fetched are absent)."""
+        query = select(FetchAttempt.listing_id, sa.func.max(FetchAttempt.started_at)).group_by(
+            col(FetchAttempt.listing_id)
+        )
+        with db.session_scope(self.engine) as session:
+            return dict(session.exec(query).all())
+
     def record_check(
         self,
         listing_id: int,

@@ -180,3 +180,16 @@ def test_deleting_a_listing_cascades(repo):
     with repo.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM listing"))
         assert conn.scalar(sa.select(sa.func.count()).select_from(Observation)) == 0
+
+
+def test_last_attempt_times_are_per_listing_and_aware(repo):
+    a = repo.add_listing("https://shop.example.com/a")
+    b = repo.add_listing("https://shop.example.com/b")
+    repo.add_listing("https://shop.example.com/never")
+    early = datetime(2026, 11, 1, tzinfo=UTC)
+    late = datetime(2026, 11, 2, 8, tzinfo=timezone(timedelta(hours=8)))
+    repo.record_check(a.id, [NewFetchAttempt(status="ok", started_at=early)], None)
+    repo.record_check(a.id, [NewFetchAttempt(status="network_error", started_at=late)], None)
+    repo.record_check(b.id, [NewFetchAttempt(status="ok", started_at=early)], None)
+    assert repo.last_attempt_times() == {a.id: late, b.id: early}
+    assert repo.last_attempt_times()[a.id].tzinfo is not None

@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
     """Add the tracker's commands to the `daoshou` app."""
     app.command("add")(add)
     app.command("list")(list_)
+    app.command("check")(check)
     app.command("history")(history)
+    app.command("run")(run)
 
 
 def add(
@@ -86,15 +88,20 @@ def check(
 ) -> None:
     """Check listings now: fetch, extract, store (with a progress bar on a terminal)."""
     from tracker.check import check_listings
+    from tui.cli.alerts import deliver_after_check
 
     repository = Repository()
     listings = repository.list_listings(listing_ids or None, active_only=not listing_ids)
+    if not listings and not as_json:
+        print("no listings to check; add one with: daoshou add URL")
+        return
     progress = _Progress(len(listings)) if sys.stderr.isatty() and not as_json else None
     outcomes = asyncio.run(
         check_listings(repository, listings, on_done=progress.step if progress else None)
     )
     if progress:
         progress.close()
+    deliver_after_check(repository.engine)  # the alerts these checks raised, before exiting
     if as_json:
         print_json(outcomes)
         return

@@ -1,0 +1,81 @@
+"""A fixture shop, a DAOSHOU_HOME with quick settings, and helpers to run `daoshou run`."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from tracker import db
+from tracker.repository import Repository
+from tracker.shopclient import FixtureShop
+
+QUICK_SETTINGS = """
+[checks]
+interval_minutes = 1
+jitter_minutes = 0
+[fetch]
+min_delay_seconds = {delay}
+"""
+
+
+@pytest.fixture(scope="module")
+def shop():
+    with FixtureShop.start() as running:
+        yield running
+
+
+@pytest.fixture
+def home(tmp_path):
+    """A DAOSHOU_HOME whose settings check every minute with a small per-host delay."""
+    config = tmp_path / "home" / "config"
+    config.mkdir(parents=True)
+    (config / "settings.toml").write_text(QUICK_SETTINGS.format(delay=0.05), encoding="utf-8")
+    yield tmp_path / "home"
+    db.dispose_engines()
+
+
+@pytest.fixture
+def repo(home):
+    (home / "data").mkdir(exist_ok=True)
+    return Repository(db.open_engine(f"sqlite:///{home / 'data' / 'daoshou.sqlite'}"))
+
+
+@pytest.fixture
+def add_products(shop, repo):
+    """`add_products(n)`: create n shop products and track them; returns the listings."""
+
+    def add(count, price="10.00"):
+        tag = uuid.uuid4().hex[:8]
+        listings = []
+        for i in range(count):
+            slug = f"s{tag}{i:03d}"
+            shop.set_product(slug, price=price)
+            listings.append(repo.add_listing(shop.product_url(slug)))
+        return listings
+
+    return add
+
+
+def start_daoshou_run(home):
+    env = {**os.environ, "DAOSHOU_HOME": str(home)}
+    env.pop("DAOSHOU_DATABASE_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-c", "from tui.cli import main; main()", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_until(condition, timeout=60.0, what="condition"):
+    """Poll `condition` until it is truthy (returns it) or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")

@@ -1,0 +1,121 @@
+"""The tracker service in-process: jobs per listing, schedule kept, misses coalesced."""
+
+import asyncio
+from datetime import timedelta
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from tracker import scheduler
+from tracker.models import utcnow
+from tracker.scheduler import LISTINGS_STORE, TrackerService
+from tracker.settings import Settings
+
+SETTINGS = Settings(interval_minutes=60, jitter_minutes=0, min_delay_seconds=0.0)
+
+
+async def _until(condition, timeout=30.0):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (value := await asyncio.to_thread(condition)):
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+    return value
+
+
+async def _running(service, body):
+    stop = asyncio.Event()
+    task = asyncio.create_task(service.run(stop))
+    try:
+        await _until(lambda: service.scheduler.running and service.checker is not None)
+        return await body()
+    finally:
+        stop.set()
+        await task
+
+
+def _jobs(service):
+    return {job.id: job for job in service.scheduler.get_jobs(jobstore=LISTINGS_STORE)}
+
+
+async def test_each_listing_gets_a_job_and_is_checked(add_products, repo):
+    listings = add_products(3)
+    service = TrackerService(repo, SETTINGS)
+
+    async def body():
+        await _until(lambda: len(repo.latest_observations(v.id for v in listings)) == 3)
+        jobs = _jobs(service)
+        assert set(jobs) == {f"check-listing-{v.id}" for v in listings}
+        assert all(job.trigger.interval == timedelta(minutes=60) for job in jobs.values())
+        # A listing added while running is picked up by the re-sync.
+        [late] = add_products(1)
+        await service.sync_listings()
+        assert f"check-listing-{late.id}" in _jobs(service)
+        await _until(lambda: repo.latest_observations([late.id]))
+
+    await _running(service, body)
+
+
+async def test_the_schedule_survives_a_restart(add_products, repo):
+    [listing] = add_products(1)
+    first = TrackerService(repo, SETTINGS)
+
+    async def checked_once():
+        await _until(lambda: repo.history(listing.id))
+        return _jobs(first)[f"check-listing-{listing.id}"].next_run_time
+
+    planned = await _running(first, checked_once)
+    assert planned > utcnow() + timedelta(minutes=50)
+    second = TrackerService(repo, SETTINGS)
+
+    async def after_restart():
+        return _jobs(second)[f"check-listing-{listing.id}"].next_run_time
+
+    assert await _running(second, after_restart) == planned
+    assert len(repo.history(listing.id)) == 1
+
+
+async def test_runs_missed_while_asleep_coalesce_into_one(add_products, repo):
+    [listing] = add_products(1)
+    service = TrackerService(repo, SETTINGS)
+    job_id = f"check-listing-{listing.id}"
+
+    async def body():
+        await _until(lambda: repo.history(listing.id))
+        # As if the machine slept through three days of hourly checks.
+        service.scheduler.modify_job(
+            job_id, LISTINGS_STORE, next_run_time=utcnow() - timedelta(days=3)
+        )
+        service.scheduler.wakeup()
+        await _until(lambda: len(repo.history(listing.id)) >= 2)
+        await asyncio.sleep(0.5)
+        return len(repo.history(listing.id)), _jobs(service)[job_id].next_run_time
+
+    count, next_run = await _running(service, body)
+    assert count == 2
+    assert next_run > utcnow() + timedelta(minutes=50)
+
+
+async def test_removed_listings_lose_their_job(add_products, repo):
+    keep, drop = add_products(2)
+    service = TrackerService(repo, SETTINGS)
+
+    async def body():
+        with repo.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE listing SET active = 0 WHERE id = ?", (drop.id,))
+        await service.sync_listings()
+        return set(_jobs(service))
+
+    assert await _running(service, body) == {f"check-listing-{keep.id}"}
+
+
+async def test_registered_periodic_jobs_run(repo, monkeypatch):
+    monkeypatch.setattr(scheduler, "_periodic", {})
+    ran = asyncio.Event()
+    scheduler.register_periodic_job("test-tick", ran.set, IntervalTrigger(seconds=1))
+    service = TrackerService(repo, SETTINGS)
+
+    async def body():
+        await asyncio.wait_for(ran.wait(), 30)
+        return service.scheduler.get_job("test-tick") is not None
+
+    assert await _running(service, body)

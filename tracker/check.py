@@ -1,0 +1,306 @@
+"""Checking a listing: fetch its page, read the price, sanity-check it, store it.
+
+    fetch (conditional: ETag / Last-Modified of the last good response)
+      304          -> re-record the observation those validators belong to (cheap)
+      login wall   -> "no price (blocked: ...)"
+      other failure-> only the fetch attempt is stored: nothing was learned about the price
+      page         -> decode + extract -> sanity -> observation
+    sanity: a price more than 50% away from the last recorded price (or in another
+      currency) is confirmed by fetching the page again; if the second reading disagrees
+      the observation is "no price (unconfirmed change ...)": precision over recall.
+    store: attempts, observation, validators and the alerts it raises, in ONE transaction.
+
+Checks of many listings run concurrently; the Fetcher's limits keep them polite, and a
+`Checker` never runs two checks of one listing at once (a second request is skipped).
+Database and extraction work runs in threads so the event loop keeps fetching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from tracker.alerts.engine import raise_alerts
+from tracker.cookies import CookieStore
+from tracker.extract import extract_page
+from tracker.fetch import Fetcher, FetchPolicy, checked_url, host_key
+from tracker.fetch_result import FetchOutcome, FetchResult
+from tracker.models import Observation, utcnow
+from tracker.repository import Repository
+from tracker.settings import Settings, load_settings
+from tracker.views import (
+    ListingView,
+    NewFetchAttempt,
+    NewObservation,
+    ObservationView,
+    Validators,
+)
+
+#: A price that moves by more than this fraction of the last one must be confirmed.
+PLAUSIBLE_CHANGE = Decimal("0.5")
+UNCONFIRMED = "unconfirmed change"
+SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What one check did: the fetch status, the stored observation, a one-line summary."""
+
+    listing_id: int
+    fetch: str  # a FetchAttempt status, or "skipped"
+    observation: ObservationView | None
+    summary: str
+
+
+def alerts_in_transaction(session: Session, observation: Observation) -> None:
+    """The alert hook: runs inside the transaction that stores `observation`, so the alert
+    events it raises (the outbox rows) are committed exactly when the observation is."""
+    raise_alerts(session, observation)
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The Fetcher's policy from the user's settings (cookies from the user's cookie file)."""
+    ignored = frozenset(host for host, over in settings.hosts.items() if not over.robots)
+    values: dict[str, object] = {}
+    if settings.user_agent:
+        values["user_agent"] = settings.user_agent
+    return FetchPolicy(
+        max_concurrency=settings.max_concurrency,
+        per_host_concurrency=settings.per_host_concurrency,
+        per_host_delay=settings.min_delay_seconds,
+        read_timeout=settings.timeout_seconds,
+        robots_ignored_hosts=ignored,
+        cookies=CookieStore(),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+class Checker:
+    """Checks listings with one Fetcher; owns the one-check-per-listing rule."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        fetcher: Fetcher,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.repository = repository
+        self.fetcher = fetcher
+        self.settings = settings or Settings()
+        self._clock = clock
+        self._running: set[int] = set()
+        self._paced_hosts: set[str] = set()
+
+    @property
+    def busy(self) -> bool:
+        """Whether a check is running (the service waits for it before stopping)."""
+        return bool(self._running)
+
+    async def check(self, listing: ListingView) -> CheckOutcome:
+        """Check one listing now, unless a check of it is already running here."""
+        if listing.id in self._running:
+            return CheckOutcome(listing.id, SKIPPED, None, "already being checked")
+        self._running.add(listing.id)
+        try:
+            return await self._check(listing)
+        finally:
+            self._running.discard(listing.id)
+
+    async def _check(self, listing: ListingView) -> CheckOutcome:
+        validators = await asyncio.to_thread(self.repository.validators, listing.id)
+        attempts: list[NewFetchAttempt] = []
+        result = await self._fetch(listing, validators, attempts)
+        if result.not_modified:
+            stored = await asyncio.to_thread(
+                self.repository.record_not_modified,
+                listing.id,
+                attempts,
+                observed_at=self._clock(),
+                on_observation=alerts_in_transaction,
+            )
+            if stored is not None:
+                return _outcome(listing.id, result, stored)
+            # The observation the validators described is gone: read the page afresh.
+            attempts.clear()
+            result = await self._fetch(listing, None, attempts)
+        if result.outcome is FetchOutcome.BLOCKED:
+            blocked = NewObservation(
+                price=None,
+                currency=None,
+                source="fetch",
+                reason=f"blocked: {result.error or 'redirected to a login page'}",
+                observed_at=self._clock(),
+            )
+            return await self._store(listing.id, result, attempts, blocked, forget=True)
+        if not result.ok:
+            await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
+            return _outcome(listing.id, result, None)
+        observation = await self._read(result)
+        observation, result = await self._confirmed(listing, observation, result, attempts)
+        return await self._store(listing.id, result, attempts, observation)
+
+    async def _fetch(
+        self,
+        listing: ListingView,
+        validators: Validators | None,
+        attempts: list[NewFetchAttempt],
+    ) -> FetchResult:
+        self._pace(listing.url)
+        started = self._clock()
+        result = await self.fetcher.fetch(
+            listing.url,
+            etag=validators.etag if validators else None,
+            last_modified=validators.last_modified if validators else None,
+            platform=listing.platform,
+        )
+        attempts.append(
+            NewFetchAttempt(
+                status=result.outcome.value,
+                http_status=result.status,
+                error=result.error,
+                duration_ms=result.elapsed_ms,
+                bytes_received=len(result.body),
+                started_at=started,
+            )
+        )
+        return result
+
+    def _pace(self, url: str) -> None:
+        """Apply the user's per-host minimum delay when it is longer than the global one."""
+        parsed = checked_url(url)
+        key = host_key(parsed)
+        if key in self._paced_hosts:
+            return
+        self._paced_hosts.add(key)
+        delay = self.settings.min_delay_for(parsed.host)
+        if delay > self.fetcher.policy.per_host_delay:
+            self.fetcher.gate.slow_down(key, delay)
+
+    async def _read(self, result: FetchResult) -> NewObservation:
+        def extract() -> NewObservation:
+            found = extract_page(result.text, result.final_url)
+            return NewObservation(
+                price=found.price,
+                currency=found.currency,
+                list_price=found.list_price,
+                in_stock=found.in_stock,
+                is_from_price=found.is_from_price,
+                title=found.title,
+                source=found.source,
+                reason=found.reason,
+                observed_at=self._clock(),
+            )
+
+        return await asyncio.to_thread(extract)
+
+    async def _confirmed(
+        self,
+        listing: ListingView,
+        observation: NewObservation,
+        result: FetchResult,
+        attempts: list[NewFetchAttempt],
+    ) -> tuple[NewObservation, FetchResult]:
+        """The observation, re-fetched and compared when its price moved implausibly."""
+        if observation.price is None:
+            return observation, result
+        baseline = await asyncio.to_thread(self.repository.last_priced_observation, listing.id)
+        if baseline is None or plausible(baseline, observation):
+            return observation, result
+        second = await self._fetch(listing, None, attempts)
+        again = await self._read(second) if second.ok else None
+        if again is not None and (again.price, again.currency) == (
+            observation.price,
+            observation.currency,
+        ):
+            return again, second
+        seen = f"{again.price} {again.currency}" if again and again.price else "no price"
+        reason = (
+            f"{UNCONFIRMED}: {baseline.price} {baseline.currency} -> "
+            f"{observation.price} {observation.currency}, re-fetch saw {seen}"
+        )
+        unconfirmed = replace(observation, price=None, list_price=None, reason=reason)
+        return unconfirmed, second
+
+    async def _store(
+        self,
+        listing_id: int,
+        result: FetchResult,
+        attempts: list[NewFetchAttempt],
+        observation: NewObservation,
+        *,
+        forget: bool = False,
+    ) -> CheckOutcome:
+        reusable = (
+            not forget
+            and result.ok
+            and not (observation.reason or "").startswith(UNCONFIRMED)
+            and bool(result.etag or result.last_modified)
+        )
+        stored = await asyncio.to_thread(
+            self.repository.record_check,
+            listing_id,
+            attempts,
+            observation,
+            validators=Validators(result.etag, result.last_modified) if reusable else None,
+            forget_validators=not reusable,
+            on_observation=alerts_in_transaction,
+        )
+        return _outcome(listing_id, result, stored)
+
+
+def plausible(baseline: ObservationView, observation: NewObservation) -> bool:
+    """Whether a new price is close enough to the last one to be stored without a re-fetch."""
+    if baseline.price is None or observation.price is None:
+        return True
+    if baseline.currency != observation.currency:
+        return False
+    if baseline.price == 0:
+        return observation.price == 0
+    return abs(observation.price - baseline.price) <= PLAUSIBLE_CHANGE * baseline.price
+
+
+async def check_listings(
+    repository: Repository,
+    listings: Iterable[ListingView],
+    *,
+    settings: Settings | None = None,
+    on_done: Callable[[CheckOutcome], None] | None = None,
+) -> list[CheckOutcome]:
+    """Check many listings concurrently with one Fetcher; outcomes in the given order."""
+    settings = settings or load_settings()
+    async with Fetcher(fetch_policy(settings)) as fetcher:
+        checker = Checker(repository, fetcher, settings)
+
+        async def one(listing: ListingView) -> CheckOutcome:
+            outcome = await checker.check(listing)
+            if on_done is not None:
+                on_done(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(listing) for listing in listings)))
+
+
+def _outcome(
+    listing_id: int, result: FetchResult, observation: ObservationView | None
+) -> CheckOutcome:
+    return CheckOutcome(
+        listing_id, result.outcome.value, observation, _summary(result, observation)
+    )
+
+
+def _summary(result: FetchResult, observation: ObservationView | None) -> str:
+    if observation is None:
+        detail = result.error or (f"HTTP {result.status}" if result.status else "")
+        return f"fetch failed ({result.outcome.value}{': ' + detail if detail else ''})"
+    if observation.price is None:
+        return f"no price ({observation.reason})"
+    prefix = "from " if observation.is_from_price else ""
+    unchanged = " (not modified)" if result.not_modified else ""
+    return f"{prefix}{observation.price} {observation.currency or ''}".rstrip() + unchanged
