@@ -217,13 +217,28 @@ def currency_hint(url: str | None, lang: str | None = None) -> str | None:
         parts = host.split(".")
         if parts[-1] in _TLD_CURRENCY:
             return _TLD_CURRENCY[parts[-1]]
-        # Regional sub-domains and paths: "ar-sa.namshi.com", "zara.com/nz/".
-        for label in parts[:-1]:
-            for piece in label.split("-"):
-                if len(piece) == 2 and piece in _TLD_CURRENCY and piece not in {"in", "is", "id"}:
-                    return _TLD_CURRENCY[piece]
+        # Regional sub-domains and paths: "ar-sa.namshi.com", "zara.com/nz/en/".
+        path = urlsplit(url or "").path.strip("/").split("/")[0].lower()
+        for label in [*parts[:-1], path]:
+            country = _country_of(label)
+            if country:
+                return _TLD_CURRENCY[country]
     if lang:
         return _LANG_CURRENCY.get(lang.strip().lower())
+    return None
+
+
+# Two-letter labels that are far more often a language than a country.
+_LANGUAGE_LABELS = frozenset({"ar", "in", "is", "id", "en", "zh", "ja", "ko", "he", "el", "da"})
+
+
+def _country_of(label: str) -> str | None:
+    """The country a regional label names: "ar-sa" -> "sa", "en_nz" -> "nz", "nz" -> "nz"."""
+    pieces = re.split(r"[-_]", label)
+    if len(pieces) == 2 and all(len(p) == 2 for p in pieces):
+        return pieces[1] if pieces[1] in _TLD_CURRENCY else None
+    if len(label) == 2 and label in _TLD_CURRENCY and label not in _LANGUAGE_LABELS:
+        return label
     return None
 
 
