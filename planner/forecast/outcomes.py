@@ -53,6 +53,8 @@ def past_outcomes(
     series: PriceSeries, target: Occurrence, horizon: int, calendar_days: Sequence[Occurrence]
 ) -> list[Outcome]:
     """The outcomes of the sales in `calendar_days` the history (up to its end) has seen."""
+    if not series.days:
+        return []
     cut = series.last_day
     found: list[Outcome] = []
     for occ in calendar_days:
