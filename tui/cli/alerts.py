@@ -7,11 +7,13 @@ only their masked labels.
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.engine import Engine
 
 from tracker.alerts import channels, outbox, rulebook
 from tracker.alerts.messages import resolve_language
@@ -301,3 +303,18 @@ def _describe(rule: rulebook.RuleView) -> str:
 
 def _channel_ids(rule: rulebook.RuleView) -> str:
     return ",".join(str(i) for i in rule.channel_ids) if rule.channel_ids else "all"
+
+
+def deliver_after_check(engine: Engine) -> None:
+    """Send the alerts a `daoshou check` raised before it exits; say so on stderr.
+
+    One pass: a channel that fails keeps its delivery pending for `daoshou run`, the next
+    `daoshou check` or `daoshou alerts deliver`, with backoff.
+    """
+    report = outbox.deliver_pending(engine)
+    if report.sent or report.retrying or report.failed:
+        print(
+            f"alerts: sent {report.sent}, retrying later {report.retrying}, "
+            f"gave up {report.failed}",
+            file=sys.stderr,
+        )

@@ -1,0 +1,26 @@
+"""The outbox delivery job of the long-running service (`daoshou run`).
+
+The scheduler imports this module through its `JOB_PROVIDERS`; importing it registers
+the outbox delivery as a periodic job, every `DELIVERY_SECONDS`. A pass with nothing due
+is one indexed query, so the short period costs nothing, and an alert leaves a couple of
+seconds after the check that raised it was committed, or right after a restart.
+"""
+
+from __future__ import annotations
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from tracker.alerts.outbox import deliver_pending
+from tracker.db import open_engine
+from tracker.scheduler import register_periodic_job
+
+DELIVERY_SECONDS = 2
+JOB_ID = "deliver-alerts"
+
+
+def deliver_job() -> None:
+    """One delivery pass on the user's store, with the user's language and retry settings."""
+    deliver_pending(open_engine())
+
+
+register_periodic_job(JOB_ID, deliver_job, IntervalTrigger(seconds=DELIVERY_SECONDS))
