@@ -108,7 +108,7 @@ def optimise(
     values = {
         item.id: standalone_cost(cart, item, pricing) - CENT / 2
         for item in cart.items
-        if item.optional
+        if item.optional and _allowed(item)
     }
     problem = problem_from_cart(
         cart, pricing.rules, pricing.subsidies, values, max_orders_per_platform
@@ -129,6 +129,7 @@ def optimise(
         if agreed or time.perf_counter() - started >= time_limit:
             break
         form.exclude(plan)
+    search.merge_orders()
     return search.result(time.perf_counter() - started, rounds)
 
 
@@ -167,16 +168,46 @@ class _Search:
 
     def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal) -> bool:
         """Price `plan` with the engine, keep it if best; True if the model priced it right."""
-        assignment = self._assignment(plan)
-        priced = price(self.cart, assignment, self.pricing)
-        objective = priced.total - sum(
-            (self.values[i] for i in assignment if i in self.values), ZERO
-        )
+        assignment, priced, objective = self._price(plan)
         within_budget = self.cart.budget is None or priced.total <= self.cart.budget
         if within_budget and objective < self.best_objective:
             self.best = (assignment, priced, plan)
             self.best_objective = objective
         return within_budget and objective <= modelled + TOLERANCE
+
+    def merge_orders(self) -> None:
+        """Merge two orders of a platform wherever that costs nothing more: among equally
+        cheap plans the shopper prefers fewer checkouts."""
+        while self.best is not None:
+            plan = self.best[2]
+            slots = sorted({(self._platform(i, o), k) for i, (o, k) in plan.items()})
+            pairs = [(a, b) for a in slots for b in slots if a[0] == b[0] and a[1] < b[1]]
+            for (platform, into), (_, source) in pairs:
+                moved = {
+                    i: (o, into if (k, self._platform(i, o)) == (source, platform) else k)
+                    for i, (o, k) in plan.items()
+                }
+                assignment, priced, objective = self._price(moved)
+                if objective <= self.best_objective and (
+                    self.cart.budget is None or priced.total <= self.cart.budget
+                ):
+                    self.best = (assignment, priced, moved)
+                    self.best_objective = objective
+                    break
+            else:
+                return
+
+    def _platform(self, item: int, option: int) -> str:
+        return self.problem.items[item].options[option].platform
+
+    def _price(
+        self, plan: dict[int, tuple[int, int]]
+    ) -> tuple[dict[str, Pick], PricedCart, Decimal]:
+        """The engine's pricing of `plan` and its objective (total less optional items' worth)."""
+        assignment = self._assignment(plan)
+        priced = price(self.cart, assignment, self.pricing)
+        worth = sum((self.values[i] for i in assignment if i in self.values), ZERO)
+        return assignment, priced, priced.total - worth
 
     def _assignment(self, plan: dict[int, tuple[int, int]]) -> dict[str, Pick]:
         used: dict[str, set[int]] = {}
@@ -212,17 +243,18 @@ class _Search:
 def standalone_cost(cart: Cart, item: Item, pricing: Pricing) -> Decimal:
     """What `item` costs bought on its own at its best offer (its worth as a wishlist item)."""
     alone = replace(cart, items=(replace(item, optional=False),), budget=None)
-    totals = [
-        price(alone, {item.id: Pick(index)}, pricing).total
-        for index, offer in enumerate(item.offers)
-        if offer.limit is None or item.qty <= offer.limit
-    ]
+    totals = [price(alone, {item.id: Pick(index)}, pricing).total for index in _allowed(item)]
     if not totals:
         raise PlanError(
             f"item {item.id!r}: qty {item.qty} is above every offer's limit per person",
             f"lower {item.id}'s qty or add an offer that allows it",
         )
     return min(totals)
+
+
+def _allowed(item: Item) -> list[int]:
+    """The offers whose per-person limit allows the item's quantity."""
+    return [i for i, o in enumerate(item.offers) if o.limit is None or item.qty <= o.limit]
 
 
 def _infeasible(cart: Cart, pricing: Pricing) -> PlanError:
@@ -245,7 +277,7 @@ def suggest_additions(
     base = optimise(replace(cart, items=required), pricing, time_limit=time_limit)
     suggestions = []
     for item in cart.items:
-        if not item.optional:
+        if not item.optional or not _allowed(item):
             continue
         alone = standalone_cost(cart, item, pricing)
         added = replace(cart, items=(*required, replace(item, optional=False)))

@@ -26,6 +26,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from planner.milp.problem import Deduction, Option, Problem
 from planner.milp.solver import Model
@@ -86,7 +87,7 @@ def order_slots(problem: Problem) -> dict[str, int]:
             smallest = min(d.smallest_threshold for d in limited)
             count = len(members)
             if smallest > 0:
-                count = min(count, int(amount_on[platform] / smallest))
+                count = min(count, int(amount_on[platform] / smallest) + 1)
             count = max(1, min(count, problem.max_orders_per_platform))
         slots[platform] = count
     return slots
@@ -106,7 +107,7 @@ def build(problem: Problem) -> Formulation:
         spent = {
             var: float(problem.items[i].options[o].amount) for (i, o, _), var in form.x.items()
         }
-        spent.update({var: -1.0 for found in discounts.values() for var in found})
+        spent.update({taken.var: -1.0 for found in discounts.values() for taken in found})
         spent.update({var: -1.0 for var in subsidies})
         spent.update({var: 1.0 for found in fees.values() for var in found})
         form.model.row(spent, upper=float(problem.budget))
@@ -173,10 +174,19 @@ def _order_amounts(problem: Problem, form: Formulation) -> dict[tuple[str, int],
     return orders
 
 
+@dataclass(frozen=True)
+class _Taken:
+    """A discount variable of one order, and the item-level amounts of the options it is
+    always shared over (`pool`; None if it depends on which promotion applies)."""
+
+    var: int
+    pool: Expr | None
+
+
 def _deductions(
     problem: Problem, form: Formulation, orders: dict[tuple[str, int], _Order]
-) -> dict[tuple[str, int], list[int]]:
-    """Add every order's deductions stage by stage; return each order's discount variables."""
+) -> dict[tuple[str, int], list[_Taken]]:
+    """Add every order's deductions stage by stage; return each order's discounts."""
     places: Places = defaultdict(list)
     for deduction in problem.deductions:
         places[(deduction.stage, deduction.platform, deduction.shop)].append(deduction)
@@ -190,33 +200,34 @@ def _deductions(
 
 def _order_deductions(
     model: Model, places: Places, order: _Order, platform: str, parallel: bool
-) -> list[int]:
+) -> list[_Taken]:
     """One order's stages: per shop the best 满减 then the best coupon, the best cross-store
     promotion, the best platform coupon, then every member discount held, in turn."""
-    taken: list[int | None] = []
+    taken: list[_Taken] = []
+
+    def stage(
+        found: list[Deduction], judged: Expr, available: Expr, pool: Expr, **where: Any
+    ) -> Expr:
+        var = _group(model, [(d, _scoped(order, judged, d, **where)) for d in found], available)
+        if var is None:
+            return available
+        shared = pool if all(d.scope is None for d in found) else None
+        taken.append(_Taken(var, shared))
+        return _minus(available, var)
+
     after = dict(order.gross)
     for shop, amount in order.shops.items():
-        found = places[("shop", platform, shop)]
-        first = _group(model, [(d, _scoped(order, amount, d, shop)) for d in found], amount)
-        left = _minus(amount, first)
+        left = stage(places[("shop", platform, shop)], amount, amount, amount, shop=shop)
         judged = amount if parallel else left
         found = places[("shop_coupon", platform, shop)]
-        second = _group(model, [(d, _scoped(order, judged, d, shop)) for d in found], left)
-        after = _minus(after, first, second)
-        taken += [first, second]
+        rest = stage(found, judged, left, amount, shop=shop)
+        after = {**after, **{var: -1.0 for var in rest if var not in amount}}
     found = places[("cross_store", platform, None)]
-    cross = _group(model, [(d, _scoped(order, order.cross, d, cross=True)) for d in found], after)
-    after = _minus(after, cross)
-    taken.append(cross)
-    found = places[("coupon", platform, None)]
-    coupon = _group(model, [(d, _scoped(order, after, d)) for d in found], after)
-    after = _minus(after, coupon)
-    taken.append(coupon)
+    after = stage(found, order.cross, after, order.cross, cross=True)
+    after = stage(places[("coupon", platform, None)], after, after, order.gross)
     for deduction in places[("member", platform, None)]:
-        member = _group(model, [(deduction, _scoped(order, after, deduction))], after)
-        after = _minus(after, member)
-        taken.append(member)
-    return [var for var in taken if var is not None]
+        after = stage([deduction], after, after, order.gross)
+    return taken
 
 
 def _scoped(
@@ -270,13 +281,16 @@ def _shipping(
 
 
 def _subsidies(
-    problem: Problem, form: Formulation, discounts: dict[tuple[str, int], list[int]]
+    problem: Problem, form: Formulation, discounts: dict[tuple[str, int], list[_Taken]]
 ) -> list[int]:
     """Trade-in subsidies: one item per quota, `s <= min(rate x amount, cap)`.
 
-    The amount is taken before the item's share of order discounts (generous); above the
-    price ceiling an item qualifies only if its order's discounts, all taken by this item,
-    would bring it down to the ceiling.
+    The engine grants the subsidy on the item's amount after its shares of the order's
+    discounts. Each discount shared over a pool takes the same fraction `D / A` from every
+    item in the pool, and `A` is at most the pool's item-level amount `A_max`, so the item
+    keeps at most `amount x (1 - D / A_max)`: one row per such discount. Above the price
+    ceiling an item qualifies only if its order's discounts, all taken by this item, would
+    bring it down to the ceiling.
     """
     model = form.model
     quotas: dict[str, dict[int, float]] = defaultdict(dict)
@@ -297,9 +311,14 @@ def _subsidies(
         quotas[term.quota][used] = 1.0
         subsidy = model.var(0.0, float(most), cost=-1.0)
         model.row({subsidy: 1.0, used: -float(most)}, upper=0.0)
+        full = float(term.rate * unit)
+        for taken in order_discounts:
+            if taken.pool is not None and var in taken.pool:
+                pool = sum(taken.pool.values())
+                model.row({subsidy: 1.0, taken.var: full / pool}, upper=full)
         if over > 0:
             needed = float(over * term.units)
-            model.row({used: needed, **{d: -1.0 for d in order_discounts}}, upper=0.0)
+            model.row({used: needed, **{t.var: -1.0 for t in order_discounts}}, upper=0.0)
         amounts.append(subsidy)
     for members in quotas.values():
         model.row(members, upper=1.0)
@@ -381,7 +400,7 @@ def _minus(base: Expr, *amounts: int | None) -> Expr:
 def _credits(
     problem: Problem,
     form: Formulation,
-    discounts: dict[tuple[str, int], list[int]],
+    discounts: dict[tuple[str, int], list[_Taken]],
     fees: dict[tuple[str, int], list[int]],
 ) -> None:
     """购物金: the best top-up whose whole balance the platform's spending uses up earns
@@ -395,7 +414,7 @@ def _credits(
                 spending[var] = float(problem.items[i].options[o].amount)
         for (where, k), found in discounts.items():
             if where == platform:
-                spending.update({var: -1.0 for var in found})
+                spending.update({taken.var: -1.0 for taken in found})
                 spending.update({var: 1.0 for var in fees.get((where, k), [])})
         if not spending:
             continue

@@ -1,0 +1,232 @@
+"""Random carts for the optimiser's property tests, and the brute force they are checked by.
+
+Carts are built directly from `planner.cart` values: 1-8 items, 1-3 offers each over three
+platforms and two shops per platform, with every promotion kind the optimiser models.
+`brute_force` prices every assignment (offer and order for each item, optional items in
+or out) with the cost engine and returns the cheapest.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from planner.cart import (
+    Cart,
+    Credit,
+    Eligibility,
+    EveryOff,
+    FreeShipping,
+    InstantOff,
+    Item,
+    Multibuy,
+    Offer,
+    PercentOff,
+    Promotion,
+    Threshold,
+)
+from planner.cost import Pick, PricedCart, Pricing, price
+from planner.optimise import standalone_cost
+
+PLATFORMS = ("tmall", "jd", "pdd")
+SHOPS = ("A", "B")
+CATEGORIES = ("phone", "snack", "home")
+
+money = st.integers(min_value=5, max_value=400).map(lambda n: Decimal(n))
+
+
+@st.composite
+def offers(draw: st.DrawFn) -> Offer:
+    instant = draw(
+        st.sampled_from(
+            [None, InstantOff("10%", rate=Decimal("0.1")), InstantOff("5", amount=Decimal(5))]
+        )
+    )
+    multibuy = draw(st.sampled_from([None, Multibuy("2nd-half", 2, Decimal("0.5"))]))
+    return Offer(
+        platform=draw(st.sampled_from(PLATFORMS)),
+        shop=draw(st.sampled_from(SHOPS)),
+        price=draw(money) + draw(st.sampled_from([Decimal(0), Decimal("0.90")])),
+        instant_off=instant,
+        multibuy=multibuy,
+        cross_store=draw(st.booleans()),
+        subsidy=draw(st.sampled_from([None, None, "cn-2025-digital"])),
+        shipping=draw(st.sampled_from([Decimal(0), Decimal(0), Decimal(8)])),
+        limit=draw(st.sampled_from([None, None, None, 1])),
+    )
+
+
+@st.composite
+def items(draw: st.DrawFn, index: int) -> Item:
+    found = draw(
+        st.lists(offers(), min_size=1, max_size=3, unique_by=lambda o: (o.platform, o.shop))
+    )
+    return Item(
+        id=f"i{index}",
+        name=f"item {index}",
+        qty=draw(st.integers(min_value=1, max_value=2)),
+        offers=tuple(found),
+        category=draw(st.sampled_from((None, *CATEGORIES))),
+        optional=draw(st.sampled_from([False, False, False, True])),
+    )
+
+
+@st.composite
+def promotions(draw: st.DrawFn) -> Promotion:
+    platform = draw(st.sampled_from(PLATFORMS))
+    kind = draw(st.sampled_from(["cross", "shop", "coupon", "member", "free", "credit"]))
+    if kind == "cross":
+        return EveryOff(
+            platform,
+            "cross_store",
+            Decimal(draw(st.sampled_from([200, 300]))),
+            Decimal(draw(st.sampled_from([30, 50]))),
+            max_off=draw(st.sampled_from([None, Decimal(50)])),
+        )
+    if kind == "shop":
+        tiers = draw(
+            st.sampled_from(
+                [
+                    ((Decimal(200), Decimal(20)),),
+                    ((Decimal(150), Decimal(15)), (Decimal(400), Decimal(50))),
+                ]
+            )
+        )
+        return Threshold(
+            platform, "shop", tiers, shop=draw(st.sampled_from(SHOPS)), coupon=draw(st.booleans())
+        )
+    if kind == "coupon":
+        eligible = draw(st.sampled_from([Eligibility(), Eligibility(categories=("snack",))]))
+        if draw(st.booleans()):
+            return PercentOff(
+                platform,
+                "platform",
+                Decimal("0.9"),
+                cap=Decimal(30),
+                over=Decimal(100),
+                eligible=eligible,
+            )
+        return Threshold(
+            platform, "platform", ((Decimal(299), Decimal(30)),), coupon=True, eligible=eligible
+        )
+    if kind == "member":
+        return PercentOff(
+            platform,
+            "platform",
+            Decimal("0.95"),
+            requires_member="vip",
+            cap=draw(st.sampled_from([None, Decimal(20)])),
+        )
+    if kind == "free":
+        return FreeShipping(platform, Decimal(99))
+    return Credit(platform, Decimal(500), Decimal(550))
+
+
+@st.composite
+def carts(draw: st.DrawFn, max_items: int = 8) -> Cart:
+    count = draw(st.integers(min_value=1, max_value=max_items))
+    found = tuple(draw(items(index)) for index in range(count))
+    return Cart(
+        items=found,
+        promotions=tuple(draw(st.lists(promotions(), max_size=5))),
+        members=("vip",),
+        subsidy_used=tuple(draw(st.sampled_from([(), ("phone",)]))),
+        budget=draw(st.sampled_from([None, None, Decimal(600)])),
+    )
+
+
+def orders_allowed(cart: Cart) -> int:
+    """Orders per platform the brute force (and so the optimiser) may use: the number of
+    set partitions grows fast, so bigger carts are searched with fewer orders."""
+    count = len(cart.items)
+    return 3 if count <= 4 else 2 if count <= 6 else 1
+
+
+def objective(cart: Cart, priced: PricedCart, pricing: Pricing) -> Decimal:
+    """The optimiser's objective: the total, less what bought optional items are worth."""
+    bought = {item.id for item in priced.items}
+    worth = sum(
+        (
+            standalone_cost(cart, item, pricing)
+            for item in cart.items
+            if item.optional and item.id in bought
+        ),
+        Decimal(0),
+    )
+    return priced.total - worth
+
+
+def brute_force(cart: Cart, pricing: Pricing, orders: int) -> tuple[Decimal, PricedCart] | None:
+    """The least objective over every assignment within the budget, or None if none fits."""
+    worth = {
+        item.id: standalone_cost(cart, item, pricing)
+        for item in cart.items
+        if item.optional and any(o.limit is None or item.qty <= o.limit for o in item.offers)
+    }
+    best: tuple[Decimal, PricedCart] | None = None
+    for assignment in _assignments(cart, orders):
+        priced = price(cart, assignment, pricing)
+        if cart.budget is not None and priced.total > cart.budget:
+            continue
+        value = priced.total - sum((worth[i] for i in assignment if i in worth), Decimal(0))
+        if best is None or value < best[0]:
+            best = (value, priced)
+    return best
+
+
+def _assignments(cart: Cart, orders: int) -> Iterator[dict[str, Pick]]:
+    choices = []
+    for item in cart.items:
+        allowed = [i for i, o in enumerate(item.offers) if o.limit is None or item.qty <= o.limit]
+        choices.append(([None] if item.optional else []) + allowed)
+    for offer_choice in itertools.product(*choices):
+        on: dict[str, list[int]] = {}
+        for index, offer in enumerate(offer_choice):
+            if offer is not None:
+                platform = cart.items[index].offers[offer].platform
+                on.setdefault(platform, []).append(index)
+        groups = [list(_partitions(len(members), orders)) for members in on.values()]
+        for labelling in itertools.product(*groups):
+            picks: dict[str, Pick] = {}
+            for members, labels in zip(on.values(), labelling, strict=True):
+                for index, label in zip(members, labels, strict=True):
+                    offer = offer_choice[index]
+                    assert offer is not None
+                    picks[cart.items[index].id] = Pick(offer, str(label))
+            yield picks
+
+
+def _partitions(count: int, blocks: int) -> Iterator[tuple[int, ...]]:
+    """Restricted growth strings: each set partition of `count` items into <= `blocks`."""
+
+    def grow(prefix: tuple[int, ...], used: int) -> Iterator[tuple[int, ...]]:
+        if len(prefix) == count:
+            yield prefix
+            return
+        for label in range(min(used + 1, blocks)):
+            yield from grow((*prefix, label), max(used, label + 1))
+
+    yield from grow((), 0)
+
+
+def required_only(cart: Cart) -> Cart:
+    """The cart without its optional items."""
+    return replace(cart, items=tuple(item for item in cart.items if not item.optional))
+
+
+def solo_assignment(cart: Cart, pricing: Pricing) -> dict[str, Pick]:
+    """Buying the items one by one: each required item at the offer cheapest on its own,
+    in a checkout of its own (still one shopper: one subsidy per category)."""
+    picks = {}
+    for item in cart.items:
+        if item.optional:
+            continue
+        alone = replace(cart, items=(item,), budget=None)
+        allowed = [i for i, o in enumerate(item.offers) if o.limit is None or item.qty <= o.limit]
+        best = min(allowed, key=lambda i: price(alone, {item.id: Pick(i)}, pricing).total)
+        picks[item.id] = Pick(best, f"solo-{item.id}")
+    return picks

@@ -1,0 +1,74 @@
+"""Property tests: on random carts the optimiser finds what a brute force finds.
+
+Every assignment of a random cart (offer and order for each item, optional items in or
+out) is priced with the cost engine; the optimiser, proven optimal, must reach the same
+least objective to the cent, never cost more than buying the items one by one, never go
+negative, and report per-unit costs consistent with its totals.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from planner.cost import Pricing, price
+from planner.errors import PlanError
+from planner.optimise import optimise
+from tests.planner.optimise_carts import (
+    brute_force,
+    carts,
+    objective,
+    orders_allowed,
+    solo_assignment,
+)
+
+PRICING = Pricing.load()
+PROFILE = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@PROFILE
+@given(carts())
+def test_optimum_equals_brute_force(cart):
+    orders = orders_allowed(cart)
+    best = brute_force(cart, PRICING, orders)
+    if best is None:
+        with pytest.raises(PlanError):
+            optimise(cart, PRICING, max_orders_per_platform=orders)
+        return
+    plan = optimise(cart, PRICING, max_orders_per_platform=orders, time_limit=30)
+    assert plan.status == "optimal"
+    assert objective(cart, plan.priced, PRICING) == best[0]
+
+
+@PROFILE
+@given(carts())
+def test_never_worse_than_one_by_one_and_consistent(cart):
+    try:
+        plan = optimise(cart, PRICING, max_orders_per_platform=orders_allowed(cart))
+    except PlanError:
+        blocked = [
+            item
+            for item in cart.items
+            if not item.optional
+            and all(o.limit is not None and item.qty > o.limit for o in item.offers)
+        ]
+        assert cart.budget is not None or blocked
+        return
+    one_by_one = price(cart, solo_assignment(cart, PRICING), PRICING).total
+    assert objective(cart, plan.priced, PRICING) <= one_by_one
+    assert plan.total >= 0
+    assert plan.total == sum((item.in_hand for item in plan.priced.items), Decimal(0))
+    for item in plan.priced.items:
+        assert item.in_hand >= 0
+        half_cent = Decimal("0.005")
+        assert (
+            abs(item.per_unit * item.quantity - item.in_hand)
+            <= item.quantity * half_cent + half_cent
+        )
