@@ -32,6 +32,9 @@ class ShopHandler(BaseHTTPRequestHandler):
     """One connection of the fixture shop (HTTP/1.1, keep-alive)."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; with Nagle on, each keep-alive response
+    # would wait for the client's delayed ACK (~40 ms).
+    disable_nagle_algorithm = True
     server: ShopHTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:
