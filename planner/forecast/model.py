@@ -22,9 +22,9 @@ from planner.forecast.quiet import import_prophet
 if TYPE_CHECKING:
     import pandas as pd
 
-FIT_DAYS = 3 * 365  # older history adds fit time but little about the coming sale
-MAX_WINDOW_BEFORE = 7  # days of a sale window modelled before / after the main day
-MAX_WINDOW_AFTER = 3
+FIT_DAYS = 2 * 365  # older history adds fit time but little about the coming sale
+MAX_WINDOW_BEFORE = 3  # days of the target's sale window modelled before / after its day
+MAX_WINDOW_AFTER = 1
 CHANGEPOINT_PRIOR = 0.5
 HOLIDAY_PRIOR = 0.5
 
@@ -68,11 +68,17 @@ def event_effect(
 def _holidays(occurrences: Sequence[Occurrence], start: date, target: Occurrence) -> list[dict]:
     import pandas as pd
 
+    """Prophet's holiday table: every sale day in the fitted span, named by family.
+
+    Only the target's family gets a window (each window day is one more regressor, and
+    the fit's cost grows with them); other sales enter as their main day, enough to keep
+    their effect out of the trend.
+    """
     rows = []
     for occ in [*occurrences, target]:
         if occ.day < start or occ.day > target.day:
             continue
-        sale = occ.window("sale")
+        sale = occ.window("sale") if occ.family == target.family else None
         lower = max(-MAX_WINDOW_BEFORE, min(0, sale.start if sale else 0))
         upper = min(MAX_WINDOW_AFTER, max(0, sale.end if sale else 0))
         rows.append(

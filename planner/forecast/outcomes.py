@@ -24,7 +24,7 @@ from planner.shipped import shipped_file
 
 SAME_FAMILY_WEIGHT = 1.0
 OTHER_EVENT_WEIGHT = 0.35
-HALF_LIFE_DAYS = 730.0
+HALF_LIFE_DAYS = 365.0
 EVENT_DAY_STALE_DAYS = 1  # the sale-day price must really be seen on (or the day before) it
 DROP_RATIO = 0.98  # "a drop" means more than 2% below today's price
 RISE_RATIO = 1.02
