@@ -255,7 +255,8 @@ class Fetcher:
             if refusal:
                 return trace.result(FetchOutcome.ROBOTS, str(current), error=refusal)
             headers = {k: v for k, v in validators.items() if v}
-            cookie = self.policy.cookies and self.policy.cookies.header_for(str(current), platform)
+            store = self.policy.cookies
+            cookie = store.header_for(str(current), platform) if store else None
             if cookie:
                 headers["Cookie"] = cookie
             exchange = await self._exchange(current, headers, trace)
@@ -263,17 +264,23 @@ class Fetcher:
                 return exchange
             if exchange.status not in REDIRECT_STATUSES or "location" not in exchange.headers:
                 return self._finish(current, exchange, trace, etag, last_modified)
-            target = urljoin(str(current), exchange.headers["location"])
+            location = exchange.headers["location"]
+            try:
+                target = urljoin(str(current), location)
+                reason = wall_reason(target)
+            except ValueError:
+                error = f"redirected to an unreadable location {location!r}"
+                return trace.result(FetchOutcome.HTTP_ERROR, str(current), error=error)
             trace.redirects.append(target)
-            reason = wall_reason(target)
             if reason:
                 return trace.result(
                     FetchOutcome.BLOCKED, target, status=exchange.status, error=reason
                 )
-            if urlsplit(target).scheme.lower() not in ("http", "https"):
-                error = f"redirected to a non-http URL {target!r}"
+            try:
+                current = checked_url(target)
+            except UnsupportedURLError:
+                error = f"redirected to {target!r}, which is not an http(s) URL with a host"
                 return trace.result(FetchOutcome.HTTP_ERROR, target, error=error)
-            current = httpx.URL(target)
         error = f"more than {self.policy.max_redirects} redirects"
         return trace.result(FetchOutcome.HTTP_ERROR, str(current), error=error)
 

@@ -1,9 +1,10 @@
 """A plain fetch, the URL guard, conditional requests and decoding."""
 
+import httpx
 import pytest
 
 from tracker.errors import UnsupportedURLError
-from tracker.fetch import Fetcher, FetchOutcome, FetchPolicy
+from tracker.fetch import Fetcher, FetchOutcome, FetchPolicy, checked_url, host_key
 
 
 async def test_fetch_returns_page_validators_and_sends_a_named_user_agent(shop, fast_policy):
@@ -98,3 +99,21 @@ async def test_missing_page_is_an_http_error_without_retries(shop, fast_policy):
 async def test_fetcher_outside_its_context_is_a_programming_error(fast_policy):
     with pytest.raises(RuntimeError, match="async with"):
         await Fetcher(fast_policy).fetch("http://127.0.0.1:9/")
+
+
+async def test_unreadable_redirect_location_is_an_error_not_an_exception():
+    def shop(request):
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(302, headers={"Location": "http://[not-a-host"})
+
+    policy = FetchPolicy(per_host_delay=0, retries=0)
+    async with Fetcher(policy, transport=httpx.MockTransport(shop)) as fetcher:
+        result = await fetcher.fetch("https://shop.example/p/1")
+    assert result.outcome is FetchOutcome.HTTP_ERROR
+    assert "unreadable location" in result.error
+
+
+def test_politeness_key_is_the_origin():
+    assert host_key(checked_url("https://Item.JD.com/1.html")) == "item.jd.com:443"
+    assert host_key(checked_url("http://127.0.0.1:8080/x")) == "127.0.0.1:8080"

@@ -179,4 +179,4 @@ async def test_redirect_to_a_non_http_scheme_is_an_error(shop, fast_policy):
     async with Fetcher(fast_policy) as fetcher:
         result = await fetcher.fetch(shop.product_url("p0001"))
     assert result.outcome is FetchOutcome.HTTP_ERROR
-    assert "non-http" in result.error
+    assert "not an http(s) URL" in result.error
