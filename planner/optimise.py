@@ -42,6 +42,9 @@ class OptimisedPlan:
     `status` is "optimal" when no plan can cost less than `priced.total` (the model's bound
     reached it), else "feasible": then `bound` is the proven lower bound and `gap` the
     relative distance to it (0.004 = the plan is within 0.4% of the best possible).
+    `modelled` is the MILP's own total for the chosen plan: equal to the engine's to the
+    cent where the model is exact, below it where a non-linear rule (the zero rule,
+    shares before a subsidy) made the model generous; `rounds` counts the solves.
     """
 
     assignment: dict[str, Pick]
@@ -51,6 +54,7 @@ class OptimisedPlan:
     gap: Decimal
     seconds: float
     rounds: int
+    modelled: Decimal
 
     @property
     def total(self) -> Decimal:
@@ -152,6 +156,7 @@ class _Search:
         self.best: tuple[dict[str, Pick], PricedCart, dict[int, tuple[int, int]]] | None = None
         self.best_objective = Decimal("Infinity")
         self.bound = Decimal("-Infinity")
+        self.modelled = Decimal(0)
 
     def start(self) -> dict[int, float]:
         """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
@@ -173,6 +178,7 @@ class _Search:
         if within_budget and objective < self.best_objective:
             self.best = (assignment, priced, plan)
             self.best_objective = objective
+            self.modelled = modelled + priced.total - objective
         return within_budget and objective <= modelled + TOLERANCE
 
     def merge_orders(self) -> None:
@@ -237,6 +243,7 @@ class _Search:
             gap=gap.quantize(Decimal("0.0001")),
             seconds=seconds,
             rounds=rounds,
+            modelled=self.modelled.quantize(CENT),
         )
 
 

@@ -33,6 +33,8 @@ from planner.milp.solver import Model
 
 Key = tuple[int, int, int]
 Expr = dict[int, float]
+#: Less than a cent: amounts are whole cents, so `a < t` is `a <= t - EPSILON`.
+EPSILON = 0.001
 Places = dict[tuple[str, str, str | None], list[Deduction]]
 
 
@@ -181,6 +183,12 @@ class _Taken:
 
     var: int
     pool: Expr | None
+    shop: str | None = None
+    cross: bool = False
+
+    def may_touch(self, option: Option) -> bool:
+        """Whether this discount can be shared onto `option` (its shop, its cross mark)."""
+        return self.shop in (None, option.shop) and (option.cross_store or not self.cross)
 
 
 def _deductions(
@@ -202,24 +210,40 @@ def _order_deductions(
     model: Model, places: Places, order: _Order, platform: str, parallel: bool
 ) -> list[_Taken]:
     """One order's stages: per shop the best 满减 then the best coupon, the best cross-store
-    promotion, the best platform coupon, then every member discount held, in turn."""
+    promotion, the best platform coupon, then every member discount held, in turn.
+
+    A discount variable may take less than its promotion gives (the model stays a lower
+    bound) except where taking less could pay: in a sequential checkout the shop 满减
+    applies by itself before the coupon's threshold is judged, so there it is forced."""
     taken: list[_Taken] = []
 
     def stage(
-        found: list[Deduction], judged: Expr, available: Expr, pool: Expr, **where: Any
+        found: list[Deduction],
+        judged: Expr,
+        available: Expr,
+        pool: Expr,
+        forced: bool = False,
+        **where: Any,
     ) -> Expr:
-        var = _group(model, [(d, _scoped(order, judged, d, **where)) for d in found], available)
+        bases = [(d, _scoped(order, judged, d, **where)) for d in found]
+        var = _group(model, bases, available)
         if var is None:
             return available
+        if forced:
+            for deduction, judged_on in bases:
+                _force(model, deduction, var, judged_on[-1])
         shared = pool if all(d.scope is None for d in found) else None
-        taken.append(_Taken(var, shared))
+        shop, cross = where.get("shop"), where.get("cross", False)
+        taken.append(_Taken(var, shared, shop, cross))
         return _minus(available, var)
 
     after = dict(order.gross)
     for shop, amount in order.shops.items():
-        left = stage(places[("shop", platform, shop)], amount, amount, amount, shop=shop)
-        judged = amount if parallel else left
         found = places[("shop_coupon", platform, shop)]
+        automatic = bool(found) and not parallel
+        first = places[("shop", platform, shop)]
+        left = stage(first, amount, amount, amount, forced=automatic, shop=shop)
+        judged = amount if parallel else left
         rest = stage(found, judged, left, amount, shop=shop)
         after = {**after, **{var: -1.0 for var in rest if var not in amount}}
     found = places[("cross_store", platform, None)]
@@ -289,8 +313,9 @@ def _subsidies(
     discounts. Each discount shared over a pool takes the same fraction `D / A` from every
     item in the pool, and `A` is at most the pool's item-level amount `A_max`, so the item
     keeps at most `amount x (1 - D / A_max)`: one row per such discount. Above the price
-    ceiling an item qualifies only if its order's discounts, all taken by this item, would
-    bring it down to the ceiling.
+    ceiling an item qualifies only if the discounts that can reach it (its shop's, the
+    cross-store one if it carries the mark, the order's coupons), all taken by this item,
+    would bring it down to the ceiling.
     """
     model = form.model
     quotas: dict[str, dict[int, float]] = defaultdict(dict)
@@ -303,7 +328,9 @@ def _subsidies(
         unit = option.amount / term.units
         most = term.rate * unit if term.cap is None else min(term.rate * unit, term.cap)
         over = Decimal(0) if term.ceiling is None else unit - term.ceiling
-        order_discounts = discounts.get((option.platform, k), [])
+        order_discounts = [
+            t for t in discounts.get((option.platform, k), []) if t.may_touch(option)
+        ]
         if most <= 0 or (over > 0 and not order_discounts):
             continue
         used = model.binary()
@@ -345,6 +372,41 @@ def _group(model: Model, found: list[tuple[Deduction, list[Expr]]], available: E
     model.row(picks, upper=1.0)
     model.row(parts, upper=0.0)
     return total
+
+
+def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
+    """Make `total` at least what `deduction` gives on `base` (it applies once reached).
+
+    Amounts are whole cents, so "not reached" is `base <= threshold - 0.001`; the big-M
+    of each row is the least that keeps it slack when the promotion is reached. A tier
+    whose discount exceeds its threshold (a 无门槛 coupon) is left unforced: the engine
+    caps it at the amount, which the model cannot know before the plan is chosen.
+    """
+    most = _upper(base)
+    if deduction.tiers:
+        for tier in deduction.tiers:
+            if tier.threshold > most or tier.threshold < tier.off:
+                continue
+            reached = model.binary()
+            slack = most - float(tier.threshold) + EPSILON
+            model.row({**base, reached: -slack}, upper=float(tier.threshold) - EPSILON)
+            model.row({total: 1.0, reached: -float(tier.off)}, lower=0.0)
+        return
+    if deduction.every is not None and deduction.off is not None:
+        every = float(deduction.every)
+        count = model.var(0.0, math.floor(most / every + 1e-9), integer=True)
+        model.row({count: every, **_negate(base)}, lower=EPSILON - every)
+        off = float(deduction.off)
+        if deduction.max_off is None:
+            model.row({total: 1.0, count: -off}, lower=0.0)
+            return
+        capped = model.binary()
+        cap = float(deduction.max_off)
+        model.row({total: 1.0, capped: -cap}, lower=0.0)
+        model.row(
+            {total: 1.0, count: -off, capped: off * math.floor(most / every + 1e-9)}, lower=0.0
+        )
+        model.row({count: off, capped: -cap}, lower=0.0)
 
 
 def _one(model: Model, deduction: Deduction, pick: int, bases: list[Expr]) -> Expr:
