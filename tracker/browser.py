@@ -79,7 +79,11 @@ def find_browser(executable: str | None = None) -> str:
 
 
 class BrowserFetcher:
-    """Fetches pages by rendering them in headless Chromium; use as an async context manager."""
+    """Fetches pages by rendering them in headless Chromium; use as an async context manager.
+
+    Pass the running HTTP `fetcher` to share its politeness gate and robots.txt cache
+    (its policy is then used); otherwise the browser keeps its own.
+    """
 
     def __init__(
         self,
@@ -87,11 +91,15 @@ class BrowserFetcher:
         *,
         executable: str | None = None,
         settle_ms: int = 1500,
+        fetcher: Fetcher | None = None,
     ) -> None:
-        self.policy = policy or FetchPolicy()
+        self.policy = fetcher.policy if fetcher else (policy or FetchPolicy())
         self._executable = executable
         self._settle_ms = settle_ms
-        self._http = Fetcher(self.policy)
+        # Sharing the HTTP fetcher shares its per-host gate and robots cache, so a shop
+        # sees one visitor whether a page is fetched or rendered.
+        self._owns_http = fetcher is None
+        self._http = fetcher or Fetcher(self.policy)
         self._profile: tempfile.TemporaryDirectory[str] | None = None
         self._playwright: Playwright | None = None
         self._context: BrowserContext | None = None
@@ -105,7 +113,8 @@ class BrowserFetcher:
                 "install it with: pip install 'daoshou[browser]' (no browser is downloaded)",
             ) from None
         executable = find_browser(self._executable)
-        await self._http.__aenter__()
+        if self._owns_http:
+            await self._http.__aenter__()
         self._profile = tempfile.TemporaryDirectory(prefix="daoshou-browser-")
         self._playwright = await async_playwright().start()
         try:
@@ -141,7 +150,8 @@ class BrowserFetcher:
         if self._profile is not None:
             self._profile.cleanup()
             self._profile = None
-        await self._http.__aexit__(exc_type, exc, tb)
+        if self._owns_http:
+            await self._http.__aexit__(exc_type, exc, tb)
 
     async def fetch(self, url: str, *, platform: str | None = None) -> FetchResult:
         """Render `url` and return its DOM, or why there is none (same outcomes as Fetcher)."""

@@ -63,13 +63,19 @@ async def test_browser_mode_obeys_robots_and_login_walls(shop, fast_policy):
 
 @pytest.mark.browser
 @needs_chromium
-async def test_browser_mode_sends_the_users_cookies_to_their_host(shop, fast_policy, tmp_path):
+async def test_browser_mode_shares_the_fetchers_gate_and_sends_cookies(shop, fast_policy, tmp_path):
     from tracker.cookies import CookieStore
 
     store = CookieStore(tmp_path / "cookies.json")
     store.set("127.0.0.1", "session=abc123")
     policy = replace(fast_policy, cookies=store)
-    async with BrowserFetcher(policy, executable=CHROMIUM, settle_ms=300) as browser:
-        assert (await browser.fetch(shop.product_url("p0003"))).ok
+    async with Fetcher(policy) as fetcher:
+        assert (await fetcher.fetch(shop.product_url("p0004"))).ok
+        shared = BrowserFetcher(executable=CHROMIUM, settle_ms=300, fetcher=fetcher)
+        async with shared as browser:
+            assert (await browser.fetch(shop.product_url("p0003"))).ok
+        assert (await fetcher.fetch(shop.product_url("p0005"))).ok  # still open
     sent = [r.cookie for r in shop.log() if r.path == "/product/p0003"]
     assert sent == ["session=abc123"]
+    robots = [r for r in shop.log() if r.path == "/robots.txt"]
+    assert len(robots) == 1  # the browser used the HTTP fetcher's robots cache
