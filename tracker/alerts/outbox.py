@@ -89,7 +89,7 @@ def apprise_send(url: str, title: str, body: str) -> str | None:
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return "Apprise does not accept this channel URL"
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         ok = notifier.notify(body=body, title=title)
     if ok:
         return None
@@ -169,7 +169,8 @@ def _deliver_one(
     status = _finish(engine, claimed, error, policy)
     if error:
         error = f"{claimed.channel_label}: {error}"[:MAX_ERROR_CHARS]
-        log.warning("alert delivery %s %s: %s", delivery_id, status, error)
+        level = logging.WARNING if status == "failed" else logging.INFO
+        log.log(level, "alert delivery %s %s: %s", delivery_id, status, error)
     return status, error
 
 
