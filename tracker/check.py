@@ -10,6 +10,12 @@
       the observation is "no price (unconfirmed change ...)": precision over recall.
     store: attempts, observation, validators and the alerts it raises, in ONE transaction.
 
+Browser mode: a listing marked `use_browser` (or every listing, with the setting
+`browser.mode = "always"`) is rendered in the user's Chromium instead (no conditional
+request then); with `"auto"`, a page the extractors say is priced by JavaScript is
+rendered once more in the browser. The browser starts on first need and stays open for
+the Checker's life.
+
 Checks of many listings run concurrently; the Fetcher's limits keep them polite, and a
 `Checker` never runs two checks of one listing at once (a second request is skipped).
 Database and extraction work runs in threads so the event loop keeps fetching.
@@ -18,16 +24,22 @@ Database and extraction work runs in threads so the event loop keeps fetching.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from types import TracebackType
+from typing import Self
 
 from sqlmodel import Session
 
 from tracker.alerts.engine import raise_alerts
+from tracker.browser import BrowserFetcher
 from tracker.cookies import CookieStore
+from tracker.errors import FetchError
 from tracker.extract import extract_page
+from tracker.extract.model import JS_NOTE
 from tracker.fetch import Fetcher, FetchPolicy, checked_url, host_key
 from tracker.fetch_result import FetchOutcome, FetchResult
 from tracker.models import Observation, utcnow
@@ -81,7 +93,10 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
 
 
 class Checker:
-    """Checks listings with one Fetcher; owns the one-check-per-listing rule."""
+    """Checks listings with one Fetcher; owns the one-check-per-listing rule.
+
+    Use as an async context manager: it closes the browser if a check opened one.
+    """
 
     def __init__(
         self,
@@ -97,6 +112,21 @@ class Checker:
         self._clock = clock
         self._running: set[int] = set()
         self._paced_hosts: set[str] = set()
+        self._browser: BrowserFetcher | None = None
+        self._browser_lock = asyncio.Lock()
+        self._browser_stack = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._browser_stack.aclose()
+        self._browser = None
 
     @property
     def busy(self) -> bool:
@@ -114,9 +144,14 @@ class Checker:
             self._running.discard(listing.id)
 
     async def _check(self, listing: ListingView) -> CheckOutcome:
-        validators = await asyncio.to_thread(self.repository.validators, listing.id)
         attempts: list[NewFetchAttempt] = []
-        result = await self._fetch(listing, validators, attempts)
+        render = listing.use_browser or self.settings.browser_mode == "always"
+        if render:
+            validators = None
+            result = await self._render(listing, attempts)
+        else:
+            validators = await asyncio.to_thread(self.repository.validators, listing.id)
+            result = await self._fetch(listing, validators, attempts)
         if result.not_modified:
             stored = await asyncio.to_thread(
                 self.repository.record_not_modified,
@@ -142,8 +177,15 @@ class Checker:
         if not result.ok:
             await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
             return _outcome(listing.id, result, None)
-        observation = await self._read(result)
-        observation, result = await self._confirmed(listing, observation, result, attempts)
+        observation, may_need_js = await self._read_page(result)
+        if may_need_js and not render and self.settings.browser_mode == "auto":
+            render = True
+            rendered = await self._render(listing, attempts)
+            if rendered.ok:
+                result, observation = rendered, await self._read(rendered)
+        observation, result = await self._confirmed(
+            listing, observation, result, attempts, render=render
+        )
         return await self._store(listing.id, result, attempts, observation)
 
     async def _fetch(
@@ -160,17 +202,33 @@ class Checker:
             last_modified=validators.last_modified if validators else None,
             platform=listing.platform,
         )
-        attempts.append(
-            NewFetchAttempt(
-                status=result.outcome.value,
-                http_status=result.status,
-                error=result.error,
-                duration_ms=result.elapsed_ms,
-                bytes_received=len(result.body),
-                started_at=started,
-            )
-        )
+        attempts.append(_attempt(result, started))
         return result
+
+    async def _render(self, listing: ListingView, attempts: list[NewFetchAttempt]) -> FetchResult:
+        """Fetch through the browser; a browser that cannot start fails this fetch only."""
+        started = self._clock()
+        try:
+            browser = await self._open_browser()
+            result = await browser.fetch(listing.url, platform=listing.platform)
+        except FetchError as exc:
+            result = FetchResult(
+                url=listing.url,
+                final_url=listing.url,
+                outcome=FetchOutcome.NETWORK_ERROR,
+                error=f"browser mode: {exc.one_line()}",
+            )
+        attempts.append(_attempt(result, started))
+        return result
+
+    async def _open_browser(self) -> BrowserFetcher:
+        async with self._browser_lock:
+            if self._browser is None:
+                browser = BrowserFetcher(
+                    self.fetcher.policy, executable=self.settings.chromium_path
+                )
+                self._browser = await self._browser_stack.enter_async_context(browser)
+            return self._browser
 
     def _pace(self, url: str) -> None:
         """Apply the user's per-host minimum delay when it is longer than the global one."""
@@ -184,8 +242,15 @@ class Checker:
             self.fetcher.gate.slow_down(key, delay)
 
     async def _read(self, result: FetchResult) -> NewObservation:
-        def extract() -> NewObservation:
+        return (await self._read_page(result))[0]
+
+    async def _read_page(self, result: FetchResult) -> tuple[NewObservation, bool]:
+        """The observation, and whether the page may be priced by JavaScript: the extractors
+        said so, or found no price candidate at all (browser mode "auto" then renders it)."""
+
+        def extract() -> tuple[NewObservation, bool]:
             found = extract_page(result.text, result.final_url)
+            may_need_js = found.reason == JS_NOTE or (found.price is None and not found.candidates)
             return NewObservation(
                 price=found.price,
                 currency=found.currency,
@@ -196,7 +261,7 @@ class Checker:
                 source=found.source,
                 reason=found.reason,
                 observed_at=self._clock(),
-            )
+            ), may_need_js
 
         return await asyncio.to_thread(extract)
 
@@ -206,6 +271,8 @@ class Checker:
         observation: NewObservation,
         result: FetchResult,
         attempts: list[NewFetchAttempt],
+        *,
+        render: bool,
     ) -> tuple[NewObservation, FetchResult]:
         """The observation, re-fetched and compared when its price moved implausibly."""
         if observation.price is None:
@@ -213,7 +280,10 @@ class Checker:
         baseline = await asyncio.to_thread(self.repository.last_priced_observation, listing.id)
         if baseline is None or plausible(baseline, observation):
             return observation, result
-        second = await self._fetch(listing, None, attempts)
+        if render:
+            second = await self._render(listing, attempts)
+        else:
+            second = await self._fetch(listing, None, attempts)
         again = await self._read(second) if second.ok else None
         if again is not None and (again.price, again.currency) == (
             observation.price,
@@ -275,8 +345,10 @@ async def check_listings(
 ) -> list[CheckOutcome]:
     """Check many listings concurrently with one Fetcher; outcomes in the given order."""
     settings = settings or load_settings()
-    async with Fetcher(fetch_policy(settings)) as fetcher:
-        checker = Checker(repository, fetcher, settings)
+    async with (
+        Fetcher(fetch_policy(settings)) as fetcher,
+        Checker(repository, fetcher, settings) as checker,
+    ):
 
         async def one(listing: ListingView) -> CheckOutcome:
             outcome = await checker.check(listing)
@@ -285,6 +357,17 @@ async def check_listings(
             return outcome
 
         return list(await asyncio.gather(*(one(listing) for listing in listings)))
+
+
+def _attempt(result: FetchResult, started: datetime) -> NewFetchAttempt:
+    return NewFetchAttempt(
+        status=result.outcome.value,
+        http_status=result.status,
+        error=result.error,
+        duration_ms=result.elapsed_ms,
+        bytes_received=len(result.body),
+        started_at=started,
+    )
 
 
 def _outcome(

@@ -71,6 +71,7 @@ class Repository:
         pack: str | None = None,
         shop: str | None = None,
         check_interval_minutes: int | None = None,
+        use_browser: bool = False,
     ) -> ListingView:
         """Track a product page: normalise its URL, detect the platform, file it under a
         product (found by name, else created; named after the URL when not given)."""
@@ -104,6 +105,7 @@ class Repository:
                 pack=pack,
                 per_pack=per_pack,
                 check_interval_minutes=check_interval_minutes,
+                use_browser=use_browser,
             )
             session.add(listing)
             session.flush()

@@ -115,8 +115,11 @@ class TrackerService:
         global _active
         if _active is not None:
             raise RuntimeError("a tracker service is already running in this process")
-        async with Fetcher(fetch_policy(self.settings)) as fetcher:
-            self.checker = Checker(self.repository, fetcher, self.settings)
+        async with (
+            Fetcher(fetch_policy(self.settings)) as fetcher,
+            Checker(self.repository, fetcher, self.settings) as checker,
+        ):
+            self.checker = checker
             _active = self
             try:
                 self.scheduler.start()

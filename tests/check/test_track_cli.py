@@ -1,4 +1,9 @@
-"""`daoshou add | list | check | history` as a user runs them, in a fresh DAOSHOU_HOME."""
+"""`daoshou add | list | check | history` as a user runs them, in a fresh DAOSHOU_HOME.
+
+The happy path runs in-process (Typer's runner: the same app, without paying the
+interpreter start-up for every command); the error path runs the real console entry
+point in a subprocess, to see the one-line message and the exit status a user sees.
+"""
 
 import json
 import os
@@ -7,61 +12,64 @@ import sys
 from decimal import Decimal
 
 import pytest
+from typer.testing import CliRunner
+
+from tracker import db
+from tracker.errors import NotFoundError
+from tui.cli import app
 
 
 @pytest.fixture
-def daoshou(tmp_path):
+def home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
     (home / "config" / "settings.toml").write_text("[fetch]\nmin_delay_seconds = 0\n")
-    env = {**os.environ, "DAOSHOU_HOME": str(home)}
-    env.pop("DAOSHOU_DATABASE_URL", None)
-
-    def run(*args, ok=True):
-        done = subprocess.run(
-            [sys.executable, "-c", "from tui.cli import main; main()", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if ok:
-            assert done.returncode == 0, done.stderr
-        return done
-
-    return run
+    monkeypatch.setenv("DAOSHOU_HOME", str(home))
+    monkeypatch.delenv("DAOSHOU_DATABASE_URL", raising=False)
+    yield home
+    db.dispose_engines()
 
 
-def test_add_check_list_history(daoshou, shop, slug):
+def _daoshou(*args):
+    result = CliRunner().invoke(app, list(args), catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_add_check_list_history(home, shop, slug):
     shop.set_product(slug, price="2999.00", title="手机 Phone [128GB]")
-    added = json.loads(
-        daoshou("add", shop.product_url(slug), "--pack", "2 x 500 ml", "--json").stdout
-    )
+    added = json.loads(_daoshou("add", shop.product_url(slug), "--pack", "2 x 500 ml", "--json"))
     assert added["platform"] == "web" and isinstance(added["id"], int)
     assert (added["unit"], Decimal(added["per_pack"])) == ("l", 1)
     assert added["url"] == shop.product_url(slug)
 
-    checked = json.loads(daoshou("check", "--json").stdout)
+    checked = json.loads(_daoshou("check", "--json"))
     assert [c["listing_id"] for c in checked] == [added["id"]]
     assert checked[0]["observation"]["price"] == "2999.00"
 
-    listed = json.loads(daoshou("list", "--json").stdout)
+    listed = json.loads(_daoshou("list", "--json"))
     assert listed[0]["latest"]["title"] == "手机 Phone [128GB]"
+    assert "手机 Phone [128GB]" in _daoshou("list")
 
-    text = daoshou("history", str(added["id"])).stdout
-    assert "2999.00 CNY" in text
-    history = json.loads(daoshou("history", str(added["id"]), "--json").stdout)
+    assert "2999.00 CNY" in _daoshou("history", str(added["id"]))
+    history = json.loads(_daoshou("history", str(added["id"]), "--json"))
     assert [Decimal(h["price"]) for h in history] == [Decimal("2999.00")]
     assert history[0]["observed_at"].endswith("+00:00")
+    with pytest.raises(NotFoundError, match="no listing with id 99"):
+        _daoshou("check", "99")
 
 
-def test_bad_input_is_one_line(daoshou):
-    for args, needle in [
-        (("add", "ftp://example.com/x"), "not an http(s) URL"),
-        (("history", "99"), "no listing with id 99"),
-        (("check", "7"), "no listing with id 7"),
-    ]:
-        done = daoshou(*args, ok=False)
-        assert done.returncode == 2
-        assert needle in done.stderr
-        assert len(done.stderr.strip().splitlines()) == 1
+def test_bad_input_is_one_line_and_exit_status_2(home):
+    env = {**os.environ, "DAOSHOU_HOME": str(home)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "add", "ftp://example.com/x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("daoshou: error: not an http(s) URL: 'ftp://example.com/x'")
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -40,11 +40,14 @@ def add(
     interval: Annotated[
         int | None, typer.Option(help="Minutes between checks (default: settings).")
     ] = None,
+    browser: Annotated[
+        bool, typer.Option("--browser", help="Render the page in Chromium (JS-priced shops).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Track a product page (prints the new listing; its `id` names it from then on)."""
     listing = Repository().add_listing(
-        url, product=product, pack=pack, check_interval_minutes=interval
+        url, product=product, pack=pack, check_interval_minutes=interval, use_browser=browser
     )
     if as_json:
         print_json(listing)
