@@ -31,7 +31,7 @@ from planner.order_discounts import (
     apply_shop_level,
     shipping_fees,
 )
-from planner.payments import Payment, schedule
+from planner.payments import Payment, balance_window_conflicts, schedule
 from planner.rules import Rulebook, load_rulebook
 from planner.subsidy import SubsidyProgramme, load_subsidies
 
@@ -144,6 +144,7 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
             *apply_member(order_lines, promos, cart.members),
         ]
         fees[key] = shipping_fees(order_lines, promos)
+        notes.extend(balance_window_conflicts(order_lines))
     for key, applied in _apply_subsidies(lines, cart, pricing, notes).items():
         discounts[key].extend(applied)
     for key, shop_fees in fees.items():

@@ -20,7 +20,7 @@ from planner.credit import CreditOutcome
 from planner.ledger import Line
 from planner.money import ZERO
 
-__all__ = ["Payment", "schedule"]
+__all__ = ["Payment", "balance_window_conflicts", "schedule"]
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,20 @@ def _pay_with_credit(
             amount -= used
         result.append((day, owner, amount))
     return result
+
+
+def balance_window_conflicts(lines: Sequence[Line]) -> list[str]:
+    """Presale items of one order whose balance windows do not overlap (one checkout
+    cannot pay them all), as notes naming the items."""
+    windows = [
+        (line.item.id, line.offer.presale.balance_from, line.offer.presale.balance_until)
+        for line in lines
+        if line.offer.presale is not None
+    ]
+    opens = max((start for _, start, _ in windows), default=None)
+    return [
+        f"{item_id}: its balance window closes {until:%Y-%m-%d %H:%M}, before the order's"
+        f" other presale items can be paid ({opens:%Y-%m-%d %H:%M}); check it out separately"
+        for item_id, _, until in windows
+        if opens is not None and until is not None and until < opens
+    ]

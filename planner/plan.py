@@ -117,7 +117,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             {"date": p.date.isoformat(), "amount": money_text(p.amount)} for p in priced.payments
         ],
         orders=[_order(order) for order in priced.orders],
-        items=[_item(item) for item in priced.items],
+        items=[_item(plan.cart, item) for item in priced.items],
         credits=[_credit(c) for c in priced.credits],
         suggestions=[_suggestion(s) for s in plan.suggestions],
         notes=list(priced.notes),
@@ -139,7 +139,7 @@ def _order(order: PricedOrder) -> dict[str, Any]:
     }
 
 
-def _item(item: PricedItem) -> dict[str, Any]:
+def _item(cart: Cart, item: PricedItem) -> dict[str, Any]:
     return {
         "id": item.id,
         "name": item.name,
@@ -151,6 +151,7 @@ def _item(item: PricedItem) -> dict[str, Any]:
         "per_unit": money_text(item.per_unit),
         "unit": item.unit,
         "quantity": f"{item.quantity.normalize():f}",
+        **_deposit(cart, item),
         "steps": [
             {
                 "kind": s.kind,
@@ -160,6 +161,18 @@ def _item(item: PricedItem) -> dict[str, Any]:
             }
             for s in item.steps
         ],
+    }
+
+
+def _deposit(cart: Cart, item: PricedItem) -> dict[str, Any]:
+    """A presale item's deposit (paid first) and whether it comes back if you do not pay
+    the balance (定金 normally does not)."""
+    presale = cart.item(item.id).offers[item.offer_index].presale
+    if presale is None:
+        return {}
+    return {
+        "deposit": money_text(presale.deposit * item.qty),
+        "deposit_refundable": presale.refundable,
     }
 
 

@@ -323,3 +323,21 @@ def test_priced_carts_are_consistent(pricing, cart, data):
             applied = sum(d.amount for d in order.discounts if d.kind == kind)
             steps = sum(s.amount for i in order.item_ids for s in by_id[i].steps if s.kind == kind)
             assert abs(steps) == applied, kind
+
+
+def test_presale_windows_that_do_not_overlap_are_noted(pricing):
+    cart = load_cart(CARTS / "19-presale-price-cut.toml")
+    a = cart.item("a")
+    presale = a.offers[0].presale
+    assert presale is not None
+    late = replace(
+        presale,
+        balance_from=presale.balance_from.replace(day=28),
+        balance_until=presale.balance_until.replace(day=30) if presale.balance_until else None,
+    )
+    b = replace(cart.item("b"), offers=(replace(a.offers[0], presale=late),))
+    cart = replace(cart, items=(a, b))
+    priced = price(cart, _together(cart), pricing)
+    assert any(
+        note.startswith("a: its balance window closes 2025-10-27 23:59") for note in priced.notes
+    )
