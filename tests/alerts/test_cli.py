@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
+from planner.errors import DaoshouError
 from tracker.db import dispose_engines
 from tui.cli import app
 
@@ -94,25 +95,45 @@ def test_history_is_empty_json_before_any_alert(cli):
     assert json.loads(cli("alerts", "history", "--json")) == []
 
 
-def test_bad_input_is_one_clear_line(tmp_path):
-    env = {**os.environ, "DAOSHOU_HOME": str(tmp_path)}
-    cases = [
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
         (["alerts", "add", "1", "--below", "cheap"], "--below 'cheap' is not an amount"),
         (["alerts", "add", "99", "--below", "5"], "no listing with id 99"),
         (["alerts", "add", "1"], "exactly one of --below"),
+        (["alerts", "add", "1", "--drop", "x"], "pct='x' is not a number"),
         (["alerts", "channel", "add", "nonsense://x"], "not a usable Apprise URL"),
+        (["alerts", "channel", "remove", "7"], "no alert channel with id 7"),
         (
             ["bought", "1", "--price", "5", "--date", "yesterday"],
             "--date 'yesterday' is not a date",
         ),
+    ],
+)
+def test_bad_input_is_a_clear_error(cli, args, expected):
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, DaoshouError), result.output
+    assert expected in result.exception.one_line()
+
+
+def test_an_error_is_one_line_on_stderr(tmp_path):
+    env = {**os.environ, "DAOSHOU_HOME": str(tmp_path)}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tui.cli import main; main()",
+            "alerts",
+            "add",
+            "1",
+            "--below",
+            "x",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        "daoshou: error: --below 'x' is not an amount (e.g. --below 59.90)"
     ]
-    for args, expected in cases:
-        out = subprocess.run(
-            [sys.executable, "-c", "from tui.cli import main; main()", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        assert out.returncode == 2, out.stderr
-        lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1 and expected in lines[0], out.stderr
