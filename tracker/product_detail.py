@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
-from planner.errors import ForecastError
 from planner.forecast.calendar import load_calendar
-from planner.forecast.forecaster import Forecast, forecast
-from planner.forecast.history import series_from_points
 from tracker.alerts.protection import claim_deadline
 from tracker.errors import NotFoundError
 from tracker.models import AlertRule, Listing, Observation, Purchase
-from tracker.watchlist import ListingQuote, WatchRow, load_watchlist
+from tracker.watchlist import ForecastMark, ListingQuote, WatchRow, forecast_marks, load_watchlist
 
 _O = Observation.__table__
 _L = Listing.__table__
@@ -65,13 +62,14 @@ class ProductDetails:
     history: dict[int, tuple[tuple[date, Decimal], ...]]  # listing id -> daily prices
     rules: tuple[RuleView, ...]
     purchases: tuple[PurchaseView, ...]
+    forecasts: tuple[ForecastMark, ...]  # each listing's next stored sale forecast
 
     def quote(self, listing_id: int) -> ListingQuote:
         """The listing's latest state."""
         return next(q for q in self.row.listings if q.listing_id == listing_id)
 
 
-def load_product(engine: sa.Engine, product_id: int) -> ProductDetails:
+def load_product(engine: sa.Engine, product_id: int, today: date) -> ProductDetails:
     """The product's details; NotFoundError if it does not exist or is archived."""
     rows = load_watchlist(engine, [product_id])
     if not rows:
@@ -98,7 +96,8 @@ def load_product(engine: sa.Engine, product_id: int) -> ProductDetails:
                 .order_by(_B.c.bought_at.desc())
             )
         )
-    return ProductDetails(row, history, rules, purchases)
+        forecasts = tuple(forecast_marks(conn, today, listing_ids).values())
+    return ProductDetails(row, history, rules, purchases, forecasts)
 
 
 def _daily_history(
@@ -115,15 +114,6 @@ def _daily_history(
     return {lid: tuple(sorted(daily[lid].items())) for lid in listing_ids}
 
 
-@dataclass(frozen=True)
-class ListingForecast:
-    """A listing's forecast for its next sale, or why there is none."""
-
-    listing_id: int
-    forecast: Forecast | None
-    problem: str | None
-
-
 def sale_days(platforms: set[str], start: date, end: date) -> list[tuple[date, str, str]]:
     """(day, Chinese name, English name) of the big sales on these platforms in [start, end].
 
@@ -138,29 +128,3 @@ def sale_days(platforms: set[str], start: date, end: date) -> list[tuple[date, s
                 seen.setdefault(occ.day, (occ.day, occ.name_zh, occ.name_en))
     return [seen[d] for d in sorted(seen)]
 
-
-def forecast_product(
-    details: ProductDetails, today: date, use_prophet: bool = True
-) -> list[ListingForecast]:
-    """Each listing's forecast for its platform's next sale after `today` (slow: a worker)."""
-    calendar = load_calendar()
-    results: list[ListingForecast] = []
-    for quote in details.row.listings:
-        points = list(details.history.get(quote.listing_id, ()))
-        if not points:
-            results.append(ListingForecast(quote.listing_id, None, "no prices yet"))
-            continue
-        upcoming = calendar.occurrences(quote.platform, start=today + timedelta(days=1))
-        if not upcoming:
-            results.append(ListingForecast(quote.listing_id, None, "no coming sale known"))
-            continue
-        series = series_from_points(
-            f"listing {quote.listing_id}", points, quote.currency, quote.platform
-        )
-        try:
-            made = forecast(series, upcoming[0], calendar, use_prophet=use_prophet)
-        except ForecastError as exc:
-            results.append(ListingForecast(quote.listing_id, None, exc.one_line()))
-            continue
-        results.append(ListingForecast(quote.listing_id, made, None))
-    return results

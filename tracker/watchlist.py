@@ -135,7 +135,9 @@ class ForecastMark:
     currency: str | None
     advice: str | None
     expected_saving: Decimal | None
-    fake_discount: bool
+    fake_discount: bool  # the price was raised before this sale (a "discount" off a raise)
+    fake_note_zh: str | None = None
+    fake_note_en: str | None = None
 
 
 def latest_observation_id(engine: sa.Engine) -> int:
@@ -308,29 +310,44 @@ def _per_listing_scale(rows: Sequence[WatchRow]) -> dict[int, tuple[int, Decimal
 
 def load_forecast_marks(engine: sa.Engine, today: date | None = None) -> dict[int, ForecastMark]:
     """Per product, the forecast of its nearest upcoming sale event (cheapest point wins)."""
-    day = (today or date.today()).isoformat()
+    with engine.connect() as conn:
+        marks: dict[int, ForecastMark] = {}
+        for mark in forecast_marks(conn, today or date.today()).values():
+            known = marks.get(mark.product_id)
+            if known is None or _sooner_or_cheaper(mark, known):
+                marks[mark.product_id] = mark
+        return marks
+
+
+def _sooner_or_cheaper(mark: ForecastMark, known: ForecastMark) -> bool:
+    if mark.event_date != known.event_date:
+        return mark.event_date < known.event_date
+    return mark.point is not None and (known.point is None or mark.point < known.point)
+
+
+def forecast_marks(
+    conn: sa.Connection, today: date, listing_ids: Sequence[int] | None = None
+) -> dict[int, ForecastMark]:
+    """Per listing, its stored forecast of the nearest upcoming sale."""
     query = (
         sa.select(_F, _L.c.product_id)
         .join(_L, _L.c.id == _F.c.listing_id)
-        .where(_F.c.event_date >= day)
-        .order_by(_F.c.event_date)
+        .where(_F.c.event_date >= today.isoformat())
+        .order_by(_F.c.event_date.desc())
     )
+    if listing_ids is not None:
+        query = query.where(_F.c.listing_id.in_(list(listing_ids)))
     marks: dict[int, ForecastMark] = {}
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            known = marks.get(row.product_id)
-            if known is not None and (
-                known.event_date < row.event_date
-                or (known.point is not None and (row.point is None or known.point <= row.point))
-            ):
-                continue
-            fake = row.fake_discount
-            marks[row.product_id] = ForecastMark(
-                product_id=row.product_id, listing_id=row.listing_id, event_key=row.event_key,
-                event_date=row.event_date, point=row.point, lower=row.lower, upper=row.upper,
-                currency=row.currency, advice=row.advice, expected_saving=row.expected_saving,
-                fake_discount=bool(fake and fake.get("is_fake", fake.get("fake", True))),
-            )
+    for row in conn.execute(query):  # latest date first, so the nearest one wins
+        fake = row.fake_discount or None
+        marks[row.listing_id] = ForecastMark(
+            product_id=row.product_id, listing_id=row.listing_id, event_key=row.event_key,
+            event_date=row.event_date, point=row.point, lower=row.lower, upper=row.upper,
+            currency=row.currency, advice=row.advice, expected_saving=row.expected_saving,
+            fake_discount=fake is not None,
+            fake_note_zh=fake.get("explanation_zh") if fake else None,
+            fake_note_en=fake.get("explanation") if fake else None,
+        )
     return marks
 
 

@@ -30,7 +30,8 @@ class AppContext:
     cart_path: Path | None = None  # the cart file the Planner opens
     poll_seconds: float = 2.0  # how often to look for observations written elsewhere
     run_scheduler: bool = False  # check listings on their interval inside the app
-    use_prophet: bool = True  # False: the forecaster's fast fallback (tests, benchmarks)
+    auto_forecast: bool = True  # forecast listings that have no stored forecast yet
+    forecast_on_start: bool = False  # forecast every listing when the app opens (the demo)
     plan_seconds: float = 5.0  # the optimiser's time limit per plan
     repository: Repository = field(init=False)
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from rich.text import Text
 
 _SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
+_UNIT_LABELS = {"piece": "pc", "bottle": "btl"}  # short: unit prices share a narrow column
 _CENT = Decimal("0.01")
 
 
@@ -29,7 +30,7 @@ def per_unit(amount: Decimal | None, unit: str, currency: str | None = "CNY") ->
     """`¥10.82/kg`, `¥0.98/100ml`; small amounts keep three places so they still differ."""
     if amount is None:
         return "-"
-    label = unit
+    label = _UNIT_LABELS.get(unit, unit)
     if unit == "l":
         amount, label = amount / 10, "100ml"
     symbol = _SYMBOLS.get(currency or "", f"{currency} " if currency else "")

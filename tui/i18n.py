@@ -48,7 +48,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "watch.filter_placeholder": ("按名称、平台或店铺筛选…", "Filter by name, platform or shop…"),
     "watch.count": ("{shown}/{total} 件商品", "{shown}/{total} products"),
     "watch.sorted_by": ("排序：{column}", "sorted by {column}"),
-    "watch.new_prices": ("{count} 条新价格", "{count} new prices"),
+    "watch.forecast_all": ("预测全部", "Forecast all"),
+    "watch.forecasting": (
+        "正在预测所有商品的下一次大促…", "Forecasting every listing's next sale…"
+    ),
+    "watch.forecasts_done": (
+        "预测完成：{made} 个新预测，{skipped} 个无变化，{failed} 个失败",
+        "Forecasts: {made} made, {skipped} unchanged, {failed} failed",
+    ),
     "status.not_checked": ("尚未检查", "not checked yet"),
     "status.no_price": ("无价格：{reason}", "no price: {reason}"),
     "status.out_of_stock": ("缺货", "out of stock"),
@@ -110,6 +117,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.unavailable": ("规划功能不可用", "planner not available"),
     "plan.add": ("加入购物车", "Add to cart"),
     "plan.added": ("已加入购物车：{name}", "In the cart: {name}"),
+    "plan.optimal": ("已证明最优", "proven optimal"),
+    "plan.not_optimal": (
+        "找到的最好方案，最多比下界高 {gap}%",
+        "best plan found, at most {gap}% above the lower bound",
+    ),
     "plan.step": ("步骤", "Step"),
     "plan.amount": ("金额", "Amount"),
     "plan.date": ("日期", "Date"),

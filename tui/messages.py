@@ -58,9 +58,10 @@ class ProductLoaded(Message):
 
 @dataclass
 class ForecastsMade(Message):
-    """Forecasts for a product's listings were computed."""
+    """Forecasts for a product's listings were computed and stored."""
 
-    forecasts: list[Any]  # tracker.product_detail.ListingForecast
+    explanations: list[tuple[int, str, str]]  # (listing id, Chinese, English)
+    problems: list[str]  # listings that could not be forecast, and why
 
 
 @dataclass

@@ -42,9 +42,17 @@ def clean(value: object, *, limit: int | None = None) -> str:
     return text
 
 
-def safe_text(value: object, style: str = "", *, limit: int | None = None) -> Text:
-    """A literal `rich.text.Text` for DataTable cells and Rich renderables."""
-    return Text(clean(value, limit=limit), style=style, end="")
+def safe_text(
+    value: object, style: str = "", *, limit: int | None = None, cells: int | None = None
+) -> Text:
+    """A literal `rich.text.Text` for DataTable cells and Rich renderables.
+
+    `cells` truncates to a display width (a CJK character takes two cells) with an ellipsis.
+    """
+    text = Text(clean(value, limit=limit), style=style, end="")
+    if cells is not None:
+        text.truncate(cells, overflow="ellipsis")
+    return text
 
 
 def safe_content(value: object, *, limit: int | None = None) -> Content:

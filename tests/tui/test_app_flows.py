@@ -89,9 +89,16 @@ async def test_open_a_product_shows_its_listings_and_forecasts(make_app):
         assert isinstance(screen, ProductScreen)
         listings = screen.query_one("#listing-table", DataTable)
         assert listings.row_count == 3  # AirPods: JD, Tmall, PDD
-        assert screen.forecasts and all(f.listing_id for f in screen.forecasts)
+        assert screen.details.forecasts == ()
+        await pilot.press("f")  # the forecaster (Prophet) runs in a worker, then stores
+        await _settle(app, pilot)
+        assert len(screen.details.forecasts) == 3
+        assert {m.event_key for m in screen.details.forecasts} == {"double12-2026"}
+        assert screen.explanations
         await pilot.press("escape")
-        assert app.screen.query_one(WatchTable)
+        await _settle(app, pilot)
+        marks = app.screen.data.marks
+        assert marks[5].advice in ("buy", "wait")
 
 
 async def test_build_a_cart_optimise_and_export(make_app, demo):

@@ -73,7 +73,8 @@ def run_demo(home: Path | None, serve: bool) -> None:
     log_to_file()
     _use_language_setting()
     try:
-        context = AppContext(session.engine, demo_home=session.home, run_scheduler=serve)
+        context = AppContext(session.engine, demo_home=session.home, run_scheduler=serve,
+                             forecast_on_start=True)
         open_app(context)
     finally:
         session.close()

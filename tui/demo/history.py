@@ -91,7 +91,7 @@ def _day(
         return DayPrice(day, None, None, None, "login required")
     everyday = level
     list_price = shop_round(level * Decimal("1.15"))
-    if product.behaviour == "fake_discount" and _fake_window(day):
+    if product.behaviour == "fake_discount" and (_fake_window(day) or days_left < 25):
         everyday = level * Decimal("1.25")
         list_price = shop_round(level * Decimal("1.6"))
     price = everyday * (1 - sale_discount(day, product.sale_depth))

@@ -133,8 +133,8 @@ class PlannerScreen(DaoshouScreen):
         keep = cart.cursor_row
         cart.clear()
         for item in plan.priced.items:
-            cart.add_row(safe_text(plan.cart.item(item.id).name, limit=22), Text(str(item.qty)),
-                         safe_text(f"{platform_name(item.platform)} · {item.shop}", limit=14),
+            cart.add_row(safe_text(plan.cart.item(item.id).name, cells=26), Text(str(item.qty)),
+                         safe_text(f"{platform_name(item.platform)} · {item.shop}", cells=20),
                          Text(fmt.money(item.in_hand, currency), justify="right"),
                          Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
                          key=item.id)
@@ -157,14 +157,16 @@ class PlannerScreen(DaoshouScreen):
             where = f"{platform_name(order.platform)} {order.key}".strip()
             discounts = ", ".join(f"{d.label} {fmt.money(d.amount, currency)}"
                                   for d in order.discounts)
-            orders.add_row(safe_text(where, limit=14),
-                           safe_text(f"{', '.join(order.item_ids)}  {discounts}", limit=60),
+            orders.add_row(safe_text(where, cells=14),
+                           safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=70),
                            Text(fmt.money(order.total, currency), justify="right"))
         saving = plan.saving
         line = f"{t('plan.total')} {fmt.money(plan.total, currency)}"
         if saving is not None:
             line += "  ·  " + t("plan.saving", amount=fmt.money(saving, currency))
-        self.query_one("#plan-saving", Static).update(safe_lines([line, plan.status_text]))
+        status = (t("plan.optimal") if plan.status == "optimal"
+                  else t("plan.not_optimal", gap=f"{plan.gap * 100:.2f}"))
+        self.query_one("#plan-saving", Static).update(safe_lines([line, status]))
 
     @on(DataTable.RowHighlighted, "#cart-table")
     def _item_highlighted(self) -> None:

@@ -8,7 +8,7 @@ in an async worker; each posts its result and the screen redraws that part only.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import ClassVar
 
@@ -18,13 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tracker.product_detail import (
-    ListingForecast,
-    ProductDetails,
-    forecast_product,
-    load_product,
-    sale_days,
-)
+from planner.errors import DaoshouError
+from tracker.product_detail import ProductDetails, load_product, sale_days
+from tracker.watchlist import ForecastMark
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, t
@@ -42,6 +38,7 @@ class ProductScreen(DaoshouScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", t("nav.back")),
         Binding("c", "check", t("nav.check")),
+        Binding("f", "forecast", t("product.forecast")),
         Binding("r", "refresh", t("nav.refresh")),
     ]
 
@@ -49,7 +46,8 @@ class ProductScreen(DaoshouScreen):
         super().__init__(context)
         self.product_id = product_id
         self.details: ProductDetails | None = None
-        self.forecasts: list[ListingForecast] = []
+        self.explanations: dict[int, tuple[str, str]] = {}  # listing id -> (zh, en)
+        self.forecasting = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,12 +77,36 @@ class ProductScreen(DaoshouScreen):
         self.run_blocking(self._read, group="product-read")
 
     def _read(self) -> None:
-        self.post_message(ProductLoaded(load_product(self.context.engine, self.product_id)))
+        today = self.context.now().date()
+        self.post_message(ProductLoaded(load_product(self.context.engine, self.product_id, today)))
 
-    def _forecast(self, details: ProductDetails) -> None:
-        made = forecast_product(details, self.context.now().date(),
-                                use_prophet=self.context.use_prophet)
-        self.post_message(ForecastsMade(made))
+    def action_forecast(self) -> None:
+        """Forecast every listing's next sale now (Prophet: seconds per listing)."""
+        if self.details is not None and not self.forecasting:
+            self.forecasting = True
+            self.query_one("#product-forecast", Static).update(safe_content("…"))
+            ids = [q.listing_id for q in self.details.row.listings if q.price is not None]
+            self.run_blocking(self._forecast, ids, group="product-forecast")
+
+    def _forecast(self, listing_ids: list[int]) -> None:
+        from tracker.forecasts import forecast_listing, user_calendar
+
+        calendar, today = user_calendar(), self.context.now().date()
+        made: list[tuple[int, str, str]] = []
+        problems: list[str] = []
+        for listing_id in listing_ids:
+            platform = self.details.quote(listing_id).platform if self.details else None
+            coming = calendar.occurrences(platform, start=today + timedelta(days=1))
+            if not coming:
+                continue
+            try:
+                result, _fake = forecast_listing(self.context.engine, listing_id,
+                                                 coming[0].key, calendar, today)
+            except DaoshouError as exc:
+                problems.append(f"#{listing_id}: {exc.one_line()}")
+                continue
+            made.append((listing_id, result.explanation_zh, result.explanation))
+        self.post_message(ForecastsMade(made, problems))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.action_refresh()
@@ -95,14 +117,18 @@ class ProductScreen(DaoshouScreen):
         self.sub_title = message.details.row.name
         self._fill_listings(message.details)
         self._fill_side(message.details)
-        self._draw_chart()
-        if first:
-            self.run_blocking(self._forecast, message.details, group="product-forecast")
-
-    def on_forecasts_made(self, message: ForecastsMade) -> None:
-        self.forecasts = message.forecasts
         self._show_forecasts()
         self._draw_chart()
+        priced = [q for q in message.details.row.listings if q.price is not None]
+        if first and self.context.auto_forecast and len(message.details.forecasts) < len(priced):
+            self.action_forecast()
+
+    def on_forecasts_made(self, message: ForecastsMade) -> None:
+        self.forecasting = False
+        self.explanations.update({lid: (zh, en) for lid, zh, en in message.explanations})
+        if message.problems:
+            self.app.notify("; ".join(message.problems), severity="warning", markup=False)
+        self.action_refresh()
 
     def _fill_listings(self, details: ProductDetails) -> None:
         table = self.query_one("#listing-table", DataTable)
@@ -121,7 +147,7 @@ class ProductScreen(DaoshouScreen):
             best = details.row.best is not None and details.row.best.listing_id == q.listing_id
             table.add_row(
                 Text(platform_name(q.platform), style="bold" if best else ""),
-                safe_text(q.shop or "-", limit=20), safe_text(q.pack or "-", limit=14),
+                safe_text(q.shop or "-", cells=20), safe_text(q.pack or "-", cells=14),
                 Text(fmt.money(q.price, q.currency), justify="right"),
                 Text(fmt.per_unit(q.per_unit, unit, q.currency), justify="right"),
                 fmt.change(q.change, q.currency), Text(fmt.ago(q.checked_at, now)), status,
@@ -144,29 +170,28 @@ class ProductScreen(DaoshouScreen):
             safe_lines(lines or [t("product.no_purchases")]))
 
     def _show_forecasts(self) -> None:
-        if self.details is None:
+        details = self.details
+        if details is None:
             return
         zh = current_language() == "zh"
         lines = []
-        explained = None
-        for made in self.forecasts:
-            quote = self.details.quote(made.listing_id)
-            head = platform_name(quote.platform)
-            f = made.forecast
-            if f is None:
-                lines.append(f"{head}: {t('product.no_forecast')} ({made.problem})")
-                continue
+        for mark in details.forecasts:
+            head = platform_name(details.quote(mark.listing_id).platform)
+            advice = t(f"advice.{mark.advice}") if mark.advice in ("buy", "wait") else ""
             lines.append(
-                f"{head}: {f.event_date} {fmt.money(f.point, f.currency)} "
-                f"({fmt.money(f.lower, f.currency)}–{fmt.money(f.upper, f.currency)}) "
-                f"{t('advice.' + f.advice)}"
+                f"{head}: {mark.event_date} {fmt.money(mark.point, mark.currency)} "
+                f"({fmt.money(mark.lower, mark.currency)}–{fmt.money(mark.upper, mark.currency)})"
+                f" {advice}"
             )
-            best = self.details.row.best
-            if explained is None or (best and best.listing_id == made.listing_id):
-                explained = f.explanation_zh if zh else f.explanation
+            if mark.fake_discount:
+                note = mark.fake_note_zh if zh else mark.fake_note_en
+                lines.append(f"  ⚠ {t('mark.fake_discount')}: {note or ''}")
+        best = details.row.best
+        explained = self.explanations.get(best.listing_id) if best else None
         if explained:
-            lines += ["", explained]
-        self.query_one("#product-forecast", Static).update(safe_lines(lines or ["-"]))
+            lines += ["", explained[0] if zh else explained[1]]
+        text = lines or [t("product.no_forecast") + ("  (f)" if not self.forecasting else " …")]
+        self.query_one("#product-forecast", Static).update(safe_lines(text))
 
     def _draw_chart(self) -> None:
         details = self.details
@@ -180,7 +205,8 @@ class ProductScreen(DaoshouScreen):
             if by_unit and q.per_pack:
                 points = tuple((d, p / q.per_pack) for d, p in points)
             lines.append(ChartLine(f"{q.platform} #{q.listing_id}", points))
-        bands = [_band(m, details, by_unit) for m in self.forecasts if m.forecast is not None]
+        bands = [_band(m, details, by_unit) for m in details.forecasts
+                 if m.point is not None and m.lower is not None and m.upper is not None]
         horizon = max([today, *(b.day for b in bands)])
         platforms = {q.platform for q in details.row.listings}
         days = sale_days(platforms, today - timedelta(days=800), horizon)
@@ -218,10 +244,10 @@ def _params(params: dict[str, object]) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(params.items()))
 
 
-def _band(made: ListingForecast, details: ProductDetails, by_unit: bool) -> ChartBand:
+def _band(mark: ForecastMark, details: ProductDetails, by_unit: bool) -> ChartBand:
     """The forecast band on the chart's scale (per unit when the chart is per unit)."""
-    f = made.forecast
-    assert f is not None
-    quote = details.quote(made.listing_id)
+    quote = details.quote(mark.listing_id)
     divisor = quote.per_pack if by_unit and quote.per_pack else Decimal(1)
-    return ChartBand(f.event_date, f.point / divisor, f.lower / divisor, f.upper / divisor)
+    assert mark.point is not None and mark.lower is not None and mark.upper is not None
+    return ChartBand(date.fromisoformat(mark.event_date), mark.point / divisor,
+                     mark.lower / divisor, mark.upper / divisor)

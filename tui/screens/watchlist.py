@@ -42,6 +42,7 @@ class WatchlistScreen(DaoshouScreen):
         Binding("slash", "filter", t("nav.filter"), key_display="/"),
         Binding("s", "sort", t("nav.sort")),
         Binding("r", "refresh", t("nav.refresh")),
+        Binding("f", "forecast_all", t("watch.forecast_all")),
         Binding("escape", "clear_filter", show=False),
     ]
 
@@ -64,6 +65,8 @@ class WatchlistScreen(DaoshouScreen):
         self.title = t("app.title")
         self.sub_title = t("nav.watchlist")
         self.reload()
+        if self.context.forecast_on_start:
+            self.action_forecast_all()
 
     def reload(self) -> None:
         """Read the watchlist again (a newer reload supersedes a running one)."""
@@ -91,6 +94,11 @@ class WatchlistScreen(DaoshouScreen):
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a product or another mode: forecasts or the cart may be new."""
+        if self.loaded:
+            self.reload()
 
     def on_product_added(self, message: ProductAdded) -> None:
         self.reload()
@@ -163,6 +171,20 @@ class WatchlistScreen(DaoshouScreen):
 
         self.app.push_screen(AddProductScreen(self.context), added)
 
+    def action_forecast_all(self) -> None:
+        """Forecast every listing's coming sales in the background (minutes with Prophet)."""
+        self.app.notify(t("watch.forecasting"), markup=False)
+        self.run_blocking(self._forecast_all, group="watchlist-forecast")
+
+    def _forecast_all(self) -> None:
+        from tracker.forecasts import refresh_forecasts, user_calendar
+
+        # One process: forecaster subprocesses would inherit (and scribble on) the terminal.
+        summary = refresh_forecasts(self.context.engine, user_calendar(),
+                                    self.context.now().date(), workers=1)
+        self.post_message(WorkFinished(t("watch.forecasts_done", made=summary.made,
+                                         skipped=summary.skipped, failed=len(summary.failed))))
+
     def action_add_to_cart(self) -> None:
         """Put the product under the cursor in the cart (one more if it is already there)."""
         product_id = self._selected_product()
@@ -177,6 +199,7 @@ class WatchlistScreen(DaoshouScreen):
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)
+        self.reload()  # the cart or the forecasts changed
 
     def action_filter(self) -> None:
         """Show the filter box and focus it."""

@@ -111,13 +111,13 @@ class WatchTable(DataTable[Any]):
         best = row.best
         trend = data.trends.get(row.product_id)
         mark = data.marks.get(row.product_id)
-        name = safe_text(row.name, limit=30)
+        name = safe_text(row.name, cells=28)
         if mark and mark.fake_discount:
-            name.append(" ⚠" + t("mark.fake_discount"), style="bold yellow")
+            name.append(" ⚠", style="bold yellow")
         currency = best.currency if best else "CNY"
         return [
             name,
-            safe_text(_where(best), limit=16) if best else Text("-", style="dim"),
+            safe_text(_where(best), cells=16) if best else Text("-", style="dim"),
             Text(fmt.money(best.price if best else None, currency), justify="right"),
             Text(fmt.per_unit(best.per_unit if best else None, row.unit, currency),
                  justify="right"),
@@ -146,11 +146,12 @@ def _lowest(row: WatchRow, trend: Trend | None, currency: str | None) -> Text:
 def _forecast(mark: ForecastMark | None) -> Text:
     if mark is None or mark.point is None:
         return Text("-", style="dim")
-    event = mark.event_key.rsplit("-", 1)[0]
-    return safe_text(f"{event} {fmt.money(mark.point, mark.currency)}")
+    return safe_text(f"{mark.event_date[5:]} {fmt.money(mark.point, mark.currency)}")
 
 
 def _advice(mark: ForecastMark | None) -> Text:
+    if mark is not None and mark.fake_discount:
+        return Text("⚠ " + t("mark.fake_discount"), style="bold yellow")
     if mark is None or mark.advice not in ("buy", "wait"):
         return Text("-", style="dim")
     text = Text(t(f"advice.{mark.advice}"), style="green" if mark.advice == "buy" else "yellow")
