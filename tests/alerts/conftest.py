@@ -75,6 +75,7 @@ class Store:
         currency: str = "CNY",
         at: datetime | None = None,
         is_from_price: bool = False,
+        title: str | None = None,
     ) -> list[RaisedAlert]:
         """Record one observation and raise its alerts in the same transaction."""
         if at is None:
@@ -89,6 +90,7 @@ class Store:
                 in_stock=in_stock,
                 source=source,
                 is_from_price=is_from_price,
+                title=title,
                 reason=None if price is not None else "no price found",
             )
             session.add(obs)

@@ -28,7 +28,6 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def pg_store(request, postgres_url, tmp_path, monkeypatch):
 
-
     monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
     yield Store(open_engine(postgres_url))
     dispose_engines()

@@ -7,8 +7,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from tracker.alerts import rules
 from tracker.alerts.channels import add_channel
+from tracker.alerts.engine import record_event
 from tracker.alerts.outbox import RetryPolicy, deliver_pending, pending_count
+from tracker.alerts.rulebook import add_rule
+from tracker.alerts.rules import Trigger
 from tracker.db import session_scope
 from tracker.models import AlertDelivery, utcnow
 
@@ -124,3 +128,72 @@ def test_backoff_doubles_and_is_capped():
     delays = [policy.delay(n).total_seconds() for n in (1, 2, 3, 4, 5)]
     assert 7.5 <= delays[0] <= 10 and 15 <= delays[1] <= 20 and 30 <= delays[2] <= 40
     assert 45 <= delays[3] <= 60 and 45 <= delays[4] <= 60
+
+
+def test_a_rule_with_its_own_channels_goes_only_there(store, receiver):
+    add_channel(store.engine, "json://127.0.0.1:9/elsewhere")
+    mine = add_channel(store.engine, receiver.url)
+    listing = store.listing()
+    add_rule(store.engine, "target", {"price": "50"}, listing_id=listing.id, channel_ids=[mine.id])
+    [alert] = store.observe(listing.id, "45")
+    assert alert.channel_ids == (mine.id,)
+    assert deliver_pending(store.engine, policy=FAST).sent == 1
+    assert len(_deliveries(store)) == 1
+
+
+def test_a_new_rule_kind_is_delivered_without_changing_delivery(store, receiver, monkeypatch):
+    """The extension point: a kind registers itself; the engine and outbox are unchanged."""
+
+    class EndsInNine:
+        name = "ends_in_nine"
+        needs_price = True
+
+        def parse_params(self, raw):
+            return {}
+
+        def evaluate(self, ctx):
+            price = ctx.observation.price
+            if price % 10 != 9:
+                return None
+            return Trigger(f"nine-{price}", price, None, ctx.observation.currency)
+
+        def describe(self, params, trigger, lang):
+            return "以9结尾" if lang == "zh" else "ends in nine"
+
+    monkeypatch.setitem(rules._REGISTRY, "ends_in_nine", EndsInNine())
+    add_channel(store.engine, receiver.url)
+    listing = store.listing()
+    store.rule("ends_in_nine", {}, listing_id=listing.id)
+    assert store.observe(listing.id, "40") == []
+    store.observe(listing.id, "39")
+    deliver_pending(store.engine, language="en", policy=FAST)
+    [body] = receiver.received()
+    assert body["message"].endswith(f"now ¥39.00, ends in nine {listing.url}")
+
+
+def test_record_event_is_the_entry_for_kinds_without_an_observation(store, receiver):
+    add_channel(store.engine, receiver.url)
+    with session_scope(store.engine, write=True) as session:
+        first = record_event(
+            session,
+            rule=None,
+            listing_id=None,
+            observation_id=None,
+            dedupe_key="plan:cart-1:total:1234.00",
+            message_zh="【到手】购物车总价变为 ¥1234.00",
+            message_en="[daoshou] cart total is now ¥1234.00",
+            payload={"kind": "plan_total"},
+        )
+        again = record_event(
+            session,
+            rule=None,
+            listing_id=None,
+            observation_id=None,
+            dedupe_key="plan:cart-1:total:1234.00",
+            message_zh="重复",
+            message_en="duplicate",
+            payload={},
+        )
+    assert first is not None and again is None
+    deliver_pending(store.engine, language="zh", policy=FAST)
+    assert [b["message"] for b in receiver.received()] == ["【到手】购物车总价变为 ¥1234.00"]

@@ -37,6 +37,13 @@ def test_target_fires_at_or_below_and_names_old_and_new_price(store):
     assert "¥59.90 → ¥50.00" in alerts[0].message_zh and "京东" in alerts[0].message_zh
 
 
+def test_an_unnamed_product_is_called_by_its_page_title(store):
+    listing = store.listing(name="item.example.com/77.html", url="https://item.example.com/77.html")
+    store.rule("target", {"price": "50"}, listing_id=listing.id)
+    alerts = store.observe(listing.id, "45", title="Liby 洗衣液 3kg [2-pack]")
+    assert alerts[0].message_en.startswith("[daoshou] Liby 洗衣液 3kg [2-pack] (JD): now ¥45.00")
+
+
 def test_target_hysteresis_one_alert_per_real_crossing(store):
     listing = store.listing()
     store.rule("target", {"price": "100", "margin": "5"}, listing_id=listing.id)

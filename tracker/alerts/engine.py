@@ -70,7 +70,9 @@ def raise_alerts(session: Session, observation: Observation) -> list[RaisedAlert
         )
         .order_by(col(AlertRule.id))
     ).all()
-    subject = messages.Subject(product.name, listing.platform, listing.url)
+    subject = messages.Subject(
+        _display_name(product, listing, observation), listing.platform, listing.url
+    )
     raised: list[RaisedAlert] = []
     for rule in rules:
         trigger, kind = _evaluate(session, rule, listing, observation)
@@ -128,6 +130,14 @@ def _track_armed(
         rule.armed = False
     elif is_rearmed(rule.params, observation):
         rule.armed = True
+
+
+def _display_name(product: Product, listing: Listing, observation: Observation) -> str:
+    """The product's name, or the page title while the name is only the URL placeholder
+    that `daoshou add` gives a product the user did not name."""
+    stem = product.name.rstrip("…")
+    is_placeholder = bool(stem) and listing.url.split("://", 1)[-1].startswith(stem)
+    return observation.title if is_placeholder and observation.title else product.name
 
 
 def _product_listing_ids(session: Session, listing: Listing) -> tuple[int, ...]:
