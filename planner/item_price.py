@@ -52,8 +52,10 @@ def item_level(item: Item, offer: Offer, rules: PlatformRules) -> tuple[Decimal,
 def instant_off_per_pack(offer: Offer, unit: Decimal, rules: PlatformRules) -> Decimal:
     """官方立减 on one pack priced `unit`, rounded as the platform rounds, never above `unit`.
 
-    Tmall rounds a percentage 立减 half-up to the whole yuan above 100, to 0.1 yuan above
-    10 and to the cent below ("tiered"); other platforms round to the cent.
+    The percentage applies to the pack's price at this step (after a presale), and Tmall
+    rounds it half-up by the listing's activity price (`offer.price`): to the whole yuan
+    above 100, to 0.1 yuan above 10, to the cent below ("tiered"); other platforms round
+    to the cent.
     """
     assert offer.instant_off is not None
     if offer.instant_off.amount is not None:
@@ -62,7 +64,8 @@ def instant_off_per_pack(offer: Offer, unit: Decimal, rules: PlatformRules) -> D
     raw = unit * rate
     step = CENT
     if rules.instant_off_rounding == "tiered":
-        step = Decimal(1) if unit > 100 else Decimal("0.1") if unit > 10 else CENT
+        activity = offer.price
+        step = Decimal(1) if activity > 100 else Decimal("0.1") if activity > 10 else CENT
     return min(round_half_up(raw, step), unit)
 
 

@@ -211,8 +211,8 @@ off = "10"
     assert [d.amount for d in priced.orders[0].discounts] == [D("20.00")]
 
 
-def test_instant_off_after_presale_rounds_on_the_presale_price(pricing):
-    # 129 - (40 - 20) = 109 > 100: 10% = 10.9 -> 11 (Tmall, whole yuan) -> 98
+def test_instant_off_after_presale_applies_to_the_presale_price(pricing):
+    # 129 - (40 - 20) = 109; activity price 129 > 100: 10% = 10.9 -> 11 (whole yuan) -> 98
     cart = load_cart(CARTS / "01-presale-cross-store.toml")
     detergent = cart.item("detergent")
     offer = replace(
