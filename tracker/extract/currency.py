@@ -245,24 +245,33 @@ def _country_of(label: str) -> str | None:
 _CODE_RE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
+def _mark_pattern(marks: list[str]) -> re.Pattern[str]:
+    """One alternation over currency marks, longest first; Latin words only as whole words."""
+    parts = []
+    for mark in sorted(marks, key=len, reverse=True):
+        escaped = re.escape(mark)
+        parts.append(
+            rf"(?<![A-Za-z]){escaped}(?![A-Za-z])" if mark.isascii() and mark.isalpha() else escaped
+        )
+    return re.compile("|".join(parts))
+
+
+_UNAMBIGUOUS_CODES = dict(_UNAMBIGUOUS)
+_UNAMBIGUOUS_RE = _mark_pattern(list(_UNAMBIGUOUS_CODES))
+_FAMILY_RE = _mark_pattern(list(_FAMILIES))
+
+
 def currency_in_text(text: str, hint: str | None) -> str | None:
     """The currency a price text names, resolved against the page's hint; None if none."""
     for match in _CODE_RE.finditer(text):
         code = normalize_code(match.group(1))
         if code:
             return code
-    for mark, code in _UNAMBIGUOUS:
-        if _has_mark(text, mark):
-            return code
-    for mark, (members, default) in _FAMILIES.items():
-        if _has_mark(text, mark):
-            if hint in members:
-                return hint
-            return default or None
+    found = _UNAMBIGUOUS_RE.search(text)
+    if found:
+        return _UNAMBIGUOUS_CODES[found.group(0)]
+    family = _FAMILY_RE.search(text)
+    if family:
+        members, default = _FAMILIES[family.group(0)]
+        return hint if hint in members else default or None
     return None
-
-
-def _has_mark(text: str, mark: str) -> bool:
-    if mark.isalpha() and mark.isascii():
-        return re.search(rf"(?<![A-Za-z]){re.escape(mark)}(?![A-Za-z])", text) is not None
-    return mark in text

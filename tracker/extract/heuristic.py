@@ -15,6 +15,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tracker.extract.anchor import find_anchor, following
 from tracker.extract.currency import currency_in_text
 from tracker.extract.dom import STRUCK_TAGS, is_elsewhere, is_ex_tax, is_struck, label_of
 from tracker.extract.model import JS_NOTE, Candidate, Found
@@ -24,6 +25,9 @@ from tracker.extract.pricetext import PriceText, parse_price_text
 SOURCE = "heuristic"
 
 _MAX_TEXT = 60
+_ENOUGH = 3
+_MAX_RAW = 400  # a text node this long is prose or a script, not a price
+_DIGIT = re.compile(r"\d")
 _WINDOW = 600  # nodes after the title in which the product's price must appear
 _PRICEY = re.compile(r"price|cena|cijena|preis|prix|precio|preço|prezzo|价|價", re.IGNORECASE)
 _SAVING = re.compile(
@@ -37,21 +41,18 @@ _SUP_CENTS = re.compile(r"<sup[^>]*>\s*(\d{2})\s*</sup>", re.IGNORECASE)
 
 def extract(page: Page, title: str | None) -> Found:
     """A visible price near the product title, or nothing."""
-    body = page.tree.body
-    if body is None:
-        return Found()
-    nodes = list(body.traverse(include_text=True))
-    anchor = _anchor(nodes, page, title)
+    anchor = find_anchor(page, title)
     if anchor is None:
         return Found()
     prices: list[tuple[LexborNode, PriceText, bool]] = []
     seen: list[LexborNode] = []
     empty_price_box = False
-    for node in nodes[anchor + 1 : anchor + 1 + _WINDOW]:
+    for node in following(anchor, _WINDOW):
         if node.tag != "-text":
             empty_price_box = empty_price_box or _empty_price_box(node)
             continue
-        if not any(ch.isdigit() for ch in node.text(deep=False)):
+        raw = node.text(deep=False)
+        if len(raw) > _MAX_RAW or not _DIGIT.search(raw):
             continue
         found = _smallest_price_element(node, page)
         if found is None or found[0] in seen:
@@ -61,6 +62,8 @@ def extract(page: Page, title: str | None) -> Found:
         if is_elsewhere(element) or _ex_tax(element):
             continue
         prices.append((element, parsed, _struck_by_markup(element)))
+        if sum(1 for _, _, struck in prices if not struck) >= _ENOUGH:
+            break  # the first price and its two neighbours decide; read no further
     found = _choose(prices, page)
     if not found.candidates and empty_price_box:
         return Found(note=JS_NOTE)
@@ -85,10 +88,13 @@ def _smallest_price_element(
     while element is not None and element.tag not in ("body", "html", "-document"):
         if element.tag in ("script", "style", "noscript", "template"):
             return None
-        parsed = _element_price(element, page)
+        raw = element.text(separator="")
+        if len(raw) > _MAX_RAW:
+            return None
+        parsed = _element_price(element, page, raw)
         if parsed is not None:
             return element, parsed
-        if len(element.text(separator="")) > _MAX_TEXT:
+        if len(raw.strip()) > _MAX_TEXT:
             return None
         element = element.parent
     return None
@@ -128,37 +134,17 @@ def _choose(prices: list[tuple[LexborNode, PriceText, bool]], page: Page) -> Fou
     return Found(tuple(candidates))
 
 
-def _anchor(nodes: list[LexborNode], page: Page, title: str | None) -> int | None:
-    """Index of the node naming the product: text repeating the page title, else the h1."""
-    names = [t.lower() for t in (title, page.title_tag, page.meta("og:title")) if t]
-    first_h1 = None
-    for index, node in enumerate(nodes):
-        if node.tag == "h1" and first_h1 is None:
-            first_h1 = index
-        if node.tag != "-text":
-            continue
-        text = (collapse(node.text(deep=False)) or "").lower()
-        if not 8 <= len(text) <= 300 or not any(text == n or text in n for n in names):
-            continue
-        parent = node.parent
-        if (
-            parent is not None
-            and parent.tag not in ("title", "script", "style", "option", "a")
-            and not is_elsewhere(parent)
-        ):
-            return index
-    return first_h1
-
-
-def _element_price(node: LexborNode, page: Page) -> PriceText | None:
-    joined = collapse(node.text(separator=""))
-    if not joined or len(joined) > _MAX_TEXT or _SIGNED.match(joined) or _SAVING.search(joined):
+def _element_price(node: LexborNode, page: Page, raw: str | None = None) -> PriceText | None:
+    joined = collapse(node.text(separator="") if raw is None else raw)
+    if not joined or len(joined) > _MAX_TEXT or not _DIGIT.search(joined):
         return None
-    if not any(ch.isdigit() for ch in joined):
+    if _SIGNED.match(joined) or _SAVING.search(joined):
         return None
-    html = node.html or ""
-    if "<sup" in html.lower() and _SUP_CENTS.search(html):
-        joined = collapse(LexborHTMLParser(_SUP_CENTS.sub(r".\1", html)).text(separator="")) or ""
+    if node.css_first("sup") is not None:
+        html = node.html or ""
+        if _SUP_CENTS.search(html):
+            joined = collapse(LexborHTMLParser(_SUP_CENTS.sub(r".\1", html)).text(separator=""))
+            joined = joined or ""
     parsed = parse_price_text(joined, page.hint)
     if parsed is None:
         return None

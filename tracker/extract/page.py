@@ -13,8 +13,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.extract.currency import currency_hint, host_of, normalize_code
 
-_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
-
 
 class Page:
     """A parsed HTML page with its URL (which may be unknown for a saved file)."""
@@ -24,6 +22,7 @@ class Page:
         self.tree = LexborHTMLParser(html)
         self.url = url or self._own_url()
         self.host = host_of(self.url)
+        self.memo: dict[object, object] = {}  # results other modules compute once per page
 
     def _own_url(self) -> str | None:
         """The page's own URL (canonical link or og:url), for saved files given without one."""
@@ -49,14 +48,12 @@ class Page:
     @cached_property
     def declared_currency(self) -> str | None:
         """The one currency the page's structured data declares, if it declares exactly one."""
-        codes: set[str] = set()
-        for node in self.tree.css(
-            '[itemprop="priceCurrency"], meta[property$="price:currency"], '
-            'meta[property$="currency"]'
-        ):
-            code = normalize_code(node.attributes.get("content") or node.text(strip=True))
-            if code:
-                codes.add(code)
+        values = [v for k, v in self.metas.items() if k.endswith("currency")]
+        values += [
+            node.attributes.get("content") or node.text(strip=True)
+            for node in self.tree.css('[itemprop="priceCurrency"]')
+        ]
+        codes = {code for value in values if (code := normalize_code(value))}
         return codes.pop() if len(codes) == 1 else None
 
     @cached_property
@@ -84,32 +81,42 @@ class Page:
         return collapse(node.text()) if node is not None else None
 
     @cached_property
-    def visible_text(self) -> str:
-        """The page's visible text (no scripts, styles or templates), space-joined."""
+    def body_text(self) -> str:
+        """All text of the body, scripts included (for wording checks), space-joined."""
+        body = self.tree.body
+        return body.text(separator=" ") if body is not None else ""
+
+    @cached_property
+    def visible_length(self) -> int:
+        """How many characters of the body's text are not script or style bodies."""
         body = self.tree.body
         if body is None:
-            return ""
-        parts = []
-        for node in body.traverse(include_text=True):
-            if node.tag != "-text":
+            return 0
+        hidden = sum(len(n.text()) for n in body.css("script, style, noscript, template"))
+        return len(self.body_text) - hidden
+
+    @cached_property
+    def metas(self) -> dict[str, str]:
+        """Every `<meta>` with content, by its property, name or itemprop (first one wins).
+
+        Read in one pass: extractors ask for a dozen keys, and a selector per key would walk
+        the whole tree each time.
+        """
+        found: dict[str, str] = {}
+        for node in self.tree.css("meta[content]"):
+            attrs = node.attributes
+            value = (attrs.get("content") or "").strip()
+            if not value:
                 continue
-            parent = node.parent
-            if parent is not None and parent.tag in _INVISIBLE:
-                continue
-            text = node.text(deep=False).strip()
-            if text:
-                parts.append(text)
-        return " ".join(parts)
+            for attr in ("property", "name", "itemprop"):
+                key = attrs.get(attr)
+                if key and key not in found:
+                    found[key] = value
+        return found
 
     def meta(self, key: str) -> str | None:
         """The content of the first `<meta property|name|itemprop=key>` with one."""
-        for attr in ("property", "name", "itemprop"):
-            node = self.tree.css_first(f'meta[{attr}="{key}"]')
-            if node is not None:
-                value = (node.attributes.get("content") or "").strip()
-                if value:
-                    return value
-        return None
+        return self.metas.get(key)
 
 
 def collapse(text: str | None) -> str | None:

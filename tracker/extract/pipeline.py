@@ -9,6 +9,7 @@ nothing better spoke. Each step adds candidates with evidence; `resolve` decides
 from __future__ import annotations
 
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
+from tracker.extract.anchor import find_anchor
 from tracker.extract.model import Candidate, Extraction, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.platforms import adapter_for
@@ -48,7 +49,7 @@ def extract_page(html: str, url: str | None = None) -> Extraction:
     everything = _candidates(primary + structured + [meta_found])
     if not selling(everything) and (challenge := challenge_reason(page)):
         return _no_price(challenge, title, None, everything)
-    in_stock = _in_stock(primary + structured + [meta_found], page)
+    in_stock = _in_stock(primary + structured + [meta_found], page, title)
 
     verdict, visible = _decide(
         page,
@@ -140,11 +141,11 @@ def _title(page: Page, found: list[Found]) -> str | None:
     return (collapse(h1.text()) if h1 is not None else None) or page.title_tag
 
 
-def _in_stock(found: list[Found], page: Page) -> bool | None:
+def _in_stock(found: list[Found], page: Page, title: str | None) -> bool | None:
     for item in found:
         if item.in_stock is not None:
             return item.in_stock
-    return visible_stock(page)
+    return visible_stock(find_anchor(page, title))
 
 
 def _absence_reason(

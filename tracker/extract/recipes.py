@@ -9,6 +9,7 @@ the user's file wins over the shipped one, table by table and host by host.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ from tracker.extract.currency import normalize_code
 from tracker.extract.model import Candidate, Found, Kind
 from tracker.extract.page import Page, collapse
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
-from tracker.locations import config_dir
+from tracker.locations import HOME_ENV, config_dir
 
 RECIPES_FILE = "recipes.toml"
 
@@ -35,6 +36,7 @@ class Recipe:
     list_price: tuple[str, ...] = ()
     title: tuple[str, ...] = ()
     out_of_stock: tuple[str, ...] = ()
+    in_stock: tuple[str, ...] = ()
     currency: str | None = None
     user: bool = False
 
@@ -65,6 +67,7 @@ def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
             list_price=tuple(table.get("list_price", ())),
             title=tuple(table.get("title", ())),
             out_of_stock=tuple(table.get("out_of_stock", ())),
+            in_stock=tuple(table.get("in_stock", ())),
             currency=normalize_code(table.get("currency")),
             user=user,
         )
@@ -79,11 +82,17 @@ def _all_recipes(user_file: Path, user_mtime: float) -> tuple[Recipe, ...]:
     return tuple(sorted(recipes.values(), key=lambda r: not r.user))
 
 
+@lru_cache(maxsize=8)
+def _user_file(home: str | None, xdg: str | None) -> Path:
+    """The user's recipes file; cached per environment (finding it creates the directory)."""
+    return config_dir() / RECIPES_FILE
+
+
 def recipe_for(host: str) -> Recipe | None:
     """The recipe for a host: the user's if they wrote one, else the shipped one."""
     if not host:
         return None
-    user_file = config_dir() / RECIPES_FILE
+    user_file = _user_file(os.environ.get(HOME_ENV), os.environ.get("XDG_CONFIG_HOME"))
     mtime = user_file.stat().st_mtime if user_file.is_file() else 0.0
     return next((r for r in _all_recipes(user_file, mtime) if r.matches(host)), None)
 
@@ -107,8 +116,15 @@ def extract(page: Page, recipe: Recipe) -> Found:
                 )
             )
     title = next((t for s in recipe.title if (t := _text_at(page, s))), None)
-    out = any(page.tree.css_first(s) is not None for s in recipe.out_of_stock)
-    return Found(tuple(candidates), False if out else None, title)
+    return Found(tuple(candidates), _stock(page, recipe), title)
+
+
+def _stock(page: Page, recipe: Recipe) -> bool | None:
+    if any(page.tree.css_first(s) is not None for s in recipe.out_of_stock):
+        return False
+    if any(_text_at(page, s) for s in recipe.in_stock):
+        return True
+    return None
 
 
 def _first_price(page: Page, selectors: tuple[str, ...], hint: str | None):  # noqa: ANN202

@@ -13,8 +13,9 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from tracker.extract.anchor import following
 from tracker.extract.dom import is_elsewhere, label_of
-from tracker.extract.page import Page, ancestors, collapse
+from tracker.extract.page import ancestors, collapse
 
 _OUT = re.compile(
     r"out of stock|sold out|currently unavailable|no longer available|temporarily unavailable|"
@@ -35,19 +36,27 @@ _STATUS_LABEL = re.compile(r"avail|stock|inventory|status|sold|unavailable|åº“å­
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HIDDEN_CLASS = re.compile(r"(^|\s)(hidden|hide|d-none|is-hidden|sr-only|visually-hidden)(\s|$)")
 _MAX_TEXT = 80
+_MAX_RAW = 400
+_WINDOW = 800  # nodes after the product name that may carry its status
 
 
-def visible_stock(page: Page) -> bool | None:
+def visible_stock(anchor: LexborNode | None) -> bool | None:
     """False when the page visibly says the product is unavailable, True when a stock
-    status element says it is available, None when the page does not say."""
-    body = page.tree.body
-    if body is None:
+    status element says it is available, None when the page does not say.
+
+    Only the neighbourhood of the product's name (`anchor`) is read: status words far
+    from it belong to other products or to templates.
+    """
+    if anchor is None:
         return None
     available = None
-    for node in body.traverse(include_text=True):
+    for node in following(anchor, _WINDOW):
         if node.tag != "-text":
             continue
-        text = collapse(node.text(deep=False)) or ""
+        raw = node.text(deep=False)
+        if len(raw) > _MAX_RAW or raw.isspace():
+            continue
+        text = collapse(raw) or ""
         if not text or len(text) > _MAX_TEXT:
             continue
         if available is None and _IN.match(text) and _in_status_element(node.parent):

@@ -103,9 +103,8 @@ def wall_reason(page: Page) -> str | None:
         if target.startswith(marker):
             return f"login page ({page.host}): sign in or add cookies for this shop"
     title = page.title_tag or ""
-    short = len(page.visible_text) < _SHORT_PAGE
     for pattern, label in _TITLE_WALLS:
-        if pattern.search(title) and (short or label != "login page"):
+        if pattern.search(title) and (label != "login page" or page.visible_length < _SHORT_PAGE):
             if label == "captcha page" and _SLIDER.search(page.html[:50000]):
                 label = "slider captcha page"
             return _explain(label)
@@ -118,9 +117,9 @@ def challenge_reason(page: Page) -> str | None:
     Weaker than `wall_reason`: the caller only believes it when no structured data or
     page state gave a price.
     """
-    visible = page.visible_text
-    if len(visible) >= _SHORT_PAGE:
+    if page.visible_length >= _SHORT_PAGE:
         return None
+    visible = page.body_text
     haystack = visible + "\n" + page.html[:20000]
     for pattern, label in _BODY_WALLS:
         if pattern.search(haystack):

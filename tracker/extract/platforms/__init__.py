@@ -6,6 +6,7 @@ what needs cookies or browser mode, is documented in docs/platforms.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tracker.extract.model import Found
@@ -15,6 +16,10 @@ from tracker.extract.platforms import douyin, jd, pinduoduo, taobao
 Adapter = Callable[[Page], Found]
 
 _PLATFORMS = (jd, taobao, pinduoduo, douyin)
+# One pass over the page decides whether any platform signature can be present at all.
+_STATE_NAMES = re.compile(
+    "|".join(re.escape(pair[0]) for platform in _PLATFORMS for pair in platform.SIGNATURES)
+)
 
 
 def adapter_for(page: Page) -> Adapter | None:
@@ -27,7 +32,7 @@ def adapter_for(page: Page) -> Adapter | None:
     for platform in _PLATFORMS:
         if any(host == h or host.endswith("." + h) for h in platform.HOSTS):
             return platform.extract
-    if host:
+    if host or not _STATE_NAMES.search(page.html):
         return None
     for platform in _PLATFORMS:
         if any(all(mark in page.html for mark in pair) for pair in platform.SIGNATURES):

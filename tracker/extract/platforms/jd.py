@@ -133,7 +133,7 @@ def _in_stock(page: Page, config: str) -> bool | None:
     prompt_text = collapse(prompt.text()) if prompt is not None else ""
     if prompt_text and any(word in prompt_text for word in _NO_STOCK):
         return False
-    if any(word in page.visible_text for word in _OFF_SHELF):
+    if any(word in page.body_text for word in _OFF_SHELF):
         return False
     if prompt_text and "有货" in prompt_text:
         return True
