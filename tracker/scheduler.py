@@ -53,7 +53,7 @@ from tracker.views import ListingView
 log = logging.getLogger("daoshou.scheduler")
 
 #: Modules that register periodic jobs when imported (see `register_periodic_job`).
-JOB_PROVIDERS: tuple[str, ...] = ("tracker.alerts.service",)
+JOB_PROVIDERS: tuple[str, ...] = ("tracker.alerts.service", "tracker.forecast_job")
 SYNC_SECONDS = 60
 SHUTDOWN_GRACE_SECONDS = 20.0
 LISTINGS_STORE = "listings"

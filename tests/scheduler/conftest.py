@@ -28,19 +28,21 @@ def shop():
 
 
 @pytest.fixture
-def home(tmp_path):
-    """A DAOSHOU_HOME whose settings check every minute with a small per-host delay."""
+def home(tmp_path, monkeypatch):
+    """A DAOSHOU_HOME (also for this process: periodic jobs open the user's store) whose
+    settings check every minute with a small per-host delay."""
     config = tmp_path / "home" / "config"
     config.mkdir(parents=True)
     (config / "settings.toml").write_text(QUICK_SETTINGS.format(delay=0.05), encoding="utf-8")
+    monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DAOSHOU_DATABASE_URL", raising=False)
     yield tmp_path / "home"
     db.dispose_engines()
 
 
 @pytest.fixture
 def repo(home):
-    (home / "data").mkdir(exist_ok=True)
-    return Repository(db.open_engine(f"sqlite:///{home / 'data' / 'daoshou.sqlite'}"))
+    return Repository(db.open_engine())
 
 
 @pytest.fixture

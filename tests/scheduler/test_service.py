@@ -109,9 +109,14 @@ async def test_removed_listings_lose_their_job(add_products, repo):
 
 
 async def test_registered_periodic_jobs_run(repo, monkeypatch):
+    monkeypatch.setattr(scheduler, "JOB_PROVIDERS", ())
     monkeypatch.setattr(scheduler, "_periodic", {})
     ran = asyncio.Event()
-    scheduler.register_periodic_job("test-tick", ran.set, IntervalTrigger(seconds=1))
+
+    async def tick():
+        ran.set()
+
+    scheduler.register_periodic_job("test-tick", tick, IntervalTrigger(seconds=1))
     service = TrackerService(repo, SETTINGS)
 
     async def body():
@@ -119,3 +124,8 @@ async def test_registered_periodic_jobs_run(repo, monkeypatch):
         return service.scheduler.get_job("test-tick") is not None
 
     assert await _running(service, body)
+
+
+def test_every_job_provider_registers_its_job():
+    ids = {job.job_id for job in scheduler.periodic_jobs()}
+    assert {"deliver-alerts", "forecast-refresh"} <= ids
