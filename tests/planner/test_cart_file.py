@@ -1,12 +1,13 @@
 """cart.toml: reading every field, one-line errors naming file, line and field, writing back."""
 
+from dataclasses import replace
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from planner.cart import EveryOff, PercentOff, Threshold
-from planner.cart_file import dump_cart, load_cart, parse_cart
+from planner.cart_file import dump_cart, load_cart, parse_cart, save_cart
 from planner.errors import CartError
 from planner.multibuy import multibuy_from
 
@@ -214,3 +215,10 @@ def test_multibuy_forms(text, group, rate, whole, discounted):
 def test_multibuy_totals(text, qty, total):
     parsed = multibuy_from(text)
     assert parsed is not None and parsed.total(D(100), qty) == D(total)
+
+
+def test_save_cart_writes_a_cart_that_loads_back(tmp_path):
+    cart = parse_cart(GOOD)
+    path = tmp_path / "saved.toml"
+    save_cart(cart, path)
+    assert load_cart(path) == replace(cart, source=path)
