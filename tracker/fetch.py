@@ -208,7 +208,11 @@ class Fetcher:
             follow_redirects=False,
             max_redirects=p.max_redirects,
             timeout=httpx.Timeout(p.read_timeout, connect=p.connect_timeout, pool=None),
-            limits=httpx.Limits(max_connections=p.max_concurrency + 2),
+            # The gate bounds requests in flight; a pool bound as well would only add a
+            # second queue between taking a slot and sending, bunching requests to a host.
+            limits=httpx.Limits(
+                max_connections=None, max_keepalive_connections=2 * p.max_concurrency
+            ),
             headers={
                 "User-Agent": p.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
