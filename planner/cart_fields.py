@@ -51,6 +51,16 @@ _KINDS = {
     "credit": {"pay", "get", "at"},
     "free_shipping": {"over"},
 }
+# Other names people give the same kinds (a red packet is a threshold coupon at 0).
+_KIND_ALIASES = {
+    "every_off": "every",
+    "coupon": "threshold",
+    "red_packet": "threshold",
+    "member": "percent",
+    "shopping_credit": "credit",
+    "shipping": "free_shipping",
+    "free_shipping": "free_shipping",
+}
 _COMMON = {"kind", "platform", "scope", "shop", "coupon", "items", "categories", "label"}
 
 
@@ -278,6 +288,7 @@ def _multibuy(reader: FieldReader) -> Multibuy | None:
 def promotion_from(reader: FieldReader) -> Promotion:
     """One `[[promotion]]` table, by kind."""
     kind = reader.text("kind")
+    kind = _KIND_ALIASES.get(kind.strip().lower().replace("-", "_"), kind)
     if kind not in _KINDS:
         raise reader.error("kind", f"unknown kind {kind!r}", f"use one of {', '.join(_KINDS)}")
     reader.only(_COMMON | _KINDS[kind])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.cart import EveryOff, PercentOff, Threshold
+from planner.cart import EveryOff, FreeShipping, PercentOff, Threshold
 from planner.cart_file import dump_cart, load_cart, parse_cart, save_cart
 from planner.errors import CartError
 from planner.multibuy import multibuy_from
@@ -222,3 +222,13 @@ def test_save_cart_writes_a_cart_that_loads_back(tmp_path):
     path = tmp_path / "saved.toml"
     save_cart(cart, path)
     assert load_cart(path) == replace(cart, source=path)
+
+
+@pytest.mark.parametrize(
+    ("alias", "kind"),
+    [("red_packet", Threshold), ("coupon", Threshold), ("free-shipping", FreeShipping)],
+)
+def test_kind_aliases(alias, kind):
+    extra = "off" if kind is Threshold else "over"
+    text = f'{GOOD}\n[[promotion]]\nkind = "{alias}"\nplatform = "jd"\n{extra} = "10"\n'
+    assert isinstance(parse_cart(text).promotions[-1], kind)
