@@ -41,7 +41,8 @@ def describe(promo: Offable, off: Decimal) -> str:
     if isinstance(promo, Threshold):
         tier = max(((o, d) for o, d in promo.tiers if d == off), default=(ZERO, off))
         return f"满{tier[0]}减{tier[1]}" if tier[0] > 0 else f"{tier[1]} off"
-    return f"{(promo.rate * 10).normalize():f}折"
+    rate = f"{(promo.rate * 10).normalize():f}折"
+    return f"{promo.requires_member.upper()} {rate}" if promo.requires_member else rate
 
 
 def _off(promo: Offable, base: Decimal) -> Decimal:
