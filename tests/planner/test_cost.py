@@ -341,3 +341,13 @@ def test_presale_windows_that_do_not_overlap_are_noted(pricing):
     assert any(
         note.startswith("a: its balance window closes 2025-10-27 23:59") for note in priced.notes
     )
+
+
+def test_platform_aliases_meet_their_promotions(pricing):
+    # 天猫 is tmall: the cross-store 每满300减50 written for "tmall" applies (spec example 01)
+    text = (CARTS / "01-presale-cross-store.toml").read_text(encoding="utf-8")
+    cart = parse_cart(text.replace('platform = "tmall"\n  shop', 'platform = "天猫"\n  shop'))
+    assert {o.platform for i in cart.items for o in i.offers} == {"天猫"}
+    priced = price(cart, _together(cart), pricing)
+    assert str(priced.total) == "287.80"
+    assert {item.platform for item in priced.items} == {"tmall"}
