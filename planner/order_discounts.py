@@ -9,7 +9,7 @@ always add up to the order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 
 from planner.cart import EveryOff, FreeShipping, PercentOff, Promotion, Threshold
@@ -191,20 +191,17 @@ def _candidates(promo: EveryOff | Threshold, base: Decimal, all_smaller: bool) -
 
 
 def _apply_best(
-    lines: Sequence[Line],
-    options: Sequence[Offable],
-    kind: str,
-    prefix: str,
-    pick: Callable[[list[tuple[Decimal, Offable]]], list[tuple[Decimal, Offable]]],
+    lines: Sequence[Line], options: Sequence[Offable], kind: str, prefix: str, only_best: bool
 ) -> list[Discount]:
-    outcomes = []
-    for promo in options:
-        covered = _covered(promo, lines)
-        off = _off(promo, sum((lines[i].amount for i in covered), ZERO))
-        if off > 0:
-            outcomes.append((off, promo))
+    """Apply the best option (`only_best`) or every option in turn, each on the amounts
+    its predecessors left, split over the items it covers."""
+    if only_best:
+        offs = [
+            (_off(p, sum((lines[i].amount for i in _covered(p, lines)), ZERO)), p) for p in options
+        ]
+        options = [max(offs, key=lambda o: o[0])[1]] if offs else []
     applied = []
-    for _, promo in pick(outcomes):
+    for promo in options:
         covered = _covered(promo, lines)
         off = _off(promo, sum((lines[i].amount for i in covered), ZERO))
         if off <= 0:
@@ -226,13 +223,7 @@ def apply_platform_coupon(lines: Sequence[Line], promos: Sequence[Promotion]) ->
         and p.scope == "platform"
         and not (isinstance(p, PercentOff) and p.requires_member)
     ]
-    return _apply_best(
-        lines,
-        options,
-        "platform_coupon",
-        "platform coupon",
-        lambda outcomes: [max(outcomes, key=lambda o: o[0])] if outcomes else [],
-    )
+    return _apply_best(lines, options, "platform_coupon", "platform coupon", only_best=True)
 
 
 def apply_member(
@@ -244,7 +235,7 @@ def apply_member(
         for p in promos
         if isinstance(p, PercentOff) and p.requires_member and p.requires_member in members
     ]
-    return _apply_best(lines, options, "member", "member", lambda outcomes: outcomes)
+    return _apply_best(lines, options, "member", "member", only_best=False)
 
 
 def shipping_fees(lines: Sequence[Line], promos: Sequence[Promotion]) -> list[ShopFee]:
