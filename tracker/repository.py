@@ -306,7 +306,11 @@ class Repository:
         self.get_listing(listing_id)
         table = Observation.__table__
         count = 0
-        rows = ({"listing_id": listing_id, **asdict(obs)} for obs in observations)
+        names = [f.name for f in fields(NewObservation)]
+        # Not `asdict`: it deep-copies every value, the slowest step of a bulk import.
+        rows = (
+            {"listing_id": listing_id, **{n: getattr(o, n) for n in names}} for o in observations
+        )
         with db.session_scope(self.engine, write=True) as session:
             while chunk := list(islice(rows, _BULK_CHUNK)):
                 session.execute(sa.insert(table), chunk)
