@@ -31,15 +31,14 @@ import random
 import time
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from tracker.cookies import CookieStore
 from tracker.errors import UnsupportedURLError
+from tracker.fetch_policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
 from tracker.fetch_result import FetchOutcome, FetchResult
 from tracker.loginwall import wall_reason
 from tracker.politeness import HostGate, backoff_delay, parse_retry_after
@@ -63,59 +62,8 @@ __all__ = [
     "read_capped",
 ]
 
-PRODUCT_TOKEN = "daoshou"
 RETRY_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-
-def default_user_agent() -> str:
-    """A real User-Agent that names daoshou, its version and what it does."""
-    try:
-        release = version("daoshou")
-    except PackageNotFoundError:
-        release = "dev"
-    return f"{PRODUCT_TOKEN}/{release} (personal price tracker; polite, robots.txt-aware)"
-
-
-@dataclass(frozen=True)
-class FetchPolicy:
-    """How a Fetcher behaves; built from the user's settings. Times are in seconds."""
-
-    user_agent: str = field(default_factory=default_user_agent)
-    max_concurrency: int = 8
-    per_host_concurrency: int = 2
-    per_host_delay: float = 2.0
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    max_body_bytes: int = 8 * 1024 * 1024
-    max_redirects: int = 5
-    retries: int = 2
-    backoff_base: float = 1.0
-    backoff_cap: float = 30.0
-    retry_after_cap: float = 120.0
-    respect_robots: bool = True
-    robots_ignored_hosts: frozenset[str] = frozenset()
-    robots_ttl: float = 24 * 3600.0
-    max_crawl_delay: float = 60.0
-    accept_language: str = "zh-CN,zh;q=0.9,en;q=0.8"
-    cookies: CookieStore | None = None
-
-    def __post_init__(self) -> None:
-        hosts = frozenset(h.strip().lower().rstrip(".") for h in self.robots_ignored_hosts)
-        object.__setattr__(self, "robots_ignored_hosts", hosts)
-        if min(self.max_concurrency, self.per_host_concurrency, self.max_body_bytes) < 1:
-            raise ValueError("concurrency limits and max_body_bytes must be at least 1")
-        timings = (self.per_host_delay, self.backoff_base, self.backoff_cap, self.retry_after_cap)
-        if min(*timings, self.retries, self.max_redirects) < 0:
-            raise ValueError("delays, retries and max_redirects must not be negative")
-
-    def robots_apply_to(self, host: str) -> bool:
-        """Whether robots.txt is obeyed for `host` (on by default; off per host or globally)."""
-        if not self.respect_robots:
-            return False
-        name = host.lower().rstrip(".")
-        return not any(name == h or name.endswith("." + h) for h in self.robots_ignored_hosts)
 
 
 @dataclass(frozen=True)

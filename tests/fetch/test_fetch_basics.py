@@ -117,3 +117,27 @@ async def test_unreadable_redirect_location_is_an_error_not_an_exception():
 def test_politeness_key_is_the_origin():
     assert host_key(checked_url("https://Item.JD.com/1.html")) == "item.jd.com:443"
     assert host_key(checked_url("http://127.0.0.1:8080/x")) == "127.0.0.1:8080"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"max_concurrency": 0},
+        {"per_host_concurrency": 0},
+        {"max_body_bytes": 0},
+        {"per_host_delay": -1},
+        {"retries": -1},
+        {"total_timeout": 0},
+    ],
+)
+def test_impossible_policies_are_programming_errors(bad):
+    with pytest.raises(ValueError):
+        FetchPolicy(**bad)
+
+
+def test_robots_overrides_cover_subdomains_and_ignore_case():
+    policy = FetchPolicy(robots_ignored_hosts=frozenset({" Taobao.com. "}))
+    assert not policy.robots_apply_to("item.taobao.com")
+    assert not policy.robots_apply_to("TAOBAO.COM")
+    assert policy.robots_apply_to("nottaobao.com")
+    assert not FetchPolicy(respect_robots=False).robots_apply_to("jd.com")
