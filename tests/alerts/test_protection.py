@@ -10,6 +10,7 @@ import pytest
 from tracker.alerts.protection import claim_deadline, protection_windows, user_windows_file
 from tracker.alerts.rulebook import record_purchase
 from tracker.errors import AlertError
+from tracker.models import utcnow
 
 
 def test_shipped_windows_cover_the_platforms():
@@ -43,7 +44,7 @@ def test_a_drop_after_a_purchase_alerts_with_the_claim_and_deadline(store):
     today = date.today()
     purchase = record_purchase(store.engine, listing.id, Decimal("199"), today, quantity=2)
     assert purchase.rule_id is not None and purchase.claim_deadline == today + timedelta(days=30)
-    now = store.clock = purchase_time(today)
+    now = utcnow()
     store.observe(listing.id, "199", at=now + timedelta(hours=1))
     alerts = store.observe(listing.id, "179", at=now + timedelta(hours=2))
     assert len(alerts) == 1
@@ -58,6 +59,16 @@ def test_a_drop_after_a_purchase_alerts_with_the_claim_and_deadline(store):
         "claim ¥60.00"
         in store.observe(listing.id, "169", at=now + timedelta(hours=5))[0].message_en
     )
+
+
+def test_a_drop_seen_before_the_purchase_was_recorded_still_alerts(store):
+    listing = store.listing(platform="tmall")
+    bought_on = date.today() - timedelta(days=2)
+    drop_seen = datetime.combine(bought_on + timedelta(days=1), time(12)).astimezone(UTC)
+    store.observe(listing.id, "89", at=drop_seen)
+    record_purchase(store.engine, listing.id, Decimal("99"), bought_on)
+    alerts = store.observe(listing.id, "89", at=utcnow())
+    assert len(alerts) == 1 and "claim ¥10.00" in alerts[0].message_en
 
 
 def test_no_protection_rule_without_a_window(store):
@@ -78,8 +89,3 @@ def test_a_purchase_in_the_future_is_refused(store):
     listing = store.listing()
     with pytest.raises(AlertError, match="future"):
         record_purchase(store.engine, listing.id, Decimal("10"), date.today() + timedelta(days=2))
-
-
-def purchase_time(day: date) -> datetime:
-    """Noon local time on `day`, in UTC: inside the purchase day wherever the test runs."""
-    return datetime.combine(day, time(12)).astimezone().astimezone(UTC)

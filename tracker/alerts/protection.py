@@ -76,8 +76,10 @@ def claim_deadline(bought_on: date, platform: str) -> date | None:
 class PriceProtectionKind:
     """A price below what the user paid, inside the protection window: claim the difference.
 
-    It fires once per new low since the purchase, so the user hears about every increase
-    of the claimable amount but not about the same drop on each check.
+    It fires once per new low since the rule began watching (`watch_from`: when the
+    purchase was recorded, which may be days after the purchase), so the user hears about
+    every increase of the claimable amount but not about the same drop on each check, and
+    a drop that happened before `daoshou bought` was run still alerts at the next check.
     """
 
     name = "price_protection"
@@ -86,6 +88,7 @@ class PriceProtectionKind:
     def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         try:
             bought_at = datetime.fromisoformat(str(raw["bought_at"]))
+            watch_from = datetime.fromisoformat(str(raw.get("watch_from") or bought_at))
             deadline = date.fromisoformat(str(raw["deadline"]))
             purchase_id = int(raw["purchase_id"])
             quantity = int(raw.get("quantity") or 1)
@@ -100,6 +103,7 @@ class PriceProtectionKind:
             "currency": str(raw.get("currency") or "CNY"),
             "quantity": max(quantity, 1),
             "bought_at": bought_at.isoformat(),
+            "watch_from": max(watch_from, bought_at).isoformat(),
             "deadline": deadline.isoformat(),
         }
 
@@ -110,10 +114,10 @@ class PriceProtectionKind:
             return None
         if obs.price >= paid or obs.observed_at.astimezone().date() > deadline:
             return None
-        since = datetime.fromisoformat(params["bought_at"])
+        since = datetime.fromisoformat(params["watch_from"])
         earlier = history.prices_between(ctx.session, obs, since)
         if earlier and obs.price >= min(earlier):
-            return None  # not lower than a drop already reported since the purchase
+            return None  # not lower than a drop already reported by this rule
         claim = (paid - obs.price) * int(params["quantity"])
         facts = {"claim": str(claim), "deadline": params["deadline"]}
         return Trigger(f"claim-{obs.price}", obs.price, paid, params["currency"], facts)

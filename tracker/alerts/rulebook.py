@@ -29,6 +29,7 @@ from tracker.models import (
     Listing,
     Product,
     Purchase,
+    utcnow,
 )
 
 
@@ -200,6 +201,7 @@ def record_purchase(
                     "currency": currency,
                     "quantity": quantity,
                     "bought_at": bought_at.isoformat(),
+                    "watch_from": utcnow().isoformat(),
                     "deadline": deadline.isoformat(),
                 }
             )
