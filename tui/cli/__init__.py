@@ -23,7 +23,7 @@ from tui.cli import plan  # noqa: E402, I001
 plan.register(app)
 from tui.cli import track  # noqa: E402
 track.register(app)
-from tui.cli import alerts  # noqa: E402
+from tui.cli import alerts  # noqa: E402, I001
 alerts.register(app)
 from tui.cli import terminal  # noqa: E402
 terminal.register(app)
