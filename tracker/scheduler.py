@@ -18,6 +18,9 @@ Other periodic jobs: a module listed in `JOB_PROVIDERS` calls `register_periodic
 when imported; the service imports those modules when it starts. Jobs are functions
 without arguments (coroutine functions run on the loop, plain ones in a thread).
 
+Only one service runs per store (`tracker.service_lock`): a second one, in another
+`daoshou run` or in an app with its scheduler on, stops at once with a StoreError.
+
 SIGINT/SIGTERM stop the service cleanly: no new check starts, running checks get
 `SHUTDOWN_GRACE_SECONDS` to finish and commit, then the scheduler shuts down. A SIGKILL
 loses nothing committed: every check is one transaction.
@@ -31,7 +34,7 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -47,6 +50,7 @@ from tracker.errors import NotFoundError
 from tracker.fetch import Fetcher
 from tracker.models import utcnow
 from tracker.repository import Repository
+from tracker.service_lock import ServiceLock
 from tracker.settings import Settings, load_settings
 from tracker.views import ListingView
 
@@ -116,6 +120,7 @@ class TrackerService:
         if _active is not None:
             raise RuntimeError("a tracker service is already running in this process")
         async with (
+            _held(ServiceLock(self.repository.engine)),
             Fetcher(fetch_policy(self.settings)) as fetcher,
             Checker(self.repository, fetcher, self.settings) as checker,
         ):
@@ -223,6 +228,12 @@ class TrackerService:
         deadline = asyncio.get_running_loop().time() + SHUTDOWN_GRACE_SECONDS
         while self.checker.busy and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def _held(lock: ServiceLock) -> AsyncIterator[None]:
+    with lock:
+        yield
 
 
 def _job_id(listing_id: int) -> str:

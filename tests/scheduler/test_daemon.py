@@ -63,3 +63,19 @@ def test_sigkill_mid_run_loses_no_committed_observation(add_products, home, repo
         process.communicate(timeout=60)
     assert process.returncode == 0
     assert {row[1] for row in _observations(database)} == {v.id for v in listings}
+
+
+def test_a_second_daoshou_run_on_the_same_store_is_refused(add_products, home):
+    add_products(1)
+    first = start_daoshou_run(home)
+    try:
+        database = home / "data" / "daoshou.sqlite"
+        wait_until(lambda: _observations(database), what="the first service to run")
+        second = start_daoshou_run(home)
+        _out, err = second.communicate(timeout=120)
+        assert second.returncode == 2
+        assert "another daoshou service is already checking" in err.decode()
+        assert first.poll() is None
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=60)
