@@ -149,6 +149,7 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
         discounts[key].extend(applied)
     for key, shop_fees in fees.items():
         discounts[key].extend(_apply_shipping(shop_fees))
+    _keep_deposits(lines)
     credits = apply_credit(lines, cart, pricing.rules, notes)
     items = tuple(_priced_item(line, pricing) for line in lines)
     return PricedCart(
@@ -171,6 +172,17 @@ def _apply_shipping(shop_fees: Sequence[ShopFee]) -> list[Discount]:
             line.apply("shipping", label, share)
         applied.append(Discount("shipping", label, fee, shop))
     return applied
+
+
+def _keep_deposits(lines: Sequence[Line]) -> None:
+    """A presale item never costs less than its deposits: discounts beyond the balance
+    are lost (the balance floors at zero, and 定金 is not paid back)."""
+    for line in lines:
+        if line.offer.presale is None:
+            continue
+        deposits = line.offer.presale.deposit * line.item.qty
+        if line.amount < deposits:
+            line.apply("presale", "balance floored at zero, deposit kept", deposits - line.amount)
 
 
 def _order(key: OrderKey, lines: Sequence[Line], discounts: Sequence[Discount]) -> PricedOrder:

@@ -36,7 +36,8 @@ def item_level(item: Item, offer: Offer, rules: PlatformRules) -> tuple[Decimal,
         step("price", f"price {offer.price} x {qty}", offer.price * qty)
     unit = offer.price
     if offer.presale is not None:
-        saving = min(offer.presale.saving, unit)
+        # The deposit is paid whatever the expansion is worth: the pack never costs less.
+        saving = max(min(offer.presale.saving, unit - offer.presale.deposit), ZERO)
         unit -= saving
         step("presale", _presale_label(offer), -saving * qty)
     if offer.instant_off is not None:

@@ -2,6 +2,7 @@
 and invariants on random carts (never negative, shares sum exactly, per unit consistent)."""
 
 from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -11,18 +12,22 @@ from hypothesis import strategies as st
 
 from planner.cart import (
     Cart,
+    Credit,
     Eligibility,
     EveryOff,
     FreeShipping,
+    InstantOff,
     Item,
     Offer,
     PercentOff,
+    Presale,
     Threshold,
 )
 from planner.cart_file import load_cart, parse_cart
 from planner.cost import Pick, Pricing, naive_assignment, price
 from planner.errors import PlanError
 from planner.money import cents
+from planner.multibuy import multibuy_from
 from planner.packs import Pack
 
 CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
@@ -247,18 +252,38 @@ PLATFORMS = ["tmall", "jd", "pdd", "douyin"]
 money = st.integers(min_value=1, max_value=200_00).map(lambda c: D(c) / 100)
 
 
+def _offer(draw) -> Offer:
+    price_ = draw(money)
+    presale = None
+    if draw(st.integers(0, 4)) == 0:
+        deposit = min(price_, D(20))
+        presale = Presale(
+            deposit=deposit,
+            deposit_at=date(2025, 10, 21),
+            balance_from=datetime(2025, 10, 31, 20),
+            worth=deposit * 2,
+        )
+    return Offer(
+        platform=draw(st.sampled_from(PLATFORMS)),
+        shop=draw(st.sampled_from(["S1", "S2", "S3"])),
+        price=price_,
+        presale=presale,
+        instant_off=draw(st.sampled_from([None, InstantOff("15%", rate=D("0.15")),
+                                          InstantOff("5", amount=D(5))])),
+        multibuy=draw(st.sampled_from([None, multibuy_from("2nd-half"), multibuy_from("3for2")])),
+        cross_store=draw(st.booleans()),
+        subsidy=draw(st.sampled_from([None, "cn-2025-digital", "cn-2025-appliance"])),
+        energy_grade=draw(st.sampled_from([None, 1, 2, 3])),
+        shipping=draw(st.sampled_from([D(0), D(0), D(6), D("8.50")])),
+    )  # fmt: skip
+
+
 @st.composite
 def carts(draw):
     items = []
     for index in range(draw(st.integers(min_value=1, max_value=6))):
         offers = tuple(
-            Offer(
-                platform=draw(st.sampled_from(PLATFORMS)),
-                shop=draw(st.sampled_from(["S1", "S2", "S3"])),
-                price=draw(money),
-                cross_store=draw(st.booleans()),
-                shipping=draw(st.sampled_from([D(0), D(0), D(6), D("8.50")])),
-            )
+            _offer(draw)
             for _ in range(draw(st.integers(min_value=1, max_value=2)))
         )
         items.append(
@@ -295,6 +320,8 @@ def carts(draw):
             )
         if draw(st.booleans()):
             promotions.append(FreeShipping(platform, D(99)))
+        if draw(st.booleans()):
+            promotions.append(Credit(platform, D(100), D(110)))
     return Cart(items=tuple(items), promotions=tuple(promotions), members=("vip",))
 
 
@@ -313,6 +340,7 @@ def test_priced_carts_are_consistent(pricing, cart, data):
     assert priced.total == sum(item.in_hand for item in priced.items)
     assert priced.total == sum(order.total for order in priced.orders)
     assert priced.total == sum(p.amount for p in priced.payments)
+    assert all(p.amount > 0 for p in priced.payments)
     by_id = {item.id: item for item in priced.items}
     for item in priced.items:
         assert item.in_hand >= 0
@@ -351,3 +379,40 @@ def test_platform_aliases_meet_their_promotions(pricing):
     priced = price(cart, _together(cart), pricing)
     assert str(priced.total) == "287.80"
     assert {item.platform for item in priced.items} == {"tmall"}
+
+
+PRESALE = """\
+now = "2025-11-11"
+[[item]]
+id = "p"
+  [[item.offer]]
+  platform = "tmall"
+  shop = "S"
+  price = "PRICE"
+  presale = { deposit = "DP", worth = "WO", deposit_at = "2025-10-21", balance_from = "2025-10-31" }
+[[promotion]]
+kind = "threshold"
+platform = "tmall"
+off = "COUPON"
+"""
+
+
+@pytest.mark.parametrize(
+    ("price_", "deposit", "worth", "coupon", "in_hand", "payments"),
+    [
+        # 30 - (40 - 20) = 10 < the 20 deposit: the balance is zero, the pack costs 20
+        ("30", "20", "40", "0.01", "20.00", [("2025-10-21", "20")]),
+        # 100 - (50 - 50) = 100, a coupon of 80 leaves 20 < 50: the deposit is kept
+        ("100", "50", "50", "80", "50.00", [("2025-10-21", "50")]),
+        # 100 - (60 - 20) = 60, coupon 30 -> 30: deposit 20 then balance 10
+        ("100", "20", "60", "30", "30.00", [("2025-10-21", "20"), ("2025-10-31", "10.00")]),
+    ],
+)
+def test_presale_never_costs_less_than_its_deposit(
+    pricing, price_, deposit, worth, coupon, in_hand, payments
+):
+    text = PRESALE.replace("PRICE", price_).replace("DP", deposit)
+    cart = parse_cart(text.replace("WO", worth).replace("COUPON", coupon))
+    priced = price(cart, {"p": Pick()}, pricing)
+    assert str(priced.total) == in_hand
+    assert [(p.date.isoformat(), str(p.amount)) for p in priced.payments] == payments
