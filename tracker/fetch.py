@@ -145,7 +145,7 @@ class Fetcher:
         self._transport = transport
         self._rng = rng or random.Random()
         self._client: httpx.AsyncClient | None = None
-        self._robots = RobotsCache(self.policy.robots_ttl)
+        self._robots = RobotsCache(self.policy.robots_ttl, path=self.policy.robots_cache_file)
         p = self.policy
         self.gate = HostGate(p.max_concurrency, p.per_host_concurrency, p.per_host_delay)
 

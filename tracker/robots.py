@@ -15,10 +15,14 @@ request); this module parses and caches.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 __all__ = ["RobotsCache", "RobotsRules", "parse_robots"]
@@ -136,13 +140,15 @@ class RobotsCache:
 
     Concurrent requests to a new origin wait for one fetch instead of each fetching
     robots.txt. Rules born of an unreachable robots.txt are kept only briefly, so a
-    short outage does not lock a shop out for a day.
+    short outage does not lock a shop out for a day. With a `path`, good rules are also
+    kept on disk, so one-off `daoshou check` runs do not ask every shop again each time.
     """
 
-    def __init__(self, ttl: float, error_ttl: float = 300.0) -> None:
+    def __init__(self, ttl: float, error_ttl: float = 300.0, path: Path | None = None) -> None:
         self._ttl = ttl
         self._error_ttl = error_ttl
-        self._entries: dict[str, tuple[float, RobotsRules]] = {}
+        self._path = path
+        self._entries: dict[str, tuple[float, RobotsRules]] | None = None
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def rules_for(
@@ -151,10 +157,51 @@ class RobotsCache:
         """The cached rules of `origin`, calling `load(origin)` when absent or expired."""
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:
-            entry = self._entries.get(origin)
-            if entry is not None and entry[0] > time.monotonic():
+            entries = self._loaded()
+            entry = entries.get(origin)
+            if entry is not None and entry[0] > time.time():
                 return entry[1]
             rules = await load(origin)
             ttl = self._error_ttl if rules.reason else self._ttl
-            self._entries[origin] = (time.monotonic() + ttl, rules)
+            entries[origin] = (time.time() + ttl, rules)
+            if not rules.reason:
+                self._save(entries)
             return rules
+
+    def _loaded(self) -> dict[str, tuple[float, RobotsRules]]:
+        if self._entries is None:
+            self._entries = _read_cache(self._path) if self._path else {}
+        return self._entries
+
+    def _save(self, entries: dict[str, tuple[float, RobotsRules]]) -> None:
+        if self._path is None:
+            return
+        now = time.time()
+        origins = {
+            origin: {"expires": expires, "rules": rules.rules, "crawl_delay": rules.crawl_delay}
+            for origin, (expires, rules) in entries.items()
+            if expires > now and not rules.reason
+        }
+        tmp = self._path.with_name(f"{self._path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"version": 1, "origins": origins}), encoding="utf-8")
+            os.replace(tmp, self._path)
+
+
+def _read_cache(path: Path) -> dict[str, tuple[float, RobotsRules]]:
+    """Entries of a robots cache file; an unreadable file is an empty cache."""
+    try:
+        origins = json.loads(path.read_text(encoding="utf-8"))["origins"]
+        return {
+            origin: (
+                float(entry["expires"]),
+                RobotsRules(
+                    rules=tuple((bool(a), str(p)) for a, p in entry["rules"]),
+                    crawl_delay=entry["crawl_delay"],
+                ),
+            )
+            for origin, entry in origins.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}

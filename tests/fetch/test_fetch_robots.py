@@ -129,3 +129,28 @@ async def test_crawl_delay_spaces_requests_to_that_host(shop, fast_policy):
     starts = [r.t for r in shop.log() if r.path.startswith("/product/")]
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 0.32 and sum(gaps) / len(gaps) >= 0.38  # arrival jitter aside
+
+
+async def test_robots_cache_file_spares_later_runs_the_request(shop, fast_policy, tmp_path):
+    shop.set_robots("User-agent: *\nDisallow: /private/\nCrawl-delay: 0.1\n")
+    policy = replace(fast_policy, robots_cache_file=tmp_path / "cache" / "robots.json")
+    async with Fetcher(policy) as fetcher:
+        assert (await fetcher.fetch(shop.product_url("p0001"))).ok
+    async with Fetcher(policy) as later:
+        refused = await later.fetch(f"{shop.base_url()}/private/x")
+        assert (await later.fetch(shop.product_url("p0002"))).ok
+    assert refused.outcome is FetchOutcome.ROBOTS  # the rules came from the file
+    assert [r.path for r in shop.log()].count("/robots.txt") == 1
+
+
+async def test_expired_or_unreadable_robots_cache_is_fetched_again(shop, fast_policy, tmp_path):
+    cache = tmp_path / "robots.json"
+    policy = replace(fast_policy, robots_cache_file=cache, robots_ttl=0.0)
+    async with Fetcher(policy) as fetcher:
+        assert (await fetcher.fetch(shop.product_url("p0001"))).ok
+    cache.write_text("{broken", encoding="utf-8")
+    async with Fetcher(replace(policy, robots_ttl=3600.0)) as fetcher:
+        assert (await fetcher.fetch(shop.product_url("p0002"))).ok
+    async with Fetcher(replace(policy, robots_ttl=3600.0)) as fetcher:
+        assert (await fetcher.fetch(shop.product_url("p0003"))).ok
+    assert [r.path for r in shop.log()].count("/robots.txt") == 2
