@@ -416,3 +416,13 @@ def test_presale_never_costs_less_than_its_deposit(
     priced = price(cart, {"p": Pick()}, pricing)
     assert str(priced.total) == in_hand
     assert [(p.date.isoformat(), str(p.amount)) for p in priced.payments] == payments
+
+
+def test_cross_store_base_after_shop_setting(tmp_path):
+    # after_shop: base 180 + 150 = 330 -> 50; shares 27.2727 / 22.7273 -> 2727 + 2272,
+    # the left cent to b (.73 > .27): a 180 - 27.27 = 152.73, b 150 - 22.73 = 127.27
+    rules = tmp_path / "platforms.toml"
+    rules.write_text('[tmall]\ncross_store_base = "after_shop"\n', encoding="utf-8")
+    pricing = Pricing.load(rules, None)
+    cart = load_cart(CARTS / "05-tmall-cross-store-shop-coupon.toml")
+    assert _in_hand(price(cart, _together(cart), pricing)) == {"a": "152.73", "b": "127.27"}
