@@ -73,9 +73,8 @@ def _item(reader: FieldReader) -> Item:
             reader.text("per_pack", optional=True),
         )
     except ValueError as exc:
-        field = (
-            "pack" if "pack" in reader.data else "per_pack" if "per_pack" in reader.data else "unit"
-        )
+        explicit = "unit" in reader.data or "per_pack" in reader.data
+        field = ("per_pack" if "per_pack" in reader.data else "unit") if explicit else "pack"
         raise reader.error(field, str(exc)) from None
     offers = tuple(offer_from(r) for r in reader.tables("offer", required=True))
     return Item(
