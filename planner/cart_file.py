@@ -70,7 +70,7 @@ def _item(reader: FieldReader) -> Item:
         pack = pack_from(
             reader.text("pack", optional=True),
             reader.text("unit", optional=True),
-            reader.text("per_pack", optional=True),
+            _per_pack(reader),
         )
     except ValueError as exc:
         explicit = "unit" in reader.data or "per_pack" in reader.data
@@ -87,6 +87,16 @@ def _item(reader: FieldReader) -> Item:
         category=reader.text("category", optional=True),
         optional=reader.flag("optional"),
     )
+
+
+def _per_pack(reader: FieldReader) -> str | None:
+    """`per_pack` is a quantity, not money: `"6"`, `6` and `1.5` are all fine."""
+    value = reader.data.get("per_pack")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise reader.error("per_pack", f"{value!r} is not a number")
+    return str(value)
 
 
 def _unique_ids(items: tuple[Item, ...], root: FieldReader) -> None:

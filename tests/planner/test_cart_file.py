@@ -232,3 +232,16 @@ def test_kind_aliases(alias, kind):
     extra = "off" if kind is Threshold else "over"
     text = f'{GOOD}\n[[promotion]]\nkind = "{alias}"\nplatform = "jd"\n{extra} = "10"\n'
     assert isinstance(parse_cart(text).promotions[-1], kind)
+
+
+@pytest.mark.parametrize("written", ['"1.5"', "1.5", "2"])
+def test_explicit_pack_size(written):
+    text = GOOD.replace('pack = "3kg*2"', f'unit = "l"\nper_pack = {written}')
+    pack = parse_cart(text).item("detergent").pack
+    assert pack.unit == "l" and pack.quantity == D(written.strip('"'))
+
+
+def test_bad_explicit_pack_size_names_per_pack():
+    text = GOOD.replace('pack = "3kg*2"', 'unit = "l"\nper_pack = "lots"')
+    line = _line_of(text, 'per_pack = "lots"')
+    assert _error(text).startswith(f"cart.toml:{line}: item[0].per_pack: ")
