@@ -69,3 +69,14 @@ def test_malformed_cart_one_line_and_nothing_written(tmp_path, export):
 def test_missing_cart_file(tmp_path):
     done = _daoshou("plan", str(tmp_path / "nope.toml"), "--json", home=tmp_path)
     assert done.returncode == 2 and "does not exist" in done.stderr
+
+
+def test_over_budget_is_one_line_and_writes_nothing(tmp_path):
+    cart = tmp_path / "cart.toml"
+    text = (CARTS / "20-capped-every-and-budget.toml").read_text(encoding="utf-8")
+    cart.write_text(text.replace('budget = "900"', 'budget = "100"'), encoding="utf-8")
+    sheet = tmp_path / "budget.csv"
+    done = _daoshou("plan", str(cart), "--export", str(sheet), home=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "budget" in done.stderr
+    assert not sheet.exists()
