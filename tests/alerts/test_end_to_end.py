@@ -24,7 +24,7 @@ from tracker.alerts.outbox import deliver_pending
 from tracker.alerts.rulebook import add_rule
 from tracker.check import check_listings
 from tracker.db import dispose_engines, session_scope
-from tracker.models import AlertDelivery, AlertEvent
+from tracker.models import AlertDelivery, AlertEvent, Observation
 from tracker.repository import Repository
 from tracker.views import ListingView
 
@@ -92,6 +92,11 @@ def _check(listing: ListingView) -> None:
 def _deliveries() -> list:
     with session_scope(Repository().engine) as session:
         return list(session.execute(sa.select(AlertDelivery.__table__)).all())
+
+
+def _observations() -> int:
+    with session_scope(Repository().engine) as session:
+        return session.execute(sa.select(sa.func.count()).select_from(Observation)).scalar()
 
 
 def _events() -> int:
@@ -172,3 +177,21 @@ def test_sigkill_between_commit_and_delivery_delivers_once_after_restart(
     finally:
         stop_service(service)
     assert len(receiver.received()) == 1 and _events() == 1
+
+
+def test_service_and_a_concurrent_check_deliver_one_alert(home, shop, receiver):  # noqa: F811
+    listing = _track(shop, receiver, "e2e-two", "100.00", "85")
+    _check(listing)
+    shop.set_product("e2e-two", price="80.00")
+    # The service checks the listing as it starts while `daoshou check` checks it too:
+    # two processes record the change and both deliver the outbox.
+    service = start_service()
+    try:
+        subprocess.run(_daoshou("check", str(listing.id)), check=True, capture_output=True)
+        wait_until(receiver.received, what="the delivery")
+        wait_until(lambda: _deliveries()[0].status == "sent", what="the delivery recorded")
+        wait_until(lambda: _observations() >= 3, what="the service's own check")
+        deliver_pending(Repository().engine)
+    finally:
+        stop_service(service)
+    assert len(receiver.received()) == 1 and _events() == 1 and len(_deliveries()) == 1
