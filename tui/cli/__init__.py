@@ -31,7 +31,7 @@ from tui.cli import cookies  # noqa: E402
 cookies.register(app)
 from tui.cli import extract  # noqa: E402
 extract.register(app)
-from tui.cli import forecast  # noqa: E402
+from tui.cli import forecast  # noqa: E402, I001
 forecast.register(app)
 
 
