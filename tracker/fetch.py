@@ -343,7 +343,7 @@ class Fetcher:
                 request = self.client.build_request("GET", url)
                 response = await self.client.send(request, stream=True, follow_redirects=True)
                 try:
-                    body, _ = await read_capped(response, MAX_ROBOTS_BYTES)
+                    body, _ = await read_capped(response, MAX_ROBOTS_BYTES, keep_prefix=True)
                 finally:
                     await response.aclose()
         except (httpx.TransportError, TimeoutError) as exc:
@@ -371,22 +371,27 @@ KEPT_HEADERS = (
 )
 
 
-async def read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
-    """The body of a streamed response, stopping once it passes `cap` bytes.
+async def read_capped(
+    response: httpx.Response, cap: int, *, keep_prefix: bool = False
+) -> tuple[bytes, bool]:
+    """The body of a streamed response and whether it passed `cap` bytes.
 
-    A declared Content-Length above the cap stops before reading anything. The cap is
-    on decoded bytes, so a small compressed body cannot inflate past it either.
+    Past the cap, reading stops and the body is empty, or with `keep_prefix` its first
+    `cap` bytes (robots.txt: the RFC says parse what fits). A declared Content-Length above
+    the cap stops before reading anything. The cap is on decoded bytes, so a small
+    compressed body cannot inflate past it either.
     """
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap and not response.headers.get("content-encoding"):
+    plain = not response.headers.get("content-encoding")
+    if not keep_prefix and plain and declared.isdigit() and int(declared) > cap:
         return b"", True
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
         size += len(chunk)
         if size > cap:
-            return b"", True
-        chunks.append(chunk)
+            return (b"".join(chunks)[:cap] if keep_prefix else b""), True
     return b"".join(chunks), False
 
 

@@ -154,3 +154,13 @@ async def test_expired_or_unreadable_robots_cache_is_fetched_again(shop, fast_po
     async with Fetcher(replace(policy, robots_ttl=3600.0)) as fetcher:
         assert (await fetcher.fetch(shop.product_url("p0003"))).ok
     assert [r.path for r in shop.log()].count("/robots.txt") == 2
+
+
+async def test_oversized_robots_is_read_up_to_the_limit(shop, fast_policy):
+    filler = "# padding\n" * 60_000  # 600 KB, past the 500 KiB the RFC asks crawlers to read
+    shop.set_robots("User-agent: *\nDisallow: /private/\n" + filler + "Disallow: /late/\n")
+    async with Fetcher(fast_policy) as fetcher:
+        early = await fetcher.fetch(f"{shop.base_url()}/private/x")
+        late = await fetcher.fetch(f"{shop.base_url()}/late/x")
+    assert early.outcome is FetchOutcome.ROBOTS
+    assert late.outcome is FetchOutcome.HTTP_ERROR  # rule beyond the limit ignored: fetched
