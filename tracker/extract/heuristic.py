@@ -26,6 +26,12 @@ SOURCE = "heuristic"
 
 _MAX_TEXT = 60
 _ENOUGH = 3
+_MAX_DEPTH = 4  # a price's number, symbol and wrapper sit within a few levels
+_PRICE_BOXES = ", ".join(
+    f'{tag}[{attr}*="price" i]'
+    for tag in ("div", "span", "p", "strong", "em", "dd", "b")
+    for attr in ("class", "id")
+)
 _MAX_RAW = 400  # a text node this long is prose or a script, not a price
 _DIGIT = re.compile(r"\d")
 _WINDOW = 600  # nodes after the title in which the product's price must appear
@@ -46,10 +52,8 @@ def extract(page: Page, title: str | None) -> Found:
         return Found()
     prices: list[tuple[LexborNode, PriceText, bool]] = []
     seen: list[LexborNode] = []
-    empty_price_box = False
     for node in following(anchor, _WINDOW):
         if node.tag != "-text":
-            empty_price_box = empty_price_box or _empty_price_box(node)
             continue
         raw = node.text(deep=False)
         if len(raw) > _MAX_RAW or not _DIGIT.search(raw):
@@ -65,18 +69,16 @@ def extract(page: Page, title: str | None) -> Found:
         if sum(1 for _, _, struck in prices if not struck) >= _ENOUGH:
             break  # the first price and its two neighbours decide; read no further
     found = _choose(prices, page)
-    if not found.candidates and empty_price_box:
+    if not found.candidates and _empty_price_box(page):
         return Found(note=JS_NOTE)
     return found
 
 
-def _empty_price_box(node: LexborNode) -> bool:
+def _empty_price_box(page: Page) -> bool:
     """A price-labelled element with nothing in it: the price is filled in by a script."""
-    return (
-        node.tag in ("div", "span", "p", "strong", "em", "dd", "b")
-        and _PRICEY.search(label_of(node)) is not None
-        and not node.text(strip=True)
-        and node.css_first("img, svg, input") is None
+    return any(
+        not node.text(strip=True) and node.css_first("img, svg, input") is None
+        for node in page.tree.css(_PRICE_BOXES)
     )
 
 
@@ -85,7 +87,9 @@ def _smallest_price_element(
 ) -> tuple[LexborNode, PriceText] | None:
     """The innermost element around a text node that reads as one price with a currency."""
     element = text_node.parent
-    while element is not None and element.tag not in ("body", "html", "-document"):
+    for _ in range(_MAX_DEPTH):
+        if element is None or element.tag in ("body", "html", "-document"):
+            return None
         if element.tag in ("script", "style", "noscript", "template"):
             return None
         raw = element.text(separator="")
@@ -145,13 +149,13 @@ def _element_price(node: LexborNode, page: Page, raw: str | None = None) -> Pric
         if _SUP_CENTS.search(html):
             joined = collapse(LexborHTMLParser(_SUP_CENTS.sub(r".\1", html)).text(separator=""))
             joined = joined or ""
+    if currency_in_text(joined, page.hint) is None and not _PRICEY.search(label_of(node)):
+        return None  # a number without a currency mark or a price label is not a price
     parsed = parse_price_text(joined, page.hint)
     if parsed is None:
         return None
     spaced = parse_price_text(collapse(node.text(separator=" ")) or "", page.hint)
     if spaced is not None and spaced.amount != parsed.amount:
-        return None
-    if currency_in_text(joined, page.hint) is None and not _PRICEY.search(label_of(node)):
         return None
     return parsed
 

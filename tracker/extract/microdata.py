@@ -52,7 +52,7 @@ def extract(page: Page) -> Found:
 
 
 def _main_product(page: Page) -> LexborNode | None:
-    for node in page.tree.css("[itemscope][itemtype]"):
+    for node in page.tree.css('[itemscope][itemtype*="product" i]'):
         if _is_product(node) and _nearest_product(node) is None:
             return node
     return None

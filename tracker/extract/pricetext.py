@@ -41,6 +41,8 @@ _NUMBER = re.compile(
 )
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|~|〜|～|to|bis|至|a|до)\s*$", re.IGNORECASE)
 _MAX_TEXT = 120
+_GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009'’]")
+_NOT_SEPARATOR = re.compile(r"[^\w\s\-–—~〜～至]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
     high = None
     if len(numbers) == 2 and amounts[1] is not None:
         between = text[numbers[0].end() : numbers[1].start()]
-        between = re.sub(r"[^\w\s\-–—~〜～至]", "", between)  # drop currency marks
+        between = _NOT_SEPARATOR.sub("", between)  # drop currency marks
         if _RANGE_SEP.match(between) and amounts[1] > low:
             high = amounts[1]
     if len(numbers) > 1 and high is None:
@@ -109,7 +111,7 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
 
 def _read_number(token: str, currency: str | None) -> Decimal | None:
     """One number token with locale separators resolved, or None when it is ambiguous."""
-    token = re.sub(r"[ \u00a0\u202f\u2009'’]", "", token)
+    token = _GROUP_SPACE.sub("", token)
     dots, commas = token.count("."), token.count(",")
     if dots and commas:
         decimal_sep = "." if token.rfind(".") > token.rfind(",") else ","

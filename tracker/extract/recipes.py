@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,21 +101,15 @@ def recipe_for(host: str) -> Recipe | None:
 def extract(page: Page, recipe: Recipe) -> Found:
     """Candidates from the recipe's selectors on this page."""
     source = f"recipe:{recipe.name}"
+    hint = recipe.currency or page.hint
     candidates = []
     for kind, selectors in (("price", recipe.price), ("list", recipe.list_price)):
-        found = _first_price(page, selectors, recipe.currency or page.hint)
-        if found is not None:
-            amount, currency, selector, shown, is_from = found
-            final_kind: Kind = "from" if kind == "price" and is_from else kind  # type: ignore[assignment]
-            candidates.append(
-                Candidate(
-                    amount,
-                    currency or recipe.currency or page.hint,
-                    source,
-                    f'{selector} "{shown}"',
-                    final_kind,
-                )
-            )
+        hit = _first_price(page, selectors, hint)
+        if hit is None:
+            continue
+        final: Kind = "list" if kind == "list" else "from" if hit.is_from else "price"
+        evidence = f'{hit.selector} "{hit.shown}"'
+        candidates.append(Candidate(hit.amount, hit.currency or hint, source, evidence, final))
     title = next((t for s in recipe.title if (t := _text_at(page, s))), None)
     return Found(tuple(candidates), _stock(page, recipe), title)
 
@@ -127,19 +122,39 @@ def _stock(page: Page, recipe: Recipe) -> bool | None:
     return None
 
 
-def _first_price(page: Page, selectors: tuple[str, ...], hint: str | None):  # noqa: ANN202
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    amount: Decimal
+    currency: str | None
+    selector: str
+    shown: str
+    is_from: bool
+
+
+def _first_price(page: Page, selectors: tuple[str, ...], hint: str | None) -> _Hit | None:
+    """The first selector, in the recipe's order, whose element reads as a price.
+
+    All selectors run as one query (a single walk of the tree); the recipe's order is
+    then restored by matching each result against each selector.
+    """
+    if not selectors:
+        return None
+    matches = page.tree.css(", ".join(selectors))
     for selector in selectors:
-        for node in page.tree.css(selector):
+        for node in matches:
+            if not node.css_matches(selector):
+                continue
             raw = node.attributes.get("content")
             text = collapse(raw if raw else node.text(separator=""))
             if not text:
                 continue
             machine = parse_machine_amount(raw) if raw else None
             parsed = parse_price_text(text, hint)
+            currency = parsed.currency if parsed else None
             if machine is not None:
-                return machine, parsed.currency if parsed else None, selector, text, False
+                return _Hit(machine, currency, selector, text, False)
             if parsed is not None:
-                return parsed.amount, parsed.currency, selector, text, parsed.is_from
+                return _Hit(parsed.amount, currency, selector, text, parsed.is_from)
     return None
 
 

@@ -26,18 +26,17 @@ _OUT = re.compile(
     r"stokta yok|indisponível|indisponible|non disponible|in esaurimento",
     re.IGNORECASE,
 )
-_IN = re.compile(
-    r"^(in stock|available|有货|现货|库存[:：]?\s*有货|auf lager|lieferbar|en stock|disponible|"
-    r"disponibile|op voorraad|na stanie|в наличии|dostupno|na zalogi|varastossa|i lager|på lager)"
-    r"[.!。]?$",
-    re.IGNORECASE,
+_IN_WORDS = (
+    r"in stock|available|有货|现货|库存[:：]?\s*有货|auf lager|lieferbar|en stock|disponible|"
+    r"disponibile|op voorraad|na stanie|в наличии|dostupno|na zalogi|varastossa|i lager|på lager"
 )
+_IN = re.compile(rf"^({_IN_WORDS})[.!。]?$", re.IGNORECASE)
 _STATUS_LABEL = re.compile(r"avail|stock|inventory|status|sold|unavailable|库存", re.IGNORECASE)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HIDDEN_CLASS = re.compile(r"(^|\s)(hidden|hide|d-none|is-hidden|sr-only|visually-hidden)(\s|$)")
 _MAX_TEXT = 80
 _MAX_RAW = 400
-_WINDOW = 800  # nodes after the product name that may carry its status
+_WINDOW = 400  # nodes after the product name that may carry its status
 
 
 def visible_stock(anchor: LexborNode | None) -> bool | None:

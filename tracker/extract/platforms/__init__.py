@@ -6,7 +6,6 @@ what needs cookies or browser mode, is documented in docs/platforms.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from tracker.extract.model import Found
@@ -16,10 +15,9 @@ from tracker.extract.platforms import douyin, jd, pinduoduo, taobao
 Adapter = Callable[[Page], Found]
 
 _PLATFORMS = (jd, taobao, pinduoduo, douyin)
-# One pass over the page decides whether any platform signature can be present at all.
-_STATE_NAMES = re.compile(
-    "|".join(re.escape(pair[0]) for platform in _PLATFORMS for pair in platform.SIGNATURES)
-)
+# The first string of every signature: if none occurs, no platform's can (plain `in`
+# scans are far faster over a megabyte of HTML than a regular expression).
+_STATE_NAMES = frozenset(pair[0] for platform in _PLATFORMS for pair in platform.SIGNATURES)
 
 
 def adapter_for(page: Page) -> Adapter | None:
@@ -32,7 +30,7 @@ def adapter_for(page: Page) -> Adapter | None:
     for platform in _PLATFORMS:
         if any(host == h or host.endswith("." + h) for h in platform.HOSTS):
             return platform.extract
-    if host or not _STATE_NAMES.search(page.html):
+    if host or not any(name in page.html for name in _STATE_NAMES):
         return None
     for platform in _PLATFORMS:
         if any(all(mark in page.html for mark in pair) for pair in platform.SIGNATURES):
