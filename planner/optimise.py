@@ -24,7 +24,7 @@ from planner.cart import Cart, Item
 from planner.cost import Pick, PricedCart, Pricing, naive_assignment, price
 from planner.errors import PlanError
 from planner.milp.adapter import problem_from_cart
-from planner.milp.formulation import Formulation, build
+from planner.milp.formulation import Formulation, build, order_slots
 from planner.milp.problem import Problem
 from planner.money import CENT, ZERO
 
@@ -117,24 +117,34 @@ def optimise(
     problem = problem_from_cart(
         cart, pricing.rules, pricing.subsidies, values, max_orders_per_platform
     )
-    form = build(problem)
-    search = _Search(cart, pricing, problem, form, values)
+    search = _Search(cart, pricing, problem, values)
+    deadline = started + time_limit
+    if max(order_slots(problem).values(), default=1) > 1:
+        single = replace(problem, max_orders_per_platform=1)
+        budget_end = started + time_limit / 4
+        _solve(build(single), search, budget_end, gap)
+        search.bound = Decimal("-Infinity")
+    rounds = _solve(build(problem), search, deadline, gap)
+    search.merge_orders()
+    return search.result(time.perf_counter() - started, rounds)
+
+
+def _solve(form: Formulation, search: _Search, deadline: float, gap: float) -> int:
+    """Solve, verify with the engine, cut off a plan the model mispriced, repeat; return
+    the number of solves. The search keeps the best plan and the model's best bound."""
     rounds = 0
     while True:
         rounds += 1
-        left = time_limit - (time.perf_counter() - started)
-        solution = form.model.solve(left, gap, start=search.start())
+        solution = form.model.solve(deadline - time.perf_counter(), gap, start=search.start(form))
         if solution.status == "infeasible":
             search.bound = search.best_objective
-            break
+            return rounds
         search.bound = max(search.bound, Decimal(repr(solution.bound)))
         plan = form.chosen(solution.values)
         agreed = search.consider(plan, Decimal(repr(solution.objective)))
-        if agreed or time.perf_counter() - started >= time_limit:
-            break
+        if agreed or time.perf_counter() >= deadline:
+            return rounds
         form.exclude(plan)
-    search.merge_orders()
-    return search.result(time.perf_counter() - started, rounds)
 
 
 class _Search:
@@ -145,31 +155,29 @@ class _Search:
         cart: Cart,
         pricing: Pricing,
         problem: Problem,
-        form: Formulation,
         values: dict[str, Decimal],
     ) -> None:
         self.cart = cart
         self.pricing = pricing
         self.problem = problem
-        self.form = form
         self.values = values
         self.best: tuple[dict[str, Pick], PricedCart, dict[int, tuple[int, int]]] | None = None
         self.best_objective = Decimal("Infinity")
         self.bound = Decimal("-Infinity")
         self.modelled = Decimal(0)
 
-    def start(self) -> dict[int, float]:
+    def start(self, form: Formulation) -> dict[int, float]:
         """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
         offer, one order per platform). HiGHS ignores a start the cuts have made infeasible."""
         if self.best is not None:
-            return self.form.fix_plan(self.best[2])
+            return form.fix_plan(self.best[2])
         naive = naive_assignment(self.cart, self.pricing)
         plan = {}
         for i, item in enumerate(self.problem.items):
             for o, option in enumerate(item.options):
                 if item.id in naive and option.offer == naive[item.id].offer:
                     plan[i] = (o, 0)
-        return self.form.fix_plan(plan)
+        return form.fix_plan(plan)
 
     def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal) -> bool:
         """Price `plan` with the engine, keep it if best; True if the model priced it right."""

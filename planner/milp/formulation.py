@@ -36,6 +36,8 @@ Expr = dict[int, float]
 #: Less than a cent: amounts are whole cents, so `a < t` is `a <= t - EPSILON`.
 EPSILON = 0.001
 Places = dict[tuple[str, str, str | None], list[Deduction]]
+#: Per deduction, one entry per order slot: its tier binaries (by tier) and judged base.
+Ladders = dict[tuple[str, Deduction], list[tuple[list[int], Expr]]]
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Formulation:
     model: Model
     x: dict[Key, int] = field(default_factory=dict)
     orders: dict[str, int] = field(default_factory=dict)
+    ladders: Ladders = field(default_factory=lambda: defaultdict(list))
 
     def chosen(self, values: tuple[float, ...]) -> dict[int, tuple[int, int]]:
         """item -> (option index, order slot) for the items a solution buys."""
@@ -102,6 +105,7 @@ def build(problem: Problem) -> Formulation:
     _symmetry(problem, form)
     orders = _order_amounts(problem, form)
     discounts = _deductions(problem, form, orders)
+    _count_orders_reaching(form)
     fees = _shipping(problem, form, orders)
     subsidies = _subsidies(problem, form, discounts)
     _credits(problem, form, discounts, fees)
@@ -179,12 +183,15 @@ def _order_amounts(problem: Problem, form: Formulation) -> dict[tuple[str, int],
 @dataclass(frozen=True)
 class _Taken:
     """A discount variable of one order, and the item-level amounts of the options it is
-    always shared over (`pool`; None if it depends on which promotion applies)."""
+    always shared over (`pool`; None if it depends on which promotion applies), where it
+    applies (`shop`, `cross`: only to cross-store items) and the largest share of its
+    judged amount it can take (`ratio`)."""
 
     var: int
     pool: Expr | None
     shop: str | None = None
     cross: bool = False
+    ratio: float = 1.0
 
     def may_touch(self, option: Option) -> bool:
         """Whether this discount can be shared onto `option` (its shop, its cross mark)."""
@@ -200,14 +207,14 @@ def _deductions(
         places[(deduction.stage, deduction.platform, deduction.shop)].append(deduction)
     return {
         (platform, k): _order_deductions(
-            form.model, places, order, platform, platform in problem.parallel_platforms
+            form, places, order, platform, platform in problem.parallel_platforms
         )
         for (platform, k), order in orders.items()
     }
 
 
 def _order_deductions(
-    model: Model, places: Places, order: _Order, platform: str, parallel: bool
+    form: Formulation, places: Places, order: _Order, platform: str, parallel: bool
 ) -> list[_Taken]:
     """One order's stages: per shop the best 满减 then the best coupon, the best cross-store
     promotion, the best platform coupon, then every member discount held, in turn.
@@ -216,6 +223,7 @@ def _order_deductions(
     bound) except where taking less could pay: in a sequential checkout the shop 满减
     applies by itself before the coupon's threshold is judged, so there it is forced."""
     taken: list[_Taken] = []
+    model = form.model
 
     def stage(
         found: list[Deduction],
@@ -226,7 +234,7 @@ def _order_deductions(
         **where: Any,
     ) -> Expr:
         bases = [(d, _scoped(order, judged, d, **where)) for d in found]
-        var = _group(model, bases, available)
+        var = _group(model, bases, available, form.ladders)
         if var is None:
             return available
         if forced:
@@ -234,7 +242,8 @@ def _order_deductions(
                 _force(model, deduction, var, judged_on[-1])
         shared = pool if all(d.scope is None for d in found) else None
         shop, cross = where.get("shop"), where.get("cross", False)
-        taken.append(_Taken(var, shared, shop, cross))
+        ratio = max(d.steepest for d in found)
+        taken.append(_Taken(var, shared, shop, cross, ratio))
         return _minus(available, var)
 
     after = dict(order.gross)
@@ -331,7 +340,8 @@ def _subsidies(
         order_discounts = [
             t for t in discounts.get((option.platform, k), []) if t.may_touch(option)
         ]
-        if most <= 0 or (over > 0 and not order_discounts):
+        reachable = Decimal(sum(t.ratio for t in order_discounts)) * option.amount
+        if most <= 0 or (over > 0 and reachable < over * term.units):
             continue
         used = model.binary()
         model.row({used: 1.0, var: -1.0}, upper=0.0)
@@ -345,14 +355,16 @@ def _subsidies(
                 model.row({subsidy: 1.0, taken.var: full / pool}, upper=full)
         if over > 0:
             needed = float(over * term.units)
-            model.row({used: needed, **{t.var: -1.0 for t in order_discounts}}, upper=0.0)
+            _reach_ceiling(model, used, needed, float(option.amount), order_discounts)
         amounts.append(subsidy)
     for members in quotas.values():
         model.row(members, upper=1.0)
     return amounts
 
 
-def _group(model: Model, found: list[tuple[Deduction, list[Expr]]], available: Expr) -> int | None:
+def _group(
+    model: Model, found: list[tuple[Deduction, list[Expr]]], available: Expr, ladders: Ladders
+) -> int | None:
     """At most one of the deductions `found` applies; return the variable of the discount.
 
     Each deduction comes with the expressions its threshold is judged against (all must
@@ -367,11 +379,45 @@ def _group(model: Model, found: list[tuple[Deduction, list[Expr]]], available: E
     for deduction, bases in found:
         pick = model.binary()
         picks[pick] = 1.0
-        for var, coef in _one(model, deduction, pick, bases).items():
+        for var, coef in _one(model, deduction, pick, bases, ladders).items():
             parts[var] = parts.get(var, 0.0) - coef
     model.row(picks, upper=1.0)
     model.row(parts, upper=0.0)
     return total
+
+
+def _count_orders_reaching(form: Formulation) -> None:
+    """Across a platform's order slots: at most `m` orders reach a tier, and `m` of them
+    need `m x threshold` of the amount judged in all of them together (`m` integer).
+
+    Implied by the per-order rows for whole plans, but the LP relaxation would otherwise
+    let every slot earn a fraction of a once-per-order coupon; an integer `m` per tier
+    closes most of that gap at the root.
+    """
+    model = form.model
+    for (platform, deduction), slots in form.ladders.items():
+        if form.orders.get(platform, 1) < 2 or len(slots) < 2:
+            continue
+        judged: Expr = {}
+        for _, base in slots:
+            for var, coef in base.items():
+                judged[var] = judged.get(var, 0.0) + coef
+        most = _upper(judged)
+        for index, tier in enumerate(deduction.tiers):
+            if tier.threshold <= 0:
+                continue
+            count = model.var(
+                0.0, min(len(slots), math.floor(most / float(tier.threshold))), integer=True
+            )
+            higher = [
+                tiers[j]
+                for tiers, _ in slots
+                for j, other in enumerate(deduction.tiers)
+                if other.threshold >= tier.threshold
+            ]
+            del index
+            model.row({**{z: 1.0 for z in higher}, count: -1.0}, upper=0.0)
+            model.row({count: float(tier.threshold), **_negate(judged)}, upper=0.0)
 
 
 def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
@@ -409,11 +455,14 @@ def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
         model.row({count: off, capped: -cap}, lower=0.0)
 
 
-def _one(model: Model, deduction: Deduction, pick: int, bases: list[Expr]) -> Expr:
+def _one(
+    model: Model, deduction: Deduction, pick: int, bases: list[Expr], ladders: Ladders
+) -> Expr:
     """Model one deduction if `pick` is 1; return the expression of its discount amount."""
     ceiling = min(_upper(base) for base in bases)
     if deduction.tiers:
         tiers = {model.binary(): tier for tier in deduction.tiers}
+        ladders[(deduction.platform, deduction)].append((list(tiers), bases[-1]))
         model.row({**{z: 1.0 for z in tiers}, pick: -1.0}, upper=0.0)
         for base in bases:
             reach = {z: float(tier.threshold) for z, tier in tiers.items()}
@@ -457,6 +506,20 @@ def _minus(base: Expr, *amounts: int | None) -> Expr:
         if amount is not None:
             result[amount] = result.get(amount, 0.0) - 1.0
     return result
+
+
+def _reach_ceiling(
+    model: Model, used: int, needed: float, amount: float, discounts: list[_Taken]
+) -> None:
+    """An item above the subsidy's price ceiling qualifies only if its shares of the
+    discounts bring it down by `needed`. A discount taking at most `ratio` of the amount
+    it is judged on gives the item at most `ratio x amount` (and at most all of it)."""
+    shares: dict[int, float] = {used: needed}
+    for taken in discounts:
+        share = model.var(0.0, taken.ratio * amount)
+        model.row({share: 1.0, taken.var: -1.0}, upper=0.0)
+        shares[share] = -1.0
+    model.row(shares, upper=0.0)
 
 
 def _credits(

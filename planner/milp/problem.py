@@ -93,6 +93,18 @@ class Deduction:
         return not (self.every is not None and self.max_off is None)
 
     @property
+    def steepest(self) -> float:
+        """The largest share of the amount it is judged on that this deduction can take."""
+        if self.tiers:
+            return min(
+                1.0,
+                max(float(t.off / t.threshold) if t.threshold > 0 else 1.0 for t in self.tiers),
+            )
+        if self.every is not None and self.off is not None:
+            return min(1.0, float(self.off / self.every))
+        return float(self.rate or 0)
+
+    @property
     def smallest_threshold(self) -> Decimal:
         """The least amount an order needs to earn anything from this deduction."""
         if self.tiers:
