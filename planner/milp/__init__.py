@@ -2,8 +2,11 @@
 
 - `problem`: the cart as the model sees it (constants per item and offer, deductions);
 - `adapter`: builds a `problem.Problem` from a `planner.cart.Cart`;
-- `formulation`: the variables and constraints (docs/optimiser.md explains them);
-- `solver`: a sparse model builder over HiGHS (`highspy`) and its result.
+- `formulation`: `build(problem)`, the whole model (docs/optimiser.md explains it), from
+  `slots` (items to offers and order slots, symmetry breaking), `promotions` (order-level
+  discounts stage by stage) and `charges` (shipping, subsidies, shopping credit);
+- `linear`: linear expressions as dicts; `solver`: a sparse model builder over HiGHS
+  (`highspy`) and its result.
 
 `planner.optimise` drives them and verifies every plan with the cost engine.
 """

@@ -1,0 +1,138 @@
+"""What depends on the orders besides promotions: shipping fees and free shipping,
+trade-in subsidies with their quotas and ceilings, and shopping credit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from planner.milp.linear import Expr, negate
+from planner.milp.problem import Problem
+from planner.milp.promotions import Taken
+from planner.milp.slots import Formulation, OrderSlot
+from planner.milp.solver import Model
+
+
+def add_shipping(
+    problem: Problem, form: Formulation, orders: dict[tuple[str, int], OrderSlot]
+) -> dict[tuple[str, int], list[int]]:
+    """Each shop in an order charges the highest shipping fee among its items, unless a
+    free-shipping threshold is reached (judged on the goods before discounts: generous).
+    Returns each order's fee variables (each costs its value)."""
+    model = form.model
+    fees: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for (platform, k), order in orders.items():
+        rules = [rule for rule in problem.free_shipping if rule.platform == platform]
+        for shop, amount in order.shops.items():
+            charged = [(o, var) for o, var in order.options if o.shop == shop and o.shipping > 0]
+            if not charged:
+                continue
+            highest = float(max(option.shipping for option, _ in charged))
+            fee = model.var(0.0, highest, cost=1.0)
+            free: dict[int, float] = {}
+            for rule in rules:
+                if rule.shop in (None, shop):
+                    waiver = model.binary()
+                    model.row({waiver: float(rule.threshold), **negate(amount)}, upper=0.0)
+                    free[waiver] = 1.0
+            if free:
+                model.row(free, upper=1.0)
+            for option, var in charged:
+                shipping = float(option.shipping)
+                terms = {fee: 1.0, var: -shipping, **{w: shipping for w in free}}
+                model.row(terms, lower=0.0)
+            fees[(platform, k)].append(fee)
+    return fees
+
+
+def add_subsidies(
+    problem: Problem, form: Formulation, discounts: dict[tuple[str, int], list[Taken]]
+) -> list[int]:
+    """Trade-in subsidies: one item per quota, `s <= min(rate x amount, cap)`.
+
+    The engine grants the subsidy on the item's amount after its shares of the order's
+    discounts. Each discount shared over a pool takes the same fraction `D / A` from every
+    item in the pool, and `A` is at most the pool's item-level amount `A_max`, so the item
+    keeps at most `amount x (1 - D / A_max)`: one row per such discount. Above the price
+    ceiling an item qualifies only if the discounts that can reach it (its shop's, the
+    cross-store one if it carries the mark, the order's coupons), all taken by this item,
+    would bring it down to the ceiling.
+    """
+    model = form.model
+    quotas: dict[str, dict[int, float]] = defaultdict(dict)
+    amounts: list[int] = []
+    for (i, o, k), var in form.x.items():
+        option = problem.items[i].options[o]
+        term = option.subsidy
+        if term is None:
+            continue
+        unit = option.amount / term.units
+        most = term.rate * unit if term.cap is None else min(term.rate * unit, term.cap)
+        over = Decimal(0) if term.ceiling is None else unit - term.ceiling
+        order_discounts = [
+            t for t in discounts.get((option.platform, k), []) if t.may_touch(option)
+        ]
+        reachable = Decimal(sum(t.ratio for t in order_discounts)) * option.amount
+        if most <= 0 or (over > 0 and reachable < over * term.units):
+            continue
+        used = model.binary()
+        model.row({used: 1.0, var: -1.0}, upper=0.0)
+        quotas[term.quota][used] = 1.0
+        subsidy = model.var(0.0, float(most), cost=-1.0)
+        model.row({subsidy: 1.0, used: -float(most)}, upper=0.0)
+        full = float(term.rate * unit)
+        for taken in order_discounts:
+            if taken.pool is not None and var in taken.pool:
+                pool = sum(taken.pool.values())
+                model.row({subsidy: 1.0, taken.var: full / pool}, upper=full)
+        if over > 0:
+            needed = float(over * term.units)
+            _reach_ceiling(model, used, needed, float(option.amount), order_discounts)
+        amounts.append(subsidy)
+    for members in quotas.values():
+        model.row(members, upper=1.0)
+    return amounts
+
+
+def _reach_ceiling(
+    model: Model, used: int, needed: float, amount: float, discounts: list[Taken]
+) -> None:
+    """An item above the subsidy's price ceiling qualifies only if its shares of the
+    discounts bring it down by `needed`. A discount taking at most `ratio` of the amount
+    it is judged on gives the item at most `ratio x amount` (and at most all of it)."""
+    shares: dict[int, float] = {used: needed}
+    for taken in discounts:
+        share = model.var(0.0, taken.ratio * amount)
+        model.row({share: 1.0, taken.var: -1.0}, upper=0.0)
+        shares[share] = -1.0
+    model.row(shares, upper=0.0)
+
+
+def add_credits(
+    problem: Problem,
+    form: Formulation,
+    discounts: dict[tuple[str, int], list[Taken]],
+    fees: dict[tuple[str, int], list[int]],
+) -> None:
+    """购物金: the best top-up whose whole balance the platform's spending uses up earns
+    `get - pay`. Spending is the platform's amount after every discount, with shipping,
+    before subsidies (generous: the engine counts it after them)."""
+    model = form.model
+    for platform in sorted({credit.platform for credit in problem.credits}):
+        spending: Expr = {}
+        for (i, o, _), var in form.x.items():
+            if problem.items[i].options[o].platform == platform:
+                spending[var] = float(problem.items[i].options[o].amount)
+        for (where, k), found in discounts.items():
+            if where == platform:
+                spending.update({taken.var: -1.0 for taken in found})
+                spending.update({var: 1.0 for var in fees.get((where, k), [])})
+        if not spending:
+            continue
+        picks: dict[int, float] = {}
+        for credit in problem.credits:
+            if credit.platform == platform and credit.get > credit.pay:
+                pick = model.binary(cost=-float(credit.get - credit.pay))
+                model.row({pick: float(credit.get), **negate(spending)}, upper=0.0)
+                picks[pick] = 1.0
+        model.row(picks, upper=1.0)

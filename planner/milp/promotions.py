@@ -1,0 +1,248 @@
+"""Order-level promotions in the model: per order slot, stage by stage, at most one
+promotion of each group applies; tiers, 每满X减Y counters and percentages."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from planner.milp.linear import EPSILON, Expr, minus, negate, upper
+from planner.milp.problem import Deduction, Option, Problem
+from planner.milp.slots import Formulation, Ladders, OrderSlot
+from planner.milp.solver import Model
+
+Places = dict[tuple[str, str, str | None], list[Deduction]]
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A discount variable of one order, and the item-level amounts of the options it is
+    always shared over (`pool`; None if it depends on which promotion applies), where it
+    applies (`shop`, `cross`: only to cross-store items) and the largest share of its
+    judged amount it can take (`ratio`)."""
+
+    var: int
+    pool: Expr | None
+    shop: str | None = None
+    cross: bool = False
+    ratio: float = 1.0
+
+    def may_touch(self, option: Option) -> bool:
+        """Whether this discount can be shared onto `option` (its shop, its cross mark)."""
+        return self.shop in (None, option.shop) and (option.cross_store or not self.cross)
+
+
+def add_deductions(
+    problem: Problem, form: Formulation, orders: dict[tuple[str, int], OrderSlot]
+) -> dict[tuple[str, int], list[Taken]]:
+    """Add every order's deductions stage by stage; return each order's discounts."""
+    places: Places = defaultdict(list)
+    for deduction in problem.deductions:
+        places[(deduction.stage, deduction.platform, deduction.shop)].append(deduction)
+    return {
+        (platform, k): _order_deductions(
+            form, places, order, platform, platform in problem.parallel_platforms
+        )
+        for (platform, k), order in orders.items()
+    }
+
+
+def _order_deductions(
+    form: Formulation, places: Places, order: OrderSlot, platform: str, parallel: bool
+) -> list[Taken]:
+    """One order's stages: per shop the best 满减 then the best coupon, the best cross-store
+    promotion, the best platform coupon, then every member discount held, in turn.
+
+    A discount variable may take less than its promotion gives (the model stays a lower
+    bound) except where taking less could pay: in a sequential checkout the shop 满减
+    applies by itself before the coupon's threshold is judged, so there it is forced."""
+    taken: list[Taken] = []
+    model = form.model
+
+    def stage(
+        found: list[Deduction],
+        judged: Expr,
+        available: Expr,
+        pool: Expr,
+        forced: bool = False,
+        **where: Any,
+    ) -> Expr:
+        bases = [(d, _scoped(order, judged, d, **where)) for d in found]
+        var = _group(model, bases, available, form.ladders)
+        if var is None:
+            return available
+        if forced:
+            for deduction, judged_on in bases:
+                _force(model, deduction, var, judged_on[-1])
+        shared = pool if all(d.scope is None for d in found) else None
+        shop, cross = where.get("shop"), where.get("cross", False)
+        ratio = max(d.steepest for d in found)
+        taken.append(Taken(var, shared, shop, cross, ratio))
+        return minus(available, var)
+
+    after = dict(order.gross)
+    for shop, amount in order.shops.items():
+        found = places[("shop_coupon", platform, shop)]
+        automatic = bool(found) and not parallel
+        first = places[("shop", platform, shop)]
+        left = stage(first, amount, amount, amount, forced=automatic, shop=shop)
+        judged = amount if parallel else left
+        rest = stage(found, judged, left, amount, shop=shop)
+        after = {**after, **{var: -1.0 for var in rest if var not in amount}}
+    found = places[("cross_store", platform, None)]
+    after = stage(found, order.cross, after, order.cross, cross=True)
+    after = stage(places[("coupon", platform, None)], after, after, order.gross)
+    for deduction in places[("member", platform, None)]:
+        after = stage([deduction], after, after, order.gross)
+    return taken
+
+
+def _scoped(
+    order: OrderSlot,
+    judged: Expr,
+    deduction: Deduction,
+    shop: str | None = None,
+    cross: bool = False,
+) -> list[Expr]:
+    """What a deduction's threshold is judged on: `judged`, and for a scoped deduction also
+    the scoped items' amount (in `shop`, or carrying the cross-store mark) before order-level
+    discounts, which bounds their amount at any later stage."""
+    if deduction.scope is None:
+        return [judged]
+    inside = {
+        var: float(option.amount)
+        for option, var in order.options
+        if option.tags & deduction.scope
+        and shop in (None, option.shop)
+        and (option.cross_store or not cross)
+    }
+    return [judged, inside]
+
+
+def _group(
+    model: Model, found: list[tuple[Deduction, list[Expr]]], available: Expr, ladders: Ladders
+) -> int | None:
+    """At most one of the deductions `found` applies; return the variable of the discount.
+
+    Each deduction comes with the expressions its threshold is judged against (all must
+    hold); the discount never exceeds `available`, as an amount cannot go below zero.
+    """
+    if not found:
+        return None
+    total = model.var(0.0, upper(available), cost=-1.0)
+    model.row({**negate(available), total: 1.0}, upper=0.0)
+    picks: dict[int, float] = {}
+    parts: dict[int, float] = {total: 1.0}
+    for deduction, bases in found:
+        pick = model.binary()
+        picks[pick] = 1.0
+        for var, coef in _one(model, deduction, pick, bases, ladders).items():
+            parts[var] = parts.get(var, 0.0) - coef
+    model.row(picks, upper=1.0)
+    model.row(parts, upper=0.0)
+    return total
+
+
+def count_orders_reaching(form: Formulation) -> None:
+    """Across a platform's order slots: at most `m` orders reach a tier, and `m` of them
+    need `m x threshold` of the amount judged in all of them together (`m` integer).
+
+    Implied by the per-order rows for whole plans, but the LP relaxation would otherwise
+    let every slot earn a fraction of a once-per-order coupon; an integer `m` per tier
+    closes most of that gap at the root.
+    """
+    model = form.model
+    for (platform, deduction), slots in form.ladders.items():
+        if form.orders.get(platform, 1) < 2 or len(slots) < 2:
+            continue
+        judged: Expr = {}
+        for _, base in slots:
+            for var, coef in base.items():
+                judged[var] = judged.get(var, 0.0) + coef
+        most = upper(judged)
+        for tier in deduction.tiers:
+            if tier.threshold <= 0:
+                continue
+            count = model.var(
+                0.0, min(len(slots), math.floor(most / float(tier.threshold))), integer=True
+            )
+            higher = [
+                tiers[j]
+                for tiers, _ in slots
+                for j, other in enumerate(deduction.tiers)
+                if other.threshold >= tier.threshold
+            ]
+            model.row({**{z: 1.0 for z in higher}, count: -1.0}, upper=0.0)
+            model.row({count: float(tier.threshold), **negate(judged)}, upper=0.0)
+
+
+def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
+    """Make `total` at least what `deduction` gives on `base` (it applies once reached).
+
+    Amounts are whole cents, so "not reached" is `base <= threshold - 0.001`; the big-M
+    of each row is the least that keeps it slack when the promotion is reached. A tier
+    whose discount exceeds its threshold (a 无门槛 coupon) is left unforced: the engine
+    caps it at the amount, which the model cannot know before the plan is chosen.
+    """
+    most = upper(base)
+    if deduction.tiers:
+        for tier in deduction.tiers:
+            if tier.threshold > most or tier.threshold < tier.off:
+                continue
+            reached = model.binary()
+            slack = most - float(tier.threshold) + EPSILON
+            model.row({**base, reached: -slack}, upper=float(tier.threshold) - EPSILON)
+            model.row({total: 1.0, reached: -float(tier.off)}, lower=0.0)
+        return
+    if deduction.every is not None and deduction.off is not None:
+        every = float(deduction.every)
+        count = model.var(0.0, math.floor(most / every + 1e-9), integer=True)
+        model.row({count: every, **negate(base)}, lower=EPSILON - every)
+        off = float(deduction.off)
+        if deduction.max_off is None:
+            model.row({total: 1.0, count: -off}, lower=0.0)
+            return
+        capped = model.binary()
+        cap = float(deduction.max_off)
+        model.row({total: 1.0, capped: -cap}, lower=0.0)
+        model.row(
+            {total: 1.0, count: -off, capped: off * math.floor(most / every + 1e-9)}, lower=0.0
+        )
+        model.row({count: off, capped: -cap}, lower=0.0)
+
+
+def _one(
+    model: Model, deduction: Deduction, pick: int, bases: list[Expr], ladders: Ladders
+) -> Expr:
+    """Model one deduction if `pick` is 1; return the expression of its discount amount."""
+    ceiling = min(upper(base) for base in bases)
+    if deduction.tiers:
+        tiers = {model.binary(): tier for tier in deduction.tiers}
+        ladders[(deduction.platform, deduction)].append((list(tiers), bases[-1]))
+        model.row({**{z: 1.0 for z in tiers}, pick: -1.0}, upper=0.0)
+        for base in bases:
+            reach = {z: float(tier.threshold) for z, tier in tiers.items()}
+            model.row({**reach, **negate(base)}, upper=0.0)
+        return {z: float(tier.off) for z, tier in tiers.items()}
+    if deduction.every is not None and deduction.off is not None:
+        most = math.floor(ceiling / float(deduction.every) + 1e-9)
+        count = model.var(0.0, most, integer=True)
+        model.row({count: 1.0, pick: -float(most)}, upper=0.0)
+        for base in bases:
+            model.row({count: float(deduction.every), **negate(base)}, upper=0.0)
+        if deduction.max_off is None:
+            return {count: float(deduction.off)}
+        amount = model.var(0.0, float(deduction.max_off))
+        model.row({amount: 1.0, count: -float(deduction.off)}, upper=0.0)
+        return {amount: 1.0}
+    rate = float(deduction.rate or 0)
+    most = rate * ceiling if deduction.cap is None else min(rate * ceiling, float(deduction.cap))
+    amount = model.var(0.0, most)
+    model.row({amount: 1.0, pick: -most}, upper=0.0)
+    for base in bases:
+        model.row({amount: 1.0, **{v: -rate * c for v, c in base.items()}}, upper=0.0)
+        if deduction.minimum > 0:
+            model.row({pick: float(deduction.minimum), **negate(base)}, upper=0.0)
+    return {amount: 1.0}

@@ -1,0 +1,134 @@
+"""Items to offers and order slots: the `x` variables, their symmetry breaking, and the
+per-order amounts every promotion is judged on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from planner.milp.linear import Expr
+from planner.milp.problem import Deduction, Option, Problem
+from planner.milp.solver import Model
+
+Key = tuple[int, int, int]
+#: Per deduction, one entry per order slot: its tier binaries (by tier) and judged base.
+Ladders = dict[tuple[str, Deduction], list[tuple[list[int], Expr]]]
+
+
+@dataclass
+class Formulation:
+    """The built model and the index of the `x` variables, to read a plan back."""
+
+    model: Model
+    x: dict[Key, int] = field(default_factory=dict)
+    orders: dict[str, int] = field(default_factory=dict)
+    ladders: Ladders = field(default_factory=lambda: defaultdict(list))
+
+    def chosen(self, values: tuple[float, ...]) -> dict[int, tuple[int, int]]:
+        """item -> (option index, order slot) for the items a solution buys."""
+        return {i: (o, k) for (i, o, k), var in self.x.items() if values[var] > 0.5}
+
+    def fix_plan(self, plan: dict[int, tuple[int, int]]) -> dict[int, float]:
+        """A MIP start putting exactly `plan`'s `x` variables to one."""
+        return {var: 1.0 for (i, o, k), var in self.x.items() if plan.get(i) == (o, k)}
+
+    def exclude(self, plan: dict[int, tuple[int, int]]) -> None:
+        """Cut off exactly `plan` (a no-good cut): any other plan stays feasible."""
+        terms: dict[int, float] = {}
+        for (i, o, k), var in self.x.items():
+            if plan.get(i) == (o, k):
+                terms[var] = -1.0
+            elif i not in plan:
+                terms[var] = 1.0
+        self.model.row(terms, lower=1.0 - len(plan))
+
+
+def order_slots(problem: Problem) -> dict[str, int]:
+    """How many orders each platform may use: one unless a promotion is limited per order.
+
+    Beyond one, an order only pays for itself if it earns a per-order deduction, so it
+    must reach that deduction's smallest threshold; that bounds the useful count, capped
+    by the number of items and by `max_orders_per_platform`.
+    """
+    items_on: dict[str, set[int]] = defaultdict(set)
+    amount_on: dict[str, Decimal] = defaultdict(Decimal)
+    for index, item in enumerate(problem.items):
+        best: dict[str, Decimal] = {}
+        for option in item.options:
+            items_on[option.platform].add(index)
+            best[option.platform] = max(best.get(option.platform, Decimal(0)), option.amount)
+        for platform, amount in best.items():
+            amount_on[platform] += amount
+    slots: dict[str, int] = {}
+    for platform, members in items_on.items():
+        limited = [d for d in problem.deductions if d.platform == platform and d.per_order_limited]
+        count = 1
+        if limited:
+            smallest = min(d.smallest_threshold for d in limited)
+            count = len(members)
+            if smallest > 0:
+                count = min(count, int(amount_on[platform] / smallest) + 1)
+            count = max(1, min(count, problem.max_orders_per_platform))
+        slots[platform] = count
+    return slots
+
+
+def add_assignment(problem: Problem, form: Formulation) -> None:
+    model = form.model
+    for i, item in enumerate(problem.items):
+        terms: dict[int, float] = {}
+        for o, option in enumerate(item.options):
+            for k in range(form.orders[option.platform]):
+                var = model.binary(cost=float(option.amount))
+                form.x[(i, o, k)] = var
+                terms[var] = 1.0
+        if item.optional:
+            chosen = model.binary(cost=-float(item.value))
+            terms[chosen] = -1.0
+            model.row(terms, 0.0, 0.0)
+        else:
+            model.row(terms, 1.0, 1.0)
+
+
+def add_symmetry(problem: Problem, form: Formulation) -> None:
+    """Item i may open order k only if an earlier item sits in order k-1 (orders by first item)."""
+    for platform, count in form.orders.items():
+        if count < 2:
+            continue
+        in_order: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for (i, o, k), var in form.x.items():
+            if problem.items[i].options[o].platform == platform:
+                in_order[(i, k)].append(var)
+        members = sorted({i for i, _ in in_order})
+        for position, i in enumerate(members):
+            for k in range(1, count):
+                terms = {var: 1.0 for var in in_order[(i, k)]}
+                for j in members[:position]:
+                    for var in in_order[(j, k - 1)]:
+                        terms[var] = terms.get(var, 0.0) - 1.0
+                form.model.row(terms, upper=0.0)
+
+
+@dataclass
+class OrderSlot:
+    """Linear expressions for one order slot: its amount, per shop, and its cross-store base."""
+
+    gross: Expr = field(default_factory=dict)
+    shops: dict[str, Expr] = field(default_factory=lambda: defaultdict(dict))
+    cross: Expr = field(default_factory=dict)
+    options: list[tuple[Option, int]] = field(default_factory=list)
+
+
+def order_amounts(problem: Problem, form: Formulation) -> dict[tuple[str, int], OrderSlot]:
+    orders: dict[tuple[str, int], OrderSlot] = defaultdict(OrderSlot)
+    for (i, o, k), var in form.x.items():
+        option = problem.items[i].options[o]
+        order = orders[(option.platform, k)]
+        amount = float(option.amount)
+        order.gross[var] = amount
+        order.shops[option.shop][var] = amount
+        if option.cross_store:
+            order.cross[var] = amount
+        order.options.append((option, var))
+    return orders
