@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from tui.cli import alerts, cookies, extract, forecast, plan, terminal, track
 from tui.cli.errors import run
 
 app = typer.Typer(
@@ -18,21 +19,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Command groups: one line each, `from tui.cli import <module>` then `<module>.register(app)`.
-from tui.cli import plan  # noqa: E402, I001
-plan.register(app)
-from tui.cli import track  # noqa: E402
-track.register(app)
-from tui.cli import alerts  # noqa: E402, I001
-alerts.register(app)
-from tui.cli import terminal  # noqa: E402
-terminal.register(app)
-from tui.cli import cookies  # noqa: E402
-cookies.register(app)
-from tui.cli import extract  # noqa: E402
-extract.register(app)
-from tui.cli import forecast  # noqa: E402, I001
-forecast.register(app)
+# Command groups, in the order `daoshou --help` lists them.
+for _group in (terminal, track, extract, plan, forecast, alerts, cookies):
+    _group.register(app)
 
 
 def main() -> None:
