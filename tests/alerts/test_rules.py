@@ -179,6 +179,7 @@ def test_evaluating_the_same_observation_twice_writes_one_event(store):
     [
         ("target", {"price": "abc"}, "not a number"),
         ("target", {"price": "-1"}, "above zero"),
+        ("target", {"price": "9.123456"}, "4 decimal places"),
         ("drop", {}, "percentage or an amount"),
         ("drop", {"pct": "100"}, "impossible"),
         ("drop", {"pct": "5", "basis": "week"}, "basis"),

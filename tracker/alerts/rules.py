@@ -34,6 +34,7 @@ Language = Literal["zh", "en"]
 DEFAULT_MARGIN_PCT = Decimal(2)  # target re-arms once the price is 2% above the target
 MEDIAN_DAYS = 30
 MEDIAN_MIN_POINTS = 3  # a "median" of one or two prices is just noise
+AMOUNT_STEP = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,9 @@ class TargetKind:
             margin = (price * DEFAULT_MARGIN_PCT / 100).quantize(Decimal("0.01"))
         if margin < 0:
             raise AlertError(f"re-arm margin {margin} is negative", "use 0 or more")
+        for amount in (price, margin):  # prices are stored to 1/10000 (`models.Amount`)
+            if amount != amount.quantize(AMOUNT_STEP):
+                raise AlertError(f"amount {amount} has more than 4 decimal places", "e.g. 59.90")
         return {"price": str(price), "margin": str(margin), "currency": _currency(raw)}
 
     def evaluate(self, ctx: RuleContext) -> Trigger | None:
