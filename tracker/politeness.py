@@ -32,8 +32,9 @@ class _Host:
 class HostGate:
     """Global and per-host concurrency plus a minimum delay between request starts per host.
 
-    The per-host slot is taken before the global one, so requests queued behind a slow
-    shop hold at most `per_host` global slots and never starve the other shops.
+    The per-host slot and the host's spacing come before the global slot, so requests
+    queued behind a slow or rate-limited shop never hold global slots the other shops
+    could use.
     """
 
     def __init__(
@@ -58,15 +59,23 @@ class HostGate:
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold a request slot for `host`, entered no sooner than the host's next start."""
+        """Hold a request slot for `host`, entered no sooner than the host's next start.
+
+        The spacing wait happens before a global slot is taken, so requests waiting out a
+        host's delay never keep other shops' requests from starting.
+        """
         state = self._host(host)
-        async with state.slots, self._global:
+        async with state.slots:
             async with state.lock:
                 wait = state.next_start - self._clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
+                await self._global.acquire()
                 state.next_start = self._clock() + state.delay
-            yield
+            try:
+                yield
+            finally:
+                self._global.release()
 
     def defer(self, host: str, seconds: float) -> None:
         """Start no request to `host` for `seconds` (a Retry-After or a backoff pause)."""

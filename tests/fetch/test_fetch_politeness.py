@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tracker.fetch import Fetcher
+from tracker.fetch import Fetcher, checked_url, host_key
 from tracker.politeness import backoff_delay, parse_retry_after
 
 
@@ -74,6 +74,19 @@ async def test_a_slow_host_does_not_hold_back_the_others(shop3, fast_policy):
     last_fast = max(r.t_end for r in log if r.port == shop3.ports[1])
     last_slow = max(r.t_end for r in log if r.port == shop3.ports[0])
     assert last_fast < last_slow  # the fast host finished while the slow one still queued
+
+
+async def test_waiting_out_one_hosts_delay_leaves_the_global_slots_to_others(shop3, fast_policy):
+    policy = replace(fast_policy, max_concurrency=1, respect_robots=False)
+    spaced = [shop3.product_url(f"p{i:04d}", 0) for i in range(1, 4)]
+    others = [shop3.product_url(f"p{i:04d}", 1) for i in range(4, 7)]
+    async with Fetcher(policy) as fetcher:
+        fetcher.gate.slow_down(host_key(checked_url(spaced[0])), 1.0)
+        results = await asyncio.gather(*(fetcher.fetch(u) for u in spaced + others))
+    assert all(r.ok for r in results)
+    log = shop3.log()
+    second_spaced = sorted(r.t for r in log if r.port == shop3.ports[0])[1]
+    assert max(r.t_end for r in log if r.port == shop3.ports[1]) < second_spaced
 
 
 def test_backoff_grows_exponentially_with_bounded_jitter():
