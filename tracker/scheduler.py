@@ -18,8 +18,12 @@ Other periodic jobs: a module listed in `JOB_PROVIDERS` calls `register_periodic
 when imported; the service imports those modules when it starts. Jobs are functions
 without arguments (coroutine functions run on the loop, plain ones in a thread).
 
-Only one service runs per store (`tracker.service_lock`): a second one, in another
-`daoshou run` or in an app with its scheduler on, stops at once with a StoreError.
+Only one service per store checks listings (`tracker.service_lock`): a second one, in
+another `daoshou run`, on another machine sharing a PostgreSQL store, or in an app with
+its scheduler on, runs only the periodic jobs and stands by; it takes over the checks
+within `LOCK_POLL_SECONDS` when the first one stops or dies. The listings' job store is
+attached only by the service that holds the lock, so a standing-by scheduler never runs
+a listing's stored job.
 
 SIGINT/SIGTERM stop the service cleanly: no new check starts, running checks get
 `SHUTDOWN_GRACE_SECONDS` to finish and commit, then the scheduler shuts down. A SIGKILL
@@ -34,7 +38,7 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -59,6 +63,7 @@ log = logging.getLogger("daoshou.scheduler")
 #: Modules that register periodic jobs when imported (see `register_periodic_job`).
 JOB_PROVIDERS: tuple[str, ...] = ("tracker.alerts.service", "tracker.forecast_job")
 SYNC_SECONDS = 60
+LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
 LISTINGS_STORE = "listings"
 SERVICE_STORE = "service"
@@ -101,26 +106,36 @@ async def check_listing_job(listing_id: int) -> None:
 class TrackerService:
     """The scheduler, the fetcher and the checker of one `daoshou run` (or of the app)."""
 
-    def __init__(self, repository: Repository, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        settings: Settings | None = None,
+        *,
+        on_status: Callable[[str], None] | None = None,
+    ) -> None:
         self.repository = repository
         self.settings = settings or load_settings()
         self.scheduler = AsyncIOScheduler(
-            jobstores={
-                LISTINGS_STORE: SQLAlchemyJobStore(engine=repository.engine, tablename=JOB_TABLE),
-                SERVICE_STORE: MemoryJobStore(),
-            },
+            jobstores={SERVICE_STORE: MemoryJobStore()},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=UTC,
         )
         self.checker: Checker | None = None
+        self.checking = False  # this service holds the lock and schedules the checks
+        self._lock = ServiceLock(repository.engine)
+        self._on_status = on_status
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Run until `stop` is set, then shut down cleanly."""
+        """Run until `stop` is set, then shut down cleanly.
+
+        Periodic jobs run at once; listing checks start when this service holds the
+        store's service lock: if another service holds it, this one stands by and takes
+        over when that one stops.
+        """
         global _active
         if _active is not None:
             raise RuntimeError("a tracker service is already running in this process")
         async with (
-            _held(ServiceLock(self.repository.engine)),
             Fetcher(fetch_policy(self.settings)) as fetcher,
             Checker(self.repository, fetcher, self.settings) as checker,
         ):
@@ -128,16 +143,47 @@ class TrackerService:
             _active = self
             try:
                 self.scheduler.start()
-                await self.sync_listings(resume=True)
-                self._add_service_jobs()
-                log.info("tracker service started")
-                await stop.wait()
+                self._add_periodic_jobs()
+                if await self._take_over(stop):
+                    await stop.wait()
                 await self._drain()
             finally:
                 if self.scheduler.running:
                     self.scheduler.shutdown(wait=False)
+                self._lock.release()
+                self.checking = False
                 _active = None
                 log.info("tracker service stopped")
+
+    async def _take_over(self, stop: asyncio.Event) -> bool:
+        """Wait for the service lock (or `stop`), then schedule the listings' checks."""
+        if not self._lock.try_acquire():
+            self._status("another service is checking this store; standing by to take over")
+            while not self._lock.try_acquire():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), LOCK_POLL_SECONDS)
+                if stop.is_set():
+                    return False
+        self.scheduler.add_jobstore(
+            SQLAlchemyJobStore(engine=self.repository.engine, tablename=JOB_TABLE),
+            alias=LISTINGS_STORE,
+        )
+        await self.sync_listings(resume=True)
+        self.scheduler.add_job(
+            self.sync_listings,
+            trigger=IntervalTrigger(seconds=SYNC_SECONDS),
+            id="sync-listings",
+            jobstore=SERVICE_STORE,
+            replace_existing=True,
+        )
+        self.checking = True
+        self._status("checking listings")
+        return True
+
+    def _status(self, text: str) -> None:
+        log.info("tracker service: %s", text)
+        if self._on_status is not None:
+            self._on_status(text)
 
     async def check(self, listing_id: int) -> None:
         """Check one listing (called by its job); failures are logged, never raised."""
@@ -191,14 +237,7 @@ class TrackerService:
                 next_run_time=utcnow(),
             )
 
-    def _add_service_jobs(self) -> None:
-        self.scheduler.add_job(
-            self.sync_listings,
-            trigger=IntervalTrigger(seconds=SYNC_SECONDS),
-            id="sync-listings",
-            jobstore=SERVICE_STORE,
-            replace_existing=True,
-        )
+    def _add_periodic_jobs(self) -> None:
         for job in periodic_jobs():
             self.scheduler.add_job(
                 job.func,
@@ -230,12 +269,6 @@ class TrackerService:
             await asyncio.sleep(0.05)
 
 
-@contextlib.asynccontextmanager
-async def _held(lock: ServiceLock) -> AsyncIterator[None]:
-    with lock:
-        yield
-
-
 def _job_id(listing_id: int) -> str:
     return f"{_JOB_PREFIX}{listing_id}"
 
@@ -254,8 +287,12 @@ def run_forever(repository: Repository | None = None) -> None:
     )
     repository = repository or Repository()
     settings = load_settings()
-    print(f"daoshou run: checking listings; log: {log_file}; Ctrl-C to stop", file=sys.stderr)
-    asyncio.run(_serve(TrackerService(repository, settings)))
+    print(f"daoshou run: started; log: {log_file}; Ctrl-C to stop", file=sys.stderr)
+
+    def status(text: str) -> None:
+        print(f"daoshou run: {text}", file=sys.stderr, flush=True)
+
+    asyncio.run(_serve(TrackerService(repository, settings, on_status=status)))
     print("daoshou run: stopped", file=sys.stderr)
 
 

@@ -1,8 +1,9 @@
-"""One tracker service per store: a second `daoshou run` (or an app with its scheduler on)
-must not check the same listings again, or each shop would see twice the requests the
+"""One checking service per store: a second `daoshou run` (or an app with its scheduler
+on) must not check the same listings again, or each shop would see twice the requests the
 politeness limits allow and every listing would be checked twice.
 
-The lock lives as long as the service and dies with its process, even on SIGKILL:
+The lock is taken without waiting (`try_acquire`), so a second service can stand by and
+take over when the first stops. It dies with its holder's process, even on SIGKILL:
 
 - SQLite: an exclusive OS lock (flock / msvcrt) on `<database>.service.lock`;
 - PostgreSQL: a session advisory lock held by one dedicated connection (shared by every
@@ -13,38 +14,37 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Self
+from typing import IO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-
-from tracker.errors import StoreError
 
 _PG_SERVICE_KEY = 0x6461_6F72  # any constant; distinct from the migration lock's
 
 
 class ServiceLock:
-    """Held while a tracker service runs; `StoreError` if another service holds it."""
+    """The right to check the store's listings; at most one holder at a time."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._file: IO[bytes] | None = None
         self._connection: sa.Connection | None = None
 
-    def __enter__(self) -> Self:
-        if self.engine.dialect.name == "sqlite":
-            self._lock_file()
-        elif self.engine.dialect.name == "postgresql":
-            self._lock_postgres()
-        return self
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock."""
+        return self._file is not None or self._connection is not None
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free (True), else leave it to its holder (False)."""
+        if self.held:
+            return True
+        if self.engine.dialect.name == "postgresql":
+            return self._lock_postgres()
+        return self._lock_file()
+
+    def release(self) -> None:
+        """Give the lock up (a no-op when not held)."""
         if self._file is not None:
             self._file.close()  # closing the file releases the OS lock
             self._file = None
@@ -54,29 +54,32 @@ class ServiceLock:
             self._connection.close()
             self._connection = None
 
-    def _lock_file(self) -> None:
+    def _lock_file(self) -> bool:
         database = self.engine.url.database
         if not database or database == ":memory:":
-            return
-        handle = open(Path(database).with_name(Path(database).name + ".service.lock"), "a+b")  # noqa: SIM115
+            return True  # a private in-memory store: no other process can see it
+        path = Path(database).with_name(Path(database).name + ".service.lock")
+        handle = open(path, "a+b")  # noqa: SIM115  (held open for as long as the lock)
         try:
             _exclusive(handle)
         except OSError:
             handle.close()
-            raise _busy() from None
+            return False
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()).encode())
         handle.flush()
         self._file = handle
+        return True
 
-    def _lock_postgres(self) -> None:
+    def _lock_postgres(self) -> bool:
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         got = connection.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_SERVICE_KEY})
         if not got:
             connection.close()
-            raise _busy()
+            return False
         self._connection = connection
+        return True
 
 
 def _exclusive(handle: IO[bytes]) -> None:
@@ -90,10 +93,3 @@ def _exclusive(handle: IO[bytes]) -> None:
         import fcntl
 
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _busy() -> StoreError:
-    return StoreError(
-        "another daoshou service is already checking the listings of this store",
-        "leave the checks to it, or stop it (Ctrl-C in its terminal) and start again",
-    )

@@ -65,17 +65,26 @@ def test_sigkill_mid_run_loses_no_committed_observation(add_products, home, repo
     assert {row[1] for row in _observations(database)} == {v.id for v in listings}
 
 
-def test_a_second_daoshou_run_on_the_same_store_is_refused(add_products, home):
-    add_products(1)
+def test_a_second_daoshou_run_stands_by_and_takes_over(add_products, home, repo):
+    [first_listing] = add_products(1)
+    database = home / "data" / "daoshou.sqlite"
+    log_file = home / "logs" / "daoshou-run.log"
     first = start_daoshou_run(home)
+    second = None
     try:
-        database = home / "data" / "daoshou.sqlite"
-        wait_until(lambda: _observations(database), what="the first service to run")
+        wait_until(lambda: _observations(database), what="the first service to check")
         second = start_daoshou_run(home)
-        _out, err = second.communicate(timeout=120)
-        assert second.returncode == 2
-        assert "another daoshou service is already checking" in err.decode()
-        assert first.poll() is None
-    finally:
+        wait_until(lambda: "standing by" in log_file.read_text(), what="the second to stand by")
         first.send_signal(signal.SIGTERM)
         first.communicate(timeout=60)
+        assert first.returncode == 0
+        # Only a service that took over schedules (and checks) a listing added now.
+        [late] = add_products(1)
+        wait_until(lambda: repo.history(late.id), what="the second service to take over")
+        assert len(repo.history(first_listing.id)) >= 1
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.communicate(timeout=60)
+    assert second.returncode == 0

@@ -26,7 +26,7 @@ async def _running(service, body):
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     try:
-        await _until(lambda: service.scheduler.running and service.checker is not None)
+        await _until(lambda: service.checking)
         return await body()
     finally:
         stop.set()
@@ -129,3 +129,4 @@ async def test_registered_periodic_jobs_run(repo, monkeypatch):
 def test_every_job_provider_registers_its_job():
     ids = {job.job_id for job in scheduler.periodic_jobs()}
     assert {"deliver-alerts", "forecast-refresh"} <= ids
+

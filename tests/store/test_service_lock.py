@@ -1,17 +1,16 @@
-"""One tracker service per store: the lock refuses a second holder and dies with the first."""
-
-import pytest
+"""One checking service per store: the lock has one holder and dies with it."""
 
 from tracker import db
-from tracker.errors import StoreError
 from tracker.service_lock import ServiceLock
 
 
-def test_a_second_service_is_refused_until_the_first_stops(store_url):
+def test_the_lock_has_one_holder_at_a_time(store_url):
     engine = db.open_engine(store_url)
-    with ServiceLock(engine):
-        with pytest.raises(StoreError) as info, ServiceLock(engine):
-            pass
-        assert "already checking" in info.value.one_line()
-    with ServiceLock(engine):
-        pass
+    first, second = ServiceLock(engine), ServiceLock(engine)
+    assert first.try_acquire() and first.held
+    assert first.try_acquire()  # re-entrant for its holder
+    assert not second.try_acquire() and not second.held
+    first.release()
+    assert second.try_acquire()
+    second.release()
+    assert not second.held
