@@ -99,3 +99,19 @@ def test_backtest_json(tmp_path):
     assert methods["last_price"]["mase"] == 1.0
     assert report["cases"] == methods["daoshou"]["cases"] > 0
     assert set(report["by_horizon"]) == {"1", "7", "14"}
+
+
+def test_tracked_listing_import_then_forecast(tmp_path):
+    added = daoshou(tmp_path, "add", "https://item.jd.com/100012043978.html", "--json")
+    assert added.returncode == 0, added.stderr
+    listing = str(json.loads(added.stdout)["id"])
+    history = tmp_path / "jd.csv"
+    history.write_text("date,price\n2026-11-01,99.00\n")
+    imported = daoshou(tmp_path, "import-history", str(history), "--listing", listing, "--json")
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["inserted"] == {listing: 1}
+    done = daoshou(tmp_path, "forecast", listing, "--event", "11.11", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["method"] == "fallback" and result["last_price"] == "99.00"
+    assert result["event_date"].endswith("-11-11") and result["event_key"].startswith("double11")
