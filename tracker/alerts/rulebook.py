@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tracker.alerts.protection import claim_deadline
-from tracker.alerts.rules import rule_kind
+from tracker.alerts.rules import AMOUNT_STEP, rule_kind
 from tracker.db import session_scope
 from tracker.errors import AlertError, NotFoundError
 from tracker.models import (
@@ -167,8 +167,11 @@ def record_purchase(
     currency: str = "CNY",
 ) -> PurchaseView:
     """Record a purchase; inside the platform's 价保 window, watch for a lower price."""
-    if price <= 0:
-        raise AlertError(f"purchase price {price} must be above zero", "e.g. --price 59.90")
+    if price <= 0 or price != price.quantize(AMOUNT_STEP):
+        raise AlertError(
+            f"purchase price {price} must be above zero, to at most 4 decimal places",
+            "e.g. --price 59.90",
+        )
     if quantity < 1:
         raise AlertError(f"quantity {quantity} must be at least 1", "e.g. --quantity 2")
     if bought_on > date.today():
