@@ -55,7 +55,7 @@ class RetryPolicy:
 
     base_seconds: float = 30.0
     cap_seconds: float = 3600.0
-    max_attempts: int = 12  # about 4-5 hours of retries with the defaults
+    max_attempts: int = 28  # about a day of retries with the defaults
     lease_seconds: float = 300.0  # longer than any Apprise plugin's timeouts
     workers: int = 4
 
