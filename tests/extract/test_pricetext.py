@@ -77,6 +77,8 @@ def test_machine_amounts():
     assert parse_machine_amount("0") is None
     assert parse_machine_amount(True) is None
     assert parse_machine_amount("n/a") is None
+    assert parse_machine_amount("1.149,00") is None  # continental text, not a machine value
+    assert parse_machine_amount("1e3") is None
 
 
 def test_currency_codes_and_hints():

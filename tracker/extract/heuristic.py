@@ -51,7 +51,7 @@ def extract(page: Page, title: str | None) -> Found:
     if anchor is None:
         return Found()
     prices: list[tuple[LexborNode, PriceText, bool]] = []
-    seen: list[LexborNode] = []
+    seen: set[int] = set()  # mem_id: LexborNode equality compares content, not identity
     for node in following(anchor, _WINDOW):
         if node.tag != "-text":
             continue
@@ -59,10 +59,10 @@ def extract(page: Page, title: str | None) -> Found:
         if len(raw) > _MAX_RAW or not _DIGIT.search(raw):
             continue
         found = _smallest_price_element(node, page)
-        if found is None or found[0] in seen:
+        if found is None or found[0].mem_id in seen:
             continue
         element, parsed = found
-        seen.append(element)
+        seen.add(element.mem_id)
         if is_elsewhere(element) or _ex_tax(element):
             continue
         prices.append((element, parsed, _struck_by_markup(element)))
@@ -179,7 +179,10 @@ def _struck_by_markup(node: LexborNode) -> bool:
         return False
     block = ancestors(node)[:2]
     return any(
-        sibling != node and _price_like(sibling) and not is_struck(sibling) and not _ex_tax(sibling)
+        sibling.mem_id != node.mem_id
+        and _price_like(sibling)
+        and not is_struck(sibling)
+        and not _ex_tax(sibling)
         for holder in block
         for sibling in holder.css("*")
     )
@@ -190,10 +193,10 @@ def _price_like(node: LexborNode) -> bool:
     return (
         0 < len(text) <= _MAX_TEXT
         and parse_price_text(text) is not None
-        and all(child == node for child in node.css("*"))
+        and all(child.mem_id == node.mem_id for child in node.css("*"))
     )
 
 
 def _same_block(a: LexborNode, b: LexborNode) -> bool:
-    up_a = ancestors(a)[:3]
-    return any(x in up_a for x in ancestors(b)[:3])
+    up_a = {x.mem_id for x in ancestors(a)[:3]}
+    return any(x.mem_id in up_a for x in ancestors(b)[:3])

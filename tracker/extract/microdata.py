@@ -27,7 +27,7 @@ def extract(page: Page) -> Found:
     candidates: list[Candidate] = []
     for node in page.tree.css('[itemprop="price"], [itemprop="lowPrice"], [itemprop="highPrice"]'):
         product = _nearest_product(node)
-        if product is not None and main is not None and product != main:
+        if product is not None and main is not None and product.mem_id != main.mem_id:
             continue
         candidate = _candidate(node, page)
         if candidate is not None:

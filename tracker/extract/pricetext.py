@@ -41,6 +41,7 @@ _NUMBER = re.compile(
 )
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|~|〜|～|to|bis|至|a|до)\s*$", re.IGNORECASE)
 _MAX_TEXT = 120
+_MACHINE = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 _GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009'’]")
 _NOT_SEPARATOR = re.compile(r"[^\w\s\-–—~〜～至]")
 
@@ -57,13 +58,17 @@ class PriceText:
 
 
 def parse_machine_amount(value: object) -> Decimal | None:
-    """A Decimal from a machine-written price (`"19.5"`, `2449`, `"67.8400"`), else None."""
+    """A Decimal from a machine-written price (`"19.5"`, `2449`, `"67.8400"`), else None.
+
+    Only a plain dot-decimal number (optionally with comma thousands, `"1,149.00"`) is a
+    machine value; anything else (`"1.149,00"`, `"€5"`) is left to `parse_price_text`.
+    """
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
         text = repr(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(",", "") if value.count(".") == 1 else value.strip()
+    elif isinstance(value, str) and _MACHINE.match(value.strip()):
+        text = value.strip().replace(",", "")
     else:
         return None
     try:

@@ -19,7 +19,6 @@ from tracker.extract.platforms.pinduoduo import fen_or_yuan
 from tracker.extract.scriptstate import json_script, state_after, walk_dicts
 
 HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com")
-SIGNATURES = (("RENDER_DATA", "jinritemai.com"), ("__INITIAL_STATE__", "jinritemai.com"))
 SOURCE = "douyin"
 _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")
 
@@ -73,3 +72,10 @@ def _from_product(product: dict[str, Any]) -> Found:
     elif isinstance(stock_num, int):
         stock = stock_num > 0
     return Found(tuple(candidates), stock, collapse(name) if isinstance(name, str) else None)
+
+
+def recognise(page: Page) -> bool:
+    """A Douyin shop page saved without its URL: RENDER_DATA state with product prices."""
+    return page.tree.css_first("script#RENDER_DATA") is not None and page.tree.scripts_contain(
+        "min_price"
+    )

@@ -23,7 +23,6 @@ from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import state_after, walk_dicts
 
 HOSTS = ("jd.com", "jd.hk", "360buy.com")
-SIGNATURES = (("pageConfig", "item.jd.com"), ("pageConfig", "360buyimg.com"))
 SOURCE = "jd"
 
 _SKU = re.compile(r"\bskuid\s*:\s*['\"]?(\d+)", re.IGNORECASE)
@@ -138,3 +137,8 @@ def _in_stock(page: Page, config: str) -> bool | None:
     if prompt_text and "有货" in prompt_text:
         return True
     return None
+
+
+def recognise(page: Page) -> bool:
+    """A JD item page saved without its URL: `pageConfig` with a SKU id."""
+    return page.tree.scripts_contain("pageConfig") and page.tree.scripts_contain("skuid")

@@ -23,7 +23,6 @@ from tracker.extract.page import Page, collapse
 from tracker.extract.scriptstate import state_after, walk_dicts
 
 HOSTS = ("yangkeduo.com", "pinduoduo.com")
-SIGNATURES = (("window.rawData", "yangkeduo.com"), ("window.rawData", "pinduoduo.com"))
 SOURCE = "pinduoduo"
 
 
@@ -113,3 +112,8 @@ def _in_stock(goods: dict[str, Any]) -> bool | None:
     if skus:
         return any((s.get("quantity") or 0) > 0 for s in skus)
     return True if goods.get("isOnSale") is True else None
+
+
+def recognise(page: Page) -> bool:
+    """A Pinduoduo goods page saved without its URL: `window.rawData` with goods."""
+    return page.tree.scripts_contain("window.rawData") and page.tree.scripts_contain("goodsName")

@@ -25,12 +25,6 @@ from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import state_after, walk_dicts
 
 HOSTS = ("taobao.com", "tmall.com", "tmall.hk", "liangxinyao.com")
-SIGNATURES = (
-    ("TShop.Setup", "tmall.com"),
-    ("g_config", "taobao.com"),
-    ("_DATA_Detail", "tmall.com"),
-    ("_DATA_Detail", "taobao.com"),
-)
 SOURCE = "taobao"
 
 _STATES = (
@@ -197,3 +191,14 @@ def _in_stock(page: Page, states: dict[str, Any]) -> bool | None:
     if text and any(word in text for word in _SOLD_OUT):
         return False
     return None
+
+
+def recognise(page: Page) -> bool:
+    """A Taobao/Tmall page saved without its URL: its `TShop`/`g_config`/`_DATA_` state."""
+    contains = page.tree.scripts_contain
+    return (
+        contains("TShop.Setup")
+        or contains("_DATA_Detail")
+        or contains("_DATA_Mdskip")
+        or (contains("g_config") and contains("taobao"))
+    )
