@@ -41,23 +41,57 @@ def add_deductions(
     places: Places = defaultdict(list)
     for deduction in problem.deductions:
         places[(deduction.stage, deduction.platform, deduction.shop)].append(deduction)
+    forcing = {platform: _forcing(problem, places, platform) for platform, _ in orders}
     return {
         (platform, k): _order_deductions(
-            form, places, order, platform, platform in problem.parallel_platforms
+            form, places, order, platform, platform in problem.parallel_platforms, forcing[platform]
         )
         for (platform, k), order in orders.items()
     }
 
 
+def _forcing(problem: Problem, places: Places, platform: str) -> bool:
+    """Whether the discounts before the platform coupon must be taken in full.
+
+    A discount variable may take less than its promotion gives: the model stays a lower
+    bound and never gains by it, unless a later threshold (a platform coupon, a percent
+    coupon's minimum, shopping credit) is judged on the amount left; then a checkout that
+    "skips" a discount would look cheaper than any real one. Forcing is safe only when
+    taking every discount in full can never take an order below zero: the largest shares
+    a shop's two promotions and the cross-store one can take sum to at most 1.
+    """
+    later = places[("coupon", platform, None)] + places[("member", platform, None)]
+    if not any(d.smallest_threshold > 0 for d in later) and not any(
+        credit.platform == platform for credit in problem.credits
+    ):
+        return False
+    shops = {shop for stage, where, shop in places if where == platform and shop is not None}
+    shop_share = max(
+        (
+            max((d.steepest for d in places[("shop", platform, shop)]), default=0.0)
+            + max((d.steepest for d in places[("shop_coupon", platform, shop)]), default=0.0)
+            for shop in shops
+        ),
+        default=0.0,
+    )
+    cross_share = max((d.steepest for d in places[("cross_store", platform, None)]), default=0.0)
+    return shop_share + cross_share <= 1.0
+
+
 def _order_deductions(
-    form: Formulation, places: Places, order: OrderSlot, platform: str, parallel: bool
+    form: Formulation,
+    places: Places,
+    order: OrderSlot,
+    platform: str,
+    parallel: bool,
+    forcing: bool,
 ) -> list[Taken]:
     """One order's stages: per shop the best 满减 then the best coupon, the best cross-store
     promotion, the best platform coupon, then every member discount held, in turn.
 
-    A discount variable may take less than its promotion gives (the model stays a lower
-    bound) except where taking less could pay: in a sequential checkout the shop 满减
-    applies by itself before the coupon's threshold is judged, so there it is forced."""
+    A discount variable may take less than its promotion gives (see `_forcing`); in a
+    sequential checkout the shop 满减 applies by itself before the coupon's threshold is
+    judged, so it is always forced there."""
     taken: list[Taken] = []
     model = form.model
 
@@ -85,14 +119,14 @@ def _order_deductions(
     after = dict(order.gross)
     for shop, amount in order.shops.items():
         found = places[("shop_coupon", platform, shop)]
-        automatic = bool(found) and not parallel
+        automatic = forcing or (bool(found) and not parallel)
         first = places[("shop", platform, shop)]
         left = stage(first, amount, amount, amount, forced=automatic, shop=shop)
         judged = amount if parallel else left
-        rest = stage(found, judged, left, amount, shop=shop)
+        rest = stage(found, judged, left, amount, forced=forcing, shop=shop)
         after = {**after, **{var: -1.0 for var in rest if var not in amount}}
     found = places[("cross_store", platform, None)]
-    after = stage(found, order.cross, after, order.cross, cross=True)
+    after = stage(found, order.cross, after, order.cross, forced=forcing, cross=True)
     after = stage(places[("coupon", platform, None)], after, after, order.gross)
     for deduction in places[("member", platform, None)]:
         after = stage([deduction], after, after, order.gross)
