@@ -17,6 +17,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import islice
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -154,7 +155,10 @@ class Repository:
         """Listings with their latest observation, for `daoshou list`."""
         listings = self.list_listings(ids)
         latest = self.latest_observations([view.id for view in listings])
-        return [ListingStatus(view, latest.get(view.id)) for view in listings]
+        attempts = self.latest_attempts([view.id for view in listings])
+        return [
+            ListingStatus(view, latest.get(view.id), attempts.get(view.id)) for view in listings
+        ]
 
     # -- observations ----------------------------------------------------------------------
 
@@ -175,26 +179,15 @@ class Repository:
 
     def latest_observations(self, listing_ids: Iterable[int]) -> dict[int, ObservationView]:
         """The newest observation of each listing that has one."""
-        ids = list(listing_ids)
-        if not ids:
-            return {}
-        ranked = (
-            select(
-                col(Observation.id).label("oid"),
-                sa.func.row_number()
-                .over(
-                    partition_by=col(Observation.listing_id),
-                    order_by=(col(Observation.observed_at).desc(), col(Observation.id).desc()),
-                )
-                .label("rank"),
-            )
-            .where(col(Observation.listing_id).in_(ids))
-            .subquery()
-        )
-        query = select(Observation).join(ranked, ranked.c.oid == Observation.id)
         with db.session_scope(self.engine) as session:
-            rows = session.exec(query.where(ranked.c.rank == 1))
+            rows = _newest_per_listing(session, Observation, Observation.observed_at, listing_ids)
             return {row.listing_id: ObservationView.of(row) for row in rows}
+
+    def latest_attempts(self, listing_ids: Iterable[int]) -> dict[int, FetchAttemptView]:
+        """The newest fetch attempt of each listing that has one."""
+        with db.session_scope(self.engine) as session:
+            rows = _newest_per_listing(session, FetchAttempt, FetchAttempt.started_at, listing_ids)
+            return {row.listing_id: FetchAttemptView.of(row) for row in rows}
 
     def last_priced_observation(self, listing_id: int) -> ObservationView | None:
         """The newest observation that has a price: the baseline for the sanity check."""
@@ -316,6 +309,33 @@ class Repository:
                 session.execute(sa.insert(table), chunk)
                 count += len(chunk)
         return count
+
+
+def _newest_per_listing(
+    session: Session,
+    model: type[Observation] | type[FetchAttempt],
+    time_column: Any,
+    listing_ids: Iterable[int],
+) -> list[Any]:
+    """The newest row of `model` per listing (by time, then id), one indexed query."""
+    ids = list(listing_ids)
+    if not ids:
+        return []
+    ranked = (
+        select(
+            col(model.id).label("rid"),
+            sa.func.row_number()
+            .over(
+                partition_by=col(model.listing_id),
+                order_by=(col(time_column).desc(), col(model.id).desc()),
+            )
+            .label("rank"),
+        )
+        .where(col(model.listing_id).in_(ids))
+        .subquery()
+    )
+    query = select(model).join(ranked, ranked.c.rid == model.id).where(ranked.c.rank == 1)
+    return list(session.exec(query))
 
 
 def _find_or_create_product(session: Session, name: str, unit: str) -> Product:

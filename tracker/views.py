@@ -111,10 +111,11 @@ class FetchAttemptView:
 
 @dataclass(frozen=True)
 class ListingStatus:
-    """A listing with its latest observation (None before the first check)."""
+    """A listing with its latest observation and latest fetch (None before the first)."""
 
     listing: ListingView
     latest: ObservationView | None
+    last_attempt: FetchAttemptView | None = None
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,18 @@ def test_last_attempt_times_are_per_listing_and_aware(repo):
     repo.record_check(b.id, [NewFetchAttempt(status="ok", started_at=early)], None)
     assert repo.last_attempt_times() == {a.id: late, b.id: early}
     assert repo.last_attempt_times()[a.id].tzinfo is not None
+
+
+def test_statuses_carry_the_latest_attempt(repo):
+    a = repo.add_listing("https://shop.example.com/a")
+    repo.add_listing("https://shop.example.com/never")
+    early = datetime(2026, 11, 1, tzinfo=UTC)
+    repo.record_check(a.id, [NewFetchAttempt(status="ok", started_at=early)], _obs("5", early))
+    failed = NewFetchAttempt(
+        status="network_error", error="timed out", started_at=early.replace(hour=5)
+    )
+    repo.record_check(a.id, [failed], None)
+    first, never = repo.listing_statuses()
+    assert (first.latest.price, first.last_attempt.status) == (Decimal(5), "network_error")
+    assert first.last_attempt.error == "timed out"
+    assert (never.latest, never.last_attempt) == (None, None)

@@ -156,9 +156,12 @@ def _price(obs: ObservationView | None) -> str:
 
 
 def _status_row(status: ListingStatus) -> tuple[object, ...]:
-    listing, latest = status.listing, status.latest
+    listing, latest, attempt = status.listing, status.latest, status.last_attempt
     when = latest.observed_at.strftime("%Y-%m-%d %H:%M") if latest else "never"
     label = (latest.title if latest and latest.title else None) or listing.url
+    if attempt and attempt.status not in ("ok", "not_modified", "blocked"):
+        # The last fetch failed: the price shown is older than the last try.
+        label = f"[last fetch: {attempt.status}] {label}"
     return (listing.id, listing.platform, listing.product_name, _price(latest), when, label)
 
 
