@@ -14,6 +14,7 @@ rise is unlikely, because most sale days change nothing and waiting has a cost.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from planner.errors import ForecastError
 from planner.forecast.calendar import Calendar, Occurrence
 from planner.forecast.explain import explain
 from planner.forecast.history import PriceSeries
+from planner.forecast.model import event_effect
 from planner.forecast.outcomes import (
     DROP_RATIO,
     RISE_RATIO,
@@ -47,6 +49,7 @@ FALLBACK_SPREAD = 0.06
 WAIT_MIN_PROB_DROP = 0.5
 WAIT_MAX_PROB_RISE = 0.10
 INTERVAL = (0.10, 0.90)
+log = logging.getLogger("daoshou.forecast")
 _ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "IDR", "CLP", "ISK", "HUF", "TWD"}
 
 
@@ -103,12 +106,21 @@ def forecast(
     fallback = series.history_days < MIN_HISTORY_DAYS or own_weight < MIN_OWN_WEIGHT
     effect = None
     if not fallback and use_prophet:
-        from planner.forecast.model import event_effect
-
-        effect = event_effect(series, target, occurrences)
+        effect = _prophet_effect(series, target, occurrences)
     own = _reverted(own, elevation_at(series, as_of))
     mixture = _mixture(series, own, comparables, effect, fallback)
     return _result(series, target, mixture, own, effect, fallback)
+
+
+def _prophet_effect(
+    series: PriceSeries, target: Occurrence, occurrences: list[Occurrence]
+) -> float | None:
+    """Prophet's event effect, or None if the fit fails: the outcomes still stand alone."""
+    try:
+        return event_effect(series, target, occurrences)
+    except (RuntimeError, ValueError) as exc:  # cmdstan failures surface as these
+        log.info("Prophet fit failed for %s, %s: %s", series.name, target.key, exc)
+        return None
 
 
 def inputs_hash(series: PriceSeries, target: Occurrence, comparables: Sequence[float] = ()) -> str:
