@@ -50,6 +50,9 @@ from tracker.shoppages import ShopProduct, generated_product
 __all__ = ["DEFAULT_ROBOTS", "ShopState", "main", "serve"]
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /private/\n"
+FAULT_KINDS = frozenset(
+    {"429", "503", "status", "slow", "timeout", "reset", "login_redirect", "gbk", "huge"}
+)
 
 
 class ShopState:
@@ -121,11 +124,6 @@ class ShopState:
             self.faults.clear()
             self.log.clear()
             self.robots = DEFAULT_ROBOTS
-
-
-FAULT_KINDS = frozenset(
-    {"429", "503", "status", "slow", "timeout", "reset", "login_redirect", "gbk", "huge"}
-)
 
 
 class ShopHTTPServer(ThreadingHTTPServer):
