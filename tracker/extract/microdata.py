@@ -19,13 +19,17 @@ from tracker.extract.page import Page, ancestors, collapse
 from tracker.extract.pricetext import PriceText, parse_machine_amount, parse_price_text
 
 SOURCE = "microdata"
+_PRICE_PROPS = frozenset({"price", "lowPrice", "highPrice"})
 
 
 def extract(page: Page) -> Found:
     """Candidates from microdata price properties of the page's product."""
     main = _main_product(page)
     candidates: list[Candidate] = []
-    for node in page.tree.css('[itemprop="price"], [itemprop="lowPrice"], [itemprop="highPrice"]'):
+    # One selector, one walk of the tree: price, lowPrice and highPrice all end in "rice".
+    for node in page.tree.css('[itemprop$="rice"]'):
+        if node.attributes.get("itemprop") not in _PRICE_PROPS:
+            continue
         product = _nearest_product(node)
         if product is not None and main is not None and product.mem_id != main.mem_id:
             continue

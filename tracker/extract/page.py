@@ -25,13 +25,12 @@ class Page:
         self.memo: dict[object, object] = {}  # results other modules compute once per page
 
     def _own_url(self) -> str | None:
-        """The page's own URL (canonical link or og:url), for saved files given without one."""
-        for selector, attr in (
-            ('link[rel="canonical"]', "href"),
-            ('meta[property="og:url"]', "content"),
-        ):
-            node = self.tree.css_first(selector)
-            value = (node.attributes.get(attr) or "").strip() if node is not None else ""
+        """The page's own URL (og:url or canonical link), for saved files given without one."""
+        values = [self.metas.get("og:url") or ""]
+        link = self.tree.css_first('link[rel="canonical"]')
+        if link is not None and not values[0].startswith(("http", "//")):
+            values.append(link.attributes.get("href") or "")
+        for value in (v.strip() for v in values):
             if value.startswith("//"):
                 value = "https:" + value
             if value.startswith(("http://", "https://")):

@@ -36,7 +36,7 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECAS
 _HIDDEN_CLASS = re.compile(r"(^|\s)(hidden|hide|d-none|is-hidden|sr-only|visually-hidden)(\s|$)")
 _MAX_TEXT = 80
 _MAX_RAW = 400
-_WINDOW = 400  # nodes after the product name that may carry its status
+_WINDOW = 300  # nodes after the product name that may carry its status
 
 
 def visible_stock(anchor: LexborNode | None) -> bool | None:
