@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar as _cal
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from planner.shipped import shipped_file
 
 FIRST_YEAR = 2016
 LAST_YEAR = 2028
+NEAR_DAYS = 3
 WINDOW_KINDS = ("sale", "presale", "deposit", "final_payment")
 
 
@@ -108,10 +109,7 @@ class Calendar:
         target = _parse_day(text, today)
         upcoming = self.occurrences(platform, start=today)
         if target is not None:
-            for occ in upcoming:
-                if occ.day == target:
-                    return occ
-            return _ad_hoc(target, platform)
+            return self._on_day(target, platform)
         lowered = text.lower()
         for occ in upcoming:
             if lowered in (occ.event_key.lower(), occ.key.lower(), occ.name_en.lower()):
@@ -122,6 +120,18 @@ class Calendar:
             f"unknown sale event {spec!r}",
             "give the day as M.D (e.g. 11.11) or YYYY-MM-DD, or an event key from the calendar",
         )
+
+
+    def _on_day(self, day: date, platform: str | None) -> Occurrence:
+        """The sale on `day`; a sale a few days off counts as that sale moved to `day`
+        (sales shift by a day or two between years and shops), else an ad-hoc day."""
+        near = self.occurrences(
+            platform, day - timedelta(days=NEAR_DAYS), day + timedelta(days=NEAR_DAYS)
+        )
+        if not near:
+            return _ad_hoc(day, platform)
+        closest = min(near, key=lambda occ: abs((occ.day - day).days))
+        return closest if closest.day == day else replace(closest, day=day)
 
 
 def load_calendar(user_file: Path | None = None) -> Calendar:

@@ -69,8 +69,8 @@ def test_resolve_what_the_user_means(calendar, spec, today, expected):
 
 
 def test_resolve_a_day_the_calendar_does_not_know(calendar):
-    occ = calendar.resolve("2026-05-20", "jd", date(2026, 1, 1))
-    assert occ.family == "day" and occ.day == date(2026, 5, 20)
+    occ = calendar.resolve("2026-05-02", "jd", date(2026, 1, 1))
+    assert occ.family == "day" and occ.day == date(2026, 5, 2)
 
 
 @pytest.mark.parametrize("spec", ["blackest-friday", "13.40"])
@@ -97,3 +97,8 @@ def test_a_broken_user_file_names_the_file(tmp_path):
     path.write_text('[[event]]\nkey = "x"\n', encoding="utf-8")
     with pytest.raises(ForecastError, match=r"events\.toml"):
         load_calendar(path)
+
+
+def test_a_day_near_a_known_sale_is_that_sale_moved(calendar):
+    occ = calendar.resolve("2026-06-20", "jd", date(2026, 1, 1))
+    assert occ.event_key == "618" and occ.day == date(2026, 6, 20)
