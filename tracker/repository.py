@@ -256,6 +256,8 @@ class Repository:
             row = Observation(listing_id=listing_id, **asdict(observation))
             session.add(row)
             session.flush()
+            if observation.title and observation.price is not None:
+                _adopt_title(session, listing_id, observation.title)
             if validators is not None:
                 _remember_validators(session, listing_id, validators, row.id)
             elif forget_validators:
@@ -349,10 +351,23 @@ def _find_or_create_product(session: Session, name: str, unit: str) -> Product:
     return product
 
 
+def _adopt_title(session: Session, listing_id: int, title: str) -> None:
+    """Name a product that was named after its URL (no --product) after its page title,
+    taken from a page that had a price (a login or error page's title is no name)."""
+    listing = session.get(Listing, listing_id)
+    product = listing and session.get(Product, listing.product_id)
+    if listing is not None and product is not None and product.name == _name_from(listing.url):
+        product.name = _shortened(" ".join(title.split()))
+        session.add(product)
+
+
 def _name_from(url: str) -> str:
     """A placeholder product name until the user names it: host and path of the URL."""
-    rest = url.split("://", 1)[-1]
-    return rest if len(rest) <= 80 else rest[:79] + "…"
+    return _shortened(url.split("://", 1)[-1])
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _add_attempts(session: Session, listing_id: int, attempts: Sequence[NewFetchAttempt]) -> None:

@@ -208,3 +208,20 @@ def test_statuses_carry_the_latest_attempt(repo):
     assert (first.latest.price, first.last_attempt.status) == (Decimal(5), "network_error")
     assert first.last_attempt.error == "timed out"
     assert (never.latest, never.last_attempt) == (None, None)
+
+
+def test_a_product_named_after_its_url_takes_the_first_priced_title(repo):
+    unnamed = repo.add_listing("https://shop.example.com/p/1")
+    named = repo.add_listing("https://shop.example.com/p/2", product="Kettle")
+    assert unnamed.product_name == "shop.example.com/p/1"
+    blocked = NewObservation(price=None, currency=None, title="请登录 Sign in", reason="login")
+    repo.record_check(unnamed.id, [NewFetchAttempt(status="ok")], blocked)
+    assert repo.get_listing(unnamed.id).product_name == "shop.example.com/p/1"
+    for listing in (unnamed, named):
+        obs = _obs("59.00", title="  Electric   kettle 1.7 L ")
+        repo.record_check(listing.id, [NewFetchAttempt(status="ok")], obs)
+    assert repo.get_listing(unnamed.id).product_name == "Electric kettle 1.7 L"
+    assert repo.get_listing(named.id).product_name == "Kettle"
+    later = _obs("58.00", title="Another title")
+    repo.record_check(unnamed.id, [NewFetchAttempt(status="ok")], later)
+    assert repo.get_listing(unnamed.id).product_name == "Electric kettle 1.7 L"

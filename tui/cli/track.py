@@ -108,10 +108,7 @@ def check(
     if as_json:
         print_json(outcomes)
         return
-    print_table(
-        ["id", "price", "result"],
-        [(o.listing_id, _price(o.observation), o.summary) for o in outcomes],
-    )
+    print_table(["id", "fetch", "result"], [(o.listing_id, o.fetch, o.summary) for o in outcomes])
 
 
 def run() -> None:
