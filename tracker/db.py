@@ -69,6 +69,9 @@ def create_engine(url: str) -> Engine:
             f"invalid database URL {_masked(url)!r}",
             f"fix {locations.DATABASE_URL_ENV} (e.g. postgresql+psycopg://user@host/db)",
         ) from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        # Plain PostgreSQL URLs mean psycopg 3, the driver daoshou ships with.
+        parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

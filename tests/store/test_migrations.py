@@ -120,3 +120,9 @@ def test_concurrent_first_opens_migrate_once(store_url):
     assert {current_revision(engine) for engine in engines} == {head_revision()}
     for engine in engines:
         engine.dispose()
+
+
+def test_plain_postgresql_urls_use_psycopg_3():
+    engine = db.create_engine("postgres://user@127.0.0.1:1/daoshou")
+    assert engine.url.drivername == "postgresql+psycopg"
+    engine.dispose()
