@@ -2,7 +2,9 @@
 
 import asyncio
 import time
+from dataclasses import replace
 from decimal import Decimal
+from itertools import pairwise
 
 import sqlalchemy as sa
 
@@ -10,6 +12,7 @@ from tracker.alerts.rulebook import add_rule
 from tracker.check import Checker, check_listings, fetch_policy
 from tracker.fetch import Fetcher
 from tracker.models import AlertEvent, FetchAttempt
+from tracker.settings import HostSettings
 
 
 def _check(repo, settings, *listings):
@@ -174,3 +177,15 @@ def test_alerts_are_raised_in_the_observations_transaction(shop, repo, settings,
         attempts = conn.scalar(sa.select(sa.func.count()).select_from(FetchAttempt))
     assert events == [outcome.observation.id]
     assert attempts == 2
+
+
+def test_a_hosts_own_minimum_delay_spaces_its_requests(shop, repo, settings, slug):
+    slow_host = replace(settings, hosts={"127.0.0.1": HostSettings(min_delay_seconds=0.5)})
+    listings = []
+    for i in range(3):
+        shop.set_product(f"{slug}{i}", price="10.00")
+        listings.append(repo.add_listing(shop.product_url(f"{slug}{i}")))
+    _check(repo, slow_host, *listings)
+    starts = sorted(r.t for r in shop.log() if r.path.startswith(f"/product/{slug}"))
+    assert len(starts) == 3
+    assert all(later - earlier >= 0.45 for earlier, later in pairwise(starts))
