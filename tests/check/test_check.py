@@ -82,7 +82,7 @@ def test_an_implausible_change_that_does_not_repeat_is_no_price(shop, repo, sett
     # The next page shows 1.00 (a glitch); it is delivered slowly, and the shop is back to
     # 100.00 before the confirming re-fetch is sent.
     shop.set_product(slug, price="1.00")
-    shop.fault(slug, "slow", seconds=1.5)
+    shop.fault(slug, "slow", seconds=2.5)
 
     def restore_after_the_glitch_was_served():
         while len(_requests(shop, slug)) < 2:
