@@ -121,7 +121,6 @@ class Calendar:
             "give the day as M.D (e.g. 11.11) or YYYY-MM-DD, or an event key from the calendar",
         )
 
-
     def _on_day(self, day: date, platform: str | None) -> Occurrence:
         """The sale on `day`; a sale a few days off counts as that sale moved to `day`
         (sales shift by a day or two between years and shops), else an ad-hoc day."""

@@ -16,12 +16,20 @@ if TYPE_CHECKING:
     from planner.forecast.outcomes import Outcome
 
 
+RECENT_SHOWN = 3
+
+
 def explain(
-    result: Forecast, own: Sequence[Outcome], effect: float | None, fallback: bool
+    result: Forecast,
+    family: str,
+    own: Sequence[Outcome],
+    effect: float | None,
+    fallback: bool,
 ) -> tuple[str, str]:
-    """(English, Chinese) explanation of a forecast."""
+    """(English, Chinese) explanation of a forecast; `own` are the earlier sales' outcomes
+    as measured (before any re-centring), `family` the target sale's kind."""
     cur = f" {result.currency}" if result.currency else ""
-    basis_en, basis_zh = _basis(result, own, effect, fallback)
+    basis_en, basis_zh = _basis(result, family, own, effect, fallback)
     range_en = (
         f"Expected {result.point}{cur} on {result.event_name} ({result.event_date}), "
         f"80% range {result.lower}-{result.upper}{cur}, against {result.last_price}{cur} now; "
@@ -44,7 +52,11 @@ def explain(
 
 
 def _basis(
-    result: Forecast, own: Sequence[Outcome], effect: float | None, fallback: bool
+    result: Forecast,
+    family: str,
+    own: Sequence[Outcome],
+    effect: float | None,
+    fallback: bool,
 ) -> tuple[str, str]:
     if fallback:
         return (
@@ -60,8 +72,12 @@ def _basis(
         pct = (math.exp(effect) - 1) * 100
         prophet_en = f" Prophet's estimate of this sale's effect: {pct:+.1f}%."
         prophet_zh = f"Prophet 估计本次大促影响 {pct:+.1f}%。"
+    recent = [o for o in own if o.family == family][-RECENT_SHOWN:]
+    shown = ", ".join(f"{o.label} {(math.exp(o.log_ratio) - 1) * 100:+.0f}%" for o in recent)
+    recent_en = f" Same sale before: {shown}." if recent else ""
+    recent_zh = f"往期同类大促：{shown}。" if recent else ""
     return (
         f"Based on {result.history_days} days of history and {sales} earlier sale days."
-        f"{prophet_en}",
-        f"依据 {result.history_days} 天历史与 {sales} 次往期大促。{prophet_zh}",
+        f"{recent_en}{prophet_en}",
+        f"依据 {result.history_days} 天历史与 {sales} 次往期大促。{recent_zh}{prophet_zh}",
     )

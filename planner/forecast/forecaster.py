@@ -107,8 +107,9 @@ def forecast(
     effect = None
     if not fallback and use_prophet:
         effect = _prophet_effect(series, target, occurrences)
-    own = _reverted(own, elevation_at(series, as_of))
-    mixture = _mixture(series, own, comparables, effect, fallback)
+    mixture = _mixture(
+        series, _reverted(own, elevation_at(series, as_of)), comparables, effect, fallback
+    )
     return _result(series, target, mixture, own, effect, fallback)
 
 
@@ -143,9 +144,7 @@ def _reverted(own: list[Outcome], elevation_now: float) -> list[Outcome]:
     beta = reversion(own)
     if beta == 0.0 or not own:
         return own
-    return [
-        replace(o, log_ratio=o.log_ratio + beta * (elevation_now - o.elevation)) for o in own
-    ]
+    return [replace(o, log_ratio=o.log_ratio + beta * (elevation_now - o.elevation)) for o in own]
 
 
 def _mixture(
@@ -203,7 +202,7 @@ def _result(
         explanation_zh="",
         inputs_hash="",
     )
-    english, chinese = explain(forecast_, own, effect, fallback)
+    english, chinese = explain(forecast_, target.family, own, effect, fallback)
     return replace(
         forecast_,
         explanation=english,

@@ -102,4 +102,3 @@ def _daily_log_prices(series: PriceSeries, start: date) -> pd.DataFrame:
     observed = observed[observed.index >= pd.Timestamp(start)]
     daily = observed.resample("D").last().ffill(limit=7)
     return daily.dropna().rename("y").rename_axis("ds").reset_index()
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from statistics import NormalDist, median
@@ -47,6 +47,7 @@ class Outcome:
     label: str
     elevation: float = 0.0
     family: str = ""
+    recency: float = 1.0
 
 
 def past_outcomes(
@@ -64,12 +65,25 @@ def past_outcomes(
         if ratio is None:
             continue
         same = occ.family == target.family
-        weight = (SAME_FAMILY_WEIGHT if same else OTHER_EVENT_WEIGHT) * _recency(cut, occ.day)
+        recency = _recency(cut, occ.day)
+        weight = (SAME_FAMILY_WEIGHT if same else OTHER_EVENT_WEIGHT) * recency
         elevation = elevation_at(series, occ.day - timedelta(days=horizon))
-        found.append(Outcome(math.log(ratio), weight, occ.key, elevation, occ.family))
+        found.append(Outcome(math.log(ratio), weight, occ.key, elevation, occ.family, recency))
     if target.family == "day":
         found.extend(_same_day_earlier_years(series, target.day, horizon))
-    return found
+    return _relative_to_newest(found)
+
+
+def _relative_to_newest(found: list[Outcome]) -> list[Outcome]:
+    """Scale recency so the newest outcome counts fully.
+
+    Recency ranks earlier sales against each other; it must not also shrink the whole
+    history against the prior just because the last sale was a while ago.
+    """
+    if not found:
+        return found
+    newest = max(o.recency for o in found)
+    return [replace(o, weight=o.weight / newest, recency=o.recency / newest) for o in found]
 
 
 def elevation_at(series: PriceSeries, day: date) -> float:
@@ -119,10 +133,11 @@ def _same_day_earlier_years(series: PriceSeries, day: date, horizon: int) -> lis
             continue
         ratio = _ratio(series, earlier, horizon)
         if ratio is not None:
-            weight = SAME_FAMILY_WEIGHT * _recency(series.last_day, earlier)
+            recency = _recency(series.last_day, earlier)
+            weight = SAME_FAMILY_WEIGHT * recency
             elevation = elevation_at(series, earlier - timedelta(days=horizon))
             found.append(
-                Outcome(math.log(ratio), weight, earlier.isoformat(), elevation, "day")
+                Outcome(math.log(ratio), weight, earlier.isoformat(), elevation, "day", recency)
             )
     return found
 
