@@ -1,7 +1,5 @@
 """Fixtures of the fetching tests: the fixture shop and a quick, polite-enough policy."""
 
-from dataclasses import replace
-
 import pytest
 
 from tests.shop_fixture import shop, shop3  # noqa: F401
@@ -22,4 +20,4 @@ FAST = FetchPolicy(
 @pytest.fixture
 def fast_policy() -> FetchPolicy:
     """A policy with short delays and timeouts, for tests."""
-    return replace(FAST)
+    return FAST
