@@ -36,12 +36,24 @@ _MAX_RAW = 400  # a text node this long is prose or a script, not a price
 _DIGIT = re.compile(r"\d")
 _WINDOW = 600  # nodes after the title in which the product's price must appear
 _PRICEY = re.compile(r"price|cena|cijena|preis|prix|precio|preço|prezzo|价|價", re.IGNORECASE)
-_SAVING = re.compile(
-    r"立减|立省|省|减|优惠|返现|节省|(?<![a-z])(off|save|saving|savings|discount|rabatt|sconto|"
-    r"descuento|remise|korting|zniżka|popust|скидка|économisez|sparen)(?![a-z])",
+# Amounts that are not the product's price: savings, coupons' face values, shipping
+# charges and free-shipping thresholds, instalments.
+_NOT_A_PRICE = re.compile(
+    r"立减|立省|省|减|优惠|返现|节省|运费|邮费|包邮|满\d|配送|分期|"
+    r"(?<![a-z])(off|save|saving|savings|discount|rabatt|sconto|descuento|remise|korting|"
+    r"zniżka|popust|скидка|économisez|sparen|shipping|delivery|postage|versand|livraison|"
+    r"envío|envio|frete|spedizione|dostawa|доставка|per month|/mo|monthly|payments? of)(?![a-z])",
     re.IGNORECASE,
 )
-_SIGNED = re.compile(r"^[(\[]?\s*[-+−]")
+_SIGNED = re.compile(r"^[(\[]?\s*[-+−]|[(\[]\s*[-+−]\s*\D{0,3}\d")  # option surcharges
+_DIGITS_THEN = re.compile(r"\d[^\s]*")
+_MAX_CONTEXT = 300
+_BARE_LETTERS = 3
+_PRICE_WORDS = re.compile(
+    r"price|now|only|sale|from|our|was|(?-i:[A-Z]{3})|(?-i:[A-Z]{1,3})\$|kn|lei|zł|руб|"
+    r"价格|售价|促销价|券后价|现价|到手价|只要|最低價|最低价|起|元|円",
+    re.IGNORECASE,
+)
 _SUP_CENTS = re.compile(r"<sup[^>]*>\s*(\d{2})\s*</sup>", re.IGNORECASE)
 
 
@@ -110,8 +122,8 @@ def _choose(prices: list[tuple[LexborNode, PriceText, bool]], page: Page) -> Fou
         return Found()
     node, chosen = unstruck[0]
     for other, parsed in unstruck[1:3]:
-        if parsed.amount != chosen.amount and _same_block(node, other):
-            return Found()
+        if parsed.amount != chosen.amount and _same_block(node, other) and _bare(other):
+            return Found()  # two plain prices side by side: which one is it?
     currency = chosen.currency or page.hint
     text = collapse(node.text(separator=""))
     candidates = [
@@ -142,7 +154,7 @@ def _element_price(node: LexborNode, page: Page, raw: str | None = None) -> Pric
     joined = collapse(node.text(separator="") if raw is None else raw)
     if not joined or len(joined) > _MAX_TEXT or not _DIGIT.search(joined):
         return None
-    if _SIGNED.match(joined) or _SAVING.search(joined):
+    if _SIGNED.search(joined) or _NOT_A_PRICE.search(joined):
         return None
     if node.css_first("sup") is not None:
         html = node.html or ""
@@ -161,13 +173,31 @@ def _element_price(node: LexborNode, page: Page, raw: str | None = None) -> Pric
 
 
 def _ex_tax(node: LexborNode) -> bool:
-    for item in [node, *ancestors(node)[:2]]:
-        text = item.text(separator=" ")
-        if len(text) <= 80 and is_ex_tax(text):
-            return True
-        if is_ex_tax(label_of(item)):
+    """Whether the price is labelled as excluding tax, by its class or by adjacent words.
+
+    Words count when they sit between this amount and the previous one ("ex VAT: £20"), or
+    right after it ("£20 excl. VAT") unless they end in a colon (then they label the next
+    amount: "100.00€ Brez DDV: 81.97€").
+    """
+    own = collapse(node.text(separator=" ")) or ""
+    if is_ex_tax(own) or any(is_ex_tax(label_of(item)) for item in [node, *ancestors(node)[:2]]):
+        return True
+    for holder in ancestors(node)[:2]:
+        context = collapse(holder.text(separator=" ")) or ""
+        at = context.find(own)
+        if len(context) > _MAX_CONTEXT or at < 0:
+            continue
+        before = _DIGITS_THEN.split(context[:at])[-1]
+        after = _DIGIT.split(context[at + len(own) :], maxsplit=1)[0]
+        if is_ex_tax(before) or (":" not in after and is_ex_tax(after)):
             return True
     return False
+
+
+def _bare(node: LexborNode) -> bool:
+    """A price shown on its own: nothing but the amount, currency and a price word."""
+    text = _PRICE_WORDS.sub("", collapse(node.text(separator=" ")) or "")
+    return sum(ch.isalpha() for ch in text) <= _BARE_LETTERS
 
 
 def _struck_by_markup(node: LexborNode) -> bool:

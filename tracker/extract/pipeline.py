@@ -8,6 +8,8 @@ nothing better spoke. Each step adds candidates with evidence; `resolve` decides
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
 from tracker.extract.anchor import find_anchor
 from tracker.extract.model import Candidate, Extraction, Found
@@ -25,6 +27,7 @@ from tracker.extract.stock import visible_stock
 from tracker.extract.walls import challenge_reason, wall_reason
 
 NO_PRICE = "no price found on the page"
+_CENTS = Decimal("0.01")
 
 
 def extract_page(html: str, url: str | None = None) -> Extraction:
@@ -75,10 +78,11 @@ def extract_page(html: str, url: str | None = None) -> Extraction:
     is_from = chosen.kind == "from" or any(
         c.kind == "from" and c.price == chosen.price for c in candidates
     )
+    list_price = list_price_for(chosen, _tiered_lists(chosen, candidates))
     return Extraction(
-        price=chosen.price,
+        price=tidy(chosen.price),
         currency=currency,
-        list_price=list_price_for(chosen, _tiered_lists(chosen, candidates)),
+        list_price=tidy(list_price) if list_price is not None else None,
         title=title,
         in_stock=in_stock,
         source=chosen.source,
@@ -121,6 +125,18 @@ def _decide(
     if verdict.chosen is None and verdict.reason is None and seen.note:
         verdict = Verdict(None, seen.note)
     return verdict, visible
+
+
+def tidy(amount: Decimal) -> Decimal:
+    """Drop zeros a machine value carries past the cents (`19.990000` -> `19.99`).
+
+    Only trailing zeros go: an amount that really has more digits keeps them.
+    """
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -2:
+        return amount
+    cents = amount.quantize(_CENTS)
+    return cents if cents == amount else amount
 
 
 def _candidates(found: list[Found]) -> list[Candidate]:
