@@ -38,7 +38,7 @@ from planner.forecast.outcomes import (
     scaled,
 )
 
-MODEL_VERSION = "ratio-mixture-prophet-1"
+MODEL_VERSION = "ratio-mixture-prophet-2"
 MIN_HISTORY_DAYS = 60
 MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method "model"
 PRIOR_WEIGHT = 1.5
@@ -110,7 +110,8 @@ def forecast(
     mixture = _mixture(
         series, _reverted(own, elevation_at(series, as_of)), comparables, effect, fallback
     )
-    return _result(series, target, mixture, own, effect, fallback)
+    result = _result(series, target, mixture, own, effect, fallback)
+    return replace(result, inputs_hash=inputs_hash(series, target, comparables))
 
 
 def _prophet_effect(
@@ -203,12 +204,7 @@ def _result(
         inputs_hash="",
     )
     english, chinese = explain(forecast_, target.family, own, effect, fallback)
-    return replace(
-        forecast_,
-        explanation=english,
-        explanation_zh=chinese,
-        inputs_hash=inputs_hash(series, target),
-    )
+    return replace(forecast_, explanation=english, explanation_zh=chinese)
 
 
 def _money(base: Decimal, factor: float, currency: str | None) -> Decimal:

@@ -50,3 +50,13 @@ def test_a_sale_before_the_history_ends_is_refused(calendar):
     target = calendar.resolve("2026-11-11", "jd", date(2026, 11, 1))
     with pytest.raises(ForecastError, match="not after"):
         forecast(series, target, calendar)
+
+
+def test_the_result_carries_the_hash_of_all_its_inputs(calendar):
+    from planner.forecast import inputs_hash
+
+    series = steps("new", date(2026, 10, 20), [(8, "100.00")], platform="jd")
+    target = calendar.resolve("11.11", "jd", date(2026, 10, 28))
+    with_comparables = forecast(series, target, calendar, comparables=[-0.1, -0.2])
+    assert with_comparables.inputs_hash == inputs_hash(series, target, [-0.1, -0.2])
+    assert with_comparables.inputs_hash != forecast(series, target, calendar).inputs_hash

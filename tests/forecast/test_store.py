@@ -88,14 +88,22 @@ def test_new_listing_borrows_comparables_and_is_stored(engine, tmp_path):
 
 
 def test_refresh_skips_unchanged_inputs(engine, tmp_path):
-    import_history(
-        engine, csv_file(tmp_path, "a.csv", daily(date(2026, 10, 20), 10, lambda d: "12.00")), 1
-    )
+    # listing 2 has two years of history; listing 1 is new and borrows its sale outcomes
+    def old_price(day):
+        return "70.00" if (day.month, day.day) == (11, 11) else "100.00"
+
+    old = csv_file(tmp_path, "old.csv", daily(date(2024, 10, 1), 750, old_price))
+    new = csv_file(tmp_path, "new.csv", daily(date(2026, 10, 20), 10, lambda d: "12.00"))
+    import_history(engine, old, 2)
+    import_history(engine, new, 1)
     calendar = load_calendar()
     first = refresh_forecasts(engine, calendar, date(2026, 10, 30), workers=1)
     second = refresh_forecasts(engine, calendar, date(2026, 10, 30), workers=1)
-    assert first.made == 2 and first.skipped == 0 and not first.failed  # 11.11 and 12.12
-    assert second.made == 0 and second.skipped == 2
+    assert first.made == 4 and first.skipped == 0 and not first.failed  # 11.11 and 12.12
+    assert second.made == 0 and second.skipped == 4
+    with session_scope(engine) as session:
+        methods = {r.listing_id: r.method for r in session.exec(select(ForecastRecord))}
+    assert methods == {1: "fallback", 2: "model"}
 
 
 def test_unknown_listing(engine):
