@@ -17,6 +17,12 @@ CHROMIUM = os.environ.get("DAOSHOU_TEST_CHROMIUM", "")
 needs_chromium = pytest.mark.skipif(not CHROMIUM, reason="set DAOSHOU_TEST_CHROMIUM to a binary")
 
 
+@pytest.fixture
+def browser_policy(fast_policy):
+    """Rendering a page takes longer than fetching it, most of all on a busy CI machine."""
+    return replace(fast_policy, total_timeout=30.0)
+
+
 def test_missing_executable_is_a_clear_error(tmp_path):
     with pytest.raises(FetchError, match="not found") as info:
         find_browser(str(tmp_path / "no-such-chrome"))
@@ -31,26 +37,26 @@ def test_no_browser_on_path_is_a_clear_error(tmp_path, monkeypatch):
 
 @pytest.mark.browser
 @needs_chromium
-async def test_browser_mode_sees_the_price_javascript_writes(shop, fast_policy):
+async def test_browser_mode_sees_the_price_javascript_writes(shop, browser_policy):
     shop.set_product("js", render="js", price="88.00", title="抽纸 24包")
-    async with Fetcher(fast_policy) as fetcher:
+    async with Fetcher(browser_policy) as fetcher:
         plain = await fetcher.fetch(shop.product_url("js"))
     assert plain.ok and "88.00" not in plain.text  # only a script knows the price
-    async with BrowserFetcher(fast_policy, executable=CHROMIUM, settle_ms=500) as browser:
+    async with BrowserFetcher(browser_policy, executable=CHROMIUM, settle_ms=500) as browser:
         rendered = await browser.fetch(shop.product_url("js"))
     assert rendered.outcome is FetchOutcome.OK and rendered.status == 200
     assert "¥88.00" in rendered.text and '"priceCurrency":"CNY"' in rendered.text
     assert rendered.content_type == "text/html; charset=utf-8"
     page_requests = [r for r in shop.log() if r.path == "/product/js"]
-    assert page_requests[-1].user_agent == fast_policy.user_agent
+    assert page_requests[-1].user_agent == browser_policy.user_agent
 
 
 @pytest.mark.browser
 @needs_chromium
-async def test_browser_mode_obeys_robots_and_login_walls(shop, fast_policy):
+async def test_browser_mode_obeys_robots_and_login_walls(shop, browser_policy):
     shop.set_robots("User-agent: *\nDisallow: /product/p0002\n")
     shop.fault("p0001", "login_redirect")
-    async with BrowserFetcher(fast_policy, executable=CHROMIUM, settle_ms=300) as browser:
+    async with BrowserFetcher(browser_policy, executable=CHROMIUM, settle_ms=300) as browser:
         walled = await browser.fetch(shop.product_url("p0001"))
         refused = await browser.fetch(shop.product_url("p0002"))
         missing = await browser.fetch(shop.product_url("nope"))
@@ -63,12 +69,14 @@ async def test_browser_mode_obeys_robots_and_login_walls(shop, fast_policy):
 
 @pytest.mark.browser
 @needs_chromium
-async def test_browser_mode_shares_the_fetchers_gate_and_sends_cookies(shop, fast_policy, tmp_path):
+async def test_browser_mode_shares_the_fetchers_gate_and_sends_cookies(
+    shop, browser_policy, tmp_path
+):
     from tracker.cookies import CookieStore
 
     store = CookieStore(tmp_path / "cookies.json")
     store.set("127.0.0.1", "session=abc123")
-    policy = replace(fast_policy, cookies=store)
+    policy = replace(browser_policy, cookies=store)
     async with Fetcher(policy) as fetcher:
         assert (await fetcher.fetch(shop.product_url("p0004"))).ok
         shared = BrowserFetcher(executable=CHROMIUM, settle_ms=300, fetcher=fetcher)
