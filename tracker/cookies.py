@@ -93,6 +93,10 @@ class CookieStore:
         """The cookies file (under the config directory unless given)."""
         return self._path or locations.config_dir() / COOKIES_FILE
 
+    def validate(self) -> None:
+        """Read the file now, so a broken one is reported once, before any fetch."""
+        self._load()
+
     def _load(self) -> dict[str, str]:
         if self._cookies is None:
             self._cookies = self._read()

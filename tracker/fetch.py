@@ -151,6 +151,8 @@ class Fetcher:
 
     async def __aenter__(self) -> Self:
         p = self.policy
+        if p.cookies is not None:
+            p.cookies.validate()
         self._client = httpx.AsyncClient(
             transport=self._transport,
             follow_redirects=False,

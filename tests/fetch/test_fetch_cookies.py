@@ -122,3 +122,11 @@ def test_cli_sets_lists_and_removes_without_printing_values(home):
     assert "pt_key=***; pt_pin=***" in table.output and "SECRET" not in table.output
     assert runner.invoke(app, ["cookies", "remove", "pdd"]).exit_code == 0
     assert "pdd" not in runner.invoke(app, ["cookies", "list"]).output
+
+
+async def test_a_broken_cookie_file_stops_the_fetcher_before_any_request(home, fast_policy):
+    store = CookieStore()
+    store.path.write_text("[]", encoding="utf-8")
+    with pytest.raises(CookieError, match="unreadable"):
+        async with Fetcher(replace(fast_policy, cookies=store)):
+            pass
