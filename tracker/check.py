@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -53,9 +54,12 @@ from tracker.views import (
     Validators,
 )
 
+log = logging.getLogger("daoshou.check")
+
 #: A price that moves by more than this fraction of the last one must be confirmed.
 PLAUSIBLE_CHANGE = Decimal("0.5")
 UNCONFIRMED = "unconfirmed change"
+EXTRACTION_ERROR = "extraction error"
 SKIPPED = "skipped"
 
 
@@ -249,7 +253,14 @@ class Checker:
         said so, or found no price candidate at all (browser mode "auto" then renders it)."""
 
         def extract() -> tuple[NewObservation, bool]:
-            found = extract_page(result.text, result.final_url)
+            try:
+                found = extract_page(result.text, result.final_url)
+            except Exception as exc:
+                # A page that trips an extractor bug is this listing's problem only: log the
+                # traceback, record no price, and keep checking the other listings.
+                log.exception("extraction failed on %s", result.final_url)
+                reason = f"{EXTRACTION_ERROR}: {type(exc).__name__}: {exc}"[:300]
+                return NewObservation(None, None, reason=reason, observed_at=self._clock()), False
             may_need_js = found.reason == JS_NOTE or (found.price is None and not found.candidates)
             return NewObservation(
                 price=found.price,
@@ -310,7 +321,7 @@ class Checker:
         reusable = (
             not forget
             and result.ok
-            and not (observation.reason or "").startswith(UNCONFIRMED)
+            and not (observation.reason or "").startswith((UNCONFIRMED, EXTRACTION_ERROR))
             and bool(result.etag or result.last_modified)
         )
         stored = await asyncio.to_thread(

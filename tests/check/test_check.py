@@ -8,6 +8,7 @@ from itertools import pairwise
 
 import sqlalchemy as sa
 
+import tracker.check
 from tracker.alerts.rulebook import add_rule
 from tracker.check import Checker, check_listings, fetch_policy
 from tracker.fetch import Fetcher
@@ -189,3 +190,25 @@ def test_a_hosts_own_minimum_delay_spaces_its_requests(shop, repo, settings, slu
     starts = sorted(r.t for r in shop.log() if r.path.startswith(f"/product/{slug}"))
     assert len(starts) == 3
     assert all(later - earlier >= 0.45 for earlier, later in pairwise(starts))
+
+
+def test_an_extractor_bug_costs_one_listing_its_price_not_the_run(
+    shop, repo, settings, slug, monkeypatch
+):
+    real = tracker.check.extract_page
+
+    def buggy(html, url):
+        if url.endswith("bad"):
+            raise ValueError("unexpected nesting")
+        return real(html, url)
+
+    monkeypatch.setattr(tracker.check, "extract_page", buggy)
+    shop.set_product(f"{slug}bad", price="10.00")
+    shop.set_product(f"{slug}ok", price="20.00")
+    bad = repo.add_listing(shop.product_url(f"{slug}bad"))
+    good = repo.add_listing(shop.product_url(f"{slug}ok"))
+    failed, fine = _check(repo, settings, bad, good)
+    assert failed.observation.price is None
+    assert failed.observation.reason == "extraction error: ValueError: unexpected nesting"
+    assert fine.observation.price == Decimal("20.00")
+    assert repo.validators(bad.id) is None  # a fixed extractor reads the page again
