@@ -4,7 +4,8 @@
       304          -> re-record the observation those validators belong to (cheap)
       login wall   -> "no price (blocked: ...)"
       other failure-> only the fetch attempt is stored: nothing was learned about the price
-      page         -> decode + extract -> sanity -> observation
+      page         -> decode + extract -> sanity -> observation (an extractor that raises
+                      gives "no price (extraction error: ...)" and a logged traceback)
     sanity: a price more than 50% away from the last recorded price (or in another
       currency) is confirmed by fetching the page again; if the second reading disagrees
       the observation is "no price (unconfirmed change ...)": precision over recall.
@@ -12,9 +13,9 @@
 
 Browser mode: a listing marked `use_browser` (or every listing, with the setting
 `browser.mode = "always"`) is rendered in the user's Chromium instead (no conditional
-request then); with `"auto"`, a page the extractors say is priced by JavaScript is
-rendered once more in the browser. The browser starts on first need and stays open for
-the Checker's life.
+request then); with `"auto"`, a page the extractors say is priced by JavaScript, or
+where they found no price candidate at all, is rendered once more in the browser. The
+browser starts on first need and stays open for the Checker's life.
 
 Checks of many listings run concurrently; the Fetcher's limits keep them polite, and a
 `Checker` never runs two checks of one listing at once (a second request is skipped).
