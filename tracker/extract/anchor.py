@@ -42,7 +42,7 @@ def _find(page: Page, title: str | None) -> LexborNode | None:
         text = (collapse(node.text()) or "").lower()
         if not _MIN_NAME <= len(text) <= _MAX_NAME or not any(text in n for n in names):
             continue
-        if not is_elsewhere(node):
+        if not is_elsewhere(node, page.elsewhere):
             return node
     return headings[0] if headings else None
 

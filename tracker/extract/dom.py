@@ -40,9 +40,10 @@ _EX_TAX = re.compile(
 
 def label_of(node: LexborNode) -> str:
     """The element's class, id and a few telling attributes, for pattern checks."""
-    attrs = node.attributes
-    return " ".join(
-        str(attrs.get(key) or "") for key in ("class", "id", "itemprop", "data-price-type")
+    attrs = node.attrs  # lazy attribute access: far cheaper than building `.attributes`
+    return (
+        f"{attrs.get('class') or ''} {attrs.get('id') or ''} "
+        f"{attrs.get('itemprop') or ''} {attrs.get('data-price-type') or ''}"
     )
 
 
@@ -52,7 +53,7 @@ def is_struck(node: LexborNode, depth: int = 3) -> bool:
     for item in chain:
         if item.tag in STRUCK_TAGS:
             return True
-        if _STRUCK_STYLE.search(item.attributes.get("style") or ""):
+        if _STRUCK_STYLE.search(item.attrs.get("style") or ""):
             return True
         label = label_of(item)
         if _STRUCK_CLASS.search(label) or "oldPrice" in label:
@@ -60,14 +61,28 @@ def is_struck(node: LexborNode, depth: int = 3) -> bool:
     return False
 
 
-def is_elsewhere(node: LexborNode) -> bool:
-    """Whether the element sits in a block about other products, the cart or site chrome."""
-    for item in [node, *ancestors(node)]:
-        if item.tag in _ELSEWHERE_TAGS:
-            return True
-        if _ELSEWHERE.search(label_of(item)):
-            return True
-    return False
+def is_elsewhere(node: LexborNode, memo: dict[int, bool] | None = None) -> bool:
+    """Whether the element sits in a block about other products, the cart or site chrome.
+
+    `memo` (element id -> verdict) lets a caller that asks about many elements of one
+    page share the answers for their common ancestors.
+    """
+    chain: list[LexborNode] = []
+    verdict = False
+    item: LexborNode | None = node
+    while item is not None and item.tag not in ("-document", "html"):
+        if memo is not None and item.mem_id in memo:
+            verdict = memo[item.mem_id]
+            break
+        chain.append(item)
+        if item.tag in _ELSEWHERE_TAGS or _ELSEWHERE.search(label_of(item)):
+            verdict = True
+            break
+        item = item.parent
+    if memo is not None:
+        for seen in chain:
+            memo[seen.mem_id] = verdict
+    return verdict
 
 
 def is_ex_tax(text: str) -> bool:

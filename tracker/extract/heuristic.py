@@ -75,7 +75,7 @@ def extract(page: Page, title: str | None) -> Found:
             continue
         element, parsed = found
         seen.add(element.mem_id)
-        if is_elsewhere(element) or _ex_tax(element):
+        if is_elsewhere(element, page.elsewhere) or _ex_tax(element):
             continue
         prices.append((element, parsed, _struck_by_markup(element)))
         if sum(1 for _, _, struck in prices if not struck) >= _ENOUGH:
@@ -203,7 +203,7 @@ def _bare(node: LexborNode) -> bool:
 def _struck_by_markup(node: LexborNode) -> bool:
     """Struck by tag or style always; by an "old price" class only beside another price."""
     for item in [node, *ancestors(node)[:3]]:
-        if item.tag in STRUCK_TAGS or "line-through" in (item.attributes.get("style") or ""):
+        if item.tag in STRUCK_TAGS or "line-through" in (item.attrs.get("style") or ""):
             return True
     if not is_struck(node):
         return False

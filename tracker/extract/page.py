@@ -23,6 +23,7 @@ class Page:
         self.url = url or self._own_url()
         self.host = host_of(self.url)
         self.memo: dict[object, object] = {}  # results other modules compute once per page
+        self.elsewhere: dict[int, bool] = {}  # element id -> inside other products' blocks
 
     def _own_url(self) -> str | None:
         """The page's own URL (og:url or canonical link), for saved files given without one."""

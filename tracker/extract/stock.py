@@ -87,7 +87,7 @@ def _whole_text(element: LexborNode, text: str) -> bool:
 
 def _hidden(element: LexborNode) -> bool:
     for item in [element, *ancestors(element)]:
-        attrs = item.attributes
+        attrs = item.attrs
         if "hidden" in attrs or _HIDDEN.search(attrs.get("style") or ""):
             return True
         if _HIDDEN_CLASS.search(attrs.get("class") or ""):
