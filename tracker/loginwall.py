@@ -6,9 +6,10 @@ redirect would fetch a login form and, at best, waste a request; at worst an ext
 would read a price off it. So the fetcher asks `wall_reason` about every redirect target
 first and reports "blocked" instead of following it.
 
-Known hosts are listed; other shops are recognised by the last path segment of the target
-(`/login`, `/signin`, `/ap/signin`, `/login.html`...), which is how ordinary web shops name
-their login pages.
+Known hosts are listed; other shops are recognised by the last two path segments of the
+target (`/login`, `/signin`, `/ap/signin`, `/login.html`...), which is how ordinary web
+shops name their login pages, and anti-bot checks by a path segment naming one
+(`captcha`, `punish`, JD's `risk_handler`).
 """
 
 from __future__ import annotations
@@ -34,9 +35,7 @@ LOGIN_HOSTS = frozenset(
 )
 CHALLENGE_HOSTS = frozenset({"sec.taobao.com", "sec.m.taobao.com"})
 
-_LOGIN_SEGMENT = re.compile(
-    r"^(log-?in|sign-?in|signon|passport|auth|sso)(\.[a-z]+)?$|^login[._-]", re.IGNORECASE
-)
+_LOGIN_SEGMENT = re.compile(r"^(log-?in|sign-?in|signon|passport|auth|sso)(\.[a-z]+)?$", re.I)
 _CHALLENGE_SEGMENT = re.compile(r"captcha|punish|risk_handler|verify\.htm", re.IGNORECASE)
 
 
@@ -45,9 +44,8 @@ def wall_reason(url: str) -> str | None:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".")
     segments = [s for s in parts.path.split("/") if s]
-    last = segments[-1] if segments else ""
     if host in LOGIN_HOSTS or any(_LOGIN_SEGMENT.match(s) for s in segments[-2:]):
         return f"login required (redirected to {host}{parts.path})"
-    if host in CHALLENGE_HOSTS or _CHALLENGE_SEGMENT.search(last):
+    if host in CHALLENGE_HOSTS or any(_CHALLENGE_SEGMENT.search(s) for s in segments):
         return f"anti-bot check (redirected to {host}{parts.path})"
     return None
