@@ -4,6 +4,8 @@ import itertools
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.fetch import Fetcher, FetchOutcome
 from tracker.robots import parse_robots
@@ -164,3 +166,18 @@ async def test_oversized_robots_is_read_up_to_the_limit(shop, fast_policy):
         late = await fetcher.fetch(f"{shop.base_url()}/late/x")
     assert early.outcome is FetchOutcome.ROBOTS
     assert late.outcome is FetchOutcome.HTTP_ERROR  # rule beyond the limit ignored: fetched
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400), path=st.text(max_size=60))
+def test_any_robots_text_parses_and_answers(text, path):
+    rules = parse_robots(text, "daoshou")
+    assert rules.allows("/" + path) in (True, False)
+    assert rules.allows("/robots.txt")
+
+
+@settings(max_examples=200, deadline=None)
+@given(prefix=st.text(alphabet="abc/-_.~", min_size=1, max_size=12), rest=st.text(max_size=12))
+def test_a_plain_disallow_is_a_prefix_rule(prefix, rest):
+    rules = parse_robots(f"User-agent: *\nDisallow: /{prefix}\n", "daoshou")
+    assert not rules.allows(f"/{prefix}{rest}")
