@@ -74,6 +74,7 @@ def test_microdata_ignores_related_product_scopes():
     </div></body></html>"""
     result = extract_page(page)
     assert (result.price, result.currency, result.source) == (Decimal("120.00"), "EUR", "microdata")
+    assert Decimal("45.00") not in {c.price for c in result.candidates}
 
 
 def test_sale_price_meta_makes_the_price_meta_a_list_price():

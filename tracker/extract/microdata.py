@@ -28,7 +28,7 @@ def extract(page: Page) -> Found:
     candidates: list[Candidate] = []
     # One selector, one walk of the tree: price, lowPrice and highPrice all end in "rice".
     for node in page.tree.css('[itemprop$="rice"]'):
-        if node.attributes.get("itemprop") not in _PRICE_PROPS:
+        if node.attrs.get("itemprop") not in _PRICE_PROPS:
             continue
         product = _nearest_product(node)
         if product is not None and main is not None and product.mem_id != main.mem_id:
@@ -41,16 +41,16 @@ def extract(page: Page) -> Found:
     if main is not None:
         name = main.css_first('[itemprop="name"]')
         title = (
-            collapse(name.attributes.get("content") or name.text()) if name is not None else None
+            collapse(name.attrs.get("content") or name.text()) if name is not None else None
         )
         avail = main.css_first('[itemprop="availability"]')
         if avail is not None:
             stock = availability(
-                avail.attributes.get("href") or avail.attributes.get("content") or avail.text()
+                avail.attrs.get("href") or avail.attrs.get("content") or avail.text()
             )
     elif (avail := page.tree.css_first('[itemprop="availability"]')) is not None:
         stock = availability(
-            avail.attributes.get("href") or avail.attributes.get("content") or avail.text()
+            avail.attrs.get("href") or avail.attrs.get("content") or avail.text()
         )
     return Found(tuple(candidates), stock, title)
 
@@ -63,7 +63,7 @@ def _main_product(page: Page) -> LexborNode | None:
 
 
 def _is_product(node: LexborNode) -> bool:
-    kind = (node.attributes.get("itemtype") or "").lower()
+    kind = (node.attrs.get("itemtype") or "").lower()
     return "schema.org/product" in kind or "data-vocabulary.org/product" in kind
 
 
@@ -72,17 +72,17 @@ def _nearest_product(node: LexborNode) -> LexborNode | None:
         (
             a
             for a in ancestors(node)
-            if a.attributes.get("itemscope") is not None and _is_product(a)
+            if "itemscope" in a.attrs and _is_product(a)
         ),
         None,
     )
 
 
 def _candidate(node: LexborNode, page: Page) -> Candidate | None:
-    prop = node.attributes.get("itemprop") or "price"
-    scope = next((a for a in ancestors(node) if a.attributes.get("itemscope") is not None), None)
+    prop = node.attrs.get("itemprop") or "price"
+    scope = next((a for a in ancestors(node) if "itemscope" in a.attrs), None)
     currency = _currency(node, scope, page)
-    raw = node.attributes.get("content")
+    raw = node.attrs.get("content")
     amount = parse_machine_amount(raw) if raw is not None else None
     parsed: PriceText | None = None
     if amount is None:
@@ -109,13 +109,13 @@ def _currency(node: LexborNode, scope: LexborNode | None, page: Page) -> str | N
     holders = [scope] if scope is not None else []
     holders.extend(a for a in ancestors(node)[:4] if a is not scope)
     for holder in holders:
-        if holder.attributes.get("itemprop") == "priceCurrency":
-            code = normalize_code(holder.attributes.get("content") or holder.text(strip=True))
+        if holder.attrs.get("itemprop") == "priceCurrency":
+            code = normalize_code(holder.attrs.get("content") or holder.text(strip=True))
             if code:
                 return code
         found = holder.css_first('[itemprop="priceCurrency"]')
         if found is not None:
-            code = normalize_code(found.attributes.get("content") or found.text(strip=True))
+            code = normalize_code(found.attrs.get("content") or found.text(strip=True))
             if code:
                 return code
     return page.declared_currency

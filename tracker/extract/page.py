@@ -30,7 +30,7 @@ class Page:
         values = [self.metas.get("og:url") or ""]
         link = self.tree.css_first('link[rel="canonical"]')
         if link is not None and not values[0].startswith(("http", "//")):
-            values.append(link.attributes.get("href") or "")
+            values.append(link.attrs.get("href") or "")
         for value in (v.strip() for v in values):
             if value.startswith("//"):
                 value = "https:" + value
@@ -42,7 +42,7 @@ class Page:
     def lang(self) -> str | None:
         """The document's declared language (`<html lang>`), if any."""
         root = self.tree.css_first("html")
-        value = root.attributes.get("lang") if root is not None else None
+        value = root.attrs.get("lang") if root is not None else None
         return value.strip() or None if value else None
 
     @cached_property
@@ -50,7 +50,7 @@ class Page:
         """The one currency the page's structured data declares, if it declares exactly one."""
         values = [v for k, v in self.metas.items() if k.endswith("currency")]
         values += [
-            node.attributes.get("content") or node.text(strip=True)
+            node.attrs.get("content") or node.text(strip=True)
             for node in self.tree.css('[itemprop="priceCurrency"]')
         ]
         codes = {code for value in values if (code := normalize_code(value))}
@@ -66,8 +66,8 @@ class Page:
         """The bodies of inline scripts that are not JSON-LD (page state lives here)."""
         bodies = []
         for node in self.tree.css("script"):
-            kind = (node.attributes.get("type") or "").lower()
-            if kind == "application/ld+json" or node.attributes.get("src"):
+            kind = (node.attrs.get("type") or "").lower()
+            if kind == "application/ld+json" or node.attrs.get("src"):
                 continue
             text = node.text()
             if text.strip():
@@ -104,7 +104,7 @@ class Page:
         """
         found: dict[str, str] = {}
         for node in self.tree.css("meta[content]"):
-            attrs = node.attributes
+            attrs = node.attrs
             value = (attrs.get("content") or "").strip()
             if not value:
                 continue

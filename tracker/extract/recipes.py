@@ -144,7 +144,7 @@ def _first_price(page: Page, selectors: tuple[str, ...], hint: str | None) -> _H
         for node in matches:
             if not node.css_matches(selector):
                 continue
-            raw = node.attributes.get("content")
+            raw = node.attrs.get("content")
             text = collapse(raw if raw else node.text(separator=""))
             if not text:
                 continue
