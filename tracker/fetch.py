@@ -291,6 +291,9 @@ class Fetcher:
             pause = backoff_delay(attempt, p.backoff_base, p.backoff_cap, self._rng)
             try:
                 exchange = await self._attempt(url, headers)
+            except httpx.DecodingError as exc:
+                error = f"the page's encoded body is corrupt ({exc})"
+                return trace.result(FetchOutcome.HTTP_ERROR, str(url), error=error)
             except (httpx.TransportError, TimeoutError) as exc:
                 if attempt == p.retries:
                     error = describe_network_error(exc, p.total_timeout)
@@ -348,7 +351,9 @@ class Fetcher:
                     body, _ = await read_capped(response, MAX_ROBOTS_BYTES, keep_prefix=True)
                 finally:
                     await response.aclose()
-        except (httpx.TransportError, TimeoutError) as exc:
+        except httpx.TooManyRedirects:
+            return ALLOW_ALL  # RFC 9309: past five redirects, robots.txt is "unavailable"
+        except (httpx.RequestError, TimeoutError) as exc:
             return disallow_all(f"robots.txt of {url.host} unreachable ({type(exc).__name__})")
         if response.status_code >= 500 or response.status_code == 429:
             return disallow_all(

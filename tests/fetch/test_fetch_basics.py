@@ -141,3 +141,25 @@ def test_robots_overrides_cover_subdomains_and_ignore_case():
     assert not policy.robots_apply_to("TAOBAO.COM")
     assert policy.robots_apply_to("nottaobao.com")
     assert not FetchPolicy(respect_robots=False).robots_apply_to("jd.com")
+
+
+async def test_corrupt_compressed_body_is_an_http_error_not_an_exception():
+    def shop(request):
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nAllow: /\n")
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"not gzip")
+
+    async with Fetcher(FetchPolicy(per_host_delay=0), transport=httpx.MockTransport(shop)) as f:
+        result = await f.fetch("https://shop.example/p/1")
+    assert result.outcome is FetchOutcome.HTTP_ERROR and "corrupt" in result.error
+
+
+async def test_robots_redirect_loop_counts_as_no_robots_txt():
+    def shop(request):
+        if request.url.path.startswith("/robots"):
+            return httpx.Response(302, headers={"Location": "/robots.txt?again"})
+        return httpx.Response(200, text="<html>ok</html>")
+
+    async with Fetcher(FetchPolicy(per_host_delay=0), transport=httpx.MockTransport(shop)) as f:
+        result = await f.fetch("https://shop.example/p/1")
+    assert result.ok
