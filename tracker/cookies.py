@@ -109,14 +109,16 @@ class CookieStore:
         if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
             os.chmod(path, 0o600)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            cookies = data["cookies"]
-        except (ValueError, KeyError, TypeError) as exc:
+            cookies = json.loads(path.read_text(encoding="utf-8"))["cookies"]
+            entries = {normalise_scope(str(k)): str(v) for k, v in cookies.items()}
+            for header in entries.values():
+                parse_cookie_header(header)
+        except (ValueError, KeyError, TypeError, AttributeError, CookieError) as exc:
             raise CookieError(
                 f"cookie file {path} is unreadable ({type(exc).__name__})",
                 "delete it and set your cookies again with `daoshou cookies set`",
             ) from None
-        return {str(k): str(v) for k, v in cookies.items()}
+        return entries
 
     def _save(self) -> None:
         body = json.dumps({"version": 1, "cookies": self._load()}, ensure_ascii=False, indent=1)

@@ -81,11 +81,22 @@ def test_unknown_scopes_are_refused(home, scope):
     assert "jd" in info.value.one_line()
 
 
-def test_corrupt_cookie_file_is_a_clear_error(home):
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[]",
+        '{"cookies": []}',
+        '{"cookies": {"jd": "no pairs here"}}',
+        '{"cookies": {"not a scope": "a=1"}}',
+    ],
+)
+def test_corrupt_cookie_file_is_a_clear_error(home, content):
     path = CookieStore().path
-    path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(CookieError, match="unreadable"):
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CookieError, match="unreadable") as info:
         CookieStore().listing()
+    assert "daoshou cookies set" in info.value.one_line()
 
 
 async def test_fetcher_sends_cookies_to_their_host_only(shop, fast_policy, home):
