@@ -59,7 +59,7 @@ async def test_add_a_product_from_a_share_text(make_app, demo):
         table = app.screen.query_one(WatchTable)
         assert table.row_count == 21
         names = _cell_texts(table)
-        assert "[bold]USB-C cable [2-pack][/] [link=https://x.example]"[:29] in "\n".join(names)
+        assert "[bold]USB-C cable [2-pack][" in "\n".join(names)  # literal, cut to the column
     with demo.engine.connect() as conn:
         urls = conn.execute(sa.select(Listing.__table__.c.url)).scalars().all()
     assert "https://item.jd.com/100012043978.html" in urls
@@ -73,6 +73,7 @@ async def test_adding_a_tracked_url_again_is_a_notification_not_a_crash(make_app
         await pilot.press("a")
         await pilot.pause()
         app.screen.query_one("#add-paste").value = url
+        await pilot.pause()
         await pilot.click("#add-submit")
         await _settle(app, pilot)
         assert any("already tracked" in note for note in _notes(app))
@@ -169,6 +170,6 @@ async def test_hostile_titles_render_literally_in_the_watchlist(make_app, demo):
         await _settle(app, pilot)
         table = app.screen.query_one(WatchTable)
         names = _cell_texts(table)
-        assert "[bold]USB-C cable [2-pack][/] [link=https://x.example]"[:29] in names[0] + names[-1]
+        assert "[bold]USB-C cable [2-pack][" in names[0] + names[-1]  # literal, not markup
         assert not any("\x1b" in name for name in names)
         assert not _notes(app)

@@ -5,6 +5,7 @@ and look at the SVGs before committing them.
 """
 
 import pytest
+from textual.widgets import Input
 
 SIZE = (140, 40)
 
@@ -23,6 +24,9 @@ def settle_after(forecasts):
             for key in keys:
                 await pilot.press(key)
                 await _settle(pilot)
+            for box in pilot.app.screen.query(Input):
+                box.cursor_blink = False  # a blinking cursor makes the picture random
+            await pilot.pause()
 
         return before
 

@@ -24,6 +24,7 @@ from tui.i18n import current_language, t
 from tui.messages import AlertsLoaded, PricesRecorded, WorkFinished
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_text
+from tui.widgets.columns import add_fixed_columns
 
 
 class AlertsScreen(DaoshouScreen):
@@ -50,8 +51,11 @@ class AlertsScreen(DaoshouScreen):
     def on_mount(self) -> None:
         self.sub_title = t("nav.alerts")
         inbox = self.query_one("#inbox-table", DataTable)
-        inbox.add_columns(t("alerts.when"), t("alerts.message"), t("alerts.delivery"))
-        self.query_one("#channel-table", DataTable).add_columns("#", t("alerts.channels"))
+        add_fixed_columns(inbox, [("when", t("alerts.when"), 6),
+                                  ("message", t("alerts.message"), 90),
+                                  ("delivery", t("alerts.delivery"), 14)])
+        add_fixed_columns(self.query_one("#channel-table", DataTable),
+                          [("id", "#", 4), ("label", t("alerts.channels"), 80)])
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -74,7 +78,7 @@ class AlertsScreen(DaoshouScreen):
             delivery = Text(f"✓{entry.sent} …{entry.pending} ✗{entry.failed}",
                             style="red" if entry.failed else "dim")
             inbox.add_row(Text(fmt.ago(entry.created_at, now)),
-                          safe_text(entry.message_zh if zh else entry.message_en, limit=90),
+                          safe_text(entry.message_zh if zh else entry.message_en, cells=90),
                           delivery, key=str(entry.event_id))
         if not message.events:
             inbox.add_row(Text(""), Text(t("alerts.none"), style="dim"), Text(""))
@@ -82,7 +86,7 @@ class AlertsScreen(DaoshouScreen):
         channels = self.query_one("#channel-table", DataTable)
         channels.clear()
         for channel in message.channels:
-            channels.add_row(Text(str(channel.id)), safe_text(channel.label, limit=80),
+            channels.add_row(Text(str(channel.id)), safe_text(channel.label, cells=80),
                              key=str(channel.id))
         if not message.channels:
             channels.add_row(Text(""), Text(t("alerts.no_channels"), style="dim"))

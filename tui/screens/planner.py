@@ -33,6 +33,7 @@ from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
 from tui.widgets.breakdown_table import BreakdownTable
 from tui.widgets.budget_meter import BudgetMeter
+from tui.widgets.columns import add_fixed_columns
 from tui.widgets.payment_schedule import PaymentSchedule
 from tui.widgets.watch_table import platform_name
 
@@ -92,11 +93,13 @@ class PlannerScreen(DaoshouScreen):
 
     def on_mount(self) -> None:
         self.sub_title = t("nav.planner")
-        self.query_one("#cart-table", DataTable).add_columns(
-            t("plan.item"), t("plan.qty"), t("plan.listing"), t("plan.amount"),
-            t("watch.per_unit"))
-        self.query_one("#orders-table", DataTable).add_columns(
-            t("plan.listing"), t("plan.what"), t("plan.amount"))
+        add_fixed_columns(self.query_one("#cart-table", DataTable), [
+            ("item", t("plan.item"), 26), ("qty", t("plan.qty"), 4),
+            ("from", t("plan.listing"), 20), ("amount", t("plan.amount"), 11),
+            ("per_unit", t("watch.per_unit"), 13)])
+        add_fixed_columns(self.query_one("#orders-table", DataTable), [
+            ("where", t("plan.listing"), 14), ("what", t("plan.what"), 50),
+            ("total", t("plan.amount"), 11)])
         self.query_one("#plan-saving", Static).update(safe_lines(["…"]))
         self.action_optimise()
 
@@ -158,7 +161,7 @@ class PlannerScreen(DaoshouScreen):
             discounts = ", ".join(f"{d.label} {fmt.money(d.amount, currency)}"
                                   for d in order.discounts)
             orders.add_row(safe_text(where, cells=14),
-                           safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=70),
+                           safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=50),
                            Text(fmt.money(order.total, currency), justify="right"))
         saving = plan.saving
         line = f"{t('plan.total')} {fmt.money(plan.total, currency)}"

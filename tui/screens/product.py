@@ -27,6 +27,7 @@ from tui.i18n import current_language, t
 from tui.messages import ForecastsMade, PricesRecorded, ProductLoaded, WorkFinished
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content, safe_lines, safe_text
+from tui.widgets.columns import add_fixed_columns
 from tui.widgets.price_chart import ChartBand, ChartEvent, ChartLine, PriceChart
 from tui.widgets.watch_table import platform_name
 
@@ -64,11 +65,11 @@ class ProductScreen(DaoshouScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#listing-table", DataTable)
-        for key in ("platform", "shop", "pack", "price", "per_unit", "change", "checked"):
-            table.add_column(t(f"product.{key}") if key not in ("per_unit", "change")
-                             else t(f"watch.{key}"), key=key)
-        table.add_column(t("watch.status"), key="status")
+        add_fixed_columns(self.query_one("#listing-table", DataTable), [
+            ("platform", t("product.platform"), 8), ("shop", t("product.shop"), 20),
+            ("pack", t("product.pack"), 12), ("price", t("product.price"), 11),
+            ("per_unit", t("watch.per_unit"), 13), ("change", t("watch.change"), 9),
+            ("checked", t("product.checked"), 8), ("status", t("watch.status"), 26)])
         self.query_one("#product-forecast", Static).update(safe_content("…"))
         self.action_refresh()
 
@@ -137,7 +138,7 @@ class ProductScreen(DaoshouScreen):
         unit = details.row.unit
         for q in details.row.listings:
             if q.reason:
-                status = safe_text(t("status.no_price", reason=q.reason), "yellow", limit=40)
+                status = safe_text(t("status.no_price", reason=q.reason), "yellow", cells=26)
             elif q.in_stock is False:
                 status = Text(t("status.out_of_stock"), style="red")
             elif q.checked_at is None:
@@ -147,7 +148,7 @@ class ProductScreen(DaoshouScreen):
             best = details.row.best is not None and details.row.best.listing_id == q.listing_id
             table.add_row(
                 Text(platform_name(q.platform), style="bold" if best else ""),
-                safe_text(q.shop or "-", cells=20), safe_text(q.pack or "-", cells=14),
+                safe_text(q.shop or "-", cells=20), safe_text(q.pack or "-", cells=12),
                 Text(fmt.money(q.price, q.currency), justify="right"),
                 Text(fmt.per_unit(q.per_unit, unit, q.currency), justify="right"),
                 fmt.change(q.change, q.currency), Text(fmt.ago(q.checked_at, now)), status,

@@ -12,6 +12,7 @@ from planner.cost import PricedItem
 from tui import format as fmt
 from tui.i18n import t
 from tui.text import safe_text
+from tui.widgets.columns import add_fixed_columns
 
 
 class BreakdownTable(DataTable[Any]):
@@ -19,7 +20,8 @@ class BreakdownTable(DataTable[Any]):
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
-        self.add_columns(t("plan.step"), t("plan.amount"), t("plan.total"))
+        add_fixed_columns(self, [("step", t("plan.step"), 30), ("amount", t("plan.amount"), 11),
+                                 ("total", t("plan.total"), 11)])
 
     def show(self, item: PricedItem | None, currency: str) -> None:
         """Display `item`'s steps (nothing for None)."""
@@ -28,7 +30,7 @@ class BreakdownTable(DataTable[Any]):
             return
         for step in item.steps:
             style = "green" if step.amount < 0 else ""
-            self.add_row(safe_text(step.label, limit=40),
+            self.add_row(safe_text(step.label, cells=30),
                          Text(fmt.money(step.amount, currency), style=style, justify="right"),
                          Text(fmt.money(step.total, currency), justify="right"))
         self.add_row(Text(t("plan.total"), style="bold"), Text(""),

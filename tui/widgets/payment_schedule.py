@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from planner.payments import Payment
 from tui import format as fmt
 from tui.i18n import t
+from tui.widgets.columns import add_fixed_columns
 
 
 class PaymentSchedule(DataTable[Any]):
@@ -20,7 +21,8 @@ class PaymentSchedule(DataTable[Any]):
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
-        self.add_columns(t("plan.date"), t("plan.amount"), t("plan.total"))
+        add_fixed_columns(self, [("date", t("plan.date"), 10), ("amount", t("plan.amount"), 12),
+                                 ("total", t("plan.total"), 12)])
 
     def show(self, payments: Sequence[Payment], currency: str) -> None:
         """Display the payments in date order."""

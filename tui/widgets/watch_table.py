@@ -20,6 +20,7 @@ from tracker.watchlist import ForecastMark, Trend, WatchRow
 from tui import format as fmt
 from tui.i18n import t
 from tui.text import safe_text
+from tui.widgets.columns import add_fixed_columns
 from tui.widgets.sparkline_cell import sparkline
 
 COLUMNS = ("product", "where", "best", "per_unit", "change", "lowest", "trend", "forecast",
@@ -30,6 +31,10 @@ _HEADERS = {
     "per_unit": "watch.per_unit", "change": "watch.change", "lowest": "watch.lowest",
     "trend": "watch.trend", "forecast": "watch.forecast", "advice": "watch.advice",
     "status": "watch.status",
+}
+_WIDTHS = {
+    "product": 28, "where": 16, "best": 11, "per_unit": 13, "change": 9, "lowest": 13,
+    "trend": 12, "forecast": 17, "advice": 16, "status": 22,
 }
 _PLATFORMS = {"jd": "京东", "tmall": "天猫", "taobao": "淘宝", "pdd": "拼多多",
               "douyin": "抖音", "web": "web"}
@@ -82,8 +87,7 @@ class WatchTable(DataTable[Any]):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        for column in COLUMNS:
-            self.add_column(t(_HEADERS[column]), key=column)
+        add_fixed_columns(self, [(c, t(_HEADERS[c]), _WIDTHS[c]) for c in COLUMNS])
 
     def show(
         self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime
@@ -111,7 +115,7 @@ class WatchTable(DataTable[Any]):
         best = row.best
         trend = data.trends.get(row.product_id)
         mark = data.marks.get(row.product_id)
-        name = safe_text(row.name, cells=28)
+        name = safe_text(row.name, cells=26 if mark and mark.fake_discount else 28)
         if mark and mark.fake_discount:
             name.append(" ⚠", style="bold yellow")
         currency = best.currency if best else "CNY"
@@ -166,7 +170,7 @@ def _status(row: WatchRow, now: datetime) -> Text:
         checked = max((q.checked_at for q in row.listings if q.checked_at), default=None)
         return Text(fmt.ago(checked, now), style="dim")
     if status == "no_price":
-        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", limit=40)
+        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", cells=22)
     if status == "out_of_stock":
         return Text(t("status.out_of_stock"), style="red")
     return Text(t("status.not_checked"), style="dim")
