@@ -8,7 +8,7 @@ and cmdstanpy's chatter is silenced at the logger level by `planner.forecast.qui
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +19,7 @@ from planner.errors import ForecastError
 from planner.forecast import Calendar, Forecast, PriceSeries, forecast, load_calendar
 from planner.forecast.fakes import FakeDiscount, detect_fake_discount
 from planner.forecast.history import read_history_csv
+from planner.forecast.inference import infer_platform
 from tui.cli.output import print_json, print_table
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -47,7 +48,8 @@ def forecast_command(
         str | None, typer.Option(help="Use only CSV rows dated on or before YYYY-MM-DD.")
     ] = None,
     platform: Annotated[
-        str | None, typer.Option(help="The CSV series' platform (default: its name prefix).")
+        str | None,
+        typer.Option(help="The CSV series' platform (default: its name prefix, else inferred)."),
     ] = None,
     all_listings: Annotated[
         bool, typer.Option("--all", help="Refresh every tracked listing's coming sales.")
@@ -172,10 +174,11 @@ def _csv_series(
         history = history.until(_day(until, "--until"))
         if not history.days:
             raise ForecastError(f"{csv}: series {name!r} has no rows on or before {until}", "")
-    if platform is not None:
-        history = PriceSeries(
-            history.name, history.currency, history.days, history.prices, platform.lower()
-        )
+    chosen = platform.lower() if platform else history.platform
+    if chosen is None:
+        chosen = infer_platform(history, calendar)  # from the rows in use only
+    if chosen != history.platform:
+        history = replace(history, platform=chosen)
     return history
 
 
