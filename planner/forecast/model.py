@@ -66,14 +66,14 @@ def event_effect(
 
 
 def _holidays(occurrences: Sequence[Occurrence], start: date, target: Occurrence) -> list[dict]:
-    import pandas as pd
-
     """Prophet's holiday table: every sale day in the fitted span, named by family.
 
     Only the target's family gets a window (each window day is one more regressor, and
     the fit's cost grows with them); other sales enter as their main day, enough to keep
     their effect out of the trend.
     """
+    import pandas as pd
+
     rows = []
     for occ in [*occurrences, target]:
         if occ.day < start or occ.day > target.day:
