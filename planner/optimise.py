@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from planner.cart import Cart, Item
-from planner.cost import Pick, PricedCart, Pricing, naive_assignment, price
+from planner.cost import Pick, PricedCart, PricedItem, Pricing, naive_assignment, price
 from planner.errors import PlanError
 from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import Formulation, build, order_slots
@@ -144,7 +144,8 @@ def _solve(form: Formulation, search: _Search, deadline: float, gap: float) -> i
         agreed = search.consider(plan, Decimal(repr(solution.objective)))
         if agreed or time.perf_counter() >= deadline:
             return rounds
-        form.exclude(plan)
+        if not search.cut_subsidies(form, plan, form.granted(solution.values)):
+            form.exclude(plan)
 
 
 class _Search:
@@ -165,6 +166,7 @@ class _Search:
         self.best_objective = Decimal("Infinity")
         self.bound = Decimal("-Infinity")
         self.modelled = Decimal(0)
+        self.best_seen: dict[str, PricedItem] = {}
 
     def start(self, form: Formulation) -> dict[int, float]:
         """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
@@ -188,6 +190,33 @@ class _Search:
             self.best_objective = objective
             self.modelled = modelled + priced.total - objective
         return within_budget and objective <= modelled + TOLERANCE
+
+    def cut_subsidies(
+        self, form: Formulation, plan: dict[int, tuple[int, int]], granted: dict[int, float]
+    ) -> bool:
+        """Where the engine granted an item less subsidy than the model did (its shares of
+        the order's discounts left it above the ceiling or lowered the amount), bound that
+        subsidy for exactly that order's composition, on which alone it depends; not when
+        the item lost its category's quota to another. True if any cut was added."""
+        subsidy = {
+            item_id: sum((-s.amount for s in priced.steps if s.kind == "subsidy"), ZERO)
+            for item_id, priced in self.best_seen.items()
+        }
+        quota_taken = {
+            self._quota(i, o) for i, (o, _) in plan.items() if subsidy[self.problem.items[i].id] > 0
+        }
+        cut = False
+        for item, modelled in granted.items():
+            actual = subsidy[self.problem.items[item].id]
+            lost_quota = actual == 0 and self._quota(item, plan[item][0]) in quota_taken
+            if float(actual) < modelled - float(TOLERANCE) and not lost_quota:
+                form.cap_subsidy(plan, item, float(actual))
+                cut = True
+        return cut
+
+    def _quota(self, item: int, option: int) -> str | None:
+        term = self.problem.items[item].options[option].subsidy
+        return None if term is None else term.quota
 
     def merge_orders(self) -> None:
         """Merge two orders of a platform wherever that costs nothing more: among equally
@@ -220,6 +249,7 @@ class _Search:
         """The engine's pricing of `plan` and its objective (total less optional items' worth)."""
         assignment = self._assignment(plan)
         priced = price(self.cart, assignment, self.pricing)
+        self.best_seen = {item.id: item for item in priced.items}
         worth = sum((self.values[i] for i in assignment if i in self.values), ZERO)
         return assignment, priced, priced.total - worth
 

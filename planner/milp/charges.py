@@ -89,6 +89,7 @@ def add_subsidies(
             needed = float(over * term.units)
             _reach_ceiling(model, used, needed, float(option.amount), order_discounts)
         amounts.append(subsidy)
+        form.subsidies[(i, o, k)] = subsidy
     for members in quotas.values():
         model.row(members, upper=1.0)
     return amounts

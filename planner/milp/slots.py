@@ -24,6 +24,8 @@ class Formulation:
     x: dict[Key, int] = field(default_factory=dict)
     orders: dict[str, int] = field(default_factory=dict)
     ladders: Ladders = field(default_factory=lambda: defaultdict(list))
+    subsidies: dict[Key, int] = field(default_factory=dict)
+    platforms: dict[Key, str] = field(default_factory=dict)
 
     def chosen(self, values: tuple[float, ...]) -> dict[int, tuple[int, int]]:
         """item -> (option index, order slot) for the items a solution buys."""
@@ -32,6 +34,31 @@ class Formulation:
     def fix_plan(self, plan: dict[int, tuple[int, int]]) -> dict[int, float]:
         """A MIP start putting exactly `plan`'s `x` variables to one."""
         return {var: 1.0 for (i, o, k), var in self.x.items() if plan.get(i) == (o, k)}
+
+    def granted(self, values: tuple[float, ...]) -> dict[int, float]:
+        """item -> the subsidy the model granted it in a solution."""
+        return {i: values[var] for (i, _, _), var in self.subsidies.items() if values[var] > 0.005}
+
+    def cap_subsidy(self, plan: dict[int, tuple[int, int]], item: int, most: float) -> None:
+        """The engine granted `item` at most `most` with exactly its order's companions in
+        `plan`: bound its subsidy by that unless the order's composition changes (a cut
+        local to one order, much stronger than cutting off the whole plan)."""
+        option, slot = plan[item]
+        var = self.subsidies[(item, option, slot)]
+        big = self.model.upper_bound(var)
+        platform = self.platforms[(item, option, slot)]
+        terms: dict[int, float] = {var: 1.0}
+        companions = 0
+        for key, x in self.x.items():
+            i, o, k = key
+            if k != slot or self.platforms[key] != platform or i == item:
+                continue
+            if plan.get(i) == (o, k):
+                terms[x] = big
+                companions += 1
+            else:
+                terms[x] = -big
+        self.model.row(terms, upper=most + big * companions)
 
     def exclude(self, plan: dict[int, tuple[int, int]]) -> None:
         """Cut off exactly `plan` (a no-good cut): any other plan stays feasible."""
@@ -82,6 +109,7 @@ def add_assignment(problem: Problem, form: Formulation) -> None:
             for k in range(form.orders[option.platform]):
                 var = model.binary(cost=float(option.amount))
                 form.x[(i, o, k)] = var
+                form.platforms[(i, o, k)] = option.platform
                 terms[var] = 1.0
         if item.optional:
             chosen = model.binary(cost=-float(item.value))

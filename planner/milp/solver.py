@@ -72,6 +72,10 @@ class Model:
         """Add a 0/1 variable."""
         return self.var(0.0, 1.0, cost, integer=True)
 
+    def upper_bound(self, index: int) -> float:
+        """A variable's upper bound."""
+        return self._upper[index]
+
     def add_cost(self, index: int, cost: float) -> None:
         """Add `cost` to a variable's objective coefficient."""
         self._cost[index] += cost
@@ -101,7 +105,7 @@ class Model:
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("time_limit", max(time_limit, 0.01))
         highs.setOptionValue("mip_rel_gap", gap)
-        highs.setOptionValue("mip_abs_gap", 1e-4)
+        highs.setOptionValue("mip_abs_gap", 0.009)  # within a cent is proven
         highs.setOptionValue("random_seed", 7)
         highs.setOptionValue("threads", 1)
         highs.passModel(self._lp())
