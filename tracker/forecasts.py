@@ -10,6 +10,7 @@ price history from CSV as observations with `source="import"`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -97,7 +98,7 @@ def forecast_listing(
         comparables = _comparables(session, listing, series, target, calendar)
     result = forecast(series, target, calendar, comparables)
     fake = detect_fake_discount(series, target)
-    _store(engine, listing_id, result, fake)
+    _store(engine, [(listing_id, result, fake)])
     return result, fake
 
 
@@ -125,17 +126,14 @@ def refresh_forecasts(
         r.inputs_hash for lid, r in requests if stored.get((lid, r.target.key)) == r.inputs_hash
     }
     outcomes = forecast_many([r for _, r in requests], calendar, unchanged, workers)
-    failed = []
+    failed, fresh = [], []
     for (listing_id, request), outcome in zip(requests, outcomes, strict=True):
         if outcome.forecast is not None:
-            _store(
-                engine,
-                listing_id,
-                outcome.forecast,
-                detect_fake_discount(request.series, request.target),
-            )
+            fake = detect_fake_discount(request.series, request.target)
+            fresh.append((listing_id, outcome.forecast, fake))
         elif outcome.error:
             failed.append(f"listing {listing_id}, {request.target.key}: {outcome.error}")
+    _store(engine, fresh)
     skipped = sum(1 for o in outcomes if o.skipped)
     return RefreshSummary(len(outcomes) - skipped - len(failed), skipped, tuple(failed))
 
@@ -199,29 +197,33 @@ def _comparables(
     return comparable_log_ratios(others, target, horizon, days)
 
 
-def _store(engine: Engine, listing_id: int, result: Forecast, fake: FakeDiscount | None) -> None:
-    """Insert or update the listing's record for this sale (one per listing and sale)."""
+Stored = tuple[int, Forecast, FakeDiscount | None]
+
+
+def _store(engine: Engine, items: Sequence[Stored]) -> None:
+    """Insert or update each listing's record for its sale, all in one transaction."""
     with db.session_scope(engine, write=True) as session:
-        record = session.exec(
-            select(ForecastRecord).where(
-                ForecastRecord.listing_id == listing_id,
-                ForecastRecord.event_key == result.event_key,
+        for listing_id, result, fake in items:
+            record = session.exec(
+                select(ForecastRecord).where(
+                    ForecastRecord.listing_id == listing_id,
+                    ForecastRecord.event_key == result.event_key,
+                )
+            ).first() or ForecastRecord(
+                listing_id=listing_id, event_key=result.event_key, event_date="", inputs_hash=""
             )
-        ).first() or ForecastRecord(
-            listing_id=listing_id, event_key=result.event_key, event_date="", inputs_hash=""
-        )
-        record.event_date = result.event_date.isoformat()
-        record.inputs_hash = result.inputs_hash
-        record.computed_at = utcnow()
-        record.currency = result.currency
-        record.point, record.lower, record.upper = result.point, result.lower, result.upper
-        record.prob_drop = result.prob_drop
-        record.advice = result.advice
-        record.expected_saving = result.expected_saving
-        record.method = result.method
-        record.history_days = result.history_days
-        record.fake_discount = _plain(asdict(fake)) if fake else None
-        session.add(record)
+            record.event_date = result.event_date.isoformat()
+            record.inputs_hash = result.inputs_hash
+            record.computed_at = utcnow()
+            record.currency = result.currency
+            record.point, record.lower, record.upper = result.point, result.lower, result.upper
+            record.prob_drop = result.prob_drop
+            record.advice = result.advice
+            record.expected_saving = result.expected_saving
+            record.method = result.method
+            record.history_days = result.history_days
+            record.fake_discount = _plain(asdict(fake)) if fake else None
+            session.add(record)
 
 
 def _plain(value: dict[str, Any]) -> dict[str, Any]:
