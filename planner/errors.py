@@ -11,6 +11,7 @@
         │   └── RobotsDisallowedError
         ├── ExtractionInputError an input to `extract` cannot be read
         ├── StoreError           the database cannot be opened or migrated
+        ├── CookieError          the user's cookie file is malformed
         ├── NotFoundError        an id the user named does not exist
         └── AlertError           an alert rule or channel is invalid
 
