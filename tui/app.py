@@ -8,12 +8,15 @@ ONE handler turning a failed worker into a notification (never a traceback).
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -25,6 +28,22 @@ from tui.messages import PricesRecorded
 from tui.text import clean
 
 log = logging.getLogger("daoshou.tui")
+
+
+# mode -> (module, class): a screen's module (and its heavy imports: the optimiser,
+# spreadsheets, Apprise) loads the first time the user opens it, not at launch.
+_MODES = {
+    "watchlist": ("tui.screens.watchlist", "WatchlistScreen"),
+    "planner": ("tui.screens.planner", "PlannerScreen"),
+    "alerts": ("tui.screens.alerts", "AlertsScreen"),
+    "settings": ("tui.screens.settings", "SettingsScreen"),
+}
+
+
+def _make_screen(mode: str, context: AppContext) -> Screen[Any]:
+    module, name = _MODES[mode]
+    screen_class = getattr(importlib.import_module(module), name)
+    return screen_class(context)  # type: ignore[no-any-return]
 
 
 class DaoshouApp(App[None]):
@@ -44,15 +63,8 @@ class DaoshouApp(App[None]):
         super().__init__()
         self.context = context
         self.seen_observation = -1
-        from tui.screens.alerts import AlertsScreen
-        from tui.screens.planner import PlannerScreen
-        from tui.screens.settings import SettingsScreen
-        from tui.screens.watchlist import WatchlistScreen
-
-        self.add_mode("watchlist", lambda: WatchlistScreen(context))
-        self.add_mode("planner", lambda: PlannerScreen(context))
-        self.add_mode("alerts", lambda: AlertsScreen(context))
-        self.add_mode("settings", lambda: SettingsScreen(context))
+        for mode in _MODES:
+            self.add_mode(mode, partial(_make_screen, mode, context))
 
     def on_mount(self) -> None:
         self.title = t("app.title")
@@ -82,11 +94,12 @@ class DaoshouApp(App[None]):
             self.seen_observation = latest
         elif latest > self.seen_observation:
             new, self.seen_observation = latest - self.seen_observation, latest
-            self.call_from_thread(self._broadcast, PricesRecorded(latest, new))
+            self.call_from_thread(self.broadcast, partial(PricesRecorded, latest, new))
 
-    def _broadcast(self, message: PricesRecorded) -> None:
+    def broadcast(self, make: Callable[[], Message]) -> None:
+        """Post a fresh `make()` to every screen (a message instance is delivered once)."""
         for screen in self._every_screen():
-            screen.post_message(PricesRecorded(message.latest_id, message.new))
+            screen.post_message(make())
 
     def _every_screen(self) -> Iterable[Screen[Any]]:
         seen: set[int] = set()
@@ -112,7 +125,7 @@ class DaoshouApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every screen and the main actions, by name."""
         yield from super().get_system_commands(screen)
-        for mode in ("watchlist", "planner", "alerts", "settings"):
+        for mode in _MODES:
             yield SystemCommand(t(f"nav.{mode}"), t(f"nav.{mode}"),
                                 lambda mode=mode: self.switch_mode(mode))
         if hasattr(screen, "action_add"):

@@ -65,6 +65,11 @@ class ForecastsMade(Message):
 
 
 @dataclass
+class ForecastsStored(Message):
+    """New forecasts were stored: views showing forecasts should read them again."""
+
+
+@dataclass
 class PlanComputed(Message):
     """The planner priced and optimised the cart."""
 

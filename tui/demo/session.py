@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
 import sqlalchemy as sa
 
 from tracker import locations
@@ -56,8 +55,8 @@ class DemoSession:
 
 
 def new_demo_home() -> Path:
-    """A fresh directory under the user's cache directory (never the real data dir)."""
-    base = Path(platformdirs.user_cache_dir(locations.APP_NAME)) / "demo"
+    """A fresh directory under the cache directory (never the real data directory)."""
+    base = locations.cache_dir() / "demo"
     base.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix="demo-", dir=base))
 

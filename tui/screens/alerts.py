@@ -14,8 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, DataTable, Footer, Header, Label
 
-from tracker.alerts.channels import channel_targets, list_channels
-from tracker.alerts.outbox import apprise_send
 from tracker.errors import AlertError
 from tracker.watchlist import load_inbox
 from tui import format as fmt
@@ -63,6 +61,8 @@ class AlertsScreen(DaoshouScreen):
         self.run_blocking(self._read, group="alerts-read")
 
     def _read(self) -> None:
+        from tracker.alerts.channels import list_channels  # Apprise loads in the worker
+
         engine = self.context.engine
         self.post_message(AlertsLoaded(load_inbox(engine), list_channels(engine)))
 
@@ -102,6 +102,9 @@ class AlertsScreen(DaoshouScreen):
         self.run_blocking(self._send_test, channel.id, group="alerts-test")
 
     def _send_test(self, channel_id: int) -> None:
+        from tracker.alerts.channels import channel_targets
+        from tracker.alerts.outbox import apprise_send
+
         for channel, url in channel_targets(self.context.engine):
             if channel.id != channel_id:
                 continue

@@ -19,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from planner.budget_export import export_budget
 from planner.cart_file import load_cart
 from planner.cost import Pricing
 from planner.plan import Plan, make_plan
@@ -194,6 +193,8 @@ class PlannerScreen(DaoshouScreen):
         self.run_blocking(self._export, self.view.plan, target, group="planner-export")
 
     def _export(self, plan: Plan, target: Path) -> None:
+        from planner.budget_export import export_budget  # xlsxwriter loads only to export
+
         export_budget(plan, target)
         self.post_message(WorkFinished(t("plan.exported", path=target)))
 

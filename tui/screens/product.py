@@ -24,7 +24,13 @@ from tracker.watchlist import ForecastMark
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, t
-from tui.messages import ForecastsMade, PricesRecorded, ProductLoaded, WorkFinished
+from tui.messages import (
+    ForecastsMade,
+    ForecastsStored,
+    PricesRecorded,
+    ProductLoaded,
+    WorkFinished,
+)
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content, safe_lines, safe_text
 from tui.widgets.columns import add_fixed_columns
@@ -112,6 +118,9 @@ class ProductScreen(DaoshouScreen):
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.action_refresh()
 
+    def on_forecasts_stored(self, message: ForecastsStored) -> None:
+        self.action_refresh()
+
     def on_product_loaded(self, message: ProductLoaded) -> None:
         first = self.details is None
         self.details = message.details
@@ -129,7 +138,7 @@ class ProductScreen(DaoshouScreen):
         self.explanations.update({lid: (zh, en) for lid, zh, en in message.explanations})
         if message.problems:
             self.app.notify("; ".join(message.problems), severity="warning", markup=False)
-        self.action_refresh()
+        self.app.broadcast(ForecastsStored)  # type: ignore[attr-defined]
 
     def _fill_listings(self, details: ProductDetails) -> None:
         table = self.query_one("#listing-table", DataTable)

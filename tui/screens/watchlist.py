@@ -20,6 +20,7 @@ from tracker.watchlist import WatchRow, load_forecast_marks, load_trends, load_w
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import (
+    ForecastsStored,
     PricesRecorded,
     ProductAdded,
     TrendsLoaded,
@@ -95,10 +96,8 @@ class WatchlistScreen(DaoshouScreen):
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        """Coming back from a product or another mode: forecasts or the cart may be new."""
-        if self.loaded:
-            self.reload()
+    def on_forecasts_stored(self, message: ForecastsStored) -> None:
+        self.reload()
 
     def on_product_added(self, message: ProductAdded) -> None:
         self.reload()
@@ -184,6 +183,7 @@ class WatchlistScreen(DaoshouScreen):
                                     self.context.now().date(), workers=1)
         self.post_message(WorkFinished(t("watch.forecasts_done", made=summary.made,
                                          skipped=summary.skipped, failed=len(summary.failed))))
+        self.app.call_from_thread(self.app.broadcast, ForecastsStored)  # type: ignore[attr-defined]
 
     def action_add_to_cart(self) -> None:
         """Put the product under the cursor in the cart (one more if it is already there)."""
@@ -199,7 +199,6 @@ class WatchlistScreen(DaoshouScreen):
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)
-        self.reload()  # the cart or the forecasts changed
 
     def action_filter(self) -> None:
         """Show the filter box and focus it."""
