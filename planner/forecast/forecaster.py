@@ -49,6 +49,7 @@ FALLBACK_SPREAD = 0.06
 WAIT_MIN_PROB_DROP = 0.5
 WAIT_MAX_PROB_RISE = 0.10
 INTERVAL = (0.10, 0.90)
+DEADBAND = 0.02  # log-space; predicted moves smaller than this are noise
 log = logging.getLogger("daoshou.forecast")
 _ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "IDR", "CLP", "ISK", "HUF", "TWD"}
 
@@ -176,6 +177,8 @@ def _result(
     last = series.last_price
     lo_q, hi_q = INTERVAL
     median = mixture.atom_median()
+    if abs(median) < DEADBAND:
+        median = 0.0  # a step function does not move by a percent or two: no change
     prob_drop = mixture.share_below(math.log(DROP_RATIO))
     prob_rise = 1.0 - mixture.share_below(math.log(RISE_RATIO))
     expected = mixture.mean_ratio()
