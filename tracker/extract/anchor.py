@@ -36,7 +36,17 @@ def find_anchor(page: Page, title: str | None) -> LexborNode | None:
 def _find(page: Page, title: str | None) -> LexborNode | None:
     names = [t.lower() for t in (title, page.title_tag, page.meta("og:title")) if t]
     headings = page.tree.css("h1")
-    for node in (*headings, *page.tree.css(_NAMING)):
+    found = _naming(headings, names, page)
+    if found is None:  # the wider query walks the tree once per selector: only if needed
+        found = _naming(page.tree.css(_NAMING), names, page)
+    if found is None and headings:
+        found = headings[0]
+    return found
+
+
+def _naming(nodes: list[LexborNode], names: list[str], page: Page) -> LexborNode | None:
+    """The first node whose text repeats one of the product's names, outside site chrome."""
+    for node in nodes:
         if node.tag in ("title", "meta", "script", "style", "a", "option", "body", "html"):
             continue
         text = (collapse(node.text()) or "").lower()
@@ -44,7 +54,7 @@ def _find(page: Page, title: str | None) -> LexborNode | None:
             continue
         if not is_elsewhere(node, page.elsewhere):
             return node
-    return headings[0] if headings else None
+    return None
 
 
 def following(node: LexborNode, limit: int) -> Iterator[LexborNode]:

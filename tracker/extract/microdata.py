@@ -24,34 +24,28 @@ _PRICE_PROPS = frozenset({"price", "lowPrice", "highPrice"})
 
 def extract(page: Page) -> Found:
     """Candidates from microdata price properties of the page's product."""
+    # One selector, one walk of the tree: price, lowPrice and highPrice all end in "rice".
+    props = [
+        n for n in page.tree.css('[itemprop$="rice"]') if n.attrs.get("itemprop") in _PRICE_PROPS
+    ]
+    if not props:
+        return Found()  # no microdata prices: spare the walks for scopes and stock
     main = _main_product(page)
     candidates: list[Candidate] = []
-    # One selector, one walk of the tree: price, lowPrice and highPrice all end in "rice".
-    for node in page.tree.css('[itemprop$="rice"]'):
-        if node.attrs.get("itemprop") not in _PRICE_PROPS:
-            continue
+    for node in props:
         product = _nearest_product(node)
         if product is not None and main is not None and product.mem_id != main.mem_id:
             continue
         candidate = _candidate(node, page)
         if candidate is not None:
             candidates.append(candidate)
-    title = None
+    holder = main if main is not None else page.tree
+    name = main.css_first('[itemprop="name"]') if main is not None else None
+    title = collapse(name.attrs.get("content") or name.text()) if name is not None else None
+    avail = holder.css_first('[itemprop="availability"]')
     stock = None
-    if main is not None:
-        name = main.css_first('[itemprop="name"]')
-        title = (
-            collapse(name.attrs.get("content") or name.text()) if name is not None else None
-        )
-        avail = main.css_first('[itemprop="availability"]')
-        if avail is not None:
-            stock = availability(
-                avail.attrs.get("href") or avail.attrs.get("content") or avail.text()
-            )
-    elif (avail := page.tree.css_first('[itemprop="availability"]')) is not None:
-        stock = availability(
-            avail.attrs.get("href") or avail.attrs.get("content") or avail.text()
-        )
+    if avail is not None:
+        stock = availability(avail.attrs.get("href") or avail.attrs.get("content") or avail.text())
     return Found(tuple(candidates), stock, title)
 
 
@@ -69,11 +63,7 @@ def _is_product(node: LexborNode) -> bool:
 
 def _nearest_product(node: LexborNode) -> LexborNode | None:
     return next(
-        (
-            a
-            for a in ancestors(node)
-            if "itemscope" in a.attrs and _is_product(a)
-        ),
+        (a for a in ancestors(node) if "itemscope" in a.attrs and _is_product(a)),
         None,
     )
 

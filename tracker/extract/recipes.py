@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from selectolax.lexbor import LexborNode
 
 from planner.shipped import shipped_file
 from tracker.errors import ExtractionInputError
@@ -99,25 +102,42 @@ def recipe_for(host: str) -> Recipe | None:
 
 
 def extract(page: Page, recipe: Recipe) -> Found:
-    """Candidates from the recipe's selectors on this page."""
+    """Candidates from the recipe's selectors on this page.
+
+    Every selector of the recipe runs in one query (lexbor matches a selector list in a
+    single walk of the tree); each field then takes the first of its own selectors, in the
+    recipe's order, that matched.
+    """
     source = f"recipe:{recipe.name}"
     hint = recipe.currency or page.hint
+    every = recipe.price + recipe.list_price + recipe.title + recipe.out_of_stock + recipe.in_stock
+    matches = page.tree.css(", ".join(every))
     candidates = []
     for kind, selectors in (("price", recipe.price), ("list", recipe.list_price)):
-        hit = _first_price(page, selectors, hint)
+        hit = _first_price(matches, selectors, hint)
         if hit is None:
             continue
         final: Kind = "list" if kind == "list" else "from" if hit.is_from else "price"
         evidence = f'{hit.selector} "{hit.shown}"'
         candidates.append(Candidate(hit.amount, hit.currency or hint, source, evidence, final))
-    title = next((t for s in recipe.title if (t := _text_at(page, s))), None)
-    return Found(tuple(candidates), _stock(page, recipe), title)
+    title = next((t for _, node in _matching(matches, recipe.title) if (t := _text(node))), None)
+    return Found(tuple(candidates), _stock(matches, recipe), title)
 
 
-def _stock(page: Page, recipe: Recipe) -> bool | None:
-    if any(page.tree.css_first(s) is not None for s in recipe.out_of_stock):
+def _matching(
+    matches: list[LexborNode], selectors: tuple[str, ...]
+) -> Iterator[tuple[str, LexborNode]]:
+    """(selector, node) for each selector in order and each node it matched."""
+    for selector in selectors:
+        for node in matches:
+            if node.css_matches(selector):
+                yield selector, node
+
+
+def _stock(matches: list[LexborNode], recipe: Recipe) -> bool | None:
+    if any(True for _ in _matching(matches, recipe.out_of_stock)):
         return False
-    if any(_text_at(page, s) for s in recipe.in_stock):
+    if any(_text(node) for _, node in _matching(matches, recipe.in_stock)):
         return True
     return None
 
@@ -131,33 +151,24 @@ class _Hit:
     is_from: bool
 
 
-def _first_price(page: Page, selectors: tuple[str, ...], hint: str | None) -> _Hit | None:
-    """The first selector, in the recipe's order, whose element reads as a price.
-
-    All selectors run as one query (a single walk of the tree); the recipe's order is
-    then restored by matching each result against each selector.
-    """
-    if not selectors:
-        return None
-    matches = page.tree.css(", ".join(selectors))
-    for selector in selectors:
-        for node in matches:
-            if not node.css_matches(selector):
-                continue
-            raw = node.attrs.get("content")
-            text = collapse(raw if raw else node.text(separator=""))
-            if not text:
-                continue
-            machine = parse_machine_amount(raw) if raw else None
-            parsed = parse_price_text(text, hint)
-            currency = parsed.currency if parsed else None
-            if machine is not None:
-                return _Hit(machine, currency, selector, text, False)
-            if parsed is not None:
-                return _Hit(parsed.amount, currency, selector, text, parsed.is_from)
+def _first_price(
+    matches: list[LexborNode], selectors: tuple[str, ...], hint: str | None
+) -> _Hit | None:
+    """The first selector, in the recipe's order, whose element reads as a price."""
+    for selector, node in _matching(matches, selectors):
+        raw = node.attrs.get("content")
+        text = collapse(raw if raw else node.text(separator=""))
+        if not text:
+            continue
+        machine = parse_machine_amount(raw) if raw else None
+        parsed = parse_price_text(text, hint)
+        currency = parsed.currency if parsed else None
+        if machine is not None:
+            return _Hit(machine, currency, selector, text, False)
+        if parsed is not None:
+            return _Hit(parsed.amount, currency, selector, text, parsed.is_from)
     return None
 
 
-def _text_at(page: Page, selector: str) -> str | None:
-    node = page.tree.css_first(selector)
-    return collapse(node.text()) if node is not None else None
+def _text(node: LexborNode) -> str | None:
+    return collapse(node.text())
