@@ -169,7 +169,7 @@ def _title(page: Page, states: dict[str, Any]) -> str | None:
         node = page.tree.css_first(selector)
         if node is not None and collapse(node.text()):
             return collapse(node.text(strip=False))
-    for name in ("TShop.Setup", "_DATA_Detail", "g_config"):
+    for name in ("TShop.Setup", "_DATA_Detail", "g_config", "window.__INITIAL_DATA__"):
         for _, obj in walk_dicts(states.get(name)):
             title = obj.get("title") or obj.get("itemTitle")
             if isinstance(title, str) and title.strip():
