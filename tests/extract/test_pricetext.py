@@ -35,6 +35,10 @@ from tracker.extract.pricetext import parse_machine_amount, parse_price_text
         ("1.234 KWD", None, "1.234", "KWD", False),
         ("9,99 €", None, "9.99", "EUR", False),
         ("¥3,980", "JPY", "3980", "JPY", False),
+        ("US $24.99", "GBP", "24.99", "USD", False),
+        ("39,000원", None, "39000", "KRW", False),
+        ("R$ 1.299,00", None, "1299.00", "BRL", False),
+        ("1 299 Kč", None, "1299", "CZK", False),
     ],
 )
 def test_reads_price_text(text, hint, amount, currency, is_from):

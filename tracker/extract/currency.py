@@ -25,6 +25,8 @@ LEGACY_CODES = {"RUR": "RUB", "RMB": "CNY", "NTD": "TWD", "YTL": "TRY", "BYR": "
 
 # Marks that name exactly one currency, longest first so "NT$" wins over "$".
 _UNAMBIGUOUS: tuple[tuple[str, str], ...] = (
+    ("US $", "USD"),
+    ("AU $", "AUD"),
     ("NT$", "TWD"),
     ("HK$", "HKD"),
     ("US$", "USD"),
@@ -49,6 +51,8 @@ _UNAMBIGUOUS: tuple[tuple[str, str], ...] = (
     ("₽", "RUB"),
     ("₦", "NGN"),
     ("円", "JPY"),
+    ("원", "KRW"),
+    ("₸", "KZT"),
     ("人民币", "CNY"),
     ("руб", "RUB"),
     ("zł", "PLN"),
