@@ -38,7 +38,7 @@ from planner.forecast.outcomes import (
     scaled,
 )
 
-MODEL_VERSION = "ratio-mixture-prophet-2"
+MODEL_VERSION = "ratio-mixture-prophet-3"
 MIN_HISTORY_DAYS = 60
 MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method "model"
 PRIOR_WEIGHT = 1.5
