@@ -38,43 +38,40 @@ def extract_page(html: str, url: str | None = None) -> Extraction:
         return _no_price(wall, page.title_tag, None, ())
     recipe = recipes.recipe_for(page.host)
     adapter = adapter_for(page)
-    primary = [
-        f
-        for f in (
-            recipes.extract(page, recipe) if recipe else None,
-            adapter(page) if adapter else None,
-        )
-        if f is not None
-    ]
+    primary = [recipes.extract(page, recipe)] if recipe else []
+    if adapter is not None:
+        primary.append(adapter(page))
     structured = [jsonld.extract(page), microdata.extract(page)]
     meta_found = meta.extract(page)
-    title = _title(page, primary + structured + [meta_found])
-    everything = _candidates(primary + structured + [meta_found])
+    found = primary + structured + [meta_found]
+    title = _title(page, found)
+    everything = _candidates(found)
     if not selling(everything) and (challenge := challenge_reason(page)):
         return _no_price(challenge, title, None, everything)
-    in_stock = _in_stock(primary + structured + [meta_found], page, title)
-
-    verdict, visible = _decide(
-        page,
-        title,
-        primary,
-        structured,
-        meta_found,
-        recipe is not None or adapter is not None,
-        in_stock,
-    )
+    in_stock = _in_stock(found, page, title)
+    specific = recipe is not None or adapter is not None
+    verdict, visible = _decide(page, title, primary, structured, meta_found, specific, in_stock)
     candidates = everything + visible
     if verdict.chosen is None:
         reason = verdict.reason or _absence_reason(primary, recipe, page, in_stock)
         # A platform's own list price is a fact even when the selling price is unknown.
         known_list = next((c for c in _candidates(primary) if c.kind == "list"), None)
         return _no_price(reason, title, in_stock, candidates, known_list)
-    chosen = verdict.chosen
+    return _priced(verdict.chosen, page, title, in_stock, candidates)
+
+
+def _priced(
+    chosen: Candidate,
+    page: Page,
+    title: str | None,
+    in_stock: bool | None,
+    candidates: list[Candidate],
+) -> Extraction:
+    """The verdict for a chosen price: its currency, list price and "from" flag."""
     currency = chosen.currency or page.hint
     if currency is None:
-        return _no_price(
-            f"price {chosen.price} has no currency on the page", title, in_stock, candidates
-        )
+        reason = f"price {chosen.price} has no currency on the page"
+        return _no_price(reason, title, in_stock, candidates)
     is_from = chosen.kind == "from" or any(
         c.kind == "from" and c.price == chosen.price for c in candidates
     )
