@@ -173,3 +173,30 @@ async def test_hostile_titles_render_literally_in_the_watchlist(make_app, demo):
         assert "[bold]USB-C cable [2-pack][" in names[0] + names[-1]  # literal, not markup
         assert not any("\x1b" in name for name in names)
         assert not _notes(app)
+
+
+async def test_a_long_watchlist_fills_in_chunks_and_keeps_the_cursor(engine, now):
+    from dataclasses import replace
+
+    from tui.app import DaoshouApp
+    from tui.context import AppContext
+    from tui.demo.catalogue import CATALOGUE
+    from tui.demo.seed import seed_demo
+
+    catalogue = [
+        replace(CATALOGUE[n % 20], name=f"item {n:03d}",
+                listings=(replace(CATALOGUE[n % 20].listings[0], slug=f"s{n}"),))
+        for n in range(300)
+    ]
+    seed_demo(engine, now, catalogue=catalogue, days=3)
+    app = DaoshouApp(AppContext(engine, clock=lambda: now, poll_seconds=0, auto_forecast=False))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(WatchTable)
+        assert table.row_count == 300
+        table.move_cursor(row=250)
+        app.screen.reload()
+        await _settle(app, pilot)
+        assert table.row_count == 300
+        assert table.cursor_row == 250
+        assert table.get_row_at(250)[0].plain == "item 250"

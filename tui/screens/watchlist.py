@@ -91,7 +91,10 @@ class WatchlistScreen(DaoshouScreen):
 
     def on_trends_loaded(self, message: TrendsLoaded) -> None:
         self.data = WatchData(self.data.rows, message.trends, message.marks)
-        self._redraw()
+        if self.sort == "lowest":
+            self._redraw()  # the order depends on what just arrived
+        else:
+            self.query_one(WatchTable).fill_later_columns(self.data)
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.reload()

@@ -1,8 +1,12 @@
 """The watchlist table: one row per product, sortable and filterable, literal text only.
 
 The screen hands it the data (rows, trends, forecast marks) and the view choices (filter
-text, sort column); the table only draws. Rebuilding a thousand rows is cheaper than
-tracking cell-level changes, so `show` rebuilds and keeps the cursor on the same product.
+text, sort column); the table only draws. `show` rebuilds the rows and keeps the cursor on
+the same product; trends arriving later are written into the existing cells.
+
+A DataTable measures every new cell before it paints, so a thousand rows added at once
+delay the first frame; `show` adds a screenful at once and the rest in chunks after each
+refresh, so the watchlist appears at once and fills while the user reads it.
 """
 
 from __future__ import annotations
@@ -81,8 +85,19 @@ def _sort_key(column: str, data: WatchData) -> Callable[[WatchRow], Any]:
     return key
 
 
+FIRST_ROWS = 60  # more than a tall terminal shows
+CHUNK_ROWS = 250
+_LATER_COLUMNS = ("product", "lowest", "trend", "forecast", "advice")
+
+
 class WatchTable(DataTable[Any]):
     """The products, one per row, keyed by product id."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data = WatchData()
+        self.now: datetime | None = None
+        self.generation = 0  # bumps on every `show`; stale chunks see it and stop
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -94,14 +109,42 @@ class WatchTable(DataTable[Any]):
     ) -> int:
         """Redraw with `data`, filtered by `needle` and sorted; returns the rows shown."""
         keep = self._current_key()
+        self.data, self.now = data, now
+        self.generation += 1
         rows = [r for r in data.rows if matches(r, needle)]
         rows.sort(key=_sort_key(sort, data), reverse=reverse)
         self.clear()
-        for row in rows:
-            self.add_row(*self._cells(row, data, now), key=str(row.product_id))
+        self._add_chunk(self.generation, rows, 0, FIRST_ROWS, keep)
+        return len(rows)
+
+    def _add_chunk(
+        self, generation: int, rows: list[WatchRow], start: int, size: int, keep: str | None
+    ) -> None:
+        if generation != self.generation:
+            return
+        now = self.now or datetime.now().astimezone()
+        for row in rows[start : start + size]:
+            self.add_row(*self._cells(row, self.data, now), key=str(row.product_id))
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
-        return len(rows)
+            keep = None
+        if start + size < len(rows):
+            self.call_after_refresh(self._add_chunk, generation, rows, start + size,
+                                    CHUNK_ROWS, keep)
+
+    def fill_later_columns(self, data: WatchData) -> None:
+        """Write trends and forecasts into the rows already shown (rows added later read
+        `data` themselves)."""
+        self.data = data
+        now = self.now or datetime.now().astimezone()
+        by_id = {str(r.product_id): r for r in data.rows}
+        for row_key in list(self.rows):
+            row = by_id.get(str(row_key.value))
+            if row is None:
+                continue
+            cells = dict(zip(COLUMNS, self._cells(row, data, now), strict=True))
+            for column in _LATER_COLUMNS:
+                self.update_cell(row_key, column, cells[column])
 
     def _current_key(self) -> str | None:
         if not self.row_count:
