@@ -173,7 +173,10 @@ def _csv_series(
     if until is not None:
         history = history.until(_day(until, "--until"))
         if not history.days:
-            raise ForecastError(f"{csv}: series {name!r} has no rows on or before {until}", "")
+            raise ForecastError(
+                f"{csv}: series {name!r} has no rows on or before {until}",
+                "pick a later --until",
+            )
     chosen = platform.lower() if platform else history.platform
     if chosen is None:
         chosen = infer_platform(history, calendar)  # from the rows in use only
