@@ -1,6 +1,6 @@
 """Reading prices out of the document tree: what is struck through, what is someone else's.
 
-Shared by the microdata reader, the recipes and the visible-price heuristic. The words
+Shared by the microdata reader, the stock reader and the visible-price heuristic. The words
 here are markup conventions (class names, tags), not any one shop's: `<del>`/`<s>`, "old",
 "was" and "regular" price classes mark a list price; carousels, "related"/"similar"
 blocks, mini-carts and headers hold prices of other things.
@@ -24,16 +24,17 @@ _STRUCK_STYLE = re.compile(r"line-through", re.IGNORECASE)
 _ELSEWHERE = re.compile(
     r"related|recommend|similar|carousel|upsell|up-sell|crosssell|cross-sell|also[-_]?(bought|viewed|like)|"
     r"recently|suggest|sponsor|accessor|compare-products|product-?list|product-?grid|"
-    r"listing|minicart|mini-cart|cart-total|cart-summary|shopping-cart|header-cart|basket|"
+    r"minicart|mini-cart|cart-total|cart-summary|shopping-cart|header-cart|basket|"
     r"navbar|menu|breadcrumb|shipping|delivery|installment|instalment|financ|monthly|"
     r"rating|review",
     re.IGNORECASE,
 )
 _ELSEWHERE_TAGS = frozenset({"header", "footer", "nav", "aside", "select", "option", "button"})
 _EX_TAX = re.compile(
-    r"ex\.?\s*vat|excl|exkl|without\s+(vat|tax)|before\s+tax|pre-?tax|net\b|netto|"
+    r"\bex\.?\s*vat|\bexcl(\.|\b|uding)|\bexkl|(vat|tax)\s+excl|without\s+(vat|tax)|"
+    r"before\s+tax|pre-?tax|\bnet\b|\bnetto\b|"
     r"brez\s+ddv|bez\s+(pdv|dph|vat)|sin\s+iva|sem\s+iva|hors\s+taxe|\bht\b|o\.\s*mwst|"
-    r"ohne\s+mwst|不含税|未税|tax[-_]?excl|price-?tax|pretax|excluding",
+    r"ohne\s+mwst|zzgl\.?\s*(mwst|ust)|\+\s*vat|plus\s+vat|不含税|未税|tax[-_]?excl|price-?tax|pretax|excluding",
     re.IGNORECASE,
 )
 
