@@ -65,3 +65,19 @@ def test_machine_zeros_are_tidied():
         '"offers":{"price":"12.500000","priceCurrency":"EUR"}}</script>'
     )
     assert str(extract_page(page).price) == "12.50"
+
+
+def test_woocommerce_sale_markup():
+    page = _page(
+        '<p class="price"><del><span class="amount"><bdi><span>&pound;</span>30.00</bdi></span>'
+        '</del> <ins><span class="amount"><bdi><span>&pound;</span>24.00</bdi></span></ins></p>'
+        '<p class="stock in-stock">12 in stock</p>'
+        '<section class="related products"><span class="price">£12.00</span></section>',
+        "Linen Apron",
+    )
+    result = extract_page(page, URL)
+    assert (result.price, result.list_price, result.in_stock) == (
+        Decimal("24.00"),
+        Decimal("30.00"),
+        True,
+    )

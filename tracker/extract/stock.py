@@ -30,7 +30,7 @@ _IN_WORDS = (
     r"in stock|available|有货|现货|库存[:：]?\s*有货|auf lager|lieferbar|en stock|disponible|"
     r"disponibile|op voorraad|na stanie|в наличии|dostupno|na zalogi|varastossa|i lager|på lager"
 )
-_IN = re.compile(rf"^({_IN_WORDS})[.!。]?$", re.IGNORECASE)
+_IN = re.compile(rf"^(\d+\s*)?({_IN_WORDS})[.!。]?$", re.IGNORECASE)  # "12 in stock"
 _STATUS_LABEL = re.compile(r"avail|stock|inventory|status|sold|unavailable|库存", re.IGNORECASE)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _HIDDEN_CLASS = re.compile(r"(^|\s)(hidden|hide|d-none|is-hidden|sr-only|visually-hidden)(\s|$)")
