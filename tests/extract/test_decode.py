@@ -4,6 +4,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.decode import decode_html, normalize_charset
 
@@ -98,3 +100,8 @@ def test_normalize_charset():
     assert normalize_charset(" 'utf8' ") == "utf-8"
     assert normalize_charset("nonsense") is None
     assert normalize_charset(None) is None
+
+
+@given(st.binary(max_size=2000), st.sampled_from([None, "text/html", "text/html; charset=gbk"]))
+def test_any_bytes_decode_without_error(body, content_type):
+    assert isinstance(decode_html(body, content_type), str)
