@@ -9,12 +9,15 @@ blocks, mini-carts and headers hold prices of other things.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.extract.page import ancestors
+from tracker.extract.pricetext import parse_price_text
 
 STRUCK_TAGS = frozenset({"del", "s", "strike"})
+_MAX_STRUCK_TEXT = 40
 _STRUCK_CLASS = re.compile(
     r"(^|[-_ ])(old|was|regular|original|strike|striked|strikethrough|crossed|before|"
     r"compare|list|rrp|msrp|retail|former|priceold|oldprice|origin)([-_ ]|price|$)",
@@ -101,3 +104,20 @@ def text_without_struck(node: LexborNode) -> str:
         if child.tag in STRUCK_TAGS or _STRUCK_CLASS.search(label_of(child)):
             child.decompose()
     return body.text(separator=" ")
+
+
+def struck_amounts(tree: LexborHTMLParser, hint: str | None) -> set[Decimal]:
+    """Amounts the page shows inside `<del>`/`<s>`/`<strike>`, outside other products' blocks.
+
+    A structured price found among them is an old price the shop forgot to update (the
+    visible sale price is the price). Tag selectors are cheap in lexbor: one fast walk.
+    """
+    amounts = set()
+    for node in tree.css("del, s, strike"):
+        text = " ".join(node.text(separator=" ").split())
+        if not text or len(text) > _MAX_STRUCK_TEXT:
+            continue
+        parsed = parse_price_text(text, hint)
+        if parsed is not None and not is_elsewhere(node):
+            amounts.add(parsed.amount.normalize())
+    return amounts

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
 from tracker.extract.anchor import find_anchor
+from tracker.extract.dom import struck_amounts
 from tracker.extract.model import Candidate, Extraction, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.platforms import adapter_for
@@ -107,11 +108,13 @@ def _decide(
     if first.chosen is not None or first.reason:
         return first, []
     structured_c = _candidates(structured)
+    allowed = not specific and in_stock is not False
     if selling(structured_c):
         verdict = agree(structured_c)
         if verdict.chosen is not None:
+            if allowed and verdict.chosen.price.normalize() in struck_amounts(page.tree, page.hint):
+                return _stale_structured(page, title, verdict.chosen)
             return verdict, []
-    allowed = not specific and in_stock is not False
     seen = heuristic.extract(page, title) if allowed else Found()
     visible = list(seen.candidates)
     if selling(structured_c):
@@ -122,6 +125,36 @@ def _decide(
     if verdict.chosen is None and verdict.reason is None and seen.note:
         verdict = Verdict(None, seen.note)
     return verdict, visible
+
+
+def _stale_structured(
+    page: Page, title: str | None, declared: Candidate
+) -> tuple[Verdict, list[Candidate]]:
+    """The declared price is shown struck through: the visible lower price is the price.
+
+    Shops that run a sale without updating their structured data show the declared price
+    as the old one. The visible price must be lower and unstruck, else the declared
+    price stands (and the struck copy was something else).
+    """
+    visible = list(heuristic.extract(page, title).candidates)
+    shown = next(
+        (
+            c
+            for c in selling(visible)
+            if c.price < declared.price and c.currency in (None, declared.currency)
+        ),
+        None,
+    )
+    if shown is None:
+        return Verdict(declared), visible
+    old = Candidate(
+        declared.price,
+        declared.currency,
+        declared.source,
+        f"{declared.evidence}; shown struck through on the page",
+        "list",
+    )
+    return Verdict(shown), [*visible, old]
 
 
 def tidy(amount: Decimal) -> Decimal:
