@@ -80,7 +80,7 @@ def extract(page: Page) -> Found:
 
 
 def _products(page: Page) -> Iterator[dict[str, Any]]:
-    for node in page.tree.css('script[type="application/ld+json"]'):
+    for node in page.tree.css('script[type="application/ld+json" i]'):
         for value in loads_lenient(node.text()):
             yield from _walk(value)
 
