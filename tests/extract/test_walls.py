@@ -34,3 +34,14 @@ def test_slider_captcha_wording_is_a_wall():
     result = extract_page(page, "https://item.taobao.com/item.htm?id=1")
     assert result.price is None
     assert "slider captcha" in (result.reason or "")
+
+
+def test_a_product_titled_like_a_wall_is_still_a_product():
+    story = "<p>" + "A gripping story of patience and time. " * 120 + "</p>"
+    page = (
+        "<html><head><title>Just a Moment: A Novel</title>"
+        '<script type="application/ld+json">{"@type":"Product","name":"Just a Moment: A Novel",'
+        '"offers":{"price":"9.99","priceCurrency":"USD"}}</script></head>'
+        f"<body><h1>Just a Moment: A Novel</h1>{story}</body></html>"
+    )
+    assert extract_page(page, "https://books.example.com/p/1").price is not None

@@ -104,7 +104,9 @@ def wall_reason(page: Page) -> str | None:
             return f"login page ({page.host}): sign in or add cookies for this shop"
     title = page.title_tag or ""
     for pattern, label in _TITLE_WALLS:
-        if pattern.search(title) and (label != "login page" or page.visible_length < _SHORT_PAGE):
+        # Walls are short pages; a long page whose title merely contains the words
+        # ("Just a Moment: a novel") is a product page.
+        if pattern.search(title) and page.visible_length < _SHORT_PAGE:
             if label == "captcha page" and _SLIDER.search(page.html[:50000]):
                 label = "slider captcha page"
             return _explain(label)
