@@ -1,9 +1,10 @@
 """Pages that stand between the shopper and the product: login walls, captchas, bot checks.
 
 Such a page has no price of the product, and any number on it (a phone number, a
-timestamp) must not become one. A wall is recognised by where it lives (login hosts), by
-its title, or by unmistakable challenge wording; the wording check only applies to short
-pages, because ordinary product pages carry the words "登录" or "captcha" in their chrome.
+timestamp) must not become one. A wall is recognised by where it lives (login hosts), or,
+on a short page, by its title or by unmistakable challenge wording: ordinary product pages
+carry the words "登录" or "captcha" in their chrome, and a book may be titled "Just a
+Moment".
 """
 
 from __future__ import annotations
