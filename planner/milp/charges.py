@@ -87,7 +87,7 @@ def add_subsidies(
                 model.row({subsidy: 1.0, taken.var: full / pool}, upper=full)
         if over > 0:
             needed = float(over * term.units)
-            _reach_ceiling(model, used, needed, float(option.amount), order_discounts)
+            _reach_ceiling(model, used, needed, var, float(option.amount), order_discounts)
         amounts.append(subsidy)
         form.subsidies[(i, o, k)] = subsidy
     for members in quotas.values():
@@ -96,16 +96,28 @@ def add_subsidies(
 
 
 def _reach_ceiling(
-    model: Model, used: int, needed: float, amount: float, discounts: list[Taken]
+    model: Model, used: int, needed: float, x: int, amount: float, discounts: list[Taken]
 ) -> None:
     """An item above the subsidy's price ceiling qualifies only if its shares of the
-    discounts bring it down by `needed`. A discount taking at most `ratio` of the amount
-    it is judged on gives the item at most `ratio x amount` (and at most all of it)."""
+    discounts bring it down by `needed`. The item's share of a discount `D` is at most `D`,
+    at most `ratio x amount`, and, for a discount that can take at most `most` and is
+    split in proportion over a pool, at most `most x cur / (cur + y)` where `y` is what
+    the other items of the pool still weigh: a convex function of `y`, bounded by its chord
+    `most x (1 - y / (amount + Y))` over `0 <= y <= Y`. The more the item shares a
+    capped discount with, the less of it it gets; linear in the `x` of the pool."""
     shares: dict[int, float] = {used: needed}
     for taken in discounts:
         share = model.var(0.0, taken.ratio * amount)
         model.row({share: 1.0, taken.var: -1.0}, upper=0.0)
         shares[share] = -1.0
+        if taken.pool is None or taken.most is None or taken.before >= 1.0:
+            continue
+        others = {var: a * (1.0 - taken.before) for var, a in taken.pool.items() if var != x}
+        heaviest = sum(others.values())
+        if heaviest > 0:
+            slope = taken.most / (amount + heaviest)
+            row = {share: 1.0, **{var: slope * weight for var, weight in others.items()}}
+            model.row(row, upper=taken.most)
     model.row(shares, upper=0.0)
 
 

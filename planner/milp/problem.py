@@ -105,6 +105,15 @@ class Deduction:
         return float(self.rate or 0)
 
     @property
+    def most_off(self) -> float | None:
+        """The most it can take off whatever the amount, or None if unbounded."""
+        if self.tiers:
+            return float(max(t.off for t in self.tiers))
+        if self.every is not None:
+            return None if self.max_off is None else float(self.max_off)
+        return None if self.cap is None else float(self.cap)
+
+    @property
     def smallest_threshold(self) -> Decimal:
         """The least amount an order needs to earn anything from this deduction."""
         if self.tiers:

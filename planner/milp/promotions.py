@@ -20,14 +20,18 @@ Places = dict[tuple[str, str, str | None], list[Deduction]]
 class Taken:
     """A discount variable of one order, and the item-level amounts of the options it is
     always shared over (`pool`; None if it depends on which promotion applies), where it
-    applies (`shop`, `cross`: only to cross-store items) and the largest share of its
-    judged amount it can take (`ratio`)."""
+    applies (`shop`, `cross`: only to cross-store items), the largest share of its
+    judged amount it can take (`ratio`), the most it can take at all (`most`, None if
+    unbounded) and how much of its pool's amounts earlier stages may have taken at most
+    (`before`, a share)."""
 
     var: int
     pool: Expr | None
     shop: str | None = None
     cross: bool = False
     ratio: float = 1.0
+    most: float | None = None
+    before: float = 0.0
 
     def may_touch(self, option: Option) -> bool:
         """Whether this discount can be shared onto `option` (its shop, its cross mark)."""
@@ -101,6 +105,7 @@ def _order_deductions(
         available: Expr,
         pool: Expr,
         forced: bool = False,
+        before: float = 0.0,
         **where: Any,
     ) -> Expr:
         bases = [(d, _scoped(order, judged, d, **where)) for d in found]
@@ -113,23 +118,33 @@ def _order_deductions(
         shared = pool if all(d.scope is None for d in found) else None
         shop, cross = where.get("shop"), where.get("cross", False)
         ratio = max(d.steepest for d in found)
-        taken.append(Taken(var, shared, shop, cross, ratio))
+        caps = [d.most_off for d in found]
+        most = None if None in caps else max(c for c in caps if c is not None)
+        taken.append(Taken(var, shared, shop, cross, ratio, most, min(before, 1.0)))
         return minus(available, var)
 
     after = dict(order.gross)
+    shop_share = 0.0
     for shop, amount in order.shops.items():
         found = places[("shop_coupon", platform, shop)]
         automatic = forcing or (bool(found) and not parallel)
         first = places[("shop", platform, shop)]
         left = stage(first, amount, amount, amount, forced=automatic, shop=shop)
         judged = amount if parallel else left
-        rest = stage(found, judged, left, amount, forced=forcing, shop=shop)
+        share = max((d.steepest for d in first), default=0.0)
+        rest = stage(found, judged, left, amount, forced=forcing, before=share, shop=shop)
         after = {**after, **{var: -1.0 for var in rest if var not in amount}}
+        share += max((d.steepest for d in found), default=0.0)
+        shop_share = max(shop_share, share)
     found = places[("cross_store", platform, None)]
     after = stage(found, order.cross, after, order.cross, forced=forcing, cross=True)
-    after = stage(places[("coupon", platform, None)], after, after, order.gross)
+    share = shop_share + max((d.steepest for d in found), default=0.0)
+    found = places[("coupon", platform, None)]
+    after = stage(found, after, after, order.gross, before=share)
+    share += max((d.steepest for d in found), default=0.0)
     for deduction in places[("member", platform, None)]:
-        after = stage([deduction], after, after, order.gross)
+        after = stage([deduction], after, after, order.gross, before=share)
+        share += deduction.steepest
     return taken
 
 
