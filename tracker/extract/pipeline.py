@@ -112,7 +112,7 @@ def _decide(
     if selling(structured_c):
         verdict = agree(structured_c)
         if verdict.chosen is not None:
-            if allowed and verdict.chosen.price.normalize() in struck_amounts(page.tree, page.hint):
+            if allowed and _struck(page, verdict.chosen):
                 return _stale_structured(page, title, verdict.chosen)
             return verdict, []
     seen = heuristic.extract(page, title) if allowed else Found()
@@ -120,11 +120,20 @@ def _decide(
     if selling(structured_c):
         return tie_break(structured_c, visible), visible
     if selling(meta_found.candidates):
-        return meta_vs_visible(list(meta_found.candidates), visible), visible
+        verdict = meta_vs_visible(list(meta_found.candidates), visible)
+        declared = agree(list(meta_found.candidates)).chosen
+        if verdict.chosen is None and declared is not None and allowed and _struck(page, declared):
+            return _stale_structured(page, title, declared)
+        return verdict, visible
     verdict = agree(visible)
     if verdict.chosen is None and verdict.reason is None and seen.note:
         verdict = Verdict(None, seen.note)
     return verdict, visible
+
+
+def _struck(page: Page, declared: Candidate) -> bool:
+    """Whether the page shows this declared price struck through (an old price)."""
+    return declared.price.normalize() in struck_amounts(page.tree, page.hint)
 
 
 def _stale_structured(
