@@ -26,18 +26,10 @@ SOURCE = "json-ld"
 
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
-_NESTED_ELSEWHERE = frozenset(
-    {
-        "itemListElement",
-        "isRelatedTo",
-        "isSimilarTo",
-        "isAccessoryOrSparePartFor",
-        "isConsumableFor",
-        "review",
-        "breadcrumb",
-    }
-)
-_LIST_TYPES = ("ListPrice", "StrikethroughPrice", "MSRP", "SRP", "InvoicePrice")
+# Only these keys lead to the page's own product; ItemList elements, isRelatedTo,
+# isSimilarTo and the like hold other products and are never followed.
+_TO_MAIN_ENTITY = ("@graph", "mainEntity", "mainEntityOfPage", "about")
+_LIST_TYPES = ("ListPrice", "StrikethroughPrice", "MSRP", "SRP")
 
 
 def loads_lenient(text: str) -> list[Any]:
@@ -106,8 +98,8 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
     ):
         yield value
         return
-    for key in ("@graph", "mainEntity", "mainEntityOfPage", "about", "itemOffered"):
-        if key in value and key not in _NESTED_ELSEWHERE:
+    for key in _TO_MAIN_ENTITY:
+        if key in value:
             yield from _walk(value[key])
 
 
