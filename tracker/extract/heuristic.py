@@ -1,12 +1,12 @@
 """The last resort: the price a shopper would read next to the product's name.
 
-Used only when no structured data, page state or recipe gave a price, and written to say
-nothing rather than something wrong. It anchors on the product's title in the page (the
-`h1` or the element that repeats the page title), then takes the first price after it
-that carries a currency mark, skipping struck/old prices (kept as the list price),
-tax-exclusive prices, option surcharges, and anything inside carousels, related-product
-blocks, carts and site chrome. Two different unstruck prices side by side are ambiguous
-and give nothing.
+Used only when no structured data, page state or recipe gave a price (or to check one),
+and written to say nothing rather than something wrong. It anchors on the product's
+title in the page (see `anchor`), then takes the first price after it that carries a
+currency mark or a price label, skipping struck/old prices (kept as the list price),
+tax-exclusive prices, option surcharges, savings, shipping and instalment amounts, and
+anything inside carousels, related-product blocks, carts and site chrome. Two different
+plain prices side by side are ambiguous and give nothing.
 """
 
 from __future__ import annotations
