@@ -46,6 +46,7 @@ class ProductAdded(Message):
     """The user added a listing (and possibly a new product)."""
 
     product_id: int
+    listing_id: int
     name: str
 
 

@@ -46,7 +46,8 @@ async def test_watchlist_shows_every_demo_product_and_filters(make_app):
 
 async def test_add_a_product_from_a_share_text(make_app, demo):
     app = make_app()
-    share = "【京东】https://item.jd.com/100012043978.html 「" + HOSTILE + "」点击链接直接打开"
+    # A loopback port nothing listens on: the check right after adding fails at once, offline.
+    share = "【京东】http://127.0.0.1:9/item/100012043978.html 「" + HOSTILE + "」点击链接直接打开"
     async with app.run_test(size=(160, 40)) as pilot:
         await _settle(app, pilot)
         await pilot.press("a")
@@ -60,9 +61,11 @@ async def test_add_a_product_from_a_share_text(make_app, demo):
         assert table.row_count == 21
         names = _cell_texts(table)
         assert "[bold]USB-C cable [2-pack][" in "\n".join(names)  # literal, cut to the column
+        notes = _notes(app)
     with demo.engine.connect() as conn:
         urls = conn.execute(sa.select(Listing.__table__.c.url)).scalars().all()
-    assert "https://item.jd.com/100012043978.html" in urls
+    assert "http://127.0.0.1:9/item/100012043978.html" in urls
+    assert any("fetch failed" in note for note in notes)
 
 
 async def test_adding_a_tracked_url_again_is_a_notification_not_a_crash(make_app, demo):
@@ -200,3 +203,17 @@ async def test_a_long_watchlist_fills_in_chunks_and_keeps_the_cursor(engine, now
         assert table.row_count == 300
         assert table.cursor_row == 250
         assert table.get_row_at(250)[0].plain == "item 250"
+
+
+async def test_the_app_speaks_chinese(make_app, monkeypatch):
+    from tui import i18n
+
+    monkeypatch.setattr(i18n, "_current", "zh")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(WatchTable)
+        headers = [column.label.plain for column in table.ordered_columns]
+        assert headers[:3] == ["商品", "平台", "最低到手"]
+        status = app.screen.query_one("#watch-status").render()
+        assert "20/20 件商品" in str(status)

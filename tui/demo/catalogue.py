@@ -3,8 +3,9 @@ shop, chosen so every screen has something to show.
 
 Packs differ between listings of the same product (a 3 kg x 2 bottle against a 1 kg x 4
 bag), so the cheapest sticker price is not the cheapest per kg; one product carries a fake
-discount (its list price is inflated before Double 11), one is sold out everywhere, and
-one Pinduoduo listing answers "login required" so the no-price reason shows.
+discount (its price is raised before 618 and before the coming sale), one is sold out
+everywhere, and one Pinduoduo listing answers "login required" so the no-price reason
+shows.
 """
 
 from __future__ import annotations

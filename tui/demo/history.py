@@ -58,8 +58,8 @@ def shop_round(value: Decimal) -> Decimal:
 
 
 def _fake_window(day: date) -> bool:
-    """Before Double 11 the fake-discount product's price is raised, then 'discounted'."""
-    return (10, 1) <= (day.month, day.day) <= (11, 13)
+    """Before 618 the fake-discount product's price is raised, then 'discounted'."""
+    return (5, 20) <= (day.month, day.day) <= (6, 18)
 
 
 def daily_prices(
@@ -91,7 +91,8 @@ def _day(
         return DayPrice(day, None, None, None, "login required")
     everyday = level
     list_price = shop_round(level * Decimal("1.15"))
-    if product.behaviour == "fake_discount" and (_fake_window(day) or days_left < 25):
+    # ... and again in the last 20 days, so the coming sale's "discount" is a fake one too.
+    if product.behaviour == "fake_discount" and (_fake_window(day) or days_left < 20):
         everyday = level * Decimal("1.25")
         list_price = shop_round(level * Decimal("1.6"))
     price = everyday * (1 - sale_discount(day, product.sale_depth))

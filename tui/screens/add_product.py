@@ -7,6 +7,7 @@ a failure (duplicate URL, unreadable pack) becomes a notification and the dialog
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -70,14 +71,14 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
         name = self.query_one("#add-name", Input).value.strip() or None
         pack = self.query_one("#add-pack", Input).value.strip() or None
         self.app.run_worker(
-            lambda: self._store(self.link, name, pack), name="add-product", group="add-product",
-            thread=True, exclusive=True, exit_on_error=False,
+            partial(self._store, self.link, name, pack), name="add-product",
+            group="add-product", thread=True, exclusive=True, exit_on_error=False,
         )
 
     def _store(self, link: SharedLink | None, name: str | None, pack: str | None) -> None:
         assert link is not None
         view = self.context.repository.add_listing(link.url, product=name, pack=pack)
-        self.post_message(ProductAdded(view.product_id, view.product_name))
+        self.post_message(ProductAdded(view.product_id, view.id, view.product_name))
 
     def on_product_added(self, message: ProductAdded) -> None:
         message.stop()

@@ -7,6 +7,7 @@ New observations written by any process trigger a reload (`PricesRecorded`).
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import ClassVar
 
@@ -170,6 +171,8 @@ class WatchlistScreen(DaoshouScreen):
             if result is not None:
                 self.app.notify(t("add.done", name=result.name), markup=False)
                 self.reload()
+                self.app.run_worker(self._check_new(result.listing_id), name="add-check",
+                                    group="add-check", exit_on_error=False)
 
         self.app.push_screen(AddProductScreen(self.context), added)
 
@@ -202,6 +205,16 @@ class WatchlistScreen(DaoshouScreen):
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)
+
+    async def _check_new(self, listing_id: int) -> None:
+        """Check a just-added listing at once, so its first price shows without waiting."""
+        from tracker.check import check_listings  # the fetch stack loads only when used
+
+        repository = self.context.repository
+        listings = await asyncio.to_thread(repository.list_listings, [listing_id])
+        [outcome] = await check_listings(repository, listings)
+        self.post_message(WorkFinished(outcome.summary))
+        self.reload()
 
     def action_filter(self) -> None:
         """Show the filter box and focus it."""
