@@ -8,7 +8,8 @@ trade-in subsidies on electronics. Each cart is solved twice: for a proven optim
 the naive plan (each item at its cheapest offer, one order per platform) with the cost
 engine: the ratio says how many naive pricings one optimisation costs.
 
-Run: `.venv/bin/python bench/plan.py [--carts 5] [--sizes 10,30,60,100] [--limit 30]`
+Run: `.venv/bin/python bench/plan.py [--carts 5] [--sizes 10,30,60,100] [--limit 10]
+[--orders 1,3]`: one table per setting of `max_orders_per_platform`.
 """
 
 from __future__ import annotations
@@ -112,9 +113,10 @@ def promotions(rng: random.Random) -> tuple[Promotion, ...]:
     return tuple(found)
 
 
-def run(sizes: list[int], carts: int, limit: float) -> None:
+def run(sizes: list[int], carts: int, limit: float, orders: int) -> None:
     pricing = Pricing.load()
-    print(f"{carts} carts per size, seed 1..{carts}; times in seconds (median / max);")
+    print(f"at most {orders} order(s) per platform; {carts} carts per size, seed 1..{carts};")
+    print("times in seconds (median / max);")
     print("cpu is this process's CPU time (median): wall time grows when the cores are shared.")
     header = (
         "items",
@@ -143,12 +145,14 @@ def run(sizes: list[int], carts: int, limit: float) -> None:
             naive = price(cart, naive_assignment(cart, pricing), pricing)
             naive_times.append(time.perf_counter() - started)
             started, cpu = time.perf_counter(), time.process_time()
-            exact = optimise(cart, pricing, time_limit=limit)
+            exact = optimise(cart, pricing, time_limit=limit, max_orders_per_platform=orders)
             exact_times.append(time.perf_counter() - started)
             exact_cpu.append(time.process_time() - cpu)
             proven += exact.status == "optimal"
             started, cpu = time.perf_counter(), time.process_time()
-            quick = optimise(cart, pricing, time_limit=limit, gap=0.005)
+            quick = optimise(
+                cart, pricing, time_limit=limit, gap=0.005, max_orders_per_platform=orders
+            )
             quick_times.append(time.perf_counter() - started)
             quick_cpu.append(time.process_time() - cpu)
             gaps.append(float(quick.gap))
@@ -177,9 +181,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,30,60,100")
     parser.add_argument("--carts", type=int, default=5)
-    parser.add_argument("--limit", type=float, default=30.0, help="time limit per solve")
+    parser.add_argument("--limit", type=float, default=10.0, help="time limit per solve")
+    parser.add_argument("--orders", default="1,3", help="orders per platform, one table each")
     args = parser.parse_args()
-    run([int(s) for s in args.sizes.split(",")], args.carts, args.limit)
+    for orders in args.orders.split(","):
+        run([int(s) for s in args.sizes.split(",")], args.carts, args.limit, int(orders))
+        print()
 
 
 if __name__ == "__main__":
