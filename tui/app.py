@@ -25,6 +25,7 @@ from tracker.watchlist import latest_observation_id
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import PricesRecorded
+from tui.screens.base import DaoshouScreen
 from tui.text import clean
 
 log = logging.getLogger("daoshou.tui")
@@ -40,10 +41,10 @@ _MODES = {
 }
 
 
-def _make_screen(mode: str, context: AppContext) -> Screen[Any]:
+def _make_screen(mode: str, context: AppContext) -> DaoshouScreen:
     module, name = _MODES[mode]
-    screen_class = getattr(importlib.import_module(module), name)
-    return screen_class(context)  # type: ignore[no-any-return]
+    screen_class: type[DaoshouScreen] = getattr(importlib.import_module(module), name)
+    return screen_class(context)
 
 
 class DaoshouApp(App[None]):

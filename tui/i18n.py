@@ -65,7 +65,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mark.fake_discount": ("虚假折扣", "fake discount"),
     # product
     "product.history": ("价格走势", "Price history"),
-    "product.listings": ("各平台报价", "Listings"),
     "product.platform": ("平台", "Platform"),
     "product.shop": ("店铺", "Shop"),
     "product.pack": ("规格", "Pack"),
@@ -77,9 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "product.no_purchases": ("没有购买记录。", "No purchases."),
     "product.forecast": ("预测", "Forecast"),
     "product.no_forecast": ("暂无预测", "no forecast yet"),
-    "product.forecast_unavailable": ("预测功能不可用", "forecaster not available"),
     "product.protect_until": ("价保至 {date}", "price protection until {date}"),
-    "product.sale_event": ("大促", "sale"),
     # add
     "add.title": ("添加商品", "Add a product"),
     "add.help": (
@@ -95,7 +92,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "add.cancel": ("取消", "Cancel"),
     "add.done": ("已添加：{name}", "Added: {name}"),
     # planner
-    "plan.title": ("购物车与方案", "Cart and plan"),
     "plan.items": ("购物车", "Cart"),
     "plan.item": ("商品", "Item"),
     "plan.qty": ("数量", "Qty"),
@@ -114,7 +110,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The cart is empty. In the watchlist, press b to put a product in it.",
     ),
     "plan.changed": ("方案已变化：{old} → {new}", "Plan changed: {old} → {new}"),
-    "plan.unavailable": ("规划功能不可用", "planner not available"),
     "plan.add": ("加入购物车", "Add to cart"),
     "plan.added": ("已加入购物车：{name}", "In the cart: {name}"),
     "plan.optimal": ("已证明最优", "proven optimal"),
@@ -140,19 +135,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No channels. Add one with daoshou alerts channel add <apprise-url>.",
     ),
     "alerts.test_sent": ("测试消息已发送到 {label}", "Test sent to {label}"),
-    "alerts.unavailable": ("提醒功能不可用", "alerts not available"),
     # settings
-    "settings.title": ("设置", "Settings"),
     "settings.interval": ("检查间隔（分钟）", "Check interval (minutes)"),
     "settings.robots": ("遵守 robots.txt", "Respect robots.txt"),
     "settings.language": ("语言", "Language"),
     "settings.browser": ("浏览器模式", "Browser mode"),
     "settings.database": ("数据库位置", "Database location"),
-    "settings.save": ("保存", "Save"),
-    "settings.saved": ("设置已保存", "Settings saved"),
-    "settings.bad_interval": (
-        "检查间隔必须是正整数分钟",
-        "The check interval must be a positive whole number of minutes",
+    "settings.language_switched": (
+        "界面语言已切换，之后打开的屏幕使用新语言",
+        "Language switched: screens opened from now on use it",
     ),
     # errors and background work
     "error.what_to_do": ("出错了：{error}", "Failed: {error}"),

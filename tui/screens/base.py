@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
 from tui.context import AppContext
+
+if TYPE_CHECKING:
+    from tui.app import DaoshouApp
 
 
 class DaoshouScreen(Screen[Any]):
@@ -32,3 +36,7 @@ class DaoshouScreen(Screen[Any]):
             partial(work, *args), name=group, group=group, thread=True,
             exclusive=exclusive, exit_on_error=False,
         )
+
+    def broadcast(self, make: Callable[[], Message]) -> None:
+        """Tell every screen (this one included) about something that changed."""
+        cast("DaoshouApp", self.app).broadcast(make)

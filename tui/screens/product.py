@@ -138,7 +138,7 @@ class ProductScreen(DaoshouScreen):
         self.explanations.update({lid: (zh, en) for lid, zh, en in message.explanations})
         if message.problems:
             self.app.notify("; ".join(message.problems), severity="warning", markup=False)
-        self.app.broadcast(ForecastsStored)  # type: ignore[attr-defined]
+        self.broadcast(ForecastsStored)
 
     def _fill_listings(self, details: ProductDetails) -> None:
         table = self.query_one("#listing-table", DataTable)

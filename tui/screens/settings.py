@@ -88,4 +88,4 @@ class SettingsScreen(DaoshouScreen):
         if value in ("zh", "en") and value != current_language():
             language: Language = "zh" if value == "zh" else "en"
             set_language(language)
-            self.app.notify(t("settings.saved"), markup=False)
+            self.app.notify(t("settings.language_switched"), markup=False)

@@ -189,7 +189,7 @@ class WatchlistScreen(DaoshouScreen):
                                     self.context.now().date(), workers=1)
         self.post_message(WorkFinished(t("watch.forecasts_done", made=summary.made,
                                          skipped=summary.skipped, failed=len(summary.failed))))
-        self.app.call_from_thread(self.app.broadcast, ForecastsStored)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.broadcast, ForecastsStored)
 
     def action_add_to_cart(self) -> None:
         """Put the product under the cursor in the cart (one more if it is already there)."""
