@@ -217,3 +217,25 @@ async def test_the_app_speaks_chinese(make_app, monkeypatch):
         assert headers[:3] == ["商品", "平台", "最低到手"]
         status = app.screen.query_one("#watch-status").render()
         assert "20/20 件商品" in str(status)
+
+
+async def test_sorting_by_key_and_by_clicking_a_header(make_app):
+    app = make_app()
+    async with app.run_test(size=(200, 40)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one(WatchTable)
+        await pilot.press("s")  # product -> best price
+        await _settle(app, pilot)
+        assert screen.sort == "best"
+        prices = [table.get_row_at(i)[2].plain for i in range(table.row_count)]
+        values = [float(p.strip("¥").replace(",", "")) for p in prices if p != "-"]
+        assert values == sorted(values)
+        assert prices[-1] == "-"  # no price sorts last
+        await pilot.click(WatchTable, offset=(2, 0))  # the "Product" header
+        await _settle(app, pilot)
+        assert screen.sort == "product" and not screen.reverse
+        await pilot.pause(0.6)  # two clicks closer than ~0.5 s would be a double click
+        await pilot.click(WatchTable, offset=(2, 0))
+        await _settle(app, pilot)
+        assert screen.reverse
