@@ -5,9 +5,12 @@ what any plan costs, solves it with HiGHS, and prices the plan it finds with the
 engine (`planner.cost.price`), which is the source of truth. Where the model's arithmetic
 is only an approximation (discount shares allocated in proportion before a subsidy or a
 scoped coupon, the zero rule, judging free shipping after discounts), the two can differ:
-then that exact plan is cut off and the model solved again, keeping the best priced plan.
-The loop stops when the model's bound reaches the best priced plan (proven optimal) or the
-time runs out (a feasible plan, with the gap to the bound stated).
+then a valid cut removes what the model got wrong (the subsidy of one item for exactly
+its order's composition, else exactly that plan) and the model is solved again, keeping
+the best priced plan. The loop stops when the model's bound reaches the best priced plan
+(proven optimal) or the time runs out (a feasible plan, with the gap to the bound stated).
+With several orders per platform, the one-order model is solved first: it is small, and
+its plan starts the full model. docs/optimiser.md explains the formulation.
 
 Optional (wishlist) items are added only when they pay for themselves: each is worth what
 it would cost bought on its own, so it enters the plan only if adding it raises the total
@@ -265,19 +268,20 @@ class _Search:
         return picks
 
     def result(self, seconds: float, rounds: int) -> OptimisedPlan:
+        """The best plan, its status, and the bound as a total (the objective counts the
+        worth of added wishlist items; the bound is shifted back by the same worth)."""
         if self.best is None:
             raise _infeasible(self.cart, self.pricing)
         assignment, priced, _ = self.best
         bound = min(self.bound, self.best_objective)
         proven = self.best_objective - bound <= TOLERANCE
-        gap = (
-            ZERO if proven else (self.best_objective - bound) / max(abs(self.best_objective), CENT)
-        )
+        bound_total = bound + priced.total - self.best_objective
+        gap = ZERO if proven else (priced.total - bound_total) / max(priced.total, CENT)
         return OptimisedPlan(
             assignment=assignment,
             priced=priced,
             status="optimal" if proven else "feasible",
-            bound=bound.quantize(CENT),
+            bound=priced.total if proven else bound_total.quantize(CENT),
             gap=gap.quantize(Decimal("0.0001")),
             seconds=seconds,
             rounds=rounds,
