@@ -239,3 +239,24 @@ async def test_sorting_by_key_and_by_clicking_a_header(make_app):
         await pilot.click(WatchTable, offset=(2, 0))
         await _settle(app, pilot)
         assert screen.reverse
+
+
+async def test_an_empty_store_says_what_to_do_on_every_screen(engine, now):
+    from tui.app import DaoshouApp
+    from tui.context import AppContext
+
+    app = DaoshouApp(AppContext(engine, clock=lambda: now, poll_seconds=0, auto_forecast=False))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        assert "Press a to paste" in str(app.screen.query_one("#watch-status").render())
+        await pilot.press("p")
+        await _settle(app, pilot)
+        assert "press b to put a product" in str(app.screen.query_one("#plan-saving").render())
+        await pilot.press("l")
+        await _settle(app, pilot)
+        inbox = app.screen.query_one("#inbox-table", DataTable)
+        assert inbox.get_row_at(0)[1].plain == "No alerts yet."
+        await pilot.press("e")  # nothing to export: a warning, not a crash
+        await pilot.press("p", "e")
+        await _settle(app, pilot)
+        assert any("cart is empty" in note for note in _notes(app))
