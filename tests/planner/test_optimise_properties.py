@@ -26,7 +26,7 @@ from tests.planner.optimise_carts import (
 
 PRICING = Pricing.load()
 PROFILE = settings(
-    max_examples=40,
+    max_examples=150,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
