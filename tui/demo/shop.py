@@ -32,7 +32,8 @@ def publish(shop: FixtureShop, listings: Sequence[SeededListing]) -> None:
         )
         if seeded.product.behaviour == "login_required" and seeded.listing.platform == "pdd":
             # Pinduoduo sends visitors without a session to its login page.
-            shop.fault(seeded.listing.slug, "login_redirect", count=1_000_000)
+            shop.fault(seeded.listing.slug, "login_redirect", count=1_000_000,
+                       location="https://mobile.yangkeduo.com/login.html")
 
 
 class PriceMover:
