@@ -84,6 +84,15 @@ class DaoshouApp(App[None]):
 
         await TrackerService(self.context.repository).run(asyncio.Event())
 
+    async def relabel(self) -> None:
+        """After a language switch: rebuild every screen but the current one, so each
+        renders in the new language when next shown (key hints keep the start-up one)."""
+        self.title = t("app.title")
+        for mode in _MODES:
+            if mode != self.current_mode:
+                await self.remove_mode(mode)
+                self.add_mode(mode, partial(_make_screen, mode, self.context))
+
     def poll_observations(self) -> None:
         """Look for observations recorded since the last look (cheap: one MAX(id))."""
         self.run_worker(self._read_latest, name="poll", group="poll", thread=True,

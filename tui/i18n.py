@@ -142,8 +142,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.browser": ("浏览器模式", "Browser mode"),
     "settings.database": ("数据库位置", "Database location"),
     "settings.language_switched": (
-        "界面语言已切换，之后打开的屏幕使用新语言",
-        "Language switched: screens opened from now on use it",
+        "界面语言已切换（按键提示在重启后切换）",
+        "Language switched (key hints follow after a restart)",
     ),
     # errors and background work
     "error.what_to_do": ("出错了：{error}", "Failed: {error}"),

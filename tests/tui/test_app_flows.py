@@ -260,3 +260,24 @@ async def test_an_empty_store_says_what_to_do_on_every_screen(engine, now):
         await pilot.press("p", "e")
         await _settle(app, pilot)
         assert any("cart is empty" in note for note in _notes(app))
+
+
+async def test_switching_the_language_in_settings_relabels_the_screens(make_app, monkeypatch):
+    from textual.widgets import Select
+
+    from tui import i18n
+
+    monkeypatch.setattr(i18n, "_current", "en")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("comma")
+        await _settle(app, pilot)
+        app.screen.query_one("#settings-language", Select).value = "zh"
+        await _settle(app, pilot)
+        assert app.screen.query_one("#settings-language", Select).value == "zh"
+        await pilot.press("w")
+        await _settle(app, pilot)
+        headers = [c.label.plain for c in app.screen.query_one(WatchTable).ordered_columns]
+        assert headers[0] == "商品"
+        assert app.screen.query_one(WatchTable).row_count == 20

@@ -8,7 +8,7 @@ edit. The UI language can be switched here for the running session.
 from __future__ import annotations
 
 import os
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +22,9 @@ from tui.context import AppContext
 from tui.i18n import Language, current_language, set_language, t
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content
+
+if TYPE_CHECKING:
+    from tui.app import DaoshouApp
 
 
 def _shown(path: object) -> str:
@@ -83,9 +86,12 @@ class SettingsScreen(DaoshouScreen):
         self.sub_title = t("nav.settings")
 
     @on(Select.Changed, "#settings-language")
-    def _language_changed(self, event: Select.Changed) -> None:
+    async def _language_changed(self, event: Select.Changed) -> None:
         value = str(event.value)
         if value in ("zh", "en") and value != current_language():
             language: Language = "zh" if value == "zh" else "en"
             set_language(language)
+            await cast("DaoshouApp", self.app).relabel()
+            self.sub_title = t("nav.settings")
+            await self.recompose()
             self.app.notify(t("settings.language_switched"), markup=False)
