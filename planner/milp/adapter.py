@@ -67,6 +67,11 @@ def problem_from_cart(
         items=items,
         deductions=tuple(deductions),
         parallel_platforms=parallel,
+        cross_after_shop=frozenset(
+            platform
+            for platform in shops
+            if rulebook.for_platform(platform).cross_store_base == "after_shop"
+        ),
         free_shipping=tuple(free_shipping),
         credits=tuple(credits),
         budget=cart.budget,

@@ -149,6 +149,7 @@ class Problem:
     items: tuple[ItemChoices, ...]
     deductions: tuple[Deduction, ...]
     parallel_platforms: frozenset[str]
+    cross_after_shop: frozenset[str] = frozenset()
     free_shipping: tuple[FreeShipping, ...] = ()
     credits: tuple[Credit, ...] = ()
     budget: Decimal | None = None

@@ -45,13 +45,29 @@ def add_deductions(
     places: Places = defaultdict(list)
     for deduction in problem.deductions:
         places[(deduction.stage, deduction.platform, deduction.shop)].append(deduction)
-    forcing = {platform: _forcing(problem, places, platform) for platform, _ in orders}
-    return {
-        (platform, k): _order_deductions(
-            form, places, order, platform, platform in problem.parallel_platforms, forcing[platform]
+    checkouts = {
+        platform: _Checkout(
+            parallel=platform in problem.parallel_platforms,
+            forcing=_forcing(problem, places, platform),
+            exact_cross=platform not in problem.cross_after_shop,
         )
+        for platform, _ in orders
+    }
+    return {
+        (platform, k): _order_deductions(form, places, order, platform, checkouts[platform])
         for (platform, k), order in orders.items()
     }
+
+
+@dataclass(frozen=True)
+class _Checkout:
+    """How a platform's checkout judges: shop thresholds in parallel; discounts forced
+    (see `_forcing`); the cross-store base exactly the item-level amounts (not judged
+    after shop promotions, which the model only bounds from above)."""
+
+    parallel: bool
+    forcing: bool
+    exact_cross: bool
 
 
 def _forcing(problem: Problem, places: Places, platform: str) -> bool:
@@ -87,16 +103,17 @@ def _order_deductions(
     places: Places,
     order: OrderSlot,
     platform: str,
-    parallel: bool,
-    forcing: bool,
+    checkout: _Checkout,
 ) -> list[Taken]:
     """One order's stages: per shop the best 满减 then the best coupon, the best cross-store
     promotion, the best platform coupon, then every member discount held, in turn.
 
     A discount variable may take less than its promotion gives (see `_forcing`); in a
     sequential checkout the shop 满减 applies by itself before the coupon's threshold is
-    judged, so it is always forced there."""
+    judged, so it is always forced there. Only unscoped promotions judged on an exact
+    amount are forced: forcing on an upper bound could rule out a real plan."""
     taken: list[Taken] = []
+    parallel, forcing = checkout.parallel, checkout.forcing
     model = form.model
 
     def stage(
@@ -114,7 +131,8 @@ def _order_deductions(
             return available
         if forced:
             for deduction, judged_on in bases:
-                _force(model, deduction, var, judged_on[-1])
+                if deduction.scope is None:
+                    _force(model, deduction, var, judged_on[0])
         shared = pool if all(d.scope is None for d in found) else None
         shop, cross = where.get("shop"), where.get("cross", False)
         ratio = max(d.steepest for d in found)
@@ -137,7 +155,8 @@ def _order_deductions(
         share += max((d.steepest for d in found), default=0.0)
         shop_share = max(shop_share, share)
     found = places[("cross_store", platform, None)]
-    after = stage(found, order.cross, after, order.cross, forced=forcing, cross=True)
+    forced = forcing and checkout.exact_cross
+    after = stage(found, order.cross, after, order.cross, forced=forced, cross=True)
     share = shop_share + max((d.steepest for d in found), default=0.0)
     found = places[("coupon", platform, None)]
     after = stage(found, after, after, order.gross, before=share)
