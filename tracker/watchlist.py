@@ -9,7 +9,8 @@ so the watchlist stays fast with thousands of products and millions of observati
   ever recorded, restricted through the (listing_id, observed_at) index.
 - `load_forecast_marks`: the next sale event's forecast, advice and fake-discount mark.
 - `latest_observation_id`: one cheap number the app polls to notice new prices written by
-  any process (the in-app scheduler or `daoshou run` elsewhere).
+  any process (the in-app scheduler or `daoshou run` elsewhere); `changed_products` says
+  which products they belong to, so only those rows are read again.
 
 Results are frozen dataclasses; the UI never holds a live row.
 """
@@ -24,14 +25,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tracker.models import (
-    AlertDelivery,
-    AlertEvent,
-    ForecastRecord,
-    Listing,
-    Observation,
-    Product,
-)
+from tracker.models import ForecastRecord, Listing, Observation, Product
 
 _L = Listing.__table__
 _P = Product.__table__
@@ -138,6 +132,17 @@ class ForecastMark:
     fake_discount: bool  # the price was raised before this sale (a "discount" off a raise)
     fake_note_zh: str | None = None
     fake_note_en: str | None = None
+
+
+def changed_products(engine: sa.Engine, after_id: int) -> list[int]:
+    """Products with observations newer than `after_id` (the id range is indexed: cheap)."""
+    query = (
+        sa.select(_L.c.product_id).distinct()
+        .select_from(_O.join(_L, _L.c.id == _O.c.listing_id))
+        .where(_O.c.id > after_id)
+    )
+    with engine.connect() as conn:
+        return sorted(conn.execute(query).scalars())
 
 
 def latest_observation_id(engine: sa.Engine) -> int:
@@ -350,46 +355,3 @@ def forecast_marks(
         )
     return marks
 
-
-@dataclass(frozen=True)
-class InboxEntry:
-    """One fired alert with how its deliveries are going."""
-
-    event_id: int
-    created_at: datetime
-    listing_id: int | None
-    message_zh: str
-    message_en: str
-    sent: int
-    pending: int
-    failed: int
-
-
-def load_inbox(engine: sa.Engine, limit: int = 200) -> list[InboxEntry]:
-    """The newest fired alerts first, with delivery counts per status (one grouped query)."""
-    d = AlertDelivery.__table__.c
-    e = AlertEvent.__table__.c
-    counts = (
-        sa.select(
-            d.event_id,
-            sa.func.sum(sa.case((d.status == "sent", 1), else_=0)).label("sent"),
-            sa.func.sum(sa.case((d.status.in_(("pending", "sending")), 1), else_=0))
-            .label("pending"),
-            sa.func.sum(sa.case((d.status == "failed", 1), else_=0)).label("failed"),
-        )
-        .group_by(d.event_id)
-        .subquery()
-    )
-    query = (
-        sa.select(e.id, e.created_at, e.listing_id, e.message_zh, e.message_en,
-                  counts.c.sent, counts.c.pending, counts.c.failed)
-        .select_from(AlertEvent.__table__.outerjoin(counts, counts.c.event_id == e.id))
-        .order_by(e.created_at.desc(), e.id.desc())
-        .limit(limit)
-    )
-    with engine.connect() as conn:
-        return [
-            InboxEntry(row.id, row.created_at, row.listing_id, row.message_zh, row.message_en,
-                       int(row.sent or 0), int(row.pending or 0), int(row.failed or 0))
-            for row in conn.execute(query)
-        ]

@@ -103,8 +103,8 @@ class DaoshouApp(App[None]):
         if self.seen_observation < 0:
             self.seen_observation = latest
         elif latest > self.seen_observation:
-            new, self.seen_observation = latest - self.seen_observation, latest
-            self.call_from_thread(self.broadcast, partial(PricesRecorded, latest, new))
+            after, self.seen_observation = self.seen_observation, latest
+            self.call_from_thread(self.broadcast, partial(PricesRecorded, latest, after))
 
     def broadcast(self, make: Callable[[], Message]) -> None:
         """Post a fresh `make()` to every screen (a message instance is delivered once)."""

@@ -22,6 +22,14 @@ class WatchlistLoaded(Message):
 
 
 @dataclass
+class RowsChanged(Message):
+    """Some products' rows were read again after new observations."""
+
+    rows: list[WatchRow]
+    trends: dict[int, Trend]
+
+
+@dataclass
 class TrendsLoaded(Message):
     """Sparklines, lowest prices and forecasts were read for the watchlist."""
 
@@ -34,7 +42,12 @@ class PricesRecorded(Message):
     """New observations exist (from the in-app scheduler or another process)."""
 
     latest_id: int
-    new: int
+    after_id: int  # the newest observation id seen before these
+
+    @property
+    def new(self) -> int:
+        """How many observations arrived (ids are dense enough for a count)."""
+        return self.latest_id - self.after_id
 
     def can_replace(self, message: Message) -> bool:
         """A newer tick supersedes a queued older one."""

@@ -281,3 +281,26 @@ async def test_switching_the_language_in_settings_relabels_the_screens(make_app,
         headers = [c.label.plain for c in app.screen.query_one(WatchTable).ordered_columns]
         assert headers[0] == "商品"
         assert app.screen.query_one(WatchTable).row_count == 20
+
+
+async def test_new_prices_rewrite_only_their_rows(make_app, demo, now):
+    app = make_app()
+    iphone_pdd = next(s for s in demo.seeded.listings if s.listing.slug == "pdd-iphone16")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(WatchTable)
+        generation = table.generation
+        app.poll_observations()
+        await _settle(app, pilot)
+        with demo.engine.begin() as conn:
+            conn.execute(sa.insert(Observation.__table__), [{
+                "listing_id": iphone_pdd.listing_id, "observed_at": now + timedelta(minutes=1),
+                "price": Decimal("4999.00"), "currency": "CNY", "in_stock": True,
+                "is_from_price": False, "title": "iPhone 16", "source": "test"}])
+        app.poll_observations()
+        await _settle(app, pilot)
+        row = table.get_row(str(iphone_pdd.product_id))
+        assert row[2].plain == "¥4,999.00"
+        assert row[4].plain.startswith("▼")
+        assert table.generation == generation  # updated in place, not rebuilt
+        assert table.row_count == 20

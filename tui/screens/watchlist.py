@@ -17,13 +17,20 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tracker.cart_sync import add_to_cart_file, cart_path
-from tracker.watchlist import WatchRow, load_forecast_marks, load_trends, load_watchlist
+from tracker.watchlist import (
+    WatchRow,
+    changed_products,
+    load_forecast_marks,
+    load_trends,
+    load_watchlist,
+)
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import (
     ForecastsStored,
     PricesRecorded,
     ProductAdded,
+    RowsChanged,
     TrendsLoaded,
     WatchlistLoaded,
     WorkFinished,
@@ -98,7 +105,30 @@ class WatchlistScreen(DaoshouScreen):
             self.query_one(WatchTable).fill_later_columns(self.data)
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
-        self.reload()
+        if not self.loaded:
+            self.reload()
+            return
+        self.run_blocking(self._read_changed, message.after_id, group="watchlist-changed",
+                          exclusive=False)
+
+    def _read_changed(self, after_id: int) -> None:
+        engine = self.context.engine
+        rows = load_watchlist(engine, changed_products(engine, after_id))
+        trends = load_trends(engine, rows, now=self.context.now())
+        self.post_message(RowsChanged(rows, trends))
+
+    def on_rows_changed(self, message: RowsChanged) -> None:
+        """Only the products that moved are read again and redrawn in place."""
+        fresh = {row.product_id: row for row in message.rows}
+        known = {row.product_id for row in self.data.rows}
+        rows = [fresh.get(row.product_id, row) for row in self.data.rows]
+        rows += [row for pid, row in fresh.items() if pid not in known]
+        self.data = WatchData(rows, {**self.data.trends, **message.trends}, self.data.marks)
+        table = self.query_one(WatchTable)
+        if self.sort != "product" or self.needle or set(fresh) - known:
+            self._redraw()  # the order or the set of rows shown may change
+        else:
+            table.update_rows(message.rows, self.data)
 
     def on_forecasts_stored(self, message: ForecastsStored) -> None:
         self.reload()

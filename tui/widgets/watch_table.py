@@ -135,16 +135,22 @@ class WatchTable(DataTable[Any]):
     def fill_later_columns(self, data: WatchData) -> None:
         """Write trends and forecasts into the rows already shown (rows added later read
         `data` themselves)."""
+        self._rewrite(data.rows, data, _LATER_COLUMNS)
+
+    def update_rows(self, rows: list[WatchRow], data: WatchData) -> None:
+        """Rewrite every cell of `rows` in place (they are already in the table)."""
+        self._rewrite(rows, data, COLUMNS)
+
+    def _rewrite(self, rows: list[WatchRow], data: WatchData, columns: tuple[str, ...]) -> None:
         self.data = data
         now = self.now or datetime.now().astimezone()
-        by_id = {str(r.product_id): r for r in data.rows}
-        for row_key in list(self.rows):
-            row = by_id.get(str(row_key.value))
-            if row is None:
-                continue
+        for row in rows:
+            key = str(row.product_id)
+            if key not in self.rows:
+                continue  # not shown (filtered out, or its chunk is still to come)
             cells = dict(zip(COLUMNS, self._cells(row, data, now), strict=True))
-            for column in _LATER_COLUMNS:
-                self.update_cell(row_key, column, cells[column])
+            for column in columns:
+                self.update_cell(key, column, cells[column])
 
     def _current_key(self) -> str | None:
         if not self.row_count:
