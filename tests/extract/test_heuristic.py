@@ -81,3 +81,9 @@ def test_woocommerce_sale_markup():
         Decimal("30.00"),
         True,
     )
+
+
+def test_unit_price_by_weight_is_not_the_price():
+    body = '<p class="unit">(£1.25 / 100 g)</p><p class="amount">£4.99</p>'
+    result = extract_page(_page(body, "Dark Roast Coffee Beans 400g"), URL)
+    assert result.price == Decimal("4.99")

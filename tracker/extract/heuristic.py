@@ -42,7 +42,11 @@ _NOT_A_PRICE = re.compile(
     r"立减|立省|省|减|优惠|返现|节省|运费|邮费|包邮|满\d|配送|分期|"
     r"(?<![a-z])(off|save|saving|savings|discount|rabatt|sconto|descuento|remise|korting|"
     r"zniżka|popust|скидка|économisez|sparen|shipping|delivery|postage|versand|livraison|"
-    r"envío|envio|frete|spedizione|dostawa|доставка|per month|/mo|monthly|payments? of)(?![a-z])",
+    r"envío|envio|frete|spedizione|dostawa|доставка|per month|/mo|monthly|payments? of)(?![a-z])"
+    # Unit prices by weight or volume ("€2.50/kg", "(12,49 € / 100 g)", "¥3.2/100ml"); a
+    # price per pack ("$99元起/包") is a price and stays.
+    r"|(/|\bper\b|\bpro\b|\bje\b|每)\s*(\d+\s*)?(kg|g|l|ml|cl|lb|oz|m2|m²|sqm|"
+    r"斤|公斤|千克|克|升|毫升)(?![a-z])",
     re.IGNORECASE,
 )
 _SIGNED = re.compile(r"^[(\[]?\s*[-+−]|[(\[]\s*[-+−]\s*\D{0,3}\d")  # option surcharges
