@@ -86,7 +86,7 @@ def _sort_key(column: str, data: WatchData) -> Callable[[WatchRow], Any]:
 
 
 FIRST_ROWS = 60  # more than a tall terminal shows
-CHUNK_ROWS = 250
+CHUNK_ROWS = 100  # small: keys are handled between chunks
 _LATER_COLUMNS = ("product", "lowest", "trend", "forecast", "advice")
 
 
