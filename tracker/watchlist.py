@@ -257,39 +257,16 @@ def load_trends(
     per unit when the product's packs are all known, so a 2-pack never looks like a drop.
     """
     since = (now or datetime.now().astimezone()) - timedelta(days=days)
-    per_listing = _per_listing_scale(rows)
+    scale = _per_listing_scale(rows)
+    ids = list(scale)
     daily: dict[int, dict[date, Decimal]] = defaultdict(dict)
     lowest: dict[int, Decimal] = {}
     lowest_unit: dict[int, Decimal] = {}
-    ids = list(per_listing)
     with engine.connect() as conn:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
-            recent = conn.execute(
-                sa.select(_O.c.listing_id, _O.c.observed_at, _O.c.price)
-                .where(_O.c.listing_id.in_(chunk), _O.c.observed_at >= since)
-                .where(_O.c.price.is_not(None))
-            )
-            for listing_id, observed_at, price in recent:
-                product_id, divisor = per_listing[listing_id]
-                value = price / divisor if divisor else price
-                day = observed_at.date()
-                known = daily[product_id].get(day)
-                if known is None or value < known:
-                    daily[product_id][day] = value
-            mins = conn.execute(
-                sa.select(_O.c.listing_id, sa.func.min(_O.c.price))
-                .where(_O.c.listing_id.in_(chunk), _O.c.price.is_not(None))
-                .group_by(_O.c.listing_id)
-            )
-            for listing_id, price in mins:
-                product_id, divisor = per_listing[listing_id]
-                if lowest.get(product_id) is None or price < lowest[product_id]:
-                    lowest[product_id] = price
-                if divisor:
-                    unit = price / divisor
-                    if lowest_unit.get(product_id) is None or unit < lowest_unit[product_id]:
-                        lowest_unit[product_id] = unit
+            _daily_minimums(conn, chunk, since, scale, daily)
+            _lowest_prices(conn, chunk, scale, lowest, lowest_unit)
     return {
         row.product_id: Trend(
             product_id=row.product_id,
@@ -301,9 +278,51 @@ def load_trends(
     }
 
 
-def _per_listing_scale(rows: Sequence[WatchRow]) -> dict[int, tuple[int, Decimal | None]]:
+_Scale = dict[int, tuple[int, Decimal | None]]
+
+
+def _daily_minimums(
+    conn: sa.Connection, ids: list[int], since: datetime, scale: _Scale,
+    daily: dict[int, dict[date, Decimal]],
+) -> None:
+    """Fold the listings' recent prices into each product's cheapest price per day."""
+    recent = conn.execute(
+        sa.select(_O.c.listing_id, _O.c.observed_at, _O.c.price)
+        .where(_O.c.listing_id.in_(ids), _O.c.observed_at >= since)
+        .where(_O.c.price.is_not(None))
+    )
+    for listing_id, observed_at, price in recent:
+        product_id, divisor = scale[listing_id]
+        value = price / divisor if divisor else price
+        day = observed_at.date()
+        known = daily[product_id].get(day)
+        if known is None or value < known:
+            daily[product_id][day] = value
+
+
+def _lowest_prices(
+    conn: sa.Connection, ids: list[int], scale: _Scale, lowest: dict[int, Decimal],
+    lowest_unit: dict[int, Decimal],
+) -> None:
+    """Fold each listing's lowest price ever into its product's lowest (and per unit)."""
+    mins = conn.execute(
+        sa.select(_O.c.listing_id, sa.func.min(_O.c.price))
+        .where(_O.c.listing_id.in_(ids), _O.c.price.is_not(None))
+        .group_by(_O.c.listing_id)
+    )
+    for listing_id, price in mins:
+        product_id, divisor = scale[listing_id]
+        if lowest.get(product_id) is None or price < lowest[product_id]:
+            lowest[product_id] = price
+        if divisor:
+            unit = price / divisor
+            if lowest_unit.get(product_id) is None or unit < lowest_unit[product_id]:
+                lowest_unit[product_id] = unit
+
+
+def _per_listing_scale(rows: Sequence[WatchRow]) -> _Scale:
     """listing id -> (product id, pack divisor or None) for the listings worth charting."""
-    scale: dict[int, tuple[int, Decimal | None]] = {}
+    scale: _Scale = {}
     for row in rows:
         currency = row.best.currency if row.best else None
         quotes = [q for q in row.listings if currency is None or q.currency in (currency, None)]
