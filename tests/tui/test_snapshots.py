@@ -27,6 +27,8 @@ def settle_after(forecasts):
             for box in pilot.app.screen.query(Input):
                 box.cursor_blink = False  # a blinking cursor makes the picture random
             await pilot.pause()
+            errors = [n.message for n in pilot.app._notifications if n.severity == "error"]
+            assert not errors  # the picture would show a failure, not the screen
 
         return before
 
