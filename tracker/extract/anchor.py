@@ -25,19 +25,23 @@ _NAMING = (
 _MIN_NAME, _MAX_NAME = 8, 300  # characters of a product name
 
 
-def find_anchor(page: Page, title: str | None) -> LexborNode | None:
-    """The element naming the product: one repeating the page title, else the first h1."""
-    key = ("anchor", title)
+def find_anchor(page: Page, title: str | None, wide: bool = True) -> LexborNode | None:
+    """The element naming the product: one repeating the page title, else the first h1.
+
+    `wide=False` looks at `h1` elements only: enough for reading stock status, and it
+    spares the title-like query, which walks the tree once per selector.
+    """
+    key = ("anchor", title, wide)
     if key not in page.memo:
-        page.memo[key] = _find(page, title)
+        page.memo[key] = _find(page, title, wide)
     return page.memo[key]  # type: ignore[return-value]
 
 
-def _find(page: Page, title: str | None) -> LexborNode | None:
+def _find(page: Page, title: str | None, wide: bool) -> LexborNode | None:
     names = [t.lower() for t in (title, page.title_tag, page.meta("og:title")) if t]
     headings = page.tree.css("h1")
     found = _naming(headings, names, page)
-    if found is None:  # the wider query walks the tree once per selector: only if needed
+    if found is None and wide:
         found = _naming(page.tree.css(_NAMING), names, page)
     if found is None and headings:
         found = headings[0]

@@ -9,6 +9,7 @@ blocks, mini-carts and headers hold prices of other things.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -106,18 +107,20 @@ def text_without_struck(node: LexborNode) -> str:
     return body.text(separator=" ")
 
 
-def struck_amounts(tree: LexborHTMLParser, hint: str | None) -> set[Decimal]:
-    """Amounts the page shows inside `<del>`/`<s>`/`<strike>`, outside other products' blocks.
+def shows_struck(tree: LexborHTMLParser, amount: Decimal, hint: Callable[[], str | None]) -> bool:
+    """Whether the page shows `amount` inside `<del>`/`<s>`/`<strike>`, outside other
+    products' blocks.
 
-    A structured price found among them is an old price the shop forgot to update (the
-    visible sale price is the price). Tag selectors are cheap in lexbor: one fast walk.
+    A structured price found there is an old price the shop forgot to update (the visible
+    sale price is the price). Tag selectors are cheap in lexbor: one fast walk; the page's
+    currency hint is only worked out for a text that needs it.
     """
-    amounts = set()
+    wanted = amount.normalize()
     for node in tree.css("del, s, strike"):
         text = " ".join(node.text(separator=" ").split())
         if not text or len(text) > _MAX_STRUCK_TEXT:
             continue
-        parsed = parse_price_text(text, hint)
-        if parsed is not None and not is_elsewhere(node):
-            amounts.add(parsed.amount.normalize())
-    return amounts
+        parsed = parse_price_text(text) or parse_price_text(text, hint())
+        if parsed is not None and parsed.amount.normalize() == wanted and not is_elsewhere(node):
+            return True
+    return False

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
 from tracker.extract.anchor import find_anchor
-from tracker.extract.dom import struck_amounts
+from tracker.extract.dom import shows_struck
 from tracker.extract.model import Candidate, Extraction, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.platforms import adapter_for
@@ -133,7 +133,7 @@ def _decide(
 
 def _struck(page: Page, declared: Candidate) -> bool:
     """Whether the page shows this declared price struck through (an old price)."""
-    return declared.price.normalize() in struck_amounts(page.tree, page.hint)
+    return shows_struck(page.tree, declared.price, lambda: page.hint)
 
 
 def _stale_structured(
@@ -200,7 +200,7 @@ def _in_stock(found: list[Found], page: Page, title: str | None) -> bool | None:
     for item in found:
         if item.in_stock is not None:
             return item.in_stock
-    return visible_stock(find_anchor(page, title))
+    return visible_stock(find_anchor(page, title, wide=False))
 
 
 def _absence_reason(

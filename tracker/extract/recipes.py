@@ -97,7 +97,10 @@ def recipe_for(host: str) -> Recipe | None:
     if not host:
         return None
     user_file = _user_file(os.environ.get(HOME_ENV), os.environ.get("XDG_CONFIG_HOME"))
-    mtime = user_file.stat().st_mtime if user_file.is_file() else 0.0
+    try:
+        mtime = user_file.stat().st_mtime  # one system call per page, not two
+    except OSError:
+        mtime = 0.0
     return next((r for r in _all_recipes(user_file, mtime) if r.matches(host)), None)
 
 
