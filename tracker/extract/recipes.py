@@ -10,6 +10,7 @@ the user's file wins over the shipped one, table by table and host by host.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -98,9 +99,10 @@ def recipe_for(host: str) -> Recipe | None:
         return None
     user_file = _user_file(os.environ.get(HOME_ENV), os.environ.get("XDG_CONFIG_HOME"))
     try:
-        mtime = user_file.stat().st_mtime  # one system call per page, not two
+        found = user_file.stat()  # one system call per page, not two
     except OSError:
-        mtime = 0.0
+        found = None
+    mtime = found.st_mtime if found is not None and stat.S_ISREG(found.st_mode) else 0.0
     return next((r for r in _all_recipes(user_file, mtime) if r.matches(host)), None)
 
 
