@@ -97,3 +97,9 @@ def test_state_after_reads_assignments_and_calls():
 def test_canonical_link_supplies_the_url_of_a_saved_page():
     page = Page('<link rel="canonical" href="//item.jd.com/1.html">')
     assert page.host == "item.jd.com"
+
+
+def test_currency_written_into_the_price_string():
+    page = _ld('{"@type":"Product","name":"Mug","offers":{"@type":"Offer","price":"€19,99"}}')
+    result = extract_page(page)
+    assert (result.price, result.currency) == (Decimal("19.99"), "EUR")

@@ -165,7 +165,7 @@ def _offers(value: Any, variant: dict[str, Any] | None = None) -> Iterator[dict[
 
 
 def _offer_prices(offer: dict[str, Any]) -> Iterator[tuple[Decimal, str | None, Kind, str]]:
-    currency = normalize_code(_text(offer.get("priceCurrency")))
+    currency = normalize_code(_text(offer.get("priceCurrency"))) or _marked_currency(offer)
     low, high = _amount(offer.get("lowPrice"), currency), _amount(offer.get("highPrice"), currency)
     price = _amount(offer.get("price"), currency)
     if low is not None:
@@ -188,6 +188,13 @@ def _offer_prices(offer: dict[str, Any]) -> Iterator[tuple[Decimal, str | None, 
             kind,
             f"priceSpecification {ptype or 'price'}={amount} {spec_currency}",
         )
+
+
+def _marked_currency(offer: dict[str, Any]) -> str | None:
+    """The currency written into a price string ("€19.99") when priceCurrency is missing."""
+    value = offer.get("price") or offer.get("lowPrice")
+    parsed = parse_price_text(value) if isinstance(value, str) else None
+    return parsed.currency if parsed else None
 
 
 def _amount(value: Any, currency: str | None) -> Decimal | None:
