@@ -103,3 +103,12 @@ def test_currency_written_into_the_price_string():
     page = _ld('{"@type":"Product","name":"Mug","offers":{"@type":"Offer","price":"€19,99"}}')
     result = extract_page(page)
     assert (result.price, result.currency) == (Decimal("19.99"), "EUR")
+
+
+def test_microdata_currency_from_the_visible_mark():
+    page = (
+        '<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Lamp</h1>'
+        '<span itemprop="price" content="49.00">£49.00</span></div>'
+    )
+    result = extract_page(page, "https://lamps.example.com/p")
+    assert (result.price, result.currency) == (Decimal("49.00"), "GBP")

@@ -92,6 +92,9 @@ def _candidate(node: LexborNode, page: Page) -> Candidate | None:
     elif node.tag in STRUCK_TAGS or (node.parent is not None and node.parent.tag in STRUCK_TAGS):
         kind = "list"
     shown = (raw or node.text(strip=True))[:40].strip()
+    if currency is None:  # no priceCurrency: the visible text may carry the mark
+        visible = parse_price_text(collapse(node.text(separator=" ")) or "")
+        currency = visible.currency if visible else None
     return Candidate(amount, currency, SOURCE, f'itemprop="{prop}" "{shown}"', kind)
 
 
