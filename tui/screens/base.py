@@ -7,6 +7,7 @@ notification. The worker function posts its result back to the screen as a messa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
@@ -16,6 +17,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from tui.context import AppContext
+from tui.messages import WorkFinished
 
 if TYPE_CHECKING:
     from tui.app import DaoshouApp
@@ -36,6 +38,20 @@ class DaoshouScreen(Screen[Any]):
             partial(work, *args), name=group, group=group, thread=True,
             exclusive=exclusive, exit_on_error=False,
         )
+
+    def check_now(self, listing_ids: list[int]) -> None:
+        """Fetch these listings now (an async worker); the outcome comes back as
+        `WorkFinished`, the new prices through the app's poll."""
+        self.app.run_worker(self._check(listing_ids), name="check-now", group="check-now",
+                            exit_on_error=False)
+
+    async def _check(self, listing_ids: list[int]) -> None:
+        from tracker.check import check_listings  # the fetch stack loads only when used
+
+        repository = self.context.repository
+        listings = await asyncio.to_thread(repository.list_listings, listing_ids)
+        outcomes = await check_listings(repository, listings)
+        self.post_message(WorkFinished("; ".join(o.summary for o in outcomes)))
 
     def broadcast(self, make: Callable[[], Message]) -> None:
         """Tell every screen (this one included) about something that changed."""

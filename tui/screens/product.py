@@ -7,7 +7,6 @@ in an async worker; each posts its result and the screen redraws that part only.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import ClassVar
@@ -232,22 +231,12 @@ class ProductScreen(DaoshouScreen):
     def action_check(self) -> None:
         """Check this product's listings now."""
         if self.details is not None:
-            self.app.run_worker(self._check(), name="product-check", group="product-check",
-                                exclusive=True, exit_on_error=False)
-
-    async def _check(self) -> None:
-        from tracker.check import check_listings  # the fetch stack loads only when used
-
-        ids = [q.listing_id for q in self.details.row.listings] if self.details else []
-        repo = self.context.repository
-        listings = await asyncio.to_thread(repo.list_listings, ids)
-        outcomes = await check_listings(repo, listings)
-        self.post_message(WorkFinished("; ".join(o.summary for o in outcomes)))
-        self.action_refresh()
+            self.check_now([q.listing_id for q in self.details.row.listings])
 
     def on_work_finished(self, message: WorkFinished) -> None:
         if message.text:
             self.app.notify(message.text, markup=False)
+        self.action_refresh()
 
 
 def _params(params: dict[str, object]) -> str:

@@ -7,7 +7,6 @@ New observations written by any process trigger a reload (`PricesRecorded`).
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,6 +47,7 @@ class WatchlistScreen(DaoshouScreen):
         Binding("enter", "open", t("nav.open")),
         Binding("a", "add", t("nav.add")),
         Binding("b", "add_to_cart", t("plan.add")),
+        Binding("c", "check", t("nav.check")),
         Binding("slash", "filter", t("nav.filter"), key_display="/"),
         Binding("s", "sort", t("nav.sort")),
         Binding("r", "refresh", t("nav.refresh")),
@@ -201,8 +201,7 @@ class WatchlistScreen(DaoshouScreen):
             if result is not None:
                 self.app.notify(t("add.done", name=result.name), markup=False)
                 self.reload()
-                self.app.run_worker(self._check_new(result.listing_id), name="add-check",
-                                    group="add-check", exit_on_error=False)
+                self.check_now([result.listing_id])  # its first price, without waiting
 
         self.app.push_screen(AddProductScreen(self.context), added)
 
@@ -235,16 +234,14 @@ class WatchlistScreen(DaoshouScreen):
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)
-
-    async def _check_new(self, listing_id: int) -> None:
-        """Check a just-added listing at once, so its first price shows without waiting."""
-        from tracker.check import check_listings  # the fetch stack loads only when used
-
-        repository = self.context.repository
-        listings = await asyncio.to_thread(repository.list_listings, [listing_id])
-        [outcome] = await check_listings(repository, listings)
-        self.post_message(WorkFinished(outcome.summary))
         self.reload()
+
+    def action_check(self) -> None:
+        """Check the listings of the product under the cursor now."""
+        product_id = self._selected_product()
+        row = next((r for r in self.data.rows if r.product_id == product_id), None)
+        if row is not None and row.listings:
+            self.check_now([q.listing_id for q in row.listings])
 
     def action_filter(self) -> None:
         """Show the filter box and focus it."""
