@@ -42,8 +42,8 @@ class Page:
     def lang(self) -> str | None:
         """The document's declared language (`<html lang>`), if any."""
         root = self.tree.css_first("html")
-        value = root.attrs.get("lang") if root is not None else None
-        return value.strip() or None if value else None
+        value = (root.attrs.get("lang") or "").strip() if root is not None else ""
+        return value or None
 
     @cached_property
     def declared_currency(self) -> str | None:
