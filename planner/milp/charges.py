@@ -3,10 +3,11 @@ trade-in subsidies with their quotas and ceilings, and shopping credit."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from decimal import Decimal
 
-from planner.milp.linear import Expr, negate
+from planner.milp.linear import CENT, HALF_CENT, Expr, negate
 from planner.milp.problem import Problem
 from planner.milp.promotions import Taken
 from planner.milp.slots import Formulation, OrderSlot
@@ -48,7 +49,8 @@ def add_shipping(
 def add_subsidies(
     problem: Problem, form: Formulation, discounts: dict[tuple[str, int], list[Taken]]
 ) -> list[int]:
-    """Trade-in subsidies: one item per quota, `s <= min(rate x amount, cap)`.
+    """Trade-in subsidies: one item per quota, `s <= min(rate x amount, cap)`, in whole
+    cents (the engine rounds half-up to the cent); returns the cent-counting variables.
 
     The engine grants the subsidy on the item's amount after its shares of the order's
     discounts. Each discount shared over a pool takes the same fraction `D / A` from every
@@ -78,18 +80,19 @@ def add_subsidies(
         used = model.binary()
         model.row({used: 1.0, var: -1.0}, upper=0.0)
         quotas[term.quota][used] = 1.0
-        subsidy = model.var(0.0, float(most), cost=-1.0)
-        model.row({subsidy: 1.0, used: -float(most)}, upper=0.0)
+        cents = model.var(0.0, math.floor(float(most) * 100 + HALF_CENT), integer=True)
+        model.add_cost(cents, -CENT)
+        model.row({cents: CENT, used: -float(most)}, upper=HALF_CENT)
         full = float(term.rate * unit)
         for taken in order_discounts:
             if taken.pool is not None and var in taken.pool:
                 pool = sum(taken.pool.values())
-                model.row({subsidy: 1.0, taken.var: full / pool}, upper=full)
+                model.row({cents: CENT, taken.var: full / pool}, upper=full + HALF_CENT)
         if over > 0:
             needed = float(over * term.units)
             _reach_ceiling(model, used, needed, var, float(option.amount), order_discounts)
-        amounts.append(subsidy)
-        form.subsidies[(i, o, k)] = subsidy
+        amounts.append(cents)
+        form.subsidies[(i, o, k)] = cents
     for members in quotas.values():
         model.row(members, upper=1.0)
     return amounts

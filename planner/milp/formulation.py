@@ -6,9 +6,9 @@ Variables (see docs/optimiser.md for the full story):
   Each item takes exactly one (item, option, order); an optional item takes at most one.
 - per order and stage, a group of promotions of which at most one applies: tier binaries
   `z` (满X减Y, best single tier), integer counters `n` for 每满X减Y (`every * n <= base`,
-  which linearises `floor(base / every)`), continuous amounts `d` for percent discounts.
+  which linearises `floor(base / every)`), whole cents for percent discounts.
 - per subsidised option a quota binary `u` (one item per category per person) and the
-  subsidy amount `s <= min(rate x amount, cap)`.
+  subsidy amount `s <= min(rate x amount, cap)` in whole cents.
 
 A platform gets several order slots only if one of its promotions is limited per order
 (a single tier, a cap, a coupon used once); the slots are symmetry-broken so that each
@@ -47,7 +47,7 @@ def build(problem: Problem) -> Formulation:
             var: float(problem.items[i].options[o].amount) for (i, o, _), var in form.x.items()
         }
         spent.update({taken.var: -1.0 for found in discounts.values() for taken in found})
-        spent.update({var: -1.0 for var in subsidies})
+        spent.update({var: -0.01 for var in subsidies})  # subsidies are counted in cents
         spent.update({var: 1.0 for found in fees.values() for var in found})
         form.model.row(spent, upper=float(problem.budget))
     return form

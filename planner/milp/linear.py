@@ -7,6 +7,9 @@ from __future__ import annotations
 Expr = dict[int, float]
 #: Less than a cent: amounts are whole cents, so `a < t` is `a <= t - EPSILON`.
 EPSILON = 0.001
+CENT = 0.01
+#: Half-up rounding to the cent: `round(x) <= x + HALF_CENT` for an amount in whole cents.
+HALF_CENT = 0.005
 
 
 def upper(expr: Expr) -> float:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from planner.milp.linear import EPSILON, Expr, minus, negate, upper
+from planner.milp.linear import CENT, EPSILON, HALF_CENT, Expr, minus, negate, upper
 from planner.milp.problem import Deduction, Option, Problem
 from planner.milp.slots import Formulation, Ladders, OrderSlot
 from planner.milp.solver import Model
@@ -284,7 +284,11 @@ def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
 def _one(
     model: Model, deduction: Deduction, pick: int, bases: list[Expr], ladders: Ladders
 ) -> Expr:
-    """Model one deduction if `pick` is 1; return the expression of its discount amount."""
+    """Model one deduction if `pick` is 1; return the expression of its discount amount.
+
+    A percentage is counted in whole cents, at most `rate x base + 0.005`: that is the
+    engine's half-up rounding to the cent, exactly, so a split that gains a rounding cent
+    is seen as one."""
     ceiling = min(upper(base) for base in bases)
     if deduction.tiers:
         tiers = {model.binary(): tier for tier in deduction.tiers}
@@ -307,10 +311,10 @@ def _one(
         return {amount: 1.0}
     rate = float(deduction.rate or 0)
     most = rate * ceiling if deduction.cap is None else min(rate * ceiling, float(deduction.cap))
-    amount = model.var(0.0, most)
-    model.row({amount: 1.0, pick: -most}, upper=0.0)
+    cents = model.var(0.0, math.floor(most * 100 + HALF_CENT), integer=True)
+    model.row({cents: CENT, pick: -most}, upper=HALF_CENT)
     for base in bases:
-        model.row({amount: 1.0, **{v: -rate * c for v, c in base.items()}}, upper=0.0)
+        model.row({cents: CENT, **{v: -rate * c for v, c in base.items()}}, upper=HALF_CENT)
         if deduction.minimum > 0:
             model.row({pick: float(deduction.minimum), **negate(base)}, upper=0.0)
-    return {amount: 1.0}
+    return {cents: CENT}

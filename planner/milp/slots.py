@@ -24,7 +24,7 @@ class Formulation:
     x: dict[Key, int] = field(default_factory=dict)
     orders: dict[str, int] = field(default_factory=dict)
     ladders: Ladders = field(default_factory=lambda: defaultdict(list))
-    subsidies: dict[Key, int] = field(default_factory=dict)
+    subsidies: dict[Key, int] = field(default_factory=dict)  # each counts whole cents
     platforms: dict[Key, str] = field(default_factory=dict)
 
     def chosen(self, values: tuple[float, ...]) -> dict[int, tuple[int, int]]:
@@ -36,8 +36,12 @@ class Formulation:
         return {var: 1.0 for (i, o, k), var in self.x.items() if plan.get(i) == (o, k)}
 
     def granted(self, values: tuple[float, ...]) -> dict[int, float]:
-        """item -> the subsidy the model granted it in a solution."""
-        return {i: values[var] for (i, _, _), var in self.subsidies.items() if values[var] > 0.005}
+        """item -> the subsidy the model granted it in a solution (its variables count cents)."""
+        return {
+            i: round(values[var]) / 100
+            for (i, _, _), var in self.subsidies.items()
+            if values[var] > 0.5
+        }
 
     def cap_subsidy(self, plan: dict[int, tuple[int, int]], item: int, most: float) -> None:
         """The engine granted `item` at most `most` with exactly its order's companions in
@@ -58,7 +62,7 @@ class Formulation:
                 companions += 1
             else:
                 terms[x] = -big
-        self.model.row(terms, upper=most + big * companions)
+        self.model.row(terms, upper=round(most * 100) + big * companions)
 
     def exclude(self, plan: dict[int, tuple[int, int]]) -> None:
         """Cut off exactly `plan` (a no-good cut): any other plan stays feasible."""

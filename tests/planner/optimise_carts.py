@@ -97,7 +97,12 @@ def promotions(draw: st.DrawFn) -> Promotion:
             )
         )
         return Threshold(
-            platform, "shop", tiers, shop=draw(st.sampled_from(SHOPS)), coupon=draw(st.booleans())
+            platform,
+            "shop",
+            tiers,
+            shop=draw(st.sampled_from(SHOPS)),
+            coupon=draw(st.booleans()),
+            eligible=draw(st.sampled_from([Eligibility(), Eligibility(), Eligibility(("i0",))])),
         )
     if kind == "coupon":
         eligible = draw(st.sampled_from([Eligibility(), Eligibility(categories=("snack",))]))
