@@ -8,6 +8,7 @@ what moved, and writes the alert through the alerts outbox like any other event.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,9 @@ from tracker.db import session_scope
 from tracker.watchlist import ListingQuote, WatchRow, load_watchlist
 
 CART_FILE = "cart.toml"
+# Edits read, change and write the whole file; two at once (keys pressed quickly, each
+# edit in its own worker thread) would lose one of them.
+_EDITS = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -107,14 +111,32 @@ def item_from_product(row: WatchRow, item_id: str, qty: int = 1) -> Item:
 
 def add_to_cart_file(path: Path, row: WatchRow) -> Cart:
     """Add `row`'s product to the cart file (created if missing); one more if present."""
-    cart = load_cart(path) if path.exists() else Cart(items=())
     item_id = f"p{row.product_id}"
-    if any(item.id == item_id for item in cart.items):
-        items = tuple(replace(i, qty=i.qty + 1) if i.id == item_id else i for i in cart.items)
-    else:
-        items = (*cart.items, item_from_product(row, item_id))
-    cart = replace(cart, items=items)
-    save_cart(cart, path)
+    with _EDITS:
+        cart = load_cart(path) if path.exists() else Cart(items=())
+        if any(item.id == item_id for item in cart.items):
+            items = tuple(replace(i, qty=i.qty + 1) if i.id == item_id else i
+                          for i in cart.items)
+        else:
+            items = (*cart.items, item_from_product(row, item_id))
+        cart = replace(cart, items=items)
+        save_cart(cart, path)
+    return cart
+
+
+def change_quantity(path: Path, item_id: str, delta: int) -> Cart:
+    """Add `delta` packs of an item in the cart file; at zero the item leaves the cart."""
+    with _EDITS:
+        cart = load_cart(path)
+        items = []
+        for item in cart.items:
+            if item.id == item_id:
+                if item.qty + delta <= 0:
+                    continue
+                item = replace(item, qty=item.qty + delta)
+            items.append(item)
+        cart = replace(cart, items=tuple(items))
+        save_cart(cart, path)
     return cart
 
 

@@ -104,6 +104,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.schedule": ("付款计划", "Payment schedule"),
     "plan.optimise": ("优化", "Optimise"),
     "plan.export": ("导出预算表", "Export budget"),
+    "plan.more": ("加一件", "One more"),
+    "plan.fewer": ("减一件", "One fewer"),
     "plan.exported": ("已导出：{path}", "Exported: {path}"),
     "plan.no_cart": (
         "购物车是空的。在关注列表中按 b 把商品加入购物车。",

@@ -304,3 +304,20 @@ async def test_new_prices_rewrite_only_their_rows(make_app, demo, now):
         assert row[4].plain.startswith("▼")
         assert table.generation == generation  # updated in place, not rebuilt
         assert table.row_count == 20
+
+
+async def test_changing_quantities_replans_without_a_plan_changed_alert(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("p")
+        await _settle(app, pilot)
+        screen = app.screen
+        first = screen.view.plan.priced.items[0]
+        await pilot.press("plus")
+        await _settle(app, pilot)
+        assert screen.view.plan.priced.items[0].qty == first.qty + 1
+        await pilot.press("minus", "minus", "minus")
+        await _settle(app, pilot)
+        assert first.id not in {item.id for item in screen.view.plan.priced.items}
+        assert not any("Plan changed" in note for note in _notes(app))

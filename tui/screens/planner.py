@@ -9,6 +9,7 @@ arrive; a changed total is shown and raised as a "plan changed" alert.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,7 +24,13 @@ from planner.cart_file import load_cart
 from planner.cost import Pricing
 from planner.plan import Plan, make_plan
 from tracker import locations
-from tracker.cart_sync import LiveCart, cart_path, live_cart, record_plan_change
+from tracker.cart_sync import (
+    LiveCart,
+    cart_path,
+    change_quantity,
+    live_cart,
+    record_plan_change,
+)
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import t
@@ -63,6 +70,8 @@ class PlannerScreen(DaoshouScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "optimise", t("plan.optimise")),
         Binding("e", "export", t("plan.export")),
+        Binding("plus,equals_sign", "quantity(1)", t("plan.more"), key_display="+"),
+        Binding("minus", "quantity(-1)", t("plan.fewer"), key_display="-"),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -115,17 +124,22 @@ class PlannerScreen(DaoshouScreen):
 
     def on_plan_computed(self, message: PlanComputed) -> None:
         view: PlanView = message.result
-        before = self.view.plan.total if self.view and self.view.plan else None
+        previous = self.view.plan if self.view else None
         self.view = view
         if view.plan is None:
             self.query_one("#plan-saving", Static).update(safe_lines([t("plan.no_cart")]))
             return
         self._show(view.plan, view.live)
-        after = view.plan.total
-        if before is not None and after != before:
+        # Only prices moving the total is news; the user's own edits to the cart are not.
+        if previous is not None and _contents(previous) == _contents(view.plan):
+            self._report_change(previous.total, view.plan)
+
+    def _report_change(self, before: Decimal, plan: Plan) -> None:
+        after = plan.total
+        if after != before:
             self.app.notify(t("plan.changed", old=fmt.money(before), new=fmt.money(after)),
                             markup=False, timeout=8)
-            currency = view.plan.cart.currency
+            currency = plan.cart.currency
             self.run_blocking(record_plan_change, self.context.engine, self.path.stem,
                               before, after, currency, group="planner-alert", exclusive=False)
 
@@ -184,6 +198,20 @@ class PlannerScreen(DaoshouScreen):
         index = min(max(cart.cursor_row, 0), len(plan.priced.items) - 1)
         table.show(plan.priced.items[index], plan.cart.currency)
 
+    def action_quantity(self, delta: int) -> None:
+        """One pack more or less of the selected item (none left: it leaves the cart)."""
+        plan = self.view.plan if self.view else None
+        cart = self.query_one("#cart-table", DataTable)
+        if plan is None or not plan.priced.items:
+            return
+        item_id = plan.priced.items[min(cart.cursor_row, len(plan.priced.items) - 1)].id
+        self.run_blocking(self._change_quantity, item_id, delta, group="planner-quantity",
+                          exclusive=False)
+
+    def _change_quantity(self, item_id: str, delta: int) -> None:
+        change_quantity(self.path, item_id, delta)
+        self._plan()
+
     def action_export(self) -> None:
         """Write the budget sheet (xlsx with live formulas) next to the cart."""
         if self.view is None or self.view.plan is None:
@@ -201,3 +229,8 @@ class PlannerScreen(DaoshouScreen):
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)
 
+
+
+def _contents(plan: Plan) -> tuple[tuple[str, int], ...]:
+    """What the shopper asked for: item ids and quantities."""
+    return tuple((item.id, item.qty) for item in plan.cart.items)
