@@ -67,10 +67,11 @@ def run_user_app(schedule: bool) -> None:
 def run_demo(home: Path | None, serve: bool) -> None:
     """The app on a fresh demo store."""
     from tui.context import AppContext
-    from tui.demo.session import start_demo
+    from tui.demo.session import start_demo, use_demo_home
 
+    home = use_demo_home(home)
+    log_to_file()  # before anything logs: the demo's own log, never the terminal
     session = start_demo(datetime.now(UTC), home=home, serve=serve)
-    log_to_file()
     _use_language_setting()
     try:
         context = AppContext(session.engine, demo_home=session.home, run_scheduler=serve,

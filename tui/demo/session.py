@@ -61,14 +61,20 @@ def new_demo_home() -> Path:
     return Path(tempfile.mkdtemp(prefix="demo-", dir=base))
 
 
+def use_demo_home(home: Path | None = None) -> Path:
+    """Point this process at `home` (default: a new demo home) instead of the user's data."""
+    home = home or new_demo_home()
+    os.environ[locations.HOME_ENV] = str(home)
+    os.environ.pop(locations.DATABASE_URL_ENV, None)
+    return home
+
+
 def start_demo(
     now: datetime, *, home: Path | None = None, serve: bool = True, move_every: float = 15.0,
     days: int = 730,
 ) -> DemoSession:
     """Create the demo home, seed it, and (with `serve`) start the shop and the mover."""
-    home = home or new_demo_home()
-    os.environ[locations.HOME_ENV] = str(home)
-    os.environ.pop(locations.DATABASE_URL_ENV, None)
+    home = use_demo_home(home)
     settings = locations.config_dir() / SETTINGS_FILE
     if not settings.exists():
         settings.write_text(DEMO_SETTINGS, encoding="utf-8")
