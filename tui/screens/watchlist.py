@@ -44,7 +44,8 @@ class WatchlistScreen(DaoshouScreen):
 
     AUTO_FOCUS = "#watch-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", t("nav.open")),
+        # A priority binding, so the key shows in the footer (the table's own is hidden).
+        Binding("enter", "open", t("nav.open"), priority=True),
         Binding("a", "add", t("nav.add")),
         Binding("b", "add_to_cart", t("plan.add")),
         Binding("c", "check", t("nav.check")),
@@ -159,7 +160,10 @@ class WatchlistScreen(DaoshouScreen):
         return int(key) if key is not None else None
 
     def action_open(self) -> None:
-        """Open the product under the cursor."""
+        """Open the product under the cursor (from the filter box: back to the table)."""
+        if isinstance(self.focused, Input):
+            self.query_one(WatchTable).focus()
+            return
         product_id = self._selected_product()
         if product_id is not None:
             self.open_product(product_id)
