@@ -33,6 +33,9 @@ from planner.money import CENT, ZERO
 
 __all__ = ["OptimisedPlan", "Suggestion", "optimise", "standalone_cost", "suggest_additions"]
 
+#: The step kind under which the cost engine records a trade-in subsidy (ledger.STEP_KINDS).
+SUBSIDY_STEP = "subsidy"
+
 #: Model and engine may differ by rounding (percentages and subsidies are rounded half-up
 #: to the cent by the engine); within this they count as agreeing.
 TOLERANCE = Decimal("0.01")
@@ -202,7 +205,7 @@ class _Search:
         subsidy for exactly that order's composition, on which alone it depends; not when
         the item lost its category's quota to another. True if any cut was added."""
         subsidy = {
-            item_id: sum((-s.amount for s in priced.steps if s.kind == "subsidy"), ZERO)
+            item_id: sum((-s.amount for s in priced.steps if s.kind == SUBSIDY_STEP), ZERO)
             for item_id, priced in self.best_seen.items()
         }
         quota_taken = {

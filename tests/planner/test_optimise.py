@@ -13,7 +13,8 @@ import pytest
 from planner.cart_file import load_cart
 from planner.cost import Pricing
 from planner.errors import PlanError
-from planner.optimise import optimise, suggest_additions
+from planner.ledger import STEP_KINDS
+from planner.optimise import SUBSIDY_STEP, optimise, suggest_additions
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 WORKED = sorted((FIXTURES / "carts").glob("*.toml"))
@@ -112,3 +113,11 @@ def test_status_text_states_the_gap_when_not_proven(pricing):
         "not proven optimal: at most 0.42% above the lower bound 278.83"
     )
     assert plan.describe_status().startswith("proven optimal")
+
+
+def test_the_subsidy_step_kind_is_the_engines(pricing):
+    """The optimiser reads granted subsidies back from the engine's steps by this kind."""
+    assert SUBSIDY_STEP in STEP_KINDS
+    plan = optimise(load_cart(FIXTURES / "carts" / "02-subsidies.toml"), pricing)
+    kinds = {step.kind for item in plan.priced.items for step in item.steps}
+    assert SUBSIDY_STEP in kinds
