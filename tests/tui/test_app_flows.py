@@ -41,6 +41,12 @@ async def test_watchlist_shows_every_demo_product_and_filters(make_app):
         assert _cell_texts(table) == ["AirPods Pro 2"]
         await pilot.press("escape")
         assert table.row_count == 20
+        await pilot.press("slash", *"iphone", "enter")  # enter: from the box to the table
+        await _settle(app, pilot)
+        assert app.focused is table and _cell_texts(table) == ["iPhone 16 128GB"]
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ProductScreen) and app.screen.product_id == 16
         assert not _notes(app)
 
 
