@@ -13,6 +13,10 @@ from planner.milp.promotions import Taken
 from planner.milp.slots import Formulation, OrderSlot
 from planner.milp.solver import Model
 
+#: Pools of at most this many options get the exact share rows (`_share_of`); bigger
+#: ones keep only the `D / A_max` bound, to keep the model small.
+PRODUCT_POOL_LIMIT = 40
+
 
 def add_shipping(
     problem: Problem, form: Formulation, orders: dict[tuple[str, int], OrderSlot]
@@ -88,6 +92,8 @@ def add_subsidies(
             if taken.pool is not None and var in taken.pool:
                 pool = sum(taken.pool.values())
                 model.row({cents: CENT, taken.var: full / pool}, upper=full + HALF_CENT)
+                if len(taken.pool) <= PRODUCT_POOL_LIMIT:
+                    _share_of(model, cents, float(most), full, taken)
         if over > 0:
             needed = float(over * term.units)
             _reach_ceiling(model, used, needed, var, float(option.amount), order_discounts)
@@ -96,6 +102,24 @@ def add_subsidies(
     for members in quotas.values():
         model.row(members, upper=1.0)
     return amounts
+
+
+def _share_of(model: Model, cents: int, most: float, full: float, taken: Taken) -> None:
+    """`s <= full x (1 - D / A)` exactly, with `A` the pool's amount in the plan.
+
+    Multiplied out, `s x A <= full x (A - D)`, and `s x A = sum(a_j x s x_j)`: each product
+    `w_j >= s x x_j` is bounded from below (McCormick: `w_j >= s - most x (1 - x_j)`),
+    which is exact when the `x` are whole. Half a cent is allowed per yuan of the pool for
+    the engine's half-up rounding.
+    """
+    row: dict[int, float] = {taken.var: full}
+    assert taken.pool is not None
+    for x, amount in taken.pool.items():
+        product = model.var(0.0, most)
+        model.row({product: 1.0, cents: -CENT, x: -most}, lower=-most)
+        row[product] = amount
+        row[x] = row.get(x, 0.0) - (full + HALF_CENT) * amount
+    model.row(row, upper=0.0)
 
 
 def _reach_ceiling(
