@@ -57,14 +57,30 @@ class FixtureShop:
 
     @classmethod
     def start(
-        cls, *, listeners: int = 1, products: int = 0, pages: Path | None = None
+        cls,
+        *,
+        listeners: int = 1,
+        products: int = 0,
+        pages: Path | None = None,
+        log_file: Path | None = None,
     ) -> FixtureShop:
-        """Launch `python -m tracker.shopserver` on free loopback ports and wait for it."""
+        """Launch `python -m tracker.shopserver` on free loopback ports and wait for it.
+
+        With `log_file`, the shop's stderr goes there (the demo must not print over the
+        terminal app); otherwise it is inherited, which is what a failing test wants.
+        """
         command = [sys.executable, "-m", "tracker.shopserver", "--port", "0", "--exit-with-stdin"]
         command += ["--listeners", str(listeners), "--products", str(products)]
         if pages is not None:
             command += ["--pages", str(pages)]
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        stderr = log_file.open("ab") if log_file is not None else None
+        try:
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr
+            )
+        finally:
+            if stderr is not None:
+                stderr.close()
         assert process.stdout is not None
         line = process.stdout.readline().decode("ascii").split()
         if not line or not all(p.isdigit() for p in line):

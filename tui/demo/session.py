@@ -79,7 +79,7 @@ def start_demo(
     if not settings.exists():
         settings.write_text(DEMO_SETTINGS, encoding="utf-8")
     engine = open_engine()
-    shop = FixtureShop.start() if serve else None
+    shop = FixtureShop.start(log_file=locations.log_dir() / "demo-shop.log") if serve else None
     try:
         if shop is not None:
             seeded = seed_demo(engine, now, days=days,
