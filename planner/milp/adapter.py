@@ -4,7 +4,9 @@ Item-level amounts come from the cost engine's own item step (`planner.item_pric
 model and the engine agree on every constant. Promotions are mapped onto the stages the
 cost engine applies (`planner.order_discounts`): shop 满减, shop coupon, cross-store,
 platform coupon, member percent. A promotion's eligibility (items, categories) becomes a
-tag scope; options carry tags `item:<id>`, `category:<name>`.
+tag scope; options carry tags `item:<id>`, `category:<name>`, `shop:<name>`. An
+order-level promotion limited to one shop is scoped to it; limited to a shop and to items
+it is scoped to the items only (generous: a scope is a union of tags).
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def _choices(
             cross_store=offer.cross_store,
             shipping=offer.shipping,
             subsidy=_subsidy(item, offer, cart, programmes),
-            tags=tags,
+            tags=tags | {f"shop:{offer.shop}"},
         )
         for number, offer in enumerate(item.offers)
         if offer.limit is None or item.qty <= offer.limit
@@ -153,6 +155,8 @@ def _deductions(
     scope = frozenset(
         [f"item:{i}" for i in eligible.items] + [f"category:{c}" for c in eligible.categories]
     )
+    if promotion.shop and stages[0][0] in ("cross_store", "coupon", "member") and not scope:
+        scope = frozenset({f"shop:{promotion.shop}"})
     shape = _shape(promotion)
     return [
         p.Deduction(stage=stage, platform=platform, shop=shop, scope=scope or None, **shape)

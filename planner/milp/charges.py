@@ -84,7 +84,7 @@ def add_subsidies(
         used = model.binary()
         model.row({used: 1.0, var: -1.0}, upper=0.0)
         quotas[term.quota][used] = 1.0
-        cents = model.var(0.0, math.floor(float(most) * 100 + HALF_CENT), integer=True)
+        cents = model.var(0.0, math.floor(float(most) * 100 + 0.5 + 1e-9), integer=True)
         model.add_cost(cents, -CENT)
         model.row({cents: CENT, used: -float(most)}, upper=HALF_CENT)
         full = float(term.rate * unit)

@@ -125,6 +125,7 @@ def promotions(draw: st.DrawFn) -> Promotion:
             Decimal("0.95"),
             requires_member="vip",
             cap=draw(st.sampled_from([None, Decimal(20)])),
+            shop=draw(st.sampled_from([None, None, "A"])),
         )
     if kind == "free":
         return FreeShipping(platform, Decimal(99))
