@@ -324,17 +324,21 @@ def suggest_additions(
     cart: Cart, pricing: Pricing, *, time_limit: float = 10.0
 ) -> list[Suggestion]:
     """Wishlist items worth adding: each one that lowers the cost of the rest by reaching a
-    threshold, with what it saves, best first."""
+    threshold, with what it saves, best first.
+
+    `time_limit` bounds the whole search, shared evenly between its solves (one without
+    the wishlist, one per candidate), so a long wishlist cannot multiply the wait.
+    """
     required = tuple(item for item in cart.items if not item.optional)
-    base = optimise(replace(cart, items=required), pricing, time_limit=time_limit)
+    candidates = [item for item in cart.items if item.optional and _allowed(item)]
+    per_solve = time_limit / (len(candidates) + 1)
+    base = optimise(replace(cart, items=required), pricing, time_limit=per_solve)
     suggestions = []
-    for item in cart.items:
-        if not item.optional or not _allowed(item):
-            continue
+    for item in candidates:
         alone = standalone_cost(cart, item, pricing)
         added = replace(cart, items=(*required, replace(item, optional=False)))
         try:
-            plan = optimise(added, pricing, time_limit=time_limit)
+            plan = optimise(added, pricing, time_limit=per_solve)
         except PlanError:
             continue
         extra = plan.total - base.total
