@@ -35,7 +35,7 @@ def per_unit(amount: Decimal | None, unit: str, currency: str | None = "CNY") ->
         amount, label = amount / 10, "100ml"
     symbol = _SYMBOLS.get(currency or "", f"{currency} " if currency else "")
     places = Decimal("0.001") if abs(amount) < 1 else _CENT
-    return f"{symbol}{amount.quantize(places, ROUND_HALF_UP)}/{label}"
+    return f"{symbol}{amount.quantize(places, ROUND_HALF_UP):,}/{label}"
 
 
 def change(delta: Decimal | None, currency: str | None = "CNY") -> Text:
