@@ -84,7 +84,7 @@ def measure(name: str, shop: FixtureShop, runner: Callable[..., Awaitable[int]],
     started = time.perf_counter()
     ok = asyncio.run(runner(*args))
     wall = time.perf_counter() - started
-    log = shop.log()
+    log = shop.settled_log()
     tracemalloc.start()
     asyncio.run(runner(*args))
     _, peak = tracemalloc.get_traced_memory()

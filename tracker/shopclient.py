@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -140,6 +141,19 @@ class FixtureShop:
     def log(self) -> list[RequestRecord]:
         """Every shop request so far, in arrival order."""
         return [RequestRecord(**entry) for entry in self._admin("GET", "log")]
+
+    def settled_log(self, timeout: float = 10.0) -> list[RequestRecord]:
+        """The log once every logged answer has been sent (each record has its `t_end`).
+
+        A client can hold the whole response before the shop's handler thread records
+        that it finished, so measurements of answer times wait for the log to settle.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            records = self.log()
+            if all(r.t_end is not None for r in records) or time.monotonic() > deadline:
+                return records
+            time.sleep(0.01)
 
     def clear_log(self) -> None:
         """Forget the requests logged so far."""

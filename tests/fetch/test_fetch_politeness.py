@@ -34,7 +34,7 @@ async def test_per_host_and_global_concurrency_limits_hold(shop3, fast_policy):
     urls = [shop3.product_url(f"p{i:04d}", i % 3) for i in range(1, 13)]
     results = await _fetch_all(policy, urls)
     assert all(r.ok for r in results)
-    log = shop3.log()
+    log = shop3.settled_log()
     overlaps = []
     for port in shop3.ports:
         on_host = [r for r in log if r.port == port]
@@ -70,7 +70,7 @@ async def test_a_slow_host_does_not_hold_back_the_others(shop3, fast_policy):
     urls = [shop3.product_url(s, 0) for s in slow]
     urls += [shop3.product_url(f"p{i:04d}", 1) for i in range(5, 13)]
     await _fetch_all(policy, urls)
-    log = shop3.log()
+    log = shop3.settled_log()
     last_fast = max(r.t_end for r in log if r.port == shop3.ports[1])
     last_slow = max(r.t_end for r in log if r.port == shop3.ports[0])
     assert last_fast < last_slow  # the fast host finished while the slow one still queued
@@ -84,7 +84,7 @@ async def test_waiting_out_one_hosts_delay_leaves_the_global_slots_to_others(sho
         fetcher.gate.slow_down(host_key(checked_url(spaced[0])), 1.0)
         results = await asyncio.gather(*(fetcher.fetch(u) for u in spaced + others))
     assert all(r.ok for r in results)
-    log = shop3.log()
+    log = shop3.settled_log()
     second_spaced = sorted(r.t for r in log if r.port == shop3.ports[0])[1]
     assert max(r.t_end for r in log if r.port == shop3.ports[1]) < second_spaced
 
