@@ -48,7 +48,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tracker import locations
+from tracker import db, locations
 from tracker.check import Checker, fetch_policy
 from tracker.errors import NotFoundError
 from tracker.fetch import Fetcher
@@ -164,8 +164,11 @@ class TrackerService:
                     await asyncio.wait_for(stop.wait(), LOCK_POLL_SECONDS)
                 if stop.is_set():
                     return False
+        # The job store reads then writes in one transaction (creating its table, dropping
+        # jobs it cannot load): on SQLite that needs BEGIN IMMEDIATE, or a concurrent
+        # `daoshou check` committing in between fails it at once with "database is locked".
         self.scheduler.add_jobstore(
-            SQLAlchemyJobStore(engine=self.repository.engine, tablename=JOB_TABLE),
+            SQLAlchemyJobStore(engine=db.writer(self.repository.engine), tablename=JOB_TABLE),
             alias=LISTINGS_STORE,
         )
         await self.sync_listings(resume=True)

@@ -24,6 +24,7 @@ from tracker.alerts.outbox import deliver_pending
 from tracker.alerts.rulebook import add_rule
 from tracker.check import check_listings
 from tracker.db import dispose_engines, session_scope
+from tracker.locations import log_dir
 from tracker.models import AlertDelivery, AlertEvent, Observation
 from tracker.repository import Repository
 from tracker.views import ListingView
@@ -68,9 +69,13 @@ def start_service() -> subprocess.Popen:
 
 
 def stop_service(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop the service; its log goes to stderr, which the report shows if a test fails."""
     if process.poll() is None:
         process.send_signal(sig)
         process.wait(timeout=60)
+    log = log_dir() / "daoshou-run.log"
+    if log.exists():
+        sys.stderr.write(log.read_text(encoding="utf-8", errors="replace"))
 
 
 def _track(shop, receiver, slug: str, price: str, target: str) -> ListingView:  # noqa: F811
