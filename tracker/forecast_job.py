@@ -11,8 +11,8 @@ import logging
 from datetime import UTC, datetime
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.engine import Engine
 
-from tracker import db
 from tracker.forecasts import refresh_forecasts, user_calendar
 from tracker.scheduler import register_periodic_job
 
@@ -23,11 +23,10 @@ FORECAST_WORKERS = 2
 log = logging.getLogger("daoshou.forecasts")
 
 
-def refresh_all_forecasts() -> None:
-    """Forecast every listing's coming sales (runs in a worker thread of the service)."""
-    summary = refresh_forecasts(
-        db.open_engine(), user_calendar(), datetime.now(UTC).date(), FORECAST_WORKERS
-    )
+def refresh_all_forecasts(engine: Engine) -> None:
+    """Forecast the coming sales of every listing in the service's store (`engine`); runs
+    in a worker thread of the service."""
+    summary = refresh_forecasts(engine, user_calendar(), datetime.now(UTC).date(), FORECAST_WORKERS)
     log.info("forecasts: %d made, %d unchanged", summary.made, summary.skipped)
     for failure in summary.failed:
         log.warning("forecast failed: %s", failure)

@@ -15,8 +15,11 @@ APScheduler 3.11's AsyncIOScheduler with two job stores:
   jobs other parts of daoshou register with `register_periodic_job`.
 
 Other periodic jobs: a module listed in `JOB_PROVIDERS` calls `register_periodic_job`
-when imported; the service imports those modules when it starts. Jobs are functions
-without arguments (coroutine functions run on the loop, plain ones in a thread).
+when imported; the service imports those modules when it starts. A job is a function of
+one argument, the engine of the service that runs it (coroutine functions run on the
+loop, plain ones in a thread): a service built over another store (a test, a custom
+`DAOSHOU_DATABASE_URL`, a PostgreSQL URL given in code) delivers and refreshes against
+that store, never against the user's default one.
 
 Only one service per store checks listings (`tracker.service_lock`): a second one, in
 another `daoshou run`, on another machine sharing a PostgreSQL store, or in an app with
@@ -47,6 +50,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
 
 from tracker import db, locations
 from tracker.check import Checker, fetch_policy
@@ -76,7 +80,7 @@ class PeriodicJob:
     """A job the service runs besides listing checks (a forecast refresh, the outbox)."""
 
     job_id: str
-    func: Callable[[], object]
+    func: Callable[[Engine], object]
     trigger: BaseTrigger
 
 
@@ -84,8 +88,11 @@ _periodic: dict[str, PeriodicJob] = {}
 _active: TrackerService | None = None
 
 
-def register_periodic_job(job_id: str, func: Callable[[], object], trigger: BaseTrigger) -> None:
-    """Run `func` on `trigger` in every tracker service started from now on."""
+def register_periodic_job(
+    job_id: str, func: Callable[[Engine], object], trigger: BaseTrigger
+) -> None:
+    """Run `func(engine)` on `trigger` in every tracker service started from now on, with
+    the engine of the service's own store."""
     _periodic[job_id] = PeriodicJob(job_id, func, trigger)
 
 
@@ -245,6 +252,7 @@ class TrackerService:
             self.scheduler.add_job(
                 job.func,
                 trigger=job.trigger,
+                args=(self.repository.engine,),
                 id=job.job_id,
                 jobstore=SERVICE_STORE,
                 replace_existing=True,

@@ -29,8 +29,8 @@ def shop():
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
-    """A DAOSHOU_HOME (also for this process: periodic jobs open the user's store) whose
-    settings check every minute with a small per-host delay."""
+    """A DAOSHOU_HOME (also for this process, so the tests' repository and `daoshou run`
+    share one store) whose settings check every minute with a small per-host delay."""
     config = tmp_path / "home" / "config"
     config.mkdir(parents=True)
     (config / "settings.toml").write_text(QUICK_SETTINGS.format(delay=0.05), encoding="utf-8")

@@ -108,12 +108,14 @@ async def test_removed_listings_lose_their_job(add_products, repo):
     assert await _running(service, body) == {f"check-listing-{keep.id}"}
 
 
-async def test_registered_periodic_jobs_run(repo, monkeypatch):
+async def test_registered_periodic_jobs_run_on_the_services_own_store(repo, monkeypatch):
     monkeypatch.setattr(scheduler, "JOB_PROVIDERS", ())
     monkeypatch.setattr(scheduler, "_periodic", {})
+    engines = []
     ran = asyncio.Event()
 
-    async def tick():
+    async def tick(engine):
+        engines.append(engine)
         ran.set()
 
     scheduler.register_periodic_job("test-tick", tick, IntervalTrigger(seconds=1))
@@ -124,6 +126,7 @@ async def test_registered_periodic_jobs_run(repo, monkeypatch):
         return service.scheduler.get_job("test-tick") is not None
 
     assert await _running(service, body)
+    assert engines[0] is repo.engine
 
 
 def test_every_job_provider_registers_its_job():

@@ -15,18 +15,18 @@ from __future__ import annotations
 import logging
 
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
 
 from tracker.alerts.outbox import deliver_pending
-from tracker.db import open_engine
 from tracker.scheduler import register_periodic_job
 
 DELIVERY_SECONDS = 2
 JOB_ID = "deliver-alerts"
 
 
-def deliver_job() -> None:
-    """One delivery pass on the user's store, with the user's language and retry settings."""
-    deliver_pending(open_engine())
+def deliver_job(engine: Engine) -> None:
+    """One delivery pass on the service's store, with the user's language and retries."""
+    deliver_pending(engine)
 
 
 logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
