@@ -17,9 +17,11 @@ request then); with `"auto"`, a page the extractors say is priced by JavaScript,
 where they found no price candidate at all, is rendered once more in the browser. The
 browser starts on first need and stays open for the Checker's life.
 
-Checks of many listings run concurrently; the Fetcher's limits keep them polite, and a
-`Checker` never runs two checks of one listing at once (a second request is skipped).
-Database and extraction work runs in threads so the event loop keeps fetching.
+Checks of many listings run concurrently; the Fetcher's limits keep them polite. One
+listing is never checked twice at once: a `Checker` skips a second request for a listing
+it is checking, and a listing another process is checking (it holds the listing's lease,
+`tracker.check_lease`) is skipped with the outcome "being checked by another daoshou
+process". Database and extraction work runs in threads so the event loop keeps fetching.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from sqlmodel import Session
 
 from tracker.alerts.engine import raise_alerts
 from tracker.browser import BrowserFetcher
+from tracker.check_lease import CheckLeases, describe_owner
 from tracker.cookies import CookieStore
 from tracker.errors import FetchError
 from tracker.extract import extract_page
@@ -61,7 +64,8 @@ log = logging.getLogger("daoshou.check")
 PLAUSIBLE_CHANGE = Decimal("0.5")
 UNCONFIRMED = "unconfirmed change"
 EXTRACTION_ERROR = "extraction error"
-SKIPPED = "skipped"
+SKIPPED = "skipped"  # this Checker is checking the listing already
+LEASED = "leased"  # another process (or another Checker) is checking it
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class CheckOutcome:
     """What one check did: the fetch status, the stored observation, a one-line summary."""
 
     listing_id: int
-    fetch: str  # a FetchAttempt status, or "skipped"
+    fetch: str  # a FetchAttempt status, SKIPPED or LEASED
     observation: ObservationView | None
     summary: str
 
@@ -115,6 +119,7 @@ class Checker:
         self.fetcher = fetcher
         self.settings = settings or Settings()
         self._clock = clock
+        self.leases = CheckLeases(repository.engine)
         self._running: set[int] = set()
         self._paced_hosts: set[str] = set()
         self._browser: BrowserFetcher | None = None
@@ -139,14 +144,25 @@ class Checker:
         return bool(self._running)
 
     async def check(self, listing: ListingView) -> CheckOutcome:
-        """Check one listing now, unless a check of it is already running here."""
+        """Check one listing now, unless a check of it is already running, here or in
+        another process sharing the store (then nothing is fetched and the outcome says so).
+        """
         if listing.id in self._running:
             return CheckOutcome(listing.id, SKIPPED, None, "already being checked")
         self._running.add(listing.id)
         try:
-            return await self._check(listing)
+            if not await asyncio.to_thread(self.leases.claim, listing.id):
+                return await self._leased_elsewhere(listing.id)
+            async with self.leases.kept(listing.id):
+                return await self._check(listing)
         finally:
             self._running.discard(listing.id)
+
+    async def _leased_elsewhere(self, listing_id: int) -> CheckOutcome:
+        holder = await asyncio.to_thread(self.leases.holder, listing_id)
+        who = f" ({describe_owner(holder)})" if holder else ""
+        summary = f"being checked by another daoshou process{who}; skipped"
+        return CheckOutcome(listing_id, LEASED, None, summary)
 
     async def _check(self, listing: ListingView) -> CheckOutcome:
         attempts: list[NewFetchAttempt] = []

@@ -116,6 +116,9 @@ class Listing(SQLModel, table=True):
     use_browser: bool = False
     active: bool = True
     created_at: datetime = _time()
+    # The check lease (`tracker.check_lease`): which process checks it now, and until when.
+    check_owner: str | None = None
+    check_until: datetime | None = _time(nullable=True)
 
 
 class Observation(SQLModel, table=True):

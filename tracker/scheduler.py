@@ -8,8 +8,10 @@ APScheduler 3.11's AsyncIOScheduler with two job stores:
   restarted service resumes where it stopped instead of checking everything at once.
   `coalesce=True` turns the runs missed while the machine slept into one, and
   `misfire_grace_time=None` runs that one however late it is (rather than skipping to
-  the next slot). `max_instances=1` plus the Checker's own guard mean one listing is
-  never checked twice at once.
+  the next slot). `max_instances=1`, the Checker's own guard and the listing's check
+  lease (`tracker.check_lease`) mean one listing is never checked twice at once, even
+  while a `daoshou check` runs beside the service: a listing another process is checking
+  is skipped (that check stands in for this one) and keeps its next slot.
 - `service` (in memory): the re-sync of listings (added, removed, interval changed; every
   `SYNC_SECONDS`, so `daoshou add` in another process is picked up) and the periodic
   jobs other parts of daoshou register with `register_periodic_job`.
@@ -30,7 +32,9 @@ a listing's stored job.
 
 SIGINT/SIGTERM stop the service cleanly: no new check starts, running checks get
 `SHUTDOWN_GRACE_SECONDS` to finish and commit, then the scheduler shuts down. A SIGKILL
-loses nothing committed: every check is one transaction.
+loses nothing committed: every check is one transaction. The check leases a killed
+service leaves behind are taken over at once by the next process on the same machine
+(elsewhere they expire within `tracker.check_lease.LEASE_SECONDS`).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import tracker.check
 from tracker.alerts.rulebook import add_rule
 from tracker.check import Checker, check_listings, fetch_policy
+from tracker.check_lease import CheckLeases
 from tracker.fetch import Fetcher
 from tracker.models import AlertEvent, FetchAttempt
 from tracker.settings import HostSettings
@@ -150,20 +151,36 @@ def test_many_listings_in_one_run_keep_their_own_prices(shop, repo, settings):
     assert [o.observation.price for o in outcomes] == [Decimal(f"{10 + i}.25") for i in range(12)]
 
 
-def test_one_listing_is_never_checked_twice_at_once(shop, repo, settings, slug):
+def _check_twice_at_once(shop, repo, settings, slug, *, checkers):
+    """Two concurrent checks of one slow listing, by one Checker or by two of them (two
+    Checkers stand for two processes: only the store's lease keeps them apart)."""
     shop.set_product(slug, price="10.00")
     shop.fault(slug, "slow", seconds=0.5)
     listing = repo.add_listing(shop.product_url(slug))
 
     async def twice():
         async with Fetcher(fetch_policy(settings)) as fetcher:
-            checker = Checker(repo, fetcher, settings)
-            return await asyncio.gather(checker.check(listing), checker.check(listing))
+            first = Checker(repo, fetcher, settings)
+            second = first if checkers == 1 else Checker(repo, fetcher, settings)
+            return await asyncio.gather(first.check(listing), second.check(listing))
 
     outcomes = asyncio.run(twice())
-    assert sorted(o.fetch for o in outcomes) == ["ok", "skipped"]
     assert len(_requests(shop, slug)) == 1
     assert len(repo.history(listing.id)) == 1
+    return sorted(outcomes, key=lambda o: o.fetch), CheckLeases(repo.engine).holder(listing.id)
+
+
+def test_one_listing_is_never_checked_twice_at_once(shop, repo, settings, slug):
+    outcomes, _ = _check_twice_at_once(shop, repo, settings, slug, checkers=1)
+    assert [o.fetch for o in outcomes] == ["ok", "skipped"]
+
+
+def test_two_checkers_on_one_store_never_check_one_listing_at_once(shop, repo, settings, slug):
+    (leased, done), holder_after = _check_twice_at_once(shop, repo, settings, slug, checkers=2)
+    assert (leased.fetch, done.fetch) == ("leased", "ok")
+    assert leased.summary.startswith("being checked by another daoshou process (pid ")
+    assert leased.observation is None
+    assert holder_after is None, "the lease is released once the check is stored"
 
 
 def test_alerts_are_raised_in_the_observations_transaction(shop, repo, settings, slug):

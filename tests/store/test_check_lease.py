@@ -1,0 +1,101 @@
+"""The per-listing check lease: one holder at a time, renewed, released, and expiring."""
+
+import os
+import socket
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tracker.check_lease import LEASE_SECONDS, CheckLeases, describe_owner
+from tracker.models import Listing, utcnow
+
+
+class Clock:
+    def __init__(self):
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def listing(repo):
+    return repo.add_listing("https://item.jd.com/100012043978.html")
+
+
+def test_one_holder_at_a_time_until_released(repo, listing):
+    first, second = CheckLeases(repo.engine), CheckLeases(repo.engine)
+    assert first.claim(listing.id)
+    assert not second.claim(listing.id)
+    assert second.holder(listing.id) == first.owner
+    assert first.renew(listing.id) and not second.renew(listing.id)
+    second.release(listing.id)  # not its lease: nothing happens
+    assert first.holder(listing.id) == first.owner
+    first.release(listing.id)
+    assert first.holder(listing.id) is None
+    assert second.claim(listing.id)
+
+
+def test_an_unrenewed_lease_expires_on_its_own(repo, listing):
+    clock = Clock()
+    dead = CheckLeases(repo.engine, clock=clock)
+    other = CheckLeases(repo.engine, clock=clock)
+    assert dead.claim(listing.id)
+    clock.now += timedelta(seconds=LEASE_SECONDS - 1)
+    assert not other.claim(listing.id)
+    clock.now += timedelta(seconds=2)
+    assert other.holder(listing.id) is None
+    assert other.claim(listing.id)
+    assert not dead.renew(listing.id), "a lapsed holder must not get its lease back"
+
+
+def test_renewing_keeps_the_lease_past_its_first_end(repo, listing):
+    clock = Clock()
+    holder, other = CheckLeases(repo.engine, clock=clock), CheckLeases(repo.engine, clock=clock)
+    assert holder.claim(listing.id)
+    for _ in range(5):
+        clock.now += timedelta(seconds=LEASE_SECONDS / 2)
+        assert holder.renew(listing.id)
+        assert not other.claim(listing.id)
+
+
+def test_concurrent_claims_have_exactly_one_winner(repo, listing):
+    contenders = [CheckLeases(repo.engine) for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        won = list(pool.map(lambda leases: leases.claim(listing.id), contenders))
+    assert won.count(True) == 1
+
+
+def test_the_lease_of_an_ended_process_on_this_machine_is_taken_over(repo, listing):
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    leases = CheckLeases(repo.engine)
+    dead_owner = f"{socket.gethostname()}:{int(ended.stdout)}:feedbeef"
+    alive_owner = f"{socket.gethostname()}:{os.getpid()}:feedbeef"
+    elsewhere_owner = f"another-machine.invalid:{int(ended.stdout)}:feedbeef"
+    for owner, taken in ((alive_owner, False), (elsewhere_owner, False), (dead_owner, True)):
+        _force_owner(repo.engine, listing.id, owner)
+        assert leases.claim(listing.id) is taken, owner
+    assert leases.holder(listing.id) == leases.owner
+
+
+def test_owners_are_described_for_people():
+    assert describe_owner("nas:4242:0a1b2c3d") == "pid 4242 on nas"
+
+
+def _force_owner(engine, listing_id, owner):
+    """Write a live lease as another process would have."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(Listing)
+            .where(Listing.id == listing_id)
+            .values(check_owner=owner, check_until=utcnow() + timedelta(seconds=LEASE_SECONDS))
+        )
