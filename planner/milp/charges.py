@@ -13,10 +13,6 @@ from planner.milp.promotions import Taken
 from planner.milp.slots import Formulation, OrderSlot
 from planner.milp.solver import Model
 
-#: Pools of at most this many options get the exact share rows (`_share_of`); bigger
-#: ones keep only the `D / A_max` bound, to keep the model small.
-PRODUCT_POOL_LIMIT = 40
-
 
 def add_shipping(
     problem: Problem, form: Formulation, orders: dict[tuple[str, int], OrderSlot]
@@ -59,7 +55,9 @@ def add_subsidies(
     The engine grants the subsidy on the item's amount after its shares of the order's
     discounts. Each discount shared over a pool takes the same fraction `D / A` from every
     item in the pool, and `A` is at most the pool's item-level amount `A_max`, so the item
-    keeps at most `amount x (1 - D / A_max)`: one row per such discount. Above the price
+    keeps at most `amount x (1 - D / A_max)`: one cheap row per such discount. The stages
+    together take the product of their fractions: one row bounds it (`_keep_after_shares`)
+    with each fraction exact in the plan (`_fraction`). Above the price
     ceiling an item qualifies only if the discounts that can reach it (its shop's, the
     cross-store one if it carries the mark, the order's coupons), all taken by this item,
     would bring it down to the ceiling.
@@ -67,6 +65,7 @@ def add_subsidies(
     model = form.model
     quotas: dict[str, dict[int, float]] = defaultdict(dict)
     amounts: list[int] = []
+    fractions: dict[int, int] = {}
     for (i, o, k), var in form.x.items():
         option = problem.items[i].options[o]
         term = option.subsidy
@@ -88,12 +87,15 @@ def add_subsidies(
         model.add_cost(cents, -CENT)
         model.row({cents: CENT, used: -float(most)}, upper=HALF_CENT)
         full = float(term.rate * unit)
-        for taken in order_discounts:
-            if taken.pool is not None and var in taken.pool:
-                pool = sum(taken.pool.values())
-                model.row({cents: CENT, taken.var: full / pool}, upper=full + HALF_CENT)
-                if len(taken.pool) <= PRODUCT_POOL_LIMIT:
-                    _share_of(model, cents, float(most), full, taken)
+        shared = [t for t in order_discounts if t.pool is not None and var in t.pool]
+        for taken in shared:
+            assert taken.pool is not None
+            pool = sum(taken.pool.values())
+            model.row({cents: CENT, taken.var: full / pool}, upper=full + HALF_CENT)
+        if shared:
+            slack = HALF_CENT + float(term.rate) * CENT * len(shared) / term.units
+            steps = [(_fraction(model, t, fractions), _steepest(t, option.amount)) for t in shared]
+            _keep_after_shares(model, cents, var, full, slack, steps)
         if over > 0:
             needed = float(over * term.units)
             _reach_ceiling(model, used, needed, var, float(option.amount), order_discounts)
@@ -104,22 +106,63 @@ def add_subsidies(
     return amounts
 
 
-def _share_of(model: Model, cents: int, most: float, full: float, taken: Taken) -> None:
-    """`s <= full x (1 - D / A)` exactly, with `A` the pool's amount in the plan.
-
-    Multiplied out, `s x A <= full x (A - D)`, and `s x A = sum(a_j x s x_j)`: each product
-    `w_j >= s x x_j` is bounded from below (McCormick: `w_j >= s - most x (1 - x_j)`),
-    which is exact when the `x` are whole. Half a cent is allowed per yuan of the pool for
-    the engine's half-up rounding.
-    """
-    row: dict[int, float] = {taken.var: full}
+def _fraction(model: Model, taken: Taken, fractions: dict[int, int]) -> int:
+    """A variable `g` at most the fraction `D / A` of its pool that the discount `D` takes
+    (`A` the pool's item-level amount in the plan, at least the amount the engine shares
+    it over), kept from going lower by `g x A >= D`; one per discount, shared by every
+    subsidised item in the pool. `g x A = sum(a_j x g x x_j)`, and each product
+    `w_j <= g`, `w_j <= top x x_j` is bounded from above (exact for whole plans). Half a
+    cent is allowed for a percentage's rounding."""
+    if taken.var in fractions:
+        return fractions[taken.var]
     assert taken.pool is not None
+    top = min(1.0, taken.ratio)
+    share = model.var(0.0, top)
+    row: dict[int, float] = {taken.var: -1.0}
     for x, amount in taken.pool.items():
-        product = model.var(0.0, most)
-        model.row({product: 1.0, cents: -CENT, x: -most}, lower=-most)
+        product = model.var(0.0, top)
+        model.row({product: 1.0, share: -1.0}, upper=0.0)
+        model.row({product: 1.0, x: -top}, upper=0.0)
         row[product] = amount
-        row[x] = row.get(x, 0.0) - (full + HALF_CENT) * amount
-    model.row(row, upper=0.0)
+    model.row(row, lower=-HALF_CENT)
+    fractions[taken.var] = share
+    return share
+
+
+def _steepest(taken: Taken, amount: Decimal) -> float:
+    """The largest fraction `taken` can take of a pool holding an item of `amount`: its
+    steepest ratio, and for a discount that takes at most `most`, `most / amount`."""
+    top = min(1.0, taken.ratio)
+    if taken.most is not None and amount > 0:
+        top = min(top, taken.most / float(amount))
+    return top
+
+
+def _keep_after_shares(
+    model: Model,
+    cents: int,
+    x: int,
+    full: float,
+    slack: float,
+    steps: list[tuple[int, float]],
+) -> None:
+    """The subsidy is at most `full x prod(1 - f_j)`, each stage's discount taking the
+    fraction `f_j >= g_j` of the item's amount left. With `g_j <= top_j`, the product is
+    at most `1 - sum(g_j x prod_{l<j}(1 - top_l))` (by induction:
+    `P x (1 - g) <= P - g x prod(1 - top)`), which is linear. Exact for one stage, and
+    for several as close as the `top`s are to the fractions taken. `slack` covers the
+    engine's rounding of shares to the cent and of the subsidy. The row binds only when
+    the item is bought (`x`): otherwise the `g_j` may exceed its `top_j`."""
+    row: dict[int, float] = {cents: CENT}
+    weight, reach = 1.0, 0.0
+    for share, top in steps:
+        row[share] = full * weight
+        reach += weight * model.upper_bound(share)
+        weight *= 1.0 - top
+    spare = full * max(0.0, reach - 1.0)
+    if spare > 0:
+        row[x] = spare
+    model.row(row, upper=full + slack + spare)
 
 
 def _reach_ceiling(
