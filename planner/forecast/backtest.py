@@ -15,7 +15,7 @@ the sale-day price from the same cut. Metrics, per method:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -93,21 +93,63 @@ def build_cases(
     return cases
 
 
+@dataclass(frozen=True)
+class Replay:
+    """Every case of a backtest with every method's prediction, before scoring."""
+
+    cases: tuple[Case, ...]
+    predictions: tuple[dict[str, Prediction], ...]
+    used_model: tuple[bool, ...]  # per case: ours used the model (not the fallback)
+    notes: tuple[str, ...] = field(default=())
+
+    def only(self, names: Collection[str]) -> Replay:
+        """The cases of the series in `names`: a backtest of those series alone."""
+        keep = [i for i, case in enumerate(self.cases) if case.series.name in names]
+        return Replay(
+            tuple(self.cases[i] for i in keep),
+            tuple(self.predictions[i] for i in keep),
+            tuple(self.used_model[i] for i in keep),
+            self.notes,
+        )
+
+
 def run_backtest(
     all_series: Mapping[str, PriceSeries],
     calendar: Calendar,
     cuts: Sequence[int] = CUTS,
     workers: int | None = None,
+    use_prophet: bool = True,
 ) -> BacktestReport:
     """Backtest the forecaster and the baselines on every case of `all_series`."""
+    return score_replay(replay(all_series, calendar, cuts, workers, use_prophet), cuts)
+
+
+def replay(
+    all_series: Mapping[str, PriceSeries],
+    calendar: Calendar,
+    cuts: Sequence[int] = CUTS,
+    workers: int | None = None,
+    use_prophet: bool = True,
+) -> Replay:
+    """Every method's prediction for every case, in parallel (the expensive half)."""
     cases = build_cases(all_series, calendar, cuts)
     notes = []
     with_ets = baselines.ets_available()
     if not with_ets:
         notes.append("statsforecast is not installed: the ETS baseline was skipped")
-    jobs = [(case, calendar, with_ets) for case in cases]
+    jobs = [(case, calendar, with_ets, use_prophet) for case in cases]
     made = parallel_map(_predict_case, jobs, workers)
-    predictions = [preds for preds, _ in made]
+    return Replay(
+        tuple(cases),
+        tuple(preds for preds, _ in made),
+        tuple(used for _, used in made),
+        tuple(notes),
+    )
+
+
+def score_replay(replayed: Replay, cuts: Sequence[int] = CUTS) -> BacktestReport:
+    """The scores per method, overall and per cut (the cheap half)."""
+    cases, predictions = replayed.cases, replayed.predictions
     methods = list(predictions[0]) if predictions else [OURS]
     scores = tuple(_score(m, cases, predictions) for m in methods)
     by_horizon = {}
@@ -116,22 +158,23 @@ def run_backtest(
         sub_cases = [cases[i] for i in picked]
         sub_preds = [predictions[i] for i in picked]
         by_horizon[horizon] = tuple(_score(m, sub_cases, sub_preds) for m in methods)
-    model_cases = sum(1 for _, used_model in made if used_model)
     return BacktestReport(
         cases=len(cases),
-        series=len(all_series),
+        series=len({c.series.name for c in cases}),
         scores=scores,
         by_horizon=by_horizon,
-        model_share=model_cases / len(cases) if cases else 0.0,
-        notes=tuple(notes),
+        model_share=sum(replayed.used_model) / len(cases) if cases else 0.0,
+        notes=replayed.notes,
     )
 
 
-def _predict_case(job: tuple[Case, Calendar, bool]) -> tuple[dict[str, Prediction], bool]:
+def _predict_case(
+    job: tuple[Case, Calendar, bool, bool],
+) -> tuple[dict[str, Prediction], bool]:
     """Every method's prediction for one case, and whether ours used the model."""
-    case, calendar, with_ets = job
+    case, calendar, with_ets, use_prophet = job
     series, target = case.series, case.target
-    ours = forecast(series, target, calendar)
+    ours = forecast(series, target, calendar, use_prophet=use_prophet)
     past = calendar.occurrences(series.platform, end=series.last_day)
     result = {
         OURS: Prediction(
