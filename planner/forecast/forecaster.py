@@ -38,7 +38,7 @@ from planner.forecast.outcomes import (
     scaled,
 )
 
-MODEL_VERSION = "ratio-mixture-prophet-3"
+MODEL_VERSION = "ratio-mixture-prophet-4"
 MIN_HISTORY_DAYS = 60
 MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method "model"
 PRIOR_WEIGHT = 1.5
@@ -48,7 +48,7 @@ MODEL_SPREAD = 0.02  # log-space blur of each outcome: prices are steps, but not
 FALLBACK_SPREAD = 0.06
 WAIT_MIN_PROB_DROP = 0.5
 WAIT_MAX_PROB_RISE = 0.10
-INTERVAL = (0.10, 0.90)
+INTERVAL_MASS = 0.80  # the shortest range holding 80% of the outcomes (outcomes.py)
 DEADBAND = 0.02  # log-space; predicted moves smaller than this are noise
 log = logging.getLogger("daoshou.forecast")
 _ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND", "IDR", "CLP", "ISK", "HUF", "TWD"}
@@ -175,7 +175,7 @@ def _result(
     fallback: bool,
 ) -> Forecast:
     last = series.last_price
-    lo_q, hi_q = INTERVAL
+    lower, upper = mixture.shortest_interval(INTERVAL_MASS)
     median = mixture.atom_median()
     if abs(median) < DEADBAND:
         median = 0.0  # a step function does not move by a percent or two: no change
@@ -194,8 +194,8 @@ def _result(
         currency=series.currency,
         last_price=last,
         point=point,
-        lower=min(point, _money(last, math.exp(mixture.quantile(lo_q)), series.currency)),
-        upper=max(point, _money(last, math.exp(mixture.quantile(hi_q)), series.currency)),
+        lower=min(point, _money(last, math.exp(lower), series.currency)),
+        upper=max(point, _money(last, math.exp(upper), series.currency)),
         prob_drop=round(prob_drop, 4),
         advice="wait" if wait else "buy",
         wait_until=target.sale_start if wait else None,
