@@ -3,6 +3,9 @@
 A thin layer over `tracker.alerts`: each command calls one use-case and prints its result
 as one JSON document with `--json`, else as plain text. Channel URLs are never printed,
 only their masked labels.
+
+Commands import `tracker.alerts` and the store when they run, so `daoshou --help` and
+the other commands never pay for SQLAlchemy and Apprise (see bench/cli.py).
 """
 
 from __future__ import annotations
@@ -10,17 +13,17 @@ from __future__ import annotations
 import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.engine import Engine
 
-from tracker.alerts import channels, outbox, rulebook
-from tracker.alerts.messages import resolve_language
-from tracker.alerts.protection import protection_windows, shipped_windows_file, user_windows_file
-from tracker.db import open_engine
 from tracker.errors import AlertError
 from tui.cli.output import print_json, print_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from tracker.alerts.rulebook import RuleView
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -104,6 +107,9 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add an alert rule to a listing or a product."""
+    from tracker.alerts import channels, rulebook
+    from tracker.db import open_engine
+
     kind, params = _rule_request(below, drop, drop_by, lowest, in_stock)
     if kind == "drop":
         params["basis"] = vs
@@ -131,6 +137,9 @@ def add(
 @alerts_app.command("list")
 def list_(as_json: JsonOption = False) -> None:
     """Every alert rule."""
+    from tracker.alerts import rulebook
+    from tracker.db import open_engine
+
     rules = rulebook.list_rules(open_engine())
     if as_json:
         print_json(rules)
@@ -149,6 +158,9 @@ def remove(
     rule_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False
 ) -> None:
     """Delete an alert rule (its past alerts stay in the history)."""
+    from tracker.alerts import rulebook
+    from tracker.db import open_engine
+
     rule = rulebook.remove_rule(open_engine(), rule_id)
     if as_json:
         print_json(rule)
@@ -162,6 +174,10 @@ def history(
     as_json: JsonOption = False,
 ) -> None:
     """Alerts raised so far and where each was delivered."""
+    from tracker.alerts import rulebook
+    from tracker.alerts.messages import resolve_language
+    from tracker.db import open_engine
+
     events = rulebook.alert_history(open_engine(), limit)
     if as_json:
         print_json(events)
@@ -180,6 +196,9 @@ def history(
 @alerts_app.command("test")
 def test(as_json: JsonOption = False) -> None:
     """Send a test message to every channel now."""
+    from tracker.alerts import outbox
+    from tracker.db import open_engine
+
     results = outbox.send_test_message(open_engine())
     if as_json:
         print_json(results)
@@ -197,6 +216,9 @@ def test(as_json: JsonOption = False) -> None:
 @alerts_app.command("deliver")
 def deliver(as_json: JsonOption = False) -> None:
     """Send the alerts waiting in the outbox now (what `daoshou run` does continuously)."""
+    from tracker.alerts import outbox
+    from tracker.db import open_engine
+
     report = outbox.deliver_pending(open_engine())
     if as_json:
         print_json(report)
@@ -209,6 +231,12 @@ def deliver(as_json: JsonOption = False) -> None:
 @alerts_app.command("protection")
 def protection(as_json: JsonOption = False) -> None:
     """Price protection (价保) windows per platform, and the files they come from."""
+    from tracker.alerts.protection import (
+        protection_windows,
+        shipped_windows_file,
+        user_windows_file,
+    )
+
     windows = protection_windows()
     files = {"shipped": shipped_windows_file(), "user": user_windows_file()}
     if as_json:
@@ -225,6 +253,9 @@ def channel_add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a channel; the URL is stored owner-only and shown masked from now on."""
+    from tracker.alerts import channels
+    from tracker.db import open_engine
+
     view = channels.add_channel(open_engine(), url)
     if as_json:
         print_json(view)
@@ -235,6 +266,9 @@ def channel_add(
 @channel_app.command("list")
 def channel_list(as_json: JsonOption = False) -> None:
     """Every channel, masked."""
+    from tracker.alerts import channels
+    from tracker.db import open_engine
+
     views = channels.list_channels(open_engine())
     if as_json:
         print_json(views)
@@ -247,6 +281,9 @@ def channel_remove(
     channel_id: Annotated[int, typer.Argument(metavar="ID")], as_json: JsonOption = False
 ) -> None:
     """Delete a channel and its stored URL."""
+    from tracker.alerts import channels
+    from tracker.db import open_engine
+
     view = channels.remove_channel(open_engine(), channel_id)
     if as_json:
         print_json(view)
@@ -263,6 +300,9 @@ def bought(
     as_json: JsonOption = False,
 ) -> None:
     """Record a purchase; within the platform's 价保 window a lower price alerts you."""
+    from tracker.alerts import rulebook
+    from tracker.db import open_engine
+
     try:
         bought_on = date.fromisoformat(on.strip())
     except ValueError:
@@ -287,7 +327,7 @@ def bought(
         print("no price protection window is open for this platform and date")
 
 
-def _scope(rule: rulebook.RuleView) -> str:
+def _scope(rule: RuleView) -> str:
     where = (
         f"listing {rule.listing_id}"
         if rule.listing_id is not None
@@ -296,12 +336,12 @@ def _scope(rule: rulebook.RuleView) -> str:
     return f"{where} ({rule.target_name})"
 
 
-def _describe(rule: rulebook.RuleView) -> str:
+def _describe(rule: RuleView) -> str:
     params = " ".join(f"{k}={v}" for k, v in rule.params.items())
     return f"{rule.kind} {params}".strip()
 
 
-def _channel_ids(rule: rulebook.RuleView) -> str:
+def _channel_ids(rule: RuleView) -> str:
     return ",".join(str(i) for i in rule.channel_ids) if rule.channel_ids else "all"
 
 
@@ -311,6 +351,8 @@ def deliver_after_check(engine: Engine) -> None:
     One pass: a channel that fails keeps its delivery pending for `daoshou run`, the next
     `daoshou check` or `daoshou alerts deliver`, with backoff.
     """
+    from tracker.alerts import outbox
+
     report = outbox.deliver_pending(engine)
     if report.sent or report.retrying or report.failed:
         print(

@@ -4,24 +4,22 @@ The contract scripts rely on: with `--json` it prints one object with `price` (a
 string or null), `currency`, `list_price`, `title`, `in_stock`, `source` and `reason`, and
 exits 0 whether or not a price was found. An unreadable input exits non-zero with one line.
 `--evidence` adds `is_from_price` and every candidate with the evidence behind it.
+
+The extractors are imported when `extract` runs, and the fetch stack only for a URL
+(see bench/cli.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tracker.check import fetch_policy
-from tracker.errors import FetchError
-from tracker.extract import Extraction, extract_page
-from tracker.extract.inputs import read_page_file
-from tracker.fetch import Fetcher
-from tracker.platforms import detect_platform
-from tracker.settings import load_settings
 from tui.cli.output import print_json, to_jsonable
+
+if TYPE_CHECKING:
+    from tracker.extract import Extraction
 
 CONTRACT_KEYS = ("price", "currency", "list_price", "title", "in_stock", "source", "reason")
 
@@ -45,6 +43,11 @@ def extract(
     ] = False,
 ) -> None:
     """Extract the price, list price, title and stock state from one product page."""
+    import asyncio
+
+    from tracker.extract import extract_page
+    from tracker.extract.inputs import read_page_file
+
     if target.startswith(("http://", "https://")):
         html, page_url = asyncio.run(_fetch(target))
         result = extract_page(html, url or page_url)
@@ -74,6 +77,12 @@ def as_document(result: Extraction, evidence: bool = False) -> dict[str, object]
 
 
 async def _fetch(url: str) -> tuple[str, str]:
+    from tracker.check import fetch_policy
+    from tracker.errors import FetchError
+    from tracker.fetch import Fetcher
+    from tracker.platforms import detect_platform
+    from tracker.settings import load_settings
+
     async with Fetcher(fetch_policy(load_settings())) as fetcher:
         result = await fetcher.fetch(url, platform=detect_platform(url))
     if not result.ok:

@@ -4,6 +4,9 @@
 the test suite: it prints exactly one JSON object (the `Forecast` fields, with money as
 decimal strings, plus `fake_discount`) and nothing else on stdout or stderr; Prophet's
 and cmdstanpy's chatter is silenced at the logger level by `planner.forecast.quiet`.
+
+The forecaster is imported when a command runs, not when the command line starts (see
+bench/cli.py).
 """
 
 from __future__ import annotations
@@ -11,16 +14,16 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from planner.errors import ForecastError
-from planner.forecast import Calendar, Forecast, PriceSeries, forecast, load_calendar
-from planner.forecast.fakes import FakeDiscount, detect_fake_discount
-from planner.forecast.history import read_history_csv
-from planner.forecast.inference import infer_platform
 from tui.cli.output import print_json, print_table
+
+if TYPE_CHECKING:
+    from planner.forecast import Calendar, Forecast, PriceSeries
+    from planner.forecast.fakes import FakeDiscount
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 EventsOption = Annotated[
@@ -65,6 +68,9 @@ def forecast_command(
         raise ForecastError("no sale given", "add --event 11.11 (or YYYY-MM-DD, or an event key)")
     calendar = _calendar(events)
     if csv is not None:
+        from planner.forecast import forecast
+        from planner.forecast.fakes import detect_fake_discount
+
         history = _csv_series(csv, series, until, platform, calendar)
         target = calendar.resolve(event, history.platform, history.last_day + timedelta(days=1))
         result = forecast(history, target, calendar)
@@ -91,6 +97,7 @@ def backtest_command(
 ) -> None:
     """Replay every sale day in the CSV: the forecaster against simple baselines."""
     from planner.forecast.backtest import run_backtest
+    from planner.forecast.history import read_history_csv
 
     calendar = _calendar(events)
     all_series = read_history_csv(csv, calendar.platforms())
@@ -151,6 +158,8 @@ def import_history_command(
 
 def _calendar(events: Path | None) -> Calendar:
     if events is not None:
+        from planner.forecast import load_calendar
+
         return load_calendar(events)
     from tracker.forecasts import user_calendar
 
@@ -160,6 +169,9 @@ def _calendar(events: Path | None) -> Calendar:
 def _csv_series(
     csv: Path, name: str | None, until: str | None, platform: str | None, calendar: Calendar
 ) -> PriceSeries:
+    from planner.forecast.history import read_history_csv
+    from planner.forecast.inference import infer_platform
+
     all_series = read_history_csv(csv, calendar.platforms())
     if name is None:
         if len(all_series) != 1:

@@ -4,21 +4,22 @@ A thin layer over `planner.plan.make_plan`: `--json` prints the plan document of
 cart.md's "Output"; `--export` writes the budget sheet (.xlsx or .csv). The plan is
 computed completely before anything is written, so a malformed cart or an infeasible plan
 leaves no file behind.
+
+The planner (the optimiser's solver, the spreadsheet writer) is imported when `plan`
+runs, not when the command line starts (see bench/cli.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from planner.budget_export import export_budget
-from planner.cart_file import load_cart
-from planner.cost import Pricing
-from planner.plan import Plan, make_plan, plan_document
-from tracker.locations import config_dir
 from tui.cli.output import print_json, print_table
+
+if TYPE_CHECKING:
+    from planner.plan import Plan
 
 
 def register(app: typer.Typer) -> None:
@@ -37,11 +38,18 @@ def plan(
     ] = 10.0,
 ) -> None:
     """Price a cart step by step and find the cheapest split into orders."""
+    from planner.cart_file import load_cart
+    from planner.cost import Pricing
+    from planner.plan import make_plan, plan_document
+    from tracker.locations import config_dir
+
     cart = load_cart(cart_file)
     settings = config_dir()
     pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
     result = make_plan(cart, pricing, time_limit=time_limit)
     if export is not None:
+        from planner.budget_export import export_budget
+
         export_budget(result, export)
     if as_json:
         print_json(plan_document(result))
@@ -52,6 +60,8 @@ def plan(
 
 
 def _print_text(result: Plan) -> None:
+    from planner.plan import plan_document
+
     document = plan_document(result)
     print_table(
         ["item", "platform", "shop", "qty", "in hand", "per unit"],

@@ -3,19 +3,22 @@
 A thin layer: each command calls one use-case of `tracker.repository`, `tracker.check`
 or `tracker.scheduler` and prints the result, as a JSON document with `--json` or as a
 plain table. Progress goes to stderr, and only when stderr is a terminal.
+
+Commands import the store and the fetch stack when they run, so registering them (every
+`daoshou` start) stays cheap (see bench/cli.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tracker.repository import Repository
-from tracker.views import ListingStatus, ObservationView
 from tui.cli.output import print_json, print_table
+
+if TYPE_CHECKING:
+    from tracker.views import ListingStatus, ObservationView
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -46,6 +49,8 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Track a product page (prints the new listing; its `id` names it from then on)."""
+    from tracker.repository import Repository
+
     listing = Repository().add_listing(
         url, product=product, pack=pack, check_interval_minutes=interval, use_browser=browser
     )
@@ -57,6 +62,8 @@ def add(
 
 def list_(as_json: JsonOption = False) -> None:
     """Every tracked listing with its latest price."""
+    from tracker.repository import Repository
+
     statuses = Repository().listing_statuses()
     if as_json:
         print_json(statuses)
@@ -73,6 +80,8 @@ def history(
     as_json: JsonOption = False,
 ) -> None:
     """Every recorded observation of one listing, oldest first."""
+    from tracker.repository import Repository
+
     observations = Repository().history(listing_id, limit=limit)
     if as_json:
         print_json(observations)
@@ -90,7 +99,10 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Check listings now: fetch, extract, store (with a progress bar on a terminal)."""
+    import asyncio
+
     from tracker.check import check_listings
+    from tracker.repository import Repository
     from tui.cli.alerts import deliver_after_check
 
     repository = Repository()
