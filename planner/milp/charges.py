@@ -13,6 +13,8 @@ from planner.milp.promotions import Taken
 from planner.milp.slots import Formulation, OrderSlot
 from planner.milp.solver import Model
 
+CENT_D = Decimal("0.01")
+
 
 def add_shipping(
     problem: Problem, form: Formulation, orders: dict[tuple[str, int], OrderSlot]
@@ -77,7 +79,8 @@ def add_subsidies(
         order_discounts = [
             t for t in discounts.get((option.platform, k), []) if t.may_touch(option)
         ]
-        reachable = Decimal(sum(t.ratio for t in order_discounts)) * option.amount
+        # A cent more than the float ratios give: an exact 1/6 x 7200 must reach 1200.
+        reachable = Decimal(sum(t.ratio for t in order_discounts)) * option.amount + CENT_D
         if most <= 0 or (over > 0 and reachable < over * term.units):
             continue
         used = model.binary()
@@ -177,7 +180,7 @@ def _reach_ceiling(
     capped discount with, the less of it it gets; linear in the `x` of the pool."""
     shares: dict[int, float] = {used: needed}
     for taken in discounts:
-        share = model.var(0.0, taken.ratio * amount)
+        share = model.var(0.0, taken.ratio * amount + CENT)
         model.row({share: 1.0, taken.var: -1.0}, upper=0.0)
         shares[share] = -1.0
         if taken.pool is None or taken.most is None or taken.before >= 1.0:

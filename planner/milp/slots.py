@@ -76,33 +76,80 @@ class Formulation:
 
 
 def order_slots(problem: Problem) -> dict[str, int]:
-    """How many orders each platform may use: one unless a promotion is limited per order.
+    """How many orders each platform may use: one unless a second order can pay.
 
-    Beyond one, an order only pays for itself if it earns a per-order deduction, so it
-    must reach that deduction's smallest threshold; that bounds the useful count, capped
-    by the number of items and by `max_orders_per_platform`.
+    A second order can pay for itself only
+    - through a deduction limited per order (`Deduction.per_order_limited`) that two
+      orders can both earn: its judged amount (at most the items' best amounts it may
+      judge) reaches twice its smallest threshold; or
+    - where the platform's discounts come before a subsidy, a free-shipping threshold or
+      shopping credit: a subsidy depends on the item's shares of its order's discounts
+      (and its price ceiling on them), free shipping on the goods left after them, credit
+      on what is spent after them, so merging orders does not always cost less there; or
+    - where the cross-store discount may take an item to zero (`_zero_rule_may_apply`):
+      the platform's zero rule then voids or trims it for the whole order.
+    Beyond one, an order that pays for itself by a deduction must reach that deduction's
+    smallest threshold, which bounds the useful count; every count is capped by the number
+    of items and by `max_orders_per_platform`.
     """
     items_on: dict[str, set[int]] = defaultdict(set)
-    amount_on: dict[str, Decimal] = defaultdict(Decimal)
     for index, item in enumerate(problem.items):
-        best: dict[str, Decimal] = {}
         for option in item.options:
             items_on[option.platform].add(index)
-            best[option.platform] = max(best.get(option.platform, Decimal(0)), option.amount)
-        for platform, amount in best.items():
-            amount_on[platform] += amount
     slots: dict[str, int] = {}
     for platform, members in items_on.items():
-        limited = [d for d in problem.deductions if d.platform == platform and d.per_order_limited]
-        count = 1
-        if limited:
-            smallest = min(d.smallest_threshold for d in limited)
-            count = len(members)
+        deductions = [d for d in problem.deductions if d.platform == platform]
+        twice = [d for d in deductions if d.per_order_limited and _earned_twice(problem, d)]
+        count = min(len(members), problem.max_orders_per_platform)
+        if deductions and _merging_may_cost(problem, platform):
+            slots[platform] = max(1, count)
+        elif twice:
+            smallest = min(d.smallest_threshold for d in twice)
             if smallest > 0:
-                count = min(count, int(amount_on[platform] / smallest) + 1)
-            count = max(1, min(count, problem.max_orders_per_platform))
-        slots[platform] = count
+                count = min(count, int(_judged_at_most(problem, None, platform) / smallest) + 1)
+            slots[platform] = max(1, count)
+        else:
+            slots[platform] = 1
     return slots
+
+
+def _earned_twice(problem: Problem, deduction: Deduction) -> bool:
+    """Whether two orders can both earn `deduction` (a percentage always can: its half-up
+    rounding per order can gain a cent even where its cap cannot bind)."""
+    amount = _judged_at_most(problem, deduction, deduction.platform)
+    return amount > 0 and amount >= 2 * deduction.smallest_threshold
+
+
+def _judged_at_most(problem: Problem, deduction: Deduction | None, platform: str) -> Decimal:
+    """The most a deduction (None: any) can judge on `platform`: each item at its best
+    option there that the deduction may judge (its shop, its scope)."""
+    total = Decimal(0)
+    for item in problem.items:
+        amounts = [
+            option.amount
+            for option in item.options
+            if option.platform == platform
+            and (deduction is None or deduction.shop in (None, option.shop))
+            and (deduction is None or deduction.scope is None or option.tags & deduction.scope)
+        ]
+        total += max(amounts, default=Decimal(0))
+    return total
+
+
+def _merging_may_cost(problem: Problem, platform: str) -> bool:
+    """Whether a subsidised option, a free-shipping threshold, shopping credit (spent
+    after discounts) or the zero rule can make one order cost more than two."""
+    if any(rule.platform == platform for rule in problem.free_shipping):
+        return True
+    if any(credit.platform == platform for credit in problem.credits):
+        return True
+    if _zero_rule_may_apply(problem, platform):
+        return True
+    return any(
+        option.platform == platform and option.subsidy is not None
+        for item in problem.items
+        for option in item.options
+    )
 
 
 def add_assignment(problem: Problem, form: Formulation) -> None:
@@ -164,3 +211,33 @@ def order_amounts(problem: Problem, form: Formulation) -> dict[tuple[str, int], 
             order.cross[var] = amount
         order.options.append((option, var))
     return orders
+
+
+def _zero_rule_may_apply(problem: Problem, platform: str) -> bool:
+    """Whether a cross-store discount can take an item's payable to zero (the zero rule).
+
+    The shop stage takes at most its steepest shares of an item, the cross-store stage at
+    most its steepest share of the item's base; an item keeps at least what they leave,
+    less a cent per stage for the engine's rounding of shares."""
+    cross = [d for d in problem.deductions if d.platform == platform and d.stage == "cross_store"]
+    if not cross:
+        return False
+    cross_share = max(d.steepest for d in cross)
+    for item in problem.items:
+        for option in item.options:
+            if option.platform != platform or not option.cross_store:
+                continue
+            shop_share = sum(
+                max(
+                    (
+                        d.steepest
+                        for d in problem.deductions
+                        if d.platform == platform and d.stage == stage and d.shop == option.shop
+                    ),
+                    default=0.0,
+                )
+                for stage in ("shop", "shop_coupon")
+            )
+            if float(option.amount) * (1.0 - shop_share - cross_share) <= 0.02:
+                return True
+    return False

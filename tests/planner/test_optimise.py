@@ -14,6 +14,8 @@ from planner.cart_file import load_cart
 from planner.cost import Pricing
 from planner.errors import PlanError
 from planner.ledger import STEP_KINDS
+from planner.milp.adapter import problem_from_cart
+from planner.milp.formulation import order_slots
 from planner.optimise import SUBSIDY_STEP, optimise, suggest_additions
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -60,6 +62,26 @@ def test_a_coupon_used_once_per_order_splits_the_checkout(pricing):
     assert len(plan.priced.orders) == 2
     one_order = optimise(cart("split-per-order-coupon"), pricing, max_orders_per_platform=1)
     assert one_order.total == Decimal("370.00")
+
+
+def test_an_order_of_its_own_keeps_a_subsidy_under_its_price_ceiling(pricing):
+    """No promotion is limited per order, yet the phone alone gets the whole cross-store
+    discount and so falls to its subsidy's price ceiling: two orders cost 500 less."""
+    plan = optimise(cart("split-for-subsidy-ceiling"), pricing)
+    assert plan.status == "optimal"
+    assert plan.total == Decimal("5600.00")
+    assert len(plan.priced.orders) == 2
+
+
+def test_a_second_order_only_where_a_promotion_can_be_earned_twice(pricing):
+    split = cart("split-per-order-coupon")
+    problem = problem_from_cart(split, pricing.rules, pricing.subsidies, {}, 3)
+    assert order_slots(problem) == {"jd": 2}
+    coupon = replace(split.promotions[0], tiers=((Decimal("201"), Decimal("30")),))
+    once = replace(split, promotions=(coupon,))
+    problem = problem_from_cart(once, pricing.rules, pricing.subsidies, {}, 3)
+    assert order_slots(problem) == {"jd": 1}
+    assert optimise(once, pricing).total == Decimal("370.00")
 
 
 def test_equally_cheap_orders_are_merged(pricing):
