@@ -5,7 +5,9 @@ the outcomes of earlier sales in the listing's own history plus Prophet's estima
 event effect, with a shipped prior mixed in so a few lucky sales do not make it cocky.
 Everything is then multiplied onto today's price. When the history is too short or has
 never seen a sale, the forecast says so (`method = "fallback"`) and leans on comparable
-listings or the shipped prior, with a deliberately wider spread.
+listings or the shipped prior, with a deliberately wider spread. The 80% interval is the
+shortest range holding 80% of the earlier outcomes and the prior (Prophet's estimate moves
+the point, not the range; see `_spread_of_outcomes`).
 
 Advice is conservative by design: "wait" only when a drop is more likely than not AND a
 rise is unlikely, because most sale days change nothing and waiting has a cost.
@@ -38,12 +40,13 @@ from planner.forecast.outcomes import (
     scaled,
 )
 
-MODEL_VERSION = "ratio-mixture-prophet-4"
+MODEL_VERSION = "ratio-mixture-prophet-5"
 MIN_HISTORY_DAYS = 60
 MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method "model"
 PRIOR_WEIGHT = 1.5
 COMPARABLE_WEIGHT = 3.0
 PROPHET_WEIGHT = 1.0
+PROPHET_LABEL = "prophet"
 MODEL_SPREAD = 0.02  # log-space blur of each outcome: prices are steps, but not exact ones
 FALLBACK_SPREAD = 0.06
 WAIT_MIN_PROB_DROP = 0.5
@@ -158,7 +161,7 @@ def _mixture(
 ) -> Mixture:
     outcomes = list(own)
     if effect is not None:
-        outcomes.append(Outcome(effect, PROPHET_WEIGHT, "prophet"))
+        outcomes.append(Outcome(effect, PROPHET_WEIGHT, PROPHET_LABEL))
     if fallback and comparables:
         share = 1.0 / len(comparables)
         outcomes.extend(scaled([(c, share) for c in comparables], COMPARABLE_WEIGHT, "comparable"))
@@ -175,7 +178,7 @@ def _result(
     fallback: bool,
 ) -> Forecast:
     last = series.last_price
-    lower, upper = mixture.shortest_interval(INTERVAL_MASS)
+    lower, upper = _spread_of_outcomes(mixture).shortest_interval(INTERVAL_MASS)
     median = mixture.atom_median()
     if abs(median) < DEADBAND:
         median = 0.0  # a step function does not move by a percent or two: no change
@@ -208,6 +211,20 @@ def _result(
     )
     english, chinese = explain(forecast_, target.family, own, effect, fallback)
     return replace(forecast_, explanation=english, explanation_zh=chinese)
+
+
+def _spread_of_outcomes(mixture: Mixture) -> Mixture:
+    """The mixture the interval is read from: every outcome but Prophet's effect.
+
+    Prophet's holiday effect is fitted to the same earlier sales that are already in the
+    mixture as outcomes: it is an estimate of their centre, not one more sale. It helps the
+    point, but as one more narrow outcome it counts that centre twice and pulls the range
+    in: on the fixture's Steam games whose cuts deepened from year to year the 80% range
+    then held only 60% of the sale prices. Without it, the interval is the same whether the
+    fit ran or not.
+    """
+    kept = tuple(o for o in mixture.outcomes if o.label != PROPHET_LABEL)
+    return Mixture(kept, mixture.spread)
 
 
 def _money(base: Decimal, factor: float, currency: str | None) -> Decimal:

@@ -38,3 +38,14 @@ def test_inputs_hash_changes_with_the_data_only(calendar, daily):
     target = calendar.resolve("12.12", "shopee", date(2023, 5, 1))
     assert inputs_hash(series, target) == inputs_hash(series, target)
     assert inputs_hash(series, target) != inputs_hash(series.until(date(2023, 3, 1)), target)
+
+
+def test_prophet_moves_the_point_not_the_interval(calendar, daily):
+    # Prophet's effect is fitted to the same earlier sales the outcomes already hold
+    series = daily["steam-elden-ring"].until(date(2024, 11, 20))
+    target = calendar.resolve("steam-autumn", "steam", date(2024, 11, 21))
+    with_model = forecast(series, target, calendar)
+    outcomes_only = forecast(series, target, calendar, use_prophet=False)
+    assert "Prophet" in with_model.explanation
+    assert with_model.point != outcomes_only.point
+    assert (with_model.lower, with_model.upper) == (outcomes_only.lower, outcomes_only.upper)
