@@ -39,6 +39,7 @@ SUBSIDY_STEP = "subsidy"
 #: Model and engine may differ by rounding (percentages and subsidies are rounded half-up
 #: to the cent by the engine); within this they count as agreeing.
 TOLERANCE = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
 
 
 @dataclass(frozen=True)
@@ -145,13 +146,25 @@ def _solve(form: Formulation, search: _Search, deadline: float, gap: float) -> i
         if solution.status == "infeasible":
             search.bound = search.best_objective
             return rounds
-        search.bound = max(search.bound, Decimal(repr(solution.bound)))
+        objective, bound = _exact(solution.objective), _exact(solution.bound)
+        # Within half a cent of its bound, the model's plan IS its optimum: every plan's
+        # model objective lies on a half-cent grid (whole cents, less half a cent per
+        # wishlist item), so no plan lies between the bound and the plan.
+        if objective - bound < HALF_CENT:
+            bound = objective
+        search.bound = max(search.bound, bound)
         plan = form.chosen(solution.values)
-        agreed = search.consider(plan, Decimal(repr(solution.objective)))
+        agreed = search.consider(plan, objective)
         if agreed or time.perf_counter() >= deadline:
             return rounds
         if not search.cut_subsidies(form, plan, form.granted(solution.values)):
             form.exclude(plan)
+
+
+def _exact(value: float) -> Decimal:
+    """A solver value as a Decimal, without the float noise far below a cent (a model
+    optimum of 8578.90 comes back as 8578.899999999734)."""
+    return Decimal(repr(value)).quantize(Decimal("0.0001"))
 
 
 class _Search:
