@@ -97,8 +97,11 @@ def add_subsidies(
             model.row({cents: CENT, taken.var: full / pool}, upper=full + HALF_CENT)
         if shared:
             slack = HALF_CENT + float(term.rate) * CENT * len(shared) / term.units
-            steps = [(_fraction(model, t, fractions), _steepest(t, option.amount)) for t in shared]
-            _keep_after_shares(model, cents, var, full, slack, steps)
+            additive = option.platform not in problem.cross_after_shop
+            steps = [
+                (_fraction(model, t, fractions), t, additive and t.cross) for t in shared
+            ]
+            _keep_after_shares(model, cents, var, full, slack, float(option.amount), steps)
         if over > 0:
             needed = float(over * term.units)
             _reach_ceiling(model, used, needed, var, float(option.amount), order_discounts)
@@ -132,36 +135,41 @@ def _fraction(model: Model, taken: Taken, fractions: dict[int, int]) -> int:
     return share
 
 
-def _steepest(taken: Taken, amount: Decimal) -> float:
-    """The largest fraction `taken` can take of a pool holding an item of `amount`: its
-    steepest ratio, and for a discount that takes at most `most`, `most / amount`."""
-    top = min(1.0, taken.ratio)
-    if taken.most is not None and amount > 0:
-        top = min(top, taken.most / float(amount))
-    return top
-
-
 def _keep_after_shares(
     model: Model,
     cents: int,
     x: int,
     full: float,
     slack: float,
-    steps: list[tuple[int, float]],
+    amount: float,
+    steps: list[tuple[int, Taken, bool]],
 ) -> None:
-    """The subsidy is at most `full x prod(1 - f_j)`, each stage's discount taking the
-    fraction `f_j >= g_j` of the item's amount left. With `g_j <= top_j`, the product is
-    at most `1 - sum(g_j x prod_{l<j}(1 - top_l))` (by induction:
-    `P x (1 - g) <= P - g x prod(1 - top)`), which is linear. Exact for one stage, and
-    for several as close as the `top`s are to the fractions taken. `slack` covers the
-    engine's rounding of shares to the cent and of the subsidy. The row binds only when
-    the item is bought (`x`): otherwise the `g_j` may exceed its `top_j`."""
+    """The subsidy is at most `full x R`, `R` the fraction of the item's amount its
+    shares leave. A stage sharing its discount in proportion to the amounts left takes
+    `R x f_j` with `f_j >= g_j`; the cross-store stage shares on item-level amounts, so
+    it takes `>= g_j` outright (`additive`). With `L` a lower bound on `R` before the
+    stage, `R x (1 - f_j) <= R - g_j x L`, so by induction `R <= 1 - sum(c_j x g_j)`
+    with `c_j = L` before stage j (1 for an additive stage): linear, exact for one
+    stage. `L` shrinks by what a stage can take at most: its share of the amount left
+    (`ratio`; a shop coupon judged in parallel with the 满减 on the amount before it,
+    `ratio / (1 - before)`), or `most / amount` outright.
+    `slack` covers the engine's rounding of shares and of the subsidy. The row binds
+    only when the item is bought (`x`)."""
     row: dict[int, float] = {cents: CENT}
-    weight, reach = 1.0, 0.0
-    for share, top in steps:
+    left, reach = 1.0, 0.0
+    for share, taken, additive in steps:
+        weight = 1.0 if additive else left
         row[share] = full * weight
         reach += weight * model.upper_bound(share)
-        weight *= 1.0 - top
+        outright = 1.0 if taken.most is None else taken.most / amount
+        if additive:
+            left -= min(outright, taken.ratio)
+        else:
+            fraction = taken.ratio  # judged on the amount left: f_j <= ratio
+            if taken.shop is not None:  # a shop coupon may be judged before the 满减
+                fraction = taken.ratio / (1.0 - taken.before) if taken.before < 1.0 else 1.0
+            left = max(left * (1.0 - min(1.0, fraction)), left - outright)
+        left = max(left, 0.0)
     spare = full * max(0.0, reach - 1.0)
     if spare > 0:
         row[x] = spare
