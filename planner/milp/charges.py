@@ -8,12 +8,16 @@ from collections import defaultdict
 from decimal import Decimal
 
 from planner.milp.linear import CENT, HALF_CENT, Expr, negate
-from planner.milp.problem import Problem
+from planner.milp.problem import Deduction, Problem
 from planner.milp.promotions import Taken
 from planner.milp.slots import Formulation, OrderSlot
 from planner.milp.solver import Model
 
 CENT_D = Decimal("0.01")
+#: A percent discount rounded half-up to the cent takes at least `rate - 0.005 / amount`
+#: of an amount: at least `rate - RATE_ROUNDING` of any amount from 50 yuan up; below
+#: that, the subsidy rows' half-cent slack covers the difference.
+RATE_ROUNDING = 0.0001
 
 
 def add_shipping(
@@ -131,8 +135,26 @@ def _fraction(model: Model, taken: Taken, fractions: dict[int, int]) -> int:
         model.row({product: 1.0, x: -top}, upper=0.0)
         row[product] = amount
     model.row(row, lower=-HALF_CENT)
+    if taken.percent is not None:
+        _take_rate(model, share, taken.var, *taken.percent)
     fractions[taken.var] = share
     return share
+
+
+def _take_rate(model: Model, share: int, total: int, pick: int, deduction: Deduction) -> None:
+    """A percent discount judged on the whole amount left of its pool takes exactly its
+    rate of it (less a hundredth of a percent for the engine's rounding to the cent)
+    unless its cap binds: `g >= rate` when it applies and is not `capped`, where
+    `capped` needs the discount at its cap."""
+    rate = float(deduction.rate or 0) - RATE_ROUNDING
+    if rate <= 0:
+        return
+    row = {share: 1.0, pick: -rate}
+    if deduction.cap is not None:
+        capped = model.binary()
+        model.row({total: 1.0, capped: -(float(deduction.cap) - HALF_CENT)}, lower=0.0)
+        row[capped] = rate
+    model.row(row, lower=0.0)
 
 
 def _keep_after_shares(

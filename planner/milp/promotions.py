@@ -22,8 +22,10 @@ class Taken:
     always shared over (`pool`; None if it depends on which promotion applies), where it
     applies (`shop`, `cross`: only to cross-store items), the largest share of its
     judged amount it can take (`ratio`), the most it can take at all (`most`, None if
-    unbounded) and how much of its pool's amounts earlier stages may have taken at most
-    (`before`, a share)."""
+    unbounded), how much of its pool's amounts earlier stages may have taken at most
+    (`before`, a share), and for a stage of one percent discount judged on the amount
+    left its pick binary and deduction (`percent`): it takes exactly its rate of that
+    amount unless its cap binds."""
 
     var: int
     pool: Expr | None
@@ -32,6 +34,7 @@ class Taken:
     ratio: float = 1.0
     most: float | None = None
     before: float = 0.0
+    percent: tuple[int, Deduction] | None = None
 
     def may_touch(self, option: Option) -> bool:
         """Whether this discount can be shared onto `option` (its shop, its cross mark)."""
@@ -126,7 +129,8 @@ def _order_deductions(
         **where: Any,
     ) -> Expr:
         bases = [(d, _scoped(order, judged, d, **where)) for d in found]
-        var = _group(model, bases, available, form.ladders)
+        picks: list[int] = []
+        var = _group(model, bases, available, form.ladders, picks)
         if var is None:
             return available
         if forced:
@@ -138,7 +142,10 @@ def _order_deductions(
         ratio = max(d.steepest for d in found)
         caps = [d.most_off for d in found]
         most = None if None in caps else max(c for c in caps if c is not None)
-        taken.append(Taken(var, shared, shop, cross, ratio, most, min(before, 1.0)))
+        percent = None
+        if len(found) == 1 and found[0].rate is not None and judged is available:
+            percent = (picks[0], found[0])
+        taken.append(Taken(var, shared, shop, cross, ratio, most, min(before, 1.0), percent))
         return minus(available, var)
 
     after = dict(order.gross)
@@ -190,9 +197,14 @@ def _scoped(
 
 
 def _group(
-    model: Model, found: list[tuple[Deduction, list[Expr]]], available: Expr, ladders: Ladders
+    model: Model,
+    found: list[tuple[Deduction, list[Expr]]],
+    available: Expr,
+    ladders: Ladders,
+    picks_out: list[int],
 ) -> int | None:
-    """At most one of the deductions `found` applies; return the variable of the discount.
+    """At most one of the deductions `found` applies; return the variable of the discount
+    (and each deduction's pick binary in `picks_out`).
 
     Each deduction comes with the expressions its threshold is judged against (all must
     hold); the discount never exceeds `available`, as an amount cannot go below zero.
@@ -206,6 +218,7 @@ def _group(
     for deduction, bases in found:
         pick = model.binary()
         picks[pick] = 1.0
+        picks_out.append(pick)
         for var, coef in _one(model, deduction, pick, bases, ladders).items():
             parts[var] = parts.get(var, 0.0) - coef
     model.row(picks, upper=1.0)
