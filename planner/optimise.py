@@ -142,7 +142,12 @@ def _solve(form: Formulation, search: _Search, deadline: float, gap: float) -> i
     rounds = 0
     while True:
         rounds += 1
-        solution = form.model.solve(deadline - time.perf_counter(), gap, start=search.start(form))
+        solution = form.model.solve(
+            deadline - time.perf_counter(),
+            gap,
+            start=search.start(form),
+            found=lambda values: search.consider(form.chosen(values), None),
+        )
         if solution.status == "infeasible":
             search.bound = search.best_objective
             return rounds
@@ -200,15 +205,25 @@ class _Search:
                     plan[i] = (o, 0)
         return form.fix_plan(plan)
 
-    def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal) -> bool:
-        """Price `plan` with the engine, keep it if best; True if the model priced it right."""
+    def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal | None) -> bool:
+        """Price `plan` with the engine, keep it if best; True if the model priced it right.
+
+        `modelled` is the model's optimal objective for the plan, or None for a plan HiGHS
+        found on the way (its continuous variables need not be at their best yet): such a
+        plan is only priced and kept if it is the best so far."""
         assignment, priced, objective = self._price(plan)
         within_budget = self.cart.budget is None or priced.total <= self.cart.budget
-        if within_budget and objective < self.best_objective:
+        if not within_budget:
+            return False
+        if objective < self.best_objective:
             self.best = (assignment, priced, plan)
             self.best_objective = objective
+            self.modelled = priced.total if modelled is None else modelled
+        if modelled is None:
+            return False
+        if self.best is not None and plan == self.best[2]:
             self.modelled = modelled + priced.total - objective
-        return within_budget and objective <= modelled + TOLERANCE
+        return objective <= modelled + TOLERANCE
 
     def cut_subsidies(
         self, form: Formulation, plan: dict[int, tuple[int, int]], granted: dict[int, float]

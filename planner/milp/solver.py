@@ -9,6 +9,7 @@ crash when imported into the same process.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -95,11 +96,13 @@ class Model:
         time_limit: float,
         gap: float = 0.0,
         start: dict[int, float] | None = None,
+        found: Callable[[Sequence[float]], None] | None = None,
     ) -> Solution:
         """Run HiGHS; `gap` is the relative gap at which it may stop early.
 
         `start` may fix a few variables (a known plan's assignment); HiGHS completes it
-        into a first incumbent, which prunes the search from the first node.
+        into a first incumbent, which prunes the search from the first node. `found` is
+        called with the values of every improving solution HiGHS finds on the way.
         """
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
@@ -111,6 +114,10 @@ class Model:
         highs.setOptionValue("random_seed", 7)
         highs.setOptionValue("threads", 1)
         highs.passModel(self._lp())
+        if found is not None:
+            highs.cbMipImprovingSolution.subscribe(
+                lambda event: found(event.data_out.mip_solution)
+            )
         if start:
             index = np.array(sorted(start), dtype=np.int32)
             highs.setSolution(len(index), index, np.array([start[i] for i in index], dtype=float))
