@@ -160,9 +160,9 @@ class Checker:
 
     async def _leased_elsewhere(self, listing_id: int) -> CheckOutcome:
         holder = await asyncio.to_thread(self.leases.holder, listing_id)
-        who = f" ({describe_owner(holder)})" if holder else ""
-        summary = f"being checked by another daoshou process{who}; skipped"
-        return CheckOutcome(listing_id, LEASED, None, summary)
+        # No holder by now: the other check has just finished.
+        who = describe_owner(holder) if holder else "another daoshou process"
+        return CheckOutcome(listing_id, LEASED, None, f"being checked by {who}; skipped")
 
     async def _check(self, listing: ListingView) -> CheckOutcome:
         attempts: list[NewFetchAttempt] = []

@@ -135,10 +135,19 @@ class CheckLeases:
 
 
 def describe_owner(owner: str) -> str:
-    """A lease owner for people: "pid 4242 on nas"."""
+    """Who holds a lease, for people: "another daoshou process (pid 4242 on nas)", or
+    "another check in this process" (the app's "check now" meeting its scheduler's)."""
+    host, pid = _host_and_pid(owner)
+    if host == socket.gethostname() and pid == os.getpid():
+        return "another check in this process"
+    where = f"pid {pid} on {host}" if pid is not None else owner
+    return f"another daoshou process ({where})"
+
+
+def _host_and_pid(owner: str) -> tuple[str, int | None]:
     host, _, rest = owner.partition(":")
     pid = rest.partition(":")[0]
-    return f"pid {pid} on {host}" if pid else owner
+    return host, int(pid) if pid.isdigit() else None
 
 
 def _gone(owner: str) -> bool:
@@ -147,12 +156,11 @@ def _gone(owner: str) -> bool:
     Only a definite "no such process" counts: another machine's process, an unreadable
     owner, a process we may not signal, or Windows (no signal 0) means "maybe alive".
     """
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if os.name == "nt" or host != socket.gethostname() or not pid_text.isdigit():
+    host, pid = _host_and_pid(owner)
+    if os.name == "nt" or host != socket.gethostname() or pid is None:
         return False
     try:
-        os.kill(int(pid_text), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return True
     except OSError:

@@ -178,7 +178,7 @@ def test_one_listing_is_never_checked_twice_at_once(shop, repo, settings, slug):
 def test_two_checkers_on_one_store_never_check_one_listing_at_once(shop, repo, settings, slug):
     (leased, done), holder_after = _check_twice_at_once(shop, repo, settings, slug, checkers=2)
     assert (leased.fetch, done.fetch) == ("leased", "ok")
-    assert leased.summary.startswith("being checked by another daoshou process (pid ")
+    assert leased.summary == "being checked by another check in this process; skipped"
     assert leased.observation is None
     assert holder_after is None, "the lease is released once the check is stored"
 

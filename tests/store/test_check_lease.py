@@ -1,5 +1,6 @@
 """The per-listing check lease: one holder at a time, renewed, released, and expiring."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -88,7 +89,11 @@ def test_the_lease_of_an_ended_process_on_this_machine_is_taken_over(repo, listi
 
 
 def test_owners_are_described_for_people():
-    assert describe_owner("nas:4242:0a1b2c3d") == "pid 4242 on nas"
+    here = f"{socket.gethostname()}:{os.getpid()}:0a1b2c3d"
+    assert describe_owner("nas.invalid:4242:0a1b2c3d") == (
+        "another daoshou process (pid 4242 on nas.invalid)"
+    )
+    assert describe_owner(here) == "another check in this process"
 
 
 def _force_owner(engine, listing_id, owner):
@@ -99,3 +104,32 @@ def _force_owner(engine, listing_id, owner):
             .where(Listing.id == listing_id)
             .values(check_owner=owner, check_until=utcnow() + timedelta(seconds=LEASE_SECONDS))
         )
+
+
+async def test_a_kept_lease_is_renewed_while_held_and_released_after(repo, listing):
+    leases = CheckLeases(repo.engine, lease_seconds=0.4)  # renewed every 0.1 s
+    other = CheckLeases(repo.engine)
+    assert leases.claim(listing.id)
+    ends = []
+    async with leases.kept(listing.id):
+        while len(set(ends)) < 3:  # two renewals seen, whatever the machine's speed
+            ends.append(await asyncio.to_thread(_lease_end, repo.engine, listing.id))
+            await asyncio.sleep(0.02)
+    # Only the holder can move the end (renewing is conditional on the owner).
+    assert ends == sorted(ends)
+    assert leases.holder(listing.id) is None
+    assert other.claim(listing.id)
+
+
+async def test_a_failed_check_releases_its_lease(repo, listing):
+    leases = CheckLeases(repo.engine)
+    assert leases.claim(listing.id)
+    with pytest.raises(RuntimeError):
+        async with leases.kept(listing.id):
+            raise RuntimeError("the check failed")
+    assert leases.holder(listing.id) is None
+
+
+def _lease_end(engine, listing_id):
+    with engine.connect() as conn:
+        return conn.execute(sa.select(Listing.check_until).where(Listing.id == listing_id)).scalar()
