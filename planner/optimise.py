@@ -51,7 +51,9 @@ class OptimisedPlan:
     relative distance to it (0.004 = the plan is within 0.4% of the best possible).
     `modelled` is the MILP's own total for the chosen plan: equal to the engine's to the
     cent where the model is exact, below it where a non-linear rule (the zero rule,
-    shares before a subsidy) made the model generous; `rounds` counts the solves.
+    shares before a subsidy) made the model generous, and the engine's own total for a
+    plan HiGHS found on the way and the model never solved to its end; `rounds` counts
+    the solves.
     """
 
     assignment: dict[str, Pick]
