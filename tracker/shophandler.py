@@ -36,6 +36,7 @@ class ShopHandler(BaseHTTPRequestHandler):
     # would wait for the client's delayed ACK (~40 ms).
     disable_nagle_algorithm = True
     server: ShopHTTPServer
+    _logged: tuple[int, dict[str, Any]] | None = None  # the shop request being answered
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log endpoint is the record."""
@@ -53,12 +54,14 @@ class ShopHandler(BaseHTTPRequestHandler):
             return
         port = self.server.server_address[1]
         entry = self.state.begin(port, "GET", self.path, self.headers)
+        self._logged = (port, entry)
         status: int | None = None
         try:
             status = self._shop(unquote(path))
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
+            self._logged = None
             self.state.end(port, entry, status)
 
     def do_POST(self) -> None:
@@ -136,6 +139,8 @@ class ShopHandler(BaseHTTPRequestHandler):
         for start in range(0, len(page.body), step):
             if self.state.stopping.wait(drip_seconds / pieces):
                 break
+            if start + step >= len(page.body):
+                self._answering()
             self.wfile.write(page.body[start : start + step])
             self.wfile.flush()
         return 200
@@ -179,6 +184,8 @@ class ShopHandler(BaseHTTPRequestHandler):
         sent = 0
         while sent < size:
             piece = block[: size - sent]
+            if sent + len(piece) >= size:
+                self._answering()
             self.wfile.write(piece)
             sent += len(piece)
         self.close_connection = chunked
@@ -262,10 +269,18 @@ class ShopHandler(BaseHTTPRequestHandler):
         extra = dict(headers or {})
         if status != 304:
             extra["Content-Length"] = str(len(body))
+        if not body or status == 304:
+            self._answering()  # the head is the whole answer
         self._head(status, content_type, extra)
         if body and status != 304:
+            self._answering()
             self.wfile.write(body)
         return status
+
+    def _answering(self) -> None:
+        """Stamp a logged request's answer as sent, just before its last bytes go out."""
+        if self._logged is not None:
+            self.state.answering(*self._logged)
 
 
 def _drip(fault: dict[str, Any] | None) -> float:

@@ -19,9 +19,12 @@ Control, on the same ports (never logged):
     POST /_admin/product/<slug>  {"price": "12.50", "in_stock": false, "title": ..., ...}
     POST /_admin/fault/<target>  {"kind": K, "count": n, ...}   target: slug, file, robots.txt
     POST /_admin/robots          robots.txt text
-    GET  /_admin/log             every request: t and t_end (arrival and answer, monotonic s),
-                                 port, path, headers, status, in_flight (requests then in
-                                 progress on that port, this one included)
+    GET  /_admin/log             every request: t and t_end (arrival, and the moment the
+                                 answer's last bytes went out: a client cannot hold the
+                                 whole answer earlier, so a request it starts after one
+                                 finished always arrives after that one's t_end; monotonic
+                                 s), port, path, headers, status, in_flight (requests then
+                                 in progress on that port, this one included)
     POST /_admin/log/clear       POST /_admin/reset (faults and log)
 
 Fault kinds: 429 / 503 (`retry_after`), status (`status`), slow (`seconds`, body dripped),
@@ -111,12 +114,19 @@ class ShopState:
             self.log.append(entry)
             return entry
 
-    def end(self, port: int, entry: dict[str, Any], status: int | None) -> None:
-        """Record the answer to a logged request."""
+    def answering(self, port: int, entry: dict[str, Any]) -> None:
+        """The handler is about to send the answer's last bytes: the request stops being
+        in progress now, before the client can see the answer complete (idempotent)."""
         with self.lock:
-            self._in_flight[port] -= 1
+            if entry["t_end"] is None:
+                self._in_flight[port] -= 1
+                entry["t_end"] = time.monotonic()
+
+    def end(self, port: int, entry: dict[str, Any], status: int | None) -> None:
+        """Record the status of a logged request (and its end, if no answer was sent)."""
+        self.answering(port, entry)
+        with self.lock:
             entry["status"] = status
-            entry["t_end"] = time.monotonic()
 
     def reset(self) -> None:
         """Forget faults and the log (the catalogue stays)."""
