@@ -3,6 +3,7 @@
 import asyncio
 from datetime import timedelta
 
+from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker import scheduler
@@ -78,9 +79,20 @@ async def test_runs_missed_while_asleep_coalesce_into_one(add_products, repo):
     [listing] = add_products(1)
     service = TrackerService(repo, SETTINGS)
     job_id = f"check-listing-{listing.id}"
+    first_run_done = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def executed(event):
+        if event.job_id == job_id:
+            loop.call_soon_threadsafe(first_run_done.set)
+
+    service.scheduler.add_listener(executed, EVENT_JOB_EXECUTED)
 
     async def body():
         await _until(lambda: repo.history(listing.id))
+        # The job outlives its observation's commit (it still releases the check lease);
+        # a run due before it ends would be skipped as a second instance.
+        await asyncio.wait_for(first_run_done.wait(), 30)
         # As if the machine slept through three days of hourly checks.
         service.scheduler.modify_job(
             job_id, LISTINGS_STORE, next_run_time=utcnow() - timedelta(days=3)
