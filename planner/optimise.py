@@ -9,8 +9,8 @@ then a valid cut removes what the model got wrong (the subsidy of one item for e
 its order's composition, else exactly that plan) and the model is solved again, keeping
 the best priced plan. The loop stops when the model's bound reaches the best priced plan
 (proven optimal) or the time runs out (a feasible plan, with the gap to the bound stated).
-With several orders per platform, the one-order model is solved first: it is small, and
-its plan starts the full model. docs/optimiser.md explains the formulation.
+Every improving plan HiGHS finds on the way is priced too, and the best kept.
+docs/optimiser.md explains the formulation.
 
 Optional (wishlist) items are added only when they pay for themselves: each is worth what
 it would cost bought on its own, so it enters the plan only if adding it raises the total
@@ -27,7 +27,7 @@ from planner.cart import Cart, Item
 from planner.cost import Pick, PricedCart, PricedItem, Pricing, naive_assignment, price
 from planner.errors import PlanError
 from planner.milp.adapter import problem_from_cart
-from planner.milp.formulation import Formulation, build, order_slots
+from planner.milp.formulation import Formulation, build
 from planner.milp.problem import Problem
 from planner.money import CENT, ZERO
 
@@ -127,13 +127,7 @@ def optimise(
         cart, pricing.rules, pricing.subsidies, values, max_orders_per_platform
     )
     search = _Search(cart, pricing, problem, values)
-    deadline = started + time_limit
-    if max(order_slots(problem).values(), default=1) > 1:
-        single = replace(problem, max_orders_per_platform=1)
-        budget_end = started + time_limit / 4
-        _solve(build(single), search, budget_end, gap)
-        search.bound = Decimal("-Infinity")
-    rounds = _solve(build(problem), search, deadline, gap)
+    rounds = _solve(build(problem), search, started + time_limit, gap)
     search.merge_orders()
     return search.result(time.perf_counter() - started, rounds)
 
@@ -162,7 +156,7 @@ def _solve(form: Formulation, search: _Search, deadline: float, gap: float) -> i
         search.bound = max(search.bound, bound)
         plan = form.chosen(solution.values)
         agreed = search.consider(plan, objective)
-        if agreed or time.perf_counter() >= deadline:
+        if agreed or search.close_enough(gap) or time.perf_counter() >= deadline:
             return rounds
         if not search.cut_subsidies(form, plan, form.granted(solution.values)):
             form.exclude(plan)
@@ -196,9 +190,16 @@ class _Search:
 
     def start(self, form: Formulation) -> dict[int, float]:
         """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
-        offer, one order per platform). HiGHS ignores a start the cuts have made infeasible."""
+        offer, one order per platform). HiGHS ignores a start the cuts have made infeasible.
+
+        With several orders per platform the first solve gets no start: a one-order plan
+        keeps HiGHS's improvement heuristics near one order per platform. On the bench
+        carts (100 items, 5 s, 0.5% asked) the gaps were 0.4-3.9% when a one-order
+        optimum started the search, 0.4-2.7% (median 0.8%) with no start."""
         if self.best is not None:
             return form.fix_plan(self.best[2])
+        if max(form.orders.values(), default=1) > 1:
+            return {}
         naive = naive_assignment(self.cart, self.pricing)
         plan = {}
         for i, item in enumerate(self.problem.items):
@@ -206,6 +207,14 @@ class _Search:
                 if item.id in naive and option.offer == naive[item.id].offer:
                     plan[i] = (o, 0)
         return form.fix_plan(plan)
+
+    def close_enough(self, gap: float) -> bool:
+        """Whether the best priced plan is already proven optimal (within a cent of the
+        bound) or within the relative `gap` asked for, whatever the model's last plan."""
+        if self.best is None or self.bound.is_infinite():
+            return False
+        distance = self.best_objective - self.bound
+        return distance <= TOLERANCE or distance <= Decimal(repr(gap)) * abs(self.best_objective)
 
     def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal | None) -> bool:
         """Price `plan` with the engine, keep it if best; True if the model priced it right.
