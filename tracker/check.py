@@ -30,7 +30,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
@@ -41,6 +41,7 @@ from sqlmodel import Session
 from tracker.alerts.engine import raise_alerts
 from tracker.browser import BrowserFetcher
 from tracker.check_lease import CheckLeases, describe_owner
+from tracker.check_outcome import LEASED, SKIPPED, CheckOutcome
 from tracker.cookies import CookieStore
 from tracker.errors import FetchError
 from tracker.extract import extract_page
@@ -64,18 +65,6 @@ log = logging.getLogger("daoshou.check")
 PLAUSIBLE_CHANGE = Decimal("0.5")
 UNCONFIRMED = "unconfirmed change"
 EXTRACTION_ERROR = "extraction error"
-SKIPPED = "skipped"  # this Checker is checking the listing already
-LEASED = "leased"  # another process (or another Checker) is checking it
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    """What one check did: the fetch status, the stored observation, a one-line summary."""
-
-    listing_id: int
-    fetch: str  # a FetchAttempt status, SKIPPED or LEASED
-    observation: ObservationView | None
-    summary: str
 
 
 def alerts_in_transaction(session: Session, observation: Observation) -> None:
@@ -182,7 +171,7 @@ class Checker:
                 on_observation=alerts_in_transaction,
             )
             if stored is not None:
-                return _outcome(listing.id, result, stored)
+                return CheckOutcome.of(listing.id, result, stored)
             # The observation the validators described is gone: read the page afresh.
             attempts.clear()
             result = await self._fetch(listing, None, attempts)
@@ -197,7 +186,7 @@ class Checker:
             return await self._store(listing.id, result, attempts, blocked, forget=True)
         if not result.ok:
             await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
-            return _outcome(listing.id, result, None)
+            return CheckOutcome.of(listing.id, result, None)
         observation, may_need_js = await self._read_page(result)
         if may_need_js and not render and self.settings.browser_mode == "auto":
             render = True
@@ -350,7 +339,7 @@ class Checker:
             forget_validators=not reusable,
             on_observation=alerts_in_transaction,
         )
-        return _outcome(listing_id, result, stored)
+        return CheckOutcome.of(listing_id, result, stored)
 
 
 def plausible(baseline: ObservationView, observation: NewObservation) -> bool:
@@ -396,22 +385,3 @@ def _attempt(result: FetchResult, started: datetime) -> NewFetchAttempt:
         bytes_received=len(result.body),
         started_at=started,
     )
-
-
-def _outcome(
-    listing_id: int, result: FetchResult, observation: ObservationView | None
-) -> CheckOutcome:
-    return CheckOutcome(
-        listing_id, result.outcome.value, observation, _summary(result, observation)
-    )
-
-
-def _summary(result: FetchResult, observation: ObservationView | None) -> str:
-    if observation is None:
-        detail = result.error or (f"HTTP {result.status}" if result.status else "")
-        return f"fetch failed ({result.outcome.value}{': ' + detail if detail else ''})"
-    if observation.price is None:
-        return f"no price ({observation.reason})"
-    prefix = "from " if observation.is_from_price else ""
-    unchanged = " (not modified)" if result.not_modified else ""
-    return f"{prefix}{observation.price} {observation.currency or ''}".rstrip() + unchanged
