@@ -1,6 +1,7 @@
 """The per-listing check lease: one holder at a time, renewed, released, and expiring."""
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from tracker.check_lease import LEASE_SECONDS, CheckLeases, describe_owner
 from tracker.models import Listing, utcnow
+from tracker.shopclient import FixtureShop
 
 
 class Clock:
@@ -128,6 +130,36 @@ async def test_a_failed_check_releases_its_lease(repo, listing):
         async with leases.kept(listing.id):
             raise RuntimeError("the check failed")
     assert leases.holder(listing.id) is None
+
+
+def test_daoshou_check_in_another_process_respects_the_lease(repo, store_url, tmp_path):
+    # On every backend: this test process holds the lease, a real `daoshou check` skips.
+    with FixtureShop.start() as shop:
+        shop.set_product("kettle", price="59.00")
+        listing = repo.add_listing(shop.product_url("kettle"))
+        leases = CheckLeases(repo.engine)
+        assert leases.claim(listing.id)
+        skipped = _daoshou_check(listing.id, store_url, tmp_path)
+        leases.release(listing.id)
+        checked = _daoshou_check(listing.id, store_url, tmp_path)
+        fetches = [r for r in shop.settled_log() if r.path == "/product/kettle"]
+    assert skipped["fetch"] == "leased" and skipped["observation"] is None
+    assert checked["fetch"] == "ok" and checked["observation"]["price"] == "59.00"
+    assert len(fetches) == 1
+
+
+def _daoshou_check(listing_id, store_url, home):
+    env = {**os.environ, "DAOSHOU_HOME": str(home), "DAOSHOU_DATABASE_URL": store_url}
+    command = [sys.executable, "-c", "from tui.cli import main; main()", "check"]
+    out = subprocess.run(
+        [*command, str(listing_id), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    [outcome] = json.loads(out)
+    return outcome
 
 
 def _lease_end(engine, listing_id):
