@@ -102,9 +102,7 @@ def add_subsidies(
         if shared:
             slack = HALF_CENT + float(term.rate) * CENT * len(shared) / term.units
             additive = option.platform not in problem.cross_after_shop
-            steps = [
-                (_fraction(model, t, fractions), t, additive and t.cross) for t in shared
-            ]
+            steps = [(_fraction(model, t, fractions), t, additive and t.cross) for t in shared]
             _keep_after_shares(model, cents, var, full, slack, float(option.amount), steps)
         if over > 0:
             needed = float(over * term.units)

@@ -152,6 +152,36 @@ def _merging_may_cost(problem: Problem, platform: str) -> bool:
     )
 
 
+def _zero_rule_may_apply(problem: Problem, platform: str) -> bool:
+    """Whether a cross-store discount can take an item's payable to zero (the zero rule).
+
+    The shop stage takes at most its steepest shares of an item, the cross-store stage at
+    most its steepest share of the item's base; an item keeps at least what they leave,
+    less a cent per stage for the engine's rounding of shares."""
+    cross = [d for d in problem.deductions if d.platform == platform and d.stage == "cross_store"]
+    if not cross:
+        return False
+    cross_share = max(d.steepest for d in cross)
+    for item in problem.items:
+        for option in item.options:
+            if option.platform != platform or not option.cross_store:
+                continue
+            shop_share = sum(
+                max(
+                    (
+                        d.steepest
+                        for d in problem.deductions
+                        if d.platform == platform and d.stage == stage and d.shop == option.shop
+                    ),
+                    default=0.0,
+                )
+                for stage in ("shop", "shop_coupon")
+            )
+            if float(option.amount) * (1.0 - shop_share - cross_share) <= 0.02:
+                return True
+    return False
+
+
 def add_assignment(problem: Problem, form: Formulation) -> None:
     model = form.model
     for i, item in enumerate(problem.items):
@@ -211,33 +241,3 @@ def order_amounts(problem: Problem, form: Formulation) -> dict[tuple[str, int], 
             order.cross[var] = amount
         order.options.append((option, var))
     return orders
-
-
-def _zero_rule_may_apply(problem: Problem, platform: str) -> bool:
-    """Whether a cross-store discount can take an item's payable to zero (the zero rule).
-
-    The shop stage takes at most its steepest shares of an item, the cross-store stage at
-    most its steepest share of the item's base; an item keeps at least what they leave,
-    less a cent per stage for the engine's rounding of shares."""
-    cross = [d for d in problem.deductions if d.platform == platform and d.stage == "cross_store"]
-    if not cross:
-        return False
-    cross_share = max(d.steepest for d in cross)
-    for item in problem.items:
-        for option in item.options:
-            if option.platform != platform or not option.cross_store:
-                continue
-            shop_share = sum(
-                max(
-                    (
-                        d.steepest
-                        for d in problem.deductions
-                        if d.platform == platform and d.stage == stage and d.shop == option.shop
-                    ),
-                    default=0.0,
-                )
-                for stage in ("shop", "shop_coupon")
-            )
-            if float(option.amount) * (1.0 - shop_share - cross_share) <= 0.02:
-                return True
-    return False
