@@ -12,6 +12,7 @@ take over when the first stops. It dies with its holder's process, even on SIGKI
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import IO
@@ -49,6 +50,12 @@ class ServiceLock:
             self._file.close()  # closing the file releases the OS lock
             self._file = None
         if self._connection is not None:
+            # Unlock explicitly: a closed connection's backend frees the lock only when it
+            # exits, a moment later, and a standing-by service polling then would miss it.
+            with contextlib.suppress(sa.exc.SQLAlchemyError):
+                self._connection.execute(
+                    sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_SERVICE_KEY}
+                )
             # The connection would go back to the pool still holding the session lock.
             self._connection.invalidate()
             self._connection.close()
