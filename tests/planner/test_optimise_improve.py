@@ -1,0 +1,83 @@
+"""Moving single items (and swapping pairs) in a plan, priced by the cost engine
+(`planner.milp.improve`): it finds the split a coupon used once per order pays for, and
+on random carts it only ever keeps plans the engine prices lower than the one it had."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, given, settings
+
+from planner.cart import Cart
+from planner.cart_file import load_cart
+from planner.cost import Pick, Pricing, price
+from planner.milp.adapter import problem_from_cart
+from planner.milp.formulation import order_slots
+from planner.milp.improve import OrderCosts, Plan, improve
+from planner.milp.problem import Problem
+from tests.planner.optimise_carts import brute_force, carts, required_only
+
+PRICING = Pricing.load()
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "optimise"
+
+
+def engine_total(cart: Cart, problem: Problem, plan: Plan) -> Decimal:
+    picks = {
+        problem.items[i].id: Pick(problem.items[i].options[o].offer, str(k + 1))
+        for i, (o, k) in plan.items()
+    }
+    return price(cart, picks, PRICING).total
+
+
+def run(cart: Cart, start: Plan, orders: int) -> tuple[Plan, list[Decimal]]:
+    """`improve` from `start`; returns its plan and the engine totals it kept, in order."""
+    problem = problem_from_cart(cart, PRICING.rules, PRICING.subsidies, {}, orders)
+    kept = [engine_total(cart, problem, start)]
+
+    def accept(plan: Plan) -> bool:
+        total = engine_total(cart, problem, plan)
+        if total < kept[-1]:
+            kept.append(total)
+            return True
+        return False
+
+    costs = OrderCosts(cart, PRICING, problem)
+    found = improve(
+        start, problem, order_slots(problem), costs, accept, time.perf_counter() + 60
+    )
+    return found, kept
+
+
+def first_offers(cart: Cart) -> Plan:
+    """Every item at its first offer, all of a platform's items in one order."""
+    return {i: (0, 0) for i in range(len(cart.items))}
+
+
+def test_a_move_to_a_second_order_earns_the_coupon_twice():
+    cart = load_cart(FIXTURES / "split-per-order-coupon.toml")
+    found, kept = run(cart, first_offers(cart), 3)
+    assert kept == [Decimal("370.00"), Decimal("340.00")]
+    assert len({k for _, k in found.values()}) == 2
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(carts(max_items=5))
+def test_improving_keeps_only_cheaper_plans_and_never_beats_the_optimum(cart):
+    cart = required_only(cart)
+    assume(cart.items and cart.budget is None)
+    assume(all(any(o.limit is None or o.limit >= i.qty for o in i.offers) for i in cart.items))
+    problem = problem_from_cart(cart, PRICING.rules, PRICING.subsidies, {}, 2)
+    start = {i: (0, 0) for i in range(len(problem.items))}
+    found, kept = run(cart, start, 2)
+    assert engine_total(cart, problem, found) == kept[-1]
+    assert kept == sorted(kept, reverse=True)
+    best = brute_force(cart, PRICING, 2)
+    assert best is not None
+    assert kept[-1] >= best[0]
