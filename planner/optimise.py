@@ -153,7 +153,7 @@ def _solve(form: Formulation, search: _Search, deadline: float, gap: float) -> i
             deadline - time.perf_counter(),
             gap,
             start=search.start(form),
-            found=lambda values: search.consider(form.chosen(values), None),
+            found=lambda values: search.found_on_the_way(form.chosen(values)),
         )
         if solution.status == "infeasible":
             search.bound = search.best_objective
@@ -198,6 +198,7 @@ class _Search:
         self.bound = Decimal("-Infinity")
         self.modelled = Decimal(0)
         self.best_seen: dict[str, PricedItem] = {}
+        self.found: list[dict[int, tuple[int, int]]] = []
 
     def start(self, form: Formulation) -> dict[int, float]:
         """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
@@ -211,13 +212,17 @@ class _Search:
             return form.fix_plan(self.best[2])
         if max(form.orders.values(), default=1) > 1:
             return {}
+        return form.fix_plan(self.naive_plan())
+
+    def naive_plan(self) -> dict[int, tuple[int, int]]:
+        """Each item at its cheapest offer, one order per platform."""
         naive = naive_assignment(self.cart, self.pricing)
         plan = {}
         for i, item in enumerate(self.problem.items):
             for o, option in enumerate(item.options):
                 if item.id in naive and option.offer == naive[item.id].offer:
                     plan[i] = (o, 0)
-        return form.fix_plan(plan)
+        return plan
 
     def close_enough(self, gap: float) -> bool:
         """Whether the best priced plan is already proven optimal (within a cent of the
@@ -233,19 +238,37 @@ class _Search:
         `modelled` is the model's optimal objective for the plan, or None for a plan HiGHS
         found on the way (its continuous variables need not be at their best yet): such a
         plan is only priced and kept if it is the best so far."""
-        assignment, priced, objective = self._price(plan)
-        within_budget = self.cart.budget is None or priced.total <= self.cart.budget
-        if not within_budget:
+        found = self._evaluate(plan, modelled)
+        if found is None or modelled is None:
             return False
+        objective, total = found
+        if self.best is not None and plan == self.best[2]:
+            self.modelled = modelled + total - objective
+        return objective <= modelled + TOLERANCE
+
+    def found_on_the_way(self, plan: dict[int, tuple[int, int]]) -> None:
+        """An improving plan HiGHS found: priced and kept if best, and remembered as a
+        start for the local search."""
+        self.found.append(plan)
+        self.consider(plan, None)
+
+    def value(self, plan: dict[int, tuple[int, int]]) -> Decimal:
+        """Price `plan`, keep it if best; its objective (Infinity above the budget)."""
+        found = self._evaluate(plan, None)
+        return Decimal("Infinity") if found is None else found[0]
+
+    def _evaluate(
+        self, plan: dict[int, tuple[int, int]], modelled: Decimal | None
+    ) -> tuple[Decimal, Decimal] | None:
+        """Price `plan`, keep it if best; its objective and total, or None above the budget."""
+        assignment, priced, objective = self._price(plan)
+        if self.cart.budget is not None and priced.total > self.cart.budget:
+            return None
         if objective < self.best_objective:
             self.best = (assignment, priced, plan)
             self.best_objective = objective
             self.modelled = priced.total if modelled is None else modelled
-        if modelled is None:
-            return False
-        if self.best is not None and plan == self.best[2]:
-            self.modelled = modelled + priced.total - objective
-        return objective <= modelled + TOLERANCE
+        return objective, priced.total
 
     def cut_subsidies(
         self, form: Formulation, plan: dict[int, tuple[int, int]], granted: dict[int, float]
@@ -271,17 +294,21 @@ class _Search:
         return cut
 
     def improve(self, slots: dict[str, int], deadline: float) -> None:
-        """Move single items in the best plan while the engine prices a move lower."""
+        """Local search (`planner.milp.improve`) from the best plan, then, while time is
+        left, from the other plans HiGHS found (latest first) and from the naive plan:
+        on 30-item carts the search from the best plan ends within a tenth of a second,
+        and other starts reach other local optima."""
         if self.best is None:
             return
         costs = OrderCosts(self.cart, self.pricing, self.problem)
-
-        def accept(plan: dict[int, tuple[int, int]]) -> bool:
-            before = self.best_objective
-            self.consider(plan, None)
-            return self.best_objective < before
-
-        improve(self.best[2], self.problem, slots, costs, accept, deadline)
+        starts = [self.best[2], *reversed(self.found), self.naive_plan()]
+        tried: list[dict[int, tuple[int, int]]] = []
+        for start in starts:
+            if time.perf_counter() >= deadline:
+                return
+            if start not in tried:
+                tried.append(start)
+                improve(start, self.problem, slots, costs, self.value, deadline)
 
     def _quota(self, item: int, option: int) -> str | None:
         term = self.problem.items[item].options[option].subsidy

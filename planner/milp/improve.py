@@ -12,6 +12,7 @@ only chooses which moves are worth pricing, and no plan is ever kept on an estim
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -56,34 +57,63 @@ def improve(
     problem: Problem,
     slots: dict[str, int],
     costs: OrderCosts,
-    accept: Callable[[Plan], bool],
+    value: Callable[[Plan], Decimal],
     deadline: float,
 ) -> Plan:
     """Move single items, then swap two items between orders of a platform, while that
     lowers the total; return the last accepted plan.
 
-    `slots` is how many orders each platform may use; `accept(plan)` prices a candidate
-    in full and returns True if it is the best plan so far (the caller keeps it). Stops at
-    a local optimum or at `deadline`. Swaps are tried only once no single move pays: they
-    cost a pricing per pair, and exchange what a single move cannot (two items each
-    keeping its own order above a threshold).
+    `slots` is how many orders each platform may use; `value(plan)` prices a candidate in
+    full (the caller keeps the best it was asked about); a candidate is taken if it costs
+    less than the current plan. Stops at a local optimum or at `deadline`. A pass makes
+    every move its estimate favours and prices the result once (a full pricing costs as
+    much as ten orders' estimates); only if the engine disagrees are the moves priced one
+    by one. Swaps are tried only once no single move pays: they cost a pricing per pair,
+    and exchange what a single move cannot (two items each keeping its own order above a
+    threshold).
     """
-    current = dict(plan)
+    current, current_value = dict(plan), value(plan)
+
+    def accept(candidate: Plan) -> bool:
+        nonlocal current_value
+        found = value(candidate)
+        if found < current_value:
+            current_value = found
+            return True
+        return False
+
     while time.perf_counter() < deadline:
-        moved = False
-        for i in sorted(current):
+        batch = dict(current)
+        for i in sorted(batch):
             if time.perf_counter() >= deadline:
-                return current
-            move = _best_move(current, i, problem, slots, costs)
-            if move is not None and accept({**current, i: move}):
-                current, moved = {**current, i: move}, True
-        if moved:
+                break
+            move = _best_move(batch, i, problem, slots, costs)
+            if move is not None:
+                batch[i] = move
+        if batch != current and accept(batch):
+            current = batch
             continue
-        swapped = _first_accepted(_swaps(current, problem, costs), accept, deadline)
-        if swapped is None:
+        candidates = itertools.chain(
+            _single_moves(current, problem, slots, costs, deadline),
+            _swaps(current, problem, costs, deadline),
+        )
+        found = _first_accepted(candidates, accept, deadline)
+        if found is None:
             return current
-        current = swapped
+        current = found
     return current
+
+
+def _single_moves(
+    plan: Plan, problem: Problem, slots: dict[str, int], costs: OrderCosts, deadline: float
+) -> Iterator[Plan]:
+    """Plans moving one item of `plan`, estimated to save at least a cent."""
+    for i in sorted(plan):
+        if time.perf_counter() >= deadline:
+            return
+        move = _best_move(plan, i, problem, slots, costs)
+        if move is not None:
+            yield {**plan, i: move}
 
 
 def _first_accepted(
@@ -98,12 +128,14 @@ def _first_accepted(
     return None
 
 
-def _swaps(plan: Plan, problem: Problem, costs: OrderCosts) -> Iterator[Plan]:
+def _swaps(plan: Plan, problem: Problem, costs: OrderCosts, deadline: float) -> Iterator[Plan]:
     """Plans exchanging two items between two orders of a platform (each keeping its
     offer), estimated to save at least a cent."""
     groups = _groups(plan, problem)
     items = sorted(plan)
     for a, i in enumerate(items):
+        if time.perf_counter() >= deadline:
+            return
         oi, ki = plan[i]
         platform = problem.items[i].options[oi].platform
         for j in items[a + 1 :]:

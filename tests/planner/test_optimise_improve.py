@@ -1,6 +1,6 @@
 """Moving single items (and swapping pairs) in a plan, priced by the cost engine
 (`planner.milp.improve`): it finds the split a coupon used once per order pays for, and
-on random carts it only ever keeps plans the engine prices lower than the one it had."""
+on random carts it only ever takes plans the engine prices lower than the one it had."""
 
 from __future__ import annotations
 
@@ -32,20 +32,20 @@ def engine_total(cart: Cart, problem: Problem, plan: Plan) -> Decimal:
 
 
 def run(cart: Cart, start: Plan, orders: int) -> tuple[Plan, list[Decimal]]:
-    """`improve` from `start`; returns its plan and the engine totals it kept, in order."""
+    """`improve` from `start`; returns its plan and the engine totals of the plans it
+    took, in order (each one it asked about and that cost less than the last taken)."""
     problem = problem_from_cart(cart, PRICING.rules, PRICING.subsidies, {}, orders)
-    kept = [engine_total(cart, problem, start)]
+    kept: list[Decimal] = []
 
-    def accept(plan: Plan) -> bool:
+    def value(plan: Plan) -> Decimal:
         total = engine_total(cart, problem, plan)
-        if total < kept[-1]:
+        if not kept or total < kept[-1]:
             kept.append(total)
-            return True
-        return False
+        return total
 
     costs = OrderCosts(cart, PRICING, problem)
     found = improve(
-        start, problem, order_slots(problem), costs, accept, time.perf_counter() + 60
+        start, problem, order_slots(problem), costs, value, time.perf_counter() + 60
     )
     return found, kept
 
