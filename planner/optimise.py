@@ -9,7 +9,9 @@ then a valid cut removes what the model got wrong (the subsidy of one item for e
 its order's composition, else exactly that plan) and the model is solved again, keeping
 the best priced plan. The loop stops when the model's bound reaches the best priced plan
 (proven optimal) or the time runs out (a feasible plan, with the gap to the bound stated).
-Every improving plan HiGHS finds on the way is priced too, and the best kept.
+Every improving plan HiGHS finds on the way is priced too, and the best kept. With several
+orders per platform, a share of the time goes to a local search over single moves from
+the best plans (`planner.milp.improve`); `planner.milp.search` holds the search state.
 docs/optimiser.md explains the formulation.
 
 Optional (wishlist) items are added only when they pay for themselves: each is worth what
@@ -24,22 +26,22 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from planner.cart import Cart, Item
-from planner.cost import Pick, PricedCart, PricedItem, Pricing, naive_assignment, price
+from planner.cost import Pick, PricedCart, Pricing, price
 from planner.errors import PlanError
 from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import Formulation, build
-from planner.milp.improve import OrderCosts, improve
-from planner.milp.problem import Problem
+from planner.milp.search import SUBSIDY_STEP, TOLERANCE, Search
 from planner.money import CENT, ZERO
 
-__all__ = ["OptimisedPlan", "Suggestion", "optimise", "standalone_cost", "suggest_additions"]
+__all__ = [
+    "SUBSIDY_STEP",
+    "OptimisedPlan",
+    "Suggestion",
+    "optimise",
+    "standalone_cost",
+    "suggest_additions",
+]
 
-#: The step kind under which the cost engine records a trade-in subsidy (ledger.STEP_KINDS).
-SUBSIDY_STEP = "subsidy"
-
-#: Model and engine may differ by rounding (percentages and subsidies are rounded half-up
-#: to the cent by the engine); within this they count as agreeing.
-TOLERANCE = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
 
 #: With several orders per platform, the share of the time limit kept from HiGHS for
@@ -132,7 +134,7 @@ def optimise(
     problem = problem_from_cart(
         cart, pricing.rules, pricing.subsidies, values, max_orders_per_platform
     )
-    search = _Search(cart, pricing, problem, values)
+    search = Search(cart, pricing, problem, values)
     form = build(problem)
     deadline = started + time_limit
     several = max(form.orders.values(), default=1) > 1
@@ -140,10 +142,10 @@ def optimise(
     if not search.close_enough(gap):
         search.improve(form.orders, deadline)
     search.merge_orders()
-    return search.result(time.perf_counter() - started, rounds)
+    return _result(search, time.perf_counter() - started, rounds)
 
 
-def _solve(form: Formulation, search: _Search, deadline: float, gap: float) -> int:
+def _solve(form: Formulation, search: Search, deadline: float, gap: float) -> int:
     """Solve, verify with the engine, cut off a plan the model mispriced, repeat; return
     the number of solves. The search keeps the best plan and the model's best bound."""
     rounds = 0
@@ -179,207 +181,26 @@ def _exact(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("0.0001"))
 
 
-class _Search:
-    """The best engine-priced plan so far and the model's best bound."""
-
-    def __init__(
-        self,
-        cart: Cart,
-        pricing: Pricing,
-        problem: Problem,
-        values: dict[str, Decimal],
-    ) -> None:
-        self.cart = cart
-        self.pricing = pricing
-        self.problem = problem
-        self.values = values
-        self.best: tuple[dict[str, Pick], PricedCart, dict[int, tuple[int, int]]] | None = None
-        self.best_objective = Decimal("Infinity")
-        self.bound = Decimal("-Infinity")
-        self.modelled = Decimal(0)
-        self.best_seen: dict[str, PricedItem] = {}
-        self.found: list[dict[int, tuple[int, int]]] = []
-
-    def start(self, form: Formulation) -> dict[int, float]:
-        """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
-        offer, one order per platform). HiGHS ignores a start the cuts have made infeasible.
-
-        With several orders per platform the first solve gets no start: a one-order plan
-        keeps HiGHS's improvement heuristics near one order per platform. On the bench
-        carts (100 items, 5 s, 0.5% asked) the gaps were 0.4-3.9% when a one-order
-        optimum started the search, 0.4-2.7% (median 0.8%) with no start."""
-        if self.best is not None:
-            return form.fix_plan(self.best[2])
-        if max(form.orders.values(), default=1) > 1:
-            return {}
-        return form.fix_plan(self.naive_plan())
-
-    def naive_plan(self) -> dict[int, tuple[int, int]]:
-        """Each item at its cheapest offer, one order per platform."""
-        naive = naive_assignment(self.cart, self.pricing)
-        plan = {}
-        for i, item in enumerate(self.problem.items):
-            for o, option in enumerate(item.options):
-                if item.id in naive and option.offer == naive[item.id].offer:
-                    plan[i] = (o, 0)
-        return plan
-
-    def close_enough(self, gap: float) -> bool:
-        """Whether the best priced plan is already proven optimal (within a cent of the
-        bound) or within the relative `gap` asked for, whatever the model's last plan."""
-        if self.best is None or self.bound.is_infinite():
-            return False
-        distance = self.best_objective - self.bound
-        return distance <= TOLERANCE or distance <= Decimal(repr(gap)) * abs(self.best_objective)
-
-    def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal | None) -> bool:
-        """Price `plan` with the engine, keep it if best; True if the model priced it right.
-
-        `modelled` is the model's optimal objective for the plan, or None for a plan HiGHS
-        found on the way (its continuous variables need not be at their best yet): such a
-        plan is only priced and kept if it is the best so far."""
-        found = self._evaluate(plan, modelled)
-        if found is None or modelled is None:
-            return False
-        objective, total = found
-        if self.best is not None and plan == self.best[2]:
-            self.modelled = modelled + total - objective
-        return objective <= modelled + TOLERANCE
-
-    def found_on_the_way(self, plan: dict[int, tuple[int, int]]) -> None:
-        """An improving plan HiGHS found: priced and kept if best, and remembered as a
-        start for the local search."""
-        self.found.append(plan)
-        self.consider(plan, None)
-
-    def value(self, plan: dict[int, tuple[int, int]]) -> Decimal:
-        """Price `plan`, keep it if best; its objective (Infinity above the budget)."""
-        found = self._evaluate(plan, None)
-        return Decimal("Infinity") if found is None else found[0]
-
-    def _evaluate(
-        self, plan: dict[int, tuple[int, int]], modelled: Decimal | None
-    ) -> tuple[Decimal, Decimal] | None:
-        """Price `plan`, keep it if best; its objective and total, or None above the budget."""
-        assignment, priced, objective = self._price(plan)
-        if self.cart.budget is not None and priced.total > self.cart.budget:
-            return None
-        if objective < self.best_objective:
-            self.best = (assignment, priced, plan)
-            self.best_objective = objective
-            self.modelled = priced.total if modelled is None else modelled
-        return objective, priced.total
-
-    def cut_subsidies(
-        self, form: Formulation, plan: dict[int, tuple[int, int]], granted: dict[int, float]
-    ) -> bool:
-        """Where the engine granted an item less subsidy than the model did (its shares of
-        the order's discounts left it above the ceiling or lowered the amount), bound that
-        subsidy for exactly that order's composition, on which alone it depends; not when
-        the item lost its category's quota to another. True if any cut was added."""
-        subsidy = {
-            item_id: sum((-s.amount for s in priced.steps if s.kind == SUBSIDY_STEP), ZERO)
-            for item_id, priced in self.best_seen.items()
-        }
-        quota_taken = {
-            self._quota(i, o) for i, (o, _) in plan.items() if subsidy[self.problem.items[i].id] > 0
-        }
-        cut = False
-        for item, modelled in granted.items():
-            actual = subsidy[self.problem.items[item].id]
-            lost_quota = actual == 0 and self._quota(item, plan[item][0]) in quota_taken
-            if float(actual) < modelled - float(TOLERANCE) and not lost_quota:
-                form.cap_subsidy(plan, item, float(actual))
-                cut = True
-        return cut
-
-    def improve(self, slots: dict[str, int], deadline: float) -> None:
-        """Local search (`planner.milp.improve`) from the best plan, then, while time is
-        left, from the other plans HiGHS found (latest first) and from the naive plan:
-        on 30-item carts the search from the best plan ends within a tenth of a second,
-        and other starts reach other local optima."""
-        if self.best is None:
-            return
-        costs = OrderCosts(self.cart, self.pricing, self.problem)
-        starts = [self.best[2], *reversed(self.found), self.naive_plan()]
-        tried: list[dict[int, tuple[int, int]]] = []
-        for start in starts:
-            if time.perf_counter() >= deadline:
-                return
-            if start not in tried:
-                tried.append(start)
-                improve(start, self.problem, slots, costs, self.value, deadline)
-
-    def _quota(self, item: int, option: int) -> str | None:
-        term = self.problem.items[item].options[option].subsidy
-        return None if term is None else term.quota
-
-    def merge_orders(self) -> None:
-        """Merge two orders of a platform wherever that costs nothing more: among equally
-        cheap plans the shopper prefers fewer checkouts."""
-        while self.best is not None:
-            plan = self.best[2]
-            slots = sorted({(self._platform(i, o), k) for i, (o, k) in plan.items()})
-            pairs = [(a, b) for a in slots for b in slots if a[0] == b[0] and a[1] < b[1]]
-            for (platform, into), (_, source) in pairs:
-                moved = {
-                    i: (o, into if (k, self._platform(i, o)) == (source, platform) else k)
-                    for i, (o, k) in plan.items()
-                }
-                assignment, priced, objective = self._price(moved)
-                if objective <= self.best_objective and (
-                    self.cart.budget is None or priced.total <= self.cart.budget
-                ):
-                    self.best = (assignment, priced, moved)
-                    self.best_objective = objective
-                    break
-            else:
-                return
-
-    def _platform(self, item: int, option: int) -> str:
-        return self.problem.items[item].options[option].platform
-
-    def _price(
-        self, plan: dict[int, tuple[int, int]]
-    ) -> tuple[dict[str, Pick], PricedCart, Decimal]:
-        """The engine's pricing of `plan` and its objective (total less optional items' worth)."""
-        assignment = self._assignment(plan)
-        priced = price(self.cart, assignment, self.pricing)
-        self.best_seen = {item.id: item for item in priced.items}
-        worth = sum((self.values[i] for i in assignment if i in self.values), ZERO)
-        return assignment, priced, priced.total - worth
-
-    def _assignment(self, plan: dict[int, tuple[int, int]]) -> dict[str, Pick]:
-        used: dict[str, set[int]] = {}
-        for i, (o, k) in plan.items():
-            used.setdefault(self.problem.items[i].options[o].platform, set()).add(k)
-        picks = {}
-        for i, (o, k) in plan.items():
-            option = self.problem.items[i].options[o]
-            several = len(used[option.platform]) > 1
-            picks[self.problem.items[i].id] = Pick(option.offer, str(k + 1) if several else "")
-        return picks
-
-    def result(self, seconds: float, rounds: int) -> OptimisedPlan:
-        """The best plan, its status, and the bound as a total (the objective counts the
-        worth of added wishlist items; the bound is shifted back by the same worth)."""
-        if self.best is None:
-            raise _infeasible(self.cart, self.pricing)
-        assignment, priced, _ = self.best
-        bound = min(self.bound, self.best_objective)
-        proven = self.best_objective - bound <= TOLERANCE
-        bound_total = bound + priced.total - self.best_objective
-        gap = ZERO if proven else (priced.total - bound_total) / max(priced.total, CENT)
-        return OptimisedPlan(
-            assignment=assignment,
-            priced=priced,
-            status="optimal" if proven else "feasible",
-            bound=priced.total if proven else bound_total.quantize(CENT),
-            gap=gap.quantize(Decimal("0.0001")),
-            seconds=seconds,
-            rounds=rounds,
-            modelled=self.modelled.quantize(CENT),
-        )
+def _result(search: Search, seconds: float, rounds: int) -> OptimisedPlan:
+    """The best plan, its status, and the bound as a total (the objective counts the
+    worth of added wishlist items; the bound is shifted back by the same worth)."""
+    if search.best is None:
+        raise _infeasible(search.cart, search.pricing)
+    assignment, priced, _ = search.best
+    bound = min(search.bound, search.best_objective)
+    proven = search.best_objective - bound <= TOLERANCE
+    bound_total = bound + priced.total - search.best_objective
+    gap = ZERO if proven else (priced.total - bound_total) / max(priced.total, CENT)
+    return OptimisedPlan(
+        assignment=assignment,
+        priced=priced,
+        status="optimal" if proven else "feasible",
+        bound=priced.total if proven else bound_total.quantize(CENT),
+        gap=gap.quantize(Decimal("0.0001")),
+        seconds=seconds,
+        rounds=rounds,
+        modelled=search.modelled.quantize(CENT),
+    )
 
 
 def standalone_cost(cart: Cart, item: Item, pricing: Pricing) -> Decimal:

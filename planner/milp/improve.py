@@ -170,9 +170,7 @@ def _best_move(
                 saving = before - costs.cost(left | {(item, o)})
             else:
                 members = groups.get(target, frozenset())
-                saving = before - without + costs.cost(members) - costs.cost(
-                    members | {(item, o)}
-                )
+                saving = before - without + costs.cost(members) - costs.cost(members | {(item, o)})
             if saving > best_saving:
                 best, best_saving = (o, k), saving
     return best
