@@ -125,6 +125,18 @@ class Repository:
             assert product is not None
             return ListingView.of(row, product)
 
+    def set_active(self, listing_ids: Sequence[int], active: bool) -> list[ListingView]:
+        """Pause (`active=False`) or resume listings: a paused listing keeps its history,
+        alert rules and forecasts but is not checked until resumed. All ids or none:
+        NotFoundError names the unknown ones."""
+        self.list_listings(listing_ids)  # NotFoundError before anything changes
+        with db.session_scope(self.engine, write=True) as session:
+            rows = session.exec(select(Listing).where(col(Listing.id).in_(list(listing_ids))))
+            for row in rows:
+                row.active = active
+                session.add(row)
+        return self.list_listings(listing_ids)
+
     def list_listings(
         self, ids: Sequence[int] | None = None, *, active_only: bool = False
     ) -> list[ListingView]:

@@ -73,3 +73,32 @@ def test_bad_input_is_one_line_and_exit_status_2(home):
     assert done.returncode == 2
     assert done.stderr.startswith("daoshou: error: not an http(s) URL: 'ftp://example.com/x'")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_paused_listing_keeps_its_history_and_is_not_checked_until_resumed(home, shop, slug):
+    shop.set_product(slug, price="10.00")
+    shop.set_product(f"{slug}-b", price="20.00")
+    paused = json.loads(_daoshou("add", shop.product_url(slug), "--json"))["id"]
+    other = json.loads(_daoshou("add", shop.product_url(f"{slug}-b"), "--json"))["id"]
+    _daoshou("check")
+
+    [listing] = json.loads(_daoshou("pause", str(paused), "--json"))
+    assert (listing["id"], listing["active"]) == (paused, False)
+    marked = [line for line in _daoshou("list").splitlines() if "[paused]" in line]
+    assert len(marked) == 1 and marked[0].split()[0] == str(paused)
+    shop.set_product(slug, price="8.00")
+    assert [c["listing_id"] for c in json.loads(_daoshou("check", "--json"))] == [other]
+    assert len(json.loads(_daoshou("history", str(paused), "--json"))) == 1  # history kept
+
+    assert _daoshou("resume", str(paused)).startswith(f"listing {paused}: checked on its interval")
+    checked = json.loads(_daoshou("check", "--json"))
+    assert [c["listing_id"] for c in checked] == [paused, other]
+    assert checked[0]["observation"]["price"] == "8.00"
+
+
+def test_pausing_an_unknown_listing_changes_nothing(home, shop, slug):
+    shop.set_product(slug, price="10.00")
+    known = json.loads(_daoshou("add", shop.product_url(slug), "--json"))["id"]
+    with pytest.raises(NotFoundError, match="no listing with id 99"):
+        _daoshou("pause", str(known), "99")
+    assert json.loads(_daoshou("list", "--json"))[0]["listing"]["active"] is True

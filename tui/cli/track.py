@@ -1,4 +1,4 @@
-"""`daoshou add | list | check | history | run`: the tracker on the command line.
+"""`daoshou add | list | check | history | pause | resume | run`: the tracker on the command line.
 
 A thin layer: each command calls one use-case of `tracker.repository`, `tracker.check`
 or `tracker.scheduler` and prints the result, as a JSON document with `--json` or as a
@@ -29,6 +29,8 @@ def register(app: typer.Typer) -> None:
     app.command("list")(list_)
     app.command("check")(check)
     app.command("history")(history)
+    app.command("pause")(pause)
+    app.command("resume")(resume)
     app.command("run")(run)
 
 
@@ -90,6 +92,31 @@ def history(
         ["time (UTC)", "price", "list price", "stock", "source", "note"],
         [_history_row(obs) for obs in observations],
     )
+
+
+IdsArgument = Annotated[list[int], typer.Argument(help="Listing ids (see daoshou list).")]
+
+
+def pause(listing_ids: IdsArgument, as_json: JsonOption = False) -> None:
+    """Stop checking listings (their history, alerts and forecasts are kept)."""
+    _set_active(listing_ids, active=False, as_json=as_json)
+
+
+def resume(listing_ids: IdsArgument, as_json: JsonOption = False) -> None:
+    """Check paused listings again on their interval."""
+    _set_active(listing_ids, active=True, as_json=as_json)
+
+
+def _set_active(listing_ids: list[int], *, active: bool, as_json: bool) -> None:
+    from tracker.repository import Repository
+
+    listings = Repository().set_active(listing_ids, active)
+    if as_json:
+        print_json(listings)
+        return
+    state = "checked on its interval / 恢复检查" if active else "paused / 已暂停"
+    for listing in listings:
+        print(f"listing {listing.id}: {state} ({listing.product_name})")
 
 
 def check(
@@ -171,6 +198,8 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
     if attempt and attempt.status not in ("ok", "not_modified", "blocked"):
         # The last fetch failed: the price shown is older than the last try.
         label = f"[last fetch: {attempt.status}] {label}"
+    if not listing.active:
+        label = f"[paused] {label}"
     return (listing.id, listing.platform, listing.product_name, _price(latest), when, label)
 
 
