@@ -102,3 +102,5 @@ def test_pausing_an_unknown_listing_changes_nothing(home, shop, slug):
     with pytest.raises(NotFoundError, match="no listing with id 99"):
         _daoshou("pause", str(known), "99")
     assert json.loads(_daoshou("list", "--json"))[0]["listing"]["active"] is True
+    _daoshou("pause", str(known))
+    assert _daoshou("check") == "every listing is paused; resume one with: daoshou resume ID\n"

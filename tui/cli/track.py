@@ -135,7 +135,10 @@ def check(
     repository = Repository()
     listings = repository.list_listings(listing_ids or None, active_only=not listing_ids)
     if not listings and not as_json:
-        print("no listings to check; add one with: daoshou add URL")
+        if repository.list_listings():
+            print("every listing is paused; resume one with: daoshou resume ID")
+        else:
+            print("no listings to check; add one with: daoshou add URL")
         return
     progress = _Progress(len(listings)) if sys.stderr.isatty() and not as_json else None
     outcomes = asyncio.run(
