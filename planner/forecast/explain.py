@@ -60,9 +60,9 @@ def _basis(
 ) -> tuple[str, str]:
     if fallback:
         return (
-            f"Only {result.history_days} days of history and too few earlier sales in it: "
-            "this is the typical sale-day change of comparable listings or daoshou's shipped "
-            "prior, not a forecast fitted to this listing, so the range is wide.",
+            f"Only {_count(result.history_days, 'day')} of history and too few earlier sales"
+            " in it: this is the typical sale-day change of comparable listings or daoshou's"
+            " shipped prior, not a forecast fitted to this listing, so the range is wide.",
             f"历史仅 {result.history_days} 天且缺少往期大促记录：以下为同类商品或内置先验的"
             "典型大促变化，并非针对该商品的拟合预测，区间较宽。",
         )
@@ -77,7 +77,13 @@ def _basis(
     recent_en = f" Same sale before: {shown}." if recent else ""
     recent_zh = f"往期同类大促：{shown}。" if recent else ""
     return (
-        f"Based on {result.history_days} days of history and {sales} earlier sale days."
+        f"Based on {_count(result.history_days, 'day')} of history and"
+        f" {_count(sales, 'earlier sale day')}."
         f"{recent_en}{prophet_en}",
         f"依据 {result.history_days} 天历史与 {sales} 次往期大促。{recent_zh}{prophet_zh}",
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """"1 day", "2 days": the explanation is read by people."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
