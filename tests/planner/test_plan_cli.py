@@ -48,6 +48,13 @@ def test_plan_text_and_export(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "287.80" in done.stdout and "2025-10-24" in done.stdout
     assert sheet.is_file() and sheet.stat().st_size > 0
+    lines = [line.split() for line in done.stdout.splitlines()]
+    # Every step from price to in-hand, with its running total, and the order's discounts.
+    assert ["detergent", "price", "129.00", "x", "2", "258.00", "258.00"] in lines
+    assert ["presale", "deposit", "20", "worth", "40", "-40.00", "218.00"] in lines
+    assert ["cross-store", "每满300减50", "-32.27", "185.73"] in lines
+    assert ["tmall", "detergent,", "toilet-paper", "cross-store", "每满300减50", "-50.00",
+            "287.80"] in lines  # fmt: skip
 
 
 @pytest.mark.parametrize("export", ["budget.xlsx", "budget.csv"])

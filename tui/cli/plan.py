@@ -12,7 +12,7 @@ runs, not when the command line starts (see bench/cli.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -60,16 +60,23 @@ def plan(
 
 
 def _print_text(result: Plan) -> None:
+    """The plan for people: items, every step from price to in-hand, the orders to check
+    out with their discounts, the payments by date, then the totals and the status."""
     from planner.plan import plan_document
 
     document = plan_document(result)
+    items = document["items"]
     print_table(
-        ["item", "platform", "shop", "qty", "in hand", "per unit"],
+        ["item", "name", "platform", "shop", "qty", "in hand", "per unit"],
         [
-            [i["id"], i["platform"], i["shop"], i["qty"], i["in_hand"], _per_unit(i)]
-            for i in document["items"]
+            [i["id"], i["name"], i["platform"], i["shop"], i["qty"], i["in_hand"], _per_unit(i)]
+            for i in items
         ],
     )
+    print()
+    print_table(["item", "step", "amount", "running total"], _step_rows(items))
+    print()
+    print_table(["order", "items", "discounts", "total"], _order_rows(document["orders"]))
     print()
     print_table(["pay on", "amount"], [[p["date"], p["amount"]] for p in document["payments"]])
     print()
@@ -81,6 +88,26 @@ def _print_text(result: Plan) -> None:
     lines.append(result.status_text)
     for line in lines + [s["text"] for s in document["suggestions"]] + document["notes"]:
         print(_printable(line))
+
+
+def _step_rows(items: list[dict[str, Any]]) -> list[list[str]]:
+    """One row per step; the item id only on its first row, so each item reads as a block."""
+    rows = []
+    for item in items:
+        for index, step in enumerate(item["steps"]):
+            rows.append(
+                [item["id"] if index == 0 else "", step["label"], step["amount"], step["total"]]
+            )
+    return rows
+
+
+def _order_rows(orders: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for order in orders:
+        name = f"{order['platform']} {order['order']}".strip()
+        discounts = "; ".join(f"{d['label']} -{d['amount']}" for d in order["discounts"])
+        rows.append([name, ", ".join(order["items"]), discounts or "-", order["total"]])
+    return rows
 
 
 def _per_unit(item: dict[str, str]) -> str:
