@@ -21,14 +21,17 @@ by less than that, i.e. it helps reach a threshold. `suggest_additions` lists th
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from planner.cart import Cart, Item
 from planner.cost import Pick, PricedCart, Pricing, price
 from planner.errors import PlanError
 from planner.milp.adapter import problem_from_cart
+from planner.milp.columns import Column, ColumnSearch, Duals
 from planner.milp.formulation import Formulation, build
 from planner.milp.search import SUBSIDY_STEP, TOLERANCE, Search
 from planner.money import CENT, ZERO
@@ -48,6 +51,10 @@ HALF_CENT = Decimal("0.005")
 #: moving single items in its best plan (`planner.milp.improve`): on the bench carts
 #: HiGHS's plan after 5 s was still 0.2-0.5% above plans one move away.
 IMPROVE_SHARE = 0.2
+
+#: With several orders per platform, the share of the time limit column generation keeps
+#: at its end to solve its master as an integer programme (a plan from its orders).
+COLUMNS_RESERVE = 0.1
 
 
 @dataclass(frozen=True)
@@ -138,11 +145,86 @@ def optimise(
     form = build(problem)
     deadline = started + time_limit
     several = max(form.orders.values(), default=1) > 1
+    beside = _Beside(search, form.orders, deadline, time_limit, gap) if several else None
     rounds = _solve(form, search, deadline - (IMPROVE_SHARE * time_limit if several else 0), gap)
     if not search.close_enough(gap):
         search.improve(form.orders, deadline)
+    if beside is not None:
+        beside.finish()
     search.merge_orders()
     return _result(search, time.perf_counter() - started, rounds)
+
+
+class _Beside:
+    """Column generation (`planner.milp.columns`) in a thread beside the compact model:
+    HiGHS releases the GIL, so on two cores both advance. It reads the best plan (to seed
+    its orders) but changes the search only in `finish`, back on the caller's thread: its
+    bound raises the search's, and its plan is priced like any other."""
+
+    def __init__(
+        self,
+        search: Search,
+        slots: dict[str, int],
+        deadline: float,
+        time_limit: float,
+        gap: float,
+    ) -> None:
+        self._search = search
+        self._gap = gap
+        self._columns = ColumnSearch(search.problem, slots)
+        naive = search.naive_plan()
+        priced = search.priced(naive)
+        self._naive = search.orders(naive, priced)
+        self._seen: tuple[object, list[Column]] = (None, [])
+        self._error: BaseException | None = None
+        optional = [item.optional for item in search.problem.items]
+        start = Duals(search.in_hand(priced), {}, {}, optional)
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(start, deadline, COLUMNS_RESERVE * time_limit),
+            name="daoshou-columns",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _run(self, start: Duals, deadline: float, reserve: float) -> None:
+        try:
+            self._columns.run(start, self._best, self._enough, deadline, reserve)
+        except BaseException as error:  # re-raised on the caller's thread by finish()
+            self._error = error
+
+    def _best(self) -> list[Column]:
+        """The naive plan's orders and the best plan's (recomputed only when it changes)."""
+        found = self._search.best
+        if found is not None and found is not self._seen[0]:
+            self._seen = (found, self._search.orders(found[2], found[1]))
+        return self._naive + self._seen[1]
+
+    def _enough(self, bound: float) -> bool:
+        best = self._search.best_objective
+        if best.is_infinite():
+            return False
+        allowed = max(TOLERANCE, Decimal(repr(self._gap)) * abs(best))
+        return best - _floor(bound) <= allowed
+
+    def finish(self) -> None:
+        """Wait for the thread (asked to stop at once if the plan is already good enough),
+        then take its bound and price its plan."""
+        if self._search.close_enough(self._gap):
+            self._columns.stop()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if math.isfinite(self._columns.bound):
+            self._search.bound = max(self._search.bound, _floor(self._columns.bound))
+        if self._columns.plan is not None:
+            self._search.consider(self._columns.plan, None)
+
+
+def _floor(bound: float) -> Decimal:
+    """A float bound as a Decimal a tenth of a cent lower: the solver's tolerances must
+    never make it claim more than it proved."""
+    return Decimal(repr(bound)).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR) - Decimal("0.001")
 
 
 def _solve(form: Formulation, search: Search, deadline: float, gap: float) -> int:
@@ -159,6 +241,10 @@ def _solve(form: Formulation, search: Search, deadline: float, gap: float) -> in
         )
         if solution.status == "infeasible":
             search.bound = search.best_objective
+            return rounds
+        if solution.status == "unknown":  # out of time before HiGHS found a plan
+            if math.isfinite(solution.bound):
+                search.bound = max(search.bound, _exact(solution.bound))
             return rounds
         objective, bound = _exact(solution.objective), _exact(solution.bound)
         # Within half a cent of its bound, the model's plan IS its optimum: every plan's

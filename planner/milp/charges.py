@@ -3,7 +3,6 @@ trade-in subsidies with their quotas and ceilings, and shopping credit."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from decimal import Decimal
 
@@ -90,7 +89,8 @@ def add_subsidies(
         used = model.binary()
         model.row({used: 1.0, var: -1.0}, upper=0.0)
         quotas[term.quota][used] = 1.0
-        cents = model.var(0.0, math.floor(float(most) * 100 + 0.5 + 1e-9), integer=True)
+        form.quota_use[term.quota].append(used)
+        cents = model.cents(float(most))
         model.add_cost(cents, -CENT)
         model.row({cents: CENT, used: -float(most)}, upper=HALF_CENT)
         full = float(term.rate * unit)

@@ -324,7 +324,7 @@ def _one(
         return {amount: 1.0}
     rate = float(deduction.rate or 0)
     most = rate * ceiling if deduction.cap is None else min(rate * ceiling, float(deduction.cap))
-    cents = model.var(0.0, math.floor(most * 100 + 0.5 + 1e-9), integer=True)
+    cents = model.cents(most)
     model.row({cents: CENT, pick: -most}, upper=HALF_CENT)
     for base in bases:
         model.row({cents: CENT, **{v: -rate * c for v, c in base.items()}}, upper=HALF_CENT)

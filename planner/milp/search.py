@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from planner.cart import Cart
 from planner.cost import Pick, PricedCart, PricedItem, Pricing, naive_assignment, price
+from planner.milp.columns import Column
 from planner.milp.improve import OrderCosts, improve
 from planner.milp.problem import Problem
 from planner.milp.slots import Formulation
@@ -160,6 +161,47 @@ class Search:
             if time.perf_counter() >= deadline:
                 return
             improve(start, self.problem, slots, costs, self.value, deadline)
+
+    def priced(self, plan: dict[int, tuple[int, int]]) -> PricedCart:
+        """The engine's pricing of `plan`, without touching the search state (another
+        thread may call it)."""
+        return price(self.cart, self._assignment(plan), self.pricing)
+
+    def in_hand(self, priced: PricedCart) -> list[float]:
+        """Per item, what it costs in a priced plan as the engine allocates the total (its
+        in-hand amount; a wishlist item less its worth, and never above zero; 0 if not
+        bought): a starting point for column generation's duals."""
+        in_hand = {item.id: item.in_hand for item in priced.items}
+        return [
+            min(0.0, float(in_hand[item.id] - item.value))
+            if item.optional and item.id in in_hand
+            else 0.0
+            if item.optional
+            else float(in_hand[item.id])
+            for item in self.problem.items
+        ]
+
+    def orders(self, plan: dict[int, tuple[int, int]], priced: PricedCart) -> list[Column]:
+        """`plan`'s orders as columns for `planner.milp.columns`: each costs what its items
+        cost in the engine's pricing of the whole plan (less the worth of the wishlist items
+        it adds) and uses the subsidy quotas the engine granted in it, so together they
+        form the plan as the master sees it."""
+        bought = {item.id: item for item in priced.items}
+        groups: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        for i, (o, k) in plan.items():
+            groups.setdefault((self._platform(i, o), k), []).append((i, o))
+        columns = []
+        for (platform, _), members in sorted(groups.items()):
+            cost, quotas = ZERO, set()
+            for i, o in members:
+                item = self.problem.items[i]
+                cost += bought[item.id].in_hand - (item.value if item.optional else ZERO)
+                if any(s.kind == SUBSIDY_STEP and s.amount for s in bought[item.id].steps):
+                    quotas.add(self._quota(i, o))
+            columns.append(
+                Column(platform, frozenset(members), float(cost), frozenset(q for q in quotas if q))
+            )
+        return columns
 
     def _quota(self, item: int, option: int) -> str | None:
         term = self.problem.items[item].options[option].subsidy

@@ -26,6 +26,9 @@ class Formulation:
     ladders: Ladders = field(default_factory=lambda: defaultdict(list))
     subsidies: dict[Key, int] = field(default_factory=dict)  # each counts whole cents
     platforms: dict[Key, str] = field(default_factory=dict)
+    #: optional item -> its "bought" binary; quota -> the binaries of options using it.
+    bought: dict[int, int] = field(default_factory=dict)
+    quota_use: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def chosen(self, values: tuple[float, ...]) -> dict[int, tuple[int, int]]:
         """item -> (option index, order slot) for the items a solution buys."""
@@ -194,6 +197,7 @@ def add_assignment(problem: Problem, form: Formulation) -> None:
                 terms[var] = 1.0
         if item.optional:
             chosen = model.binary(cost=-float(item.value))
+            form.bought[i] = chosen
             terms[chosen] = -1.0
             model.row(terms, 0.0, 0.0)
         else:

@@ -22,9 +22,10 @@ INF = highspy.kHighsInf
 class Solution:
     """What one HiGHS run found.
 
-    `status` is "optimal" (proven), "feasible" (a plan, not proven: see `bound`) or
-    "infeasible". `objective` is the best plan's objective and `bound` the proven lower
-    bound on any plan's objective.
+    `status` is "optimal" (proven), "feasible" (a plan, not proven: see `bound`),
+    "unknown" (stopped before finding any plan; `bound` still holds) or "infeasible".
+    `objective` is the best plan's objective and `bound` the proven lower bound on any
+    plan's objective.
     """
 
     status: str
@@ -48,6 +49,7 @@ class Model:
         self._row_index: list[int] = []
         self._row_value: list[float] = []
         self.offset = 0.0
+        self._cents: list[int] = []
 
     @property
     def num_vars(self) -> int:
@@ -69,6 +71,20 @@ class Model:
         self._integer.append(integer)
         return len(self._cost) - 1
 
+    def cents(self, most: float) -> int:
+        """A whole number of cents, at most `most` (money): integral where the model must
+        round exactly as the engine does, continuous once `relax_cents` is called."""
+        index = self.var(0.0, math.floor(most * 100 + 0.5 + 1e-9), integer=True)
+        self._cents.append(index)
+        return index
+
+    def relax_cents(self) -> None:
+        """Let every cent counter take any value: a relaxation by at most half a cent per
+        counter, which spares the solver branching on cents where no proof to the cent is
+        sought (measured: pricing problems 20-40% faster)."""
+        for index in self._cents:
+            self._integer[index] = False
+
     def binary(self, cost: float = 0.0) -> int:
         """Add a 0/1 variable."""
         return self.var(0.0, 1.0, cost, integer=True)
@@ -80,6 +96,14 @@ class Model:
     def add_cost(self, index: int, cost: float) -> None:
         """Add `cost` to a variable's objective coefficient."""
         self._cost[index] += cost
+
+    def set_cost(self, index: int, cost: float) -> None:
+        """Set a variable's objective coefficient."""
+        self._cost[index] = cost
+
+    def cost(self, index: int) -> float:
+        """A variable's objective coefficient."""
+        return self._cost[index]
 
     def row(self, terms: dict[int, float], lower: float = -INF, upper: float = INF) -> None:
         """Add `lower <= sum(coef * var) <= upper`; zero coefficients are dropped."""
@@ -97,12 +121,14 @@ class Model:
         gap: float = 0.0,
         start: dict[int, float] | None = None,
         found: Callable[[Sequence[float]], None] | None = None,
+        cutoff: float | None = None,
     ) -> Solution:
         """Run HiGHS; `gap` is the relative gap at which it may stop early.
 
         `start` may fix a few variables (a known plan's assignment); HiGHS completes it
         into a first incumbent, which prunes the search from the first node. `found` is
-        called with the values of every improving solution HiGHS finds on the way.
+        called with the values of every improving solution HiGHS finds on the way. With a
+        `cutoff`, only solutions below it are sought: "infeasible" then means none exists.
         """
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
@@ -113,6 +139,8 @@ class Model:
         highs.setOptionValue("mip_abs_gap", 0.004)
         highs.setOptionValue("random_seed", 7)
         highs.setOptionValue("threads", 1)
+        if cutoff is not None:
+            highs.setOptionValue("objective_bound", cutoff)
         # Presolve costs more than it saves on these models: measured on the bench carts
         # with one order per platform, proofs take 25-45% less time without it.
         highs.setOptionValue("presolve", "off")
@@ -148,8 +176,13 @@ def _result(highs: highspy.Highs) -> Solution:
     status = highs.getModelStatus()
     info = highs.getInfo()
     seconds = highs.getRunTime()
-    if status == highspy.HighsModelStatus.kInfeasible or info.primal_solution_status != 2:
+    if status == highspy.HighsModelStatus.kInfeasible:
         return Solution("infeasible", (), math.inf, math.inf, seconds)
+    if info.primal_solution_status != 2:  # stopped (time) before any solution
+        bound = info.mip_dual_bound
+        return Solution(
+            "unknown", (), math.inf, bound if math.isfinite(bound) else -math.inf, seconds
+        )
     values = tuple(highs.getSolution().col_value)
     objective = info.objective_function_value
     bound = info.mip_dual_bound

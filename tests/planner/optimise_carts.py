@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from planner.cart import (
@@ -35,6 +36,15 @@ from planner.optimise import standalone_cost
 PLATFORMS = ("tmall", "jd", "pdd")
 SHOPS = ("A", "B")
 CATEGORIES = ("phone", "snack", "home")
+
+#: Hypothesis settings for checks that solve each small cart in full: reproducible, and
+#: without health checks that slow (solver-bound) examples would fail.
+SMALL_CARTS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 money = st.integers(min_value=5, max_value=400).map(lambda n: Decimal(n))
 

@@ -8,7 +8,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 
 from planner.cart import Cart
 from planner.cart_file import load_cart
@@ -17,7 +17,7 @@ from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import order_slots
 from planner.milp.improve import OrderCosts, Plan, improve
 from planner.milp.problem import Problem
-from tests.planner.optimise_carts import brute_force, carts, required_only
+from tests.planner.optimise_carts import SMALL_CARTS, brute_force, carts, required_only
 
 PRICING = Pricing.load()
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "optimise"
@@ -60,12 +60,7 @@ def test_a_move_to_a_second_order_earns_the_coupon_twice():
     assert len({k for _, k in found.values()}) == 2
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@SMALL_CARTS
 @given(carts(max_items=5))
 def test_improving_keeps_only_cheaper_plans_and_never_beats_the_optimum(cart):
     cart = required_only(cart)
