@@ -96,15 +96,19 @@ class Duals:
         )
 
     def towards(self, other: Duals, keep: float) -> Duals:
-        """`keep · self + (1 − keep) · other`, entry by entry."""
+        """`keep · self + (1 − keep) · other`, entry by entry; a quota or platform missing
+        on one side (the starting duals have none) counts as 0 there."""
 
         def mix(a: float, b: float) -> float:
             return keep * a + (1 - keep) * b
 
+        def mixed(mine: dict[str, float], theirs: dict[str, float]) -> dict[str, float]:
+            return {k: mix(mine.get(k, 0.0), theirs.get(k, 0.0)) for k in mine.keys() | theirs}
+
         return Duals(
             [mix(a, b) for a, b in zip(self.items, other.items, strict=True)],
-            {q: mix(v, other.quotas[q]) for q, v in self.quotas.items()},
-            {p: mix(v, other.platforms[p]) for p, v in self.platforms.items()},
+            mixed(self.quotas, other.quotas),
+            mixed(self.platforms, other.platforms),
             self.optional,
         )
 
