@@ -34,9 +34,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-import highspy
-import numpy as np
-
 from planner.milp.formulation import build
 from planner.milp.problem import ItemChoices, Problem
 from planner.milp.slots import Formulation
@@ -227,55 +224,36 @@ class Master:
                 self._seen.add(key)
                 self.columns.append(column)
 
-    def _rows(self, column: Column) -> list[int]:
-        items = len(self._problem.items)
-        rows = sorted({i for i, _ in column.members})
-        rows.append(items + self._platforms.index(column.platform))
-        quota_base = items + len(self._platforms)
-        rows.extend(quota_base + self._quotas.index(q) for q in sorted(column.quotas))
-        return rows
-
-    def _bounds(self) -> tuple[list[float], list[float]]:
-        lower = [-INF if item.optional else 1.0 for item in self._problem.items]
-        lower += [-INF] * (len(self._platforms) + len(self._quotas))
-        upper = [1.0] * len(self._problem.items)
-        upper += [float(self._slots[p]) for p in self._platforms]
-        upper += [1.0] * len(self._quotas)
-        return lower, upper
+    def _model(self, integer: bool) -> Model:
+        """The master over the columns so far; as an LP, with an artificial column per
+        required item at `penalty` that keeps it feasible from the start."""
+        items, platforms = len(self._problem.items), len(self._platforms)
+        rows: list[dict[int, float]] = [{} for _ in range(items + platforms + len(self._quotas))]
+        model = Model()
+        for column in self.columns:
+            var = model.var(0.0, 1.0 if integer else INF, column.cost, integer=integer)
+            for i, _ in column.members:
+                rows[i][var] = 1.0
+            rows[items + self._platforms.index(column.platform)][var] = 1.0
+            for quota in column.quotas:
+                rows[items + platforms + self._quotas.index(quota)][var] = 1.0
+        if not integer:
+            for i, item in enumerate(self._problem.items):
+                if not item.optional:
+                    rows[i][model.var(cost=self._penalty)] = 1.0
+        for i, item in enumerate(self._problem.items):
+            model.row(rows[i], -INF if item.optional else 1.0, 1.0)
+        for n, platform in enumerate(self._platforms):
+            model.row(rows[items + n], upper=float(self._slots[platform]))
+        for n in range(len(self._quotas)):
+            model.row(rows[items + platforms + n], upper=1.0)
+        return model
 
     def solve(self) -> tuple[float, Duals]:
         """The master LP's value and its duals."""
-        starts, index, cost = [0], [], []
-        for column in self.columns:
-            index.extend(self._rows(column))
-            starts.append(len(index))
-            cost.append(column.cost)
-        for i, item in enumerate(self._problem.items):
-            if not item.optional:
-                index.append(i)
-                starts.append(len(index))
-                cost.append(self._penalty)
-        lower, upper = self._bounds()
-        lp = highspy.HighsLp()
-        lp.num_col_ = len(cost)
-        lp.num_row_ = len(lower)
-        lp.col_cost_ = np.array(cost, dtype=float)
-        lp.col_lower_ = np.zeros(len(cost))
-        lp.col_upper_ = np.full(len(cost), INF)
-        lp.row_lower_ = np.array(lower, dtype=float)
-        lp.row_upper_ = np.array(upper, dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.ones(len(index))
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("threads", 1)
-        highs.passModel(lp)
-        highs.run()
-        duals = list(highs.getSolution().row_dual)
+        value, duals = self._model(integer=False).solve_lp()
         items, platforms = len(self._problem.items), len(self._platforms)
-        return highs.getInfo().objective_function_value, Duals(
+        return value, Duals(
             duals[:items],
             {q: duals[items + platforms + n] for n, q in enumerate(self._quotas)},
             {p: duals[items + n] for n, p in enumerate(self._platforms)},
@@ -287,15 +265,7 @@ class Master:
         empty list is the plan that buys nothing, for a cart of wishlist items)."""
         if not self.columns:
             return [] if all(item.optional for item in self._problem.items) else None
-        model = Model()
-        rows: list[dict[int, float]] = [{} for _ in self._bounds()[0]]
-        for column in self.columns:
-            var = model.binary(cost=column.cost)
-            for row in self._rows(column):
-                rows[row][var] = 1.0
-        for terms, lower, upper in zip(rows, *self._bounds(), strict=True):
-            model.row(terms, lower, upper)
-        solution = model.solve(time_limit)
+        solution = self._model(integer=True).solve(time_limit)
         if solution.status not in ("optimal", "feasible"):
             return None
         return [c for c, v in zip(self.columns, solution.values, strict=False) if v > 0.5]

@@ -172,14 +172,14 @@ class Search:
         in-hand amount; a wishlist item less its worth, and never above zero; 0 if not
         bought): a starting point for column generation's duals."""
         in_hand = {item.id: item.in_hand for item in priced.items}
-        return [
-            min(0.0, float(in_hand[item.id] - item.value))
-            if item.optional and item.id in in_hand
-            else 0.0
-            if item.optional
-            else float(in_hand[item.id])
-            for item in self.problem.items
-        ]
+        duals = []
+        for item in self.problem.items:
+            if not item.optional:
+                duals.append(float(in_hand[item.id]))
+            else:
+                bought = in_hand.get(item.id)
+                duals.append(0.0 if bought is None else min(0.0, float(bought - item.value)))
+        return duals
 
     def orders(self, plan: dict[int, tuple[int, int]], priced: PricedCart) -> list[Column]:
         """`plan`'s orders as columns for `planner.milp.columns`: each costs what its items
@@ -195,12 +195,12 @@ class Search:
             cost, quotas = ZERO, set()
             for i, o in members:
                 item = self.problem.items[i]
-                cost += bought[item.id].in_hand - (item.value if item.optional else ZERO)
-                if any(s.kind == SUBSIDY_STEP and s.amount for s in bought[item.id].steps):
-                    quotas.add(self._quota(i, o))
-            columns.append(
-                Column(platform, frozenset(members), float(cost), frozenset(q for q in quotas if q))
-            )
+                got = bought[item.id]
+                cost += got.in_hand - (item.value if item.optional else ZERO)
+                quota = self._quota(i, o)
+                if quota and any(s.kind == SUBSIDY_STEP and s.amount for s in got.steps):
+                    quotas.add(quota)
+            columns.append(Column(platform, frozenset(members), float(cost), frozenset(quotas)))
         return columns
 
     def _quota(self, item: int, option: int) -> str | None:

@@ -153,6 +153,16 @@ class Model:
         highs.run()
         return _result(highs)
 
+    def solve_lp(self) -> tuple[float, list[float]]:
+        """Solve a model whose variables are all continuous: its optimum and the dual of
+        each row (in HiGHS's sign: at most 0 on a binding `<=` row of a minimisation)."""
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", 1)
+        highs.passModel(self._lp())
+        highs.run()
+        return highs.getInfo().objective_function_value, list(highs.getSolution().row_dual)
+
     def _lp(self) -> highspy.HighsLp:
         lp = highspy.HighsLp()
         lp.num_col_ = self.num_vars
