@@ -70,8 +70,9 @@ class ProductDetails:
 
 
 def load_product(engine: sa.Engine, product_id: int, today: date) -> ProductDetails:
-    """The product's details; NotFoundError if it does not exist or is archived."""
-    rows = load_watchlist(engine, [product_id])
+    """The product's details, paused listings included; NotFoundError if it does not exist
+    or is archived."""
+    rows = load_watchlist(engine, [product_id], paused=True)
     if not rows:
         raise NotFoundError(f"no product with id {product_id}", "pick one from the watchlist")
     row = rows[0]

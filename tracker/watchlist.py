@@ -53,6 +53,8 @@ class ListingQuote:
     in_stock: bool | None
     reason: str | None  # why the latest check has no price
     title: str | None
+    active: bool = True  # False: paused, not checked until resumed
+
 
     @property
     def per_unit(self) -> Decimal | None:
@@ -70,8 +72,14 @@ class ListingQuote:
 
     @property
     def available(self) -> bool:
-        """Priced by its latest check and not known to be out of stock."""
-        return self.price is not None and self.reason is None and self.in_stock is not False
+        """Checked on its interval, priced by its latest check and not known to be out of
+        stock (a paused listing's last price grows stale, so it is never the best offer)."""
+        return (
+            self.active
+            and self.price is not None
+            and self.reason is None
+            and self.in_stock is not False
+        )
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,7 @@ def _quote(row: sa.Row, obs: dict[int, sa.Row]) -> ListingQuote:
         in_stock=last.in_stock if last else None,
         reason=last.reason if last else None,
         title=(last.title if last and last.title else (priced.title if priced else None)),
+        active=bool(row.active),
     )
 
 
@@ -213,19 +222,23 @@ def best_offer(quotes: Sequence[ListingQuote]) -> ListingQuote | None:
     return min(candidates, key=lambda q: (q.price, q.listing_id))
 
 
-def load_watchlist(engine: sa.Engine, product_ids: Sequence[int] | None = None) -> list[WatchRow]:
-    """Every unarchived product (or those in `product_ids`) with its listings' latest state."""
+def load_watchlist(
+    engine: sa.Engine, product_ids: Sequence[int] | None = None, *, paused: bool = False
+) -> list[WatchRow]:
+    """Every unarchived product (or those in `product_ids`) with its listings' latest state;
+    paused listings only if `paused` (the product screen shows them, to resume them)."""
     listing = _L.c
+    joined = listing.product_id == _P.c.id
     query = (
         sa.select(
             _P.c.id.label("product_id"), _P.c.name, _P.c.unit, _P.c.category,
             listing.id.label("listing_id"), listing.platform, listing.shop, listing.url,
-            listing.pack, listing.per_pack,
+            listing.pack, listing.per_pack, listing.active,
             _latest_id(listing.id, priced=False).label("last_id"),
             _latest_id(listing.id, priced=True).label("priced_id"),
             _latest_id(listing.id, priced=True, offset=1).label("before_id"),
         )
-        .select_from(_P.outerjoin(_L, sa.and_(listing.product_id == _P.c.id, listing.active)))
+        .select_from(_P.outerjoin(_L, joined if paused else sa.and_(joined, listing.active)))
         .where(_P.c.archived.is_(False))
         .order_by(_P.c.id, listing.id)
     )

@@ -30,6 +30,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.sort": ("排序", "Sort"),
     "nav.refresh": ("刷新", "Refresh"),
     "nav.check": ("立即检查", "Check now"),
+    "nav.pause": ("暂停/恢复", "Pause/resume"),
     # watchlist
     "watch.product": ("商品", "Product"),
     "watch.best": ("最低到手", "Best price"),
@@ -60,6 +61,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.no_price": ("无价格：{reason}", "no price: {reason}"),
     "status.out_of_stock": ("缺货", "out of stock"),
     "status.ok": ("正常", "ok"),
+    "status.paused": ("已暂停（空格恢复）", "paused (space resumes)"),
+    "product.paused": (
+        "已暂停 #{listing}：不再检查，历史保留",
+        "paused #{listing}: no longer checked, history kept",
+    ),
+    "product.resumed": (
+        "已恢复 #{listing}：按间隔检查",
+        "resumed #{listing}: checked on its interval",
+    ),
     "advice.buy": ("现在买", "buy now"),
     "advice.wait": ("等大促", "wait"),
     "mark.fake_discount": ("虚假折扣", "fake discount"),

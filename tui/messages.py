@@ -99,6 +99,11 @@ class AlertsLoaded(Message):
 
 
 @dataclass
+class ListingsPaused(Message):
+    """The user paused or resumed listings: which rows are checked (and shown) changed."""
+
+
+@dataclass
 class WorkFinished(Message):
     """A background action finished with a message for the user."""
 

@@ -26,6 +26,15 @@ def _notes(app):
     return [n.message for n in app._notifications]
 
 
+def _record_price(engine, listing_id: int, now, price: str, title: str) -> None:
+    """What another process checking the listing a minute after `now` would store."""
+    with engine.begin() as conn:
+        conn.execute(sa.insert(Observation.__table__), [{
+            "listing_id": listing_id, "observed_at": now + timedelta(minutes=1),
+            "price": Decimal(price), "currency": "CNY", "in_stock": True,
+            "is_from_price": False, "title": title, "source": "test"}])
+
+
 def _cell_texts(table: DataTable, column: int = 0) -> list[str]:
     return [table.get_row_at(i)[column].plain for i in range(table.row_count)]
 
@@ -154,11 +163,7 @@ async def test_new_observations_appear_live_and_replan(make_app, demo, now):
         before = app.screen.view.plan.total
         app.poll_observations()  # first poll: remembers where the store is
         await _settle(app, pilot)
-        with demo.engine.begin() as conn:
-            conn.execute(sa.insert(Observation.__table__), [{
-                "listing_id": airpods_jd.listing_id, "observed_at": now + timedelta(minutes=1),
-                "price": Decimal("999.00"), "currency": "CNY", "in_stock": True,
-                "is_from_price": False, "title": "AirPods Pro 2", "source": "test"}])
+        _record_price(demo.engine, airpods_jd.listing_id, now, "999.00", "AirPods Pro 2")
         app.poll_observations()
         await _settle(app, pilot)
         after = app.screen.view.plan.total
@@ -298,11 +303,7 @@ async def test_new_prices_rewrite_only_their_rows(make_app, demo, now):
         generation = table.generation
         app.poll_observations()
         await _settle(app, pilot)
-        with demo.engine.begin() as conn:
-            conn.execute(sa.insert(Observation.__table__), [{
-                "listing_id": iphone_pdd.listing_id, "observed_at": now + timedelta(minutes=1),
-                "price": Decimal("4999.00"), "currency": "CNY", "in_stock": True,
-                "is_from_price": False, "title": "iPhone 16", "source": "test"}])
+        _record_price(demo.engine, iphone_pdd.listing_id, now, "4999.00", "iPhone 16")
         app.poll_observations()
         await _settle(app, pilot)
         row = table.get_row(str(iphone_pdd.product_id))
@@ -327,3 +328,32 @@ async def test_changing_quantities_replans_without_a_plan_changed_alert(make_app
         await _settle(app, pilot)
         assert first.id not in {item.id for item in screen.view.plan.priced.items}
         assert not any("Plan changed" in note for note in _notes(app))
+
+
+async def test_pausing_a_listing_keeps_it_shown_but_never_the_best_price(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(app, pilot)
+        watch = app.screen
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ProductScreen)
+        best = screen.details.row.best.listing_id
+        table = screen.query_one("#listing-table", DataTable)
+        table.move_cursor(row=table.get_row_index(str(best)))
+        await pilot.press("space")
+        await _settle(app, pilot)
+        assert not app.context.repository.list_listings([best])[0].active
+        assert screen.details.row.listings[table.get_row_index(str(best))].active is False
+        assert table.row_count == 3, "a paused listing stays on the product screen"
+        status = table.get_row(str(best))[-1].plain
+        assert "paused" in status
+        assert screen.details.row.best.listing_id != best
+        row = next(r for r in watch.data.rows if r.product_id == screen.product_id)
+        assert best not in {q.listing_id for q in row.listings}
+        assert any("paused #" in note for note in _notes(app))
+        await pilot.press("space")  # the cursor is still on it: resume
+        await _settle(app, pilot)
+        assert app.context.repository.list_listings([best])[0].active
+        assert screen.details.row.best.listing_id == best

@@ -26,6 +26,7 @@ from tui.i18n import current_language, t
 from tui.messages import (
     ForecastsMade,
     ForecastsStored,
+    ListingsPaused,
     PricesRecorded,
     ProductLoaded,
     WorkFinished,
@@ -44,6 +45,7 @@ class ProductScreen(DaoshouScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", t("nav.back")),
         Binding("c", "check", t("nav.check")),
+        Binding("space", "pause", t("nav.pause")),
         Binding("f", "forecast", t("product.forecast")),
         Binding("r", "refresh", t("nav.refresh")),
     ]
@@ -91,7 +93,8 @@ class ProductScreen(DaoshouScreen):
         if self.details is not None and not self.forecasting:
             self.forecasting = True
             self.query_one("#product-forecast", Static).update(safe_content("…"))
-            ids = [q.listing_id for q in self.details.row.listings if q.price is not None]
+            ids = [q.listing_id for q in self.details.row.listings
+                   if q.active and q.price is not None]
             self.run_blocking(self._forecast, ids, group="product-forecast")
 
     def _forecast(self, listing_ids: list[int]) -> None:
@@ -128,7 +131,7 @@ class ProductScreen(DaoshouScreen):
         self._fill_side(message.details)
         self._show_forecasts()
         self._draw_chart()
-        priced = [q for q in message.details.row.listings if q.price is not None]
+        priced = [q for q in message.details.row.listings if q.active and q.price is not None]
         if first and self.context.auto_forecast and len(message.details.forecasts) < len(priced):
             self.action_forecast()
 
@@ -142,10 +145,13 @@ class ProductScreen(DaoshouScreen):
     def _fill_listings(self, details: ProductDetails) -> None:
         table = self.query_one("#listing-table", DataTable)
         now = self.context.now()
+        selected = self._selected(table)
         table.clear()
         unit = details.row.unit
         for q in details.row.listings:
-            if q.reason:
+            if not q.active:
+                status = Text(t("status.paused"), style="dim")
+            elif q.reason:
                 status = safe_text(t("status.no_price", reason=q.reason), "yellow", cells=26)
             elif q.in_stock is False:
                 status = Text(t("status.out_of_stock"), style="red")
@@ -162,6 +168,15 @@ class ProductScreen(DaoshouScreen):
                 fmt.change(q.change, q.currency), Text(fmt.ago(q.checked_at, now)), status,
                 key=str(q.listing_id),
             )
+        if selected is not None and any(q.listing_id == selected for q in details.row.listings):
+            table.move_cursor(row=table.get_row_index(str(selected)))  # stay where the user was
+
+    @staticmethod
+    def _selected(table: DataTable[object]) -> int | None:
+        """The listing under the cursor, if the table has rows."""
+        if not table.row_count:
+            return None
+        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
     def _fill_side(self, details: ProductDetails) -> None:
         rules = [f"#{r.rule_id} {r.kind} {_params(r.params)}" + ("" if r.armed else " (fired)")
@@ -231,7 +246,22 @@ class ProductScreen(DaoshouScreen):
     def action_check(self) -> None:
         """Check this product's listings now."""
         if self.details is not None:
-            self.check_now([q.listing_id for q in self.details.row.listings])
+            self.check_now([q.listing_id for q in self.details.row.listings if q.active])
+
+    def action_pause(self) -> None:
+        """Pause the selected listing (its history, rules and forecasts stay; it is no
+        longer checked nor offered as the best price), or resume a paused one."""
+        listing_id = self._selected(self.query_one("#listing-table", DataTable))
+        if self.details is None or listing_id is None:
+            return
+        paused = not self.details.quote(listing_id).active
+        self.run_blocking(self._set_active, listing_id, paused, group="product-pause")
+
+    def _set_active(self, listing_id: int, active: bool) -> None:
+        self.context.repository.set_active([listing_id], active)
+        key = "product.resumed" if active else "product.paused"
+        self.post_message(WorkFinished(t(key, listing=listing_id)))
+        self.app.call_from_thread(self.broadcast, ListingsPaused)
 
     def on_work_finished(self, message: WorkFinished) -> None:
         if message.text:

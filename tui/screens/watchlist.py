@@ -27,6 +27,7 @@ from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import (
     ForecastsStored,
+    ListingsPaused,
     PricesRecorded,
     ProductAdded,
     RowsChanged,
@@ -135,6 +136,9 @@ class WatchlistScreen(DaoshouScreen):
         self.reload()
 
     def on_product_added(self, message: ProductAdded) -> None:
+        self.reload()
+
+    def on_listings_paused(self, message: ListingsPaused) -> None:
         self.reload()
 
     def _redraw(self) -> None:
