@@ -175,10 +175,10 @@ class _Beside:
         naive = search.naive_plan()
         priced = search.priced(naive)
         self._naive = search.orders(naive, priced)
-        self._seen: tuple[object, list[Column]] = (None, [])
+        self._seen: object = None
+        self._orders: list[Column] = []
         self._error: BaseException | None = None
-        optional = [item.optional for item in search.problem.items]
-        start = Duals(search.in_hand(priced), {}, {}, optional)
+        start = self._duals(priced)
         self._thread = threading.Thread(
             target=self._run,
             args=(start, deadline, COLUMNS_RESERVE * time_limit),
@@ -193,12 +193,19 @@ class _Beside:
         except BaseException as error:  # re-raised on the caller's thread by finish()
             self._error = error
 
-    def _best(self) -> list[Column]:
-        """The naive plan's orders and the best plan's (recomputed only when it changes)."""
+    def _duals(self, priced: PricedCart) -> Duals:
+        """Duals from a priced plan: each item at its in-hand price."""
+        optional = [item.optional for item in self._search.problem.items]
+        return Duals(self._search.in_hand(priced), {}, {}, optional)
+
+    def _best(self) -> tuple[list[Column], Duals | None]:
+        """The naive plan's orders and the best plan's; the best plan's in-hand prices if it
+        is new since the last call."""
         found = self._search.best
-        if found is not None and found is not self._seen[0]:
-            self._seen = (found, self._search.orders(found[2], found[1]))
-        return self._naive + self._seen[1]
+        if found is None or found is self._seen:
+            return self._naive + self._orders, None
+        self._seen, self._orders = found, self._search.orders(found[2], found[1])
+        return self._naive + self._orders, self._duals(found[1])
 
     def _enough(self, bound: float) -> bool:
         best = self._search.best_objective

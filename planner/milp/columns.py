@@ -283,9 +283,9 @@ class ColumnSearch:
     GIL, so on two cores both advance): a bound on every plan and, at its end, the best
     plan over the orders it generated.
 
-    `orders(plan)` turns a plan into columns priced by the cost engine (the optimiser's
-    best plans are fed in as they improve); `enough(bound)` says when a bound is close
-    enough to the best plan to stop.
+    `best()` gives the orders of the optimiser's best plans, priced by the cost engine, and
+    when the best plan is new since the last call, its in-hand prices as duals to price
+    next; `enough(bound)` says when a bound is close enough to the best plan to stop.
     """
 
     def __init__(self, problem: Problem, slots: dict[str, int]) -> None:
@@ -308,7 +308,7 @@ class ColumnSearch:
     def run(
         self,
         start: Duals,
-        best: Callable[[], list[Column]],
+        best: Callable[[], tuple[list[Column], Duals | None]],
         enough: Callable[[float], bool],
         deadline: float,
         reserve: float,
@@ -316,10 +316,13 @@ class ColumnSearch:
         """Generate columns until `deadline - reserve` (or convergence, or `enough`), then
         solve the master as an integer programme for at most `reserve` seconds.
 
-        Pricing starts at `start` (duals from the best plan's in-hand prices, which bound
-        far better than the master's first, degenerate duals) and is then smoothed
-        (Wentges): it happens between the master's duals and the best ones so far; when
-        that point yields no column the master can use, the master's own are priced next.
+        Pricing starts at `start` (duals from a plan's in-hand prices, which bound far
+        better than the master's first, degenerate duals) and is then smoothed (Wentges):
+        it happens between the master's duals and the best ones so far; when that point
+        yields no column the master can use, the master's own are priced next. Each new
+        best plan's in-hand prices are priced once too: the better the plan, the closer
+        they are to duals that bound well (60-item carts: 43 794 where the naive plan's
+        gave 34 063).
         """
         pricers = [Pricer(self._problem, platform) for platform in sorted(self._slots)]
         stop_at = deadline - reserve
@@ -328,7 +331,9 @@ class ColumnSearch:
         smooth = True
         while time.perf_counter() < stop_at and not self._stopped.is_set():
             self.iterations += 1
-            self._master.add(best())
+            columns, restart = best()
+            self._master.add(columns)
+            pending = pending or restart
             value, duals = self._master.solve()
             own = pending is None and (center is None or not smooth)
             if pending is not None:

@@ -42,9 +42,10 @@ def generate(cart: Cart, orders: int) -> tuple[ColumnSearch, Search, dict[str, i
     priced = search.priced(naive)
     start = Duals(search.in_hand(priced), {}, {}, [item.optional for item in problem.items])
     found = ColumnSearch(problem, slots)
+    restarts = iter([start])  # the naive plan "found" again: its duals are priced anew
     found.run(
         start,
-        lambda: search.orders(naive, priced),
+        lambda: (search.orders(naive, priced), next(restarts, None)),
         lambda bound: False,
         deadline=time.perf_counter() + 60,
         reserve=30,
