@@ -55,7 +55,6 @@ class ListingQuote:
     title: str | None
     active: bool = True  # False: paused, not checked until resumed
 
-
     @property
     def per_unit(self) -> Decimal | None:
         """The price of one base unit of the product (kg, l, piece...), if the pack is known."""

@@ -33,7 +33,7 @@ from tui.messages import (
 )
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content, safe_lines, safe_text
-from tui.widgets.columns import add_fixed_columns
+from tui.widgets.columns import add_fixed_columns, cursor_key
 from tui.widgets.price_chart import ChartBand, ChartEvent, ChartLine, PriceChart
 from tui.widgets.watch_table import platform_name
 
@@ -93,8 +93,7 @@ class ProductScreen(DaoshouScreen):
         if self.details is not None and not self.forecasting:
             self.forecasting = True
             self.query_one("#product-forecast", Static).update(safe_content("…"))
-            ids = [q.listing_id for q in self.details.row.listings
-                   if q.active and q.price is not None]
+            ids = _forecastable(self.details)
             self.run_blocking(self._forecast, ids, group="product-forecast")
 
     def _forecast(self, listing_ids: list[int]) -> None:
@@ -131,8 +130,8 @@ class ProductScreen(DaoshouScreen):
         self._fill_side(message.details)
         self._show_forecasts()
         self._draw_chart()
-        priced = [q for q in message.details.row.listings if q.active and q.price is not None]
-        if first and self.context.auto_forecast and len(message.details.forecasts) < len(priced):
+        wanted = len(_forecastable(message.details))
+        if first and self.context.auto_forecast and len(message.details.forecasts) < wanted:
             self.action_forecast()
 
     def on_forecasts_made(self, message: ForecastsMade) -> None:
@@ -145,7 +144,7 @@ class ProductScreen(DaoshouScreen):
     def _fill_listings(self, details: ProductDetails) -> None:
         table = self.query_one("#listing-table", DataTable)
         now = self.context.now()
-        selected = self._selected(table)
+        selected = cursor_key(table)
         table.clear()
         unit = details.row.unit
         for q in details.row.listings:
@@ -168,15 +167,8 @@ class ProductScreen(DaoshouScreen):
                 fmt.change(q.change, q.currency), Text(fmt.ago(q.checked_at, now)), status,
                 key=str(q.listing_id),
             )
-        if selected is not None and any(q.listing_id == selected for q in details.row.listings):
-            table.move_cursor(row=table.get_row_index(str(selected)))  # stay where the user was
-
-    @staticmethod
-    def _selected(table: DataTable[object]) -> int | None:
-        """The listing under the cursor, if the table has rows."""
-        if not table.row_count:
-            return None
-        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        if any(str(q.listing_id) == selected for q in details.row.listings):
+            table.move_cursor(row=table.get_row_index(selected))  # stay where the user was
 
     def _fill_side(self, details: ProductDetails) -> None:
         rules = [f"#{r.rule_id} {r.kind} {_params(r.params)}" + ("" if r.armed else " (fired)")
@@ -251,11 +243,11 @@ class ProductScreen(DaoshouScreen):
     def action_pause(self) -> None:
         """Pause the selected listing (its history, rules and forecasts stay; it is no
         longer checked nor offered as the best price), or resume a paused one."""
-        listing_id = self._selected(self.query_one("#listing-table", DataTable))
-        if self.details is None or listing_id is None:
+        key = cursor_key(self.query_one("#listing-table", DataTable))
+        if self.details is None or key is None:
             return
-        paused = not self.details.quote(listing_id).active
-        self.run_blocking(self._set_active, listing_id, paused, group="product-pause")
+        resume = not self.details.quote(int(key)).active
+        self.run_blocking(self._set_active, int(key), resume, group="product-pause")
 
     def _set_active(self, listing_id: int, active: bool) -> None:
         self.context.repository.set_active([listing_id], active)
@@ -267,6 +259,11 @@ class ProductScreen(DaoshouScreen):
         if message.text:
             self.app.notify(message.text, markup=False)
         self.action_refresh()
+
+
+def _forecastable(details: ProductDetails) -> list[int]:
+    """The listings worth forecasting: checked on their interval and priced at least once."""
+    return [q.listing_id for q in details.row.listings if q.active and q.price is not None]
 
 
 def _params(params: dict[str, object]) -> str:

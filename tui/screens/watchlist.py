@@ -37,6 +37,7 @@ from tui.messages import (
 )
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content
+from tui.widgets.columns import cursor_key
 from tui.widgets.watch_table import SORTABLE, WatchData, WatchTable
 
 
@@ -157,10 +158,7 @@ class WatchlistScreen(DaoshouScreen):
         self.query_one("#watch-status", Static).update(safe_content(status))
 
     def _selected_product(self) -> int | None:
-        table = self.query_one(WatchTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one(WatchTable))
         return int(key) if key is not None else None
 
     def action_open(self) -> None:

@@ -18,13 +18,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist
 
 from tracker.watchlist import ForecastMark, Trend, WatchRow
 from tui import format as fmt
 from tui.i18n import t
 from tui.text import safe_text
-from tui.widgets.columns import add_fixed_columns
+from tui.widgets.columns import add_fixed_columns, cursor_key
 from tui.widgets.sparkline_cell import sparkline
 
 COLUMNS = ("product", "where", "best", "per_unit", "change", "lowest", "trend", "forecast",
@@ -108,7 +107,7 @@ class WatchTable(DataTable[Any]):
         self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime
     ) -> int:
         """Redraw with `data`, filtered by `needle` and sorted; returns the rows shown."""
-        keep = self._current_key()
+        keep = cursor_key(self)
         self.data, self.now = data, now
         self.generation += 1
         rows = [r for r in data.rows if matches(r, needle)]
@@ -151,14 +150,6 @@ class WatchTable(DataTable[Any]):
             cells = dict(zip(COLUMNS, self._cells(row, data, now), strict=True))
             for column in columns:
                 self.update_cell(key, column, cells[column])
-
-    def _current_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except CellDoesNotExist:  # the cursor may point past a just-cleared table
-            return None
 
     def _cells(self, row: WatchRow, data: WatchData, now: datetime) -> list[Any]:
         best = row.best
