@@ -53,8 +53,10 @@ def build_store(home: Path, products: int, days: int):
     engine = open_engine()
     started = time.perf_counter()
     seeded = seed_demo(engine, NOW, catalogue=catalogue, days=days)
-    print(f"seeded {products} products, {seeded.observations:,} observations "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"seeded {products} products, {seeded.observations:,} observations "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return engine
 
 
@@ -145,8 +147,12 @@ async def daoshou_runs(engine, products: int) -> dict[str, float]:
         results["launch -> trends and forecasts"] = time.perf_counter() - started
         for visit in ("first visit", "revisit"):
             switches = []
-            for key, mode in (("p", "planner"), ("l", "alerts"), ("comma", "settings"),
-                              ("w", "watchlist")):
+            for key, mode in (
+                ("p", "planner"),
+                ("l", "alerts"),
+                ("comma", "settings"),
+                ("w", "watchlist"),
+            ):
                 begun = time.perf_counter()
                 await pilot.press(key)
                 await _time_until(pilot, lambda mode=mode: app.current_mode == mode)
@@ -169,16 +175,21 @@ def main() -> None:
         switch = asyncio.run(baseline_switch())
         ours = asyncio.run(daoshou_runs(engine, args.products))
         engine.dispose()
-    baselines = {"launch -> watchlist painted": launch, "launch -> trends and forecasts": launch,
-                 "launch -> all rows in the table": launch,
-                 "screen switch, first visit (median)": switch,
-                 "screen switch, revisit (median)": switch}
+    baselines = {
+        "launch -> watchlist painted": launch,
+        "launch -> trends and forecasts": launch,
+        "launch -> all rows in the table": launch,
+        "screen switch, first visit (median)": switch,
+        "screen switch, revisit (median)": switch,
+    }
     print(f"\n{'measure':38} {'daoshou s':>10} {'baseline s':>11} {'ratio':>7}")
     for name, seconds in ours.items():
         base = baselines[name]
         print(f"{name:38} {seconds:10.3f} {base:11.3f} {seconds / base:7.2f}")
-    print("\nbaselines: a bare Textual app painting the same number of rows from memory; "
-          "switching between two empty screens")
+    print(
+        "\nbaselines: a bare Textual app painting the same number of rows from memory; "
+        "switching between two empty screens"
+    )
 
 
 if __name__ == "__main__":

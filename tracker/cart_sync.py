@@ -95,18 +95,29 @@ def item_from_product(row: WatchRow, item_id: str, qty: int = 1) -> Item:
     best = row.best
     if best is None:
         raise CartError(f"{row.name} has no current price", "check it first, then add it again")
-    same_pack = [q for q in row.listings if q.available and q.per_pack == best.per_pack
-                 and q.currency == best.currency]
+    same_pack = [
+        q
+        for q in row.listings
+        if q.available and q.per_pack == best.per_pack and q.currency == best.currency
+    ]
     offers = tuple(
-        Offer(platform=q.platform, shop=q.shop or q.platform, price=q.price or Decimal(0),
-              url=q.url)
+        Offer(
+            platform=q.platform, shop=q.shop or q.platform, price=q.price or Decimal(0), url=q.url
+        )
         for q in same_pack
     )
     unit = row.unit if row.unit in UNITS else "piece"
     pack = Pack(best.per_pack, unit) if best.per_pack else Pack(Decimal(1), "piece")
     readable = best.pack if best.pack and parse_pack(best.pack) is not None else None
-    return Item(id=item_id, name=row.name, qty=qty, offers=offers, pack=pack,
-                pack_text=readable, category=row.category)
+    return Item(
+        id=item_id,
+        name=row.name,
+        qty=qty,
+        offers=offers,
+        pack=pack,
+        pack_text=readable,
+        category=row.category,
+    )
 
 
 def add_to_cart_file(path: Path, row: WatchRow) -> Cart:
@@ -115,8 +126,7 @@ def add_to_cart_file(path: Path, row: WatchRow) -> Cart:
     with _EDITS:
         cart = load_cart(path) if path.exists() else Cart(items=())
         if any(item.id == item_id for item in cart.items):
-            items = tuple(replace(i, qty=i.qty + 1) if i.id == item_id else i
-                          for i in cart.items)
+            items = tuple(replace(i, qty=i.qty + 1) if i.id == item_id else i for i in cart.items)
         else:
             items = (*cart.items, item_from_product(row, item_id))
         cart = replace(cart, items=items)
@@ -146,11 +156,18 @@ def record_plan_change(
     """Raise a "plan changed" alert (once per new total); False when already raised."""
     with session_scope(engine, write=True) as session:
         raised = record_event(
-            session, rule=None, listing_id=None, observation_id=None,
+            session,
+            rule=None,
+            listing_id=None,
+            observation_id=None,
             dedupe_key=f"plan-changed:{cart_name}:{old}:{new}",
             message_zh=f"购物方案总价变化：{old} → {new} {currency}",
             message_en=f"Plan total changed: {old} → {new} {currency}",
-            payload={"kind": "plan_changed", "old": str(old), "new": str(new),
-                     "currency": currency},
+            payload={
+                "kind": "plan_changed",
+                "old": str(old),
+                "new": str(new),
+                "currency": currency,
+            },
         )
     return raised is not None

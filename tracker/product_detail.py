@@ -83,17 +83,25 @@ def load_product(engine: sa.Engine, product_id: int, today: date) -> ProductDeta
         rules = tuple(
             RuleView(r.id, r.kind, dict(r.params or {}), r.listing_id, r.armed, r.active)
             for r in conn.execute(
-                sa.select(_R).where(
-                    sa.or_(_R.c.product_id == product_id, _R.c.listing_id.in_(listing_ids))
-                ).order_by(_R.c.id)
+                sa.select(_R)
+                .where(sa.or_(_R.c.product_id == product_id, _R.c.listing_id.in_(listing_ids)))
+                .order_by(_R.c.id)
             )
         )
         purchases = tuple(
-            PurchaseView(p.id, p.listing_id, platforms.get(p.listing_id, "web"), p.price,
-                         p.currency, p.quantity, p.bought_at,
-                         claim_deadline(p.bought_at.date(), platforms.get(p.listing_id, "web")))
+            PurchaseView(
+                p.id,
+                p.listing_id,
+                platforms.get(p.listing_id, "web"),
+                p.price,
+                p.currency,
+                p.quantity,
+                p.bought_at,
+                claim_deadline(p.bought_at.date(), platforms.get(p.listing_id, "web")),
+            )
             for p in conn.execute(
-                sa.select(_B).where(_B.c.listing_id.in_(listing_ids))
+                sa.select(_B)
+                .where(_B.c.listing_id.in_(listing_ids))
                 .order_by(_B.c.bought_at.desc())
             )
         )
@@ -128,4 +136,3 @@ def sale_days(platforms: set[str], start: date, end: date) -> list[tuple[date, s
             if occ.family != "double-day":
                 seen.setdefault(occ.day, (occ.day, occ.name_zh, occ.name_en))
     return [seen[d] for d in sorted(seen)]
-

@@ -24,8 +24,17 @@ __all__ = ["SharedLink", "parse_share_text", "platform_of"]
 
 _URL = re.compile(r"https?://[^\s「」『』【】《》<>\"'，。；！、（）()\[\]]+", re.IGNORECASE)
 _BARE_HOSTS = (
-    "m.tb.cn", "e.tb.cn", "tb.cn", "3.cn", "u.jd.com", "item.jd.com", "item.m.jd.com",
-    "v.douyin.com", "mobile.yangkeduo.com", "yangkeduo.com", "item.taobao.com",
+    "m.tb.cn",
+    "e.tb.cn",
+    "tb.cn",
+    "3.cn",
+    "u.jd.com",
+    "item.jd.com",
+    "item.m.jd.com",
+    "v.douyin.com",
+    "mobile.yangkeduo.com",
+    "yangkeduo.com",
+    "item.taobao.com",
     "detail.tmall.com",
 )
 _BARE_URL = re.compile(
@@ -36,20 +45,43 @@ _BARE_URL = re.compile(
 )
 _QUOTED = re.compile(r"「([^」]+)」|『([^』]+)』|《([^》]+)》|【([^】]+)】")
 _APP_TAGS = {
-    "淘宝", "天猫", "京东", "拼多多", "抖音", "抖音商城", "淘宝特价版", "京东到家", "闲鱼",
-    "手淘", "tmall", "taobao", "jd",
+    "淘宝",
+    "天猫",
+    "京东",
+    "拼多多",
+    "抖音",
+    "抖音商城",
+    "淘宝特价版",
+    "京东到家",
+    "闲鱼",
+    "手淘",
+    "tmall",
+    "taobao",
+    "jd",
 }
 _TRAILING = ".,;:!?)]}>'\"。，；：！？"
 
 # host suffix -> platform, most specific first
 _PLATFORMS = (
-    ("tmall.com", "tmall"), ("tmall.hk", "tmall"), ("taobao.com", "taobao"), ("tb.cn", "taobao"),
-    ("jd.com", "jd"), ("jd.hk", "jd"), ("3.cn", "jd"),
-    ("yangkeduo.com", "pdd"), ("pinduoduo.com", "pdd"),
-    ("douyin.com", "douyin"), ("jinritemai.com", "douyin"), ("iesdouyin.com", "douyin"),
+    ("tmall.com", "tmall"),
+    ("tmall.hk", "tmall"),
+    ("taobao.com", "taobao"),
+    ("tb.cn", "taobao"),
+    ("jd.com", "jd"),
+    ("jd.hk", "jd"),
+    ("3.cn", "jd"),
+    ("yangkeduo.com", "pdd"),
+    ("pinduoduo.com", "pdd"),
+    ("douyin.com", "douyin"),
+    ("jinritemai.com", "douyin"),
+    ("iesdouyin.com", "douyin"),
 )
 _TAG_PLATFORMS = {
-    "天猫": "tmall", "淘宝": "taobao", "京东": "jd", "拼多多": "pdd", "抖音": "douyin",
+    "天猫": "tmall",
+    "淘宝": "taobao",
+    "京东": "jd",
+    "拼多多": "pdd",
+    "抖音": "douyin",
 }
 
 

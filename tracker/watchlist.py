@@ -144,7 +144,8 @@ class ForecastMark:
 def changed_products(engine: sa.Engine, after_id: int) -> list[int]:
     """Products with observations newer than `after_id` (the id range is indexed: cheap)."""
     query = (
-        sa.select(_L.c.product_id).distinct()
+        sa.select(_L.c.product_id)
+        .distinct()
         .select_from(_O.join(_L, _L.c.id == _O.c.listing_id))
         .where(_O.c.id > after_id)
     )
@@ -173,8 +174,13 @@ def _observations(conn: sa.Connection, ids: Iterable[int]) -> dict[int, sa.Row]:
         chunk = wanted[start : start + _CHUNK]
         rows = conn.execute(
             sa.select(
-                _O.c.id, _O.c.observed_at, _O.c.price, _O.c.currency,
-                _O.c.in_stock, _O.c.reason, _O.c.title,
+                _O.c.id,
+                _O.c.observed_at,
+                _O.c.price,
+                _O.c.currency,
+                _O.c.in_stock,
+                _O.c.reason,
+                _O.c.title,
             ).where(_O.c.id.in_(chunk))
         )
         found.update({row.id: row for row in rows})
@@ -230,9 +236,17 @@ def load_watchlist(
     joined = listing.product_id == _P.c.id
     query = (
         sa.select(
-            _P.c.id.label("product_id"), _P.c.name, _P.c.unit, _P.c.category,
-            listing.id.label("listing_id"), listing.platform, listing.shop, listing.url,
-            listing.pack, listing.per_pack, listing.active,
+            _P.c.id.label("product_id"),
+            _P.c.name,
+            _P.c.unit,
+            _P.c.category,
+            listing.id.label("listing_id"),
+            listing.platform,
+            listing.shop,
+            listing.url,
+            listing.pack,
+            listing.per_pack,
+            listing.active,
             _latest_id(listing.id, priced=False).label("last_id"),
             _latest_id(listing.id, priced=True).label("priced_id"),
             _latest_id(listing.id, priced=True, offset=1).label("before_id"),
@@ -253,8 +267,12 @@ def load_watchlist(
             entry[1].append(_quote(row, obs))
     return [
         WatchRow(
-            product_id=pid, name=head.name, unit=head.unit, category=head.category,
-            listings=tuple(quotes), best=best_offer(quotes),
+            product_id=pid,
+            name=head.name,
+            unit=head.unit,
+            category=head.category,
+            listings=tuple(quotes),
+            best=best_offer(quotes),
         )
         for pid, (head, quotes) in products.items()
     ]
@@ -294,7 +312,10 @@ _Scale = dict[int, tuple[int, Decimal | None]]
 
 
 def _daily_minimums(
-    conn: sa.Connection, ids: list[int], since: datetime, scale: _Scale,
+    conn: sa.Connection,
+    ids: list[int],
+    since: datetime,
+    scale: _Scale,
     daily: dict[int, dict[date, Decimal]],
 ) -> None:
     """Fold the listings' recent prices into each product's cheapest price per day."""
@@ -313,7 +334,10 @@ def _daily_minimums(
 
 
 def _lowest_prices(
-    conn: sa.Connection, ids: list[int], scale: _Scale, lowest: dict[int, Decimal],
+    conn: sa.Connection,
+    ids: list[int],
+    scale: _Scale,
+    lowest: dict[int, Decimal],
     lowest_unit: dict[int, Decimal],
 ) -> None:
     """Fold each listing's lowest price ever into its product's lowest (and per unit)."""
@@ -377,12 +401,18 @@ def forecast_marks(
     for row in conn.execute(query):  # latest date first, so the nearest one wins
         fake = row.fake_discount or None
         marks[row.listing_id] = ForecastMark(
-            product_id=row.product_id, listing_id=row.listing_id, event_key=row.event_key,
-            event_date=row.event_date, point=row.point, lower=row.lower, upper=row.upper,
-            currency=row.currency, advice=row.advice, expected_saving=row.expected_saving,
+            product_id=row.product_id,
+            listing_id=row.listing_id,
+            event_key=row.event_key,
+            event_date=row.event_date,
+            point=row.point,
+            lower=row.lower,
+            upper=row.upper,
+            currency=row.currency,
+            advice=row.advice,
+            expected_saving=row.expected_saving,
             fake_discount=fake is not None,
             fake_note_zh=fake.get("explanation_zh") if fake else None,
             fake_note_en=fake.get("explanation") if fake else None,
         )
     return marks
-

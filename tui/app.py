@@ -75,8 +75,9 @@ class DaoshouApp(App[None]):
         if self.context.poll_seconds > 0:
             self.set_interval(self.context.poll_seconds, self.poll_observations)
         if self.context.run_scheduler:
-            self.run_worker(self._run_scheduler(), name="scheduler", group="scheduler",
-                            exit_on_error=False)
+            self.run_worker(
+                self._run_scheduler(), name="scheduler", group="scheduler", exit_on_error=False
+            )
 
     async def _run_scheduler(self) -> None:
         """The tracker's scheduler on the app's loop: listings are checked while it runs."""
@@ -95,8 +96,14 @@ class DaoshouApp(App[None]):
 
     def poll_observations(self) -> None:
         """Look for observations recorded since the last look (cheap: one MAX(id))."""
-        self.run_worker(self._read_latest, name="poll", group="poll", thread=True,
-                        exclusive=True, exit_on_error=False)
+        self.run_worker(
+            self._read_latest,
+            name="poll",
+            group="poll",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _read_latest(self) -> None:
         latest = latest_observation_id(self.context.engine)
@@ -136,7 +143,8 @@ class DaoshouApp(App[None]):
         """The command palette: every screen and the main actions, by name."""
         yield from super().get_system_commands(screen)
         for mode in _MODES:
-            yield SystemCommand(t(f"nav.{mode}"), t(f"nav.{mode}"),
-                                lambda mode=mode: self.switch_mode(mode))
+            yield SystemCommand(
+                t(f"nav.{mode}"), t(f"nav.{mode}"), lambda mode=mode: self.switch_mode(mode)
+            )
         if hasattr(screen, "action_add"):
             yield SystemCommand(t("add.title"), t("add.help"), screen.action_add)

@@ -51,7 +51,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "watch.sorted_by": ("排序：{column}", "sorted by {column}"),
     "watch.forecast_all": ("预测全部", "Forecast all"),
     "watch.forecasting": (
-        "正在预测所有商品的下一次大促…", "Forecasting every listing's next sale…"
+        "正在预测所有商品的下一次大促…",
+        "Forecasting every listing's next sale…",
     ),
     "watch.forecasts_done": (
         "预测完成：{made} 个新预测，{skipped} 个无变化，{failed} 个失败",

@@ -85,5 +85,5 @@ def _basis(
 
 
 def _count(number: int, noun: str) -> str:
-    """"1 day", "2 days": the explanation is read by people."""
+    """ "1 day", "2 days": the explanation is read by people."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -204,9 +204,7 @@ class Mixture:
         total = self.total_weight
         scale = self.spread * math.sqrt(2.0)
         atoms = [(o.log_ratio, o.weight / total) for o in self.outcomes]
-        return [
-            sum(w * 0.5 * (1.0 + math.erf((x - mu) / scale)) for mu, w in atoms) for x in grid
-        ]
+        return [sum(w * 0.5 * (1.0 + math.erf((x - mu) / scale)) for mu, w in atoms) for x in grid]
 
     def share_below(self, log_ratio: float) -> float:
         """The weighted share of outcomes below `log_ratio`, without the blur.

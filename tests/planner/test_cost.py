@@ -282,10 +282,7 @@ def _offer(draw) -> Offer:
 def carts(draw):
     items = []
     for index in range(draw(st.integers(min_value=1, max_value=6))):
-        offers = tuple(
-            _offer(draw)
-            for _ in range(draw(st.integers(min_value=1, max_value=2)))
-        )
+        offers = tuple(_offer(draw) for _ in range(draw(st.integers(min_value=1, max_value=2))))
         items.append(
             Item(
                 id=f"i{index}",

@@ -144,4 +144,3 @@ async def test_registered_periodic_jobs_run_on_the_services_own_store(repo, monk
 def test_every_job_provider_registers_its_job():
     ids = {job.job_id for job in scheduler.periodic_jobs()}
     assert {"deliver-alerts", "forecast-refresh"} <= ids
-

@@ -49,8 +49,12 @@ def make_app(demo):
     from tui.context import AppContext
 
     def build(**overrides):
-        options = {"clock": lambda: NOW, "poll_seconds": 0, "auto_forecast": False,
-                   "plan_seconds": 2.0}
+        options = {
+            "clock": lambda: NOW,
+            "poll_seconds": 0,
+            "auto_forecast": False,
+            "plan_seconds": 2.0,
+        }
         options.update(overrides)
         return DaoshouApp(AppContext(demo.engine, **options))
 
@@ -70,21 +74,41 @@ def forecasts(demo):
         "jd-airpods-pro-2": ("1699", "1599", "1799", "wait", "160", None),
         "pdd-airpods-pro-2": ("1489", "1399", "1559", "wait", "50", None),
         "jd-iphone16": ("5499", "5299", "5699", "buy", "0", None),
-        "tmall-dyson-hd15": ("3299", "3099", "3499", "buy", "0", {
-            "explanation": "raised 25% from 2999 on 2026-10-27 before the sale",
-            "explanation_zh": "大促前 2026-10-27 从 2999 涨价 25%"}),
+        "tmall-dyson-hd15": (
+            "3299",
+            "3099",
+            "3499",
+            "buy",
+            "0",
+            {
+                "explanation": "raised 25% from 2999 on 2026-10-27 before the sale",
+                "explanation_zh": "大促前 2026-10-27 从 2999 涨价 25%",
+            },
+        ),
     }
     rows = []
     for seeded in demo.seeded.listings:
         if seeded.listing.slug in wanted:
             point, low, high, advice, saving, fake = wanted[seeded.listing.slug]
-            rows.append({
-                "listing_id": seeded.listing_id, "event_key": "double12-2026",
-                "event_date": "2026-12-12", "inputs_hash": "fixture", "computed_at": NOW,
-                "currency": "CNY", "point": Decimal(point), "lower": Decimal(low),
-                "upper": Decimal(high), "prob_drop": 0.6, "advice": advice,
-                "expected_saving": Decimal(saving), "method": "model", "history_days": 400,
-                "fake_discount": fake})
+            rows.append(
+                {
+                    "listing_id": seeded.listing_id,
+                    "event_key": "double12-2026",
+                    "event_date": "2026-12-12",
+                    "inputs_hash": "fixture",
+                    "computed_at": NOW,
+                    "currency": "CNY",
+                    "point": Decimal(point),
+                    "lower": Decimal(low),
+                    "upper": Decimal(high),
+                    "prob_drop": 0.6,
+                    "advice": advice,
+                    "expected_saving": Decimal(saving),
+                    "method": "model",
+                    "history_days": 400,
+                    "fake_discount": fake,
+                }
+            )
     with demo.engine.begin() as conn:
         conn.execute(sa.insert(ForecastRecord.__table__), rows)
     return rows

@@ -29,10 +29,21 @@ def _notes(app):
 def _record_price(engine, listing_id: int, now, price: str, title: str) -> None:
     """What another process checking the listing a minute after `now` would store."""
     with engine.begin() as conn:
-        conn.execute(sa.insert(Observation.__table__), [{
-            "listing_id": listing_id, "observed_at": now + timedelta(minutes=1),
-            "price": Decimal(price), "currency": "CNY", "in_stock": True,
-            "is_from_price": False, "title": title, "source": "test"}])
+        conn.execute(
+            sa.insert(Observation.__table__),
+            [
+                {
+                    "listing_id": listing_id,
+                    "observed_at": now + timedelta(minutes=1),
+                    "price": Decimal(price),
+                    "currency": "CNY",
+                    "in_stock": True,
+                    "is_from_price": False,
+                    "title": title,
+                    "source": "test",
+                }
+            ],
+        )
 
 
 def _cell_texts(table: DataTable, column: int = 0) -> list[str]:
@@ -69,7 +80,10 @@ async def test_add_a_product_from_a_share_text(make_app, demo):
         await pilot.pause()
         app.screen.query_one("#add-paste").value = share
         await pilot.pause()
-        assert app.screen.query_one("#add-name").value == "[bold]USB-C cable [2-pack][/] [link=https://x.example]"
+        assert (
+            app.screen.query_one("#add-name").value
+            == "[bold]USB-C cable [2-pack][/] [link=https://x.example]"
+        )
         await pilot.click("#add-submit")
         await _settle(app, pilot)
         table = app.screen.query_one(WatchTable)
@@ -198,8 +212,11 @@ async def test_a_long_watchlist_fills_in_chunks_and_keeps_the_cursor(engine, now
     from tui.demo.seed import seed_demo
 
     catalogue = [
-        replace(CATALOGUE[n % 20], name=f"item {n:03d}",
-                listings=(replace(CATALOGUE[n % 20].listings[0], slug=f"s{n}"),))
+        replace(
+            CATALOGUE[n % 20],
+            name=f"item {n:03d}",
+            listings=(replace(CATALOGUE[n % 20].listings[0], slug=f"s{n}"),),
+        )
         for n in range(300)
     ]
     seed_demo(engine, now, catalogue=catalogue, days=3)

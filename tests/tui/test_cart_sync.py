@@ -25,10 +25,17 @@ def _slug(demo, slug):
 
 
 def _observe(demo, seeded, now, price, **extra):
-    row = {"listing_id": seeded.listing_id, "observed_at": now + timedelta(minutes=5),
-           "price": None if price is None else Decimal(price),
-           "currency": "CNY" if price is not None else None, "in_stock": True,
-           "is_from_price": False, "title": "t", "source": "test", **extra}
+    row = {
+        "listing_id": seeded.listing_id,
+        "observed_at": now + timedelta(minutes=5),
+        "price": None if price is None else Decimal(price),
+        "currency": "CNY" if price is not None else None,
+        "in_stock": True,
+        "is_from_price": False,
+        "title": "t",
+        "source": "test",
+        **extra,
+    }
     with demo.engine.begin() as conn:
         conn.execute(sa.insert(Observation.__table__), [row])
 
@@ -36,23 +43,44 @@ def _observe(demo, seeded, now, price, **extra):
 def test_tracked_offers_take_the_latest_price_and_untracked_keep_theirs(demo, now):
     jd = _slug(demo, "jd-airpods-pro-2")
     _observe(demo, jd, now, "1234.00")
-    cart = Cart(items=(Item("a", "AirPods", 1, (
-        Offer("jd", "x", Decimal("1899"), url=jd.url),
-        Offer("web", "y", Decimal("1500"), url="https://elsewhere.example/a"),
-    )),))
+    cart = Cart(
+        items=(
+            Item(
+                "a",
+                "AirPods",
+                1,
+                (
+                    Offer("jd", "x", Decimal("1899"), url=jd.url),
+                    Offer("web", "y", Decimal("1500"), url="https://elsewhere.example/a"),
+                ),
+            ),
+        )
+    )
     live = live_cart(demo.engine, cart)
     prices = [offer.price for offer in live.cart.items[0].offers]
     assert prices == [Decimal("1234.00"), Decimal("1500")]
     assert [(r.item_id, r.old, r.new) for r in live.repriced] == [
-        ("a", Decimal("1899"), Decimal("1234.00"))]
+        ("a", Decimal("1899"), Decimal("1234.00"))
+    ]
 
 
 def test_an_offer_without_a_current_price_is_dropped_with_a_note(demo, now):
     jd, pdd = _slug(demo, "jd-vinda-27"), _slug(demo, "pdd-vinda-36")
-    cart = Cart(items=(Item("tp", "Vinda", 1, (
-        Offer("jd", "x", Decimal("59.9"), url=jd.url),
-        Offer("pdd", "y", Decimal("69.9"), url=pdd.url),  # behind a login wall in the demo
-    )),))
+    cart = Cart(
+        items=(
+            Item(
+                "tp",
+                "Vinda",
+                1,
+                (
+                    Offer("jd", "x", Decimal("59.9"), url=jd.url),
+                    Offer(
+                        "pdd", "y", Decimal("69.9"), url=pdd.url
+                    ),  # behind a login wall in the demo
+                ),
+            ),
+        )
+    )
     live = live_cart(demo.engine, cart)
     assert [o.platform for o in live.cart.items[0].offers] == ["jd"]
     assert live.unavailable == ("tp: pdd (login required)",)
@@ -60,8 +88,9 @@ def test_an_offer_without_a_current_price_is_dropped_with_a_note(demo, now):
 
 def test_the_only_offer_is_kept_even_when_gone(demo, now):
     switch = _slug(demo, "jd-switch-oled")  # sold out in the demo
-    cart = Cart(items=(Item("s", "Switch", 1, (Offer("jd", "x", Decimal("2099"),
-                                                     url=switch.url),)),))
+    cart = Cart(
+        items=(Item("s", "Switch", 1, (Offer("jd", "x", Decimal("2099"), url=switch.url),)),)
+    )
     live = live_cart(demo.engine, cart)
     assert len(live.cart.items[0].offers) == 1
     assert live.unavailable == ("s: jd (out of stock)",)

@@ -23,8 +23,13 @@ async def test_the_demo_starts_fetches_and_shows_the_watchlist(home):
         seeded = latest_observation_id(session.engine)
         page = httpx.get(session.seeded.listings[0].url, timeout=10)
         assert page.status_code == 200 and "application/ld+json" in page.text
-        context = AppContext(session.engine, demo_home=home, run_scheduler=True,
-                             poll_seconds=0.2, auto_forecast=False)
+        context = AppContext(
+            session.engine,
+            demo_home=home,
+            run_scheduler=True,
+            poll_seconds=0.2,
+            auto_forecast=False,
+        )
         app = DaoshouApp(context)
         async with app.run_test(size=(160, 40)) as pilot:
             loop = asyncio.get_running_loop()
@@ -38,8 +43,15 @@ async def test_the_demo_starts_fetches_and_shows_the_watchlist(home):
             errors = [n.message for n in app._notifications if n.severity == "error"]
             assert not errors
         with session.engine.connect() as conn:
-            fetched = conn.execute(sa.select(Observation.__table__.c.source).where(
-                Observation.__table__.c.id > seeded)).scalars().all()
+            fetched = (
+                conn.execute(
+                    sa.select(Observation.__table__.c.source).where(
+                        Observation.__table__.c.id > seeded
+                    )
+                )
+                .scalars()
+                .all()
+            )
         assert fetched and "demo" not in fetched  # extracted from the shop's pages
     finally:
         session.close()

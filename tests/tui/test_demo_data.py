@@ -39,8 +39,9 @@ def test_the_fake_discount_product_is_raised_before_the_coming_sale():
     product = _product("fake_discount")
     listing = product.listings[0]
     path = _path(product)
-    series = series_from_points("dyson", [(p.day, p.price) for p in path if p.price],
-                                "CNY", listing.platform)
+    series = series_from_points(
+        "dyson", [(p.day, p.price) for p in path if p.price], "CNY", listing.platform
+    )
     calendar = load_calendar()
     coming = calendar.occurrences(listing.platform, start=END + timedelta(days=1))[0]
     assert detect_fake_discount(series, coming) is not None

@@ -39,14 +39,32 @@ def test_sale_days_mark_the_big_sales_only():
 
 def test_the_inbox_counts_deliveries_per_state(demo, now):
     with demo.engine.begin() as conn:
-        conn.execute(sa.insert(AlertChannel.__table__), [
-            {"id": 1, "label": "ntfy://a", "secret_key": "a", "created_at": now},
-            {"id": 2, "label": "ntfy://b", "secret_key": "b", "created_at": now}])
-        conn.execute(sa.insert(AlertDelivery.__table__), [
-            {"event_id": 1, "channel_id": 1, "status": "sent", "attempts": 1,
-             "next_attempt_at": now},
-            {"event_id": 1, "channel_id": 2, "status": "failed", "attempts": 5,
-             "next_attempt_at": now + timedelta(hours=1)}])
+        conn.execute(
+            sa.insert(AlertChannel.__table__),
+            [
+                {"id": 1, "label": "ntfy://a", "secret_key": "a", "created_at": now},
+                {"id": 2, "label": "ntfy://b", "secret_key": "b", "created_at": now},
+            ],
+        )
+        conn.execute(
+            sa.insert(AlertDelivery.__table__),
+            [
+                {
+                    "event_id": 1,
+                    "channel_id": 1,
+                    "status": "sent",
+                    "attempts": 1,
+                    "next_attempt_at": now,
+                },
+                {
+                    "event_id": 1,
+                    "channel_id": 2,
+                    "status": "failed",
+                    "attempts": 5,
+                    "next_attempt_at": now + timedelta(hours=1),
+                },
+            ],
+        )
     [entry] = load_inbox(demo.engine)
     assert (entry.sent, entry.pending, entry.failed) == (1, 0, 1)
     assert "dropped to" in entry.message_en

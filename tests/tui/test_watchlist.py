@@ -17,22 +17,46 @@ NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
 
 def _product(conn, pid, name="Detergent", unit="kg"):
-    conn.execute(sa.insert(Product.__table__), [{"id": pid, "name": name, "unit": unit,
-                                                  "created_at": NOW, "archived": False}])
+    conn.execute(
+        sa.insert(Product.__table__),
+        [{"id": pid, "name": name, "unit": unit, "created_at": NOW, "archived": False}],
+    )
 
 
 def _listing(conn, lid, pid, platform, per_pack=None, active=True):
-    conn.execute(sa.insert(Listing.__table__), [{
-        "id": lid, "product_id": pid, "platform": platform, "url": f"https://x.example/{lid}",
-        "per_pack": per_pack, "use_browser": False, "active": active, "created_at": NOW}])
+    conn.execute(
+        sa.insert(Listing.__table__),
+        [
+            {
+                "id": lid,
+                "product_id": pid,
+                "platform": platform,
+                "url": f"https://x.example/{lid}",
+                "per_pack": per_pack,
+                "use_browser": False,
+                "active": active,
+                "created_at": NOW,
+            }
+        ],
+    )
 
 
 def _obs(conn, lid, days_ago, price, *, reason=None, in_stock=True, currency="CNY"):
-    conn.execute(sa.insert(Observation.__table__), [{
-        "listing_id": lid, "observed_at": NOW - timedelta(days=days_ago),
-        "price": None if price is None else Decimal(price),
-        "currency": currency if price is not None else None, "in_stock": in_stock,
-        "is_from_price": False, "reason": reason, "title": f"title {lid}"}])
+    conn.execute(
+        sa.insert(Observation.__table__),
+        [
+            {
+                "listing_id": lid,
+                "observed_at": NOW - timedelta(days=days_ago),
+                "price": None if price is None else Decimal(price),
+                "currency": currency if price is not None else None,
+                "in_stock": in_stock,
+                "is_from_price": False,
+                "reason": reason,
+                "title": f"title {lid}",
+            }
+        ],
+    )
 
 
 def test_best_offer_compares_per_unit_not_sticker_price(engine):
@@ -95,8 +119,9 @@ def test_archived_products_and_inactive_listings_are_hidden(engine):
     with engine.begin() as conn:
         _product(conn, 1)
         _product(conn, 2, "Old")
-        conn.execute(sa.update(Product.__table__).where(Product.__table__.c.id == 2)
-                     .values(archived=True))
+        conn.execute(
+            sa.update(Product.__table__).where(Product.__table__.c.id == 2).values(archived=True)
+        )
         _listing(conn, 1, 1, "jd", active=False)
         _obs(conn, 1, 1, "10")
     [row] = load_watchlist(engine)
@@ -134,14 +159,29 @@ def test_forecast_marks_pick_the_nearest_upcoming_event(engine):
     with engine.begin() as conn:
         _product(conn, 1)
         _listing(conn, 1, 1, "jd")
-        rows = [("double11-2026", "2026-11-11", "70"), ("double12-2026", "2026-12-12", "75"),
-                ("618-2027", "2027-06-18", "60")]
+        rows = [
+            ("double11-2026", "2026-11-11", "70"),
+            ("double12-2026", "2026-12-12", "75"),
+            ("618-2027", "2027-06-18", "60"),
+        ]
         for key, day, point in rows:
-            conn.execute(sa.insert(ForecastRecord.__table__), [{
-                "listing_id": 1, "event_key": key, "event_date": day, "inputs_hash": "h",
-                "computed_at": NOW, "currency": "CNY", "point": Decimal(point),
-                "advice": "wait", "history_days": 700,
-                "fake_discount": {"is_fake": True} if key.startswith("double12") else None}])
+            conn.execute(
+                sa.insert(ForecastRecord.__table__),
+                [
+                    {
+                        "listing_id": 1,
+                        "event_key": key,
+                        "event_date": day,
+                        "inputs_hash": "h",
+                        "computed_at": NOW,
+                        "currency": "CNY",
+                        "point": Decimal(point),
+                        "advice": "wait",
+                        "history_days": 700,
+                        "fake_discount": {"is_fake": True} if key.startswith("double12") else None,
+                    }
+                ],
+            )
     mark = load_forecast_marks(engine, today=NOW.date())[1]
     assert mark.event_key == "double12-2026"
     assert mark.point == Decimal(75)

@@ -74,8 +74,9 @@ def run_demo(home: Path | None, serve: bool) -> None:
     session = start_demo(datetime.now(UTC), home=home, serve=serve)
     _use_language_setting()
     try:
-        context = AppContext(session.engine, demo_home=session.home, run_scheduler=serve,
-                             forecast_on_start=True)
+        context = AppContext(
+            session.engine, demo_home=session.home, run_scheduler=serve, forecast_on_start=True
+        )
         open_app(context)
     finally:
         session.close()
@@ -89,8 +90,10 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         schedule: Annotated[
             bool,
-            typer.Option(help="Also check listings on their interval while the app is open "
-                              "(leave off when `daoshou run` already runs)."),
+            typer.Option(
+                help="Also check listings on their interval while the app is open "
+                "(leave off when `daoshou run` already runs)."
+            ),
         ] = False,
     ) -> None:
         """With no command: open the terminal app on your database."""
@@ -103,9 +106,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(help="Demo directory (default: a new one under the cache directory)."),
         ] = None,
-        serve: Annotated[
-            bool, typer.Option(help="Run the local demo shop so prices move.")
-        ] = True,
+        serve: Annotated[bool, typer.Option(help="Run the local demo shop so prices move.")] = True,
     ) -> None:
         """Open the app on a fresh demo database, offline (your data is never touched)."""
         run_demo(home, serve)

@@ -81,7 +81,11 @@ def daily_prices(
 
 
 def _day(
-    product: DemoProduct, listing: DemoListing, day: date, level: Decimal, last: date,
+    product: DemoProduct,
+    listing: DemoListing,
+    day: date,
+    level: Decimal,
+    last: date,
     rng: random.Random,
 ) -> DayPrice:
     days_left = (last - day).days

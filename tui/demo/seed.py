@@ -69,8 +69,9 @@ def seed_demo(
             path = daily_prices(product, listing, start, days, seed)
             priced = [p.price for p in path if p.price is not None]
             listings.append(
-                SeededListing(row["id"], pid, product, listing, row["url"],
-                              priced[-1] if priced else None)
+                SeededListing(
+                    row["id"], pid, product, listing, row["url"], priced[-1] if priced else None
+                )
             )
         for batch in _batches(_observation_rows(listings, start, days, now, seed)):
             conn.execute(sa.insert(Observation.__table__), batch)
@@ -87,18 +88,34 @@ def _numbered(catalogue: Sequence[DemoProduct]) -> Iterator[tuple[int, DemoProdu
 
 def _product_rows(catalogue: Sequence[DemoProduct], now: datetime) -> Iterator[dict[str, Any]]:
     for pid, product in enumerate(catalogue, start=1):
-        yield {"id": pid, "name": product.name, "unit": product.unit,
-               "category": product.category, "created_at": now, "archived": False}
+        yield {
+            "id": pid,
+            "name": product.name,
+            "unit": product.unit,
+            "category": product.category,
+            "created_at": now,
+            "archived": False,
+        }
 
 
 def _listing_rows(
     catalogue: Sequence[DemoProduct], now: datetime, url_for: Callable[[DemoListing], str]
 ) -> Iterator[dict[str, Any]]:
     for lid, (pid, _product, listing) in enumerate(_numbered(catalogue), start=1):
-        yield {"id": lid, "product_id": pid, "platform": listing.platform, "shop": listing.shop,
-               "url": url_for(listing), "sku": listing.slug, "pack": listing.pack,
-               "per_pack": listing.per_pack, "check_interval_minutes": None,
-               "use_browser": False, "active": True, "created_at": now}
+        yield {
+            "id": lid,
+            "product_id": pid,
+            "platform": listing.platform,
+            "shop": listing.shop,
+            "url": url_for(listing),
+            "sku": listing.slug,
+            "pack": listing.pack,
+            "per_pack": listing.per_pack,
+            "check_interval_minutes": None,
+            "use_browser": False,
+            "active": True,
+            "created_at": now,
+        }
 
 
 def _observation_rows(
@@ -109,11 +126,18 @@ def _observation_rows(
         currency = "CNY"
         for n, day in enumerate(daily_prices(seeded.product, seeded.listing, start, days, seed)):
             at = datetime.combine(day.day, time(1, (seeded.listing_id * 7 + n) % 60), UTC)
-            yield {"listing_id": seeded.listing_id, "observed_at": min(at, now),
-                   "price": day.price, "list_price": day.list_price,
-                   "currency": currency if day.price is not None else None,
-                   "in_stock": day.in_stock, "is_from_price": False,
-                   "title": title, "source": "demo", "reason": day.reason}
+            yield {
+                "listing_id": seeded.listing_id,
+                "observed_at": min(at, now),
+                "price": day.price,
+                "list_price": day.list_price,
+                "currency": currency if day.price is not None else None,
+                "in_stock": day.in_stock,
+                "is_from_price": False,
+                "title": title,
+                "source": "demo",
+                "reason": day.reason,
+            }
 
 
 def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -133,24 +157,59 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
         return
     first = listings[0]
     bought = next((s for s in listings if s.listing.platform == "jd" and s.last_price), first)
-    conn.execute(sa.insert(Purchase.__table__), [{
-        "listing_id": bought.listing_id, "price": bought.last_price or Decimal("1"),
-        "currency": "CNY", "quantity": 1, "bought_at": now - timedelta(days=5),
-    }])
+    conn.execute(
+        sa.insert(Purchase.__table__),
+        [
+            {
+                "listing_id": bought.listing_id,
+                "price": bought.last_price or Decimal("1"),
+                "currency": "CNY",
+                "quantity": 1,
+                "bought_at": now - timedelta(days=5),
+            }
+        ],
+    )
     target = (first.last_price or Decimal(100)) * Decimal("0.9")
-    conn.execute(sa.insert(AlertRule.__table__), [
-        {"id": 1, "product_id": first.product_id, "listing_id": None, "kind": "target",
-         "params": {"price": str(target.quantize(Decimal("0.1")))}, "channel_ids": None,
-         "armed": True, "active": True, "created_at": now},
-        {"id": 2, "product_id": None, "listing_id": bought.listing_id, "kind": "drop",
-         "params": {"percent": "5"}, "channel_ids": None, "armed": True, "active": True,
-         "created_at": now},
-    ])
+    conn.execute(
+        sa.insert(AlertRule.__table__),
+        [
+            {
+                "id": 1,
+                "product_id": first.product_id,
+                "listing_id": None,
+                "kind": "target",
+                "params": {"price": str(target.quantize(Decimal("0.1")))},
+                "channel_ids": None,
+                "armed": True,
+                "active": True,
+                "created_at": now,
+            },
+            {
+                "id": 2,
+                "product_id": None,
+                "listing_id": bought.listing_id,
+                "kind": "drop",
+                "params": {"percent": "5"},
+                "channel_ids": None,
+                "armed": True,
+                "active": True,
+                "created_at": now,
+            },
+        ],
+    )
     price = bought.last_price or Decimal(0)
-    conn.execute(sa.insert(AlertEvent.__table__), [{
-        "rule_id": 2, "listing_id": bought.listing_id, "observation_id": None,
-        "dedupe_key": f"demo-drop-{bought.listing_id}", "created_at": now - timedelta(days=2),
-        "message_zh": f"{bought.product.name} 降价到 ¥{price}",
-        "message_en": f"{bought.product.name} dropped to ¥{price}",
-        "payload": {"listing_id": bought.listing_id, "price": str(price)},
-    }])
+    conn.execute(
+        sa.insert(AlertEvent.__table__),
+        [
+            {
+                "rule_id": 2,
+                "listing_id": bought.listing_id,
+                "observation_id": None,
+                "dedupe_key": f"demo-drop-{bought.listing_id}",
+                "created_at": now - timedelta(days=2),
+                "message_zh": f"{bought.product.name} 降价到 ¥{price}",
+                "message_en": f"{bought.product.name} dropped to ¥{price}",
+                "payload": {"listing_id": bought.listing_id, "price": str(price)},
+            }
+        ],
+    )

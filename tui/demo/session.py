@@ -70,7 +70,11 @@ def use_demo_home(home: Path | None = None) -> Path:
 
 
 def start_demo(
-    now: datetime, *, home: Path | None = None, serve: bool = True, move_every: float = 15.0,
+    now: datetime,
+    *,
+    home: Path | None = None,
+    serve: bool = True,
+    move_every: float = 15.0,
     days: int = 730,
 ) -> DemoSession:
     """Create the demo home, seed it, and (with `serve`) start the shop and the mover."""
@@ -82,8 +86,9 @@ def start_demo(
     shop = FixtureShop.start(log_file=locations.log_dir() / "demo-shop.log") if serve else None
     try:
         if shop is not None:
-            seeded = seed_demo(engine, now, days=days,
-                               url_for=lambda listing: shop.product_url(listing.slug))
+            seeded = seed_demo(
+                engine, now, days=days, url_for=lambda listing: shop.product_url(listing.slug)
+            )
             publish(shop, seeded.listings)
             mover = PriceMover(shop, seeded.listings, every=move_every)
             mover.start()

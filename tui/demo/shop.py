@@ -32,16 +32,24 @@ def publish(shop: FixtureShop, listings: Sequence[SeededListing]) -> None:
         )
         if seeded.product.behaviour == "login_required" and seeded.listing.platform == "pdd":
             # Pinduoduo sends visitors without a session to its login page.
-            shop.fault(seeded.listing.slug, "login_redirect", count=1_000_000,
-                       location="https://mobile.yangkeduo.com/login.html")
+            shop.fault(
+                seeded.listing.slug,
+                "login_redirect",
+                count=1_000_000,
+                location="https://mobile.yangkeduo.com/login.html",
+            )
 
 
 class PriceMover:
     """A daemon thread nudging a few in-stock prices every `every` seconds until stopped."""
 
     def __init__(
-        self, shop: FixtureShop, listings: Sequence[SeededListing], *,
-        every: float = MOVE_EVERY_SECONDS, seed: int = 11,
+        self,
+        shop: FixtureShop,
+        listings: Sequence[SeededListing],
+        *,
+        every: float = MOVE_EVERY_SECONDS,
+        seed: int = 11,
     ) -> None:
         self.shop = shop
         self.prices = {s.listing.slug: s.last_price for s in listings if s.last_price}

@@ -71,8 +71,12 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
         name = self.query_one("#add-name", Input).value.strip() or None
         pack = self.query_one("#add-pack", Input).value.strip() or None
         self.app.run_worker(
-            partial(self._store, self.link, name, pack), name="add-product",
-            group="add-product", thread=True, exclusive=True, exit_on_error=False,
+            partial(self._store, self.link, name, pack),
+            name="add-product",
+            group="add-product",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
         )
 
     def _store(self, link: SharedLink | None, name: str | None, pack: str | None) -> None:

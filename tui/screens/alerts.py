@@ -49,11 +49,18 @@ class AlertsScreen(DaoshouScreen):
     def on_mount(self) -> None:
         self.sub_title = t("nav.alerts")
         inbox = self.query_one("#inbox-table", DataTable)
-        add_fixed_columns(inbox, [("when", t("alerts.when"), 6),
-                                  ("message", t("alerts.message"), 90),
-                                  ("delivery", t("alerts.delivery"), 14)])
-        add_fixed_columns(self.query_one("#channel-table", DataTable),
-                          [("id", "#", 4), ("label", t("alerts.channels"), 80)])
+        add_fixed_columns(
+            inbox,
+            [
+                ("when", t("alerts.when"), 6),
+                ("message", t("alerts.message"), 90),
+                ("delivery", t("alerts.delivery"), 14),
+            ],
+        )
+        add_fixed_columns(
+            self.query_one("#channel-table", DataTable),
+            [("id", "#", 4), ("label", t("alerts.channels"), 80)],
+        )
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -75,19 +82,25 @@ class AlertsScreen(DaoshouScreen):
         inbox = self.query_one("#inbox-table", DataTable)
         inbox.clear()
         for entry in message.events:
-            delivery = Text(f"✓{entry.sent} …{entry.pending} ✗{entry.failed}",
-                            style="red" if entry.failed else "dim")
-            inbox.add_row(Text(fmt.ago(entry.created_at, now)),
-                          safe_text(entry.message_zh if zh else entry.message_en, cells=90),
-                          delivery, key=str(entry.event_id))
+            delivery = Text(
+                f"✓{entry.sent} …{entry.pending} ✗{entry.failed}",
+                style="red" if entry.failed else "dim",
+            )
+            inbox.add_row(
+                Text(fmt.ago(entry.created_at, now)),
+                safe_text(entry.message_zh if zh else entry.message_en, cells=90),
+                delivery,
+                key=str(entry.event_id),
+            )
         if not message.events:
             inbox.add_row(Text(""), Text(t("alerts.none"), style="dim"), Text(""))
         self.channels = message.channels
         channels = self.query_one("#channel-table", DataTable)
         channels.clear()
         for channel in message.channels:
-            channels.add_row(Text(str(channel.id)), safe_text(channel.label, cells=80),
-                             key=str(channel.id))
+            channels.add_row(
+                Text(str(channel.id)), safe_text(channel.label, cells=80), key=str(channel.id)
+            )
         if not message.channels:
             channels.add_row(Text(""), Text(t("alerts.no_channels"), style="dim"))
 
@@ -109,12 +122,16 @@ class AlertsScreen(DaoshouScreen):
             if channel.id != channel_id:
                 continue
             if url is None:
-                raise AlertError(f"channel {channel.label} lost its URL",
-                                 "remove it and add it again with daoshou alerts channel add")
+                raise AlertError(
+                    f"channel {channel.label} lost its URL",
+                    "remove it and add it again with daoshou alerts channel add",
+                )
             error = apprise_send(url, "daoshou 到手", t("alerts.test"))
             if error:
-                raise AlertError(f"test to {channel.label} failed: {error}",
-                                 "check the channel URL and the network")
+                raise AlertError(
+                    f"test to {channel.label} failed: {error}",
+                    "check the channel URL and the network",
+                )
             self.post_message(WorkFinished(t("alerts.test_sent", label=channel.label)))
 
     def on_work_finished(self, message: WorkFinished) -> None:

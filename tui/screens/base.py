@@ -35,15 +35,20 @@ class DaoshouScreen(Screen[Any]):
     ) -> Worker[Any]:
         """Run `work(*args)` in a thread; a newer call in the same group supersedes."""
         return self.app.run_worker(
-            partial(work, *args), name=group, group=group, thread=True,
-            exclusive=exclusive, exit_on_error=False,
+            partial(work, *args),
+            name=group,
+            group=group,
+            thread=True,
+            exclusive=exclusive,
+            exit_on_error=False,
         )
 
     def check_now(self, listing_ids: list[int]) -> None:
         """Fetch these listings now (an async worker); the outcome comes back as
         `WorkFinished`, the new prices through the app's poll."""
-        self.app.run_worker(self._check(listing_ids), name="check-now", group="check-now",
-                            exit_on_error=False)
+        self.app.run_worker(
+            self._check(listing_ids), name="check-now", group="check-now", exit_on_error=False
+        )
 
     async def _check(self, listing_ids: list[int]) -> None:
         from tracker.check import check_listings  # the fetch stack loads only when used

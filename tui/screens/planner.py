@@ -101,13 +101,24 @@ class PlannerScreen(DaoshouScreen):
 
     def on_mount(self) -> None:
         self.sub_title = t("nav.planner")
-        add_fixed_columns(self.query_one("#cart-table", DataTable), [
-            ("item", t("plan.item"), 26), ("qty", t("plan.qty"), 4),
-            ("from", t("plan.listing"), 20), ("amount", t("plan.amount"), 11),
-            ("per_unit", t("watch.per_unit"), 13)])
-        add_fixed_columns(self.query_one("#orders-table", DataTable), [
-            ("where", t("plan.listing"), 14), ("what", t("plan.what"), 50),
-            ("total", t("plan.amount"), 11)])
+        add_fixed_columns(
+            self.query_one("#cart-table", DataTable),
+            [
+                ("item", t("plan.item"), 26),
+                ("qty", t("plan.qty"), 4),
+                ("from", t("plan.listing"), 20),
+                ("amount", t("plan.amount"), 11),
+                ("per_unit", t("watch.per_unit"), 13),
+            ],
+        )
+        add_fixed_columns(
+            self.query_one("#orders-table", DataTable),
+            [
+                ("where", t("plan.listing"), 14),
+                ("what", t("plan.what"), 50),
+                ("total", t("plan.amount"), 11),
+            ],
+        )
         self.query_one("#plan-saving", Static).update(safe_lines(["…"]))
         self.action_optimise()
 
@@ -137,11 +148,22 @@ class PlannerScreen(DaoshouScreen):
     def _report_change(self, before: Decimal, plan: Plan) -> None:
         after = plan.total
         if after != before:
-            self.app.notify(t("plan.changed", old=fmt.money(before), new=fmt.money(after)),
-                            markup=False, timeout=8)
+            self.app.notify(
+                t("plan.changed", old=fmt.money(before), new=fmt.money(after)),
+                markup=False,
+                timeout=8,
+            )
             currency = plan.cart.currency
-            self.run_blocking(record_plan_change, self.context.engine, self.path.stem,
-                              before, after, currency, group="planner-alert", exclusive=False)
+            self.run_blocking(
+                record_plan_change,
+                self.context.engine,
+                self.path.stem,
+                before,
+                after,
+                currency,
+                group="planner-alert",
+                exclusive=False,
+            )
 
     def _show(self, plan: Plan, live: LiveCart | None) -> None:
         currency = plan.cart.currency
@@ -149,11 +171,14 @@ class PlannerScreen(DaoshouScreen):
         keep = cart.cursor_row
         cart.clear()
         for item in plan.priced.items:
-            cart.add_row(safe_text(plan.cart.item(item.id).name, cells=26), Text(str(item.qty)),
-                         safe_text(f"{platform_name(item.platform)} · {item.shop}", cells=20),
-                         Text(fmt.money(item.in_hand, currency), justify="right"),
-                         Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
-                         key=item.id)
+            cart.add_row(
+                safe_text(plan.cart.item(item.id).name, cells=26),
+                Text(str(item.qty)),
+                safe_text(f"{platform_name(item.platform)} · {item.shop}", cells=20),
+                Text(fmt.money(item.in_hand, currency), justify="right"),
+                Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
+                key=item.id,
+            )
         if cart.row_count:
             cart.move_cursor(row=min(keep, cart.row_count - 1))
         self._show_orders(plan)
@@ -163,7 +188,8 @@ class PlannerScreen(DaoshouScreen):
         promotions = [p.label or f"{p.platform} {type(p).__name__}" for p in plan.cart.promotions]
         notes = list(live.unavailable) if live else []
         self.query_one("#plan-promotions", Static).update(
-            safe_lines(promotions + [f"! {n}" for n in notes + list(plan.priced.notes)]))
+            safe_lines(promotions + [f"! {n}" for n in notes + list(plan.priced.notes)])
+        )
 
     def _show_orders(self, plan: Plan) -> None:
         currency = plan.cart.currency
@@ -171,17 +197,23 @@ class PlannerScreen(DaoshouScreen):
         orders.clear()
         for order in plan.priced.orders:
             where = f"{platform_name(order.platform)} {order.key}".strip()
-            discounts = ", ".join(f"{d.label} {fmt.money(d.amount, currency)}"
-                                  for d in order.discounts)
-            orders.add_row(safe_text(where, cells=14),
-                           safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=50),
-                           Text(fmt.money(order.total, currency), justify="right"))
+            discounts = ", ".join(
+                f"{d.label} {fmt.money(d.amount, currency)}" for d in order.discounts
+            )
+            orders.add_row(
+                safe_text(where, cells=14),
+                safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=50),
+                Text(fmt.money(order.total, currency), justify="right"),
+            )
         saving = plan.saving
         line = f"{t('plan.total')} {fmt.money(plan.total, currency)}"
         if saving is not None:
             line += "  ·  " + t("plan.saving", amount=fmt.money(saving, currency))
-        status = (t("plan.optimal") if plan.status == "optimal"
-                  else t("plan.not_optimal", gap=f"{plan.gap * 100:.2f}"))
+        status = (
+            t("plan.optimal")
+            if plan.status == "optimal"
+            else t("plan.not_optimal", gap=f"{plan.gap * 100:.2f}")
+        )
         self.query_one("#plan-saving", Static).update(safe_lines([line, status]))
 
     @on(DataTable.RowHighlighted, "#cart-table")
@@ -205,8 +237,9 @@ class PlannerScreen(DaoshouScreen):
         if plan is None or not plan.priced.items:
             return
         item_id = plan.priced.items[min(cart.cursor_row, len(plan.priced.items) - 1)].id
-        self.run_blocking(self._change_quantity, item_id, delta, group="planner-quantity",
-                          exclusive=False)
+        self.run_blocking(
+            self._change_quantity, item_id, delta, group="planner-quantity", exclusive=False
+        )
 
     def _change_quantity(self, item_id: str, delta: int) -> None:
         change_quantity(self.path, item_id, delta)
@@ -228,7 +261,6 @@ class PlannerScreen(DaoshouScreen):
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)
-
 
 
 def _contents(plan: Plan) -> tuple[tuple[str, int], ...]:

@@ -72,11 +72,19 @@ class ProductScreen(DaoshouScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        add_fixed_columns(self.query_one("#listing-table", DataTable), [
-            ("platform", t("product.platform"), 8), ("shop", t("product.shop"), 20),
-            ("pack", t("product.pack"), 12), ("price", t("product.price"), 11),
-            ("per_unit", t("watch.per_unit"), 13), ("change", t("watch.change"), 9),
-            ("checked", t("product.checked"), 8), ("status", t("watch.status"), 26)])
+        add_fixed_columns(
+            self.query_one("#listing-table", DataTable),
+            [
+                ("platform", t("product.platform"), 8),
+                ("shop", t("product.shop"), 20),
+                ("pack", t("product.pack"), 12),
+                ("price", t("product.price"), 11),
+                ("per_unit", t("watch.per_unit"), 13),
+                ("change", t("watch.change"), 9),
+                ("checked", t("product.checked"), 8),
+                ("status", t("watch.status"), 26),
+            ],
+        )
         self.query_one("#product-forecast", Static).update(safe_content("…"))
         self.action_refresh()
 
@@ -108,8 +116,9 @@ class ProductScreen(DaoshouScreen):
             if not coming:
                 continue
             try:
-                result, _fake = forecast_listing(self.context.engine, listing_id,
-                                                 coming[0].key, calendar, today)
+                result, _fake = forecast_listing(
+                    self.context.engine, listing_id, coming[0].key, calendar, today
+                )
             except DaoshouError as exc:
                 problems.append(f"#{listing_id}: {exc.one_line()}")
                 continue
@@ -161,29 +170,39 @@ class ProductScreen(DaoshouScreen):
             best = details.row.best is not None and details.row.best.listing_id == q.listing_id
             table.add_row(
                 Text(platform_name(q.platform), style="bold" if best else ""),
-                safe_text(q.shop or "-", cells=20), safe_text(q.pack or "-", cells=12),
+                safe_text(q.shop or "-", cells=20),
+                safe_text(q.pack or "-", cells=12),
                 Text(fmt.money(q.price, q.currency), justify="right"),
                 Text(fmt.per_unit(q.per_unit, unit, q.currency), justify="right"),
-                fmt.change(q.change, q.currency), Text(fmt.ago(q.checked_at, now)), status,
+                fmt.change(q.change, q.currency),
+                Text(fmt.ago(q.checked_at, now)),
+                status,
                 key=str(q.listing_id),
             )
         if any(str(q.listing_id) == selected for q in details.row.listings):
             table.move_cursor(row=table.get_row_index(selected))  # stay where the user was
 
     def _fill_side(self, details: ProductDetails) -> None:
-        rules = [f"#{r.rule_id} {r.kind} {_params(r.params)}" + ("" if r.armed else " (fired)")
-                 for r in details.rules if r.active]
+        rules = [
+            f"#{r.rule_id} {r.kind} {_params(r.params)}" + ("" if r.armed else " (fired)")
+            for r in details.rules
+            if r.active
+        ]
         self.query_one("#product-rules", Static).update(
-            safe_lines(rules or [t("product.no_rules")]))
+            safe_lines(rules or [t("product.no_rules")])
+        )
         lines = []
         for p in details.purchases:
-            line = (f"{p.bought_at.date()} {platform_name(p.platform)} "
-                    f"{fmt.money(p.price, p.currency)} ×{p.quantity}")
+            line = (
+                f"{p.bought_at.date()} {platform_name(p.platform)} "
+                f"{fmt.money(p.price, p.currency)} ×{p.quantity}"
+            )
             if p.protect_until:
                 line += "  " + t("product.protect_until", date=p.protect_until)
             lines.append(line)
         self.query_one("#product-purchases", Static).update(
-            safe_lines(lines or [t("product.no_purchases")]))
+            safe_lines(lines or [t("product.no_purchases")])
+        )
 
     def _show_forecasts(self) -> None:
         details = self.details
@@ -221,8 +240,11 @@ class ProductScreen(DaoshouScreen):
             if by_unit and q.per_pack:
                 points = tuple((d, p / q.per_pack) for d, p in points)
             lines.append(ChartLine(f"{q.platform} #{q.listing_id}", points))
-        bands = [_band(m, details, by_unit) for m in details.forecasts
-                 if m.point is not None and m.lower is not None and m.upper is not None]
+        bands = [
+            _band(m, details, by_unit)
+            for m in details.forecasts
+            if m.point is not None and m.lower is not None and m.upper is not None
+        ]
         horizon = max([today, *(b.day for b in bands)])
         platforms = {q.platform for q in details.row.listings}
         days = sale_days(platforms, today - timedelta(days=800), horizon)
@@ -275,5 +297,9 @@ def _band(mark: ForecastMark, details: ProductDetails, by_unit: bool) -> ChartBa
     quote = details.quote(mark.listing_id)
     divisor = quote.per_pack if by_unit and quote.per_pack else Decimal(1)
     assert mark.point is not None and mark.lower is not None and mark.upper is not None
-    return ChartBand(date.fromisoformat(mark.event_date), mark.point / divisor,
-                     mark.lower / divisor, mark.upper / divisor)
+    return ChartBand(
+        date.fromisoformat(mark.event_date),
+        mark.point / divisor,
+        mark.lower / divisor,
+        mark.upper / divisor,
+    )

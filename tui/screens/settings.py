@@ -57,8 +57,12 @@ class SettingsScreen(DaoshouScreen):
         with VerticalScroll(id="settings-form"):
             with Horizontal():
                 yield Label(t("settings.language"))
-                yield Select([("中文", "zh"), ("English", "en")], value=current_language(),
-                             allow_blank=False, id="settings-language")
+                yield Select(
+                    [("中文", "zh"), ("English", "en")],
+                    value=current_language(),
+                    allow_blank=False,
+                    id="settings-language",
+                )
             for label, value in self._rows():
                 with Horizontal():
                     yield Label(label)

@@ -111,8 +111,9 @@ class WatchlistScreen(DaoshouScreen):
         if not self.loaded:
             self.reload()
             return
-        self.run_blocking(self._read_changed, message.after_id, group="watchlist-changed",
-                          exclusive=False)
+        self.run_blocking(
+            self._read_changed, message.after_id, group="watchlist-changed", exclusive=False
+        )
 
     def _read_changed(self, after_id: int) -> None:
         engine = self.context.engine
@@ -144,15 +145,22 @@ class WatchlistScreen(DaoshouScreen):
 
     def _redraw(self) -> None:
         table = self.query_one(WatchTable)
-        shown = table.show(self.data, needle=self.needle, sort=self.sort,
-                           reverse=self.reverse, now=self.context.now())
+        shown = table.show(
+            self.data,
+            needle=self.needle,
+            sort=self.sort,
+            reverse=self.reverse,
+            now=self.context.now(),
+        )
         if not self.data.rows and self.loaded:
             status = t("watch.empty")
         else:
             column = t(f"watch.{self.sort}")
             arrow = "↓" if self.reverse else "↑"
-            status = (f"{t('watch.count', shown=shown, total=len(self.data.rows))}  ·  "
-                      f"{t('watch.sorted_by', column=column)} {arrow}")
+            status = (
+                f"{t('watch.count', shown=shown, total=len(self.data.rows))}  ·  "
+                f"{t('watch.sorted_by', column=column)} {arrow}"
+            )
             if self.needle:
                 status += f"  ·  / {self.needle}"
         self.query_one("#watch-status", Static).update(safe_content(status))
@@ -220,10 +228,19 @@ class WatchlistScreen(DaoshouScreen):
         from tracker.forecasts import refresh_forecasts, user_calendar
 
         # One process: forecaster subprocesses would inherit (and scribble on) the terminal.
-        summary = refresh_forecasts(self.context.engine, user_calendar(),
-                                    self.context.now().date(), workers=1)
-        self.post_message(WorkFinished(t("watch.forecasts_done", made=summary.made,
-                                         skipped=summary.skipped, failed=len(summary.failed))))
+        summary = refresh_forecasts(
+            self.context.engine, user_calendar(), self.context.now().date(), workers=1
+        )
+        self.post_message(
+            WorkFinished(
+                t(
+                    "watch.forecasts_done",
+                    made=summary.made,
+                    skipped=summary.skipped,
+                    failed=len(summary.failed),
+                )
+            )
+        )
         self.app.call_from_thread(self.broadcast, ForecastsStored)
 
     def action_add_to_cart(self) -> None:

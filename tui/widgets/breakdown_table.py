@@ -20,8 +20,14 @@ class BreakdownTable(DataTable[Any]):
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
-        add_fixed_columns(self, [("step", t("plan.step"), 30), ("amount", t("plan.amount"), 11),
-                                 ("total", t("plan.total"), 11)])
+        add_fixed_columns(
+            self,
+            [
+                ("step", t("plan.step"), 30),
+                ("amount", t("plan.amount"), 11),
+                ("total", t("plan.total"), 11),
+            ],
+        )
 
     def show(self, item: PricedItem | None, currency: str) -> None:
         """Display `item`'s steps (nothing for None)."""
@@ -30,10 +36,18 @@ class BreakdownTable(DataTable[Any]):
             return
         for step in item.steps:
             style = "green" if step.amount < 0 else ""
-            self.add_row(safe_text(step.label, cells=30),
-                         Text(fmt.money(step.amount, currency), style=style, justify="right"),
-                         Text(fmt.money(step.total, currency), justify="right"))
-        self.add_row(Text(t("plan.total"), style="bold"), Text(""),
-                     Text(fmt.money(item.in_hand, currency), style="bold", justify="right"))
-        self.add_row(Text(t("watch.per_unit")), Text(""),
-                     Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"))
+            self.add_row(
+                safe_text(step.label, cells=30),
+                Text(fmt.money(step.amount, currency), style=style, justify="right"),
+                Text(fmt.money(step.total, currency), justify="right"),
+            )
+        self.add_row(
+            Text(t("plan.total"), style="bold"),
+            Text(""),
+            Text(fmt.money(item.in_hand, currency), style="bold", justify="right"),
+        )
+        self.add_row(
+            Text(t("watch.per_unit")),
+            Text(""),
+            Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
+        )

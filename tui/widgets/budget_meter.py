@@ -38,7 +38,9 @@ class BudgetMeter(Static):
         bar.update(total=100, progress=float(share))  # a bar position, not money
         self.set_class(total > budget, "-over")
         left = budget - total
-        text.update(safe_content(
-            f"{fmt.money(total, currency)} / {fmt.money(budget, currency)}  "
-            f"({t('plan.budget')} {'+' if left >= 0 else ''}{fmt.money(left, currency)})"
-        ))
+        text.update(
+            safe_content(
+                f"{fmt.money(total, currency)} / {fmt.money(budget, currency)}  "
+                f"({t('plan.budget')} {'+' if left >= 0 else ''}{fmt.money(left, currency)})"
+            )
+        )

@@ -21,8 +21,14 @@ class PaymentSchedule(DataTable[Any]):
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
-        add_fixed_columns(self, [("date", t("plan.date"), 10), ("amount", t("plan.amount"), 12),
-                                 ("total", t("plan.total"), 12)])
+        add_fixed_columns(
+            self,
+            [
+                ("date", t("plan.date"), 10),
+                ("amount", t("plan.amount"), 12),
+                ("total", t("plan.total"), 12),
+            ],
+        )
 
     def show(self, payments: Sequence[Payment], currency: str) -> None:
         """Display the payments in date order."""
@@ -30,6 +36,8 @@ class PaymentSchedule(DataTable[Any]):
         running = Decimal(0)
         for payment in sorted(payments, key=lambda p: p.date):
             running += payment.amount
-            self.add_row(Text(payment.date.isoformat()),
-                         Text(fmt.money(payment.amount, currency), justify="right"),
-                         Text(fmt.money(running, currency), justify="right", style="dim"))
+            self.add_row(
+                Text(payment.date.isoformat()),
+                Text(fmt.money(payment.amount, currency), justify="right"),
+                Text(fmt.money(running, currency), justify="right", style="dim"),
+            )

@@ -26,21 +26,51 @@ from tui.text import safe_text
 from tui.widgets.columns import add_fixed_columns, cursor_key
 from tui.widgets.sparkline_cell import sparkline
 
-COLUMNS = ("product", "where", "best", "per_unit", "change", "lowest", "trend", "forecast",
-           "advice", "status")
+COLUMNS = (
+    "product",
+    "where",
+    "best",
+    "per_unit",
+    "change",
+    "lowest",
+    "trend",
+    "forecast",
+    "advice",
+    "status",
+)
 SORTABLE = ("product", "best", "per_unit", "change", "lowest")
 _HEADERS = {
-    "product": "watch.product", "where": "watch.where", "best": "watch.best",
-    "per_unit": "watch.per_unit", "change": "watch.change", "lowest": "watch.lowest",
-    "trend": "watch.trend", "forecast": "watch.forecast", "advice": "watch.advice",
+    "product": "watch.product",
+    "where": "watch.where",
+    "best": "watch.best",
+    "per_unit": "watch.per_unit",
+    "change": "watch.change",
+    "lowest": "watch.lowest",
+    "trend": "watch.trend",
+    "forecast": "watch.forecast",
+    "advice": "watch.advice",
     "status": "watch.status",
 }
 _WIDTHS = {
-    "product": 28, "where": 16, "best": 11, "per_unit": 13, "change": 9, "lowest": 13,
-    "trend": 12, "forecast": 17, "advice": 16, "status": 22,
+    "product": 28,
+    "where": 16,
+    "best": 11,
+    "per_unit": 13,
+    "change": 9,
+    "lowest": 13,
+    "trend": 12,
+    "forecast": 17,
+    "advice": 16,
+    "status": 22,
 }
-_PLATFORMS = {"jd": "京东", "tmall": "天猫", "taobao": "淘宝", "pdd": "拼多多",
-              "douyin": "抖音", "web": "web"}
+_PLATFORMS = {
+    "jd": "京东",
+    "tmall": "天猫",
+    "taobao": "淘宝",
+    "pdd": "拼多多",
+    "douyin": "抖音",
+    "web": "web",
+}
 
 
 @dataclass(frozen=True)
@@ -61,9 +91,12 @@ def matches(row: WatchRow, needle: str) -> bool:
     """Whether a filter text matches the product's name, platforms or shops."""
     if not needle:
         return True
-    haystack = [row.name, *(q.platform for q in row.listings),
-                *(platform_name(q.platform) for q in row.listings),
-                *(q.shop or "" for q in row.listings)]
+    haystack = [
+        row.name,
+        *(q.platform for q in row.listings),
+        *(platform_name(q.platform) for q in row.listings),
+        *(q.shop or "" for q in row.listings),
+    ]
     low = needle.lower()
     return any(low in value.lower() for value in haystack)
 
@@ -103,9 +136,7 @@ class WatchTable(DataTable[Any]):
         self.zebra_stripes = True
         add_fixed_columns(self, [(c, t(_HEADERS[c]), _WIDTHS[c]) for c in COLUMNS])
 
-    def show(
-        self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime
-    ) -> int:
+    def show(self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime) -> int:
         """Redraw with `data`, filtered by `needle` and sorted; returns the rows shown."""
         keep = cursor_key(self)
         self.data, self.now = data, now
@@ -128,8 +159,9 @@ class WatchTable(DataTable[Any]):
             self.move_cursor(row=self.get_row_index(keep))
             keep = None
         if start + size < len(rows):
-            self.call_after_refresh(self._add_chunk, generation, rows, start + size,
-                                    CHUNK_ROWS, keep)
+            self.call_after_refresh(
+                self._add_chunk, generation, rows, start + size, CHUNK_ROWS, keep
+            )
 
     def fill_later_columns(self, data: WatchData) -> None:
         """Write trends and forecasts into the rows already shown (rows added later read
@@ -163,8 +195,9 @@ class WatchTable(DataTable[Any]):
             name,
             safe_text(_where(best), cells=16) if best else Text("-", style="dim"),
             Text(fmt.money(best.price if best else None, currency), justify="right"),
-            Text(fmt.per_unit(best.per_unit if best else None, row.unit, currency),
-                 justify="right"),
+            Text(
+                fmt.per_unit(best.per_unit if best else None, row.unit, currency), justify="right"
+            ),
             fmt.change(best.change if best else None, currency),
             _lowest(row, trend, currency),
             sparkline([value for _, value in trend.daily]) if trend else Text("…", style="dim"),
@@ -214,4 +247,3 @@ def _status(row: WatchRow, now: datetime) -> Text:
     if status == "out_of_stock":
         return Text(t("status.out_of_stock"), style="red")
     return Text(t("status.not_checked"), style="dim")
-
