@@ -18,6 +18,7 @@ import argparse
 import random
 import statistics
 import time
+from datetime import date
 from decimal import Decimal
 
 from planner.cart import (
@@ -33,6 +34,8 @@ from planner.cart import (
 )
 from planner.cost import Pricing, naive_assignment, price
 from planner.optimise import optimise
+
+TODAY = date(2026, 11, 21)  # the day the generated carts are planned on
 
 PLATFORMS = ("tmall", "jd", "pdd", "douyin")
 SHOPS_PER_PLATFORM = 8
@@ -78,7 +81,7 @@ def generate(size: int, seed: int) -> Cart:
                 category=rng.choice(DIGITAL) if digital else "household",
             )
         )
-    return Cart(items=tuple(items), promotions=promotions(rng), members=("88vip",))
+    return Cart(now=TODAY, items=tuple(items), promotions=promotions(rng), members=("88vip",))
 
 
 def promotions(rng: random.Random) -> tuple[Promotion, ...]:

@@ -10,6 +10,7 @@ silently price an item at nothing.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import tomli_w
@@ -27,19 +28,24 @@ _ROOT_KEYS = {"currency", "budget", "members", "subsidy_used", "now", "item", "p
 _ITEM_KEYS = {"id", "name", "qty", "pack", "unit", "per_pack", "category", "optional", "offer"}
 
 
-def load_cart(path: Path) -> Cart:
-    """Read and validate a cart file; CartError (one line: file, line, field) if malformed."""
+def load_cart(path: Path, *, today: date | None = None) -> Cart:
+    """Read and validate a cart file; CartError (one line: file, line, field) if malformed.
+
+    With `today`, a cart that names no `now` is dated today (ready to price); without it,
+    `now` stays as the file has it (ready to be edited and saved back unchanged).
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CartError(f"cart file {path} does not exist", "check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
-    return parse_cart(text, path)
+    return parse_cart(text, path, today=today)
 
 
-def parse_cart(text: str, source: Path | None = None) -> Cart:
-    """Validate cart TOML `text`; `source` names the file in error messages."""
+def parse_cart(text: str, source: Path | None = None, *, today: date | None = None) -> Cart:
+    """Validate cart TOML `text`; `source` names the file in error messages; `today` as
+    in `load_cart`."""
     name = str(source) if source is not None else "<cart>"
     try:
         data = tomllib.loads(text)
@@ -57,7 +63,7 @@ def parse_cart(text: str, source: Path | None = None) -> Cart:
         budget=root.money("budget", optional=True),
         members=tuple(m.lower() for m in members),
         subsidy_used=tuple(root.strings("subsidy_used")),
-        now=root.day("now", optional=True),
+        now=root.day("now", optional=True) or today,
         source=source,
     )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -150,13 +149,15 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
     for key, shop_fees in fees.items():
         discounts[key].extend(_apply_shipping(shop_fees))
     _keep_deposits(lines)
+    if cart.now is None:
+        raise ValueError("a cart is priced as of a day: set Cart.now (the caller's today)")
     credits = apply_credit(lines, cart, pricing.rules, notes)
     items = tuple(_priced_item(line, pricing) for line in lines)
     return PricedCart(
         total=sum((item.in_hand for item in items), ZERO),
         items=items,
         orders=tuple(_order(key, group, discounts[key]) for key, group in groups.items()),
-        payments=schedule(groups, credits, cart, cart.now or date.today()),
+        payments=schedule(groups, credits, cart, cart.now),
         credits=tuple(credits),
         notes=tuple(notes),
     )

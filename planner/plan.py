@@ -9,7 +9,8 @@ turns it into the JSON document `daoshou plan --json` prints (money as two-place
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -66,8 +67,14 @@ class Plan:
         return None if self.cart.budget is None else self.cart.budget - self.total
 
 
-def make_plan(cart: Cart, pricing: Pricing, *, time_limit: float = 10.0) -> Plan:
-    """Optimise and price `cart`; PlanError when no plan respects the limits and budget."""
+def make_plan(cart: Cart, pricing: Pricing, *, today: date, time_limit: float = 10.0) -> Plan:
+    """Optimise and price `cart`; PlanError when no plan respects the limits and budget.
+
+    `today` dates the payments of orders placed now; a cart file's own `now` wins over it
+    (a plan made for a known day). The planner never reads the clock: the caller does.
+    """
+    if cart.now is None:
+        cart = replace(cart, now=today)
     chosen = optimise(cart, pricing, time_limit=time_limit)
     try:
         naive: PricedCart | None = price(cart, naive_assignment(cart, pricing), pricing)

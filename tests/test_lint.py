@@ -1,4 +1,4 @@
-"""The code base stays `ruff` clean; the linter runs as part of the suite."""
+"""The code base stays `ruff` clean and formatted; both run as part of the suite."""
 
 import shutil
 import subprocess
@@ -10,9 +10,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_ruff_is_clean():
-    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    if not Path(ruff).exists():
+def _ruff() -> str:
+    """The ruff of this environment (the locked version), else one on PATH."""
+    ruff = Path(sys.executable).parent / "ruff"
+    found = str(ruff) if ruff.exists() else shutil.which("ruff")
+    if found is None:
         pytest.skip("ruff is a dev dependency")
-    out = subprocess.run([ruff, "check", str(ROOT)], capture_output=True, text=True)
+    return found
+
+
+def test_ruff_is_clean():
+    out = subprocess.run([_ruff(), "check", str(ROOT)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_ruff_format_is_clean():
+    out = subprocess.run([_ruff(), "format", "--check", str(ROOT)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -8,7 +8,11 @@ crash when imported into the same process.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +20,51 @@ import highspy
 import numpy as np
 
 INF = highspy.kHighsInf
+
+_STDOUT_LOCK = threading.Lock()
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS instance: nothing it says may reach daoshou's stdout.
+
+    Some highspy releases (1.16) print a copyright banner from the constructor, straight to
+    file descriptor 1 and before `output_flag` can be turned off; that breaks `--json`
+    output and paints over the terminal app. So the constructor runs with descriptor 1
+    pointed at the null device, and C's stdio buffers are flushed before it is restored
+    (a buffered banner would otherwise leave later). The lock keeps the solver threads
+    from restoring each other's descriptor; the terminal app is unaffected, as Textual
+    draws on stderr.
+    """
+    with _STDOUT_LOCK:
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:  # no descriptor 1 at all (a windowed process): nothing to protect
+            return _quiet(highspy.Highs())
+        sink = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(sink, 1)
+            highs = _quiet(highspy.Highs())
+            _flush_c_stdio()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(sink)
+    return highs
+
+
+def _quiet(highs: highspy.Highs) -> highspy.Highs:
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def _flush_c_stdio() -> None:
+    """fflush(NULL) in the C runtime, where one can be found; a no-op elsewhere."""
+    try:
+        libc = ctypes.CDLL(None) if os.name != "nt" else ctypes.cdll.msvcrt
+        libc.fflush(None)
+    except (OSError, AttributeError):
+        pass
 
 
 @dataclass(frozen=True)
@@ -130,8 +179,7 @@ class Model:
         called with the values of every improving solution HiGHS finds on the way. With a
         `cutoff`, only solutions below it are sought: "infeasible" then means none exists.
         """
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
+        highs = _new_highs()
         highs.setOptionValue("time_limit", max(time_limit, 0.01))
         highs.setOptionValue("mip_rel_gap", gap)
         # Objectives are whole cents, less half a cent per wishlist item added: any two plans
@@ -156,8 +204,7 @@ class Model:
     def solve_lp(self) -> tuple[float, list[float]]:
         """Solve a model whose variables are all continuous: its optimum and the dual of
         each row (in HiGHS's sign: at most 0 on a binding `<=` row of a minimisation)."""
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
+        highs = _new_highs()
         highs.setOptionValue("threads", 1)
         highs.passModel(self._lp())
         highs.run()

@@ -32,6 +32,7 @@ from planner.cart import (
 )
 from planner.cost import Pick, PricedCart, Pricing, price
 from planner.optimise import standalone_cost
+from tests.clock import TODAY
 
 PLATFORMS = ("tmall", "jd", "pdd")
 SHOPS = ("A", "B")
@@ -147,6 +148,7 @@ def carts(draw: st.DrawFn, max_items: int = 8) -> Cart:
     count = draw(st.integers(min_value=1, max_value=max_items))
     found = tuple(draw(items(index)) for index in range(count))
     return Cart(
+        now=TODAY,
         items=found,
         promotions=tuple(draw(st.lists(promotions(), max_size=5))),
         members=("vip",),

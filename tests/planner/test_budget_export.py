@@ -16,6 +16,7 @@ from planner.cart_file import load_cart
 from planner.cost import Pricing
 from planner.errors import PlanError
 from planner.plan import make_plan
+from tests.clock import TODAY
 
 CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
 
@@ -27,10 +28,10 @@ def pricing():
 
 @pytest.fixture(scope="module")
 def presale_plan(pricing):
-    cart = load_cart(CARTS / "01-presale-cross-store.toml")
+    cart = load_cart(CARTS / "01-presale-cross-store.toml", today=TODAY)
     hostile = replace(cart.item("detergent"), name='=HYPERLINK("http://x","click")')
     cart = replace(cart, items=(hostile, cart.items[1]), budget=Decimal("300"))
-    return make_plan(cart, pricing)
+    return make_plan(cart, pricing, today=TODAY)
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 from planner.cart_file import load_cart
 from planner.cost import Pricing
 from planner.plan import make_plan, plan_document
+from tests.clock import TODAY
 
 CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
 CASES = sorted(CARTS.glob("*.toml"))
@@ -31,7 +32,7 @@ def test_there_are_many_worked_cases():
 @pytest.mark.parametrize("cart_file", CASES, ids=[c.stem for c in CASES])
 def test_cart_reproduces_expected_values(cart_file, pricing):
     expected = json.loads(cart_file.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    document = plan_document(make_plan(load_cart(cart_file), pricing, time_limit=20))
+    document = plan_document(make_plan(load_cart(cart_file), pricing, today=TODAY, time_limit=20))
     for key in ("total", "naive_total", "budget_left", "payments"):
         if key in expected:
             assert document[key] == expected[key], key
@@ -43,7 +44,7 @@ def test_cart_reproduces_expected_values(cart_file, pricing):
 
 @pytest.mark.parametrize("cart_file", CASES, ids=[c.stem for c in CASES])
 def test_steps_sum_to_in_hand_and_orders_to_total(cart_file, pricing):
-    document = plan_document(make_plan(load_cart(cart_file), pricing, time_limit=20))
+    document = plan_document(make_plan(load_cart(cart_file), pricing, today=TODAY, time_limit=20))
     for item in document["items"]:
         assert sum(Decimal(s["amount"]) for s in item["steps"]) == Decimal(item["in_hand"])
         assert item["steps"][-1]["total"] == item["in_hand"]

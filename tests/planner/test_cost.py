@@ -29,6 +29,7 @@ from planner.errors import PlanError
 from planner.money import cents
 from planner.multibuy import multibuy_from
 from planner.packs import Pack
+from tests.clock import TODAY
 
 CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
 
@@ -58,7 +59,7 @@ def _in_hand(priced) -> dict[str, str]:
     ],
 )
 def test_zero_rules_in_one_order(pricing, name, total, a, b):
-    cart = load_cart(CARTS / f"{name}.toml")
+    cart = load_cart(CARTS / f"{name}.toml", today=TODAY)
     priced = price(cart, _together(cart), pricing)
     assert str(priced.total) == total
     assert _in_hand(priced) == {"a": a, "b": b}
@@ -66,14 +67,14 @@ def test_zero_rules_in_one_order(pricing, name, total, a, b):
 
 def test_member_cap_in_one_order(pricing):
     # 700 x 5% = 35 capped at 30; shares 17.14 / 12.86 (cent to .71); food not covered
-    cart = load_cart(CARTS / "09-88vip-capped.toml")
+    cart = load_cart(CARTS / "09-88vip-capped.toml", today=TODAY)
     priced = price(cart, _together(cart), pricing)
     assert str(priced.total) == "770.00"
     assert _in_hand(priced) == {"a": "382.86", "b": "287.14", "c": "100.00"}
 
 
 def test_member_discount_needs_membership(pricing):
-    cart = replace(load_cart(CARTS / "09-88vip-capped.toml"), members=())
+    cart = replace(load_cart(CARTS / "09-88vip-capped.toml", today=TODAY), members=())
     assert price(cart, _together(cart), pricing).total == D("800.00")
 
 
@@ -81,7 +82,7 @@ def test_user_rules_override_a_platform(tmp_path):
     rules = tmp_path / "platforms.toml"
     rules.write_text('[tmall]\nzero_rule = "floor"\n', encoding="utf-8")
     pricing = Pricing.load(rules, None)
-    cart = load_cart(CARTS / "11-zero-rule-tmall-void.toml")
+    cart = load_cart(CARTS / "11-zero-rule-tmall-void.toml", today=TODAY)
     # Tmall's sequential shop level leaves b at 1.00 as on JD; with floor: 233.33
     assert price(cart, _together(cart), pricing).total == D("233.33")
 
@@ -100,7 +101,7 @@ def test_user_subsidy_table_replaces_the_shipped_one(tmp_path):
         encoding="utf-8",
     )
     pricing = Pricing.load(None, tmp_path)
-    cart = load_cart(CARTS / "02-subsidies.toml")
+    cart = load_cart(CARTS / "02-subsidies.toml", today=TODAY)
     priced = price(cart, naive_assignment(cart, pricing), pricing)
     # phone 5999 x 20% capped 300 -> 5699; tablet 2999 x 20% = 599.80 capped 300 -> 2699
     assert _in_hand(priced)["phone"] == "5699.00"
@@ -134,12 +135,16 @@ category = "refrigerator"
     ],
 )
 def test_appliance_subsidy_by_grade(pricing, programme, grade, in_hand):
-    cart = parse_cart(CART.replace("PROGRAMME", programme).replace("GRADE", str(grade)))
+    cart = parse_cart(
+        CART.replace("PROGRAMME", programme).replace("GRADE", str(grade)), today=TODAY
+    )
     assert str(price(cart, {"fridge": Pick()}, pricing).total) == in_hand
 
 
 def test_quantity_limit(pricing):
-    cart = parse_cart(CART.replace("PROGRAMME", "cn-2025-appliance").replace("GRADE", "1"))
+    cart = parse_cart(
+        CART.replace("PROGRAMME", "cn-2025-appliance").replace("GRADE", "1"), today=TODAY
+    )
     cart = replace(cart, items=(replace(cart.items[0], qty=2),))
     with pytest.raises(PlanError, match="limit of 1"):
         price(cart, {"fridge": Pick()}, pricing)
@@ -148,21 +153,21 @@ def test_quantity_limit(pricing):
 
 
 def test_unknown_subsidy_programme(pricing):
-    cart = parse_cart(CART.replace("PROGRAMME", "cn-1999-bikes").replace("GRADE", "1"))
+    cart = parse_cart(CART.replace("PROGRAMME", "cn-1999-bikes").replace("GRADE", "1"), today=TODAY)
     with pytest.raises(PlanError, match="cn-1999-bikes"):
         price(cart, {"fridge": Pick()}, pricing)
 
 
 def test_subsidy_covers_one_unit_of_several(pricing):
     # 2 phones at 3000: one subsidised (450), the other not: 6000 - 450 = 5550
-    cart = load_cart(CARTS / "02-subsidies.toml")
+    cart = load_cart(CARTS / "02-subsidies.toml", today=TODAY)
     phone = replace(cart.item("tablet"), qty=2)
     cart = replace(cart, items=(phone,), promotions=())
     assert price(cart, {"tablet": Pick()}, pricing).total == D("5998.00") - D("449.85")
 
 
 def test_missing_and_unknown_assignments(pricing):
-    cart = load_cart(CARTS / "03-optimise-split.toml")
+    cart = load_cart(CARTS / "03-optimise-split.toml", today=TODAY)
     with pytest.raises(PlanError, match="not assigned"):
         price(cart, {"x": Pick()}, pricing)
     with pytest.raises(PlanError, match="unknown items"):
@@ -209,7 +214,8 @@ kind = "threshold"
 platform = "tmall"
 scope = "platform"
 off = "10"
-"""
+""",
+        today=TODAY,
     )
     priced = price(cart, _together(cart), pricing)
     assert _in_hand(priced) == {"a": "136.96", "b": "73.04", "c": "300.00"}
@@ -218,12 +224,13 @@ off = "10"
 
 def test_instant_off_after_presale_applies_to_the_presale_price(pricing):
     # 129 - (40 - 20) = 109; activity price 129 > 100: 10% = 10.9 -> 11 (whole yuan) -> 98
-    cart = load_cart(CARTS / "01-presale-cross-store.toml")
+    cart = load_cart(CARTS / "01-presale-cross-store.toml", today=TODAY)
     detergent = cart.item("detergent")
     offer = replace(
         detergent.offers[0],
         instant_off=parse_cart(
-            '[[item]]\nid="x"\n[[item.offer]]\nplatform="t"\nprice="1"\ninstant_off="10%"\n'
+            '[[item]]\nid="x"\n[[item.offer]]\nplatform="t"\nprice="1"\ninstant_off="10%"\n',
+            today=TODAY,
         )
         .items[0]
         .offers[0]
@@ -234,7 +241,7 @@ def test_instant_off_after_presale_applies_to_the_presale_price(pricing):
 
 
 def test_presale_orders_pay_deposits_then_everything_at_the_latest_window(pricing):
-    cart = load_cart(CARTS / "19-presale-price-cut.toml")
+    cart = load_cart(CARTS / "19-presale-price-cut.toml", today=TODAY)
     priced = price(cart, _together(cart), pricing)
     assert [(p.date.isoformat(), str(p.amount)) for p in priced.payments] == [
         ("2025-10-21", "50"),
@@ -319,7 +326,7 @@ def carts(draw):
             promotions.append(FreeShipping(platform, D(99)))
         if draw(st.booleans()):
             promotions.append(Credit(platform, D(100), D(110)))
-    return Cart(items=tuple(items), promotions=tuple(promotions), members=("vip",))
+    return Cart(now=TODAY, items=tuple(items), promotions=tuple(promotions), members=("vip",))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -351,7 +358,7 @@ def test_priced_carts_are_consistent(pricing, cart, data):
 
 
 def test_presale_windows_that_do_not_overlap_are_noted(pricing):
-    cart = load_cart(CARTS / "19-presale-price-cut.toml")
+    cart = load_cart(CARTS / "19-presale-price-cut.toml", today=TODAY)
     a = cart.item("a")
     presale = a.offers[0].presale
     assert presale is not None
@@ -371,7 +378,9 @@ def test_presale_windows_that_do_not_overlap_are_noted(pricing):
 def test_platform_aliases_meet_their_promotions(pricing):
     # 天猫 is tmall: the cross-store 每满300减50 written for "tmall" applies (spec example 01)
     text = (CARTS / "01-presale-cross-store.toml").read_text(encoding="utf-8")
-    cart = parse_cart(text.replace('platform = "tmall"\n  shop', 'platform = "天猫"\n  shop'))
+    cart = parse_cart(
+        text.replace('platform = "tmall"\n  shop', 'platform = "天猫"\n  shop'), today=TODAY
+    )
     assert {o.platform for i in cart.items for o in i.offers} == {"天猫"}
     priced = price(cart, _together(cart), pricing)
     assert str(priced.total) == "287.80"
@@ -409,7 +418,7 @@ def test_presale_never_costs_less_than_its_deposit(
     pricing, price_, deposit, worth, coupon, in_hand, payments
 ):
     text = PRESALE.replace("PRICE", price_).replace("DP", deposit)
-    cart = parse_cart(text.replace("WO", worth).replace("COUPON", coupon))
+    cart = parse_cart(text.replace("WO", worth).replace("COUPON", coupon), today=TODAY)
     priced = price(cart, {"p": Pick()}, pricing)
     assert str(priced.total) == in_hand
     assert [(p.date.isoformat(), str(p.amount)) for p in priced.payments] == payments
@@ -421,5 +430,5 @@ def test_cross_store_base_after_shop_setting(tmp_path):
     rules = tmp_path / "platforms.toml"
     rules.write_text('[tmall]\ncross_store_base = "after_shop"\n', encoding="utf-8")
     pricing = Pricing.load(rules, None)
-    cart = load_cart(CARTS / "05-tmall-cross-store-shop-coupon.toml")
+    cart = load_cart(CARTS / "05-tmall-cross-store-shop-coupon.toml", today=TODAY)
     assert _in_hand(price(cart, _together(cart), pricing)) == {"a": "152.73", "b": "127.27"}

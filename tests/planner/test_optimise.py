@@ -17,6 +17,7 @@ from planner.ledger import STEP_KINDS
 from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import order_slots
 from planner.optimise import SUBSIDY_STEP, optimise, suggest_additions
+from tests.clock import TODAY
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 WORKED = sorted((FIXTURES / "carts").glob("*.toml"))
@@ -28,11 +29,11 @@ def pricing():
 
 
 def cart(name):
-    return load_cart(FIXTURES / "optimise" / f"{name}.toml")
+    return load_cart(FIXTURES / "optimise" / f"{name}.toml", today=TODAY)
 
 
 def test_spec_example_03_takes_the_threshold_over_the_cheaper_offers(pricing):
-    plan = optimise(load_cart(FIXTURES / "carts" / "03-optimise-split.toml"), pricing)
+    plan = optimise(load_cart(FIXTURES / "carts" / "03-optimise-split.toml", today=TODAY), pricing)
     assert plan.status == "optimal"
     assert plan.total == Decimal("280.00")
     assert {item.id: item.platform for item in plan.priced.items} == {"x": "tmall", "y": "tmall"}
@@ -46,7 +47,7 @@ def test_spec_example_03_takes_the_threshold_over_the_cheaper_offers(pricing):
 def test_model_and_engine_agree_to_the_cent_on_worked_carts(path, pricing):
     """The MILP's total for the chosen plan is the engine's, except under the zero rule,
     which the model leaves out (generously) and the verify-and-cut loop enforces."""
-    plan = optimise(load_cart(path), pricing, time_limit=20)
+    plan = optimise(load_cart(path, today=TODAY), pricing, time_limit=20)
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     assert plan.status == "optimal"
     assert str(plan.total) == expected["total"]
@@ -85,7 +86,7 @@ def test_a_second_order_only_where_a_promotion_can_be_earned_twice(pricing):
 
 
 def test_equally_cheap_orders_are_merged(pricing):
-    plan = optimise(load_cart(FIXTURES / "carts" / "02-subsidies.toml"), pricing)
+    plan = optimise(load_cart(FIXTURES / "carts" / "02-subsidies.toml", today=TODAY), pricing)
     assert len(plan.priced.orders) == 1
 
 
@@ -129,7 +130,7 @@ def test_a_quantity_above_every_limit_is_explained(pricing):
 
 
 def test_status_text_states_the_gap_when_not_proven(pricing):
-    plan = optimise(load_cart(FIXTURES / "carts" / "03-optimise-split.toml"), pricing)
+    plan = optimise(load_cart(FIXTURES / "carts" / "03-optimise-split.toml", today=TODAY), pricing)
     unproven = replace(plan, status="feasible", gap=Decimal("0.0042"), bound=Decimal("278.83"))
     assert unproven.describe_status().endswith(
         "not proven optimal: at most 0.42% above the lower bound 278.83"
@@ -140,6 +141,6 @@ def test_status_text_states_the_gap_when_not_proven(pricing):
 def test_the_subsidy_step_kind_is_the_engines(pricing):
     """The optimiser reads granted subsidies back from the engine's steps by this kind."""
     assert SUBSIDY_STEP in STEP_KINDS
-    plan = optimise(load_cart(FIXTURES / "carts" / "02-subsidies.toml"), pricing)
+    plan = optimise(load_cart(FIXTURES / "carts" / "02-subsidies.toml", today=TODAY), pricing)
     kinds = {step.kind for item in plan.priced.items for step in item.steps}
     assert SUBSIDY_STEP in kinds

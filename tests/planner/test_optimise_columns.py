@@ -20,6 +20,7 @@ from planner.milp.columns import ColumnSearch, Duals, Plan
 from planner.milp.formulation import order_slots
 from planner.milp.search import Search
 from planner.optimise import optimise, standalone_cost
+from tests.clock import TODAY
 from tests.planner.optimise_carts import SMALL_CARTS, brute_force, carts, orders_allowed
 
 PRICING = Pricing.load()
@@ -87,7 +88,7 @@ def test_the_bound_never_exceeds_the_cheapest_plan_and_the_plan_is_real(cart):
 def test_two_checkouts_each_earning_a_coupon_are_found_and_proven():
     """满200减30 once per order on two items of 200: the split (340.00) is the master's
     plan, and the bound reaches it (one order of 400 costs 370.00)."""
-    cart = load_cart(FIXTURES / "split-per-order-coupon.toml")
+    cart = load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY)
     found, search, _ = generate(cart, 3)
     assert found.plan is not None
     assert engine_objective(cart, search, found.plan) == Decimal("340.00")
@@ -102,4 +103,6 @@ def test_the_optimiser_raises_what_goes_wrong_beside_it(monkeypatch):
 
     monkeypatch.setattr(columns_module.ColumnSearch, "run", broken)
     with pytest.raises(RuntimeError, match="column generation failed"):
-        optimise(load_cart(FIXTURES / "split-per-order-coupon.toml"), PRICING, time_limit=5)
+        optimise(
+            load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY), PRICING, time_limit=5
+        )

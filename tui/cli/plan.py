@@ -11,6 +11,7 @@ runs, not when the command line starts (see bench/cli.py).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,6 +37,13 @@ def plan(
     time_limit: Annotated[
         float, typer.Option(help="Seconds the optimiser may spend proving the optimum.")
     ] = 10.0,
+    today: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Plan as of this day (default: today here); a cart's own `now` wins.",
+        ),
+    ] = None,
 ) -> None:
     """Price a cart step by step and find the cheapest split into orders."""
     from planner.cart_file import load_cart
@@ -46,7 +54,8 @@ def plan(
     cart = load_cart(cart_file)
     settings = config_dir()
     pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
-    result = make_plan(cart, pricing, time_limit=time_limit)
+    day = today.date() if today is not None else date.today()
+    result = make_plan(cart, pricing, today=day, time_limit=time_limit)
     if export is not None:
         from planner.budget_export import export_budget
 

@@ -9,6 +9,7 @@ arrive; a changed total is shown and raised as a "plan changed" alert.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -53,14 +54,15 @@ class PlanView:
     path: Path
 
 
-def compute_plan(engine: Any, path: Path, time_limit: float = 10.0) -> PlanView:
-    """Load the cart, reprice it from the store, optimise it (slow: run in a worker)."""
+def compute_plan(engine: Any, path: Path, today: date, time_limit: float = 10.0) -> PlanView:
+    """Load the cart, reprice it from the store, optimise it as of `today` (the app's
+    clock); slow: run in a worker."""
     if not path.exists():
         return PlanView(None, None, path)
     live = live_cart(engine, load_cart(path))
     settings = locations.config_dir()
     pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
-    return PlanView(make_plan(live.cart, pricing, time_limit=time_limit), live, path)
+    return PlanView(make_plan(live.cart, pricing, today=today, time_limit=time_limit), live, path)
 
 
 class PlannerScreen(DaoshouScreen):
@@ -127,7 +129,9 @@ class PlannerScreen(DaoshouScreen):
         self.run_blocking(self._plan, group="planner-plan")
 
     def _plan(self) -> None:
-        view = compute_plan(self.context.engine, self.path, self.context.plan_seconds)
+        view = compute_plan(
+            self.context.engine, self.path, self.context.now().date(), self.context.plan_seconds
+        )
         self.post_message(PlanComputed(view))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
