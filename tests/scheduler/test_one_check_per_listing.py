@@ -83,7 +83,7 @@ def test_a_leased_listing_is_skipped_by_check_and_by_run(add_products, home, rep
 def test_check_and_run_at_once_never_fetch_one_listing_together(add_products, home, repo, shop):
     [listing] = add_products(1)
     slug = listing.url.rsplit("/", 1)[1]
-    shop.fault(slug, "slow", count=2, seconds=4)  # both processes' fetches would be slow
+    shop.fault(slug, "slow", count=2, seconds=8)  # both processes' fetches would be slow
     service = start_daoshou_run(home)
     try:
         wait_until(lambda: _fetches(shop, listing.url) or None, what="the service's fetch")
