@@ -29,7 +29,7 @@ changes. An example with every field (`daoshou` never writes this file itself):
     [alerts]
     retry_base_seconds = 30.0   # first retry of a failed alert delivery; doubles, max 1 h
 
-Cookies are not settings: they live in their own owner-only file (`tracker.cookies`).
+Cookies are not settings: they live in their own owner-only file (`tracker.fetch.cookies`).
 A malformed file is a `SettingsError` naming the file, the field and the fix.
 """
 

@@ -32,9 +32,9 @@ from sqlalchemy.engine import Engine
 
 from tracker.alerts.channels import channel_targets, channel_url
 from tracker.alerts.messages import Language, resolve_language
-from tracker.db import session_scope
-from tracker.models import AlertChannel, AlertDelivery, AlertEvent, utcnow
 from tracker.settings import load_settings
+from tracker.store.db import session_scope
+from tracker.store.tables import AlertChannel, AlertDelivery, AlertEvent, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from sqlmodel import Session
 from tracker.alerts import history
 from tracker.alerts.money import format_money
 from tracker.errors import AlertError
-from tracker.models import Observation
+from tracker.store.tables import Observation
 
 Language = Literal["zh", "en"]
 

@@ -56,7 +56,7 @@ def open_app(context: Any) -> None:
 
 def run_user_app(schedule: bool) -> None:
     """The app on the user's own store (with `schedule`, it also checks listings)."""
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
     from tui.context import AppContext
 
     log_to_file()

@@ -19,7 +19,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tracker.watchlist import ForecastMark, Trend, WatchRow
+from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
 from tui import format as fmt
 from tui.i18n import t
 from tui.text import safe_text

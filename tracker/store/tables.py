@@ -5,9 +5,9 @@ Rules that hold for every table:
 - money is `Decimal` stored exactly as an integer count of 1/10000 units (`Amount`), so
   SQLite and PostgreSQL round-trip it identically and SQL can still compare and order it;
   the currency is always stored beside it;
-- the UI never holds these rows: `tracker.repository` returns frozen dataclasses.
+- the UI never holds these rows: `tracker.store.repository` returns frozen dataclasses.
 
-A change here needs a migration under `tracker/migrations/versions/`; a test checks that
+A change here needs a migration under `tracker/store/migrations/versions/`; a test checks that
 the migrations and these models agree.
 """
 
@@ -116,7 +116,7 @@ class Listing(SQLModel, table=True):
     use_browser: bool = False
     active: bool = True
     created_at: datetime = _time()
-    # The check lease (`tracker.check_lease`): which process checks it now, and until when.
+    # The check lease (`tracker.checks.lease`): which process checks it now, and until when.
     check_owner: str | None = None
     check_until: datetime | None = _time(nullable=True)
 

@@ -1,6 +1,6 @@
-"""Developer entry point: `python -m tracker.migrations revision "message"`.
+"""Developer entry point: `python -m tracker.store.migrations revision "message"`.
 
-Autogenerates a revision by comparing `tracker.models` with a scratch SQLite database
+Autogenerates a revision by comparing `tracker.store.tables` with a scratch SQLite database
 upgraded to the current head.
 """
 
@@ -13,14 +13,14 @@ from pathlib import Path
 
 from alembic import command
 
-from tracker import db
-from tracker.migrations import HERE, alembic_config
+from tracker.store import db
+from tracker.store.migrations import HERE, alembic_config
 
 
 def main(argv: list[str]) -> int:
     """Run the developer command named in `argv`; returns the exit status."""
     if len(argv) != 2 or argv[0] != "revision":
-        print('usage: python -m tracker.migrations revision "message"', file=sys.stderr)
+        print('usage: python -m tracker.store.migrations revision "message"', file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as scratch:
         engine = db.open_engine(f"sqlite:///{Path(scratch) / 'scratch.sqlite'}")

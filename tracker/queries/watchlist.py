@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tracker.models import ForecastRecord, Listing, Observation, Product
+from tracker.store.tables import ForecastRecord, Listing, Observation, Product
 
 _L = Listing.__table__
 _P = Product.__table__

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from tracker.decode import decode_html
+from tracker.extract.decode import decode_html
 
 __all__ = ["FetchOutcome", "FetchResult"]
 
 
 class FetchOutcome(StrEnum):
-    """What happened to one fetch (see `tracker.fetch` for the meaning of each)."""
+    """What happened to one fetch (see `tracker.fetch.fetcher` for the meaning of each)."""
 
     OK = "ok"
     NOT_MODIFIED = "not_modified"
@@ -34,7 +34,7 @@ class FetchResult:
 
     `headers` keeps a small subset (content type, validators, Retry-After, Location...)
     and never Set-Cookie. `elapsed_ms` covers the whole fetch, including retries and the
-    politeness waits. `text` is decoded on first use with `tracker.decode`.
+    politeness waits. `text` is decoded on first use with `tracker.extract.decode`.
     """
 
     url: str

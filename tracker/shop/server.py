@@ -5,7 +5,7 @@ and visible prices, GBK pages, ETag/Last-Modified with 304s, robots.txt, 429/503
 Retry-After, redirects to a login host, slow and huge pages) yet is deterministic and
 offline. It is standard library only and runs as its own process:
 
-    python -m tracker.shopserver --port 0 [--listeners K] [--products N] [--pages DIR]
+    python -m tracker.shop.server --port 0 [--listeners K] [--products N] [--pages DIR]
 
 It prints the ports it listens on (one line, space separated) and serves until it is
 terminated (or, with `--exit-with-stdin`, until its stdin closes, so a launcher that dies
@@ -47,8 +47,8 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tracker.shophandler import ShopHandler
-from tracker.shoppages import ShopProduct, generated_product
+from tracker.shop.handler import ShopHandler
+from tracker.shop.pages import ShopProduct, generated_product
 
 __all__ = ["DEFAULT_ROBOTS", "ShopState", "main", "serve"]
 
@@ -162,7 +162,7 @@ def serve(host: str, port: int, listeners: int, state: ShopState) -> list[ShopHT
 
 def main(argv: list[str] | None = None) -> int:
     """Run the fixture shop until SIGTERM/SIGINT (or stdin's end) arrives."""
-    parser = argparse.ArgumentParser(prog="python -m tracker.shopserver")
+    parser = argparse.ArgumentParser(prog="python -m tracker.shop.server")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (loopback)")
     parser.add_argument("--port", type=int, default=0, help="first port; 0 picks free ports")
     parser.add_argument("--listeners", type=int, default=1, help="ports (origins) to serve")

@@ -2,12 +2,12 @@
 
 There is no alembic.ini: `alembic_config()` points alembic at this directory and hands it
 an open connection. Revisions live in `versions/`; the test suite checks that they
-produce exactly the tables of `tracker.models` (APScheduler's job table excepted, it is
+produce exactly the tables of `tracker.store.tables` (APScheduler's job table excepted, it is
 created by APScheduler itself).
 
-To write a revision after changing `tracker/models.py`:
+To write a revision after changing `tracker/store/tables.py`:
 
-    .venv/bin/python -m tracker.migrations revision "add listing.note"
+    .venv/bin/python -m tracker.store.migrations revision "add listing.note"
 
 which autogenerates against a scratch SQLite database at the current head.
 """
@@ -60,7 +60,7 @@ def upgrade_to_head(engine: Engine) -> None:
 
 def upgrade(engine: Engine, revision: str) -> None:
     """Upgrade to `revision` inside one locked transaction, so concurrent opens are safe."""
-    from tracker.db import writer
+    from tracker.store.db import writer
 
     try:
         with writer(engine).begin() as connection:

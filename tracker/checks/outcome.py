@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.fetch_result import FetchResult
-from tracker.views import ObservationView
+from tracker.fetch.result import FetchResult
+from tracker.store.views import ObservationView
 
 SKIPPED = "skipped"  # this Checker is checking the listing already
 LEASED = "leased"  # another checker, usually another process, is checking it

@@ -9,21 +9,15 @@ APScheduler 3.11's AsyncIOScheduler with two job stores:
   `coalesce=True` turns the runs missed while the machine slept into one, and
   `misfire_grace_time=None` runs that one however late it is (rather than skipping to
   the next slot). `max_instances=1`, the Checker's own guard and the listing's check
-  lease (`tracker.check_lease`) mean one listing is never checked twice at once, even
+  lease (`tracker.checks.lease`) mean one listing is never checked twice at once, even
   while a `daoshou check` runs beside the service: a listing another process is checking
   is skipped (that check stands in for this one) and keeps its next slot.
 - `service` (in memory): the re-sync of listings (added, removed, interval changed; every
   `SYNC_SECONDS`, so `daoshou add` in another process is picked up) and the periodic
-  jobs other parts of daoshou register with `register_periodic_job`.
+  jobs the service's starter hands it (`tracker.checks.jobs.service_jobs()` for
+  `daoshou run`): the list is built where the service starts, nothing registers itself.
 
-Other periodic jobs: a module listed in `JOB_PROVIDERS` calls `register_periodic_job`
-when imported; the service imports those modules when it starts. A job is a function of
-one argument, the engine of the service that runs it (coroutine functions run on the
-loop, plain ones in a thread): a service built over another store (a test, a custom
-`DAOSHOU_DATABASE_URL`, a PostgreSQL URL given in code) delivers and refreshes against
-that store, never against the user's default one.
-
-Only one service per store checks listings (`tracker.service_lock`): a second one, in
+Only one service per store checks listings (`tracker.checks.service_lock`): a second one, in
 another `daoshou run`, on another machine sharing a PostgreSQL store, or in an app with
 its scheduler on, runs only the periodic jobs and stands by; it takes over the checks
 within `LOCK_POLL_SECONDS` when the first one stops or dies. The listings' job store is
@@ -34,19 +28,17 @@ SIGINT/SIGTERM stop the service cleanly: no new check starts, running checks get
 `SHUTDOWN_GRACE_SECONDS` to finish and commit, then the scheduler shuts down. A SIGKILL
 loses nothing committed: every check is one transaction. The check leases a killed
 service leaves behind are taken over at once by the next process on the same machine
-(elsewhere they expire within `tracker.check_lease.LEASE_SECONDS`).
+(elsewhere they expire within `tracker.checks.lease.LEASE_SECONDS`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import UTC, timedelta
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -54,22 +46,21 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.engine import Engine
 
-from tracker import db, locations
-from tracker.check import Checker, fetch_policy
+from tracker import locations
+from tracker.checks.check import Checker, fetch_policy
+from tracker.checks.jobs import PeriodicJob
+from tracker.checks.service_lock import ServiceLock
 from tracker.errors import NotFoundError
-from tracker.fetch import Fetcher
-from tracker.models import utcnow
-from tracker.repository import Repository
-from tracker.service_lock import ServiceLock
+from tracker.fetch.fetcher import Fetcher
 from tracker.settings import Settings, load_settings
-from tracker.views import ListingView
+from tracker.store import db
+from tracker.store.repository import Repository
+from tracker.store.tables import utcnow
+from tracker.store.views import ListingView
 
 log = logging.getLogger("daoshou.scheduler")
 
-#: Modules that register periodic jobs when imported (see `register_periodic_job`).
-JOB_PROVIDERS: tuple[str, ...] = ("tracker.alerts.service", "tracker.forecast_job")
 SYNC_SECONDS = 60
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
@@ -79,32 +70,7 @@ JOB_TABLE = "apscheduler_jobs"
 _JOB_PREFIX = "check-listing-"
 
 
-@dataclass(frozen=True)
-class PeriodicJob:
-    """A job the service runs besides listing checks (a forecast refresh, the outbox)."""
-
-    job_id: str
-    func: Callable[[Engine], object]
-    trigger: BaseTrigger
-
-
-_periodic: dict[str, PeriodicJob] = {}
 _active: TrackerService | None = None
-
-
-def register_periodic_job(
-    job_id: str, func: Callable[[Engine], object], trigger: BaseTrigger
-) -> None:
-    """Run `func(engine)` on `trigger` in every tracker service started from now on, with
-    the engine of the service's own store."""
-    _periodic[job_id] = PeriodicJob(job_id, func, trigger)
-
-
-def periodic_jobs() -> list[PeriodicJob]:
-    """The registered periodic jobs (after importing `JOB_PROVIDERS`)."""
-    for module in JOB_PROVIDERS:
-        importlib.import_module(module)
-    return list(_periodic.values())
 
 
 async def check_listing_job(listing_id: int) -> None:
@@ -122,9 +88,11 @@ class TrackerService:
         repository: Repository,
         settings: Settings | None = None,
         *,
+        jobs: Sequence[PeriodicJob] = (),
         on_status: Callable[[str], None] | None = None,
     ) -> None:
         self.repository = repository
+        self.jobs = tuple(jobs)
         self.settings = settings or load_settings()
         self.scheduler = AsyncIOScheduler(
             jobstores={SERVICE_STORE: MemoryJobStore()},
@@ -144,6 +112,10 @@ class TrackerService:
         over when that one stops.
         """
         global _active
+        # APScheduler logs two INFO lines for every job run; with the outbox pass every
+        # couple of seconds that is some 80,000 lines a day, so its executor logs only
+        # warnings (a failing job is still logged, and checks log their own outcome).
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
         if _active is not None:
             raise RuntimeError("a tracker service is already running in this process")
         async with (
@@ -252,7 +224,7 @@ class TrackerService:
             )
 
     def _add_periodic_jobs(self) -> None:
-        for job in periodic_jobs():
+        for job in self.jobs:
             self.scheduler.add_job(
                 job.func,
                 trigger=job.trigger,
@@ -292,8 +264,9 @@ def _interval_of(trigger: BaseTrigger) -> timedelta | None:
     return getattr(trigger, "interval", None)
 
 
-def run_forever(repository: Repository | None = None) -> None:
-    """`daoshou run`: the service in the foreground until SIGINT or SIGTERM."""
+def run_forever(jobs: Sequence[PeriodicJob], repository: Repository | None = None) -> None:
+    """`daoshou run`: the service with its periodic `jobs` in the foreground until SIGINT
+    or SIGTERM."""
     log_file = locations.log_dir() / "daoshou-run.log"
     logging.basicConfig(
         filename=log_file,
@@ -307,7 +280,7 @@ def run_forever(repository: Repository | None = None) -> None:
     def status(text: str) -> None:
         print(f"daoshou run: {text}", file=sys.stderr, flush=True)
 
-    asyncio.run(_serve(TrackerService(repository, settings, on_status=status)))
+    asyncio.run(_serve(TrackerService(repository, settings, jobs=jobs, on_status=status)))
     print("daoshou run: stopped", file=sys.stderr)
 
 

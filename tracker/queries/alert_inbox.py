@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from tracker.models import AlertDelivery, AlertEvent
+from tracker.store.tables import AlertDelivery, AlertEvent
 
 
 @dataclass(frozen=True)

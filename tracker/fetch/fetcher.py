@@ -16,7 +16,7 @@ what happened, so a check can record it as a FetchAttempt and move on:
     robots        robots.txt disallows the URL (and robots is on for this host)
     too_large     the body grew past the size cap (reading stopped there)
 
-Politeness (see `tracker.politeness`): global and per-host concurrency, a minimum delay
+Politeness (see `tracker.fetch.politeness`): global and per-host concurrency, a minimum delay
 between request starts per host, exponential backoff with jitter on connection errors,
 429 and 503, and Retry-After obeyed to the letter: if a shop asks for a longer pause than
 `retry_after_cap`, the fetch gives up rather than retrying early. Redirects are followed
@@ -38,11 +38,11 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracker.errors import UnsupportedURLError
-from tracker.fetch_policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
-from tracker.fetch_result import FetchOutcome, FetchResult
-from tracker.loginwall import wall_reason
-from tracker.politeness import HostGate, backoff_delay, parse_retry_after
-from tracker.robots import (
+from tracker.fetch.loginwall import wall_reason
+from tracker.fetch.policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
+from tracker.fetch.politeness import HostGate, backoff_delay, parse_retry_after
+from tracker.fetch.result import FetchOutcome, FetchResult
+from tracker.fetch.robots import (
     ALLOW_ALL,
     MAX_ROBOTS_BYTES,
     RobotsCache,

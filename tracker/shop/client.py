@@ -65,12 +65,12 @@ class FixtureShop:
         pages: Path | None = None,
         log_file: Path | None = None,
     ) -> FixtureShop:
-        """Launch `python -m tracker.shopserver` on free loopback ports and wait for it.
+        """Launch `python -m tracker.shop.server` on free loopback ports and wait for it.
 
         With `log_file`, the shop's stderr goes there (the demo must not print over the
         terminal app); otherwise it is inherited, which is what a failing test wants.
         """
-        command = [sys.executable, "-m", "tracker.shopserver", "--port", "0", "--exit-with-stdin"]
+        command = [sys.executable, "-m", "tracker.shop.server", "--port", "0", "--exit-with-stdin"]
         command += ["--listeners", str(listeners), "--products", str(products)]
         if pages is not None:
             command += ["--pages", str(pages)]

@@ -2,7 +2,7 @@
 
 Defaults are those of a careful visitor: a few requests at a time, two seconds between
 request starts to one shop, robots.txt obeyed, a User-Agent that says who is asking.
-`tracker.fetch` explains how each field is used.
+`tracker.fetch.fetcher` explains how each field is used.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from tracker.cookies import CookieStore
+from tracker.fetch.cookies import CookieStore
 
 __all__ = ["PRODUCT_TOKEN", "FetchPolicy", "default_user_agent"]
 

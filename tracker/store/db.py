@@ -44,7 +44,7 @@ def open_engine(url: str | None = None) -> Engine:
         if engine is None:
             engine = create_engine(url)
             try:
-                from tracker.migrations import upgrade_to_head
+                from tracker.store.migrations import upgrade_to_head
 
                 upgrade_to_head(engine)
             except Exception:

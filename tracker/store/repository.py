@@ -1,7 +1,7 @@
 """The tracker's use-cases on the store: the one place that opens sessions for them.
 
 Every method is one unit of work (one session, one transaction) and returns frozen
-snapshots from `tracker.views`, never live rows. Writes that must stay together are
+snapshots from `tracker.store.views`, never live rows. Writes that must stay together are
 written together: a check's observation, its fetch attempt, the page validators and the
 alerts they raise commit in one transaction or not at all, so a crash can never leave an
 alert without its observation or an observation without its attempt.
@@ -25,11 +25,11 @@ from sqlmodel import Session, col, select
 
 from planner.errors import DaoshouError
 from planner.packs import parse_pack
-from tracker import db
 from tracker.errors import NotFoundError, StoreError
-from tracker.models import FetchAttempt, Listing, Observation, PageValidator, Product
 from tracker.platforms import detect_platform, normalise_url, sku_from_url
-from tracker.views import (
+from tracker.store import db
+from tracker.store.tables import FetchAttempt, Listing, Observation, PageValidator, Product
+from tracker.store.views import (
     FetchAttemptView,
     ListingStatus,
     ListingView,

@@ -1,6 +1,6 @@
 """How the fixture shop answers one request: shop pages, injected faults, admin calls.
 
-See `tracker.shopserver` for the routes and fault kinds. Every shop request is logged
+See `tracker.shop.server` for the routes and fault kinds. Every shop request is logged
 with its arrival time and the number of requests then in progress on its port, which is
 what politeness tests and the fetch benchmark measure; admin calls are not logged.
 """
@@ -17,10 +17,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
-from tracker.shoppages import RenderedPage, ShopProduct, render_product
+from tracker.shop.pages import RenderedPage, ShopProduct, render_product
 
 if TYPE_CHECKING:
-    from tracker.shopserver import ShopHTTPServer, ShopState
+    from tracker.shop.server import ShopHTTPServer, ShopState
 
 __all__ = ["ShopHandler"]
 

@@ -20,7 +20,7 @@ browser starts on first need and stays open for the Checker's life.
 Checks of many listings run concurrently; the Fetcher's limits keep them polite. One
 listing is never checked twice at once: a `Checker` skips a second request for a listing
 it is checking, and a listing another process is checking (it holds the listing's lease,
-`tracker.check_lease`) is skipped with the outcome "being checked by another daoshou
+`tracker.checks.lease`) is skipped with the outcome "being checked by another daoshou
 process". Database and extraction work runs in threads so the event loop keeps fetching.
 """
 
@@ -39,19 +39,19 @@ from typing import Self
 from sqlmodel import Session
 
 from tracker.alerts.engine import raise_alerts
-from tracker.browser import BrowserFetcher
-from tracker.check_lease import CheckLeases, describe_owner
-from tracker.check_outcome import LEASED, SKIPPED, CheckOutcome
-from tracker.cookies import CookieStore
+from tracker.checks.lease import CheckLeases, describe_owner
+from tracker.checks.outcome import LEASED, SKIPPED, CheckOutcome
 from tracker.errors import FetchError
 from tracker.extract import extract_page
 from tracker.extract.model import JS_NOTE
-from tracker.fetch import Fetcher, FetchPolicy, checked_url, host_key
-from tracker.fetch_result import FetchOutcome, FetchResult
-from tracker.models import Observation, utcnow
-from tracker.repository import Repository
+from tracker.fetch.browser import BrowserFetcher
+from tracker.fetch.cookies import CookieStore
+from tracker.fetch.fetcher import Fetcher, FetchPolicy, checked_url, host_key
+from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.settings import Settings, load_settings
-from tracker.views import (
+from tracker.store.repository import Repository
+from tracker.store.tables import Observation, utcnow
+from tracker.store.views import (
     ListingView,
     NewFetchAttempt,
     NewObservation,

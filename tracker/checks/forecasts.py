@@ -28,9 +28,10 @@ from planner.forecast.fakes import FakeDiscount, detect_fake_discount
 from planner.forecast.forecaster import MIN_HISTORY_DAYS
 from planner.forecast.history import read_history_csv, series_from_points
 from planner.forecast.outcomes import comparable_log_ratios
-from tracker import db, locations
+from tracker import locations
 from tracker.errors import NotFoundError
-from tracker.models import ForecastRecord, Listing, Observation, Product, utcnow
+from tracker.store import db
+from tracker.store.tables import ForecastRecord, Listing, Observation, Product, utcnow
 
 USER_EVENTS_FILE = "events.toml"
 UPCOMING_DAYS = 120  # the nightly run forecasts each listing's sales this far ahead

@@ -40,9 +40,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from tracker import db
 from tracker.errors import StoreError
-from tracker.models import Listing, utcnow
+from tracker.store import db
+from tracker.store.tables import Listing, utcnow
 
 log = logging.getLogger("daoshou.check")
 

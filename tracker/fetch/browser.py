@@ -26,11 +26,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin
 
-from tracker.cookies import parse_cookie_header
 from tracker.errors import FetchError
-from tracker.fetch import Fetcher, FetchPolicy, checked_url, host_key
-from tracker.fetch_result import FetchOutcome, FetchResult
-from tracker.loginwall import wall_reason
+from tracker.fetch.cookies import parse_cookie_header
+from tracker.fetch.fetcher import Fetcher, FetchPolicy, checked_url, host_key
+from tracker.fetch.loginwall import wall_reason
+from tracker.fetch.result import FetchOutcome, FetchResult
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page, Playwright, Route

@@ -1,9 +1,10 @@
 """A cart that follows the tracker: offers whose URL is a tracked listing take that
-listing's latest recorded price, and a changed plan total can raise a "plan changed" alert.
+listing's latest recorded price.
 
 The planner stays pure (it never reads the store); this module is the bridge: it reads the
-latest quotes (`tracker.watchlist`), returns a repriced copy of the cart with the list of
-what moved, and writes the alert through the alerts outbox like any other event.
+latest quotes (`tracker.queries.watchlist`) and returns a repriced copy of the cart with
+the list of what moved. It writes only the user's cart file; a changed plan total is
+raised as an alert by `tracker.alerts.engine.record_plan_change`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,7 @@ from planner.cart_file import load_cart, save_cart
 from planner.errors import CartError
 from planner.packs import UNITS, Pack, parse_pack
 from tracker import locations
-from tracker.alerts.engine import record_event
-from tracker.db import session_scope
-from tracker.watchlist import ListingQuote, WatchRow, load_watchlist
+from tracker.queries.watchlist import ListingQuote, WatchRow, load_watchlist
 
 CART_FILE = "cart.toml"
 # Edits read, change and write the whole file; two at once (keys pressed quickly, each
@@ -148,26 +147,3 @@ def change_quantity(path: Path, item_id: str, delta: int) -> Cart:
         cart = replace(cart, items=tuple(items))
         save_cart(cart, path)
     return cart
-
-
-def record_plan_change(
-    engine: sa.Engine, cart_name: str, old: Decimal, new: Decimal, currency: str
-) -> bool:
-    """Raise a "plan changed" alert (once per new total); False when already raised."""
-    with session_scope(engine, write=True) as session:
-        raised = record_event(
-            session,
-            rule=None,
-            listing_id=None,
-            observation_id=None,
-            dedupe_key=f"plan-changed:{cart_name}:{old}:{new}",
-            message_zh=f"购物方案总价变化：{old} → {new} {currency}",
-            message_en=f"Plan total changed: {old} → {new} {currency}",
-            payload={
-                "kind": "plan_changed",
-                "old": str(old),
-                "new": str(new),
-                "currency": currency,
-            },
-        )
-    return raised is not None

@@ -2,7 +2,7 @@
 
 Callers (the CLI, the terminal app, the scheduler) never hold a live ORM row: a row read
 in one session and used after it closed either raises or silently reloads. These
-dataclasses are snapshots; building one from a row happens only in `tracker.repository`.
+dataclasses are snapshots; building one from a row happens only in `tracker.store.repository`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel
 
-from tracker.models import FetchAttempt, Listing, Observation, Product, utcnow
+from tracker.store.tables import FetchAttempt, Listing, Observation, Product, utcnow
 
 _View = TypeVar("_View")
 

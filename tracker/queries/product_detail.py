@@ -19,8 +19,14 @@ import sqlalchemy as sa
 from planner.forecast.calendar import load_calendar
 from tracker.alerts.protection import claim_deadline
 from tracker.errors import NotFoundError
-from tracker.models import AlertRule, Listing, Observation, Purchase
-from tracker.watchlist import ForecastMark, ListingQuote, WatchRow, forecast_marks, load_watchlist
+from tracker.queries.watchlist import (
+    ForecastMark,
+    ListingQuote,
+    WatchRow,
+    forecast_marks,
+    load_watchlist,
+)
+from tracker.store.tables import AlertRule, Listing, Observation, Purchase
 
 _O = Observation.__table__
 _L = Listing.__table__

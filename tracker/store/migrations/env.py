@@ -1,4 +1,4 @@
-"""Alembic's environment: runs only on the connection `tracker.migrations` hands in."""
+"""Alembic's environment: runs only on the connection `tracker.store.migrations` hands in."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from tracker.migrations import FOREIGN_TABLES
+import tracker.store.tables  # noqa: F401  (registers every table on SQLModel.metadata)
+from tracker.store.migrations import FOREIGN_TABLES
 
 
 def include_name(name: str | None, type_: str, _parent: Any) -> bool:
@@ -29,7 +29,7 @@ def render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("tracker migrations run only through tracker.migrations.upgrade()")
+    raise RuntimeError("tracker migrations run only through tracker.store.migrations.upgrade()")
 
 context.configure(
     connection=connection,
