@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from planner.money import format_money
 from tracker.alerts.messages import Subject, one_line, render, resolve_language
-from tracker.alerts.money import format_money
 from tracker.alerts.rules import Trigger
 
 SUBJECT = Subject("立白 洗衣液 3kg", "tmall", "https://detail.tmall.com/item.htm?id=1")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.alerts.money import format_money
+from planner.money import format_money
 from tracker.alerts.rules import Language, Trigger
 from tracker.settings import load_settings
 

@@ -17,13 +17,15 @@ from email.utils import formatdate
 from string import Template
 from typing import Any
 
+from planner.money import CURRENCY_SYMBOLS
 from planner.shipped import shipped_file
 
 __all__ = ["RenderedPage", "ShopProduct", "generated_product", "render_product"]
 
 # Last-Modified is derived from the product's version, not the clock, so runs repeat.
 _EPOCH = 1767225600  # 2026-01-01T00:00:00Z
-_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+# Shops print the bare yen sign for JPY too, and their own code for what has no sign.
+_SYMBOLS = CURRENCY_SYMBOLS | {"JPY": "¥"}
 _FULL_WIDTH = {"¥": "￥", "£": "￡", "€": "EUR "}
 _AVAILABILITY = {True: "https://schema.org/InStock", False: "https://schema.org/OutOfStock"}
 

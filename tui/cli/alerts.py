@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from planner.money import read_amount
 from tracker.errors import AlertError
 from tui.cli.output import print_json, print_table
 
@@ -39,10 +40,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _money(text: str, option: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().replace(",", "").lstrip("¥￥"))
-    except InvalidOperation:
-        raise AlertError(f"{option} {text!r} is not an amount", f"e.g. {option} 59.90") from None
+    value = read_amount(text)
+    if value is None:
+        raise AlertError(f"{option} {text!r} is not an amount", f"e.g. {option} 59.90")
     if not value.is_finite() or value <= 0:
         raise AlertError(f"{option} {text!r} must be above zero", f"e.g. {option} 59.90")
     return value
