@@ -42,16 +42,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from planner.errors import DaoshouError
 from tracker import locations
+from tracker.errors import SettingsError
 
 SETTINGS_FILE = "settings.toml"
 BROWSER_MODES = ("off", "auto", "always")
 LANGUAGES = ("auto", "zh", "en")
-
-
-class SettingsError(DaoshouError):
-    """The settings file cannot be read or holds an invalid value."""
 
 
 @dataclass(frozen=True)

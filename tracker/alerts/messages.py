@@ -10,19 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.money import format_money
+from tracker import platforms
 from tracker.alerts.rules import Language, Trigger
+from tracker.platforms import PLATFORM_NAMES
 from tracker.settings import load_settings
 
 MAX_NAME_CHARS = 60
-
-PLATFORM_NAMES: dict[str, tuple[str, str]] = {
-    "jd": ("京东", "JD"),
-    "tmall": ("天猫", "Tmall"),
-    "taobao": ("淘宝", "Taobao"),
-    "pdd": ("拼多多", "Pinduoduo"),
-    "douyin": ("抖音", "Douyin"),
-    "web": ("网店", "web shop"),
-}
 
 
 @dataclass(frozen=True)
@@ -51,8 +44,9 @@ def one_line(text: str, limit: int = MAX_NAME_CHARS) -> str:
 
 def platform_name(platform: str, lang: Language) -> str:
     """The platform as users call it, e.g. 京东 / JD; unknown platforms print as stored."""
-    names = PLATFORM_NAMES.get(platform)
-    return (names[0] if lang == "zh" else names[1]) if names else one_line(platform, 20)
+    if platform in PLATFORM_NAMES:
+        return platforms.platform_name(platform, lang)
+    return one_line(platform, 20)
 
 
 def render(subject: Subject, trigger: Trigger, rule_phrase: str, lang: Language) -> str:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from tracker.errors import ExtractionInputError
+from tracker.platforms import detect_platform
 
 __all__ = ["SharedLink", "parse_share_text", "platform_of"]
 
@@ -61,21 +61,6 @@ _APP_TAGS = {
 }
 _TRAILING = ".,;:!?)]}>'\"。，；：！？"
 
-# host suffix -> platform, most specific first
-_PLATFORMS = (
-    ("tmall.com", "tmall"),
-    ("tmall.hk", "tmall"),
-    ("taobao.com", "taobao"),
-    ("tb.cn", "taobao"),
-    ("jd.com", "jd"),
-    ("jd.hk", "jd"),
-    ("3.cn", "jd"),
-    ("yangkeduo.com", "pdd"),
-    ("pinduoduo.com", "pdd"),
-    ("douyin.com", "douyin"),
-    ("jinritemai.com", "douyin"),
-    ("iesdouyin.com", "douyin"),
-)
 _TAG_PLATFORMS = {
     "天猫": "tmall",
     "淘宝": "taobao",
@@ -96,11 +81,7 @@ class SharedLink:
 
 def platform_of(url: str) -> str:
     """The platform a URL belongs to, from its host; `web` for any other shop."""
-    host = (urlsplit(url).hostname or "").lower()
-    for suffix, platform in _PLATFORMS:
-        if host == suffix or host.endswith("." + suffix):
-            return platform
-    return "web"
+    return detect_platform(url)
 
 
 def parse_share_text(text: str) -> SharedLink:

@@ -37,7 +37,8 @@ def log_to_file() -> Path:
 
 
 def _use_language_setting() -> None:
-    from tracker.settings import SettingsError, load_settings
+    from tracker.errors import SettingsError
+    from tracker.settings import load_settings
     from tui.i18n import set_language
 
     try:

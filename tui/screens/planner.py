@@ -25,6 +25,7 @@ from planner.cost import Pricing
 from planner.plan import Plan, make_plan
 from tracker import locations
 from tracker.alerts.engine import record_plan_change
+from tracker.platforms import platform_name
 from tracker.queries.cart_sync import (
     LiveCart,
     cart_path,
@@ -41,7 +42,6 @@ from tui.widgets.breakdown_table import BreakdownTable
 from tui.widgets.budget_meter import BudgetMeter
 from tui.widgets.columns import add_fixed_columns
 from tui.widgets.payment_schedule import PaymentSchedule
-from tui.widgets.watch_table import platform_name
 
 
 @dataclass(frozen=True)

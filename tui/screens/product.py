@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from planner.errors import DaoshouError
+from tracker.platforms import platform_name
 from tracker.queries.product_detail import ProductDetails, load_product, sale_days
 from tracker.queries.watchlist import ForecastMark
 from tui import format as fmt
@@ -35,7 +36,6 @@ from tui.screens.base import DaoshouScreen
 from tui.text import safe_content, safe_lines, safe_text
 from tui.widgets.columns import add_fixed_columns, cursor_key
 from tui.widgets.price_chart import ChartBand, ChartEvent, ChartLine, PriceChart
-from tui.widgets.watch_table import platform_name
 
 
 class ProductScreen(DaoshouScreen):
