@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from planner.money import format_money
 from tracker import platforms
-from tracker.alerts.rules import Language, Trigger
+from tracker.alerts.rules import Trigger
 from tracker.platforms import PLATFORM_NAMES
-from tracker.settings import load_settings
+from tracker.settings import Language
 
 MAX_NAME_CHARS = 60
 
@@ -25,15 +25,6 @@ class Subject:
     product_name: str
     platform: str
     url: str
-
-
-def resolve_language(setting: str | None = None) -> Language:
-    """`zh` or `en`: an explicit choice, else the user's settings (which fall back to the
-    locale)."""
-    choice = (setting or "").strip().lower()
-    if choice not in ("zh", "en"):
-        choice = load_settings().resolved_language()
-    return "zh" if choice == "zh" else "en"
 
 
 def one_line(text: str, limit: int = MAX_NAME_CHARS) -> str:

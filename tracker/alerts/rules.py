@@ -20,16 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
 from planner.money import format_money, read_amount
 from tracker.alerts import history
 from tracker.errors import AlertError
+from tracker.settings import Language
 from tracker.store.tables import Observation
-
-Language = Literal["zh", "en"]
 
 DEFAULT_MARGIN_PCT = Decimal(2)  # target re-arms once the price is 2% above the target
 MEDIAN_DAYS = 30

@@ -175,7 +175,7 @@ def history(
 ) -> None:
     """Alerts raised so far and where each was delivered."""
     from tracker.alerts import rulebook
-    from tracker.alerts.messages import resolve_language
+    from tracker.settings import resolve_language
     from tracker.store.db import open_engine
 
     events = rulebook.alert_history(open_engine(), limit)
