@@ -37,9 +37,9 @@ import extruct  # noqa: E402
 from price_parser import Price  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
-from tracker.decode import decode_html  # noqa: E402
 from tracker.extract import extract_page  # noqa: E402
 from tracker.extract.currency import currency_in_text, normalize_code  # noqa: E402
+from tracker.extract.decode import decode_html  # noqa: E402
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 SYNTAXES = ["json-ld", "microdata", "opengraph", "rdfa", "microformat", "dublincore"]

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from tracker.fetch import Fetcher, FetchPolicy, FetchResult
-from tracker.shopclient import FixtureShop, RequestRecord
+from tracker.fetch.fetcher import Fetcher, FetchPolicy, FetchResult
+from tracker.shop.client import FixtureShop, RequestRecord
 
 
 @dataclass

@@ -21,10 +21,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from tracker import db
-from tracker.models import Observation
-from tracker.repository import Repository
-from tracker.views import NewFetchAttempt, NewObservation, Validators
+from tracker.store import db
+from tracker.store.repository import Repository
+from tracker.store.tables import Observation
+from tracker.store.views import NewFetchAttempt, NewObservation, Validators
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 

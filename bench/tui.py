@@ -41,7 +41,7 @@ SIZE = (160, 45)
 def build_store(home: Path, products: int, days: int):
     """A store with `products` products, one listing each, `days` daily observations each."""
     os.environ["DAOSHOU_HOME"] = str(home)
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
     from tui.demo.catalogue import CATALOGUE
     from tui.demo.seed import seed_demo
 

@@ -1,4 +1,7 @@
-"""The errors daoshou reports to its users, as one tree.
+"""The errors daoshou reports to its users, as one tree: the bottom of the core.
+
+`planner` never imports `tracker`, so the root and the planner's errors live here and the
+tracker's branch in `tracker.errors`; no other module declares a user-facing error.
 
     DaoshouError                 anything daoshou can explain in one line
     ├── CartError                a cart file is malformed (file, line, field)
@@ -13,7 +16,8 @@
         ├── StoreError           the database cannot be opened or migrated
         ├── CookieError          the user's cookie file is malformed
         ├── NotFoundError        an id the user named does not exist
-        └── AlertError           an alert rule or channel is invalid
+        ├── AlertError           an alert rule or channel is invalid
+        └── SettingsError        the settings file is unreadable or holds a bad value
 
 Every error carries `hint`: what the user should do. The command line maps this tree to a
 one-line message in exactly one place (`tui.cli.errors`); the terminal app shows the same

@@ -1,8 +1,11 @@
-"""Exact money arithmetic: parsing, half-up rounding to the cent, and fair allocation.
+"""Exact money: parsing, writing, half-up rounding to the cent, and fair allocation.
 
 Every amount in the planner is a `Decimal`. Rounding happens only where a platform rounds
 (and is then half-up, as the platforms and the tax rules do); anything shown is quantized
-to the cent. Allocation of an order-level discount over items uses the largest-remainder
+to the cent. This is the one place that reads amounts typed by people (`parse_money`,
+`read_amount`) and writes them for people (`format_money`, with the one table of currency
+symbols); extraction from shop pages has its own, stricter reader (`tracker.extract`).
+Allocation of an order-level discount over items uses the largest-remainder
 method in cents, so the shares always sum exactly to the discount, the way the platforms
 split a discount for refunds.
 """
@@ -14,14 +17,21 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+#: How daoshou writes a currency; a currency not listed is written as its code after the
+#: amount (`12.50 SGD`).
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "HKD": "HK$", "JPY": "JP¥"}
+_TYPED_SIGNS = ("¥", "￥", "元", "CNY", "RMB", "$")
 
 __all__ = [
     "CENT",
+    "CURRENCY_SYMBOLS",
     "ZERO",
     "allocate",
     "cents",
+    "format_money",
     "parse_money",
     "parse_rate",
+    "read_amount",
     "round_half_up",
 ]
 
@@ -44,23 +54,48 @@ def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
     """
     if isinstance(text, bool | float):
         raise ValueError(f'{what} must be written as a string such as "89.90", not {text!r}')
-    if isinstance(text, Decimal | int):
-        value = Decimal(text)
-    else:
-        cleaned = text.strip().replace(",", "").replace("，", "")
-        for symbol in ("¥", "￥", "元", "CNY", "RMB", "$"):
-            cleaned = cleaned.replace(symbol, "")
-        try:
-            value = Decimal(cleaned.strip())
-        except InvalidOperation:
-            raise ValueError(
-                f'{what} {text!r} is not an amount of money (write e.g. "89.90")'
-            ) from None
+    value = text if isinstance(text, Decimal) else read_amount(str(text))
+    if value is None:
+        raise ValueError(f'{what} {text!r} is not an amount of money (write e.g. "89.90")')
     if not value.is_finite():
         raise ValueError(f"{what} {text!r} is not a finite amount")
     if value < 0:
         raise ValueError(f"{what} {text!r} is negative")
     return value
+
+
+def read_amount(text: str) -> Decimal | None:
+    """The signed amount a person typed (`"89.90"`, `"¥1,299"`, `"59.90元"`), or None when
+    the text is not an amount; callers decide which signs they accept."""
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    for sign in _TYPED_SIGNS:
+        cleaned = cleaned.replace(sign, "")
+    try:
+        return Decimal(cleaned.strip())
+    except InvalidOperation:
+        return None
+
+
+def format_money(
+    amount: Decimal, currency: str | None, *, places: Decimal | None = None, grouped: bool = False
+) -> str:
+    """`¥59.90`, `-$5.00`, `12.50 SGD`: the amount as people read it.
+
+    Without `places`, two decimals unless the amount needs more (messages never hide a
+    fraction of a cent); with `places` (e.g. `CENT`) it is rounded half-up to them for a
+    display column. `grouped` adds thousands separators (`¥1,299.00`), as the app's tables
+    do.
+    """
+    if places is not None:
+        amount = round_half_up(amount, places)
+    elif amount == amount.quantize(CENT):
+        amount = amount.quantize(CENT)
+    digits = f"{abs(amount):,f}" if grouped else f"{abs(amount):f}"
+    sign = "-" if amount < 0 else ""
+    symbol = CURRENCY_SYMBOLS.get(currency or "")
+    if symbol:
+        return f"{sign}{symbol}{digits}"
+    return f"{sign}{digits} {currency}" if currency else f"{sign}{digits}"
 
 
 def parse_rate(text: str | int | Decimal, what: str = "rate") -> Decimal:

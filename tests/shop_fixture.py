@@ -4,7 +4,7 @@ Import what you need in your test package's conftest.py:
 
     from tests.shop_fixture import shop  # noqa: F401
 
-`shop` is a `tracker.shopclient.FixtureShop` with one listener and products p0001..p0020;
+`shop` is a `tracker.shop.client.FixtureShop` with one listener and products p0001..p0020;
 `shop3` has three listeners (three origins, for per-host politeness). Each test gets its
 own process on free ports, so tests share nothing under `pytest -n`.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tracker.shopclient import FixtureShop
+from tracker.shop.client import FixtureShop
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""The tracker's branch of daoshou's error tree (drawn in `planner.errors`)."""
+"""The tracker's branch of daoshou's error tree; the whole tree is drawn in `planner.errors`.
+
+Every error the tracker raises for a user is declared here, so its rooms share one
+vocabulary and the command line maps them in one place (`tui.cli.errors`).
+"""
 
 from __future__ import annotations
 
@@ -35,3 +39,7 @@ class AlertError(DaoshouError):
 
 class CookieError(DaoshouError):
     """A cookie string or scope given to `daoshou cookies` is malformed."""
+
+
+class SettingsError(DaoshouError):
+    """The settings file cannot be read or holds an invalid value."""

@@ -1,4 +1,5 @@
-"""Which platform a product URL belongs to, its canonical form, and the SKU it names.
+"""Which platform a product URL belongs to, its canonical form, the SKU it names, and
+what people call the platform (the one table of platform names, in Chinese and English).
 
 A listing is identified by its URL, so two spellings of one offer must become one URL:
 the scheme and host are lower-cased, the fragment and click-tracking parameters (utm_*,
@@ -11,11 +12,38 @@ Only http and https are accepted: anything else is an `UnsupportedURLError`.
 from __future__ import annotations
 
 import re
+from typing import Literal, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tracker.errors import UnsupportedURLError
 
 PLATFORMS = ("jd", "tmall", "taobao", "pdd", "douyin", "web")
+
+
+class PlatformNames(NamedTuple):
+    """What people call a platform: in Chinese, in English, and in a narrow column (the
+    names shoppers use whatever their language)."""
+
+    zh: str
+    en: str
+    short: str
+
+
+PLATFORM_NAMES: dict[str, PlatformNames] = {
+    "jd": PlatformNames("京东", "JD", "京东"),
+    "tmall": PlatformNames("天猫", "Tmall", "天猫"),
+    "taobao": PlatformNames("淘宝", "Taobao", "淘宝"),
+    "pdd": PlatformNames("拼多多", "Pinduoduo", "拼多多"),
+    "douyin": PlatformNames("抖音", "Douyin", "抖音"),
+    "web": PlatformNames("网店", "web shop", "web"),
+}
+
+
+def platform_name(platform: str, lang: Literal["zh", "en", "short"] = "short") -> str:
+    """The platform as users call it (京东 / JD); an unknown platform as it is stored."""
+    names = PLATFORM_NAMES.get(platform)
+    return getattr(names, lang) if names else platform
+
 
 # Host suffix -> platform. A host matches a suffix when equal to it or ending in ".suffix".
 _HOST_PLATFORMS: dict[str, str] = {

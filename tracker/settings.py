@@ -29,7 +29,7 @@ changes. An example with every field (`daoshou` never writes this file itself):
     [alerts]
     retry_base_seconds = 30.0   # first retry of a failed alert delivery; doubles, max 1 h
 
-Cookies are not settings: they live in their own owner-only file (`tracker.cookies`).
+Cookies are not settings: they live in their own owner-only file (`tracker.fetch.cookies`).
 A malformed file is a `SettingsError` naming the file, the field and the fix.
 """
 
@@ -40,18 +40,18 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from planner.errors import DaoshouError
 from tracker import locations
+from tracker.errors import SettingsError
 
 SETTINGS_FILE = "settings.toml"
 BROWSER_MODES = ("off", "auto", "always")
 LANGUAGES = ("auto", "zh", "en")
-
-
-class SettingsError(DaoshouError):
-    """The settings file cannot be read or holds an invalid value."""
+#: The two languages daoshou speaks (messages, the app, the budget sheet).
+Language = Literal["zh", "en"]
+#: Environment variable that forces the language whatever the locale says.
+LANGUAGE_ENV = "DAOSHOU_LANG"
 
 
 @dataclass(frozen=True)
@@ -97,16 +97,34 @@ class Settings:
         override = self.host(hostname).min_delay_seconds
         return self.min_delay_seconds if override is None else override
 
-    def resolved_language(self) -> str:
-        """zh or en: the setting, or for "auto" the locale (LC_ALL, LC_MESSAGES, LANG)."""
-        if self.language != "auto":
-            return self.language
-        for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-            value = os.environ.get(variable, "")
-            if value:
-                return "zh" if value.lower().startswith("zh") else "en"
-        current = locale.getlocale()[0] or ""
-        return "zh" if current.lower().startswith(("zh", "chinese")) else "en"
+    def resolved_language(self) -> Language:
+        """zh or en: the setting, or for "auto" the environment (`locale_language`)."""
+        return (
+            "zh" if self.language == "zh" else "en" if self.language == "en" else locale_language()
+        )
+
+
+def locale_language() -> Language:
+    """`DAOSHOU_LANG` if set, else Chinese for a zh locale (LC_ALL, LC_MESSAGES, LANG,
+    LANGUAGE, then the process locale), else English."""
+    forced = os.environ.get(LANGUAGE_ENV, "").strip().lower()
+    if forced.startswith(("zh", "en")):
+        return "zh" if forced.startswith("zh") else "en"
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    current = locale.getlocale()[0] or ""
+    return "zh" if current.lower().startswith(("zh", "chinese")) else "en"
+
+
+def resolve_language(choice: str | None = None) -> Language:
+    """The one language resolver: an explicit `zh` / `en` wins; anything else (`auto`,
+    empty) follows the user's settings file, whose "auto" follows the environment."""
+    chosen = (choice or "").strip().lower()
+    if chosen in ("zh", "en"):
+        return "zh" if chosen == "zh" else "en"
+    return load_settings().resolved_language()
 
 
 # (table, key) in the file -> (field name, type, check, what a valid value looks like)

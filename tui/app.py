@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from planner.errors import DaoshouError
-from tracker.watchlist import latest_observation_id
+from tracker.queries.watchlist import latest_observation_id
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import PricesRecorded
@@ -81,9 +81,11 @@ class DaoshouApp(App[None]):
 
     async def _run_scheduler(self) -> None:
         """The tracker's scheduler on the app's loop: listings are checked while it runs."""
-        from tracker.scheduler import TrackerService
+        from tracker.checks.jobs import service_jobs
+        from tracker.checks.scheduler import TrackerService
 
-        await TrackerService(self.context.repository).run(asyncio.Event())
+        service = TrackerService(self.context.repository, jobs=service_jobs())
+        await service.run(asyncio.Event())
 
     async def relabel(self) -> None:
         """After a language switch: rebuild every screen but the current one, so each

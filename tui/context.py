@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tracker.repository import Repository
+from tracker.store.repository import Repository
 
 
 def _utcnow() -> datetime:

@@ -8,22 +8,20 @@ and per base unit otherwise.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from rich.text import Text
 
-_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
+from planner.money import CENT, format_money
+
 _UNIT_LABELS = {"piece": "pc", "bottle": "btl"}  # short: unit prices share a narrow column
-_CENT = Decimal("0.01")
 
 
 def money(amount: Decimal | None, currency: str | None = "CNY") -> str:
-    """`¥64.90`; `-` when there is no amount."""
+    """`¥1,064.90`, to the cent; `-` when there is no amount."""
     if amount is None:
         return "-"
-    symbol = _SYMBOLS.get(currency or "", f"{currency} " if currency else "")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{abs(amount).quantize(_CENT, ROUND_HALF_UP):,}"
+    return format_money(amount, currency, places=CENT, grouped=True)
 
 
 def per_unit(amount: Decimal | None, unit: str, currency: str | None = "CNY") -> str:
@@ -33,9 +31,8 @@ def per_unit(amount: Decimal | None, unit: str, currency: str | None = "CNY") ->
     label = _UNIT_LABELS.get(unit, unit)
     if unit == "l":
         amount, label = amount / 10, "100ml"
-    symbol = _SYMBOLS.get(currency or "", f"{currency} " if currency else "")
-    places = Decimal("0.001") if abs(amount) < 1 else _CENT
-    return f"{symbol}{amount.quantize(places, ROUND_HALF_UP):,}/{label}"
+    places = Decimal("0.001") if abs(amount) < 1 else CENT
+    return f"{format_money(amount, currency, places=places, grouped=True)}/{label}"
 
 
 def change(delta: Decimal | None, currency: str | None = "CNY") -> Text:

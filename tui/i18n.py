@@ -8,12 +8,7 @@ time; the Settings screen changes it and the app re-composes its screens.
 
 from __future__ import annotations
 
-import locale
-import os
-from typing import Literal
-
-Language = Literal["zh", "en"]
-LANGUAGE_ENV = "DAOSHOU_LANG"
+from tracker.settings import Language, locale_language
 
 STRINGS: dict[str, tuple[str, str]] = {
     # navigation
@@ -175,17 +170,7 @@ _current: Language | None = None
 
 def language_from_locale() -> Language:
     """`DAOSHOU_LANG` if set, else Chinese for a zh_* locale, else English."""
-    forced = os.environ.get(LANGUAGE_ENV, "").strip().lower()
-    if forced.startswith("zh"):
-        return "zh"
-    if forced.startswith("en"):
-        return "en"
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    code = locale.getlocale()[0] or ""
-    return "zh" if code.lower().startswith("zh") else "en"
+    return locale_language()
 
 
 def current_language() -> Language:

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.message import Message
 
-from tracker.watchlist import ForecastMark, Trend, WatchRow
+from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
 
 
 @dataclass

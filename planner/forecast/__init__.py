@@ -1,7 +1,7 @@
 """The forecaster: sale-day prices with honest uncertainty, buy-or-wait, fake discounts.
 
 Pure: it works on `PriceSeries` values and the sale `Calendar`; storage and the command
-line live elsewhere (`tracker.forecasts`, `tui.cli.forecast`).
+line live elsewhere (`tracker.checks.forecasts`, `tui.cli.forecast`).
 """
 
 from planner.forecast.calendar import Calendar, Occurrence, Window, load_calendar

@@ -13,8 +13,8 @@ import pytest
 
 from tests.store.conftest import postgres_url  # noqa: F401  (a fresh database per test)
 from tracker.alerts.engine import RaisedAlert, raise_alerts
-from tracker.db import dispose_engines, open_engine, session_scope
-from tracker.models import AlertRule, Listing, Observation, Product
+from tracker.store.db import dispose_engines, open_engine, session_scope
+from tracker.store.tables import AlertRule, Listing, Observation, Product
 
 T0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
 

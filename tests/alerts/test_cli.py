@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.errors import DaoshouError
-from tracker.db import dispose_engines
+from tracker.store.db import dispose_engines
 from tui.cli import app
 
 SECRET_URL = "tgram://123456:ABCdefSecretToken/987654"

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from tracker.alerts.channels import add_channel
 from tracker.alerts.engine import raise_alerts
-from tracker.db import dispose_engines, open_engine, session_scope
-from tracker.models import AlertDelivery, AlertEvent, Observation
+from tracker.store.db import dispose_engines, open_engine, session_scope
+from tracker.store.tables import AlertDelivery, AlertEvent, Observation
 
 from .conftest import Store
 

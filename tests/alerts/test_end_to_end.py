@@ -22,12 +22,12 @@ from tests.shop_fixture import shop  # noqa: F401
 from tracker.alerts.channels import add_channel
 from tracker.alerts.outbox import deliver_pending
 from tracker.alerts.rulebook import add_rule
-from tracker.check import check_listings
-from tracker.db import dispose_engines, session_scope
+from tracker.checks.check import check_listings
 from tracker.locations import log_dir
-from tracker.models import AlertDelivery, AlertEvent, Observation
-from tracker.repository import Repository
-from tracker.views import ListingView
+from tracker.store.db import dispose_engines, session_scope
+from tracker.store.repository import Repository
+from tracker.store.tables import AlertDelivery, AlertEvent, Observation
+from tracker.store.views import ListingView
 
 pytestmark = pytest.mark.slow
 

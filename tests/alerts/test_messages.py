@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.alerts.messages import Subject, one_line, render, resolve_language
-from tracker.alerts.money import format_money
+from planner.money import format_money
+from tracker.alerts.messages import Subject, one_line, render
 from tracker.alerts.rules import Trigger
+from tracker.settings import resolve_language
 
 SUBJECT = Subject("立白 洗衣液 3kg", "tmall", "https://detail.tmall.com/item.htm?id=1")
 TRIGGER = Trigger("x", Decimal("45.00"), Decimal("59.90"), "CNY")

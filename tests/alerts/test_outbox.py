@@ -13,8 +13,8 @@ from tracker.alerts.engine import record_event
 from tracker.alerts.outbox import RetryPolicy, deliver_pending, pending_count
 from tracker.alerts.rulebook import add_rule
 from tracker.alerts.rules import Trigger
-from tracker.db import session_scope
-from tracker.models import AlertDelivery, utcnow
+from tracker.store.db import session_scope
+from tracker.store.tables import AlertDelivery, utcnow
 
 FAST = RetryPolicy(base_seconds=0, cap_seconds=0, max_attempts=5)
 

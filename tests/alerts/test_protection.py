@@ -10,7 +10,7 @@ import pytest
 from tracker.alerts.protection import claim_deadline, protection_windows, user_windows_file
 from tracker.alerts.rulebook import record_purchase
 from tracker.errors import AlertError
-from tracker.models import utcnow
+from tracker.store.tables import utcnow
 
 
 def test_shipped_windows_cover_the_platforms():

@@ -10,9 +10,9 @@ from sqlmodel import col, select
 
 from tracker.alerts.engine import raise_alerts
 from tracker.alerts.rules import kind_names, rule_kind
-from tracker.db import session_scope
 from tracker.errors import AlertError
-from tracker.models import AlertEvent, AlertRule, Observation
+from tracker.store.db import session_scope
+from tracker.store.tables import AlertEvent, AlertRule, Observation
 
 from .conftest import T0
 

@@ -13,12 +13,13 @@ import asyncio
 import sqlalchemy as sa
 
 from tracker.alerts.channels import add_channel
-from tracker.db import session_scope
+from tracker.checks.jobs import service_jobs
+from tracker.checks.scheduler import TrackerService
 from tracker.locations import data_dir
-from tracker.models import AlertDelivery, Listing
-from tracker.repository import Repository
-from tracker.scheduler import TrackerService
 from tracker.settings import Settings
+from tracker.store.db import session_scope
+from tracker.store.repository import Repository
+from tracker.store.tables import AlertDelivery, Listing
 
 
 def _statuses(engine) -> list[str]:
@@ -37,7 +38,8 @@ async def test_a_service_over_another_store_delivers_that_stores_alerts(store, r
         session.execute(sa.update(Listing).values(active=False))
     assert _statuses(store.engine) == ["pending"]
 
-    service = TrackerService(Repository(store.engine), Settings(min_delay_seconds=0.0))
+    settings = Settings(min_delay_seconds=0.0)
+    service = TrackerService(Repository(store.engine), settings, jobs=service_jobs())
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     try:

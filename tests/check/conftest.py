@@ -4,10 +4,10 @@ import uuid
 
 import pytest
 
-from tracker import db
-from tracker.repository import Repository
 from tracker.settings import Settings
-from tracker.shopclient import FixtureShop
+from tracker.shop.client import FixtureShop
+from tracker.store import db
+from tracker.store.repository import Repository
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from tracker.check import check_listings
+from tracker.checks.check import check_listings
 
 CHROMIUM = os.environ.get("DAOSHOU_TEST_CHROMIUM", "")
 needs_chromium = pytest.mark.skipif(not CHROMIUM, reason="set DAOSHOU_TEST_CHROMIUM")

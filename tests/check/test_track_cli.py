@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from tracker import db
 from tracker.errors import NotFoundError
+from tracker.store import db
 from tui.cli import app
 
 

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.extract.conftest import PageCase, load_manifest
-from tracker.decode import decode_html
 from tracker.extract import extract_page
+from tracker.extract.decode import decode_html
 from tui.cli import app
 
 CORPUS = load_manifest("pages")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.decode import decode_html, normalize_charset
+from tracker.extract.decode import decode_html, normalize_charset
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

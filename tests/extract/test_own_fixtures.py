@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from tests.extract.conftest import PageCase, load_manifest
-from tracker.decode import decode_html
 from tracker.extract import extract_page
+from tracker.extract.decode import decode_html
 
 CASES = load_manifest("pages_cn") + load_manifest("pages_traps")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.shop_fixture import shop, shop3  # noqa: F401
-from tracker.fetch import FetchPolicy
+from tracker.fetch.fetcher import FetchPolicy
 
 # Short waits keep the tests fast; the politeness rules are the same as in production.
 FAST = FetchPolicy(

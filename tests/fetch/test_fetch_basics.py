@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from tracker.errors import UnsupportedURLError
-from tracker.fetch import Fetcher, FetchOutcome, FetchPolicy, checked_url, host_key
+from tracker.fetch.fetcher import Fetcher, FetchOutcome, FetchPolicy, checked_url, host_key
 
 
 async def test_fetch_returns_page_validators_and_sends_a_named_user_agent(shop, fast_policy):

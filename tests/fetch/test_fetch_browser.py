@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from tracker.browser import BrowserFetcher, find_browser
 from tracker.errors import FetchError
-from tracker.fetch import Fetcher, FetchOutcome
+from tracker.fetch.browser import BrowserFetcher, find_browser
+from tracker.fetch.fetcher import Fetcher, FetchOutcome
 
 CHROMIUM = os.environ.get("DAOSHOU_TEST_CHROMIUM", "")
 needs_chromium = pytest.mark.skipif(not CHROMIUM, reason="set DAOSHOU_TEST_CHROMIUM to a binary")
@@ -72,7 +72,7 @@ async def test_browser_mode_obeys_robots_and_login_walls(shop, browser_policy):
 async def test_browser_mode_shares_the_fetchers_gate_and_sends_cookies(
     shop, browser_policy, tmp_path
 ):
-    from tracker.cookies import CookieStore
+    from tracker.fetch.cookies import CookieStore
 
     store = CookieStore(tmp_path / "cookies.json")
     store.set("127.0.0.1", "session=abc123")

@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 from typer.testing import CliRunner
 
-from tracker.cookies import CookieStore
 from tracker.errors import CookieError
-from tracker.fetch import Fetcher
+from tracker.fetch.cookies import CookieStore
+from tracker.fetch.fetcher import Fetcher
 from tui.cli import app
 
 SECRET = "pt_key=AAJl-SECRET-VALUE; pt_pin=jd_user%E7%94%A8"

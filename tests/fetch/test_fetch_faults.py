@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from tracker.fetch import Fetcher, FetchOutcome
+from tracker.fetch.fetcher import Fetcher, FetchOutcome
 
 
 def _page_requests(shop, slug):

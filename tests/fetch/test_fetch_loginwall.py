@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.loginwall import wall_reason
+from tracker.fetch.loginwall import wall_reason
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tracker.fetch import Fetcher, checked_url, host_key
-from tracker.politeness import backoff_delay, parse_retry_after
+from tracker.fetch.fetcher import Fetcher, checked_url, host_key
+from tracker.fetch.politeness import backoff_delay, parse_retry_after
 
 
 def _max_overlap(records):

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.fetch import Fetcher, FetchOutcome
-from tracker.robots import parse_robots
+from tracker.fetch.fetcher import Fetcher, FetchOutcome
+from tracker.fetch.robots import parse_robots
 
 JD_LIKE = """\
 # comments and blank lines are ignored

@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from tracker.shopclient import FixtureShop
+from tracker.shop.client import FixtureShop
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 

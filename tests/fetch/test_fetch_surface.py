@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 SURFACE = {
-    "tracker.fetch": {
+    "tracker.fetch.fetcher": {
         "FetchOutcome",
         "FetchPolicy",
         "FetchResult",
@@ -15,14 +15,14 @@ SURFACE = {
         "host_key",
         "read_capped",
     },
-    "tracker.fetch_result": {"FetchOutcome", "FetchResult"},
-    "tracker.fetch_policy": {"PRODUCT_TOKEN", "FetchPolicy", "default_user_agent"},
-    "tracker.browser": {"BrowserFetcher", "find_browser"},
-    "tracker.cookies": {"CookieStore", "MaskedCookies", "parse_cookie_header"},
-    "tracker.robots": {"RobotsCache", "RobotsRules", "parse_robots"},
-    "tracker.politeness": {"HostGate", "backoff_delay", "parse_retry_after"},
-    "tracker.loginwall": {"wall_reason"},
-    "tracker.shopclient": {"FixtureShop", "RequestRecord"},
+    "tracker.fetch.result": {"FetchOutcome", "FetchResult"},
+    "tracker.fetch.policy": {"PRODUCT_TOKEN", "FetchPolicy", "default_user_agent"},
+    "tracker.fetch.browser": {"BrowserFetcher", "find_browser"},
+    "tracker.fetch.cookies": {"CookieStore", "MaskedCookies", "parse_cookie_header"},
+    "tracker.fetch.robots": {"RobotsCache", "RobotsRules", "parse_robots"},
+    "tracker.fetch.politeness": {"HostGate", "backoff_delay", "parse_retry_after"},
+    "tracker.fetch.loginwall": {"wall_reason"},
+    "tracker.shop.client": {"FixtureShop", "RequestRecord"},
 }
 
 
@@ -34,7 +34,7 @@ def test_public_names_are_exactly_the_documented_ones(module):
 
 
 def test_outcomes_are_the_fetch_attempt_statuses():
-    from tracker.fetch import FetchOutcome
+    from tracker.fetch.fetcher import FetchOutcome
 
     statuses = "ok | not_modified | http_error | network_error | blocked | robots | too_large"
     assert {o.value for o in FetchOutcome} == set(statuses.split(" | "))

@@ -7,10 +7,10 @@ from sqlmodel import select
 
 from planner.errors import HistoryImportError
 from planner.forecast import load_calendar
-from tracker.db import dispose_engines, open_engine, session_scope
+from tracker.checks.forecasts import forecast_listing, import_history, refresh_forecasts
 from tracker.errors import NotFoundError
-from tracker.forecasts import forecast_listing, import_history, refresh_forecasts
-from tracker.models import ForecastRecord, Listing, Observation, Product
+from tracker.store.db import dispose_engines, open_engine, session_scope
+from tracker.store.tables import ForecastRecord, Listing, Observation, Product
 
 
 @pytest.fixture

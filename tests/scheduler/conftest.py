@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from tracker import db
-from tracker.repository import Repository
-from tracker.shopclient import FixtureShop
+from tracker.shop.client import FixtureShop
+from tracker.store import db
+from tracker.store.repository import Repository
 
 QUICK_SETTINGS = """
 [checks]

@@ -4,7 +4,7 @@ import signal
 import sqlite3
 from contextlib import closing
 
-from tracker import db
+from tracker.store import db
 
 from .conftest import start_daoshou_run, wait_until
 

@@ -14,9 +14,9 @@ from itertools import pairwise
 
 import sqlalchemy as sa
 
-from tracker import db
-from tracker.check_lease import CheckLeases
-from tracker.models import Listing
+from tracker.checks.lease import CheckLeases
+from tracker.store import db
+from tracker.store.tables import Listing
 
 from .conftest import start_daoshou_run, wait_until
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tracker import scheduler
-from tracker.models import utcnow
-from tracker.scheduler import LISTINGS_STORE, TrackerService
+from tracker.checks.jobs import PeriodicJob, service_jobs
+from tracker.checks.scheduler import LISTINGS_STORE, TrackerService
 from tracker.settings import Settings
+from tracker.store.tables import utcnow
 
 SETTINGS = Settings(interval_minutes=60, jitter_minutes=0, min_delay_seconds=0.0)
 
@@ -120,9 +120,7 @@ async def test_removed_listings_lose_their_job(add_products, repo):
     assert await _running(service, body) == {f"check-listing-{keep.id}"}
 
 
-async def test_registered_periodic_jobs_run_on_the_services_own_store(repo, monkeypatch):
-    monkeypatch.setattr(scheduler, "JOB_PROVIDERS", ())
-    monkeypatch.setattr(scheduler, "_periodic", {})
+async def test_periodic_jobs_run_on_the_services_own_store(repo):
     engines = []
     ran = asyncio.Event()
 
@@ -130,8 +128,8 @@ async def test_registered_periodic_jobs_run_on_the_services_own_store(repo, monk
         engines.append(engine)
         ran.set()
 
-    scheduler.register_periodic_job("test-tick", tick, IntervalTrigger(seconds=1))
-    service = TrackerService(repo, SETTINGS)
+    job = PeriodicJob("test-tick", tick, IntervalTrigger(seconds=1))
+    service = TrackerService(repo, SETTINGS, jobs=[job])
 
     async def body():
         await asyncio.wait_for(ran.wait(), 30)
@@ -141,6 +139,6 @@ async def test_registered_periodic_jobs_run_on_the_services_own_store(repo, monk
     assert engines[0] is repo.engine
 
 
-def test_every_job_provider_registers_its_job():
-    ids = {job.job_id for job in scheduler.periodic_jobs()}
+def test_the_service_jobs_are_alert_delivery_and_forecasts():
+    ids = {job.job_id for job in service_jobs()}
     assert {"deliver-alerts", "forecast-refresh"} <= ids

@@ -10,8 +10,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from tracker import db
-from tracker.repository import Repository
+from tracker.store import db
+from tracker.store.repository import Repository
 
 POSTGRES_ENV = "DAOSHOU_TEST_POSTGRES_URL"
 

@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tracker.check_lease import LEASE_SECONDS, CheckLeases, describe_owner
-from tracker.models import Listing, utcnow
-from tracker.shopclient import FixtureShop
+from tracker.checks.lease import LEASE_SECONDS, CheckLeases, describe_owner
+from tracker.shop.client import FixtureShop
+from tracker.store.tables import Listing, utcnow
 
 
 class Clock:

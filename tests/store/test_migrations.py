@@ -10,11 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401
-from tracker import db
+import tracker.store.tables  # noqa: F401
 from tracker.errors import StoreError
-from tracker.migrations import FOREIGN_TABLES, current_revision, head_revision, upgrade
-from tracker.repository import Repository
+from tracker.store import db
+from tracker.store.migrations import FOREIGN_TABLES, current_revision, head_revision, upgrade
+from tracker.store.repository import Repository
 
 
 def _differences(engine):

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from planner.errors import DaoshouError
 from tracker.errors import NotFoundError, StoreError, UnsupportedURLError
-from tracker.models import AlertEvent, FetchAttempt, Observation
-from tracker.views import NewFetchAttempt, NewObservation, Validators
+from tracker.store.tables import AlertEvent, FetchAttempt, Observation
+from tracker.store.views import NewFetchAttempt, NewObservation, Validators
 
 
 def _obs(price, when=None, **kw):

@@ -4,13 +4,12 @@ import asyncio
 
 import sqlalchemy as sa
 
-from tracker.scheduler import JOB_TABLE, LISTINGS_STORE, TrackerService
+from tracker.checks.scheduler import JOB_TABLE, LISTINGS_STORE, TrackerService
 from tracker.settings import Settings
-from tracker.shopclient import FixtureShop
+from tracker.shop.client import FixtureShop
 
 
-async def test_listing_jobs_live_in_the_store(repo, monkeypatch):
-    monkeypatch.setattr("tracker.scheduler.JOB_PROVIDERS", ())
+async def test_listing_jobs_live_in_the_store(repo):
     with FixtureShop.start() as shop:
         shop.set_product("kettle", price="59.00")
         listing = repo.add_listing(shop.product_url("kettle"))

@@ -1,7 +1,7 @@
 """One checking service per store: the lock has one holder and dies with it."""
 
-from tracker import db
-from tracker.service_lock import ServiceLock
+from tracker.checks.service_lock import ServiceLock
+from tracker.store import db
 
 
 def test_the_lock_has_one_holder_at_a_time(store_url):

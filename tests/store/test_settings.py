@@ -2,7 +2,8 @@
 
 import pytest
 
-from tracker.settings import Settings, SettingsError, load_settings, settings_path
+from tracker.errors import SettingsError
+from tracker.settings import Settings, load_settings, settings_path
 
 
 def test_defaults_without_a_file(tmp_path, monkeypatch):

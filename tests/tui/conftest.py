@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tracker.db import dispose_engines, open_engine
+from tracker.store.db import dispose_engines, open_engine
 
 #: The fixed clock of every TUI test and snapshot.
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ def forecasts(demo):
 
     import sqlalchemy as sa
 
-    from tracker.models import ForecastRecord
+    from tracker.store.tables import ForecastRecord
 
     wanted = {
         "jd-airpods-pro-2": ("1699", "1599", "1799", "wait", "160", None),

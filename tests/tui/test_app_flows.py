@@ -7,8 +7,8 @@ import openpyxl
 import sqlalchemy as sa
 from textual.widgets import DataTable
 
-from tracker.cart_sync import cart_path
-from tracker.models import Listing, Observation
+from tracker.queries.cart_sync import cart_path
+from tracker.store.tables import Listing, Observation
 from tui.screens.planner import PlannerScreen
 from tui.screens.product import ProductScreen
 from tui.widgets.watch_table import WatchTable

@@ -9,15 +9,15 @@ import sqlalchemy as sa
 
 from planner.cart import Cart, Item, Offer
 from planner.errors import CartError
-from tracker.cart_sync import (
+from tracker.alerts.engine import record_plan_change
+from tracker.queries.cart_sync import (
     add_to_cart_file,
     change_quantity,
     item_from_product,
     live_cart,
-    record_plan_change,
 )
-from tracker.models import AlertEvent, Observation
-from tracker.watchlist import load_watchlist
+from tracker.queries.watchlist import load_watchlist
+from tracker.store.tables import AlertEvent, Observation
 
 
 def _slug(demo, slug):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import httpx
 import sqlalchemy as sa
 
-from tracker.models import Observation
-from tracker.watchlist import latest_observation_id
+from tracker.queries.watchlist import latest_observation_id
+from tracker.store.tables import Observation
 from tui.app import DaoshouApp
 from tui.context import AppContext
 from tui.demo.session import start_demo

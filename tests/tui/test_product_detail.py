@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tracker.alert_inbox import load_inbox
 from tracker.errors import NotFoundError
-from tracker.models import AlertChannel, AlertDelivery
-from tracker.product_detail import load_product, sale_days
+from tracker.queries.alert_inbox import load_inbox
+from tracker.queries.product_detail import load_product, sale_days
+from tracker.store.tables import AlertChannel, AlertDelivery
 
 
 def test_a_product_with_history_rules_and_a_purchase_under_protection(demo, now):

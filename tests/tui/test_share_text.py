@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tracker.errors import ExtractionInputError
-from tracker.share_text import parse_share_text, platform_of
+from tracker.extract.share_text import parse_share_text, platform_of
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "tui" / "share_texts.txt"
 

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tracker.models import ForecastRecord, Listing, Observation, Product
-from tracker.watchlist import (
+from tracker.queries.watchlist import (
     latest_observation_id,
     load_forecast_marks,
     load_trends,
     load_watchlist,
 )
+from tracker.store.tables import ForecastRecord, Listing, Observation, Product
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@
     history.py     the price-history questions rules ask
     messages.py    the one-line message in Chinese and English
     engine.py      raise_alerts(session, observation): rules -> outbox rows, in the
-                   caller's transaction
+                   caller's transaction; record_plan_change for a cart whose total moved
     outbox.py      deliver_pending(engine): claim, send, retry with backoff
     channels.py    Apprise URLs in an owner-only file, masked labels in the database
     rulebook.py    the use-cases behind `daoshou alerts ...` and `daoshou bought`

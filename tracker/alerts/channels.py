@@ -19,9 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from tracker import locations
-from tracker.db import session_scope
 from tracker.errors import AlertError, NotFoundError
-from tracker.models import AlertChannel
+from tracker.store.db import session_scope
+from tracker.store.tables import AlertChannel
 
 FILE_NAME = "alert-channels.json"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +27,8 @@ from sqlmodel import Session, col, select
 from tracker.alerts import messages
 from tracker.alerts.rules import RuleContext, RuleKind, Trigger, rule_kind
 from tracker.errors import AlertError
-from tracker.models import (
+from tracker.store.db import session_scope
+from tracker.store.tables import (
     AlertChannel,
     AlertDelivery,
     AlertEvent,
@@ -219,3 +220,26 @@ def _channels_for(session: Session, wanted: Sequence[int] | None) -> tuple[int, 
     if wanted:
         query = query.where(col(AlertChannel.id).in_(list(wanted)))
     return tuple(i for i in session.exec(query).all() if i is not None)
+
+
+def record_plan_change(
+    engine: sa.Engine, cart_name: str, old: Decimal, new: Decimal, currency: str
+) -> bool:
+    """Raise a "plan changed" alert (once per new total); False when already raised."""
+    with session_scope(engine, write=True) as session:
+        raised = record_event(
+            session,
+            rule=None,
+            listing_id=None,
+            observation_id=None,
+            dedupe_key=f"plan-changed:{cart_name}:{old}:{new}",
+            message_zh=f"购物方案总价变化：{old} → {new} {currency}",
+            message_en=f"Plan total changed: {old} → {new} {currency}",
+            payload={
+                "kind": "plan_changed",
+                "old": str(old),
+                "new": str(new),
+                "currency": currency,
+            },
+        )
+    return raised is not None

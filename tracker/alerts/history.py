@@ -17,7 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from tracker.models import Observation
+from tracker.store.tables import Observation
 
 IMPORT_SOURCE = "import"
 _O = Observation.__table__

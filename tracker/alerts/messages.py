@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.alerts.money import format_money
-from tracker.alerts.rules import Language, Trigger
-from tracker.settings import load_settings
+from planner.money import format_money
+from tracker import platforms
+from tracker.alerts.rules import Trigger
+from tracker.platforms import PLATFORM_NAMES
+from tracker.settings import Language
 
 MAX_NAME_CHARS = 60
-
-PLATFORM_NAMES: dict[str, tuple[str, str]] = {
-    "jd": ("京东", "JD"),
-    "tmall": ("天猫", "Tmall"),
-    "taobao": ("淘宝", "Taobao"),
-    "pdd": ("拼多多", "Pinduoduo"),
-    "douyin": ("抖音", "Douyin"),
-    "web": ("网店", "web shop"),
-}
 
 
 @dataclass(frozen=True)
@@ -34,15 +27,6 @@ class Subject:
     url: str
 
 
-def resolve_language(setting: str | None = None) -> Language:
-    """`zh` or `en`: an explicit choice, else the user's settings (which fall back to the
-    locale)."""
-    choice = (setting or "").strip().lower()
-    if choice not in ("zh", "en"):
-        choice = load_settings().resolved_language()
-    return "zh" if choice == "zh" else "en"
-
-
 def one_line(text: str, limit: int = MAX_NAME_CHARS) -> str:
     """Untrusted text as one printable line, shortened with an ellipsis past `limit`."""
     flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
@@ -51,8 +35,9 @@ def one_line(text: str, limit: int = MAX_NAME_CHARS) -> str:
 
 def platform_name(platform: str, lang: Language) -> str:
     """The platform as users call it, e.g. 京东 / JD; unknown platforms print as stored."""
-    names = PLATFORM_NAMES.get(platform)
-    return (names[0] if lang == "zh" else names[1]) if names else one_line(platform, 20)
+    if platform in PLATFORM_NAMES:
+        return platforms.platform_name(platform, lang)
+    return one_line(platform, 20)
 
 
 def render(subject: Subject, trigger: Trigger, rule_phrase: str, lang: Language) -> str:

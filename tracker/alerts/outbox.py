@@ -31,10 +31,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tracker.alerts.channels import channel_targets, channel_url
-from tracker.alerts.messages import Language, resolve_language
-from tracker.db import session_scope
-from tracker.models import AlertChannel, AlertDelivery, AlertEvent, utcnow
-from tracker.settings import load_settings
+from tracker.settings import Language, load_settings, resolve_language
+from tracker.store.db import session_scope
+from tracker.store.tables import AlertChannel, AlertDelivery, AlertEvent, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from planner.money import format_money
 from planner.shipped import shipped_file
 from tracker import locations
 from tracker.alerts import history
-from tracker.alerts.money import format_money
 from tracker.alerts.rules import Language, RuleContext, Trigger, decimal_param, register
 from tracker.errors import AlertError
 

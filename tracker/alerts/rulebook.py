@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 
 from tracker.alerts.protection import claim_deadline
 from tracker.alerts.rules import AMOUNT_STEP, rule_kind
-from tracker.db import session_scope
 from tracker.errors import AlertError, NotFoundError
-from tracker.models import (
+from tracker.store.db import session_scope
+from tracker.store.tables import (
     AlertChannel,
     AlertDelivery,
     AlertEvent,

@@ -19,17 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from planner.money import format_money, read_amount
 from tracker.alerts import history
-from tracker.alerts.money import format_money
 from tracker.errors import AlertError
-from tracker.models import Observation
-
-Language = Literal["zh", "en"]
+from tracker.settings import Language
+from tracker.store.tables import Observation
 
 DEFAULT_MARGIN_PCT = Decimal(2)  # target re-arms once the price is 2% above the target
 MEDIAN_DAYS = 30
@@ -98,10 +97,9 @@ def kind_names() -> list[str]:
 def decimal_param(raw: Mapping[str, Any], key: str, *, positive: bool = True) -> Decimal:
     """A Decimal parameter, refused with a clear message when missing or not a number."""
     value = raw.get(key)
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise AlertError(f"alert parameter {key}={value!r} is not a number", "e.g. 59.90") from None
+    number = read_amount(str(value))
+    if number is None:
+        raise AlertError(f"alert parameter {key}={value!r} is not a number", "e.g. 59.90")
     if not number.is_finite() or (positive and number <= 0):
         raise AlertError(f"alert parameter {key}={value!r} must be above zero", "e.g. 59.90")
     return number

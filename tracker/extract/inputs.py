@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.decode import decode_html
 from tracker.errors import ExtractionInputError
+from tracker.extract.decode import decode_html
 
 _BINARY_MAGIC = (
     b"\x89PNG",

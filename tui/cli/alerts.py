@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from planner.money import read_amount
 from tracker.errors import AlertError
 from tui.cli.output import print_json, print_table
 
@@ -39,10 +40,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _money(text: str, option: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().replace(",", "").lstrip("¥￥"))
-    except InvalidOperation:
-        raise AlertError(f"{option} {text!r} is not an amount", f"e.g. {option} 59.90") from None
+    value = read_amount(text)
+    if value is None:
+        raise AlertError(f"{option} {text!r} is not an amount", f"e.g. {option} 59.90")
     if not value.is_finite() or value <= 0:
         raise AlertError(f"{option} {text!r} must be above zero", f"e.g. {option} 59.90")
     return value
@@ -108,7 +108,7 @@ def add(
 ) -> None:
     """Add an alert rule to a listing or a product."""
     from tracker.alerts import channels, rulebook
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     kind, params = _rule_request(below, drop, drop_by, lowest, in_stock)
     if kind == "drop":
@@ -138,7 +138,7 @@ def add(
 def list_(as_json: JsonOption = False) -> None:
     """Every alert rule."""
     from tracker.alerts import rulebook
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     rules = rulebook.list_rules(open_engine())
     if as_json:
@@ -159,7 +159,7 @@ def remove(
 ) -> None:
     """Delete an alert rule (its past alerts stay in the history)."""
     from tracker.alerts import rulebook
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     rule = rulebook.remove_rule(open_engine(), rule_id)
     if as_json:
@@ -175,8 +175,8 @@ def history(
 ) -> None:
     """Alerts raised so far and where each was delivered."""
     from tracker.alerts import rulebook
-    from tracker.alerts.messages import resolve_language
-    from tracker.db import open_engine
+    from tracker.settings import resolve_language
+    from tracker.store.db import open_engine
 
     events = rulebook.alert_history(open_engine(), limit)
     if as_json:
@@ -197,7 +197,7 @@ def history(
 def test(as_json: JsonOption = False) -> None:
     """Send a test message to every channel now."""
     from tracker.alerts import outbox
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     results = outbox.send_test_message(open_engine())
     if as_json:
@@ -217,7 +217,7 @@ def test(as_json: JsonOption = False) -> None:
 def deliver(as_json: JsonOption = False) -> None:
     """Send the alerts waiting in the outbox now (what `daoshou run` does continuously)."""
     from tracker.alerts import outbox
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     report = outbox.deliver_pending(open_engine())
     if as_json:
@@ -254,7 +254,7 @@ def channel_add(
 ) -> None:
     """Add a channel; the URL is stored owner-only and shown masked from now on."""
     from tracker.alerts import channels
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     view = channels.add_channel(open_engine(), url)
     if as_json:
@@ -267,7 +267,7 @@ def channel_add(
 def channel_list(as_json: JsonOption = False) -> None:
     """Every channel, masked."""
     from tracker.alerts import channels
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     views = channels.list_channels(open_engine())
     if as_json:
@@ -282,7 +282,7 @@ def channel_remove(
 ) -> None:
     """Delete a channel and its stored URL."""
     from tracker.alerts import channels
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     view = channels.remove_channel(open_engine(), channel_id)
     if as_json:
@@ -301,7 +301,7 @@ def bought(
 ) -> None:
     """Record a purchase; within the platform's 价保 window a lower price alerts you."""
     from tracker.alerts import rulebook
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
 
     try:
         bought_on = date.fromisoformat(on.strip())

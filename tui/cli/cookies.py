@@ -1,7 +1,7 @@
 """`daoshou cookies set | list | remove`: the user's own cookies for sign-in-only prices.
 
 Values are credentials: they are read from the argument or, with `-`, from stdin (so they
-stay out of the shell history), stored owner-only by `tracker.cookies`, and never printed
+stay out of the shell history), stored owner-only by `tracker.fetch.cookies`, and never printed
 back; listings show cookie names with masked values.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from tracker.cookies import CookieStore
+from tracker.fetch.cookies import CookieStore
 from tui.cli.output import print_json, print_table
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]

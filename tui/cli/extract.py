@@ -77,9 +77,9 @@ def as_document(result: Extraction, evidence: bool = False) -> dict[str, object]
 
 
 async def _fetch(url: str) -> tuple[str, str]:
-    from tracker.check import fetch_policy
+    from tracker.checks.check import fetch_policy
     from tracker.errors import FetchError
-    from tracker.fetch import Fetcher
+    from tracker.fetch.fetcher import Fetcher
     from tracker.platforms import detect_platform
     from tracker.settings import load_settings
 

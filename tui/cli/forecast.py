@@ -76,8 +76,8 @@ def forecast_command(
         result = forecast(history, target, calendar)
         fake = detect_fake_discount(history, target)
     elif listing is not None:
-        from tracker.db import open_engine
-        from tracker.forecasts import forecast_listing
+        from tracker.checks.forecasts import forecast_listing
+        from tracker.store.db import open_engine
 
         today = datetime.now(UTC).date()
         result, fake = forecast_listing(open_engine(), listing, event, calendar, today)
@@ -143,8 +143,8 @@ def import_history_command(
     as_json: JsonOption = False,
 ) -> None:
     """Add price history from elsewhere to tracked listings."""
-    from tracker.db import open_engine
-    from tracker.forecasts import import_history
+    from tracker.checks.forecasts import import_history
+    from tracker.store.db import open_engine
 
     summary = import_history(open_engine(), file, listing, series)
     if as_json:
@@ -161,7 +161,7 @@ def _calendar(events: Path | None) -> Calendar:
         from planner.forecast import load_calendar
 
         return load_calendar(events)
-    from tracker.forecasts import user_calendar
+    from tracker.checks.forecasts import user_calendar
 
     return user_calendar()
 
@@ -223,8 +223,8 @@ def _print_forecast(result: Forecast, fake: FakeDiscount | None, as_json: bool) 
 
 
 def _refresh_all(events: Path | None, as_json: bool) -> None:
-    from tracker.db import open_engine
-    from tracker.forecasts import refresh_forecasts
+    from tracker.checks.forecasts import refresh_forecasts
+    from tracker.store.db import open_engine
 
     summary = refresh_forecasts(open_engine(), _calendar(events), datetime.now(UTC).date())
     if as_json:

@@ -37,7 +37,8 @@ def log_to_file() -> Path:
 
 
 def _use_language_setting() -> None:
-    from tracker.settings import SettingsError, load_settings
+    from tracker.errors import SettingsError
+    from tracker.settings import load_settings
     from tui.i18n import set_language
 
     try:
@@ -56,7 +57,7 @@ def open_app(context: Any) -> None:
 
 def run_user_app(schedule: bool) -> None:
     """The app on the user's own store (with `schedule`, it also checks listings)."""
-    from tracker.db import open_engine
+    from tracker.store.db import open_engine
     from tui.context import AppContext
 
     log_to_file()

@@ -1,7 +1,7 @@
 """`daoshou add | list | check | history | pause | resume | run`: the tracker on the command line.
 
-A thin layer: each command calls one use-case of `tracker.repository`, `tracker.check`
-or `tracker.scheduler` and prints the result, as a JSON document with `--json` or as a
+A thin layer: each command calls one use-case of `tracker.store.repository`, `tracker.checks.check`
+or `tracker.checks.scheduler` and prints the result, as a JSON document with `--json` or as a
 plain table. Progress goes to stderr, and only when stderr is a terminal.
 
 Commands import the store and the fetch stack when they run, so registering them (every
@@ -18,7 +18,7 @@ import typer
 from tui.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
-    from tracker.views import ListingStatus, ObservationView
+    from tracker.store.views import ListingStatus, ObservationView
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -51,7 +51,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Track a product page (prints the new listing; its `id` names it from then on)."""
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     listing = Repository().add_listing(
         url, product=product, pack=pack, check_interval_minutes=interval, use_browser=browser
@@ -64,7 +64,7 @@ def add(
 
 def list_(as_json: JsonOption = False) -> None:
     """Every tracked listing with its latest price."""
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     statuses = Repository().listing_statuses()
     if as_json:
@@ -82,7 +82,7 @@ def history(
     as_json: JsonOption = False,
 ) -> None:
     """Every recorded observation of one listing, oldest first."""
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     observations = Repository().history(listing_id, limit=limit)
     if as_json:
@@ -108,7 +108,7 @@ def resume(listing_ids: IdsArgument, as_json: JsonOption = False) -> None:
 
 
 def _set_active(listing_ids: list[int], *, active: bool, as_json: bool) -> None:
-    from tracker.repository import Repository
+    from tracker.store.repository import Repository
 
     listings = Repository().set_active(listing_ids, active)
     if as_json:
@@ -128,8 +128,8 @@ def check(
     """Check listings now: fetch, extract, store (with a progress bar on a terminal)."""
     import asyncio
 
-    from tracker.check import check_listings
-    from tracker.repository import Repository
+    from tracker.checks.check import check_listings
+    from tracker.store.repository import Repository
     from tui.cli.alerts import deliver_after_check
 
     repository = Repository()
@@ -155,9 +155,10 @@ def check(
 
 def run() -> None:
     """Run the scheduler: check every listing on its interval until interrupted."""
-    from tracker.scheduler import run_forever
+    from tracker.checks.jobs import service_jobs
+    from tracker.checks.scheduler import run_forever
 
-    run_forever()
+    run_forever(service_jobs())
 
 
 class _Progress:

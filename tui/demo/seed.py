@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tracker.models import AlertEvent, AlertRule, Listing, Observation, Product, Purchase
+from tracker.store.tables import AlertEvent, AlertRule, Listing, Observation, Product, Purchase
 from tui.demo.catalogue import CATALOGUE, DemoListing, DemoProduct
 from tui.demo.history import daily_prices
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tracker import locations
-from tracker.cart_sync import cart_path
-from tracker.db import open_engine
+from tracker.queries.cart_sync import cart_path
 from tracker.settings import SETTINGS_FILE
-from tracker.shopclient import FixtureShop
+from tracker.shop.client import FixtureShop
+from tracker.store.db import open_engine
 from tui.demo.cart import write_demo_cart
 from tui.demo.seed import SeededDemo, seed_demo
 from tui.demo.shop import PriceMover, publish

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tracker.shopclient import FixtureShop
+from tracker.shop.client import FixtureShop
 from tui.demo.history import shop_round
 from tui.demo.seed import SeededListing
 

@@ -1,6 +1,6 @@
 """AddProductScreen: paste a URL or an app's share text, confirm name and pack, add.
 
-The share text is parsed as the user types (`tracker.share_text`, pure), so they see the
+The share text is parsed as the user types (`tracker.extract.share_text`, pure), so they see the
 link and title that will be used before anything is stored. Storing runs in a worker;
 a failure (duplicate URL, unreadable pack) becomes a notification and the dialog stays.
 """
@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from planner.errors import DaoshouError
-from tracker.share_text import SharedLink, parse_share_text
+from tracker.extract.share_text import SharedLink, parse_share_text
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import ProductAdded

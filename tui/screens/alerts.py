@@ -14,8 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, DataTable, Footer, Header, Label
 
-from tracker.alert_inbox import load_inbox
 from tracker.errors import AlertError
+from tracker.queries.alert_inbox import load_inbox
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, t

@@ -51,7 +51,7 @@ class DaoshouScreen(Screen[Any]):
         )
 
     async def _check(self, listing_ids: list[int]) -> None:
-        from tracker.check import check_listings  # the fetch stack loads only when used
+        from tracker.checks.check import check_listings  # the fetch stack loads only when used
 
         repository = self.context.repository
         listings = await asyncio.to_thread(repository.list_listings, listing_ids)

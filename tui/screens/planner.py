@@ -1,7 +1,7 @@
 """PlannerScreen: the cart, each item's stacked breakdown, the optimiser's order split
 with its saving, the budget meter, the payment schedule, and the budget-sheet export.
 
-The cart lives in `cart.toml` next to the database (`tracker.cart_sync.cart_path`). It is
+The cart lives in `cart.toml` next to the database (`tracker.queries.cart_sync.cart_path`). It is
 repriced from the latest observations and re-planned in a worker whenever new prices
 arrive; a changed total is shown and raised as a "plan changed" alert.
 """
@@ -25,12 +25,13 @@ from planner.cart_file import load_cart
 from planner.cost import Pricing
 from planner.plan import Plan, make_plan
 from tracker import locations
-from tracker.cart_sync import (
+from tracker.alerts.engine import record_plan_change
+from tracker.platforms import platform_name
+from tracker.queries.cart_sync import (
     LiveCart,
     cart_path,
     change_quantity,
     live_cart,
-    record_plan_change,
 )
 from tui import format as fmt
 from tui.context import AppContext
@@ -42,7 +43,6 @@ from tui.widgets.breakdown_table import BreakdownTable
 from tui.widgets.budget_meter import BudgetMeter
 from tui.widgets.columns import add_fixed_columns
 from tui.widgets.payment_schedule import PaymentSchedule
-from tui.widgets.watch_table import platform_name
 
 
 @dataclass(frozen=True)

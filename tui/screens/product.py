@@ -18,8 +18,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from planner.errors import DaoshouError
-from tracker.product_detail import ProductDetails, load_product, sale_days
-from tracker.watchlist import ForecastMark
+from tracker.platforms import platform_name
+from tracker.queries.product_detail import ProductDetails, load_product, sale_days
+from tracker.queries.watchlist import ForecastMark
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, t
@@ -35,7 +36,6 @@ from tui.screens.base import DaoshouScreen
 from tui.text import safe_content, safe_lines, safe_text
 from tui.widgets.columns import add_fixed_columns, cursor_key
 from tui.widgets.price_chart import ChartBand, ChartEvent, ChartLine, PriceChart
-from tui.widgets.watch_table import platform_name
 
 
 class ProductScreen(DaoshouScreen):
@@ -105,7 +105,7 @@ class ProductScreen(DaoshouScreen):
             self.run_blocking(self._forecast, ids, group="product-forecast")
 
     def _forecast(self, listing_ids: list[int]) -> None:
-        from tracker.forecasts import forecast_listing, user_calendar
+        from tracker.checks.forecasts import forecast_listing, user_calendar
 
         calendar, today = user_calendar(), self.context.now().date()
         made: list[tuple[int, str, str]] = []

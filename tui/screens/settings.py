@@ -17,7 +17,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Label, Select, Static
 
 from tracker import locations
-from tracker.settings import Settings, SettingsError, load_settings, settings_path
+from tracker.errors import SettingsError
+from tracker.settings import Settings, load_settings, settings_path
 from tui.context import AppContext
 from tui.i18n import Language, current_language, set_language, t
 from tui.screens.base import DaoshouScreen

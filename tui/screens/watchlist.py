@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tracker.cart_sync import add_to_cart_file, cart_path
-from tracker.watchlist import (
+from tracker.queries.cart_sync import add_to_cart_file, cart_path
+from tracker.queries.watchlist import (
     WatchRow,
     changed_products,
     load_forecast_marks,
@@ -225,7 +225,7 @@ class WatchlistScreen(DaoshouScreen):
         self.run_blocking(self._forecast_all, group="watchlist-forecast")
 
     def _forecast_all(self) -> None:
-        from tracker.forecasts import refresh_forecasts, user_calendar
+        from tracker.checks.forecasts import refresh_forecasts, user_calendar
 
         # One process: forecaster subprocesses would inherit (and scribble on) the terminal.
         summary = refresh_forecasts(

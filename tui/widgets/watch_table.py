@@ -19,7 +19,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tracker.watchlist import ForecastMark, Trend, WatchRow
+from tracker.platforms import platform_name
+from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
 from tui import format as fmt
 from tui.i18n import t
 from tui.text import safe_text
@@ -63,14 +64,6 @@ _WIDTHS = {
     "advice": 16,
     "status": 22,
 }
-_PLATFORMS = {
-    "jd": "京东",
-    "tmall": "天猫",
-    "taobao": "淘宝",
-    "pdd": "拼多多",
-    "douyin": "抖音",
-    "web": "web",
-}
 
 
 @dataclass(frozen=True)
@@ -80,11 +73,6 @@ class WatchData:
     rows: list[WatchRow] = field(default_factory=list)
     trends: dict[int, Trend] = field(default_factory=dict)
     marks: dict[int, ForecastMark] = field(default_factory=dict)
-
-
-def platform_name(platform: str) -> str:
-    """The platform's usual short name."""
-    return _PLATFORMS.get(platform, platform)
 
 
 def matches(row: WatchRow, needle: str) -> bool:

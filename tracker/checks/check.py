@@ -1,0 +1,387 @@
+"""Checking a listing: fetch its page, read the price, sanity-check it, store it.
+
+    fetch (conditional: ETag / Last-Modified of the last good response)
+      304          -> re-record the observation those validators belong to (cheap)
+      login wall   -> "no price (blocked: ...)"
+      other failure-> only the fetch attempt is stored: nothing was learned about the price
+      page         -> decode + extract -> sanity -> observation (an extractor that raises
+                      gives "no price (extraction error: ...)" and a logged traceback)
+    sanity: a price more than 50% away from the last recorded price (or in another
+      currency) is confirmed by fetching the page again; if the second reading disagrees
+      the observation is "no price (unconfirmed change ...)": precision over recall.
+    store: attempts, observation, validators and the alerts it raises, in ONE transaction.
+
+Browser mode: a listing marked `use_browser` (or every listing, with the setting
+`browser.mode = "always"`) is rendered in the user's Chromium instead (no conditional
+request then); with `"auto"`, a page the extractors say is priced by JavaScript, or
+where they found no price candidate at all, is rendered once more in the browser. The
+browser starts on first need and stays open for the Checker's life.
+
+Checks of many listings run concurrently; the Fetcher's limits keep them polite. One
+listing is never checked twice at once: a `Checker` skips a second request for a listing
+it is checking, and a listing another process is checking (it holds the listing's lease,
+`tracker.checks.lease`) is skipped with the outcome "being checked by another daoshou
+process". Database and extraction work runs in threads so the event loop keeps fetching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Self
+
+from sqlmodel import Session
+
+from tracker.alerts.engine import raise_alerts
+from tracker.checks.lease import CheckLeases, describe_owner
+from tracker.checks.outcome import LEASED, SKIPPED, CheckOutcome
+from tracker.errors import FetchError
+from tracker.extract import extract_page
+from tracker.extract.model import JS_NOTE
+from tracker.fetch.browser import BrowserFetcher
+from tracker.fetch.cookies import CookieStore
+from tracker.fetch.fetcher import Fetcher, FetchPolicy, checked_url, host_key
+from tracker.fetch.result import FetchOutcome, FetchResult
+from tracker.settings import Settings, load_settings
+from tracker.store.repository import Repository
+from tracker.store.tables import Observation, utcnow
+from tracker.store.views import (
+    ListingView,
+    NewFetchAttempt,
+    NewObservation,
+    ObservationView,
+    Validators,
+)
+
+log = logging.getLogger("daoshou.check")
+
+#: A price that moves by more than this fraction of the last one must be confirmed.
+PLAUSIBLE_CHANGE = Decimal("0.5")
+UNCONFIRMED = "unconfirmed change"
+EXTRACTION_ERROR = "extraction error"
+
+
+def alerts_in_transaction(session: Session, observation: Observation) -> None:
+    """The alert hook: runs inside the transaction that stores `observation`, so the alert
+    events it raises (the outbox rows) are committed exactly when the observation is."""
+    raise_alerts(session, observation)
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """The Fetcher's policy from the user's settings (cookies from the user's cookie file)."""
+    ignored = frozenset(host for host, over in settings.hosts.items() if not over.robots)
+    values: dict[str, object] = {}
+    if settings.user_agent:
+        values["user_agent"] = settings.user_agent
+    return FetchPolicy(
+        max_concurrency=settings.max_concurrency,
+        per_host_concurrency=settings.per_host_concurrency,
+        per_host_delay=settings.min_delay_seconds,
+        read_timeout=settings.timeout_seconds,
+        robots_ignored_hosts=ignored,
+        cookies=CookieStore(),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+class Checker:
+    """Checks listings with one Fetcher; owns the one-check-per-listing rule.
+
+    Use as an async context manager: it closes the browser if a check opened one.
+    """
+
+    def __init__(
+        self,
+        repository: Repository,
+        fetcher: Fetcher,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.repository = repository
+        self.fetcher = fetcher
+        self.settings = settings or Settings()
+        self._clock = clock
+        self.leases = CheckLeases(repository.engine)
+        self._running: set[int] = set()
+        self._paced_hosts: set[str] = set()
+        self._browser: BrowserFetcher | None = None
+        self._browser_lock = asyncio.Lock()
+        self._browser_stack = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._browser_stack.aclose()
+        self._browser = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a check is running (the service waits for it before stopping)."""
+        return bool(self._running)
+
+    async def check(self, listing: ListingView) -> CheckOutcome:
+        """Check one listing now, unless a check of it is already running, here or in
+        another process sharing the store (then nothing is fetched and the outcome says so).
+        """
+        if listing.id in self._running:
+            return CheckOutcome(listing.id, SKIPPED, None, "already being checked")
+        self._running.add(listing.id)
+        try:
+            if not await asyncio.to_thread(self.leases.claim, listing.id):
+                return await self._leased_elsewhere(listing.id)
+            async with self.leases.kept(listing.id):
+                return await self._check(listing)
+        finally:
+            self._running.discard(listing.id)
+
+    async def _leased_elsewhere(self, listing_id: int) -> CheckOutcome:
+        holder = await asyncio.to_thread(self.leases.holder, listing_id)
+        # No holder by now: the other check has just finished.
+        who = describe_owner(holder) if holder else "another daoshou process"
+        return CheckOutcome(listing_id, LEASED, None, f"being checked by {who}; skipped")
+
+    async def _check(self, listing: ListingView) -> CheckOutcome:
+        attempts: list[NewFetchAttempt] = []
+        render = listing.use_browser or self.settings.browser_mode == "always"
+        if render:
+            validators = None
+            result = await self._render(listing, attempts)
+        else:
+            validators = await asyncio.to_thread(self.repository.validators, listing.id)
+            result = await self._fetch(listing, validators, attempts)
+        if result.not_modified:
+            stored = await asyncio.to_thread(
+                self.repository.record_not_modified,
+                listing.id,
+                attempts,
+                observed_at=self._clock(),
+                on_observation=alerts_in_transaction,
+            )
+            if stored is not None:
+                return CheckOutcome.of(listing.id, result, stored)
+            # The observation the validators described is gone: read the page afresh.
+            attempts.clear()
+            result = await self._fetch(listing, None, attempts)
+        if result.outcome is FetchOutcome.BLOCKED:
+            blocked = NewObservation(
+                price=None,
+                currency=None,
+                source="fetch",
+                reason=f"blocked: {result.error or 'redirected to a login page'}",
+                observed_at=self._clock(),
+            )
+            return await self._store(listing.id, result, attempts, blocked, forget=True)
+        if not result.ok:
+            await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
+            return CheckOutcome.of(listing.id, result, None)
+        observation, may_need_js = await self._read_page(result)
+        if may_need_js and not render and self.settings.browser_mode == "auto":
+            render = True
+            rendered = await self._render(listing, attempts)
+            if rendered.ok:
+                result, observation = rendered, await self._read(rendered)
+        observation, result = await self._confirmed(
+            listing, observation, result, attempts, render=render
+        )
+        return await self._store(listing.id, result, attempts, observation)
+
+    async def _fetch(
+        self,
+        listing: ListingView,
+        validators: Validators | None,
+        attempts: list[NewFetchAttempt],
+    ) -> FetchResult:
+        self._pace(listing.url)
+        started = self._clock()
+        result = await self.fetcher.fetch(
+            listing.url,
+            etag=validators.etag if validators else None,
+            last_modified=validators.last_modified if validators else None,
+            platform=listing.platform,
+        )
+        attempts.append(_attempt(result, started))
+        return result
+
+    async def _render(self, listing: ListingView, attempts: list[NewFetchAttempt]) -> FetchResult:
+        """Fetch through the browser; a browser that cannot start fails this fetch only."""
+        started = self._clock()
+        try:
+            browser = await self._open_browser()
+            result = await browser.fetch(listing.url, platform=listing.platform)
+        except FetchError as exc:
+            result = FetchResult(
+                url=listing.url,
+                final_url=listing.url,
+                outcome=FetchOutcome.NETWORK_ERROR,
+                error=f"browser mode: {exc.one_line()}",
+            )
+        attempts.append(_attempt(result, started))
+        return result
+
+    async def _open_browser(self) -> BrowserFetcher:
+        async with self._browser_lock:
+            if self._browser is None:
+                browser = BrowserFetcher(
+                    self.fetcher.policy, executable=self.settings.chromium_path
+                )
+                self._browser = await self._browser_stack.enter_async_context(browser)
+            return self._browser
+
+    def _pace(self, url: str) -> None:
+        """Apply the user's per-host minimum delay when it is longer than the global one."""
+        parsed = checked_url(url)
+        key = host_key(parsed)
+        if key in self._paced_hosts:
+            return
+        self._paced_hosts.add(key)
+        delay = self.settings.min_delay_for(parsed.host)
+        if delay > self.fetcher.policy.per_host_delay:
+            self.fetcher.gate.slow_down(key, delay)
+
+    async def _read(self, result: FetchResult) -> NewObservation:
+        return (await self._read_page(result))[0]
+
+    async def _read_page(self, result: FetchResult) -> tuple[NewObservation, bool]:
+        """The observation, and whether the page may be priced by JavaScript: the extractors
+        said so, or found no price candidate at all (browser mode "auto" then renders it)."""
+
+        def extract() -> tuple[NewObservation, bool]:
+            try:
+                found = extract_page(result.text, result.final_url)
+            except Exception as exc:
+                # A page that trips an extractor bug is this listing's problem only: log the
+                # traceback, record no price, and keep checking the other listings.
+                log.exception("extraction failed on %s", result.final_url)
+                reason = f"{EXTRACTION_ERROR}: {type(exc).__name__}: {exc}"[:300]
+                return NewObservation(None, None, reason=reason, observed_at=self._clock()), False
+            may_need_js = found.reason == JS_NOTE or (found.price is None and not found.candidates)
+            return NewObservation(
+                price=found.price,
+                currency=found.currency,
+                list_price=found.list_price,
+                in_stock=found.in_stock,
+                is_from_price=found.is_from_price,
+                title=found.title,
+                source=found.source,
+                reason=found.reason,
+                observed_at=self._clock(),
+            ), may_need_js
+
+        return await asyncio.to_thread(extract)
+
+    async def _confirmed(
+        self,
+        listing: ListingView,
+        observation: NewObservation,
+        result: FetchResult,
+        attempts: list[NewFetchAttempt],
+        *,
+        render: bool,
+    ) -> tuple[NewObservation, FetchResult]:
+        """The observation, re-fetched and compared when its price moved implausibly."""
+        if observation.price is None:
+            return observation, result
+        baseline = await asyncio.to_thread(self.repository.last_priced_observation, listing.id)
+        if baseline is None or plausible(baseline, observation):
+            return observation, result
+        if render:
+            second = await self._render(listing, attempts)
+        else:
+            second = await self._fetch(listing, None, attempts)
+        again = await self._read(second) if second.ok else None
+        if again is not None and (again.price, again.currency) == (
+            observation.price,
+            observation.currency,
+        ):
+            return again, second
+        seen = f"{again.price} {again.currency}" if again and again.price else "no price"
+        reason = (
+            f"{UNCONFIRMED}: {baseline.price} {baseline.currency} -> "
+            f"{observation.price} {observation.currency}, re-fetch saw {seen}"
+        )
+        unconfirmed = replace(observation, price=None, list_price=None, reason=reason)
+        return unconfirmed, second
+
+    async def _store(
+        self,
+        listing_id: int,
+        result: FetchResult,
+        attempts: list[NewFetchAttempt],
+        observation: NewObservation,
+        *,
+        forget: bool = False,
+    ) -> CheckOutcome:
+        reusable = (
+            not forget
+            and result.ok
+            and not (observation.reason or "").startswith((UNCONFIRMED, EXTRACTION_ERROR))
+            and bool(result.etag or result.last_modified)
+        )
+        stored = await asyncio.to_thread(
+            self.repository.record_check,
+            listing_id,
+            attempts,
+            observation,
+            validators=Validators(result.etag, result.last_modified) if reusable else None,
+            forget_validators=not reusable,
+            on_observation=alerts_in_transaction,
+        )
+        return CheckOutcome.of(listing_id, result, stored)
+
+
+def plausible(baseline: ObservationView, observation: NewObservation) -> bool:
+    """Whether a new price is close enough to the last one to be stored without a re-fetch."""
+    if baseline.price is None or observation.price is None:
+        return True
+    if baseline.currency != observation.currency:
+        return False
+    if baseline.price == 0:
+        return observation.price == 0
+    return abs(observation.price - baseline.price) <= PLAUSIBLE_CHANGE * baseline.price
+
+
+async def check_listings(
+    repository: Repository,
+    listings: Iterable[ListingView],
+    *,
+    settings: Settings | None = None,
+    on_done: Callable[[CheckOutcome], None] | None = None,
+) -> list[CheckOutcome]:
+    """Check many listings concurrently with one Fetcher; outcomes in the given order."""
+    settings = settings or load_settings()
+    async with (
+        Fetcher(fetch_policy(settings)) as fetcher,
+        Checker(repository, fetcher, settings) as checker,
+    ):
+
+        async def one(listing: ListingView) -> CheckOutcome:
+            outcome = await checker.check(listing)
+            if on_done is not None:
+                on_done(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(listing) for listing in listings)))
+
+
+def _attempt(result: FetchResult, started: datetime) -> NewFetchAttempt:
+    return NewFetchAttempt(
+        status=result.outcome.value,
+        http_status=result.status,
+        error=result.error,
+        duration_ms=result.elapsed_ms,
+        bytes_received=len(result.body),
+        started_at=started,
+    )

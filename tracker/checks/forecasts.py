@@ -1,0 +1,307 @@
+"""Forecasts for tracked listings: history out of the store, forecasts back into it.
+
+The forecaster (`planner.forecast`) is pure; this module is the bridge. It reads a
+listing's observations with SQL, turns them into a daily `PriceSeries` (last price of each
+UTC day), asks for comparable listings' sale outcomes when the listing is too new to have
+its own, and stores each result in `ForecastRecord` - unless the inputs hash says nothing
+changed since the stored one, in which case no model is fitted at all. It also imports
+price history from CSV as observations with `source="import"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from planner.errors import HistoryImportError
+from planner.forecast import Calendar, Forecast, Occurrence, PriceSeries, forecast, load_calendar
+from planner.forecast.batch import ForecastRequest, forecast_many
+from planner.forecast.fakes import FakeDiscount, detect_fake_discount
+from planner.forecast.forecaster import MIN_HISTORY_DAYS
+from planner.forecast.history import read_history_csv, series_from_points
+from planner.forecast.outcomes import comparable_log_ratios
+from tracker import locations
+from tracker.errors import NotFoundError
+from tracker.store import db
+from tracker.store.tables import ForecastRecord, Listing, Observation, Product, utcnow
+
+USER_EVENTS_FILE = "events.toml"
+UPCOMING_DAYS = 120  # the nightly run forecasts each listing's sales this far ahead
+UPCOMING_PER_LISTING = 2
+COMPARABLE_LIMIT = 30
+IMPORT_TIME = time(12, 0, tzinfo=UTC)  # an imported daily price is dated noon UTC
+_CHUNK = 1000
+_OBSERVATIONS = sa.inspect(Observation).local_table
+_STORE_STEP = Decimal("0.0001")  # the store keeps amounts to 4 decimal places
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    """What a forecast run did: fitted, skipped as unchanged, failed (with reasons)."""
+
+    made: int
+    skipped: int
+    failed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """Rows imported per listing id, and rows skipped because that day was already there."""
+
+    inserted: dict[int, int]
+    skipped: int
+
+
+def user_calendar() -> Calendar:
+    """The shipped calendar plus the user's own events file, when there is one."""
+    path = locations.config_dir() / USER_EVENTS_FILE
+    return load_calendar(path if path.is_file() else None)
+
+
+def listing_series(session: Session, listing: Listing) -> PriceSeries:
+    """A listing's recorded prices as a daily series (the last price of each UTC day)."""
+    rows = session.exec(
+        select(Observation.observed_at, Observation.price, Observation.currency)
+        .where(Observation.listing_id == listing.id)
+        .where(col(Observation.price).is_not(None))
+        .where(col(Observation.is_from_price).is_(False))
+        .order_by(col(Observation.observed_at))
+    ).all()
+    points = [(observed.astimezone(UTC).date(), price) for observed, price, _ in rows]
+    currencies = [c for _, _, c in rows if c]
+    return series_from_points(
+        str(listing.id), points, currencies[-1] if currencies else None, listing.platform
+    )
+
+
+def forecast_listing(
+    engine: Engine, listing_id: int, event: str, calendar: Calendar, today: date
+) -> tuple[Forecast, FakeDiscount | None]:
+    """Forecast one listing for the sale the user named, store it, and check the sale for
+    a fake discount (a raise in the weeks before it)."""
+    with db.session_scope(engine) as session:
+        listing = _listing(session, listing_id)
+        series = listing_series(session, listing)
+        if not series.days:
+            raise NotFoundError(
+                f"listing {listing_id} has no recorded prices yet",
+                "run `daoshou check` or import history with `daoshou import-history`",
+            )
+        target = calendar.resolve(event, listing.platform, today + timedelta(days=1))
+        comparables = _comparables(session, listing, series, target, calendar)
+    result = forecast(series, target, calendar, comparables)
+    fake = detect_fake_discount(series, target)
+    _store(engine, [(listing_id, result, fake)])
+    return result, fake
+
+
+def refresh_forecasts(
+    engine: Engine, calendar: Calendar, today: date, workers: int | None = None
+) -> RefreshSummary:
+    """Forecast every active listing's coming sales; skip those whose inputs are unchanged."""
+    requests: list[tuple[int, ForecastRequest]] = []
+    with db.session_scope(engine) as session:
+        stored = {
+            (r.listing_id, r.event_key): r.inputs_hash for r in session.exec(select(ForecastRecord))
+        }
+        for listing in session.exec(select(Listing).where(col(Listing.active).is_(True))):
+            series = listing_series(session, listing)
+            if not series.days:
+                continue
+            upcoming = calendar.occurrences(
+                listing.platform, today + timedelta(days=1), today + timedelta(days=UPCOMING_DAYS)
+            )[:UPCOMING_PER_LISTING]
+            for target in upcoming:
+                comparables = _comparables(session, listing, series, target, calendar)
+                request = ForecastRequest(series, target, tuple(comparables))
+                requests.append((listing.id or 0, request))
+    unchanged = {
+        r.inputs_hash for lid, r in requests if stored.get((lid, r.target.key)) == r.inputs_hash
+    }
+    outcomes = forecast_many([r for _, r in requests], calendar, unchanged, workers)
+    failed, fresh = [], []
+    for (listing_id, request), outcome in zip(requests, outcomes, strict=True):
+        if outcome.forecast is not None:
+            fake = detect_fake_discount(request.series, request.target)
+            fresh.append((listing_id, outcome.forecast, fake))
+        elif outcome.error:
+            failed.append(f"listing {listing_id}, {request.target.key}: {outcome.error}")
+    _store(engine, fresh)
+    skipped = sum(1 for o in outcomes if o.skipped)
+    return RefreshSummary(len(outcomes) - skipped - len(failed), skipped, tuple(failed))
+
+
+def import_history(
+    engine: Engine, path: Path, listing_id: int | None = None, series_name: str | None = None
+) -> ImportSummary:
+    """Add a history CSV's prices to listings as observations (`source="import"`).
+
+    With `listing_id`, the file's one series (or `series_name`) goes to that listing;
+    without, each series is named by a listing id, URL or SKU. Days the listing already
+    has an imported price for are skipped, so importing a file twice changes nothing.
+    """
+    all_series = read_history_csv(path)
+    with db.session_scope(engine, write=True) as session:
+        targets = _import_targets(session, path, all_series, listing_id, series_name)
+        inserted: dict[int, int] = {}
+        skipped = 0
+        for listing, series in targets:
+            rows = _new_rows(session, listing, series, path)
+            skipped += len(series.days) - len(rows)
+            for start in range(0, len(rows), _CHUNK):
+                session.execute(sa.insert(_OBSERVATIONS), rows[start : start + _CHUNK])
+            inserted[listing.id or 0] = len(rows)
+    return ImportSummary(inserted, skipped)
+
+
+def _listing(session: Session, listing_id: int) -> Listing:
+    listing = session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFoundError(f"no listing with id {listing_id}", "see `daoshou list` for ids")
+    return listing
+
+
+def _comparables(
+    session: Session,
+    listing: Listing,
+    series: PriceSeries,
+    target: Occurrence,
+    calendar: Calendar,
+) -> list[float]:
+    """Sale outcomes of other listings on the same platform (same category first), only
+    when this listing's own history is too short to speak for itself."""
+    if series.history_days >= MIN_HISTORY_DAYS:
+        return []
+    category = session.exec(
+        select(Product.category).where(Product.id == listing.product_id)
+    ).first()
+    query = (
+        select(Listing)
+        .join(Product, col(Product.id) == col(Listing.product_id))
+        .where(Listing.platform == listing.platform, Listing.id != listing.id)
+    )
+    if category:
+        query = query.order_by(sa.case((Product.category == category, 0), else_=1))
+    others = [
+        listing_series(session, other) for other in session.exec(query.limit(COMPARABLE_LIMIT))
+    ]
+    horizon = max(1, (target.day - series.last_day).days)
+    days = calendar.occurrences(listing.platform, end=target.day)
+    return comparable_log_ratios(others, target, horizon, days)
+
+
+Stored = tuple[int, Forecast, FakeDiscount | None]
+
+
+def _store(engine: Engine, items: Sequence[Stored]) -> None:
+    """Insert or update each listing's record for its sale, all in one transaction."""
+    with db.session_scope(engine, write=True) as session:
+        for listing_id, result, fake in items:
+            record = session.exec(
+                select(ForecastRecord).where(
+                    ForecastRecord.listing_id == listing_id,
+                    ForecastRecord.event_key == result.event_key,
+                )
+            ).first() or ForecastRecord(
+                listing_id=listing_id, event_key=result.event_key, event_date="", inputs_hash=""
+            )
+            record.event_date = result.event_date.isoformat()
+            record.inputs_hash = result.inputs_hash
+            record.computed_at = utcnow()
+            record.currency = result.currency
+            record.point, record.lower, record.upper = result.point, result.lower, result.upper
+            record.prob_drop = result.prob_drop
+            record.advice = result.advice
+            record.expected_saving = result.expected_saving
+            record.method = result.method
+            record.history_days = result.history_days
+            record.fake_discount = _plain(asdict(fake)) if fake else None
+            session.add(record)
+
+
+def _plain(value: dict[str, Any]) -> dict[str, Any]:
+    """A dataclass dict with Decimals and dates as strings, for a JSON column."""
+    return {
+        k: v if isinstance(v, bool | int | float | str | None) else str(v) for k, v in value.items()
+    }
+
+
+def _import_targets(
+    session: Session,
+    path: Path,
+    all_series: dict[str, PriceSeries],
+    listing_id: int | None,
+    series_name: str | None,
+) -> list[tuple[Listing, PriceSeries]]:
+    if series_name is not None:
+        if series_name not in all_series:
+            raise HistoryImportError(
+                f"{path} has no series {series_name!r}",
+                f"pick one of: {', '.join(sorted(all_series))}",
+            )
+        all_series = {series_name: all_series[series_name]}
+    if listing_id is not None:
+        if len(all_series) != 1:
+            raise HistoryImportError(
+                f"{path} holds {len(all_series)} series; --listing takes one",
+                "choose one with --series, or name each series by its listing id",
+            )
+        return [(_listing(session, listing_id), next(iter(all_series.values())))]
+    return [(_listing_named(session, path, name), series) for name, series in all_series.items()]
+
+
+def _listing_named(session: Session, path: Path, name: str) -> Listing:
+    """The listing a series name means: its id, its URL, or its SKU."""
+    if name.isdigit():
+        found = session.get(Listing, int(name))
+    else:
+        found = session.exec(
+            select(Listing).where(sa.or_(Listing.url == name, Listing.sku == name))
+        ).first()
+    if found is None:
+        raise HistoryImportError(
+            f"{path}: series {name!r} matches no tracked listing (by id, URL or SKU)",
+            "name series by listing id, or pass --listing ID",
+        )
+    return found
+
+
+def _new_rows(
+    session: Session, listing: Listing, series: PriceSeries, path: Path
+) -> list[dict[str, Any]]:
+    have = {
+        observed.astimezone(UTC).date()
+        for observed in session.exec(
+            select(Observation.observed_at).where(
+                Observation.listing_id == listing.id, Observation.source == "import"
+            )
+        )
+    }
+    rows = []
+    for day, price in zip(series.days, series.prices, strict=True):
+        if day in have:
+            continue
+        if price != price.quantize(_STORE_STEP):
+            raise HistoryImportError(
+                f"{path}: series {series.name!r} on {day}: price {price} has over 4 decimals",
+                "round prices to at most 4 decimal places",
+            )
+        rows.append(
+            {
+                "listing_id": listing.id,
+                "observed_at": datetime.combine(day, IMPORT_TIME),
+                "price": price,
+                "currency": series.currency,
+                "is_from_price": False,
+                "source": "import",
+            }
+        )
+    return rows

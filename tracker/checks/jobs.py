@@ -1,0 +1,68 @@
+"""The periodic jobs of the checking service, as values its starter hands it.
+
+`daoshou run` (and the app, when it runs the service in process) builds the list with
+`service_jobs()` and passes it to `TrackerService`; nothing registers itself by being
+imported. A job is a function of one argument, the engine of the service that runs it
+(coroutine functions run on the loop, plain ones in a thread), so a service built over
+another store delivers and refreshes against that store, never the user's default one.
+
+- `deliver-alerts`, every `DELIVERY_SECONDS`: one outbox delivery pass. A pass with
+  nothing due is one indexed query, so the short period costs nothing, and an alert leaves
+  a couple of seconds after the check that raised it was committed, or right after a
+  restart.
+- `forecast-refresh`, nightly: forecast each active listing's coming sales. Cheap on
+  quiet nights, because forecasts whose inputs did not change are skipped (see
+  `tracker.checks.forecasts`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from tracker.alerts.outbox import deliver_pending
+from tracker.checks.forecasts import refresh_forecasts, user_calendar
+
+DELIVERY_SECONDS = 2
+NIGHTLY = CronTrigger(hour=3, minute=30, jitter=900)  # local time, after most price checks
+FORECAST_WORKERS = 2
+
+log = logging.getLogger("daoshou.forecasts")
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the service runs besides listing checks (a forecast refresh, the outbox)."""
+
+    job_id: str
+    func: Callable[[Engine], object]
+    trigger: BaseTrigger
+
+
+def deliver_alerts(engine: Engine) -> None:
+    """One delivery pass on the service's store, with the user's language and retries."""
+    deliver_pending(engine)
+
+
+def refresh_all_forecasts(engine: Engine) -> None:
+    """Forecast the coming sales of every listing in the service's store (`engine`); runs
+    in a worker thread of the service."""
+    summary = refresh_forecasts(engine, user_calendar(), datetime.now(UTC).date(), FORECAST_WORKERS)
+    log.info("forecasts: %d made, %d unchanged", summary.made, summary.skipped)
+    for failure in summary.failed:
+        log.warning("forecast failed: %s", failure)
+
+
+def service_jobs() -> list[PeriodicJob]:
+    """The periodic jobs of `daoshou run`: alert delivery and the nightly forecasts."""
+    return [
+        PeriodicJob("deliver-alerts", deliver_alerts, IntervalTrigger(seconds=DELIVERY_SECONDS)),
+        PeriodicJob("forecast-refresh", refresh_all_forecasts, NIGHTLY),
+    ]

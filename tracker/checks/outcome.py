@@ -1,0 +1,40 @@
+"""What one check did, as its callers report it (`daoshou check`, the service's log, the
+app's "check now"): the fetch status, the stored observation and a one-line summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.fetch.result import FetchResult
+from tracker.store.views import ObservationView
+
+SKIPPED = "skipped"  # this Checker is checking the listing already
+LEASED = "leased"  # another checker, usually another process, is checking it
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What one check did: the fetch status, the stored observation, a one-line summary."""
+
+    listing_id: int
+    fetch: str  # a FetchAttempt status, SKIPPED or LEASED
+    observation: ObservationView | None
+    summary: str
+
+    @classmethod
+    def of(
+        cls, listing_id: int, result: FetchResult, observation: ObservationView | None
+    ) -> CheckOutcome:
+        """The outcome of a check that fetched: what it stored, summed up in one line."""
+        return cls(listing_id, result.outcome.value, observation, _summary(result, observation))
+
+
+def _summary(result: FetchResult, observation: ObservationView | None) -> str:
+    if observation is None:
+        detail = result.error or (f"HTTP {result.status}" if result.status else "")
+        return f"fetch failed ({result.outcome.value}{': ' + detail if detail else ''})"
+    if observation.price is None:
+        return f"no price ({observation.reason})"
+    prefix = "from " if observation.is_from_price else ""
+    unchanged = " (not modified)" if result.not_modified else ""
+    return f"{prefix}{observation.price} {observation.currency or ''}".rstrip() + unchanged

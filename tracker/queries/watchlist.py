@@ -1,0 +1,418 @@
+"""The watchlist read-model: what the terminal app shows for every watched product.
+
+It answers in a handful of aggregated SQL queries, never by loading rows through the ORM,
+so the watchlist stays fast with thousands of products and millions of observations:
+
+- `load_watchlist` (first paint): every product with its listings' latest observation,
+  the previous price, and the best current offer. It touches O(listings) index entries.
+- `load_trends` (second pass): a daily price series for sparklines and the lowest price
+  ever recorded, restricted through the (listing_id, observed_at) index.
+- `load_forecast_marks`: the next sale event's forecast, advice and fake-discount mark.
+- `latest_observation_id`: one cheap number the app polls to notice new prices written by
+  any process (the in-app scheduler or `daoshou run` elsewhere); `changed_products` says
+  which products they belong to, so only those rows are read again.
+
+Results are frozen dataclasses; the UI never holds a live row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from tracker.store.tables import ForecastRecord, Listing, Observation, Product
+
+_L = Listing.__table__
+_P = Product.__table__
+_O = Observation.__table__
+_F = ForecastRecord.__table__
+_CHUNK = 500  # ids per IN (...) list: far below every backend's parameter limit
+
+
+@dataclass(frozen=True)
+class ListingQuote:
+    """One listing and its latest check."""
+
+    listing_id: int
+    product_id: int
+    platform: str
+    shop: str | None
+    url: str
+    pack: str | None
+    per_pack: Decimal | None
+    price: Decimal | None  # the latest recorded price (None: never priced)
+    currency: str | None
+    previous_price: Decimal | None  # the priced observation before `price`
+    priced_at: datetime | None
+    checked_at: datetime | None  # the latest check, priced or not
+    in_stock: bool | None
+    reason: str | None  # why the latest check has no price
+    title: str | None
+    active: bool = True  # False: paused, not checked until resumed
+
+    @property
+    def per_unit(self) -> Decimal | None:
+        """The price of one base unit of the product (kg, l, piece...), if the pack is known."""
+        if self.price is None or not self.per_pack:
+            return None
+        return self.price / self.per_pack
+
+    @property
+    def change(self) -> Decimal | None:
+        """Latest price minus the previous one (negative: it got cheaper)."""
+        if self.price is None or self.previous_price is None:
+            return None
+        return self.price - self.previous_price
+
+    @property
+    def available(self) -> bool:
+        """Checked on its interval, priced by its latest check and not known to be out of
+        stock (a paused listing's last price grows stale, so it is never the best offer)."""
+        return (
+            self.active
+            and self.price is not None
+            and self.reason is None
+            and self.in_stock is not False
+        )
+
+
+@dataclass(frozen=True)
+class WatchRow:
+    """One product on the watchlist."""
+
+    product_id: int
+    name: str
+    unit: str
+    category: str | None
+    listings: tuple[ListingQuote, ...]
+    best: ListingQuote | None  # the cheapest available listing (per unit when packs known)
+
+    @property
+    def status(self) -> str:
+        """ok | not_checked | out_of_stock | no_price: why there may be no best price."""
+        if self.best is not None:
+            return "ok"
+        if all(q.checked_at is None for q in self.listings):
+            return "not_checked"
+        if any(q.in_stock is False for q in self.listings):
+            return "out_of_stock"
+        return "no_price"
+
+    @property
+    def reason(self) -> str | None:
+        """The most recent no-price reason among the listings, for the status column."""
+        reasons = [q for q in self.listings if q.reason and q.checked_at is not None]
+        if not reasons:
+            return None
+        return max(reasons, key=lambda q: q.checked_at or datetime.min).reason
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A product's recent daily prices and its lowest recorded price."""
+
+    product_id: int
+    daily: tuple[tuple[date, Decimal], ...]  # the cheapest listing price of each day
+    lowest: Decimal | None
+    lowest_per_unit: Decimal | None
+
+
+@dataclass(frozen=True)
+class ForecastMark:
+    """The next sale event's forecast for a product's best-forecast listing."""
+
+    product_id: int
+    listing_id: int
+    event_key: str
+    event_date: str
+    point: Decimal | None
+    lower: Decimal | None
+    upper: Decimal | None
+    currency: str | None
+    advice: str | None
+    expected_saving: Decimal | None
+    fake_discount: bool  # the price was raised before this sale (a "discount" off a raise)
+    fake_note_zh: str | None = None
+    fake_note_en: str | None = None
+
+
+def changed_products(engine: sa.Engine, after_id: int) -> list[int]:
+    """Products with observations newer than `after_id` (the id range is indexed: cheap)."""
+    query = (
+        sa.select(_L.c.product_id)
+        .distinct()
+        .select_from(_O.join(_L, _L.c.id == _O.c.listing_id))
+        .where(_O.c.id > after_id)
+    )
+    with engine.connect() as conn:
+        return sorted(conn.execute(query).scalars())
+
+
+def latest_observation_id(engine: sa.Engine) -> int:
+    """The highest observation id: cheap to poll, grows whenever any process records a check."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(_O.c.id))).scalar() or 0)
+
+
+def _latest_id(listing_col: sa.ColumnElement[int], priced: bool, offset: int = 0) -> sa.Label:
+    query = sa.select(_O.c.id).where(_O.c.listing_id == listing_col)
+    if priced:
+        query = query.where(_O.c.price.is_not(None))
+    query = query.order_by(_O.c.observed_at.desc(), _O.c.id.desc()).limit(1).offset(offset)
+    return query.scalar_subquery()
+
+
+def _observations(conn: sa.Connection, ids: Iterable[int]) -> dict[int, sa.Row]:
+    wanted = sorted({i for i in ids if i is not None})
+    found: dict[int, sa.Row] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        rows = conn.execute(
+            sa.select(
+                _O.c.id,
+                _O.c.observed_at,
+                _O.c.price,
+                _O.c.currency,
+                _O.c.in_stock,
+                _O.c.reason,
+                _O.c.title,
+            ).where(_O.c.id.in_(chunk))
+        )
+        found.update({row.id: row for row in rows})
+    return found
+
+
+def _quote(row: sa.Row, obs: dict[int, sa.Row]) -> ListingQuote:
+    last = obs.get(row.last_id)
+    priced = obs.get(row.priced_id)
+    before = obs.get(row.before_id)
+    return ListingQuote(
+        listing_id=row.listing_id,
+        product_id=row.product_id,
+        platform=row.platform,
+        shop=row.shop,
+        url=row.url,
+        pack=row.pack,
+        per_pack=row.per_pack,
+        price=priced.price if priced else None,
+        currency=priced.currency if priced else None,
+        previous_price=before.price if before else None,
+        priced_at=priced.observed_at if priced else None,
+        checked_at=last.observed_at if last else None,
+        in_stock=last.in_stock if last else None,
+        reason=last.reason if last else None,
+        title=(last.title if last and last.title else (priced.title if priced else None)),
+        active=bool(row.active),
+    )
+
+
+def best_offer(quotes: Sequence[ListingQuote]) -> ListingQuote | None:
+    """The cheapest available listing, compared per unit when every candidate's pack is known.
+
+    Prices are compared only within one currency (the one most candidates use), never
+    converted: a wrong comparison is worse than none.
+    """
+    candidates = [q for q in quotes if q.available]
+    if not candidates:
+        return None
+    currency = Counter(q.currency for q in candidates).most_common(1)[0][0]
+    candidates = [q for q in candidates if q.currency == currency]
+    if all(q.per_unit is not None for q in candidates):
+        return min(candidates, key=lambda q: (q.per_unit, q.listing_id))
+    return min(candidates, key=lambda q: (q.price, q.listing_id))
+
+
+def load_watchlist(
+    engine: sa.Engine, product_ids: Sequence[int] | None = None, *, paused: bool = False
+) -> list[WatchRow]:
+    """Every unarchived product (or those in `product_ids`) with its listings' latest state;
+    paused listings only if `paused` (the product screen shows them, to resume them)."""
+    listing = _L.c
+    joined = listing.product_id == _P.c.id
+    query = (
+        sa.select(
+            _P.c.id.label("product_id"),
+            _P.c.name,
+            _P.c.unit,
+            _P.c.category,
+            listing.id.label("listing_id"),
+            listing.platform,
+            listing.shop,
+            listing.url,
+            listing.pack,
+            listing.per_pack,
+            listing.active,
+            _latest_id(listing.id, priced=False).label("last_id"),
+            _latest_id(listing.id, priced=True).label("priced_id"),
+            _latest_id(listing.id, priced=True, offset=1).label("before_id"),
+        )
+        .select_from(_P.outerjoin(_L, joined if paused else sa.and_(joined, listing.active)))
+        .where(_P.c.archived.is_(False))
+        .order_by(_P.c.id, listing.id)
+    )
+    if product_ids is not None:
+        query = query.where(_P.c.id.in_(list(product_ids)))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+        obs = _observations(conn, (i for r in rows for i in (r.last_id, r.priced_id, r.before_id)))
+    products: dict[int, tuple[sa.Row, list[ListingQuote]]] = {}
+    for row in rows:
+        entry = products.setdefault(row.product_id, (row, []))
+        if row.listing_id is not None:
+            entry[1].append(_quote(row, obs))
+    return [
+        WatchRow(
+            product_id=pid,
+            name=head.name,
+            unit=head.unit,
+            category=head.category,
+            listings=tuple(quotes),
+            best=best_offer(quotes),
+        )
+        for pid, (head, quotes) in products.items()
+    ]
+
+
+def load_trends(
+    engine: sa.Engine, rows: Sequence[WatchRow], days: int = 84, now: datetime | None = None
+) -> dict[int, Trend]:
+    """Daily cheapest prices over the last `days` and the lowest price ever, per product.
+
+    Series use the listings in the best offer's currency only, and each listing's price
+    per unit when the product's packs are all known, so a 2-pack never looks like a drop.
+    """
+    since = (now or datetime.now().astimezone()) - timedelta(days=days)
+    scale = _per_listing_scale(rows)
+    ids = list(scale)
+    daily: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    lowest: dict[int, Decimal] = {}
+    lowest_unit: dict[int, Decimal] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            _daily_minimums(conn, chunk, since, scale, daily)
+            _lowest_prices(conn, chunk, scale, lowest, lowest_unit)
+    return {
+        row.product_id: Trend(
+            product_id=row.product_id,
+            daily=tuple(sorted(daily.get(row.product_id, {}).items())),
+            lowest=lowest.get(row.product_id),
+            lowest_per_unit=lowest_unit.get(row.product_id),
+        )
+        for row in rows
+    }
+
+
+_Scale = dict[int, tuple[int, Decimal | None]]
+
+
+def _daily_minimums(
+    conn: sa.Connection,
+    ids: list[int],
+    since: datetime,
+    scale: _Scale,
+    daily: dict[int, dict[date, Decimal]],
+) -> None:
+    """Fold the listings' recent prices into each product's cheapest price per day."""
+    recent = conn.execute(
+        sa.select(_O.c.listing_id, _O.c.observed_at, _O.c.price)
+        .where(_O.c.listing_id.in_(ids), _O.c.observed_at >= since)
+        .where(_O.c.price.is_not(None))
+    )
+    for listing_id, observed_at, price in recent:
+        product_id, divisor = scale[listing_id]
+        value = price / divisor if divisor else price
+        day = observed_at.date()
+        known = daily[product_id].get(day)
+        if known is None or value < known:
+            daily[product_id][day] = value
+
+
+def _lowest_prices(
+    conn: sa.Connection,
+    ids: list[int],
+    scale: _Scale,
+    lowest: dict[int, Decimal],
+    lowest_unit: dict[int, Decimal],
+) -> None:
+    """Fold each listing's lowest price ever into its product's lowest (and per unit)."""
+    mins = conn.execute(
+        sa.select(_O.c.listing_id, sa.func.min(_O.c.price))
+        .where(_O.c.listing_id.in_(ids), _O.c.price.is_not(None))
+        .group_by(_O.c.listing_id)
+    )
+    for listing_id, price in mins:
+        product_id, divisor = scale[listing_id]
+        if lowest.get(product_id) is None or price < lowest[product_id]:
+            lowest[product_id] = price
+        if divisor:
+            unit = price / divisor
+            if lowest_unit.get(product_id) is None or unit < lowest_unit[product_id]:
+                lowest_unit[product_id] = unit
+
+
+def _per_listing_scale(rows: Sequence[WatchRow]) -> _Scale:
+    """listing id -> (product id, pack divisor or None) for the listings worth charting."""
+    scale: _Scale = {}
+    for row in rows:
+        currency = row.best.currency if row.best else None
+        quotes = [q for q in row.listings if currency is None or q.currency in (currency, None)]
+        by_unit = bool(quotes) and all(q.per_pack for q in quotes)
+        for q in quotes:
+            scale[q.listing_id] = (row.product_id, q.per_pack if by_unit else None)
+    return scale
+
+
+def load_forecast_marks(engine: sa.Engine, today: date | None = None) -> dict[int, ForecastMark]:
+    """Per product, the forecast of its nearest upcoming sale event (cheapest point wins)."""
+    with engine.connect() as conn:
+        marks: dict[int, ForecastMark] = {}
+        for mark in forecast_marks(conn, today or date.today()).values():
+            known = marks.get(mark.product_id)
+            if known is None or _sooner_or_cheaper(mark, known):
+                marks[mark.product_id] = mark
+        return marks
+
+
+def _sooner_or_cheaper(mark: ForecastMark, known: ForecastMark) -> bool:
+    if mark.event_date != known.event_date:
+        return mark.event_date < known.event_date
+    return mark.point is not None and (known.point is None or mark.point < known.point)
+
+
+def forecast_marks(
+    conn: sa.Connection, today: date, listing_ids: Sequence[int] | None = None
+) -> dict[int, ForecastMark]:
+    """Per listing, its stored forecast of the nearest upcoming sale."""
+    query = (
+        sa.select(_F, _L.c.product_id)
+        .join(_L, _L.c.id == _F.c.listing_id)
+        .where(_F.c.event_date >= today.isoformat())
+        .order_by(_F.c.event_date.desc())
+    )
+    if listing_ids is not None:
+        query = query.where(_F.c.listing_id.in_(list(listing_ids)))
+    marks: dict[int, ForecastMark] = {}
+    for row in conn.execute(query):  # latest date first, so the nearest one wins
+        fake = row.fake_discount or None
+        marks[row.listing_id] = ForecastMark(
+            product_id=row.product_id,
+            listing_id=row.listing_id,
+            event_key=row.event_key,
+            event_date=row.event_date,
+            point=row.point,
+            lower=row.lower,
+            upper=row.upper,
+            currency=row.currency,
+            advice=row.advice,
+            expected_saving=row.expected_saving,
+            fake_discount=fake is not None,
+            fake_note_zh=fake.get("explanation_zh") if fake else None,
+            fake_note_en=fake.get("explanation") if fake else None,
+        )
+    return marks

@@ -1,0 +1,10 @@
+"""The store: tables, the engine, migrations, the repository and its frozen views.
+
+    tables.py      every table daoshou stores, and nothing else
+    db.py          the engine and its sessions (SQLite by default, PostgreSQL on request)
+    migrations/    alembic revisions, run from code when a store is opened
+    repository.py  the check path's units of work; returns frozen views, never live rows
+    views.py       the frozen values the repository hands out and takes in
+
+Nothing here fetches, extracts or alerts; callers above decide what to store.
+"""

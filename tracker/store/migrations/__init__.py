@@ -1,0 +1,80 @@
+"""Schema migrations (alembic), driven from code: opening a store upgrades it to head.
+
+There is no alembic.ini: `alembic_config()` points alembic at this directory and hands it
+an open connection. Revisions live in `versions/`; the test suite checks that they
+produce exactly the tables of `tracker.store.tables` (APScheduler's job table excepted, it is
+created by APScheduler itself).
+
+To write a revision after changing `tracker/store/tables.py`:
+
+    .venv/bin/python -m tracker.store.migrations revision "add listing.note"
+
+which autogenerates against a scratch SQLite database at the current head.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.errors import StoreError
+
+HERE = Path(__file__).resolve().parent
+# Tables in the database that the migrations do not own.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+# Serialises concurrent first opens of one PostgreSQL database (any constant will do).
+_PG_LOCK_KEY = 0x6461_6F73
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An alembic Config for this directory, optionally bound to an open connection."""
+    config = Config()
+    config.set_main_option("script_location", str(HERE))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    """The newest revision this code knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Bring the database to the newest revision; StoreError when that is impossible."""
+    upgrade(engine, "head")
+
+
+def upgrade(engine: Engine, revision: str) -> None:
+    """Upgrade to `revision` inside one locked transaction, so concurrent opens are safe."""
+    from tracker.store.db import writer
+
+    try:
+        with writer(engine).begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+            command.upgrade(alembic_config(connection), revision)
+    except CommandError as exc:
+        raise StoreError(
+            f"cannot migrate the database {engine.url.render_as_string()}: {exc}",
+            "it was probably written by a newer daoshou; upgrade daoshou",
+        ) from exc
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(
+            f"cannot open the database {engine.url.render_as_string()}: {reason}",
+            "check the path or DAOSHOU_DATABASE_URL, the permissions and free disk space",
+        ) from exc

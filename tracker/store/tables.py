@@ -1,0 +1,249 @@
+"""The database tables, and nothing else: every table daoshou stores is declared here.
+
+Rules that hold for every table:
+- times are timezone-aware UTC (`UtcDateTime`), never naive;
+- money is `Decimal` stored exactly as an integer count of 1/10000 units (`Amount`), so
+  SQLite and PostgreSQL round-trip it identically and SQL can still compare and order it;
+  the currency is always stored beside it;
+- the UI never holds these rows: `tracker.store.repository` returns frozen dataclasses.
+
+A change here needs a migration under `tracker/store/migrations/versions/`; a test checks that
+the migrations and these models agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+_SCALE = Decimal(10000)
+
+# Named constraints, so later migrations can alter them on SQLite (batch mode needs names).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Amount(TypeDecorator[Decimal]):
+    """A Decimal stored exactly as a BIGINT of 1/10000 units (prices never need more)."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value) * _SCALE
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"amount {value} has more than 4 decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        exact = Decimal(int(value)) / _SCALE
+        cents = exact.quantize(Decimal("0.01"))
+        return cents if cents == exact else exact.normalize()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime; naive values are refused rather than guessed."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware UTC times")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def _amount(nullable: bool = True, **kw: Any) -> Any:
+    return Field(default=None, sa_column=sa.Column(Amount(), nullable=nullable), **kw)
+
+
+def _time(nullable: bool = False, index: bool = False) -> Any:
+    kwargs: dict[str, Any] = {"nullable": nullable, "index": index}
+    if not nullable:
+        return Field(default_factory=utcnow, sa_column=sa.Column(UtcDateTime(), **kwargs))
+    return Field(default=None, sa_column=sa.Column(UtcDateTime(), **kwargs))
+
+
+class Product(SQLModel, table=True):
+    """What the user wants, independent of where it is sold (e.g. "Liby detergent")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    unit: str = "piece"  # base unit prices are compared in: kg, l, piece, roll, sheet...
+    category: str | None = None  # for subsidies and forecast priors
+    created_at: datetime = _time()
+    archived: bool = False
+
+
+class Listing(SQLModel, table=True):
+    """One offer of a product: a URL on a platform, in a shop, with a pack size."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True, ondelete="CASCADE")
+    platform: str  # jd | tmall | taobao | pdd | douyin | web
+    shop: str | None = None
+    url: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
+    sku: str | None = None
+    pack: str | None = None  # as written by the user or the title: "3kg*2"
+    per_pack: Decimal | None = _amount()  # quantity of the product's unit in one pack
+    check_interval_minutes: int | None = None  # None: the global default
+    use_browser: bool = False
+    active: bool = True
+    created_at: datetime = _time()
+    # The check lease (`tracker.checks.lease`): which process checks it now, and until when.
+    check_owner: str | None = None
+    check_until: datetime | None = _time(nullable=True)
+
+
+class Observation(SQLModel, table=True):
+    """One recorded check of a listing: a price, or "no price" with the reason."""
+
+    __table_args__ = (sa.Index("ix_observation_listing_time", "listing_id", "observed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", ondelete="CASCADE")
+    observed_at: datetime = _time()
+    price: Decimal | None = _amount()
+    list_price: Decimal | None = _amount()
+    currency: str | None = None  # ISO 4217
+    in_stock: bool | None = None
+    is_from_price: bool = False  # a "from"/range price, not the price of one variant
+    title: str | None = None
+    source: str | None = None  # the extractor that produced it, or "import"
+    reason: str | None = None  # why there is no price, else None
+
+
+class FetchAttempt(SQLModel, table=True):
+    """One attempt to fetch a listing's page, successful or not, for diagnosis."""
+
+    __table_args__ = (sa.Index("ix_fetchattempt_listing_time", "listing_id", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", ondelete="CASCADE")
+    started_at: datetime = _time()
+    duration_ms: int = 0
+    status: str  # ok | not_modified | http_error | network_error | blocked | robots | too_large
+    http_status: int | None = None
+    error: str | None = None
+    bytes_received: int = 0
+
+
+class PageValidator(SQLModel, table=True):
+    """The validators of a listing's last good response, for conditional requests."""
+
+    listing_id: int = Field(foreign_key="listing.id", primary_key=True, ondelete="CASCADE")
+    etag: str | None = None
+    last_modified: str | None = None
+    observation_id: int | None = Field(default=None, foreign_key="observation.id")
+
+
+class Purchase(SQLModel, table=True):
+    """Something the user bought, for price protection (价保) and spending records."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True, ondelete="CASCADE")
+    price: Decimal = Field(sa_column=sa.Column(Amount(), nullable=False))
+    currency: str = "CNY"
+    quantity: int = 1
+    bought_at: datetime = _time()
+
+
+class AlertChannel(SQLModel, table=True):
+    """A delivery channel. The Apprise URL itself lives in an owner-only config file."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str  # the URL with secrets masked, safe to show
+    secret_key: str = Field(unique=True)  # key of the URL in the private channels file
+    created_at: datetime = _time()
+
+
+class AlertRule(SQLModel, table=True):
+    """A condition on a product's or a listing's prices that should notify the user."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int | None = Field(default=None, foreign_key="product.id", ondelete="CASCADE")
+    listing_id: int | None = Field(default=None, foreign_key="listing.id", ondelete="CASCADE")
+    kind: str  # target | drop | lowest | in_stock | price_protection | ...
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+    channel_ids: list[int] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    armed: bool = True  # hysteresis: a fired target re-arms only above target + margin
+    active: bool = True
+    created_at: datetime = _time()
+
+
+class AlertEvent(SQLModel, table=True):
+    """The outbox: an alert written in the same transaction as the observation behind it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule_id: int | None = Field(default=None, foreign_key="alertrule.id", ondelete="SET NULL")
+    listing_id: int | None = Field(default=None, foreign_key="listing.id", ondelete="SET NULL")
+    observation_id: int | None = Field(default=None, foreign_key="observation.id")
+    dedupe_key: str = Field(unique=True)
+    created_at: datetime = _time(index=True)
+    message_zh: str
+    message_en: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON))
+
+
+class AlertDelivery(SQLModel, table=True):
+    """One event to one channel: retried with backoff until sent, never sent twice."""
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="alertevent.id", index=True, ondelete="CASCADE")
+    channel_id: int = Field(foreign_key="alertchannel.id", ondelete="CASCADE")
+    status: str = "pending"  # pending | sending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime = _time(index=True)
+    sent_at: datetime | None = _time(nullable=True)
+    last_error: str | None = None
+
+
+class ForecastRecord(SQLModel, table=True):
+    """The last forecast of a listing for one sale event, with the hash of its inputs."""
+
+    __table_args__ = (sa.UniqueConstraint("listing_id", "event_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True, ondelete="CASCADE")
+    event_key: str  # e.g. "double11-2026"
+    event_date: str  # YYYY-MM-DD
+    inputs_hash: str
+    computed_at: datetime = _time()
+    currency: str | None = None
+    point: Decimal | None = _amount()
+    lower: Decimal | None = _amount()
+    upper: Decimal | None = _amount()
+    prob_drop: float | None = None  # a probability, not money
+    advice: str | None = None  # buy | wait
+    expected_saving: Decimal | None = _amount()
+    method: str | None = None  # model | fallback
+    history_days: int = 0
+    fake_discount: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))

@@ -1,0 +1,153 @@
+"""The values the repository hands out and takes in: frozen, plain, safe to keep.
+
+Callers (the CLI, the terminal app, the scheduler) never hold a live ORM row: a row read
+in one session and used after it closed either raises or silently reloads. These
+dataclasses are snapshots; building one from a row happens only in `tracker.store.repository`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlmodel import SQLModel
+
+from tracker.store.tables import FetchAttempt, Listing, Observation, Product, utcnow
+
+_View = TypeVar("_View")
+
+
+def _snapshot(cls: type[_View], row: SQLModel, **extra: Any) -> _View:
+    """Copy the row's attributes named like the view's fields (plus `extra`) into a view."""
+    assert getattr(row, "id", None) is not None, "snapshot of a row that was never flushed"
+    names = [f.name for f in fields(cls) if f.name not in extra]  # type: ignore[arg-type]
+    return cls(**{name: getattr(row, name) for name in names}, **extra)
+
+
+@dataclass(frozen=True)
+class ProductView:
+    """A product the user wants, measured in `unit`."""
+
+    id: int
+    name: str
+    unit: str
+    category: str | None
+    archived: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Product) -> ProductView:
+        """Snapshot a product row."""
+        return _snapshot(cls, row)
+
+
+@dataclass(frozen=True)
+class ListingView:
+    """One offer of a product, with the product's name and unit for display."""
+
+    id: int
+    product_id: int
+    product_name: str
+    unit: str
+    platform: str
+    shop: str | None
+    url: str
+    sku: str | None
+    pack: str | None
+    per_pack: Decimal | None
+    check_interval_minutes: int | None
+    use_browser: bool
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Listing, product: Product) -> ListingView:
+        """Snapshot a listing row and its product."""
+        return _snapshot(cls, row, product_name=product.name, unit=product.unit)
+
+
+@dataclass(frozen=True)
+class ObservationView:
+    """One recorded check: a price with its currency, or no price and the reason."""
+
+    id: int
+    listing_id: int
+    observed_at: datetime
+    price: Decimal | None
+    list_price: Decimal | None
+    currency: str | None
+    in_stock: bool | None
+    is_from_price: bool
+    title: str | None
+    source: str | None
+    reason: str | None
+
+    @classmethod
+    def of(cls, row: Observation) -> ObservationView:
+        """Snapshot an observation row."""
+        return _snapshot(cls, row)
+
+
+@dataclass(frozen=True)
+class FetchAttemptView:
+    """One attempt to fetch a listing's page."""
+
+    id: int
+    listing_id: int
+    started_at: datetime
+    duration_ms: int
+    status: str
+    http_status: int | None
+    error: str | None
+    bytes_received: int
+
+    @classmethod
+    def of(cls, row: FetchAttempt) -> FetchAttemptView:
+        """Snapshot a fetch attempt row."""
+        return _snapshot(cls, row)
+
+
+@dataclass(frozen=True)
+class ListingStatus:
+    """A listing with its latest observation and latest fetch (None before the first)."""
+
+    listing: ListingView
+    latest: ObservationView | None
+    last_attempt: FetchAttemptView | None = None
+
+
+@dataclass(frozen=True)
+class NewObservation:
+    """What a check (or an import) found, before it is stored."""
+
+    price: Decimal | None
+    currency: str | None
+    list_price: Decimal | None = None
+    in_stock: bool | None = None
+    is_from_price: bool = False
+    title: str | None = None
+    source: str | None = None
+    reason: str | None = None
+    observed_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class NewFetchAttempt:
+    """How fetching went, before it is stored (status values: see `FetchAttempt`)."""
+
+    status: str
+    http_status: int | None = None
+    error: str | None = None
+    duration_ms: int = 0
+    bytes_received: int = 0
+    started_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """ETag / Last-Modified of the response an observation was extracted from."""
+
+    etag: str | None
+    last_modified: str | None
