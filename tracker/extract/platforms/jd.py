@@ -66,8 +66,11 @@ def _sku(page: Page, config: str) -> str | None:
     match = _SKU.search(config)
     if match:
         return match.group(1)
-    url_sku = _URL_SKU.search(page.url or "")
-    return (url_sku.group(1) or url_sku.group(2)) if url_sku else None
+    url = page.url or ""
+    url_sku = _URL_SKU.search(url)
+    if url_sku is None or re.search(r"skuIds=[^&]*,", url, re.IGNORECASE):
+        return None  # a reply for several SKUs names none of them as the page's
+    return url_sku.group(1) or url_sku.group(2)
 
 
 def _title(page: Page, config: str) -> str | None:
