@@ -21,7 +21,7 @@ from tracker.extract.inputs import read_page_file
 from tui.cli import app
 
 DAOSHOU = Path(sys.executable).parent / "daoshou"
-KEYS = ["price", "currency", "list_price", "title", "in_stock", "source", "reason"]
+KEYS = ["price", "currency", "list_price", "title", "in_stock", "source", "reason", "promotions"]
 
 
 def _run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.extract.conftest import PageCase, load_manifest
+from tests.extract.test_cli_extract import KEYS
 from tracker.extract import extract_page
 from tracker.extract.decode import decode_html
 from tui.cli import app
@@ -63,15 +64,7 @@ def test_cli_contract_over_the_corpus():
         outcome = runner.invoke(app, ["extract", str(case.path), "--json"])
         assert outcome.exit_code == 0, (case.id, outcome.output)
         document = json.loads(outcome.stdout)
-        assert list(document) == [
-            "price",
-            "currency",
-            "list_price",
-            "title",
-            "in_stock",
-            "source",
-            "reason",
-        ]
+        assert list(document) == KEYS
         price = Decimal(document["price"]) if document["price"] is not None else None
         if case.price is None:
             if price is not None:

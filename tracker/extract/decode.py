@@ -1,9 +1,11 @@
 """Turn a fetched page's bytes into text, even when the page lies about its encoding.
 
-Order of evidence: the charset in the Content-Type header, then a byte-order mark, then a
-`<meta charset>` / `http-equiv` declaration in the first few KB, then detection with
-charset-normalizer. Chinese shops label pages `gbk` or `gb2312`; those labels are decoded
-as GB18030, the superset, so rare characters in a title do not turn into U+FFFD.
+Order of evidence: a byte-order mark, then the charset in the Content-Type header, then
+every `<meta charset>` / `http-equiv` declaration before the body (anywhere in the head:
+saved pages carry injected scripts, and one real capture declares its charset 155 KB in),
+then detection with charset-normalizer. Chinese shops label pages `gbk` or `gb2312`;
+those labels are decoded as GB18030, the superset, so rare characters in a title do not
+turn into U+FFFD.
 
 A declaration is evidence, not truth: saved and mirrored pages keep a `gbk` meta while the
 bytes were re-encoded as UTF-8 (the corpus' Tmall page does exactly this). So every
@@ -21,7 +23,7 @@ from charset_normalizer import from_bytes
 
 __all__ = ["decode_html", "normalize_charset"]
 
-_META_WINDOW = 4096
+_HEAD_LIMIT = 1 << 20  # declarations are looked for before <body>, within the first MiB
 _DETECT_WINDOW = 65536
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -55,9 +57,11 @@ _WIDER = {
     "iso_8859-1": "cp1252",
 }
 
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_BODY_TAG = re.compile(rb"<body[\s>]", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE)
 _META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE | re.DOTALL
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE | re.DOTALL
 )
 
 
@@ -81,20 +85,21 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(codec, errors="replace")
-    declared = _charset_from_header(content_type) or _charset_from_meta(body)
+    declared = [_charset_from_header(content_type), *_charsets_from_meta(body)]
     if body.isascii():
         return body.decode("ascii")
     if _valid_utf8(body):
         return body.decode("utf-8")
-    if declared and declared != "utf-8":
+    for charset in dict.fromkeys(c for c in declared if c and c != "utf-8"):
         try:
-            return body.decode(declared)
+            return body.decode(charset)
         except UnicodeDecodeError:
-            pass
+            continue  # this declaration lies about the bytes; try the next evidence
     detected = _detect(body)
     if detected:
         return body.decode(detected, errors="replace")
-    return body.decode(declared or "utf-8", errors="replace")
+    fallback = next((c for c in declared if c), "utf-8")
+    return body.decode(fallback, errors="replace")
 
 
 def _charset_from_header(content_type: str | None) -> str | None:
@@ -104,9 +109,16 @@ def _charset_from_header(content_type: str | None) -> str | None:
     return normalize_charset(match.group(1)) if match else None
 
 
-def _charset_from_meta(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:_META_WINDOW])
-    return normalize_charset(match.group(1).decode("ascii", "ignore")) if match else None
+def _charsets_from_meta(body: bytes) -> list[str]:
+    """Every charset a meta tag declares before the body, in document order."""
+    head = body[:_HEAD_LIMIT]
+    end = _BODY_TAG.search(head)
+    head = head[: end.start()] if end else head
+    found = (
+        normalize_charset(m.group(1).decode("ascii", "ignore"))
+        for m in _META_CHARSET.finditer(head)
+    )
+    return [charset for charset in found if charset]
 
 
 def _valid_utf8(body: bytes) -> bool:
@@ -118,8 +130,14 @@ def _valid_utf8(body: bytes) -> bool:
 
 
 def _detect(body: bytes) -> str | None:
-    """charset-normalizer's best guess on a window of the page (enough for a verdict)."""
-    best = from_bytes(body[:_DETECT_WINDOW]).best()
+    """charset-normalizer's best guess on a window of the page (enough for a verdict).
+
+    The window starts where the non-ASCII text does: a head of ASCII scripts (155 KB in
+    one real capture) tells the detector nothing.
+    """
+    first = _NON_ASCII.search(body)
+    start = max(0, (first.start() if first else 0) - 1024)
+    best = from_bytes(body[start : start + _DETECT_WINDOW]).best()
     if best is None:
         return None
     return normalize_charset(best.encoding)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 JS_NOTE = "price rendered by JavaScript; try browser mode"
 """The reason given when a page's price box is empty because a script fills it."""
@@ -36,13 +36,15 @@ class Found:
     """What one extractor saw on a page: prices, and any stock or title signal.
 
     `note` explains an absence the extractor understands (an empty price panel that
-    JavaScript fills), so "no price" can say why.
+    JavaScript fills), so "no price" can say why. `promotions` are what the page states
+    beside the price (tracker.extract.promotions describes their shape).
     """
 
     candidates: tuple[Candidate, ...] = ()
     in_stock: bool | None = None
     title: str | None = None
     note: str | None = None
+    promotions: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +60,6 @@ class Extraction:
     reason: str | None
     is_from_price: bool = False
     candidates: tuple[Candidate, ...] = field(default=())
+    promotions: tuple[dict[str, Any], ...] = field(default=())
+    """Coupons, thresholds, member prices, limits and presale terms stated beside the
+    price, as plain dicts in the cart file's vocabulary (tracker.extract.promotions)."""

@@ -19,7 +19,8 @@ class Page:
 
     def __init__(self, html: str, url: str | None = None) -> None:
         self.html = html
-        self.tree = LexborHTMLParser(html)
+        self.is_markup = is_markup(html)
+        self.tree = LexborHTMLParser(html if self.is_markup else "")
         self.url = url or self._own_url()
         self.host = host_of(self.url)
         self.memo: dict[object, object] = {}  # results other modules compute once per page
@@ -63,7 +64,13 @@ class Page:
 
     @cached_property
     def scripts(self) -> tuple[str, ...]:
-        """The bodies of inline scripts that are not JSON-LD (page state lives here)."""
+        """The bodies of inline scripts that are not JSON-LD (page state lives here).
+
+        A payload that is not markup (a price-service reply as bare JSON or JSONP, a saved
+        JavaScript file assigning the state) is one script: the whole text.
+        """
+        if not self.is_markup:
+            return (self.html,)
         bodies = []
         for node in self.tree.css("script"):
             kind = (node.attrs.get("type") or "").lower()
@@ -117,6 +124,16 @@ class Page:
     def meta(self, key: str) -> str | None:
         """The content of the first `<meta property|name|itemprop=key>` with one."""
         return self.metas.get(key)
+
+
+def is_markup(text: str) -> bool:
+    """Whether a text is an HTML document rather than JSON, JSONP or JavaScript.
+
+    Markup starts with a tag, a doctype or a comment; a reply that starts with `{`, `[`, a
+    callback name or `var` is a script payload, whatever characters follow.
+    """
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    return head == "<" or not head
 
 
 def collapse(text: str | None) -> str | None:

@@ -8,6 +8,7 @@ nothing better spoke. Each step adds candidates with evidence; `resolve` decides
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
@@ -53,12 +54,15 @@ def extract_page(html: str, url: str | None = None) -> Extraction:
     specific = recipe is not None or adapter is not None
     verdict, visible = _decide(page, title, primary, structured, meta_found, specific, in_stock)
     candidates = everything + visible
+    promotions = tuple(p for item in primary for p in item.promotions)
     if verdict.chosen is None:
         reason = verdict.reason or _absence_reason(primary, recipe, page, in_stock)
         # A platform's own list price is a fact even when the selling price is unknown.
         known_list = next((c for c in _candidates(primary) if c.kind == "list"), None)
-        return _no_price(reason, title, in_stock, candidates, known_list)
-    return _priced(verdict.chosen, page, title, in_stock, candidates)
+        result = _no_price(reason, title, in_stock, candidates, known_list)
+    else:
+        result = _priced(verdict.chosen, page, title, in_stock, candidates)
+    return replace(result, promotions=promotions) if promotions else result
 
 
 def _priced(

@@ -41,6 +41,13 @@ _NUMBER = re.compile(
 )
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|~|〜|～|to|bis|至|a|до)\s*$", re.IGNORECASE)
 _MAX_TEXT = 120
+_MAGNITUDES = {
+    "万": Decimal(10000),
+    "萬": Decimal(10000),
+    "亿": Decimal(10**8),
+    "億": Decimal(10**8),
+}
+_NEGATIVE = re.compile(r"[-−–]\s*\W{0,3}\s*$")
 _MACHINE = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 _GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009'’]")
 _NOT_SEPARATOR = re.compile(r"[^\w\s\-–—~〜～至]")
@@ -94,9 +101,12 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
     if not numbers:
         return None
     amounts = [_read_number(m.group(0).strip(), currency or hint) for m in numbers]
+    amounts = [
+        _magnitude(a, text[m.end() : m.end() + 2]) for a, m in zip(amounts, numbers, strict=True)
+    ]
     low = amounts[0]
-    if low is None or low <= 0:
-        return None
+    if low is None or low <= 0 or _NEGATIVE.search(text[: numbers[0].start()]):
+        return None  # "-5" is a discount or a refund, never a price
     high = None
     if len(numbers) == 2 and amounts[1] is not None:
         between = text[numbers[0].end() : numbers[1].start()]
@@ -112,6 +122,23 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
         high=high,
         after_coupon=bool(_COUPON_WORDS.search(text)),
     )
+
+
+def _magnitude(number: Decimal | None, after: str) -> Decimal | None:
+    """A number times the Chinese magnitude after it (1.2万 = 12000); None when unreadable.
+
+    `1.2w` (a shorthand for 万) and `1.2k` are refused: the same letters follow sizes and
+    model numbers, so they are not read as magnitudes and not read as prices either.
+    """
+    if number is None or not after:
+        return number
+    head = after.lstrip(" ")[:1]
+    if head in _MAGNITUDES:
+        value = number * _MAGNITUDES[head]
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    if head in ("w", "W", "k", "K") and not after[1:2].isalpha():
+        return None
+    return number
 
 
 def _read_number(token: str, currency: str | None) -> Decimal | None:

@@ -17,19 +17,43 @@ from urllib.parse import unquote
 from tracker.extract.page import Page
 
 _DECODER = json.JSONDecoder(strict=False)
+_JSONP_HEAD = re.compile(
+    r"\s*(?:/\*\*/)?\s*(?:typeof\s+[\w$.]+\s*===?\s*'function'\s*&&\s*)?[\w$.]+\s*\(\s*"
+)
 
 
 def state_after(page: Page, name: str) -> Any:
-    """The JSON value assigned to / passed to `name` in an inline script, or None."""
-    pattern = re.compile(re.escape(name) + r"\s*(?:=|\()\s*\(?\s*(?=[{\[])")
-    for script in page.scripts:
-        for match in pattern.finditer(script):
+    """The JSON value assigned to / passed to `name` in an inline script, or None.
+
+    Saved pages sometimes carry the assignment outside any script tag (`var _DATA_Detail =
+    {...}` pasted as text), so when no script holds it the whole document is searched.
+    """
+    pattern = re.compile(r"(?<![\w$])" + re.escape(name) + r"\s*(?:=|\()\s*\(?\s*(?=[{\[])")
+    for text in (*page.scripts, page.html):
+        if name not in text:
+            continue
+        for match in pattern.finditer(text):
             try:
-                value, _ = _DECODER.raw_decode(script, match.end())
+                value, _ = _DECODER.raw_decode(text, match.end())
             except json.JSONDecodeError:
                 continue
             return value
     return None
+
+
+def payload(page: Page) -> Any:
+    """A non-markup payload's JSON: bare JSON, or JSONP (`callback({...})`), else None."""
+    if page.is_markup:
+        return None
+    text = page.html.strip().lstrip("\ufeff")
+    start = next((i for i, ch in enumerate(text) if ch in "{["), None)
+    if start is None or (start and not _JSONP_HEAD.fullmatch(text[:start])):
+        return None
+    try:
+        value, _ = _DECODER.raw_decode(text, start)
+    except json.JSONDecodeError:
+        return None
+    return value
 
 
 def json_script(page: Page, selector: str) -> Any:

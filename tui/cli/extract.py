@@ -1,7 +1,8 @@
 """`daoshou extract FILE_OR_URL [--url URL] [--json]`: what price a page states, and why.
 
 The contract scripts rely on: with `--json` it prints one object with `price` (a decimal
-string or null), `currency`, `list_price`, `title`, `in_stock`, `source` and `reason`, and
+string or null), `currency`, `list_price`, `title`, `in_stock`, `source`, `reason` and
+`promotions` (a list of dicts in the cart file's vocabulary, see docs/extraction.md), and
 exits 0 whether or not a price was found. An unreadable input exits non-zero with one line.
 `--evidence` adds `is_from_price` and every candidate with the evidence behind it.
 
@@ -21,7 +22,16 @@ from tui.cli.output import print_json, to_jsonable
 if TYPE_CHECKING:
     from tracker.extract import Extraction
 
-CONTRACT_KEYS = ("price", "currency", "list_price", "title", "in_stock", "source", "reason")
+CONTRACT_KEYS = (
+    "price",
+    "currency",
+    "list_price",
+    "title",
+    "in_stock",
+    "source",
+    "reason",
+    "promotions",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +68,10 @@ def extract(
         print_json(document)
         return
     for key, value in document.items():
-        if key != "candidates":
+        if key == "promotions":
+            for promotion in value or []:
+                print(f"promotion: {promotion.get('source_text') or promotion}")
+        elif key != "candidates":
             print(f"{key}: {'-' if value is None else value}")
     for candidate in document.get("candidates", []):
         print(

@@ -5,6 +5,8 @@ These pages are rendered from state embedded in the HTML: a percent-encoded JSON
 The product object carries `name`/`title` and prices in fen as integers: `min_price`,
 `max_price` (the SKU range), `discount_price` (the promotion price, when one runs) and
 `market_price` (the struck list price). A string with a decimal point is taken as yuan.
+A `min_price`..`max_price` range without a discount price is no price (the low end is the
+cheapest SKU, not this listing).
 Most product pages need the app or a logged-in browser; without them the shop returns a
 verification page, which the wall check reports.
 """
@@ -13,13 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.extract.model import Candidate, Found, Kind
+from tracker.extract.model import Candidate, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.platforms.pinduoduo import fen_or_yuan
 from tracker.extract.scriptstate import json_script, state_after, walk_dicts
 
 HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com")
 SOURCE = "douyin"
+RANGE_NOTE = "only a price range over several SKUs, and the URL names no SKU"
 _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")
 
 
@@ -57,10 +60,9 @@ def _from_product(product: dict[str, Any]) -> Found:
     if discount is not None and (low is None or discount <= low):
         evidence = f"discount_price={raw['discount_price']} (fen)"
         candidates.append(Candidate(discount, "CNY", SOURCE, evidence, "price"))
-    elif low is not None:
-        kind: Kind = "price" if high is None or high == low else "from"
+    elif low is not None and (high is None or high == low):
         evidence = f"min_price={raw['min_price']} max_price={raw['max_price']} (fen)"
-        candidates.append(Candidate(low, "CNY", SOURCE, evidence, kind))
+        candidates.append(Candidate(low, "CNY", SOURCE, evidence))
     if market is not None and candidates and market > candidates[0].price:
         evidence = f"market_price={raw['market_price']} (fen)"
         candidates.append(Candidate(market, "CNY", SOURCE, evidence, "list"))
@@ -71,7 +73,9 @@ def _from_product(product: dict[str, Any]) -> Found:
         stock = False
     elif isinstance(stock_num, int):
         stock = stock_num > 0
-    return Found(tuple(candidates), stock, collapse(name) if isinstance(name, str) else None)
+    note = RANGE_NOTE if not candidates and low is not None else None
+    title = collapse(name) if isinstance(name, str) else None
+    return Found(tuple(candidates), stock, title, note)
 
 
 def recognise(page: Page) -> bool:

@@ -1,48 +1,61 @@
-"""JD (京东): item pages on item.jd.com, item.m.jd.com and jd.hk.
+"""JD (京东): item pages on item.jd.com, item.m.jd.com and jd.hk, and JD's price service.
 
-A JD item page carries `pageConfig.product` (SKU id, name, ware status) but not the price:
-the price box `<span class="price J-p-{sku}">` is filled by JavaScript from JD's price
-service. So the adapter reads, in order: a filled price box (pages saved from a browser
-or fetched in browser mode), a price object of the price service's shape
-(`{"id": "J_{sku}", "p": "5999.00", "m": "6999.00"}`) inlined in the page, and the mobile
-page's `window._itemInfo` state. An empty price box means "rendered by JavaScript".
-`p` is the price; `m` (market price) and `op` (original price), when higher, are list
-prices.
+A JD item page carries `pageConfig.product` (SKU id, name, ware status) but an empty price
+box: `<span class="price J-p-{sku}">` is filled by JavaScript from JD's price service,
+whose reply (bare JSON or JSONP) is a list of `{"id": "J_{sku}", "p": "1399.00", "m":
+"1999.00", "op": "1399.00", "tpp": "1299.00"}`. So the adapter reads, in order: a filled
+price box (a page rendered by a browser; older pages: `#jd-price`), price objects of the
+service's shape (a reply given as the whole input, or inlined in a page), and the mobile
+page's `window._itemInfo` state. `p` is the price; `m` (market) and `op` (original), when
+higher, are list prices; `tpp` is the PLUS member price, recorded as a promotion and never
+the price. A `p` of `-1.00` means "no price" (off the shelf). An empty price box means
+"rendered by JavaScript".
+
+Several price objects for different SKUs (accessories, bundles 套装) without knowing which
+SKU the page is for give no price, never the first one. Promotion-service replies
+(`prom.pickOneTag`, `skuCoupon`) are read into promotions.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
+from tracker.extract import promotions as promo
 from tracker.extract.model import JS_NOTE, Candidate, Found
 from tracker.extract.page import Page, collapse
+from tracker.extract.platforms.jd_promotions import promotions_of
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
-from tracker.extract.scriptstate import state_after, walk_dicts
+from tracker.extract.scriptstate import payload, state_after, walk_dicts
 
-HOSTS = ("jd.com", "jd.hk", "360buy.com")
+HOSTS = ("jd.com", "jd.hk", "360buy.com", "3.cn")
 SOURCE = "jd"
 
 _SKU = re.compile(r"\bskuid\s*:\s*['\"]?(\d+)", re.IGNORECASE)
+_URL_SKU = re.compile(r"(?:/(\d{4,})\.html|[?&](?:skuIds?|sku|wareId)=(?:J_)?(\d+))", re.I)
 _NAME = re.compile(r"\bname\s*:\s*'((?:[^'\\]|\\.)*)'")
 _WARESTATUS = re.compile(r"\bwarestatus\s*:\s*(\d+)", re.IGNORECASE)
 _PRICE_OBJECT = re.compile(r'\{[^{}]*"id"\s*:\s*"J_(\d+)"[^{}]*\}')
 _OFF_SHELF = ("该商品已下柜", "商品已下架", "已下柜")
 _NO_STOCK = ("无货", "暂时无货", "该地区暂不支持配送")
+_BOXES = ("#jd-price", ".summary-price .p-price .price", "#spec-price .price")
 
 
 def extract(page: Page) -> Found:
-    """Candidates from a JD item page."""
+    """Candidates from a JD item page or a JD price/promotion-service reply."""
     config = _page_config(page)
     sku = _sku(page, config)
     title = _title(page, config)
-    candidates = _price_box(page, sku) or _price_service(page, sku) or _item_info(page)
-    note = None
-    if not candidates and (page.tree.css_first(f".J-p-{sku}") is not None if sku else False):
+    candidates, extra, note = _price_box(page, sku), [], None
+    if not candidates:
+        candidates, extra, note = _price_service(page, sku)
+    if not candidates and not note:
+        candidates = _item_info(page)
+    if not candidates and not note and sku and page.tree.css_first(f".J-p-{sku}") is not None:
         note = JS_NOTE
-    return Found(tuple(candidates), _in_stock(page, config), title, note)
+    found = promo.unique([*extra, *_plus_box(page), *promotions_of(page)])
+    return Found(tuple(candidates), _in_stock(page, config), title, note, found)
 
 
 def _page_config(page: Page) -> str:
@@ -53,8 +66,11 @@ def _sku(page: Page, config: str) -> str | None:
     match = _SKU.search(config)
     if match:
         return match.group(1)
-    url_sku = re.search(r"/(\d{5,})\.html", page.url or "")
-    return url_sku.group(1) if url_sku else None
+    url = page.url or ""
+    url_sku = _URL_SKU.search(url)
+    if url_sku is None or re.search(r"skuIds=[^&]*,", url, re.IGNORECASE):
+        return None  # a reply for several SKUs names none of them as the page's
+    return url_sku.group(1) or url_sku.group(2)
 
 
 def _title(page: Page, config: str) -> str | None:
@@ -62,41 +78,78 @@ def _title(page: Page, config: str) -> str | None:
     if node is not None and collapse(node.text()):
         return collapse(node.text())
     match = _NAME.search(config)
-    return collapse(match.group(1)) if match else None
+    if not match:
+        return None
+    try:  # older pages write the name with \u escapes
+        return collapse(json.loads(f'"{match.group(1)}"'))
+    except json.JSONDecodeError:
+        return collapse(match.group(1))
 
 
 def _price_box(page: Page, sku: str | None) -> list[Candidate]:
-    if not sku:
-        return []
-    for node in page.tree.css(f".J-p-{sku}"):
-        text = collapse(node.text())
-        parsed = parse_price_text(text or "", "CNY")
-        if parsed is not None:
-            return [
-                Candidate(
-                    parsed.amount,
-                    "CNY",
-                    SOURCE,
-                    f'price box .J-p-{sku} "{text}"',
-                    "from" if parsed.is_from else "price",
-                )
-            ]
+    selectors = [f".price.J-p-{sku}", f".J-p-{sku}"] if sku else []
+    for selector in (*selectors, *_BOXES):
+        for node in page.tree.css(selector):
+            text = collapse(node.text())
+            parsed = parse_price_text(text or "", "CNY")
+            if parsed is None:
+                continue
+            if parsed.is_from:
+                return []  # a range in the item's own box: no single price
+            return [Candidate(parsed.amount, "CNY", SOURCE, f'price box {selector} "{text}"')]
     return []
 
 
-def _price_service(page: Page, sku: str | None) -> list[Candidate]:
+def _plus_box(page: Page) -> list[promo.Promotion]:
+    node = page.tree.css_first(".p-price-plus .price, .J-plus-price .price")
+    text = collapse(node.text()) if node is not None else None
+    parsed = parse_price_text(text or "", "CNY")
+    if parsed is None or parsed.is_from:
+        return []
+    made = promo.member_price(parsed.amount, "plus", f"PLUS价 ￥{text}")
+    return [made] if made else []
+
+
+def _price_objects(page: Page) -> list[dict[str, Any]]:
+    """Every price object in a reply given as the input, or inlined in the page's scripts."""
+    reply = payload(page)
+    if reply is not None:
+        return [obj for _, obj in walk_dicts(reply) if "p" in obj and _priceish(obj)]
+    out = []
     for script in page.scripts:
         for match in _PRICE_OBJECT.finditer(script):
-            if sku and match.group(1) != sku:
-                continue
             try:
-                data = json.loads(match.group(0))
+                out.append(json.loads(match.group(0)))
             except json.JSONDecodeError:
                 continue
-            found = _from_price_object(data, f"price object J_{match.group(1)}")
-            if found:
-                return found
-    return []
+    return out
+
+
+def _priceish(obj: dict[str, Any]) -> bool:
+    return any(key in obj for key in ("id", "m", "op", "tpp")) and not isinstance(obj["p"], dict)
+
+
+def _price_service(
+    page: Page, sku: str | None
+) -> tuple[list[Candidate], list[promo.Promotion], str | None]:
+    objects = _price_objects(page)
+    mine = [o for o in objects if _object_sku(o) in (sku, None)] if sku else objects
+    prices = {str(o.get("p")) for o in mine}
+    if len(prices) > 1:
+        return [], [], "several prices in the price service reply and no SKU to choose one"
+    for obj in mine:
+        where = f"price service J_{_object_sku(obj) or '?'}"
+        candidates = _from_price_object(obj, where)
+        if not candidates:
+            return [], [], f'the price service states no price ({where} p="{obj.get("p")}")'
+        member = promo.member_price(obj.get("tpp"), "plus", f'{where} tpp="{obj.get("tpp")}"')
+        return candidates, [member] if member else [], None
+    return [], [], None
+
+
+def _object_sku(obj: dict[str, Any]) -> str | None:
+    raw = str(obj.get("id") or obj.get("skuId") or "")
+    return raw.removeprefix("J_") or None
 
 
 def _item_info(page: Page) -> list[Candidate]:
@@ -114,7 +167,7 @@ def _from_price_object(data: dict[str, Any], where: str) -> list[Candidate]:
     if price is None:
         return []
     out = [Candidate(price, "CNY", SOURCE, f'{where} p="{data.get("p")}"', "price")]
-    higher: list[Decimal] = [
+    higher = [
         v
         for key in ("m", "op")
         if (v := parse_machine_amount(data.get(key))) is not None and v > price

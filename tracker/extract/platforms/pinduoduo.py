@@ -7,8 +7,11 @@ The page embeds `window.rawData = {...}` whose `store.initDataObj.goods` (older 
 and `skus` each with `groupPrice`, `normalPrice`, `skuId`, `quantity`. Prices written as
 strings with a decimal point are taken as yuan.
 
-The group price is reported as the price. Different SKU prices make it a "from" price
-unless the URL names a SKU (`sku_id=`). Without a login PDD usually serves a login page
+The group price is reported as the price, the normal (buy-alone) price beside it as a
+promotion-free fact is not needed. Different SKU prices are a range, which is no price
+unless the URL names a SKU (`sku_id=`): the low end of a range is what the cheapest SKU
+costs, not what this listing costs. 百亿补贴 and 限购 marks in the goods' tags are read
+into promotions. Without a login PDD usually serves a login page
 instead of rawData; the wall check reports that.
 """
 
@@ -18,11 +21,13 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tracker.extract import promotions as promo
 from tracker.extract.model import Candidate, Found, Kind
 from tracker.extract.page import Page, collapse
 from tracker.extract.scriptstate import state_after, walk_dicts
 
 HOSTS = ("yangkeduo.com", "pinduoduo.com")
+RANGE_NOTE = "only a price range over several SKUs, and the URL names no SKU"
 SOURCE = "pinduoduo"
 
 
@@ -41,6 +46,7 @@ def extract(page: Page) -> Found:
         return Found()
     title = collapse(goods.get("goodsName")) if isinstance(goods.get("goodsName"), str) else None
     candidates = _sku_named(goods, page) or _group_prices(goods)
+    note = RANGE_NOTE if not candidates and _has_range(goods) else None
     market = fen_or_yuan(goods.get("marketPrice"))
     if market is not None and candidates and market > candidates[0].price:
         candidates.append(
@@ -48,7 +54,32 @@ def extract(page: Page) -> Found:
                 market, "CNY", SOURCE, f"rawData goods.marketPrice={goods['marketPrice']}", "list"
             )
         )
-    return Found(tuple(candidates), _in_stock(goods), title)
+    return Found(tuple(candidates), _in_stock(goods), title, note, _promotions(goods))
+
+
+def _has_range(goods: dict[str, Any]) -> bool:
+    low, high = fen_or_yuan(goods.get("minGroupPrice")), fen_or_yuan(goods.get("maxGroupPrice"))
+    prices = {fen_or_yuan(s.get("groupPrice")) for s in _skus(goods)}
+    return (low is not None and high is not None and high != low) or len(prices - {None}) > 1
+
+
+def _skus(goods: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in goods.get("skus") or [] if isinstance(s, dict)]
+
+
+def _promotions(goods: dict[str, Any]) -> tuple[promo.Promotion, ...]:
+    """Limits and subsidy marks the goods state states in words (its tags and titles)."""
+    texts = []
+    for key in ("goodsTags", "tagList", "tags", "promotionTags", "activityTags"):
+        for tag in goods.get(key) or []:
+            text = tag.get("text") or tag.get("desc") if isinstance(tag, dict) else tag
+            if isinstance(text, str):
+                texts.append(text)
+    limit = goods.get("limitQuantity") or goods.get("quantityLimit")
+    out = [p for text in texts for p in promo.from_text(text, "pdd")]
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+        out.append(promo.offer("limit", limit, source_text=f"limitQuantity={limit}"))
+    return promo.unique(out)
 
 
 def fen_or_yuan(value: Any) -> Decimal | None:
@@ -78,7 +109,9 @@ def _group_prices(goods: dict[str, Any]) -> list[Candidate]:
         if not prices:
             return []
         low, high = min(prices), max(prices)
-    kind: Kind = "price" if high is None or high == low else "from"
+    if high is not None and high != low:
+        return []  # a range over SKUs: no price without a SKU
+    kind: Kind = "price"
     group = f"{goods.get('minGroupPrice')}..{goods.get('maxGroupPrice')}"
     evidence = f"rawData goods.minGroupPrice..maxGroupPrice={group} (fen)"
     return [Candidate(low, "CNY", SOURCE, evidence, kind)]

@@ -18,11 +18,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+from selectolax.lexbor import LexborNode
+
+from tracker.extract import promotions as promo
 from tracker.extract.model import JS_NOTE, Candidate, Found, Kind
 from tracker.extract.page import Page, collapse
+from tracker.extract.platforms import taobao_state as state
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
-from tracker.extract.scriptstate import state_after, walk_dicts
+from tracker.extract.scriptstate import payload, state_after, walk_dicts
 
 HOSTS = ("taobao.com", "tmall.com", "tmall.hk", "liangxinyao.com")
 SOURCE = "taobao"
@@ -43,6 +48,8 @@ _SELLING = (
     ".tb-promo-price .tb-rmb-num",
 )
 _STRUCK = ("#J_StrPriceModBox .tm-price", "#J_StrPrice .tb-rmb-num", "#J_StrPrice em.tb-rmb-num")
+_PROMO_ROWS = "#J_OtherDiscount, .tm-coupon-panel, #J_PromoHint, .tb-other-discount, .tm-fcs-panel"
+_ITEM_KEYS = ("item", "itemDO", "itemInfoModel", "itemBasic", "itemInfo")
 _PANELS = (
     "#J_StrPriceModBox dd",
     "#J_PromoPrice dd",
@@ -55,75 +62,118 @@ _SOLD_OUT = ("已下架", "此商品已下架", "宝贝已下架", "已售罄", 
 
 
 def extract(page: Page) -> Found:
-    """Candidates from a Taobao/Tmall page."""
+    """Candidates from a Taobao/Tmall page, mobile state or price-service reply."""
     states = {name: state_after(page, name) for name in _STATES}
-    candidates = _rendered_panel(page) or _mobile_state(states)
+    reply = payload(page)
+    if isinstance(reply, dict):
+        states["reply"] = reply
+    sku = _url_sku(page)
+    shop = _shop(states)
+    candidates, promotions, note = _rendered_panel(page), [], None
+    if not candidates and not _panel_range(page):
+        candidates, promotions, note = _state_price(states, sku, shop)
+    elif not candidates:
+        note = state.RANGE_NOTE
+    promotions += _panel_promotions(page, shop)
     candidates += _reserve_price(states, candidates)
-    note = JS_NOTE if not any(c.kind != "list" for c in candidates) and _empty_panel(page) else None
-    return Found(tuple(candidates), _in_stock(page, states), _title(page, states), note)
-
-
-def _rendered_panel(page: Page) -> list[Candidate]:
-    out: list[Candidate] = []
-    for selectors, kind in ((_SELLING, "price"), (_STRUCK, "list")):
-        for selector in selectors:
-            node = page.tree.css_first(selector)
-            text = collapse(node.text()) if node is not None else None
-            parsed = parse_price_text(text or "", "CNY")
-            if parsed is not None:
-                final: Kind = "from" if kind == "price" and parsed.is_from else kind  # type: ignore[assignment]
-                out.append(Candidate(parsed.amount, "CNY", SOURCE, f'{selector} "{text}"', final))
-                break
-    if out and all(c.kind == "list" for c in out) and not _has_promo_panel(page):
-        # Without a promotion panel, the one price shown is the price.
-        out = [Candidate(c.price, c.currency, c.source, c.evidence, "price") for c in out]
-    return out
-
-
-def _has_promo_panel(page: Page) -> bool:
-    return any(
-        page.tree.css_first(s) is not None
-        for s in ("#J_PromoPrice", "#J_PromoPriceNum", ".tm-promo-panel")
+    if note is None and not any(c.kind != "list" for c in candidates) and _empty_panel(page):
+        note = JS_NOTE
+    return Found(
+        tuple(candidates),
+        _in_stock(page, states),
+        _title(page, states),
+        note,
+        promo.unique(promotions),
     )
 
 
-def _mobile_state(states: dict[str, Any]) -> list[Candidate]:
-    out: list[Candidate] = []
-    for name in (
-        "_DATA_Mdskip",
-        "_DATA_Detail",
-        "window.__INITIAL_DATA__",
-        "window.__ICE_APP_CONTEXT__",
-        "window.__INIT_DATA",
-    ):
+def _url_sku(page: Page) -> str | None:
+    query = parse_qs(urlsplit(page.url or "").query)
+    values = query.get("skuId") or query.get("sku_id") or query.get("skuid")
+    return values[0] if values and values[0].isdigit() else None
+
+
+def _shop(states: dict[str, Any]) -> str | None:
+    for name in ("_DATA_Detail", "TShop.Setup", "g_config"):
+        for _, obj in walk_dicts(states.get(name)):
+            shop = obj.get("shopName")
+            if isinstance(shop, str) and shop.strip():
+                return shop.strip()
+    return None
+
+
+def _state_price(states: dict[str, Any], sku: str | None, shop: str | None) -> state.Priced:
+    """The price from the page's state or a price-service reply, most specific first."""
+    for where, block, model in state.price_models(states):
+        priced = state.from_model(where, block, model, sku, shop)
+        if priced[0] or priced[2]:
+            return priced
+    for name in ("_DATA_Mdskip", "reply", "window.__INIT_DATA"):
         for path, obj in walk_dicts(states.get(name)):
-            if "priceText" not in obj:
-                continue
-            parsed = parse_price_text(str(obj["priceText"]), "CNY")
-            if parsed is None:
-                continue
-            struck = str(obj.get("lineThrough", "")).lower() == "true"
-            kind: Kind = "list" if struck else "from" if parsed.is_from else "price"
-            where = f"{name}.{'.'.join(path)}"
-            title = obj.get("priceTitle") or ""
-            out.append(
-                Candidate(
-                    parsed.amount,
-                    "CNY",
-                    SOURCE,
-                    f'{where} priceText="{obj["priceText"]}" {title}'.strip(),
-                    kind,
-                )
-            )
-        if out:
-            return _main_price_first(out)
+            if "priceInfo" in obj:
+                priced = state.from_price_info(".".join((name, *path)), obj, sku)
+                if priced[0] or priced[2]:
+                    return priced
+    if isinstance(states.get("reply"), dict):
+        return state.from_sib(states["reply"], shop)
+    return [], [], None
+
+
+def _visible(node: LexborNode | None) -> bool:
+    """Whether a panel row is shown (Taobao hides the promotion row with `tb-hidden`)."""
+    if node is None:
+        return False
+    classes = (node.attrs.get("class") or "").split()
+    style = (node.attrs.get("style") or "").replace(" ", "").lower()
+    return not ({"tb-hidden", "hidden", "tm-hidden"} & set(classes)) and "display:none" not in style
+
+
+def _panel_range(page: Page) -> bool:
+    """Whether the rendered panel shows only a range (`149.00 - 159.00`)."""
+    for selector in (*_SELLING, *_STRUCK):
+        node = page.tree.css_first(selector)
+        parsed = parse_price_text(collapse(node.text()) or "", "CNY") if node else None
+        if parsed is not None and parsed.is_from:
+            return True
+    return False
+
+
+def _rendered_panel(page: Page) -> list[Candidate]:
+    """The filled price panel of a rendered PC page.
+
+    The promotion row (促销价) is the price when it is shown; when it is hidden or absent,
+    the 价格 row is the price, not a struck one. A range in either row is no price.
+    """
+    promo_row = page.tree.css_first("#J_PromoPrice")
+    shows_promo = _visible(promo_row) or (
+        promo_row is None and page.tree.css_first(".tm-promo-price") is not None
+    )
+    out: list[Candidate] = []
+    if shows_promo:
+        out += _first_price(page, _SELLING, "price")
+    # A shown promotion row makes the 价格 row struck, even while JavaScript fills it.
+    out += _first_price(page, _STRUCK, "list" if shows_promo else "price")
     return out
 
 
-def _main_price_first(found: list[Candidate]) -> list[Candidate]:
-    """Keep the first selling price (the headline one) and the struck prices."""
-    selling = [c for c in found if c.kind != "list"]
-    return selling[:1] + [c for c in found if c.kind == "list"]
+def _first_price(page: Page, selectors: tuple[str, ...], kind: Kind) -> list[Candidate]:
+    for selector in selectors:
+        node = page.tree.css_first(selector)
+        text = collapse(node.text()) if node is not None else None
+        parsed = parse_price_text(text or "", "CNY")
+        if parsed is not None and not parsed.is_from:
+            return [Candidate(parsed.amount, "CNY", SOURCE, f'{selector} "{text}"', kind)]
+    return []
+
+
+def _panel_promotions(page: Page, shop: str | None) -> list[promo.Promotion]:
+    """Coupon and promotion rows of a rendered PC panel (领券, 满减, 限购)."""
+    out: list[promo.Promotion] = []
+    for node in page.tree.css(_PROMO_ROWS):
+        if _visible(node) and (text := collapse(node.text())):
+            platform = "tmall" if "tmall" in page.host else "taobao"
+            out += promo.from_text(text, platform, shop)
+    return out
 
 
 def _reserve_price(states: dict[str, Any], found: list[Candidate]) -> list[Candidate]:
@@ -132,6 +182,8 @@ def _reserve_price(states: dict[str, Any], found: list[Candidate]) -> list[Candi
         return []
     for name in ("TShop.Setup", "g_config"):
         for _, obj in walk_dicts(states.get(name)):
+            if any("-" in str(obj.get(k) or "") for k in ("reservePrice", "defaultItemPrice")):
+                return []  # a range's low end is not a list price
             for key in ("reservePrice", "defaultItemPrice"):
                 amount = parse_machine_amount(obj.get(key))
                 if amount is not None and _above_selling(amount, found):
@@ -169,9 +221,13 @@ def _title(page: Page, states: dict[str, Any]) -> str | None:
         node = page.tree.css_first(selector)
         if node is not None and collapse(node.text()):
             return collapse(node.text(strip=False))
-    for name in ("TShop.Setup", "_DATA_Detail", "g_config", "window.__INITIAL_DATA__"):
-        for _, obj in walk_dicts(states.get(name)):
+    names = ("TShop.Setup", "_DATA_Detail", "g_config", "window.__INITIAL_DATA__", "reply")
+    for name in names:
+        for path, obj in walk_dicts(states.get(name)):
             title = obj.get("title") or obj.get("itemTitle")
+            # Seller ratings (宝贝描述, 卖家服务) and services carry titles of their own.
+            if not path or path[-1] not in _ITEM_KEYS:
+                continue
             if isinstance(title, str) and title.strip():
                 return collapse(title)
     return None
