@@ -47,7 +47,6 @@ MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method 
 PRIOR_WEIGHT = 1.5
 COMPARABLE_WEIGHT = 3.0  # in the fallback's interval
 COMPARABLE_EVIDENCE_WEIGHT = 1.0  # in the point and advice: all of them count as one own sale
-PROPHET_WEIGHT = 1.0
 PROPHET_LABEL = "prophet"
 MODEL_SPREAD = 0.02  # log-space blur of each outcome: prices are steps, but not exact ones
 FALLBACK_SPREAD = 0.06
@@ -116,9 +115,10 @@ def forecast(
     if not fallback and use_prophet:
         effect = _prophet_effect(series, target, occurrences)
     reverted = _reverted(own, elevation_at(series, as_of), tuning.reversion_shrink)
-    evidence = reverted + ([Outcome(effect, PROPHET_WEIGHT, PROPHET_LABEL)] if effect else [])
+    # Prophet's effect is reported, not counted: it is fitted to the same earlier sales, and
+    # counting it again made held-out Shopee worse than the last price (MASE 1.05)
     compared = _comparable_outcomes(comparables, COMPARABLE_EVIDENCE_WEIGHT)
-    decision = decide(evidence, compared, prior_outcomes(series.platform), tuning)
+    decision = decide(reverted, compared, prior_outcomes(series.platform), tuning)
     mixture = _mixture(series, reverted, comparables, fallback)
     result = _result(series, target, mixture, decision, (own, effect, fallback))
     return replace(result, inputs_hash=inputs_hash(series, target, comparables))
