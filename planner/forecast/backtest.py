@@ -25,6 +25,7 @@ from planner.forecast.batch import parallel_map
 from planner.forecast.calendar import Calendar, Occurrence
 from planner.forecast.forecaster import forecast
 from planner.forecast.history import PriceSeries
+from planner.forecast.metrics import SourceScore, pooled, score_source, source_of
 from planner.forecast.outcomes import DROP_RATIO
 
 CUTS = (1, 7, 14)
@@ -68,6 +69,7 @@ class BacktestReport:
     by_horizon: dict[int, tuple[MethodScore, ...]]
     model_share: float  # share of our forecasts made with the model (rest: fallback)
     notes: tuple[str, ...] = field(default=())
+    by_source: tuple[SourceScore, ...] = field(default=())  # daoshou per source, then pooled
 
 
 def build_cases(
@@ -165,7 +167,19 @@ def score_replay(replayed: Replay, cuts: Sequence[int] = CUTS) -> BacktestReport
         by_horizon=by_horizon,
         model_share=sum(replayed.used_model) / len(cases) if cases else 0.0,
         notes=replayed.notes,
+        by_source=per_source(replayed, OURS),
     )
+
+
+def per_source(replayed: Replay, method: str = OURS) -> tuple[SourceScore, ...]:
+    """`method`'s scores per source, then pooled with every source weighted equally."""
+    rows: dict[str, list] = {}
+    for case, preds in zip(replayed.cases, replayed.predictions, strict=True):
+        pred = preds[method]
+        row = (float(case.series.last_price), case.actual, pred.point, pred.lower, pred.upper)
+        rows.setdefault(source_of(case.series.name), []).append((*row, pred.wait))
+    scores = [score_source(source, found) for source, found in sorted(rows.items())]
+    return (*scores, pooled(scores)) if scores else ()
 
 
 def _predict_case(

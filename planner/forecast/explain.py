@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from planner.forecast.evidence import Decision
     from planner.forecast.forecaster import Forecast
     from planner.forecast.outcomes import Outcome
 
@@ -24,12 +25,13 @@ def explain(
     family: str,
     own: Sequence[Outcome],
     effect: float | None,
-    fallback: bool,
+    decision: Decision,
 ) -> tuple[str, str]:
     """(English, Chinese) explanation of a forecast; `own` are the earlier sales' outcomes
     as measured (before any re-centring), `family` the target sale's kind."""
     cur = f" {result.currency}" if result.currency else ""
-    basis_en, basis_zh = _basis(result, family, own, effect, fallback)
+    basis_en, basis_zh = _basis(result, family, own, effect, result.method == "fallback")
+    moved_en, moved_zh = _what_moved(decision)
     range_en = (
         f"Expected {result.point}{cur} on {result.event_name} ({result.event_date}), "
         f"80% range {result.lower}-{result.upper}{cur}, against {result.last_price}{cur} now; "
@@ -40,15 +42,64 @@ def explain(
         f"{result.upper}{cur}，当前 {result.last_price}{cur}；"
         f"降价超过2%的概率 {result.prob_drop:.0%}。"
     )
-    if result.advice == "wait":
-        advice_en = (
-            f"Wait until {result.wait_until}: expected saving {result.expected_saving}{cur}."
+    advice_en, advice_zh = _advice(result, decision, cur)
+    return (
+        f"{basis_en} {moved_en} {range_en} {advice_en}",
+        f"{basis_zh}{moved_zh}{range_zh}{advice_zh}",
+    )
+
+
+def _what_moved(decision: Decision) -> tuple[str, str]:
+    """Which evidence moved the point off today's price, or why nothing did."""
+    drops = f"{decision.own_drops} of {decision.own_sales}"
+    drops_zh = f"{decision.own_sales} 次中 {decision.own_drops} 次"
+    if decision.point_basis == "own":
+        return (
+            f"The point moved because {drops} of this listing's earlier sale days dropped.",
+            f"预测偏离现价，因为该商品往期大促{drops_zh}降价。",
         )
-        advice_zh = f"建议等到 {result.wait_until} 再买，预计可省 {result.expected_saving}{cur}。"
-    else:
-        advice_en = "Buy now: a worthwhile drop is not likely enough to justify waiting."
-        advice_zh = "建议现在买：降价的把握不足以值得等待。"
-    return f"{basis_en} {range_en} {advice_en}", f"{basis_zh}{range_zh}{advice_zh}"
+    if decision.point_basis == "comparable":
+        return (
+            "The point moved on the sale-day drops of comparable listings (weighted less).",
+            "预测偏离现价，依据同类商品的大促降价（权重较低）。",
+        )
+    return (
+        f"The point stays at today's price: {drops} earlier sale days dropped, not enough"
+        " evidence to predict a drop.",
+        f"预测维持现价：往期大促{drops_zh}降价，不足以预测降价。",
+    )
+
+
+def _advice(result: Forecast, decision: Decision, cur: str) -> tuple[str, str]:
+    """The advice as a decision with its risk: probability, expected saving, its range."""
+    odds_en = (
+        f"P(drop) {decision.prob_drop:.0%} x typical drop {decision.drop_size:.0%}, "
+        f"P(rise) {decision.prob_rise:.0%} x typical rise {decision.rise_size:.0%}: "
+        f"net {decision.net_saving:+.1%} after the risk of a sell-out; waiting saves "
+        f"{result.saving_low} to {result.saving_high}{cur} (80%)."
+    )
+    odds_zh = (
+        f"降价概率 {decision.prob_drop:.0%}×幅度 {decision.drop_size:.0%}，涨价概率 "
+        f"{decision.prob_rise:.0%}×幅度 {decision.rise_size:.0%}，扣除售罄风险后净 "
+        f"{decision.net_saving:+.1%}；等待可省 {result.saving_low} 至 "
+        f"{result.saving_high}{cur}（80%）。"
+    )
+    if result.advice == "wait":
+        return (
+            f"Wait until {result.wait_until}: expected saving {result.expected_saving}{cur}. "
+            + odds_en,
+            f"建议等到 {result.wait_until} 再买，预计可省 {result.expected_saving}{cur}。"
+            + odds_zh,
+        )
+    if result.advice == "no_pattern":
+        return (
+            "No sale-day pattern yet: buy when the price suits you. " + odds_en,
+            "尚无大促规律：价格合适即可购买。" + odds_zh,
+        )
+    return (
+        "Buy now: the expected saving does not beat the risk of a rise or a sell-out. " + odds_en,
+        "建议现在买：预期节省不足以抵消涨价和售罄风险。" + odds_zh,
+    )
 
 
 def _basis(

@@ -1,15 +1,21 @@
 """Fake discounts (先涨后降): raise the price in the weeks before a sale, then "cut" it.
 
-A sale price is only a discount if it is below what the listing normally cost. Some sellers
-raise the price a few weeks before a sale so that the sale price, announced as "X% off",
-is really the old normal price (or worse). China's pricing rule takes the lowest price of
-the 7 days before a promotion as the reference, so a raise made earlier than that is
-legal yet still misleading: this module reports both readings.
+A flag that fires on every 3% wobble before a sale teaches shoppers to ignore it. So the
+rule is the one shoppers and regulators use: the struck "original" price of a promotion
+must not exceed the lowest price of the 7 days before the promotion starts (China's
+pricing rule). A raise-then-cut is flagged only when both hold:
 
-- normal price: the median price of the 60 days before the "weeks before" window;
-- raised: the highest price in the 30 days before the sale starts is at least 3% above it;
-- fake: the sale-day price is below the raised price (the "discount") but not below the
-  normal price (1% tolerance).
+- raised: the highest price of the 30 days before the sale starts (the price a label
+  would strike out) is at least 3% above that 7-day reference, i.e. the raise falls
+  inside the reference window and the struck price breaks the rule;
+- no better: the sale-day price is not below the reference (1% tolerance), so the
+  "discount" against the struck price is none against the legal reference.
+
+A raise made earlier than the window sets its own reference and is not flagged; a cut
+below the reference is a real discount. For a sale the history has not reached, a raise
+inside the window is reported alone. Every result carries its evidence: the reference,
+its window, the struck price and its day, the sale price, and the normal price (median
+of the 60 days before the 30-day window) for context.
 """
 
 from __future__ import annotations
@@ -40,39 +46,39 @@ class FakeDiscount:
     normal_price: Decimal
     raised_to: Decimal
     raised_on: date
-    raise_pct: Decimal  # how far the price was raised above normal, in percent
+    raise_pct: Decimal  # how far the struck price stands above the 7-day reference, percent
     sale_price: Decimal | None  # None: the sale has not happened yet in the history
-    real_change_pct: Decimal | None  # sale price vs normal, percent (>= -1: no real discount)
+    real_change_pct: Decimal | None  # sale price vs the reference, percent (>= -1: no discount)
     reference_price: Decimal  # lowest price of the 7 days before the sale started
-    claimed_discount_pct: Decimal | None  # what a "vs the 7-day reference" label shows
-    hidden_by_7_day_rule: bool  # raised before the 7-day window: legal, still misleading
+    reference_from: date  # the reference window: the 7 days before the sale starts
+    reference_to: date
+    claimed_discount_pct: Decimal | None  # what a label striking out `raised_to` shows
     explanation: str
     explanation_zh: str
 
 
 def detect_fake_discount(series: PriceSeries, occ: Occurrence) -> FakeDiscount | None:
     """The fake discount of one sale, or None when the history shows an honest one (or
-    cannot tell: too little history before the sale)."""
+    cannot tell: no price in the 7 days before the promotion)."""
     start = occ.sale_start
     raise_from = start - timedelta(days=RAISE_WINDOW_DAYS)
     normal_prices = series.between(
         raise_from - timedelta(days=NORMAL_WINDOW_DAYS), raise_from - timedelta(days=1)
     )
     before = _dated(series, raise_from, start - timedelta(days=1))
-    if len(normal_prices) < MIN_NORMAL_OBSERVATIONS or not before:
+    reference_days = [p for d, p in before if d >= start - timedelta(days=REFERENCE_DAYS)]
+    if len(normal_prices) < MIN_NORMAL_OBSERVATIONS or not reference_days:
         return None
-    normal = Decimal(median(normal_prices))
+    reference = min(reference_days)
     raised_on, raised_to = max(before, key=lambda pair: (pair[1], -pair[0].toordinal()))
-    if raised_to < normal * RAISE_THRESHOLD:
-        return None
+    if raised_to < reference * RAISE_THRESHOLD:
+        return None  # the struck price would not exceed the 7-day reference
     sale = series.price_on(occ.day, stale_days=1) if occ.day <= series.last_day else None
     if sale is not None and (
-        sale < normal * NOT_BELOW_TOLERANCE or sale * RAISE_THRESHOLD > raised_to
+        sale < reference * NOT_BELOW_TOLERANCE or sale * RAISE_THRESHOLD > raised_to
     ):
-        return None  # a real discount, or no "discount" from the raised price at all
-    reference_days = [p for d, p in before if d >= start - timedelta(days=REFERENCE_DAYS)]
-    reference = min(reference_days) if reference_days else raised_to
-    return _report(occ, normal, raised_to, raised_on, sale, reference)
+        return None  # a real discount on the reference, or no "discount" at all
+    return _report(occ, Decimal(median(normal_prices)), raised_to, raised_on, sale, reference)
 
 
 def fake_discounts(series: PriceSeries, occurrences: list[Occurrence]) -> list[FakeDiscount]:
@@ -102,47 +108,45 @@ def _report(
     sale: Decimal | None,
     reference: Decimal,
 ) -> FakeDiscount:
-    raise_pct = _pct(raised_to, normal)
-    real = _pct(sale, normal) if sale is not None else None
-    claimed = -_pct(sale, reference) if sale is not None else None
-    hidden = reference >= normal * RAISE_THRESHOLD
-    normal_text = normal.quantize(Decimal("0.01"))
+    raise_pct = _pct(raised_to, reference)
+    real = _pct(sale, reference) if sale is not None else None
+    claimed = -_pct(sale, raised_to) if sale is not None else None
+    ref_to = occ.sale_start - timedelta(days=1)
+    ref_from = occ.sale_start - timedelta(days=REFERENCE_DAYS)
+    window = f"{ref_from}..{ref_to}"
     if sale is None:
         english = (
-            f"Raised {raise_pct}% above its normal {normal_text} (to {raised_to} on {raised_on}) "
-            f"ahead of {occ.name_en}: a 'discount' from {raised_to} would be no discount."
+            f"Raised to {raised_to} on {raised_on}, {raise_pct}% above {reference}, the lowest"
+            f" price of the 7 days before {occ.name_en} ({window}): a 'discount' struck from"
+            f" {raised_to} would break the 7-day rule."
         )
         chinese = (
-            f"{occ.name_zh}前已涨价{raise_pct}%（常态价 {normal_text}，{raised_on} 涨至 "
-            f"{raised_to}）：以涨后价计算的折扣并非真实优惠。"
+            f"{occ.name_zh}前7日（{window}）最低价 {reference}，{raised_on} 涨至 {raised_to}"
+            f"（+{raise_pct}%）：以此划线的折扣违反7日最低价规则。"
         )
     else:
         english = (
-            f"Fake discount on {occ.name_en}: raised {raise_pct}% to {raised_to} on {raised_on}, "
-            f"then sold at {sale}, {real:+}% against the normal {normal_text}."
+            f"Fake discount on {occ.name_en}: struck price {raised_to} (raised on {raised_on})"
+            f" shows {claimed}% off, but the sale price {sale} is {real:+}% against {reference},"
+            f" the lowest price of the 7 days before the sale ({window})."
         )
         chinese = (
-            f"{occ.name_zh}先涨后降：{raised_on} 涨价{raise_pct}%至 {raised_to}，大促价 {sale}，"
-            f"相对常态价 {normal_text} 变化 {real:+}%。"
+            f"{occ.name_zh}先涨后降：划线价 {raised_to}（{raised_on} 涨价）显示优惠 {claimed}%，"
+            f"但大促价 {sale} 相对前7日（{window}）最低价 {reference} 变化 {real:+}%。"
         )
-        if claimed is not None and claimed > 0:
-            english += f" Against the 7-day low {reference} it shows as {claimed}% off."
-            chinese += f"按7日最低价 {reference} 计显示优惠 {claimed}%。"
-    if hidden:
-        english += " The raise predates the 7-day reference window, so the label is legal."
-        chinese += "涨价早于7日参考期，标注合规但具误导性。"
     return FakeDiscount(
         event_key=occ.key,
         event_date=occ.day,
-        normal_price=normal_text,
+        normal_price=normal.quantize(Decimal("0.01")),
         raised_to=raised_to,
         raised_on=raised_on,
         raise_pct=raise_pct,
         sale_price=sale,
         real_change_pct=real,
         reference_price=reference,
+        reference_from=ref_from,
+        reference_to=ref_to,
         claimed_discount_pct=claimed,
-        hidden_by_7_day_rule=hidden,
         explanation=english,
         explanation_zh=chinese,
     )

@@ -9,8 +9,10 @@ listings or the shipped prior, with a deliberately wider spread. The 80% interva
 shortest range holding 80% of the earlier outcomes and the prior (Prophet's estimate moves
 the point, not the range; see `_spread_of_outcomes`).
 
-Advice is conservative by design: "wait" only when a drop is more likely than not AND a
-rise is unlikely, because most sale days change nothing and waiting has a cost.
+The point and the advice come from `evidence.decide`: every effect starts at "no change"
+and moves only as far as the listing's own sale days (or, with less weight, comparable
+listings') earn it, and "wait" is a decision whose expected saving must beat the risk of a
+rise and of a sell-out. Without sale-day evidence the advice is "no_pattern".
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from planner.errors import ForecastError
 from planner.forecast.calendar import Calendar, Occurrence
+from planner.forecast.evidence import DEFAULT_TUNING, Decision, Tuning, decide
 from planner.forecast.explain import explain
 from planner.forecast.history import PriceSeries
 from planner.forecast.model import event_effect
 from planner.forecast.outcomes import (
-    DROP_RATIO,
-    RISE_RATIO,
     Mixture,
     Outcome,
     elevation_at,
@@ -40,17 +41,15 @@ from planner.forecast.outcomes import (
     scaled,
 )
 
-MODEL_VERSION = "ratio-mixture-prophet-5"
+MODEL_VERSION = "evidence-shrunk-6"
 MIN_HISTORY_DAYS = 60
 MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method "model"
 PRIOR_WEIGHT = 1.5
-COMPARABLE_WEIGHT = 3.0
-PROPHET_WEIGHT = 1.0
+COMPARABLE_WEIGHT = 3.0  # in the fallback's interval
+COMPARABLE_EVIDENCE_WEIGHT = 1.0  # in the point and advice: all of them count as one own sale
 PROPHET_LABEL = "prophet"
 MODEL_SPREAD = 0.02  # log-space blur of each outcome: prices are steps, but not exact ones
 FALLBACK_SPREAD = 0.06
-WAIT_MIN_PROB_DROP = 0.5
-WAIT_MAX_PROB_RISE = 0.10
 INTERVAL_MASS = 0.80  # the shortest range holding 80% of the outcomes (outcomes.py)
 DEADBAND = 0.02  # log-space; predicted moves smaller than this are noise
 log = logging.getLogger("daoshou.forecast")
@@ -71,10 +70,13 @@ class Forecast:
     point: Decimal
     lower: Decimal  # 80% interval
     upper: Decimal
-    prob_drop: float  # P(sale-day price more than 2% below last_price)
-    advice: str  # buy | wait
+    prob_drop: float  # P(sale-day price more than 2% below last_price), calibrated
+    prob_rise: float  # P(more than 2% above)
+    advice: str  # buy | wait | no_pattern (no sale-day evidence yet: buy when it suits you)
     wait_until: date | None
-    expected_saving: Decimal  # last_price - expected sale-day price, when the advice is wait
+    expected_saving: Decimal  # expected saving of waiting after the risk of a rise, >= 0
+    saving_low: Decimal  # the 80% range of what waiting saves (negative: it costs)
+    saving_high: Decimal
     history_days: int
     method: str  # model | fallback
     explanation: str
@@ -88,6 +90,7 @@ def forecast(
     calendar: Calendar,
     comparables: Sequence[float] = (),
     use_prophet: bool = True,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> Forecast:
     """Forecast `target`'s price from `series` as known on its last day.
 
@@ -111,10 +114,13 @@ def forecast(
     effect = None
     if not fallback and use_prophet:
         effect = _prophet_effect(series, target, occurrences)
-    mixture = _mixture(
-        series, _reverted(own, elevation_at(series, as_of)), comparables, effect, fallback
-    )
-    result = _result(series, target, mixture, own, effect, fallback)
+    reverted = _reverted(own, elevation_at(series, as_of), tuning.reversion_shrink)
+    # Prophet's effect is reported, not counted: it is fitted to the same earlier sales, and
+    # counting it again made held-out Shopee worse than the last price (MASE 1.05)
+    compared = _comparable_outcomes(comparables, COMPARABLE_EVIDENCE_WEIGHT)
+    decision = decide(reverted, compared, prior_outcomes(series.platform), tuning)
+    mixture = _mixture(series, reverted, comparables, fallback)
+    result = _result(series, target, mixture, decision, (own, effect, fallback))
     return replace(result, inputs_hash=inputs_hash(series, target, comparables))
 
 
@@ -139,32 +145,40 @@ def inputs_hash(series: PriceSeries, target: Occurrence, comparables: Sequence[f
     return digest.hexdigest()[:32]
 
 
-def _reverted(own: list[Outcome], elevation_now: float) -> list[Outcome]:
+def _reverted(own: list[Outcome], elevation_now: float, shrink: float) -> list[Outcome]:
     """Re-centre each earlier outcome on today's elevation above the recent low.
 
     A listing raised above its 90-day low before earlier sales and then brought back down
     will likely do it again: the part of each outcome explained by its own elevation is
     swapped for the part today's elevation implies.
     """
-    beta = reversion(own)
+    beta = reversion(own, shrink)
     if beta == 0.0 or not own:
         return own
     return [replace(o, log_ratio=o.log_ratio + beta * (elevation_now - o.elevation)) for o in own]
 
 
+def _comparable_outcomes(comparables: Sequence[float], total: float) -> list[Outcome]:
+    """Other listings' sale-day outcomes carrying `total` weight together."""
+    if not comparables:
+        return []
+    share = 1.0 / len(comparables)
+    return scaled([(c, share) for c in comparables], total, "comparable")
+
+
 def _mixture(
-    series: PriceSeries,
-    own: list[Outcome],
-    comparables: Sequence[float],
-    effect: float | None,
-    fallback: bool,
+    series: PriceSeries, own: list[Outcome], comparables: Sequence[float], fallback: bool
 ) -> Mixture:
+    """The predictive distribution the 80% interval is read from.
+
+    The earlier sales, comparable listings (only when the listing's own history is too
+    short) and the shipped prior, blurred; Prophet's effect is left out: it is fitted to
+    the same earlier sales, so as one more narrow outcome it would count their centre
+    twice and pull the range in.
+    """
     outcomes = list(own)
-    if effect is not None:
-        outcomes.append(Outcome(effect, PROPHET_WEIGHT, PROPHET_LABEL))
-    if fallback and comparables:
-        share = 1.0 / len(comparables)
-        outcomes.extend(scaled([(c, share) for c in comparables], COMPARABLE_WEIGHT, "comparable"))
+    if fallback:
+        outcomes.extend(_comparable_outcomes(comparables, COMPARABLE_WEIGHT))
     outcomes.extend(scaled(prior_outcomes(series.platform), PRIOR_WEIGHT, "prior"))
     return Mixture(tuple(outcomes), FALLBACK_SPREAD if fallback else MODEL_SPREAD)
 
@@ -173,58 +187,45 @@ def _result(
     series: PriceSeries,
     target: Occurrence,
     mixture: Mixture,
-    own: list[Outcome],
-    effect: float | None,
-    fallback: bool,
+    decision: Decision,
+    basis: tuple[list[Outcome], float | None, bool],
 ) -> Forecast:
-    last = series.last_price
-    lower, upper = _spread_of_outcomes(mixture).shortest_interval(INTERVAL_MASS)
-    median = mixture.atom_median()
+    own, effect, fallback = basis
+    last, currency = series.last_price, series.currency
+    lower, upper = mixture.shortest_interval(INTERVAL_MASS)
+    median = decision.point_log_ratio
     if abs(median) < DEADBAND:
         median = 0.0  # a step function does not move by a percent or two: no change
-    prob_drop = mixture.share_below(math.log(DROP_RATIO))
-    prob_rise = 1.0 - mixture.share_below(math.log(RISE_RATIO))
-    expected = mixture.mean_ratio()
-    wait = prob_drop >= WAIT_MIN_PROB_DROP and prob_rise <= WAIT_MAX_PROB_RISE and expected < 1
-    point = _money(last, math.exp(median), series.currency)
-    saving = _money(last, 1 - expected, series.currency) if wait else Decimal(0)
+    point = _money(last, math.exp(median), currency)
+    low = min(point, _money(last, math.exp(lower), currency))
+    high = max(point, _money(last, math.exp(upper), currency))
+    wait = decision.advice == "wait"
     forecast_ = Forecast(
         series=series.name,
         event_key=target.key,
         event_name=target.name_en,
         event_date=target.day,
         as_of=series.last_day,
-        currency=series.currency,
+        currency=currency,
         last_price=last,
         point=point,
-        lower=min(point, _money(last, math.exp(lower), series.currency)),
-        upper=max(point, _money(last, math.exp(upper), series.currency)),
-        prob_drop=round(prob_drop, 4),
-        advice="wait" if wait else "buy",
+        lower=low,
+        upper=high,
+        prob_drop=round(decision.prob_drop, 4),
+        prob_rise=round(decision.prob_rise, 4),
+        advice=decision.advice,
         wait_until=target.sale_start if wait else None,
-        expected_saving=max(saving, Decimal(0)),
+        expected_saving=max(_money(last, decision.net_saving, currency), Decimal(0)),
+        saving_low=last - high,
+        saving_high=last - low,
         history_days=series.history_days,
         method="fallback" if fallback else "model",
         explanation="",
         explanation_zh="",
         inputs_hash="",
     )
-    english, chinese = explain(forecast_, target.family, own, effect, fallback)
+    english, chinese = explain(forecast_, target.family, own, effect, decision)
     return replace(forecast_, explanation=english, explanation_zh=chinese)
-
-
-def _spread_of_outcomes(mixture: Mixture) -> Mixture:
-    """The mixture the interval is read from: every outcome but Prophet's effect.
-
-    Prophet's holiday effect is fitted to the same earlier sales that are already in the
-    mixture as outcomes: it is an estimate of their centre, not one more sale. It helps the
-    point, but as one more narrow outcome it counts that centre twice and pulls the range
-    in: on the fixture's Steam games whose cuts deepened from year to year the 80% range
-    then held only 60% of the sale prices. Without it, the interval is the same whether the
-    fit ran or not.
-    """
-    kept = tuple(o for o in mixture.outcomes if o.label != PROPHET_LABEL)
-    return Mixture(kept, mixture.spread)
 
 
 def _money(base: Decimal, factor: float, currency: str | None) -> Decimal:

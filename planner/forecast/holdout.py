@@ -24,11 +24,7 @@ from pathlib import Path
 from planner.forecast.backtest import OURS, MethodScore, Replay, replay, score_replay
 from planner.forecast.calendar import Calendar, load_calendar
 from planner.forecast.history import PriceSeries, read_history_csv
-
-
-def source_of(name: str) -> str:
-    """The series' source: the first word of its name (`steam-elden-ring` -> `steam`)."""
-    return name.split("-", 1)[0]
+from planner.forecast.metrics import source_of
 
 
 def split_halves(names: Iterable[str], seed: int = 0) -> tuple[list[str], list[str]]:

@@ -29,8 +29,6 @@ EVENT_DAY_STALE_DAYS = 1  # the sale-day price must really be seen on (or the da
 DROP_RATIO = 0.98  # "a drop" means more than 2% below today's price
 RISE_RATIO = 1.02
 LOOKBACK_DAYS = 90
-REVERSION_PRIOR = 0.5
-REVERSION_SHRINK = 0.02
 _GRID_PER_SPREAD = 8
 
 
@@ -97,16 +95,18 @@ def elevation_at(series: PriceSeries, day: date) -> float:
     return min(0.0, math.log(float(median(recent) / now)))
 
 
-def reversion(outcomes: Sequence[Outcome]) -> float:
+def reversion(outcomes: Sequence[Outcome], shrink: float) -> float:
     """How much of a raise above the normal price a sale takes back, from 0 to 1.
 
     Weighted least squares of log ratio on elevation through the origin, shrunk toward
-    half (a raised price tends to come back for the sale, the 先涨后降 pattern, but not
-    always all the way) so that one or two sales cannot claim a pattern either way.
+    zero with `shrink` units of pseudo-evidence: a listing that stepped up to a new price
+    level usually stays there, so "it will come back down" must be earned by its own
+    earlier raised-then-cut sales (the 先涨后降 pattern), never assumed. A shrink toward
+    one half predicted 5-10% drops after every permanent step up, and those listings then
+    kept their new price.
     """
     num = sum(o.weight * o.elevation * o.log_ratio for o in outcomes)
-    num += REVERSION_SHRINK * REVERSION_PRIOR
-    den = sum(o.weight * o.elevation**2 for o in outcomes) + REVERSION_SHRINK
+    den = sum(o.weight * o.elevation**2 for o in outcomes) + shrink
     return min(1.0, max(0.0, num / den))
 
 

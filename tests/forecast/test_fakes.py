@@ -12,29 +12,33 @@ def double11(calendar):
     return calendar.resolve("double11", "pdd", date(2026, 1, 1))  # sale runs 10-28 .. 11-11
 
 
-def test_raised_then_sold_at_the_old_price_is_flagged(calendar):
-    # normal 100 through September, raised to 130 on 10-08, "sale" back to 100 on 10-28
-    series = steps("x", date(2026, 7, 1), [(99, "100"), (20, "130"), (30, "100")], "pdd")
+def test_a_raise_inside_the_7_day_window_then_a_cut_back_is_flagged(calendar):
+    # 100 until 10-24, raised to 120 for 10-25..10-28 eve; the sale (from 10-28) is 100 again
+    series = steps("x", date(2026, 7, 1), [(116, "100"), (3, "120"), (30, "100")], "pdd")
     found = detect_fake_discount(series, double11(calendar))
     assert found is not None
-    assert found.normal_price == Decimal("100.00")
-    assert found.raised_to == Decimal("130") and found.raised_on == date(2026, 10, 8)
-    assert found.raise_pct == Decimal("30.0")
-    assert found.sale_price == Decimal("100") and found.real_change_pct == Decimal("0.0")
-    assert found.hidden_by_7_day_rule  # raised 20 days before: the 7-day reference is 130
-    assert found.claimed_discount_pct == Decimal("23.1")
-    assert "30.0%" in found.explanation and "先涨后降" in found.explanation_zh
-
-
-def test_a_raise_inside_the_7_day_window_is_not_hidden(calendar):
-    series = steps("x", date(2026, 7, 1), [(115, "100"), (4, "120"), (30, "100")], "pdd")
-    found = detect_fake_discount(series, double11(calendar))
-    assert found is not None and not found.hidden_by_7_day_rule
     assert found.reference_price == Decimal("100")
+    assert (found.reference_from, found.reference_to) == (date(2026, 10, 21), date(2026, 10, 27))
+    assert found.raised_to == Decimal("120") and found.raised_on == date(2026, 10, 25)
+    assert found.raise_pct == Decimal("20.0")
+    assert found.sale_price == Decimal("100") and found.real_change_pct == Decimal("0.0")
+    assert found.claimed_discount_pct == Decimal("16.7")
+    assert "2026-10-21..2026-10-27" in found.explanation and "先涨后降" in found.explanation_zh
+
+
+def test_a_raise_before_the_7_day_window_sets_its_own_reference(calendar):
+    # raised 20 days before the sale: the legal reference is 130, and the sale is below it
+    series = steps("x", date(2026, 7, 1), [(99, "100"), (20, "130"), (30, "100")], "pdd")
+    assert detect_fake_discount(series, double11(calendar)) is None
+
+
+def test_a_small_wobble_is_not_a_fake_discount(calendar):
+    series = steps("x", date(2026, 7, 1), [(116, "100"), (3, "102"), (30, "100")], "pdd")
+    assert detect_fake_discount(series, double11(calendar)) is None
 
 
 def test_an_honest_discount_is_not_flagged(calendar):
-    series = steps("x", date(2026, 7, 1), [(99, "100"), (20, "130"), (30, "80")], "pdd")
+    series = steps("x", date(2026, 7, 1), [(116, "100"), (3, "130"), (30, "80")], "pdd")
     assert detect_fake_discount(series, double11(calendar)) is None
 
 
@@ -49,10 +53,10 @@ def test_too_little_history_cannot_tell(calendar):
 
 
 def test_a_raise_ahead_of_a_coming_sale_is_reported(calendar):
-    series = steps("x", date(2026, 7, 1), [(99, "100"), (15, "150")], "pdd")
+    series = steps("x", date(2026, 7, 1), [(116, "100"), (2, "150")], "pdd")
     found = detect_fake_discount(series, double11(calendar))
     assert found is not None and found.sale_price is None
-    assert "ahead of Double 11" in found.explanation
+    assert "7 days before Double 11" in found.explanation
 
 
 def test_scan_of_the_real_fixture_finds_raises_before_double_days(calendar, daily):

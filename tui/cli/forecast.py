@@ -130,6 +130,24 @@ def backtest_command(
             for s in report.scores
         ],
     )
+    print("daoshou per source (errors as a share of the price; pooled: sources weighted equally)")
+    print_table(
+        ["source", "cases", "MAE%", "last MAE%", "MASE", "cover80", "saved", "worse", "waits"],
+        [
+            [
+                s.source,
+                s.cases,
+                f"{s.mae_pct:.2%}",
+                f"{s.last_mae_pct:.2%}",
+                f"{s.mase:.3f}",
+                _pct(s.coverage),
+                _pct(s.saved),
+                f"{s.worse:.1%}",
+                s.waits,
+            ]
+            for s in report.by_source
+        ],
+    )
     for note in report.notes:
         print(f"note: {note}")
 
@@ -213,7 +231,9 @@ def _print_forecast(result: Forecast, fake: FakeDiscount | None, as_json: bool) 
     print(f"{result.series}: {result.event_name} {result.event_date} ({result.method})")
     print(f"  expected {result.point} {cur}, 80% range {result.lower}-{result.upper} {cur}")
     print(f"  now {result.last_price} {cur}; chance of a drop over 2%: {result.prob_drop:.0%}")
-    advice = f"wait until {result.wait_until}" if result.advice == "wait" else "buy now"
+    advice = {"wait": f"wait until {result.wait_until}", "buy": "buy now"}.get(
+        result.advice, "no sale-day pattern yet: buy when the price suits you"
+    )
     print(f"  advice: {advice} (expected saving {result.expected_saving} {cur})")
     print(f"  {result.explanation}")
     print(f"  {result.explanation_zh}")
