@@ -37,9 +37,9 @@ NO_CHANGE = "no change"
 class Tuning:
     """The forecaster's tuned constants (defaults: the cross-validated choice)."""
 
-    point_shrink: float = 0.25  # pseudo-sales of "no change" in the point's median
+    point_shrink: float = 2.0  # pseudo-sales of "no change" in the point's median
     prob_shrink: float = 0.5  # pseudo-sales of the platform base rate in P(drop), P(rise)
-    wait_margin: float = 0.01  # net expected saving (share of price) a wait must clear
+    wait_margin: float = 0.05  # net expected saving (share of price) a wait must clear
     sellout_cost: float = 0.005  # expected cost of a sell-out while waiting (share of price)
     reversion_shrink: float = 0.001  # pseudo-evidence against "a raised price comes back"
     min_own_weight: float = 1.0  # own sale-day weight below which there is no pattern

@@ -7,7 +7,10 @@ pricing rule). A raise-then-cut is flagged only when both hold:
 
 - raised: the highest price of the 30 days before the sale starts (the price a label
   would strike out) is at least 3% above that 7-day reference, i.e. the raise falls
-  inside the reference window and the struck price breaks the rule;
+  inside the reference window and the struck price breaks the rule, *and* at least 3%
+  above the normal price (median of the 60 days before the 30-day window): an everyday
+  price that the shop lowered into a presale dip was not raised first (先涨), so the
+  shop's own pre-sale cut is not evidence of a fake one;
 - no better: the sale-day price is not below the reference (1% tolerance), so the
   "discount" against the struck price is none against the legal reference.
 
@@ -71,14 +74,15 @@ def detect_fake_discount(series: PriceSeries, occ: Occurrence) -> FakeDiscount |
         return None
     reference = min(reference_days)
     raised_on, raised_to = max(before, key=lambda pair: (pair[1], -pair[0].toordinal()))
-    if raised_to < reference * RAISE_THRESHOLD:
-        return None  # the struck price would not exceed the 7-day reference
+    normal = Decimal(median(normal_prices))
+    if raised_to < reference * RAISE_THRESHOLD or raised_to < normal * RAISE_THRESHOLD:
+        return None  # the struck price would not exceed the reference, or was never raised
     sale = series.price_on(occ.day, stale_days=1) if occ.day <= series.last_day else None
     if sale is not None and (
         sale < reference * NOT_BELOW_TOLERANCE or sale * RAISE_THRESHOLD > raised_to
     ):
         return None  # a real discount on the reference, or no "discount" at all
-    return _report(occ, Decimal(median(normal_prices)), raised_to, raised_on, sale, reference)
+    return _report(occ, normal, raised_to, raised_on, sale, reference)
 
 
 def fake_discounts(series: PriceSeries, occurrences: list[Occurrence]) -> list[FakeDiscount]:

@@ -9,12 +9,15 @@ and which sale days the history has seen. This fingerprint covers exactly those:
 - a new price level (a step up or down, also back to an earlier price) changes it;
 - a sale day newly observed (a calendar sale day inside the history with a price on it,
   or the day after, as the backtest reads it) changes it, even when the price held;
-- so does the target sale, the platform, or the model's version.
+- so does the target sale, the platform, the model's version, or the history growing
+  past the fallback's minimum length (`MIN_HISTORY_DAYS`).
 
 Days missing between two observations of the same price do not start a new level.
 What it leaves out on purpose: the distance to the target sale (the forecast is a ratio
 on the last price, and a day closer changes it by little; the nightly job refits anyway
-when the stored forecast's horizon has shrunk by a week, see `needs_refit`).
+when the stored forecast's horizon has shrunk by a week, see `needs_refit`), and the
+comparable listings' outcomes a short history borrows (they are measured at that
+horizon, so they move a little every night; the weekly refit takes them in).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from planner.forecast.calendar import Occurrence
-from planner.forecast.forecaster import MODEL_VERSION
+from planner.forecast.forecaster import MIN_HISTORY_DAYS, MODEL_VERSION
 from planner.forecast.history import PriceSeries
 
 REFIT_HORIZON_DAYS = 7  # refit when the sale came this many days closer since the last fit
@@ -55,7 +58,9 @@ def seen_sale_days(series: PriceSeries, sale_days: Iterable[date]) -> list[date]
 
 
 def history_fingerprint(
-    series: PriceSeries, sale_days: Iterable[date], target: Occurrence | None = None
+    series: PriceSeries,
+    sale_days: Iterable[date],
+    target: Occurrence | None = None,
 ) -> str:
     """A digest that changes only on a new price level, a new sale day, or a new target."""
     digest = hashlib.sha256(f"{MODEL_VERSION}|{series.platform}|{series.currency}".encode())
@@ -65,7 +70,27 @@ def history_fingerprint(
         digest.update(f"L{day.toordinal()}:{price};".encode())
     for day in seen_sale_days(series, sale_days):
         digest.update(f"S{day.toordinal()};".encode())
+    digest.update(f"long={series.history_days >= MIN_HISTORY_DAYS}".encode())
     return digest.hexdigest()[:32]
+
+
+def stored_key(fingerprint: str, as_of: date) -> str:
+    """What a forecast record keeps: the fingerprint and the history's last day it saw.
+
+    The day is kept beside the fingerprint (which leaves it out on purpose) so that
+    `needs_refit` can tell when the horizon has shrunk enough to fit again.
+    """
+    return f"{fingerprint}@{as_of.isoformat()}"
+
+
+def read_stored_key(text: str | None) -> tuple[str | None, date | None]:
+    """(fingerprint, as-of day) from a record; (None, None) for anything else, such as a
+    record written before fingerprints, which is then refit once."""
+    fingerprint, _, day = (text or "").partition("@")
+    try:
+        return fingerprint, date.fromisoformat(day)
+    except ValueError:
+        return None, None
 
 
 def needs_refit(

@@ -41,7 +41,7 @@ from planner.forecast.outcomes import (
     scaled,
 )
 
-MODEL_VERSION = "evidence-shrunk-6"
+MODEL_VERSION = "evidence-shrunk-7"
 MIN_HISTORY_DAYS = 60
 MIN_OWN_WEIGHT = 1.0  # evidence needed from the listing's own sales for method "model"
 PRIOR_WEIGHT = 1.5
@@ -122,6 +122,40 @@ def forecast(
     mixture = _mixture(series, reverted, comparables, fallback)
     result = _result(series, target, mixture, decision, (own, effect, fallback))
     return replace(result, inputs_hash=inputs_hash(series, target, comparables))
+
+
+def ratios_under(
+    series: PriceSeries,
+    target: Occurrence,
+    calendar: Calendar,
+    tunings: Sequence[Tuning],
+    comparables: Sequence[float] = (),
+) -> list[tuple[float, float, float, str]]:
+    """(point, lower, upper, advice) as ratios to today's price, under every tuning.
+
+    What cross-validating the constants needs, without Prophet (whose effect is reported,
+    not counted): the earlier sales are collected once, and only what a tuning changes
+    (the reversion, the decision, the interval of the reverted outcomes) is redone.
+    """
+    occurrences = calendar.occurrences(series.platform, end=target.day + timedelta(days=1))
+    own = past_outcomes(series, target, (target.day - series.last_day).days, occurrences)
+    fallback = series.history_days < MIN_HISTORY_DAYS or sum(o.weight for o in own) < MIN_OWN_WEIGHT
+    elevation = elevation_at(series, series.last_day)
+    compared = _comparable_outcomes(comparables, COMPARABLE_EVIDENCE_WEIGHT)
+    prior = prior_outcomes(series.platform)
+    intervals: dict[float, tuple[float, float]] = {}
+    rows = []
+    for tuning in tunings:
+        reverted = _reverted(own, elevation, tuning.reversion_shrink)
+        if tuning.reversion_shrink not in intervals:
+            mixture = _mixture(series, reverted, comparables, fallback)
+            intervals[tuning.reversion_shrink] = mixture.shortest_interval(INTERVAL_MASS)
+        lower, upper = intervals[tuning.reversion_shrink]
+        decision = decide(reverted, compared, prior, tuning)
+        point = decision.point_log_ratio if abs(decision.point_log_ratio) >= DEADBAND else 0.0
+        low, high = min(point, lower), max(point, upper)
+        rows.append((math.exp(point), math.exp(low), math.exp(high), decision.advice))
+    return rows
 
 
 def _prophet_effect(

@@ -2,7 +2,13 @@
 
 from datetime import date, timedelta
 
-from planner.forecast.fingerprint import history_fingerprint, needs_refit, price_levels
+from planner.forecast.fingerprint import (
+    history_fingerprint,
+    needs_refit,
+    price_levels,
+    read_stored_key,
+    stored_key,
+)
 
 from .conftest import steps
 
@@ -43,3 +49,16 @@ def test_needs_refit_only_on_change_or_a_week_later():
     assert needs_refit("a", "b", day, day)
     assert not needs_refit("a", "a", day, day + timedelta(days=6))
     assert needs_refit("a", "a", day, day + timedelta(days=7))
+
+
+def test_stored_key_keeps_the_day_and_old_records_are_refit():
+    key = stored_key("f" * 32, date(2026, 5, 1))
+    assert read_stored_key(key) == ("f" * 32, date(2026, 5, 1))
+    assert read_stored_key("0123abcd") == (None, None)  # written before fingerprints
+    assert read_stored_key(None) == (None, None)
+
+
+def test_growing_past_the_fallback_length_changes_it():
+    short = steps("x", date(2026, 5, 1), [(59, "10.00")])
+    long = steps("x", date(2026, 5, 1), [(60, "10.00")])
+    assert history_fingerprint(short, []) != history_fingerprint(long, [])

@@ -84,7 +84,8 @@ def test_new_listing_borrows_comparables_and_is_stored(engine, tmp_path):
     with session_scope(engine) as session:
         record = session.exec(select(ForecastRecord).where(ForecastRecord.listing_id == 2)).one()
     assert record.event_key == "double11-2026" and record.point == result.point
-    assert record.inputs_hash == result.inputs_hash
+    fingerprint, _, as_of = record.inputs_hash.partition("@")
+    assert len(fingerprint) == 32 and as_of == result.as_of.isoformat()
 
 
 def test_refresh_skips_unchanged_inputs(engine, tmp_path):
@@ -104,6 +105,50 @@ def test_refresh_skips_unchanged_inputs(engine, tmp_path):
     with session_scope(engine) as session:
         methods = {r.listing_id: r.method for r in session.exec(select(ForecastRecord))}
     assert methods == {1: "fallback", 2: "model"}
+
+
+def stored_keys(engine):
+    with session_scope(engine) as session:
+        return {
+            (r.listing_id, r.event_key): r.inputs_hash for r in session.exec(select(ForecastRecord))
+        }
+
+
+def test_nightly_refits_only_listings_whose_evidence_changed(engine, tmp_path):
+    def sale_cut(regular, cut):
+        return lambda day: cut if (day.month, day.day) in ((11, 11), (6, 18)) else regular
+
+    start, last = date(2024, 10, 1), date(2026, 10, 20)
+    days = (last - start).days + 1
+    import_history(
+        engine, csv_file(tmp_path, "a.csv", daily(start, days, sale_cut("100.00", "80.00"))), 1
+    )
+    import_history(
+        engine, csv_file(tmp_path, "b.csv", daily(start, days, sale_cut("50.00", "45.00"))), 2
+    )
+    calendar = load_calendar()
+    first = refresh_forecasts(engine, calendar, last, workers=1)
+    assert first.made == 4 and first.skipped == 0 and not first.failed
+    before = stored_keys(engine)
+
+    # one more day at the same price on both listings: nothing is refit
+    more = last + timedelta(days=1)
+    import_history(engine, csv_file(tmp_path, "a1.csv", [(more, "100.00")]), 1)
+    import_history(engine, csv_file(tmp_path, "b1.csv", [(more, "50.00")]), 2)
+    second = refresh_forecasts(engine, calendar, more, workers=1)
+    assert (second.made, second.skipped) == (0, 4)
+    assert stored_keys(engine) == before
+
+    # a new price level on listing 2 only: its two forecasts are refit, listing 1's kept
+    step = more + timedelta(days=1)
+    import_history(engine, csv_file(tmp_path, "a2.csv", [(step, "100.00")]), 1)
+    import_history(engine, csv_file(tmp_path, "b2.csv", [(step, "55.00")]), 2)
+    third = refresh_forecasts(engine, calendar, step, workers=1)
+    assert (third.made, third.skipped) == (2, 2)
+    after = stored_keys(engine)
+    assert set(after) == set(before)
+    assert {k for k in after if after[k] != before[k]} == {k for k in after if k[0] == 2}
+    assert all(after[k].endswith(step.isoformat()) for k in after if k[0] == 2)
 
 
 def test_unknown_listing(engine):

@@ -3,9 +3,12 @@
 The forecaster (`planner.forecast`) is pure; this module is the bridge. It reads a
 listing's observations with SQL, turns them into a daily `PriceSeries` (last price of each
 UTC day), asks for comparable listings' sale outcomes when the listing is too new to have
-its own, and stores each result in `ForecastRecord` - unless the inputs hash says nothing
-changed since the stored one, in which case no model is fitted at all. It also imports
-price history from CSV as observations with `source="import"`.
+its own, and stores each result in `ForecastRecord`. The record's `inputs_hash` holds the
+history's fingerprint (`planner.forecast.fingerprint`) and the day it was taken: the
+nightly run refits a listing only when `needs_refit` says so (a new price level, a newly
+seen sale day, another target, or a week closer to the sale), not because
+one more identical day was recorded. It also imports price history from CSV as
+observations with `source="import"`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,12 @@ from planner.errors import HistoryImportError
 from planner.forecast import Calendar, Forecast, Occurrence, PriceSeries, forecast, load_calendar
 from planner.forecast.batch import ForecastRequest, forecast_many
 from planner.forecast.fakes import FakeDiscount, detect_fake_discount
+from planner.forecast.fingerprint import (
+    history_fingerprint,
+    needs_refit,
+    read_stored_key,
+    stored_key,
+)
 from planner.forecast.forecaster import MIN_HISTORY_DAYS
 from planner.forecast.history import read_history_csv, series_from_points
 from planner.forecast.outcomes import comparable_log_ratios
@@ -99,15 +108,17 @@ def forecast_listing(
         comparables = _comparables(session, listing, series, target, calendar)
     result = forecast(series, target, calendar, comparables)
     fake = detect_fake_discount(series, target)
-    _store(engine, [(listing_id, result, fake)])
+    key = stored_key(_fingerprint(series, target, calendar), series.last_day)
+    _store(engine, [(listing_id, result, fake, key)])
     return result, fake
 
 
 def refresh_forecasts(
     engine: Engine, calendar: Calendar, today: date, workers: int | None = None
 ) -> RefreshSummary:
-    """Forecast every active listing's coming sales; skip those whose inputs are unchanged."""
-    requests: list[tuple[int, ForecastRequest]] = []
+    """Forecast every active listing's coming sales; refit only those `needs_refit` names."""
+    requests: list[tuple[int, ForecastRequest, str]] = []
+    unchanged: set[str] = set()
     with db.session_scope(engine) as session:
         stored = {
             (r.listing_id, r.event_key): r.inputs_hash for r in session.exec(select(ForecastRecord))
@@ -122,21 +133,29 @@ def refresh_forecasts(
             for target in upcoming:
                 comparables = _comparables(session, listing, series, target, calendar)
                 request = ForecastRequest(series, target, tuple(comparables))
-                requests.append((listing.id or 0, request))
-    unchanged = {
-        r.inputs_hash for lid, r in requests if stored.get((lid, r.target.key)) == r.inputs_hash
-    }
-    outcomes = forecast_many([r for _, r in requests], calendar, unchanged, workers)
+                current = _fingerprint(series, target, calendar)
+                fingerprint, as_of = read_stored_key(stored.get((listing.id, target.key)))
+                if not needs_refit(fingerprint, current, as_of, series.last_day):
+                    unchanged.add(request.inputs_hash)
+                key = stored_key(current, series.last_day)
+                requests.append((listing.id or 0, request, key))
+    outcomes = forecast_many([r for _, r, _ in requests], calendar, unchanged, workers)
     failed, fresh = [], []
-    for (listing_id, request), outcome in zip(requests, outcomes, strict=True):
+    for (listing_id, request, key), outcome in zip(requests, outcomes, strict=True):
         if outcome.forecast is not None:
             fake = detect_fake_discount(request.series, request.target)
-            fresh.append((listing_id, outcome.forecast, fake))
+            fresh.append((listing_id, outcome.forecast, fake, key))
         elif outcome.error:
             failed.append(f"listing {listing_id}, {request.target.key}: {outcome.error}")
     _store(engine, fresh)
     skipped = sum(1 for o in outcomes if o.skipped)
     return RefreshSummary(len(outcomes) - skipped - len(failed), skipped, tuple(failed))
+
+
+def _fingerprint(series: PriceSeries, target: Occurrence, calendar: Calendar) -> str:
+    """What a forecast of `target` from `series` rests on (see `history_fingerprint`)."""
+    sale_days = [o.day for o in calendar.occurrences(series.platform, end=series.last_day)]
+    return history_fingerprint(series, sale_days, target)
 
 
 def import_history(
@@ -198,13 +217,13 @@ def _comparables(
     return comparable_log_ratios(others, target, horizon, days)
 
 
-Stored = tuple[int, Forecast, FakeDiscount | None]
+Stored = tuple[int, Forecast, FakeDiscount | None, str]  # ..., fingerprint@as-of (stored_key)
 
 
 def _store(engine: Engine, items: Sequence[Stored]) -> None:
     """Insert or update each listing's record for its sale, all in one transaction."""
     with db.session_scope(engine, write=True) as session:
-        for listing_id, result, fake in items:
+        for listing_id, result, fake, key in items:
             record = session.exec(
                 select(ForecastRecord).where(
                     ForecastRecord.listing_id == listing_id,
@@ -214,7 +233,7 @@ def _store(engine: Engine, items: Sequence[Stored]) -> None:
                 listing_id=listing_id, event_key=result.event_key, event_date="", inputs_hash=""
             )
             record.event_date = result.event_date.isoformat()
-            record.inputs_hash = result.inputs_hash
+            record.inputs_hash = key
             record.computed_at = utcnow()
             record.currency = result.currency
             record.point, record.lower, record.upper = result.point, result.lower, result.upper

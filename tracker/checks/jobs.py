@@ -11,8 +11,10 @@ another store delivers and refreshes against that store, never the user's defaul
   a couple of seconds after the check that raised it was committed, or right after a
   restart.
 - `forecast-refresh`, nightly: forecast each active listing's coming sales. Cheap on
-  quiet nights, because forecasts whose inputs did not change are skipped (see
-  `tracker.checks.forecasts`).
+  quiet nights: a listing is refit only when its history's fingerprint moved (a new price
+  level, a newly seen sale day, another target) or the sale came a week closer, never
+  because one more identical day was recorded (`planner.forecast.fingerprint.needs_refit`,
+  applied by `tracker.checks.forecasts.refresh_forecasts`).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def refresh_all_forecasts(engine: Engine) -> None:
     """Forecast the coming sales of every listing in the service's store (`engine`); runs
     in a worker thread of the service."""
     summary = refresh_forecasts(engine, user_calendar(), datetime.now(UTC).date(), FORECAST_WORKERS)
-    log.info("forecasts: %d made, %d unchanged", summary.made, summary.skipped)
+    log.info("forecasts: %d refit, %d kept (evidence unchanged)", summary.made, summary.skipped)
     for failure in summary.failed:
         log.warning("forecast failed: %s", failure)
 
