@@ -1,8 +1,8 @@
 """Forecasts for tracked listings: history out of the store, forecasts back into it.
 
 The forecaster (`planner.forecast`) is pure; this module is the bridge. It reads a
-listing's observations with SQL, turns them into a daily `PriceSeries` (last price of each
-UTC day), asks for comparable listings' sale outcomes when the listing is too new to have
+listing's daily roll-up (`tracker.store.summary`) as a daily `PriceSeries` (last price of
+each UTC day), asks for comparable listings' sale outcomes when the listing is too new to have
 its own, and stores each result in `ForecastRecord` - unless the inputs hash says nothing
 changed since the stored one, in which case no model is fitted at all. It also imports
 price history from CSV as observations with `source="import"`.
@@ -30,8 +30,15 @@ from planner.forecast.history import read_history_csv, series_from_points
 from planner.forecast.outcomes import comparable_log_ratios
 from tracker import locations
 from tracker.errors import NotFoundError
-from tracker.store import db
-from tracker.store.tables import ForecastRecord, Listing, Observation, Product, utcnow
+from tracker.store import db, summary
+from tracker.store.tables import (
+    ForecastRecord,
+    Listing,
+    Observation,
+    ObservationDaily,
+    Product,
+    utcnow,
+)
 
 USER_EVENTS_FILE = "events.toml"
 UPCOMING_DAYS = 120  # the nightly run forecasts each listing's sales this far ahead
@@ -67,16 +74,15 @@ def user_calendar() -> Calendar:
 
 
 def listing_series(session: Session, listing: Listing) -> PriceSeries:
-    """A listing's recorded prices as a daily series (the last price of each UTC day)."""
+    """A listing's recorded prices as a daily series (the last price of each UTC day), read
+    from the daily roll-up: ~730 rows for two years, however often the listing is checked."""
     rows = session.exec(
-        select(Observation.observed_at, Observation.price, Observation.currency)
-        .where(Observation.listing_id == listing.id)
-        .where(col(Observation.price).is_not(None))
-        .where(col(Observation.is_from_price).is_(False))
-        .order_by(col(Observation.observed_at))
+        select(ObservationDaily.day, ObservationDaily.last_price, ObservationDaily.currency)
+        .where(ObservationDaily.listing_id == listing.id)
+        .order_by(col(ObservationDaily.day), col(ObservationDaily.last_at))
     ).all()
-    points = [(observed.astimezone(UTC).date(), price) for observed, price, _ in rows]
-    currencies = [c for _, _, c in rows if c]
+    points = [(date.fromisoformat(day), price) for day, price, _ in rows]
+    currencies = [c for _, _, c in rows if c != summary.NO_CURRENCY]
     return series_from_points(
         str(listing.id), points, currencies[-1] if currencies else None, listing.platform
     )
@@ -159,6 +165,7 @@ def import_history(
             for start in range(0, len(rows), _CHUNK):
                 session.execute(sa.insert(_OBSERVATIONS), rows[start : start + _CHUNK])
             inserted[listing.id or 0] = len(rows)
+        summary.rebuild(session.connection(), [i for i, n in inserted.items() if n])
     return ImportSummary(inserted, skipped)
 
 
