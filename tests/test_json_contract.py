@@ -46,6 +46,8 @@ SCENARIO: list[tuple[str, ...]] = [
     ("forecast", "1", "--event", "12.12"),
     ("backtest", "--csv", "{csv}", "--series", "shopee-br-16604914064"),
     ("import-history", "{history}", "--listing", "1"),
+    ("history", "1", "--daily"),
+    ("history", "1", "--limit", "1", "--before", "2026-10-02"),
     ("bought", "1", "--price", "129", "--date", "2026-11-11"),
     ("alerts", "channel", "add", "{hook}"),
     ("alerts", "channel", "list"),

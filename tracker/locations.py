@@ -8,11 +8,16 @@ the platform's conventional directories (platformdirs) are used.
 from __future__ import annotations
 
 import os
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "daoshou"
+#: A log file is rotated at this size, keeping this many old files: at most ~60 MB per log
+#: however long the service runs (10,000 listings write ~19 MB a day).
+LOG_MAX_BYTES = 10 * 1024 * 1024
+LOG_BACKUPS = 5
 HOME_ENV = "DAOSHOU_HOME"
 DATABASE_URL_ENV = "DAOSHOU_DATABASE_URL"
 
@@ -44,6 +49,19 @@ def log_dir() -> Path:
     """Where log files go: nothing is printed to the terminal while the app runs."""
     home = _home()
     return _ensure(home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME)))
+
+
+def log_file(name: str) -> Path:
+    """The path of one log file (`daoshou.log`, `daoshou-run.log`) in `log_dir()`."""
+    return log_dir() / name
+
+
+def rotating_log(name: str) -> RotatingFileHandler:
+    """A handler for the log file `name`, rotated at `LOG_MAX_BYTES` with `LOG_BACKUPS`
+    old files (`name.1` ... `name.5`), so no log grows without bound."""
+    return RotatingFileHandler(
+        log_file(name), maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
 
 
 def cache_dir() -> Path:

@@ -126,3 +126,24 @@ def test_plain_postgresql_urls_use_psycopg_3():
     engine = db.create_engine("postgres://user@127.0.0.1:1/daoshou")
     assert engine.url.drivername == "postgresql+psycopg"
     engine.dispose()
+
+
+def test_the_head_revision_known_without_alembic_is_alembic_s_head():
+    from tracker.store.migrations import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
+
+
+def test_opening_a_store_at_head_does_not_import_alembic(sqlite_url):
+    import subprocess
+    import sys
+
+    db.open_engine(sqlite_url)  # migrate once, here
+    code = (
+        "import sys; from tracker.store import db; db.open_engine(sys.argv[1]);"
+        " print('alembic' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, sqlite_url], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from textual.widgets import DataTable
 
 from tracker.queries.cart_sync import cart_path
+from tracker.store import summary
 from tracker.store.tables import Listing, Observation
 from tui.screens.planner import PlannerScreen
 from tui.screens.product import ProductScreen
@@ -44,6 +45,7 @@ def _record_price(engine, listing_id: int, now, price: str, title: str) -> None:
                 }
             ],
         )
+        summary.rebuild(conn, [listing_id])
 
 
 def _cell_texts(table: DataTable, column: int = 0) -> list[str]:

@@ -17,6 +17,7 @@ from tracker.queries.cart_sync import (
     live_cart,
 )
 from tracker.queries.watchlist import load_watchlist
+from tracker.store import summary
 from tracker.store.tables import AlertEvent, Observation
 
 
@@ -38,6 +39,7 @@ def _observe(demo, seeded, now, price, **extra):
     }
     with demo.engine.begin() as conn:
         conn.execute(sa.insert(Observation.__table__), [row])
+        summary.rebuild(conn, [seeded.listing_id])
 
 
 def test_tracked_offers_take_the_latest_price_and_untracked_keep_theirs(demo, now):

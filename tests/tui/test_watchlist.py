@@ -11,6 +11,7 @@ from tracker.queries.watchlist import (
     load_trends,
     load_watchlist,
 )
+from tracker.store import summary
 from tracker.store.tables import ForecastRecord, Listing, Observation, Product
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
@@ -57,6 +58,7 @@ def _obs(conn, lid, days_ago, price, *, reason=None, in_stock=True, currency="CN
             }
         ],
     )
+    summary.rebuild(conn, [lid])  # rows written in bulk are summarised by a rebuild
 
 
 def test_best_offer_compares_per_unit_not_sticker_price(engine):

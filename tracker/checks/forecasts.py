@@ -1,14 +1,14 @@
 """Forecasts for tracked listings: history out of the store, forecasts back into it.
 
 The forecaster (`planner.forecast`) is pure; this module is the bridge. It reads a
-listing's observations with SQL, turns them into a daily `PriceSeries` (last price of each
-UTC day), asks for comparable listings' sale outcomes when the listing is too new to have
-its own, and stores each result in `ForecastRecord`. The record's `inputs_hash` holds the
-history's fingerprint (`planner.forecast.fingerprint`) and the day it was taken: the
+listing's daily roll-up (`tracker.store.summary`) as a daily `PriceSeries` (last price of
+each UTC day), asks for comparable listings' sale outcomes when the listing is too new to
+have its own, and stores each result in `ForecastRecord`. The record's `inputs_hash` holds
+the history's fingerprint (`planner.forecast.fingerprint`) and the day it was taken: the
 nightly run refits a listing only when `needs_refit` says so (a new price level, a newly
-seen sale day, another target, or a week closer to the sale), not because
-one more identical day was recorded. It also imports price history from CSV as
-observations with `source="import"`.
+seen sale day, another target, or a week closer to the sale), not because one more
+identical day was recorded. It also imports price history from CSV as observations with
+`source="import"`.
 """
 
 from __future__ import annotations
@@ -39,8 +39,15 @@ from planner.forecast.history import read_history_csv, series_from_points
 from planner.forecast.outcomes import comparable_log_ratios
 from tracker import locations
 from tracker.errors import NotFoundError
-from tracker.store import db
-from tracker.store.tables import ForecastRecord, Listing, Observation, Product, utcnow
+from tracker.store import db, summary
+from tracker.store.tables import (
+    ForecastRecord,
+    Listing,
+    Observation,
+    ObservationDaily,
+    Product,
+    utcnow,
+)
 
 USER_EVENTS_FILE = "events.toml"
 UPCOMING_DAYS = 120  # the nightly run forecasts each listing's sales this far ahead
@@ -76,16 +83,15 @@ def user_calendar() -> Calendar:
 
 
 def listing_series(session: Session, listing: Listing) -> PriceSeries:
-    """A listing's recorded prices as a daily series (the last price of each UTC day)."""
+    """A listing's recorded prices as a daily series (the last price of each UTC day), read
+    from the daily roll-up: ~730 rows for two years, however often the listing is checked."""
     rows = session.exec(
-        select(Observation.observed_at, Observation.price, Observation.currency)
-        .where(Observation.listing_id == listing.id)
-        .where(col(Observation.price).is_not(None))
-        .where(col(Observation.is_from_price).is_(False))
-        .order_by(col(Observation.observed_at))
+        select(ObservationDaily.day, ObservationDaily.last_price, ObservationDaily.currency)
+        .where(ObservationDaily.listing_id == listing.id)
+        .order_by(col(ObservationDaily.day), col(ObservationDaily.last_at))
     ).all()
-    points = [(observed.astimezone(UTC).date(), price) for observed, price, _ in rows]
-    currencies = [c for _, _, c in rows if c]
+    points = [(date.fromisoformat(day), price) for day, price, _ in rows]
+    currencies = [c for _, _, c in rows if c != summary.NO_CURRENCY]
     return series_from_points(
         str(listing.id), points, currencies[-1] if currencies else None, listing.platform
     )
@@ -178,6 +184,7 @@ def import_history(
             for start in range(0, len(rows), _CHUNK):
                 session.execute(sa.insert(_OBSERVATIONS), rows[start : start + _CHUNK])
             inserted[listing.id or 0] = len(rows)
+        summary.rebuild(session.connection(), [i for i, n in inserted.items() if n])
     return ImportSummary(inserted, skipped)
 
 

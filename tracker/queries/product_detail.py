@@ -1,9 +1,9 @@
 """The Product screen's read-model: one product's listings, daily history, alert rules and
 purchases with their price-protection deadlines, read in a few queries.
 
-History is reduced to one price per listing per day (the day's last), which is what a
-chart and the forecaster need, so a listing checked every minute for two years still
-yields ~730 points.
+History is one price per listing per day (the day's last, read from the daily roll-up),
+which is what a chart needs, so a listing checked every minute for two years still yields
+~730 points read from ~730 rows.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from tracker.queries.watchlist import (
     forecast_marks,
     load_watchlist,
 )
-from tracker.store.tables import AlertRule, Listing, Observation, Purchase
+from tracker.store.tables import AlertRule, Listing, ObservationDaily, Purchase
 
-_O = Observation.__table__
+_D = ObservationDaily.__table__
 _L = Listing.__table__
 _R = AlertRule.__table__
 _B = Purchase.__table__
@@ -120,12 +120,12 @@ def _daily_history(
 ) -> dict[int, tuple[tuple[date, Decimal], ...]]:
     daily: dict[int, dict[date, Decimal]] = defaultdict(dict)
     query = (
-        sa.select(_O.c.listing_id, _O.c.observed_at, _O.c.price)
-        .where(_O.c.listing_id.in_(listing_ids), _O.c.price.is_not(None))
-        .order_by(_O.c.listing_id, _O.c.observed_at)
+        sa.select(_D.c.listing_id, _D.c.day, _D.c.last_price)
+        .where(_D.c.listing_id.in_(listing_ids))
+        .order_by(_D.c.listing_id, _D.c.day, _D.c.last_at)
     )
-    for listing_id, observed_at, price in conn.execute(query):
-        daily[listing_id][observed_at.date()] = price
+    for listing_id, day, price in conn.execute(query):
+        daily[listing_id][date.fromisoformat(day)] = price
     return {lid: tuple(sorted(daily[lid].items())) for lid in listing_ids}
 
 

@@ -4,9 +4,10 @@ It answers in a handful of aggregated SQL queries, never by loading rows through
 so the watchlist stays fast with thousands of products and millions of observations:
 
 - `load_watchlist` (first paint): every product with its listings' latest observation,
-  the previous price, and the best current offer. It touches O(listings) index entries.
-- `load_trends` (second pass): a daily price series for sparklines and the lowest price
-  ever recorded, restricted through the (listing_id, observed_at) index.
+  the previous price, and the best current offer, read through each listing's summary
+  row (`tracker.store.summary`): O(listings) key lookups, however long the history.
+- `load_trends` (second pass): a daily price series for sparklines from the daily
+  roll-up, and the lowest price ever recorded from the summaries.
 - `load_forecast_marks`: the next sale event's forecast, advice and fake-discount mark.
 - `latest_observation_id`: one cheap number the app polls to notice new prices written by
   any process (the in-app scheduler or `daoshou run` elsewhere); `changed_products` says
@@ -20,14 +21,23 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tracker.store.tables import ForecastRecord, Listing, Observation, Product
+from tracker.store.tables import (
+    ForecastRecord,
+    Listing,
+    ListingSummary,
+    Observation,
+    ObservationDaily,
+    Product,
+)
 
 _L = Listing.__table__
+_S = ListingSummary.__table__
+_D = ObservationDaily.__table__
 _P = Product.__table__
 _O = Observation.__table__
 _F = ForecastRecord.__table__
@@ -159,14 +169,6 @@ def latest_observation_id(engine: sa.Engine) -> int:
         return int(conn.execute(sa.select(sa.func.max(_O.c.id))).scalar() or 0)
 
 
-def _latest_id(listing_col: sa.ColumnElement[int], priced: bool, offset: int = 0) -> sa.Label:
-    query = sa.select(_O.c.id).where(_O.c.listing_id == listing_col)
-    if priced:
-        query = query.where(_O.c.price.is_not(None))
-    query = query.order_by(_O.c.observed_at.desc(), _O.c.id.desc()).limit(1).offset(offset)
-    return query.scalar_subquery()
-
-
 def _observations(conn: sa.Connection, ids: Iterable[int]) -> dict[int, sa.Row]:
     wanted = sorted({i for i in ids if i is not None})
     found: dict[int, sa.Row] = {}
@@ -247,11 +249,15 @@ def load_watchlist(
             listing.pack,
             listing.per_pack,
             listing.active,
-            _latest_id(listing.id, priced=False).label("last_id"),
-            _latest_id(listing.id, priced=True).label("priced_id"),
-            _latest_id(listing.id, priced=True, offset=1).label("before_id"),
+            _S.c.last_id,
+            _S.c.priced_id,
+            _S.c.before_id,
         )
-        .select_from(_P.outerjoin(_L, joined if paused else sa.and_(joined, listing.active)))
+        .select_from(
+            _P.outerjoin(_L, joined if paused else sa.and_(joined, listing.active)).outerjoin(
+                _S, _S.c.listing_id == listing.id
+            )
+        )
         .where(_P.c.archived.is_(False))
         .order_by(_P.c.id, listing.id)
     )
@@ -318,16 +324,17 @@ def _daily_minimums(
     scale: _Scale,
     daily: dict[int, dict[date, Decimal]],
 ) -> None:
-    """Fold the listings' recent prices into each product's cheapest price per day."""
+    """Fold the listings' recent daily lows (the roll-up) into each product's cheapest
+    price per day."""
     recent = conn.execute(
-        sa.select(_O.c.listing_id, _O.c.observed_at, _O.c.price)
-        .where(_O.c.listing_id.in_(ids), _O.c.observed_at >= since)
-        .where(_O.c.price.is_not(None))
+        sa.select(_D.c.listing_id, _D.c.day, _D.c.min_price).where(
+            _D.c.listing_id.in_(ids), _D.c.day >= since.astimezone(UTC).date().isoformat()
+        )
     )
-    for listing_id, observed_at, price in recent:
+    for listing_id, day_text, price in recent:
         product_id, divisor = scale[listing_id]
         value = price / divisor if divisor else price
-        day = observed_at.date()
+        day = date.fromisoformat(day_text)
         known = daily[product_id].get(day)
         if known is None or value < known:
             daily[product_id][day] = value
@@ -340,11 +347,12 @@ def _lowest_prices(
     lowest: dict[int, Decimal],
     lowest_unit: dict[int, Decimal],
 ) -> None:
-    """Fold each listing's lowest price ever into its product's lowest (and per unit)."""
+    """Fold each listing's lowest price ever (kept in its summary) into its product's
+    lowest (and per unit)."""
     mins = conn.execute(
-        sa.select(_O.c.listing_id, sa.func.min(_O.c.price))
-        .where(_O.c.listing_id.in_(ids), _O.c.price.is_not(None))
-        .group_by(_O.c.listing_id)
+        sa.select(_S.c.listing_id, _S.c.lowest_price).where(
+            _S.c.listing_id.in_(ids), _S.c.lowest_price.is_not(None)
+        )
     )
     for listing_id, price in mins:
         product_id, divisor = scale[listing_id]

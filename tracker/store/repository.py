@@ -27,9 +27,18 @@ from planner.errors import DaoshouError
 from planner.packs import parse_pack
 from tracker.errors import NotFoundError, StoreError
 from tracker.platforms import detect_platform, normalise_url, sku_from_url
-from tracker.store import db
-from tracker.store.tables import FetchAttempt, Listing, Observation, PageValidator, Product
+from tracker.store import db, summary
+from tracker.store.tables import (
+    FetchAttempt,
+    Listing,
+    ListingSummary,
+    Observation,
+    ObservationDaily,
+    PageValidator,
+    Product,
+)
 from tracker.store.views import (
+    DailyView,
     FetchAttemptView,
     ListingStatus,
     ListingView,
@@ -175,13 +184,21 @@ class Repository:
     # -- observations ----------------------------------------------------------------------
 
     def history(
-        self, listing_id: int, *, since: datetime | None = None, limit: int | None = None
+        self,
+        listing_id: int,
+        *,
+        since: datetime | None = None,
+        before: datetime | None = None,
+        limit: int | None = None,
     ) -> list[ObservationView]:
-        """A listing's observations, oldest first (the newest `limit` when limited)."""
+        """A listing's observations, oldest first: the newest `limit` observed before
+        `before` (a page; the next page is before the first one's time)."""
         self.get_listing(listing_id)
         query = select(Observation).where(Observation.listing_id == listing_id)
         if since is not None:
             query = query.where(col(Observation.observed_at) >= since)
+        if before is not None:
+            query = query.where(col(Observation.observed_at) < before)
         query = query.order_by(col(Observation.observed_at).desc(), col(Observation.id).desc())
         if limit is not None:
             query = query.limit(limit)
@@ -189,29 +206,39 @@ class Repository:
             rows = [ObservationView.of(row) for row in session.exec(query)]
         return rows[::-1]
 
-    def latest_observations(self, listing_ids: Iterable[int]) -> dict[int, ObservationView]:
-        """The newest observation of each listing that has one."""
+    def daily_history(
+        self, listing_id: int, *, before: str | None = None, limit: int | None = None
+    ) -> list[DailyView]:
+        """A listing's daily roll-up (first, last, lowest, highest price of each UTC day),
+        oldest first: the newest `limit` days before the day `before` (YYYY-MM-DD)."""
+        self.get_listing(listing_id)
+        query = select(ObservationDaily).where(ObservationDaily.listing_id == listing_id)
+        if before is not None:
+            query = query.where(col(ObservationDaily.day) < before)
+        query = query.order_by(col(ObservationDaily.day).desc(), col(ObservationDaily.currency))
+        if limit is not None:
+            query = query.limit(limit)
         with db.session_scope(self.engine) as session:
-            rows = _newest_per_listing(session, Observation, Observation.observed_at, listing_ids)
+            rows = [DailyView.of(row) for row in session.exec(query)]
+        return rows[::-1]
+
+    def latest_observations(self, listing_ids: Iterable[int]) -> dict[int, ObservationView]:
+        """The newest observation of each listing that has one (read through its summary)."""
+        with db.session_scope(self.engine) as session:
+            rows = _through_summary(session, Observation, ListingSummary.last_id, listing_ids)
             return {row.listing_id: ObservationView.of(row) for row in rows}
 
     def latest_attempts(self, listing_ids: Iterable[int]) -> dict[int, FetchAttemptView]:
-        """The newest fetch attempt of each listing that has one."""
+        """The newest fetch attempt of each listing that has one (through its summary)."""
         with db.session_scope(self.engine) as session:
-            rows = _newest_per_listing(session, FetchAttempt, FetchAttempt.started_at, listing_ids)
+            rows = _through_summary(session, FetchAttempt, ListingSummary.attempt_id, listing_ids)
             return {row.listing_id: FetchAttemptView.of(row) for row in rows}
 
     def last_priced_observation(self, listing_id: int) -> ObservationView | None:
         """The newest observation that has a price: the baseline for the sanity check."""
-        query = (
-            select(Observation)
-            .where(Observation.listing_id == listing_id, col(Observation.price).is_not(None))
-            .order_by(col(Observation.observed_at).desc(), col(Observation.id).desc())
-            .limit(1)
-        )
         with db.session_scope(self.engine) as session:
-            row = session.exec(query).first()
-            return ObservationView.of(row) if row else None
+            rows = _through_summary(session, Observation, ListingSummary.priced_id, [listing_id])
+            return ObservationView.of(rows[0]) if rows else None
 
     def validators(self, listing_id: int) -> Validators | None:
         """ETag/Last-Modified for a conditional request, when a reusable observation exists."""
@@ -236,11 +263,11 @@ class Repository:
 
     def last_attempt_times(self) -> dict[int, datetime]:
         """When each listing was last fetched (listings never fetched are absent)."""
-        query = select(FetchAttempt.listing_id, sa.func.max(FetchAttempt.started_at)).group_by(
-            col(FetchAttempt.listing_id)
+        query = select(ListingSummary.listing_id, ListingSummary.attempt_at).where(
+            col(ListingSummary.attempt_at).is_not(None)
         )
         with db.session_scope(self.engine) as session:
-            return dict(session.exec(query).all())
+            return dict(session.exec(query).all())  # type: ignore[arg-type]
 
     def record_check(
         self,
@@ -268,6 +295,7 @@ class Repository:
             row = Observation(listing_id=listing_id, **asdict(observation))
             session.add(row)
             session.flush()
+            summary.note_observation(session, row)
             if observation.title and observation.price is not None:
                 _adopt_title(session, listing_id, observation.title)
             if validators is not None:
@@ -304,6 +332,7 @@ class Repository:
             row = Observation(listing_id=listing_id, observed_at=observed_at, **copied)
             session.add(row)
             session.flush()
+            summary.note_observation(session, row)
             if on_observation is not None:
                 on_observation(session, row)
             return ObservationView.of(row)
@@ -322,33 +351,25 @@ class Repository:
             while chunk := list(islice(rows, _BULK_CHUNK)):
                 session.execute(sa.insert(table), chunk)
                 count += len(chunk)
+            summary.rebuild(session.connection(), [listing_id])
         return count
 
 
-def _newest_per_listing(
+def _through_summary(
     session: Session,
     model: type[Observation] | type[FetchAttempt],
-    time_column: Any,
+    pointer: Any,
     listing_ids: Iterable[int],
 ) -> list[Any]:
-    """The newest row of `model` per listing (by time, then id), one indexed query."""
+    """The rows the listings' summaries point at (one key lookup per listing)."""
     ids = list(listing_ids)
     if not ids:
         return []
-    ranked = (
-        select(
-            col(model.id).label("rid"),
-            sa.func.row_number()
-            .over(
-                partition_by=col(model.listing_id),
-                order_by=(col(time_column).desc(), col(model.id).desc()),
-            )
-            .label("rank"),
-        )
-        .where(col(model.listing_id).in_(ids))
-        .subquery()
+    query = (
+        select(model)
+        .join(ListingSummary, col(pointer) == col(model.id))
+        .where(col(ListingSummary.listing_id).in_(ids))
     )
-    query = select(model).join(ranked, ranked.c.rid == model.id).where(ranked.c.rank == 1)
     return list(session.exec(query))
 
 
@@ -384,7 +405,10 @@ def _shortened(text: str, limit: int = 80) -> str:
 
 def _add_attempts(session: Session, listing_id: int, attempts: Sequence[NewFetchAttempt]) -> None:
     for attempt in attempts:
-        session.add(FetchAttempt(listing_id=listing_id, **asdict(attempt)))
+        row = FetchAttempt(listing_id=listing_id, **asdict(attempt))
+        session.add(row)
+        session.flush()
+        summary.note_attempt(session, row)
 
 
 def _remember_validators(

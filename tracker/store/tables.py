@@ -119,6 +119,9 @@ class Listing(SQLModel, table=True):
     # The check lease (`tracker.checks.lease`): which process checks it now, and until when.
     check_owner: str | None = None
     check_until: datetime | None = _time(nullable=True)
+    # When the dispatcher (`tracker.checks.dispatch`) should check it next; None: never
+    # planned yet (a new listing, whose first check is spread over its interval).
+    next_check_at: datetime | None = _time(nullable=True, index=True)
 
 
 class Observation(SQLModel, table=True):
@@ -137,6 +140,43 @@ class Observation(SQLModel, table=True):
     title: str | None = None
     source: str | None = None  # the extractor that produced it, or "import"
     reason: str | None = None  # why there is no price, else None
+
+
+class ListingSummary(SQLModel, table=True):
+    """One row per listing that the lists read instead of its history: the latest
+    observation, the latest two priced ones, the running lowest price and the latest fetch.
+
+    Kept in the same transaction as every observation (`tracker.store.summary`), rebuilt
+    from the history after bulk imports; ids point into `observation` / `fetchattempt`.
+    """
+
+    listing_id: int = Field(foreign_key="listing.id", primary_key=True, ondelete="CASCADE")
+    last_id: int | None = None  # the newest observation, priced or not
+    last_at: datetime | None = _time(nullable=True)
+    priced_id: int | None = None  # the newest observation with a price
+    priced_at: datetime | None = _time(nullable=True)
+    before_id: int | None = None  # the priced observation before `priced_id`
+    lowest_price: Decimal | None = _amount()  # lowest comparable price in `lowest_currency`
+    lowest_currency: str | None = None
+    lowest_at: datetime | None = _time(nullable=True)
+    attempt_id: int | None = None  # the newest fetch attempt
+    attempt_at: datetime | None = _time(nullable=True)
+
+
+class ObservationDaily(SQLModel, table=True):
+    """The daily roll-up of a listing's comparable prices (a price, not a from-price), per
+    UTC day and currency: what charts and forecasts read instead of every observation."""
+
+    listing_id: int = Field(foreign_key="listing.id", primary_key=True, ondelete="CASCADE")
+    day: str = Field(primary_key=True)  # YYYY-MM-DD, UTC
+    currency: str = Field(primary_key=True)
+    first_price: Decimal = Field(sa_column=sa.Column(Amount(), nullable=False))
+    first_at: datetime = _time()
+    last_price: Decimal = Field(sa_column=sa.Column(Amount(), nullable=False))
+    last_at: datetime = _time()
+    min_price: Decimal = Field(sa_column=sa.Column(Amount(), nullable=False))
+    max_price: Decimal = Field(sa_column=sa.Column(Amount(), nullable=False))
+    count: int = 0
 
 
 class FetchAttempt(SQLModel, table=True):

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel
 
-from tracker.store.tables import FetchAttempt, Listing, Observation, Product, utcnow
+from tracker.store.tables import (
+    FetchAttempt,
+    Listing,
+    Observation,
+    ObservationDaily,
+    Product,
+    utcnow,
+)
 
 _View = TypeVar("_View")
 
@@ -88,6 +95,27 @@ class ObservationView:
     def of(cls, row: Observation) -> ObservationView:
         """Snapshot an observation row."""
         return _snapshot(cls, row)
+
+
+@dataclass(frozen=True)
+class DailyView:
+    """One UTC day of a listing's comparable prices in one currency."""
+
+    listing_id: int
+    day: str  # YYYY-MM-DD
+    currency: str  # "" when the prices were stored without one (imported history)
+    first_price: Decimal
+    last_price: Decimal
+    min_price: Decimal
+    max_price: Decimal
+    count: int
+    first_at: datetime
+    last_at: datetime
+
+    @classmethod
+    def of(cls, row: ObservationDaily) -> DailyView:
+        """Snapshot a roll-up row."""
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)

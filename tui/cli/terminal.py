@@ -20,12 +20,12 @@ LOG_FILE = "daoshou.log"
 
 
 def log_to_file() -> Path:
-    """Send every log record to the log file only; returns the file's path."""
-    path = locations.log_dir() / LOG_FILE
+    """Send every log record to the (rotated) log file only; returns the file's path."""
+    path = locations.log_file(LOG_FILE)
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = locations.rotating_log(LOG_FILE)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -11,6 +11,7 @@ Commands import the store and the fetch stack when they run, so registering them
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -78,13 +79,37 @@ def list_(as_json: JsonOption = False) -> None:
 
 def history(
     listing_id: Annotated[int, typer.Argument(help="The listing id (see daoshou list).")],
-    limit: Annotated[int | None, typer.Option(help="Only the newest N observations.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the newest N rows.")] = None,
+    before: Annotated[
+        str | None,
+        typer.Option(help="Only rows before this UTC time or day (2026-11-11T08:00): a page."),
+    ] = None,
+    daily: Annotated[
+        bool, typer.Option("--daily", help="One row per day: first, last, lowest, highest.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Every recorded observation of one listing, oldest first."""
+    """The recorded observations of one listing (or its daily roll-up), oldest first.
+
+    Pages go backwards: `--limit 100` shows the newest 100, and `--before` the first
+    time shown gives the 100 before them."""
     from tracker.store.repository import Repository
 
-    observations = Repository().history(listing_id, limit=limit)
+    moment = _utc_moment(before) if before else None
+    if daily:
+        days = Repository().daily_history(
+            listing_id, before=moment.date().isoformat() if moment else None, limit=limit
+        )
+        if as_json:
+            print_json(days)
+            return
+        print_table(
+            ["day (UTC)", "first", "last", "lowest", "highest", "checks", "currency"],
+            [(d.day, d.first_price, d.last_price, d.min_price, d.max_price, d.count, d.currency)
+             for d in days],
+        )  # fmt: skip
+        return
+    observations = Repository().history(listing_id, before=moment, limit=limit)
     if as_json:
         print_json(observations)
         return
@@ -92,6 +117,19 @@ def history(
         ["time (UTC)", "price", "list price", "stock", "source", "note"],
         [_history_row(obs) for obs in observations],
     )
+
+
+def _utc_moment(text: str) -> datetime:
+    """An ISO time or day typed by the user; without an offset it is UTC (as shown)."""
+    from planner.errors import DaoshouError
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise DaoshouError(
+            f"cannot read the time {text!r}", "write it like 2026-11-11 or 2026-11-11T08:00"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 IdsArgument = Annotated[list[int], typer.Argument(help="Listing ids (see daoshou list).")]

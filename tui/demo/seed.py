@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tracker.store import summary
 from tracker.store.tables import AlertEvent, AlertRule, Listing, Observation, Product, Purchase
 from tui.demo.catalogue import CATALOGUE, DemoListing, DemoProduct
 from tui.demo.history import daily_prices
@@ -76,6 +77,7 @@ def seed_demo(
         for batch in _batches(_observation_rows(listings, start, days, now, seed)):
             conn.execute(sa.insert(Observation.__table__), batch)
             count += len(batch)
+        summary.rebuild(conn, [seeded.listing_id for seeded in listings])
         _seed_extras(conn, listings, now)
     return SeededDemo(tuple(listings), count)
 

@@ -9,23 +9,30 @@ To write a revision after changing `tracker/store/tables.py`:
 
     .venv/bin/python -m tracker.store.migrations revision "add listing.note"
 
-which autogenerates against a scratch SQLite database at the current head.
+which autogenerates against a scratch SQLite database at the current head, then set
+`HEAD_REVISION` to its id (a test checks they agree).
+
+Alembic is imported only when a migration is due: opening a store that is at
+`HEAD_REVISION` costs one query (`schema_revision`), not alembic's import and its own
+inspection of the database.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.errors import StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: The newest revision in `versions/`, known without importing alembic.
+HEAD_REVISION = "0004"
 
 HERE = Path(__file__).resolve().parent
 # Tables in the database that the migrations do not own.
@@ -36,6 +43,8 @@ _PG_LOCK_KEY = 0x6461_6F73
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     """An alembic Config for this directory, optionally bound to an open connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.attributes["connection"] = connection
@@ -43,23 +52,41 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 
 
 def head_revision() -> str | None:
-    """The newest revision this code knows."""
+    """The newest revision in `versions/`, as alembic reads it."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def schema_revision(engine: Engine) -> str | None:
+    """The database's revision in one query; None when it has none yet (or is unreadable:
+    the upgrade that follows then says why)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return None
+
+
 def upgrade_to_head(engine: Engine) -> None:
     """Bring the database to the newest revision; StoreError when that is impossible."""
-    upgrade(engine, "head")
+    if schema_revision(engine) != HEAD_REVISION:
+        upgrade(engine, "head")
 
 
 def upgrade(engine: Engine, revision: str) -> None:
     """Upgrade to `revision` inside one locked transaction, so concurrent opens are safe."""
+    from alembic import command
+    from alembic.util.exc import CommandError
+
     from tracker.store.db import writer
 
     try:
