@@ -6,16 +6,16 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-
-from planner.cart import Cart, Item, Offer
-from planner.errors import CartError
-from tracker.alerts.engine import record_plan_change
 from tracker.queries.cart_sync import (
     add_to_cart_file,
     change_quantity,
     item_from_product,
     live_cart,
 )
+
+from planner.cart import Cart, Item, Offer
+from planner.errors import CartError
+from tracker.alerts.engine import record_plan_change
 from tracker.queries.watchlist import load_watchlist
 from tracker.store.tables import AlertEvent, Observation
 
