@@ -32,7 +32,7 @@ def _received(port):
     return [json.dumps(body, ensure_ascii=False) for body in reply.json()["received"]]
 
 
-def test_a_saved_cart_follows_a_price_change_to_one_alert(tmp_path, shop):  # noqa: F811
+def test_a_saved_cart_follows_a_price_change_to_one_alert(tmp_path, shop):
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True)
     (home / "config" / "settings.toml").write_text("[fetch]\nmin_delay_seconds = 0\n")
