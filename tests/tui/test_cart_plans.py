@@ -93,7 +93,7 @@ def test_an_offer_without_a_current_price_is_left_out_with_the_reason(demo, now,
 def test_an_item_with_no_usable_offer_says_so_in_one_line(demo, now, tmp_path):
     switch = _slug(demo, "jd-switch-oled")  # sold out in the demo
     path = _cart(tmp_path, f"[[item.offer]]\nlisting = {switch.listing_id}\n")
-    with pytest.raises(CartError, match="item 'a' has no usable offer: .*out of stock") as err:
+    with pytest.raises(CartError, match=r"item 'a' has no usable offer: .*out of stock") as err:
         plan_cart(path, now, engine=demo.engine, time_limit=5)
     assert "\n" not in err.value.one_line()
 
