@@ -6,8 +6,8 @@ from decimal import Decimal
 import openpyxl
 import sqlalchemy as sa
 from textual.widgets import DataTable
-from tracker.plans.edits import cart_path
 
+from tracker.plans.edits import cart_path
 from tracker.store.tables import Listing, Observation
 from tui.screens.planner import PlannerScreen
 from tui.screens.product import ProductScreen
