@@ -12,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -22,7 +23,7 @@ from planner.errors import CartError
 from planner.packs import pack_from
 from planner.toml_lines import KeyLines
 
-__all__ = ["dump_cart", "load_cart", "parse_cart", "save_cart"]
+__all__ = ["cart_from_data", "dump_cart", "load_cart", "parse_cart", "read_toml", "save_cart"]
 
 _ROOT_KEYS = {"currency", "budget", "members", "subsidy_used", "now", "item", "promotion"}
 _ITEM_KEYS = {"id", "name", "qty", "pack", "unit", "per_pack", "category", "optional", "offer"}
@@ -46,11 +47,24 @@ def load_cart(path: Path, *, today: date | None = None) -> Cart:
 def parse_cart(text: str, source: Path | None = None, *, today: date | None = None) -> Cart:
     """Validate cart TOML `text`; `source` names the file in error messages; `today` as
     in `load_cart`."""
-    name = str(source) if source is not None else "<cart>"
+    return cart_from_data(read_toml(text, source), text, source, today=today)
+
+
+def read_toml(text: str, source: Path | None = None) -> dict[str, Any]:
+    """The TOML tables of a cart, not yet validated; CartError if it is not TOML."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        name = str(source) if source is not None else "<cart>"
         raise CartError(f"{name}: not valid TOML: {exc}", "fix the syntax at that line") from None
+
+
+def cart_from_data(
+    data: dict[str, Any], text: str, source: Path | None = None, *, today: date | None = None
+) -> Cart:
+    """Validate cart tables read from `text` (a caller may have filled some in, such as
+    prices of tracked listings, before validation); errors name `text`'s lines."""
+    name = str(source) if source is not None else "<cart>"
     root = FieldReader(data, (), KeyLines(text), name)
     root.only(_ROOT_KEYS)
     items = tuple(_item(reader) for reader in root.tables("item", required=True))

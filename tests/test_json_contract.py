@@ -32,6 +32,11 @@ SCENARIO: list[tuple[str, ...]] = [
     ("resume", "1"),
     ("extract", "{page}", "--url", "https://shop.example/p/1"),
     ("plan", "{cart}", "--today", "2026-11-21"),
+    ("cart", "save", "split", "{cart}"),
+    ("cart", "list"),
+    ("cart", "show", "split"),
+    ("plan", "split", "--today", "2026-11-21"),
+    ("cart", "remove", "split"),
     (
         "forecast",
         "--csv",

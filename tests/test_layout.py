@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ROOMS = ["fetch", "extract", "store", "checks", "alerts", "queries", "shop"]
+ROOMS = ["fetch", "extract", "store", "checks", "alerts", "queries", "shop", "plans"]
 TRACKER_ROOT_MODULES = {"__init__.py", "errors.py", "locations.py", "platforms.py", "settings.py"}
 
 

@@ -38,6 +38,11 @@ def data_dir() -> Path:
     return _ensure(home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME)))
 
 
+def carts_dir() -> Path:
+    """Where saved carts live, one `NAME.toml` each (`daoshou cart save`)."""
+    return _ensure(data_dir() / "carts")
+
+
 def config_dir() -> Path:
     """Where settings, recipes, cookies and channel URLs live (owner-only)."""
     home = _home()

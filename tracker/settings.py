@@ -28,6 +28,8 @@ changes. An example with every field (`daoshou` never writes this file itself):
 
     [alerts]
     retry_base_seconds = 30.0   # first retry of a failed alert delivery; doubles, max 1 h
+    plan_change_percent = 1.0   # a saved cart's re-planned total must move more than this
+                                # (or an item move to another offer) to say "plan changed"
 
 Cookies are not settings: they live in their own owner-only file (`tracker.fetch.cookies`).
 A malformed file is a `SettingsError` naming the file, the field and the fix.
@@ -78,6 +80,7 @@ class Settings:
     chromium_path: str | None = None
     language: str = "auto"
     alert_retry_base_seconds: float = 30.0
+    plan_change_percent: float = 1.0
 
     def host(self, hostname: str) -> HostSettings:
         """The overrides for `hostname` (exact host, else its parent domains), or none."""
@@ -144,6 +147,12 @@ _FIELDS: dict[tuple[str, str], tuple[str, type, Any, str]] = {
     ("browser", "mode"): ("browser_mode", str, lambda v: v in BROWSER_MODES, "off, auto or always"),
     ("browser", "chromium_path"): ("chromium_path", str, lambda v: bool(v), "a file path"),
     ("ui", "language"): ("language", str, lambda v: v in LANGUAGES, "zh, en or auto"),
+    ("alerts", "plan_change_percent"): (
+        "plan_change_percent",
+        float,
+        lambda v: v >= 0,
+        "a percentage >= 0",
+    ),
     ("alerts", "retry_base_seconds"): (
         "alert_retry_base_seconds",
         float,

@@ -71,6 +71,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mark.fake_discount": ("虚假折扣", "fake discount"),
     # product
     "product.history": ("价格走势", "Price history"),
+    "product.promotions": ("优惠", "Promotions"),
+    "product.no_promotions": ("无记录的优惠", "No promotions recorded"),
+    "product.in_hand": ("到手", "in hand"),
     "product.platform": ("平台", "Platform"),
     "product.shop": ("店铺", "Shop"),
     "product.pack": ("规格", "Pack"),

@@ -91,6 +91,11 @@ class PlanComputed(Message):
 
 
 @dataclass
+class CartChanged(Message):
+    """The user changed the cart (added a product): the planner should plan it again."""
+
+
+@dataclass
 class AlertsLoaded(Message):
     """The alert inbox and the channels were read."""
 

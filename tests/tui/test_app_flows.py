@@ -7,7 +7,7 @@ import openpyxl
 import sqlalchemy as sa
 from textual.widgets import DataTable
 
-from tracker.queries.cart_sync import cart_path
+from tracker.plans.edits import cart_path
 from tracker.store import summary
 from tracker.store.tables import Listing, Observation
 from tui.screens.planner import PlannerScreen

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from planner.money import format_money
 from tracker.alerts import messages
 from tracker.alerts.rules import RuleContext, RuleKind, Trigger, rule_kind
 from tracker.errors import AlertError
@@ -223,23 +224,37 @@ def _channels_for(session: Session, wanted: Sequence[int] | None) -> tuple[int, 
 
 
 def record_plan_change(
-    engine: sa.Engine, cart_name: str, old: Decimal, new: Decimal, currency: str
+    engine: sa.Engine,
+    cart_name: str,
+    old: Decimal,
+    new: Decimal,
+    currency: str,
+    *,
+    moved_zh: Sequence[str] = (),
+    moved_en: Sequence[str] = (),
 ) -> bool:
-    """Raise a "plan changed" alert (once per new total); False when already raised."""
+    """Raise a "plan changed" alert: old and new total and what moved (once per pair of
+    plans: the dedupe key names both); False when it was already raised."""
+    old_text = format_money(old, currency, grouped=True)
+    new_text = format_money(new, currency, grouped=True)
+    zh = f"购物车「{cart_name}」方案变化：总价 {old_text} → {new_text}"
+    en = f"Plan for cart {cart_name!r} changed: total {old_text} → {new_text}"
     with session_scope(engine, write=True) as session:
         raised = record_event(
             session,
             rule=None,
             listing_id=None,
             observation_id=None,
-            dedupe_key=f"plan-changed:{cart_name}:{old}:{new}",
-            message_zh=f"购物方案总价变化：{old} → {new} {currency}",
-            message_en=f"Plan total changed: {old} → {new} {currency}",
+            dedupe_key=f"plan-changed:{cart_name}:{old}:{new}:{';'.join(moved_en)}"[:500],
+            message_zh="；".join([zh, *moved_zh]),
+            message_en="; ".join([en, *moved_en]),
             payload={
                 "kind": "plan_changed",
+                "cart": cart_name,
                 "old": str(old),
                 "new": str(new),
                 "currency": currency,
+                "moved": list(moved_en),
             },
         )
     return raised is not None

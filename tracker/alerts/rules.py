@@ -121,7 +121,8 @@ def _priced(ctx: RuleContext, currency: str) -> Decimal | None:
 
 @register
 class TargetKind:
-    """The price is at or below a target; re-arms only above target + margin."""
+    """The price (or, with `in_hand`, the in-hand price of one unit bought alone, its
+    recorded promotions applied) is at or below a target; re-arms above target + margin."""
 
     name = "target"
     needs_price = True
@@ -137,11 +138,14 @@ class TargetKind:
         for amount in (price, margin):  # prices are stored to 1/10000 (`models.Amount`)
             if amount != amount.quantize(AMOUNT_STEP):
                 raise AlertError(f"amount {amount} has more than 4 decimal places", "e.g. 59.90")
-        return {"price": str(price), "margin": str(margin), "currency": _currency(raw)}
+        parsed = {"price": str(price), "margin": str(margin), "currency": _currency(raw)}
+        return {**parsed, "in_hand": True} if raw.get("in_hand") else parsed
 
     def evaluate(self, ctx: RuleContext) -> Trigger | None:
         target = Decimal(ctx.params["price"])
         price = _priced(ctx, ctx.params["currency"])
+        if price is not None and ctx.params.get("in_hand"):
+            price = ctx.observation.in_hand
         if price is None or price > target:
             return None
         rearm_level = target + Decimal(ctx.params["margin"])
@@ -157,10 +161,13 @@ class TargetKind:
     def is_rearmed(self, params: Mapping[str, Any], observation: Observation) -> bool:
         """Whether this observation is far enough above the target to re-arm the rule."""
         level = Decimal(params["price"]) + Decimal(params["margin"])
-        return observation.price is not None and observation.price > level
+        price = observation.in_hand if params.get("in_hand") else observation.price
+        return price is not None and price > level
 
     def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
         target = format_money(Decimal(params["price"]), params["currency"])
+        if params.get("in_hand"):
+            return f"到手价 ≤ {target}" if lang == "zh" else f"in-hand price ≤ {target}"
         return f"目标价 ≤ {target}" if lang == "zh" else f"target ≤ {target}"
 
 

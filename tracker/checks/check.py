@@ -38,6 +38,7 @@ from typing import Self
 
 from sqlmodel import Session
 
+from planner.cost import Pricing
 from tracker.alerts.engine import raise_alerts
 from tracker.checks.lease import CheckLeases, describe_owner
 from tracker.checks.outcome import LEASED, SKIPPED, CheckOutcome
@@ -48,6 +49,9 @@ from tracker.fetch.browser import BrowserFetcher
 from tracker.fetch.cookies import CookieStore
 from tracker.fetch.fetcher import Fetcher, FetchPolicy, checked_url, host_key
 from tracker.fetch.result import FetchOutcome, FetchResult
+from tracker.plans.alone import in_hand_alone
+from tracker.plans.follow import follow_prices, listing_moved
+from tracker.plans.plan import load_pricing
 from tracker.settings import Settings, load_settings
 from tracker.store.repository import Repository
 from tracker.store.tables import Observation, utcnow
@@ -114,6 +118,7 @@ class Checker:
         self._browser: BrowserFetcher | None = None
         self._browser_lock = asyncio.Lock()
         self._browser_stack = contextlib.AsyncExitStack()
+        self._rules: Pricing | None = None
 
     async def __aenter__(self) -> Self:
         return self
@@ -143,9 +148,25 @@ class Checker:
             if not await asyncio.to_thread(self.leases.claim, listing.id):
                 return await self._leased_elsewhere(listing.id)
             async with self.leases.kept(listing.id):
-                return await self._check(listing)
+                outcome = await self._check(listing)
         finally:
             self._running.discard(listing.id)
+        if outcome.observation is not None:
+            await asyncio.to_thread(self._follow, listing.id)
+        return outcome
+
+    def _follow(self, listing_id: int) -> None:
+        """Re-plan the saved carts using a listing whose price, stock or promotions moved."""
+        try:
+            if listing_moved(self.repository, listing_id):
+                follow_prices(self.repository.engine, [listing_id], self._clock())
+        except Exception:
+            log.exception("re-planning the carts using listing %s failed", listing_id)
+
+    def _pricing(self) -> Pricing:
+        if self._rules is None:
+            self._rules = load_pricing()
+        return self._rules
 
     async def _leased_elsewhere(self, listing_id: int) -> CheckOutcome:
         holder = await asyncio.to_thread(self.leases.holder, listing_id)
@@ -196,7 +217,12 @@ class Checker:
         observation, result = await self._confirmed(
             listing, observation, result, attempts, render=render
         )
-        return await self._store(listing.id, result, attempts, observation)
+        in_hand = await asyncio.to_thread(
+            in_hand_alone, listing, observation, self._clock(), self._pricing()
+        )
+        return await self._store(
+            listing.id, result, attempts, replace(observation, in_hand=in_hand)
+        )
 
     async def _fetch(
         self,
@@ -278,6 +304,7 @@ class Checker:
                 source=found.source,
                 reason=found.reason,
                 observed_at=self._clock(),
+                promotions=found.promotions if found.price is not None else (),
             ), may_need_js
 
         return await asyncio.to_thread(extract)

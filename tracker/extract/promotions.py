@@ -216,3 +216,24 @@ def unique(promotions: list[Promotion]) -> tuple[Promotion, ...]:
         if item not in seen:
             seen.append(item)
     return tuple(seen)
+
+
+def describe(promotion: Promotion) -> str:
+    """One short line for people: the page's own words when recorded, else the terms.
+
+    Plain text (callers that render markup must still treat it as untrusted)."""
+    if promotion.get("source_text"):
+        return " ".join(str(promotion["source_text"]).split())[:60]
+    if promotion.get("applies_to") == "offer":
+        return f"{promotion.get('field')} {_terms(promotion.get('value'))}"
+    keys = ("every", "off", "max_off", "tiers", "rate", "over")
+    terms = " ".join(f"{k}={_terms(promotion[k])}" for k in keys if k in promotion)
+    return f"{promotion.get('kind', '?')} {promotion.get('scope', '')} {terms}".replace("  ", " ")
+
+
+def _terms(value: object) -> str:
+    if isinstance(value, dict):
+        return ",".join(f"{k}={_terms(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "/".join(_terms(v) for v in value)
+    return str(value)

@@ -3,8 +3,7 @@
     watchlist.py       every watched product with its best price, trend and forecast
     product_detail.py  one product's listings, history, rules and purchases
     alert_inbox.py     fired alerts with how their deliveries went
-    cart_sync.py       the saved cart priced from the tracked listings' latest prices
 
 Nothing here writes to the store (an import contract in pyproject.toml keeps the write
-path out of reach); `cart_sync` edits only the user's own cart file.
+path out of reach). Carts are planned by `tracker.plans`, which may write.
 """

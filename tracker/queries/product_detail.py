@@ -9,7 +9,7 @@ which is what a chart needs, so a listing checked every minute for two years sti
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from planner.forecast.calendar import load_calendar
 from tracker.alerts.protection import claim_deadline
 from tracker.errors import NotFoundError
+from tracker.extract.promotions import describe
 from tracker.queries.watchlist import (
     ForecastMark,
     ListingQuote,
@@ -26,9 +27,10 @@ from tracker.queries.watchlist import (
     forecast_marks,
     load_watchlist,
 )
-from tracker.store.tables import AlertRule, Listing, ObservationDaily, Purchase
+from tracker.store.tables import AlertRule, Listing, Observation, ObservationDaily, Purchase
 
 _D = ObservationDaily.__table__
+_O = Observation.__table__
 _L = Listing.__table__
 _R = AlertRule.__table__
 _B = Purchase.__table__
@@ -69,10 +71,20 @@ class ProductDetails:
     rules: tuple[RuleView, ...]
     purchases: tuple[PurchaseView, ...]
     forecasts: tuple[ForecastMark, ...]  # each listing's next stored sale forecast
+    # listing id -> the latest observation's in-hand price and promotions, as recorded
+    offers: dict[int, RecordedOffer] = field(default_factory=dict)
 
     def quote(self, listing_id: int) -> ListingQuote:
         """The listing's latest state."""
         return next(q for q in self.row.listings if q.listing_id == listing_id)
+
+
+@dataclass(frozen=True)
+class RecordedOffer:
+    """What a listing's latest observation recorded beside the price."""
+
+    in_hand: Decimal | None
+    promotions: tuple[str, ...]  # one line each (`tracker.extract.promotions.describe`)
 
 
 def load_product(engine: sa.Engine, product_id: int, today: date) -> ProductDetails:
@@ -112,7 +124,22 @@ def load_product(engine: sa.Engine, product_id: int, today: date) -> ProductDeta
             )
         )
         forecasts = tuple(forecast_marks(conn, today, listing_ids).values())
-    return ProductDetails(row, history, rules, purchases, forecasts)
+        offers = _recorded_offers(conn, listing_ids)
+    return ProductDetails(row, history, rules, purchases, forecasts, offers)
+
+
+def _recorded_offers(conn: sa.Connection, listing_ids: list[int]) -> dict[int, RecordedOffer]:
+    """Each listing's latest observation's in-hand price and promotions."""
+    newest = (
+        sa.select(sa.func.max(_O.c.id))
+        .where(_O.c.listing_id.in_(listing_ids))
+        .group_by(_O.c.listing_id)
+    )
+    query = sa.select(_O.c.listing_id, _O.c.in_hand, _O.c.promotions).where(_O.c.id.in_(newest))
+    return {
+        listing_id: RecordedOffer(in_hand, tuple(describe(p) for p in promotions))
+        for listing_id, in_hand, promotions in conn.execute(query)
+    }
 
 
 def _daily_history(

@@ -13,6 +13,7 @@ the migrations and these models agree.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,6 +73,24 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class JsonList(TypeDecorator[tuple[Any, ...]]):
+    """A tuple of JSON-able values stored as JSON text (NULL reads back as empty).
+
+    Text, not the dialect's JSON type, so SQLite and PostgreSQL store the same bytes and a
+    later reader sees exactly what extraction recorded."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        if not value:
+            return None
+        return json.dumps(list(value), ensure_ascii=False, sort_keys=True)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> tuple[Any, ...]:
+        return tuple(json.loads(value)) if value else ()
 
 
 def utcnow() -> datetime:
@@ -140,6 +159,14 @@ class Observation(SQLModel, table=True):
     title: str | None = None
     source: str | None = None  # the extractor that produced it, or "import"
     reason: str | None = None  # why there is no price, else None
+    # What the page stated beside the price, in the cart file's vocabulary
+    # (docs/extraction.md, "Promotions"); empty when it stated none.
+    promotions: tuple[dict[str, Any], ...] = Field(
+        default=(), sa_column=sa.Column(JsonList(), nullable=True)
+    )
+    # One unit bought alone, with those promotions applied by the planner's cost engine;
+    # None when there is no price or the promotions could not be priced.
+    in_hand: Decimal | None = _amount()
 
 
 class ListingSummary(SQLModel, table=True):

@@ -90,6 +90,8 @@ class ObservationView:
     title: str | None
     source: str | None
     reason: str | None
+    promotions: tuple[dict[str, Any], ...] = ()
+    in_hand: Decimal | None = None
 
     @classmethod
     def of(cls, row: Observation) -> ObservationView:
@@ -159,6 +161,8 @@ class NewObservation:
     source: str | None = None
     reason: str | None = None
     observed_at: datetime = field(default_factory=utcnow)
+    promotions: tuple[dict[str, Any], ...] = ()
+    in_hand: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,10 @@ def add(
     margin: Annotated[
         str | None, typer.Option(help="--below re-arms above target + margin (default 2%).")
     ] = None,
+    in_hand: Annotated[
+        bool,
+        typer.Option("--in-hand", help="--below compares the in-hand price of one unit alone."),
+    ] = False,
     currency: Annotated[str, typer.Option(help="Currency of the amounts.")] = "CNY",
     product: Annotated[
         bool, typer.Option("--product", help="ID is a product: watch all its listings.")
@@ -115,6 +119,12 @@ def add(
         params["basis"] = vs
     if kind == "target" and margin is not None:
         params["margin"] = margin
+    if in_hand:
+        if kind != "target":
+            raise AlertError(
+                "--in-hand goes with --below", "e.g. daoshou alerts add 3 --below 99 --in-hand"
+            )
+        params["in_hand"] = True
     if kind != "in_stock":
         params["currency"] = currency
     engine = open_engine()

@@ -1,7 +1,10 @@
-"""`daoshou plan FILE.toml`: what a cart really costs, and the cheapest way to split it.
+"""`daoshou plan NAME|FILE.toml`: what a cart really costs, and the cheapest way to split
+it; `daoshou cart save|list|show|remove`: the saved carts.
 
-A thin layer over `planner.plan.make_plan`: `--json` prints the plan document of
-cart.md's "Output"; `--export` writes the budget sheet (.xlsx or .csv). The plan is
+A thin layer over the use-case `tracker.plans.plan.plan_cart` (tracked offers priced from
+their listings' latest observations): `--json` prints the plan document of cart.md's
+"Output" with what each item was priced from; `--export` writes the budget sheet (.xlsx
+or .csv). The plan is
 computed completely before anything is written, so a malformed cart or an infeasible plan
 leaves no file behind.
 
@@ -11,7 +14,7 @@ runs, not when the command line starts (see bench/cli.py).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,12 +27,18 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `plan` to the `daoshou` app."""
+    """Add `plan` and the `cart` group to the `daoshou` app."""
     app.command("plan")(plan)
+    carts = typer.Typer(help="Saved carts, one TOML file each under the data directory.")
+    carts.command("save")(cart_save)
+    carts.command("list")(cart_list)
+    carts.command("show")(cart_show)
+    carts.command("remove")(cart_remove)
+    app.add_typer(carts, name="cart")
 
 
 def plan(
-    cart_file: Annotated[Path, typer.Argument(help="The cart, a cart.toml file.")],
+    cart: Annotated[str, typer.Argument(help="A saved cart's name, or a cart.toml file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     export: Annotated[
         Path | None, typer.Option(help="Write the budget sheet: budget.xlsx or budget.csv.")
@@ -45,27 +54,103 @@ def plan(
         ),
     ] = None,
 ) -> None:
-    """Price a cart step by step and find the cheapest split into orders."""
-    from planner.cart_file import load_cart
-    from planner.cost import Pricing
-    from planner.plan import make_plan, plan_document
-    from tracker.locations import config_dir
+    """Price a cart step by step (tracked offers at their latest prices) and find the
+    cheapest split into orders."""
+    from tracker.plans.carts import cart_source
+    from tracker.plans.follow import remember
+    from tracker.plans.plan import live_document, plan_cart
 
-    cart = load_cart(cart_file)
-    settings = config_dir()
-    pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
-    day = today.date() if today is not None else date.today()
-    result = make_plan(cart, pricing, today=day, time_limit=time_limit)
+    name, path = cart_source(cart)
+    now = _now(today)
+    live = plan_cart(path, now, time_limit=time_limit, name=name)
     if export is not None:
         from planner.budget_export import export_budget
 
-        export_budget(result, export)
+        export_budget(live.plan, export)
+    if name is not None:
+        remember(live)  # the plan the user saw: "plan changed" is news against it
     if as_json:
-        print_json(plan_document(result))
+        print_json(live_document(live))
         return
-    _print_text(result)
+    _print_text(live.plan)
+    for line in [f"left out: {n}" for n in live.left_out] + _stale_lines(live):
+        print(_printable(line))
     if export is not None:
         print(f"budget sheet written to {export}")
+
+
+def _now(today: datetime | None) -> datetime:
+    """The moment to plan at: noon of `--today` here, else now."""
+    if today is None:
+        return datetime.now(UTC)
+    return datetime.combine(today.date(), time(12)).astimezone()
+
+
+def _stale_lines(live: Any) -> list[str]:
+    return [
+        f"stale: {s.item_id} priced from listing {s.listing_id} "
+        f"checked {s.observed_at:%Y-%m-%d %H:%M}"
+        for s in live.sources
+        if s.stale
+    ]
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+def cart_save(
+    name: Annotated[str, typer.Argument(help="The cart's name (letters, digits, _ and -).")],
+    cart_file: Annotated[Path, typer.Argument(help="The cart.toml file to save.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Validate a cart file, then keep a copy under NAME (replacing one of that name)."""
+    from tracker.plans.carts import save
+    from tracker.plans.plan import load_store
+
+    saved = save(name, cart_file, load_store(), datetime.now(UTC))
+    if as_json:
+        print_json(saved)
+        return
+    print(_printable(f"cart {saved.name} saved ({saved.items} items): {saved.path}"))
+
+
+def cart_list(as_json: JsonFlag = False) -> None:
+    """The saved carts."""
+    from tracker.plans.carts import saved_carts
+
+    carts = saved_carts()
+    if as_json:
+        print_json(carts)
+        return
+    print_table(["name", "items", "file"], [[c.name, c.items, c.path] for c in carts])
+
+
+def cart_show(
+    name: Annotated[str, typer.Argument(help="A saved cart's name.")], as_json: JsonFlag = False
+) -> None:
+    """A saved cart's file, as saved."""
+    from tracker.plans.carts import saved_cart
+    from tracker.plans.plan import read_cart_text
+
+    path = saved_cart(name)
+    text = read_cart_text(path)
+    if as_json:
+        print_json({"name": name, "path": str(path), "text": text})
+        return
+    print(_printable_block(text))
+
+
+def cart_remove(
+    name: Annotated[str, typer.Argument(help="A saved cart's name.")], as_json: JsonFlag = False
+) -> None:
+    """Delete a saved cart."""
+    from tracker.plans.carts import remove
+
+    path = remove(name)
+    if as_json:
+        print_json({"name": name, "removed": str(path)})
+        return
+    print(_printable(f"cart {name} removed"))
 
 
 def _print_text(result: Plan) -> None:
@@ -125,3 +210,7 @@ def _per_unit(item: dict[str, str]) -> str:
 
 def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def _printable_block(text: str) -> str:
+    return "\n".join(_printable(line) for line in text.splitlines())

@@ -114,7 +114,7 @@ def history(
         print_json(observations)
         return
     print_table(
-        ["time (UTC)", "price", "list price", "stock", "source", "note"],
+        ["time (UTC)", "price", "list price", "in hand", "stock", "promotions", "source", "note"],
         [_history_row(obs) for obs in observations],
     )
 
@@ -248,11 +248,16 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
 def _history_row(obs: ObservationView) -> tuple[object, ...]:
     stock = {True: "yes", False: "no", None: "-"}[obs.in_stock]
     list_price = f"{obs.list_price} {obs.currency or ''}".strip() if obs.list_price else None
+    from tracker.extract.promotions import describe
+
+    in_hand = f"{obs.in_hand} {obs.currency or ''}".strip() if obs.in_hand is not None else None
     return (
         obs.observed_at.strftime("%Y-%m-%d %H:%M"),
         _price(obs),
         list_price,
+        in_hand,
         stock,
+        "; ".join(describe(p) for p in obs.promotions) or None,
         obs.source,
         obs.reason,
     )

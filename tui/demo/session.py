@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tracker import locations
-from tracker.queries.cart_sync import cart_path
+from tracker.plans.edits import cart_path
 from tracker.settings import SETTINGS_FILE
 from tracker.shop.client import FixtureShop
 from tracker.store.db import open_engine

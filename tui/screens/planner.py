@@ -1,15 +1,16 @@
 """PlannerScreen: the cart, each item's stacked breakdown, the optimiser's order split
 with its saving, the budget meter, the payment schedule, and the budget-sheet export.
 
-The cart lives in `cart.toml` next to the database (`tracker.queries.cart_sync.cart_path`). It is
-repriced from the latest observations and re-planned in a worker whenever new prices
-arrive; a changed total is shown and raised as a "plan changed" alert.
+The cart is the saved cart "cart" (`tracker.plans.edits.cart_path`). It is planned by
+the core's use-case (`tracker.plans.plan.plan_cart`, tracked offers at their latest
+observations) in a worker whenever new prices arrive; a changed total is shown here, and
+the check that moved it raises the "plan changed" alert (`tracker.plans.follow`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,22 +22,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from planner.cart_file import load_cart
-from planner.cost import Pricing
-from planner.plan import Plan, make_plan
-from tracker import locations
-from tracker.alerts.engine import record_plan_change
+from planner.errors import DaoshouError
+from planner.plan import Plan
+from tracker.plans.edits import cart_path, change_quantity
+from tracker.plans.plan import LivePlan, plan_cart
 from tracker.platforms import platform_name
-from tracker.queries.cart_sync import (
-    LiveCart,
-    cart_path,
-    change_quantity,
-    live_cart,
-)
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import t
-from tui.messages import PlanComputed, PricesRecorded, WorkFinished
+from tui.messages import CartChanged, PlanComputed, PricesRecorded, WorkFinished
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
 from tui.widgets.breakdown_table import BreakdownTable
@@ -47,22 +41,27 @@ from tui.widgets.payment_schedule import PaymentSchedule
 
 @dataclass(frozen=True)
 class PlanView:
-    """A computed plan with the live cart it was made from."""
+    """A computed plan (None: no cart yet, or `problem` says why it cannot be planned)."""
 
-    plan: Plan | None  # None: there is no cart file yet
-    live: LiveCart | None
+    live: LivePlan | None
     path: Path
+    problem: str | None = None
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan, if there is one."""
+        return self.live.plan if self.live else None
 
 
-def compute_plan(engine: Any, path: Path, today: date, time_limit: float = 10.0) -> PlanView:
-    """Load the cart, reprice it from the store, optimise it as of `today` (the app's
-    clock); slow: run in a worker."""
+def compute_plan(engine: Any, path: Path, now: datetime, time_limit: float = 10.0) -> PlanView:
+    """Plan the cart through the core's use-case as of `now` (the app's clock); slow: run
+    in a worker."""
     if not path.exists():
-        return PlanView(None, None, path)
-    live = live_cart(engine, load_cart(path))
-    settings = locations.config_dir()
-    pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
-    return PlanView(make_plan(live.cart, pricing, today=today, time_limit=time_limit), live, path)
+        return PlanView(None, path)
+    try:
+        return PlanView(plan_cart(path, now, engine=engine, time_limit=time_limit), path)
+    except DaoshouError as exc:
+        return PlanView(None, path, exc.one_line())
 
 
 class PlannerScreen(DaoshouScreen):
@@ -130,11 +129,14 @@ class PlannerScreen(DaoshouScreen):
 
     def _plan(self) -> None:
         view = compute_plan(
-            self.context.engine, self.path, self.context.now().date(), self.context.plan_seconds
+            self.context.engine, self.path, self.context.now(), self.context.plan_seconds
         )
         self.post_message(PlanComputed(view))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
+        self.action_optimise()
+
+    def on_cart_changed(self, message: CartChanged) -> None:
         self.action_optimise()
 
     def on_plan_computed(self, message: PlanComputed) -> None:
@@ -142,7 +144,9 @@ class PlannerScreen(DaoshouScreen):
         previous = self.view.plan if self.view else None
         self.view = view
         if view.plan is None:
-            self.query_one("#plan-saving", Static).update(safe_lines([t("plan.no_cart")]))
+            self.query_one("#plan-saving", Static).update(
+                safe_lines([view.problem or t("plan.no_cart")])
+            )
             return
         self._show(view.plan, view.live)
         # Only prices moving the total is news; the user's own edits to the cart are not.
@@ -157,19 +161,8 @@ class PlannerScreen(DaoshouScreen):
                 markup=False,
                 timeout=8,
             )
-            currency = plan.cart.currency
-            self.run_blocking(
-                record_plan_change,
-                self.context.engine,
-                self.path.stem,
-                before,
-                after,
-                currency,
-                group="planner-alert",
-                exclusive=False,
-            )
 
-    def _show(self, plan: Plan, live: LiveCart | None) -> None:
+    def _show(self, plan: Plan, live: LivePlan | None) -> None:
         currency = plan.cart.currency
         cart = self.query_one("#cart-table", DataTable)
         keep = cart.cursor_row
@@ -190,7 +183,7 @@ class PlannerScreen(DaoshouScreen):
         self.query_one(BudgetMeter).show(plan.total, plan.cart.budget, currency)
         self.query_one(PaymentSchedule).show(plan.priced.payments, currency)
         promotions = [p.label or f"{p.platform} {type(p).__name__}" for p in plan.cart.promotions]
-        notes = list(live.unavailable) if live else []
+        notes = list(live.left_out) if live else []
         self.query_one("#plan-promotions", Static).update(
             safe_lines(promotions + [f"! {n}" for n in notes + list(plan.priced.notes)])
         )

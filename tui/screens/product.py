@@ -65,6 +65,8 @@ class ProductScreen(DaoshouScreen):
             with VerticalScroll(id="product-side"):
                 yield Label(t("product.forecast"), classes="section-title")
                 yield Static(id="product-forecast")
+                yield Label(t("product.promotions"), classes="section-title")
+                yield Static(id="product-promotions")
                 yield Label(t("product.rules"), classes="section-title")
                 yield Static(id="product-rules")
                 yield Label(t("product.purchases"), classes="section-title")
@@ -203,6 +205,9 @@ class ProductScreen(DaoshouScreen):
         self.query_one("#product-purchases", Static).update(
             safe_lines(lines or [t("product.no_purchases")])
         )
+        self.query_one("#product-promotions", Static).update(
+            safe_lines(_promotion_lines(details) or [t("product.no_promotions")])
+        )
 
     def _show_forecasts(self) -> None:
         details = self.details
@@ -281,6 +286,21 @@ class ProductScreen(DaoshouScreen):
         if message.text:
             self.app.notify(message.text, markup=False)
         self.action_refresh()
+
+
+def _promotion_lines(details: ProductDetails) -> list[str]:
+    """Per listing: its in-hand price (one unit alone) and what its page stated."""
+    lines = []
+    for q in details.row.listings:
+        recorded = details.offers.get(q.listing_id)
+        if recorded is None or not (recorded.promotions or recorded.in_hand is not None):
+            continue
+        head = platform_name(q.platform)
+        if recorded.in_hand is not None:
+            head += f" {t('product.in_hand')} {fmt.money(recorded.in_hand, q.currency)}"
+        lines.append(head)
+        lines.extend(f"  {text}" for text in recorded.promotions)
+    return lines
 
 
 def _forecastable(details: ProductDetails) -> list[int]:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tracker.queries.cart_sync import add_to_cart_file, cart_path
+from tracker.plans.edits import add_product, cart_path
 from tracker.queries.watchlist import (
     WatchRow,
     changed_products,
@@ -26,6 +26,7 @@ from tracker.queries.watchlist import (
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import (
+    CartChanged,
     ForecastsStored,
     ListingsPaused,
     PricesRecorded,
@@ -252,7 +253,8 @@ class WatchlistScreen(DaoshouScreen):
             self.run_blocking(self._add_to_cart, row, path, group="watchlist-cart")
 
     def _add_to_cart(self, row: WatchRow, path: Path) -> None:
-        add_to_cart_file(path, row)
+        add_product(path, row)
+        self.app.call_from_thread(self.broadcast, CartChanged)
         self.post_message(WorkFinished(t("plan.added", name=row.name)))
 
     def on_work_finished(self, message: WorkFinished) -> None:

@@ -1,0 +1,1 @@
+from tests.shop_fixture import shop  # noqa: F401
