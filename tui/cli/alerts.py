@@ -97,7 +97,10 @@ def add(
     margin: Annotated[
         str | None, typer.Option(help="--below re-arms above target + margin (default 2%).")
     ] = None,
-    currency: Annotated[str, typer.Option(help="Currency of the amounts.")] = "CNY",
+    currency: Annotated[
+        str | None,
+        typer.Option(help="Currency of the amounts (default: the listing's currency)."),
+    ] = None,
     product: Annotated[
         bool, typer.Option("--product", help="ID is a product: watch all its listings.")
     ] = False,
@@ -115,7 +118,7 @@ def add(
         params["basis"] = vs
     if kind == "target" and margin is not None:
         params["margin"] = margin
-    if kind != "in_stock":
+    if kind != "in_stock" and currency:
         params["currency"] = currency
     engine = open_engine()
     rule = rulebook.add_rule(

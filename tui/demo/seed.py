@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tracker.alerts.rules import rule_kind
 from tracker.store.tables import AlertEvent, AlertRule, Listing, Observation, Product, Purchase
 from tui.demo.catalogue import CATALOGUE, DemoListing, DemoProduct
 from tui.demo.history import daily_prices
@@ -178,7 +179,9 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
                 "product_id": first.product_id,
                 "listing_id": None,
                 "kind": "target",
-                "params": {"price": str(target.quantize(Decimal("0.1")))},
+                "params": rule_kind("target").parse_params(
+                    {"price": str(target.quantize(Decimal("0.1"))), "currency": "CNY"}
+                ),
                 "channel_ids": None,
                 "armed": True,
                 "active": True,
@@ -189,7 +192,7 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
                 "product_id": None,
                 "listing_id": bought.listing_id,
                 "kind": "drop",
-                "params": {"percent": "5"},
+                "params": rule_kind("drop").parse_params({"pct": "5", "currency": "CNY"}),
                 "channel_ids": None,
                 "armed": True,
                 "active": True,
