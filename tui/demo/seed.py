@@ -34,6 +34,7 @@ class SeededListing:
     listing: DemoListing
     url: str
     last_price: Decimal | None
+    in_stock: bool = True  # as on the last seeded day: the live page goes on from there
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,13 @@ def seed_demo(
             priced = [p.price for p in path if p.price is not None]
             listings.append(
                 SeededListing(
-                    row["id"], pid, product, listing, row["url"], priced[-1] if priced else None
+                    row["id"],
+                    pid,
+                    product,
+                    listing,
+                    row["url"],
+                    priced[-1] if priced else None,
+                    in_stock=path[-1].in_stock is not False if path else True,
                 )
             )
         for batch in _batches(_observation_rows(listings, start, days, now, seed)):
