@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, ClassVar
@@ -22,9 +23,10 @@ from textual.worker import Worker, WorkerState
 
 from planner.errors import DaoshouError
 from tracker.queries.watchlist import latest_observation_id
+from tui.background import WorkAbandoned, terminate_all
 from tui.context import AppContext
 from tui.i18n import t
-from tui.messages import PricesRecorded
+from tui.messages import ChangeAnnounced, LanguageSwitched, PricesRecorded
 from tui.screens.base import DaoshouScreen
 from tui.text import clean
 
@@ -64,10 +66,20 @@ class DaoshouApp(App[None]):
         super().__init__()
         self.context = context
         self.seen_observation = -1
+        self._screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         for mode in _MODES:
             self.add_mode(mode, partial(_make_screen, mode, context))
 
+    def _remember_screen(self, screen: Screen[Any]) -> None:
+        """Every screen shown is one to tell news to (kept weakly: closed screens go)."""
+        self._screens.add(screen)
+
+    def on_unmount(self) -> None:
+        """Quitting: abandon long computations at once instead of waiting for them."""
+        terminate_all()
+
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._remember_screen)
         self.title = t("app.title")
         self.switch_mode("watchlist")
         if self.context.demo_home is not None:
@@ -86,6 +98,10 @@ class DaoshouApp(App[None]):
 
         service = TrackerService(self.context.repository, jobs=service_jobs())
         await service.run(asyncio.Event())
+
+    async def on_language_switched(self, message: LanguageSwitched) -> None:
+        """A screen switched the language: relabel the rest."""
+        await self.relabel()
 
     async def relabel(self) -> None:
         """After a language switch: rebuild every screen but the current one, so each
@@ -115,22 +131,19 @@ class DaoshouApp(App[None]):
             after, self.seen_observation = self.seen_observation, latest
             self.call_from_thread(self.broadcast, partial(PricesRecorded, latest, after))
 
+    def on_change_announced(self, message: ChangeAnnounced) -> None:
+        """A screen changed the store: every screen hears of it."""
+        self.broadcast(message.change)
+
     def broadcast(self, make: Callable[[], Message]) -> None:
         """Post a fresh `make()` to every screen (a message instance is delivered once)."""
-        for screen in self._every_screen():
-            screen.post_message(make())
-
-    def _every_screen(self) -> Iterable[Screen[Any]]:
-        seen: set[int] = set()
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                if id(screen) not in seen:
-                    seen.add(id(screen))
-                    yield screen
+        for screen in list(self._screens):
+            if screen.is_attached:
+                screen.post_message(make())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker becomes a notification saying what to do."""
-        if event.state != WorkerState.ERROR:
+        if event.state != WorkerState.ERROR or isinstance(event.worker.error, WorkAbandoned):
             return
         error = event.worker.error
         if isinstance(error, DaoshouError):

@@ -7,11 +7,18 @@ owns the data handles it on the event loop. Nothing here holds a live database r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from tracker.queries.alert_inbox import InboxEntry
+from tracker.queries.product_detail import ProductDetails
 from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
+from tracker.settings import Language
+
+if TYPE_CHECKING:  # named for the reader and mypy, not imported at start-up:
+    from tracker.alerts.channels import ChannelView  # Apprise loads with the alerts screen
+    from tui.screens.planner import PlanView  # the planner screen owns its view
 
 
 @dataclass
@@ -67,19 +74,30 @@ class ProductAdded(Message):
 class ProductLoaded(Message):
     """A product's details were read for the Product screen."""
 
-    details: Any  # tui.screens.product_data.ProductDetails
+    details: ProductDetails
 
 
 @dataclass
 class ForecastsMade(Message):
     """Forecasts for a product's listings were computed and stored."""
 
-    explanations: list[tuple[int, str, str]]  # (listing id, Chinese, English)
-    problems: list[str]  # listings that could not be forecast, and why
+    explanations: tuple[tuple[int, str, str], ...]  # (listing id, Chinese, English)
+    problems: tuple[str, ...]  # listings that could not be forecast, and why
+
+
+class StoreChanged(Message):
+    """Something in the store changed that every screen showing it should read again."""
 
 
 @dataclass
-class ForecastsStored(Message):
+class ChangeAnnounced(Message):
+    """A screen changed the store; the app posts a fresh `change()` to every screen."""
+
+    change: type[StoreChanged]
+
+
+@dataclass
+class ForecastsStored(StoreChanged):
     """New forecasts were stored: views showing forecasts should read them again."""
 
 
@@ -87,7 +105,7 @@ class ForecastsStored(Message):
 class PlanComputed(Message):
     """The planner priced and optimised the cart."""
 
-    result: Any  # tui.screens.planner_data.PlanView
+    result: PlanView
 
 
 @dataclass
@@ -99,12 +117,12 @@ class CartChanged(Message):
 class AlertsLoaded(Message):
     """The alert inbox and the channels were read."""
 
-    events: list[Any] = field(default_factory=list)
-    channels: list[Any] = field(default_factory=list)
+    events: list[InboxEntry] = field(default_factory=list)
+    channels: list[ChannelView] = field(default_factory=list)
 
 
 @dataclass
-class ListingsPaused(Message):
+class ListingsPaused(StoreChanged):
     """The user paused or resumed listings: which rows are checked (and shown) changed."""
 
 
@@ -113,3 +131,10 @@ class WorkFinished(Message):
     """A background action finished with a message for the user."""
 
     text: str
+
+
+@dataclass
+class LanguageSwitched(Message):
+    """The user chose another language: screens not shown are rebuilt in it."""
+
+    language: Language

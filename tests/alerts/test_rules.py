@@ -71,7 +71,7 @@ def test_target_rule_armed_flag_follows_hysteresis(store):
 
 def test_target_ignores_other_currency_from_prices_and_no_price(store):
     listing = store.listing()
-    store.rule("target", {"price": "50"}, listing_id=listing.id)
+    store.rule("target", {"price": "50", "currency": "CNY"}, listing_id=listing.id)
     assert store.observe(listing.id, "10", currency="USD") == []
     assert store.observe(listing.id, "10", is_from_price=True) == []
     assert store.observe(listing.id, None) == []

@@ -104,3 +104,17 @@ def test_pausing_an_unknown_listing_changes_nothing(home, shop, slug):
     assert json.loads(_daoshou("list", "--json"))[0]["listing"]["active"] is True
     _daoshou("pause", str(known))
     assert _daoshou("check") == "every listing is paused; resume one with: daoshou resume ID\n"
+
+
+def test_check_stores_the_good_and_exits_1_when_a_listing_failed(home, shop, slug):
+    shop.set_product(slug, price="19.90", title="Socks")
+    good = json.loads(_daoshou("add", shop.product_url(slug), "--json"))
+    gone = json.loads(_daoshou("add", shop.product_url("no-such-product"), "--json"))
+    result = CliRunner().invoke(app, ["check", "--json"], catch_exceptions=False)
+    assert result.exit_code == 1
+    outcomes = {o["listing_id"]: o for o in json.loads(result.stdout)}
+    assert outcomes[good["id"]]["observation"]["price"] == "19.90"
+    assert outcomes[gone["id"]]["observation"] is None
+    assert f"1 of 2 listings could not be fetched ({gone['id']})" in result.stderr
+    history = json.loads(_daoshou("history", str(good["id"]), "--json"))
+    assert [h["price"] for h in history] == ["19.90"]

@@ -376,3 +376,29 @@ async def test_pausing_a_listing_keeps_it_shown_but_never_the_best_price(make_ap
         await _settle(app, pilot)
         assert app.context.repository.list_listings([best])[0].active
         assert screen.details.row.best.listing_id == best
+
+
+async def test_quitting_while_forecasts_run_abandons_them_at_once(make_app):
+    """The forecasts run in a child process: quitting terminates it and cancels the
+    worker waiting for it, instead of waiting minutes for Prophet to finish."""
+    import asyncio
+
+    from textual.worker import WorkerState
+
+    from tui.background import running_children
+
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("f")
+        deadline = asyncio.get_running_loop().time() + 60  # a bound on waiting only
+        while running_children() == 0 and asyncio.get_running_loop().time() < deadline:
+            await pilot.pause(0.05)
+        assert running_children() == 1, "the forecasts run in a child process"
+        (worker,) = [w for w in app.workers if w.group == "watchlist-forecast"]
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert worker.state == WorkerState.CANCELLED
+    assert running_children() == 0
+    errors = [n.message for n in app._notifications if n.severity == "error"]
+    assert not errors

@@ -56,3 +56,34 @@ async def test_the_demo_starts_fetches_and_shows_the_watchlist(home):
     finally:
         session.close()
     assert str(home) in str(session.engine.url)  # never the user's database
+
+
+def test_the_sold_out_product_stays_sold_out_on_its_first_live_check(home):
+    from tracker.checks.check import check_listings
+    from tracker.store.repository import Repository
+
+    session = start_demo(datetime.now(UTC), home=home, days=60, move_every=3600)
+    try:
+        sold_out = [s for s in session.seeded.listings if s.product.behaviour == "out_of_stock"]
+        assert sold_out and not any(s.in_stock for s in sold_out)
+        repository = Repository(session.engine)
+        views = repository.list_listings([s.listing_id for s in sold_out])
+        outcomes = asyncio.run(check_listings(repository, views))
+        stocks = [o.observation.in_stock for o in outcomes if o.observation is not None]
+        assert len(stocks) == len(sold_out) and not any(stocks)
+    finally:
+        session.close()
+
+
+def test_only_the_newest_demo_homes_are_kept(tmp_path, monkeypatch):
+    import os
+
+    from tui.demo.session import KEEP_DEMO_HOMES, new_demo_home
+
+    monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
+    made = []
+    for n in range(4):
+        made.append(new_demo_home())
+        os.utime(made[-1], (n * 1000, n * 1000))  # a clear order, whatever the file system
+    kept = sorted(p for p in made if p.exists())
+    assert kept == sorted(made[-KEEP_DEMO_HOMES:])

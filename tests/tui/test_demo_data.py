@@ -71,3 +71,29 @@ def test_pack_sizes_make_per_unit_matter():
     per_unit = {listing.slug: listing.base_price / listing.per_pack for listing in milk.listings}
     cheapest_sticker = min(milk.listings, key=lambda listing: listing.base_price).slug
     assert min(per_unit, key=per_unit.get) != cheapest_sticker
+
+
+def test_the_seeded_alert_rules_fire_on_the_next_check(demo):
+    """The demo's rules are stored in the form the rule kinds read (with their currency)."""
+    from decimal import Decimal
+
+    from sqlmodel import select
+
+    from tracker.alerts.engine import raise_alerts
+    from tracker.store.db import session_scope
+    from tracker.store.tables import AlertRule, Listing, Observation
+
+    with session_scope(demo.engine, write=True) as session:
+        rule = session.exec(select(AlertRule).where(AlertRule.kind == "target")).first()
+        listing = session.exec(select(Listing).where(Listing.product_id == rule.product_id)).first()
+        observation = Observation(
+            listing_id=listing.id,
+            price=Decimal(rule.params["price"]) - 1,
+            currency=rule.params["currency"],
+            in_stock=True,
+            source="jsonld",
+        )
+        session.add(observation)
+        session.flush()
+        raised = raise_alerts(session, observation)
+    assert rule.id in [alert.rule_id for alert in raised]

@@ -27,6 +27,7 @@ from tracker.store.tables import (
     AlertEvent,
     AlertRule,
     Listing,
+    Observation,
     Product,
     Purchase,
     utcnow,
@@ -104,6 +105,7 @@ def add_rule(
     with session_scope(engine, write=True) as session:
         _require_target(session, listing_id, product_id)
         _require_channels(session, channel_ids)
+        checked = _in_listing_currency(session, checked, listing_id, product_id)
         rule = AlertRule(
             kind=kind,
             params=checked,
@@ -225,6 +227,45 @@ def _require_target(session: Session, listing_id: int | None, product_id: int | 
         raise NotFoundError(
             f"no product with id {product_id}", "see daoshou list --json (product_id)"
         )
+
+
+def _in_listing_currency(
+    session: Session, params: dict[str, Any], listing_id: int | None, product_id: int | None
+) -> dict[str, Any]:
+    """The rule's parameters in the currency its listings are priced in.
+
+    A rule whose amounts are in another currency than its listing's prices would never
+    fire, so the mismatch is refused here. A rule on a listing not yet priced takes the
+    listing's currency when the first price arrives (`rules.rule_currency`).
+    """
+    observed = _observed_currencies(session, listing_id, product_id)
+    given = params.get("currency")
+    if given is None:
+        if len(observed) > 1:
+            raise AlertError(
+                f"the listings of product {product_id} are priced in {', '.join(observed)}",
+                "name the currency of the amounts with --currency",
+            )
+        return {**params, "currency": observed[0]} if observed else params
+    if observed and given not in observed:
+        target = f"listing {listing_id}" if listing_id is not None else f"product {product_id}"
+        raise AlertError(
+            f"{target} is priced in {', '.join(observed)}, not {given}",
+            f"give the amounts in {observed[0]} (--currency {observed[0]})",
+        )
+    return params
+
+
+def _observed_currencies(
+    session: Session, listing_id: int | None, product_id: int | None
+) -> list[str]:
+    query = select(Observation.currency).distinct().where(col(Observation.currency).is_not(None))
+    if listing_id is not None:
+        query = query.where(Observation.listing_id == listing_id)
+    else:
+        ids = select(Listing.id).where(Listing.product_id == product_id)
+        query = query.where(col(Observation.listing_id).in_(ids))
+    return sorted(code for code in session.exec(query).all() if code)
 
 
 def _require_channels(session: Session, channel_ids: Sequence[int] | None) -> None:

@@ -105,16 +105,39 @@ def decimal_param(raw: Mapping[str, Any], key: str, *, positive: bool = True) ->
     return number
 
 
-def _currency(raw: Mapping[str, Any]) -> str:
-    code = str(raw.get("currency") or "CNY").strip().upper()
+def _currency(raw: Mapping[str, Any]) -> str | None:
+    """The currency a user named, or None: the rule then takes its listing's currency."""
+    if raw.get("currency") in (None, ""):
+        return None
+    code = str(raw["currency"]).strip().upper()
     if len(code) != 3 or not code.isalpha():
         raise AlertError(f"currency {code!r} is not an ISO 4217 code", "e.g. CNY or USD")
     return code
 
 
-def _priced(ctx: RuleContext, currency: str) -> Decimal | None:
+def rule_currency(params: Mapping[str, Any], observation: Observation) -> str | None:
+    """The currency a rule compares in: its own, else the observed listing's.
+
+    Rules stored before a rule carried its currency (and rules made before the listing's
+    first price) take the currency of the listing they watch, never a default.
+    """
+    return params.get("currency") or observation.currency
+
+
+def _with_currency(params: dict[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
+    code = _currency(raw)
+    if code is not None:
+        params["currency"] = code
+    return params
+
+
+def _shown_currency(params: Mapping[str, Any], trigger: Trigger) -> str | None:
+    return params.get("currency") or trigger.currency
+
+
+def _priced(ctx: RuleContext) -> Decimal | None:
     obs = ctx.observation
-    if obs.price is None or obs.is_from_price or obs.currency != currency:
+    if obs.price is None or obs.is_from_price or obs.currency != rule_currency(ctx.params, obs):
         return None
     return obs.price
 
@@ -138,12 +161,12 @@ class TargetKind:
         for amount in (price, margin):  # prices are stored to 1/10000 (`models.Amount`)
             if amount != amount.quantize(AMOUNT_STEP):
                 raise AlertError(f"amount {amount} has more than 4 decimal places", "e.g. 59.90")
-        parsed = {"price": str(price), "margin": str(margin), "currency": _currency(raw)}
+        parsed = _with_currency({"price": str(price), "margin": str(margin)}, raw)
         return {**parsed, "in_hand": True} if raw.get("in_hand") else parsed
 
     def evaluate(self, ctx: RuleContext) -> Trigger | None:
         target = Decimal(ctx.params["price"])
-        price = _priced(ctx, ctx.params["currency"])
+        price = _priced(ctx)
         if price is not None and ctx.params.get("in_hand"):
             price = ctx.observation.in_hand
         if price is None or price > target:
@@ -155,7 +178,7 @@ class TargetKind:
             identity=f"below-after-{crossing}",
             new_price=price,
             old_price=previous.price if previous else None,
-            currency=ctx.params["currency"],
+            currency=ctx.observation.currency,
         )
 
     def is_rearmed(self, params: Mapping[str, Any], observation: Observation) -> bool:
@@ -165,7 +188,7 @@ class TargetKind:
         return price is not None and price > level
 
     def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
-        target = format_money(Decimal(params["price"]), params["currency"])
+        target = format_money(Decimal(params["price"]), _shown_currency(params, trigger))
         if params.get("in_hand"):
             return f"到手价 ≤ {target}" if lang == "zh" else f"in-hand price ≤ {target}"
         return f"目标价 ≤ {target}" if lang == "zh" else f"target ≤ {target}"
@@ -185,7 +208,7 @@ class DropKind:
         has_pct, has_amount = raw.get("pct") is not None, raw.get("amount") is not None
         if has_pct == has_amount:
             raise AlertError("a drop rule needs a percentage or an amount", "e.g. --drop 10")
-        params: dict[str, Any] = {"basis": basis, "currency": _currency(raw)}
+        params: dict[str, Any] = _with_currency({"basis": basis}, raw)
         if has_pct:
             pct = decimal_param(raw, "pct")
             if pct >= 100:
@@ -206,7 +229,7 @@ class DropKind:
         return fall >= Decimal(params["amount"])
 
     def evaluate(self, ctx: RuleContext) -> Trigger | None:
-        price = _priced(ctx, ctx.params["currency"])
+        price = _priced(ctx)
         if price is None:
             return None
         previous = history.previous_price(ctx.session, ctx.observation)
@@ -214,7 +237,7 @@ class DropKind:
             if previous is None or not self._dropped_enough(ctx.params, previous.price, price):
                 return None
             return Trigger(
-                f"after-{previous.observation_id}", price, previous.price, ctx.params["currency"]
+                f"after-{previous.observation_id}", price, previous.price, ctx.observation.currency
             )
         return self._evaluate_median(ctx, price, previous)
 
@@ -236,16 +259,16 @@ class DropKind:
                 return None  # already below at the previous check: same episode
         identity = f"median-after-{previous.observation_id if previous else 0}"
         old = previous.price if previous else None
-        return Trigger(identity, price, old, ctx.params["currency"], {"median": str(median)})
+        return Trigger(identity, price, old, ctx.observation.currency, {"median": str(median)})
 
     def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
         if "pct" in params:
             size = f"{Decimal(params['pct']).normalize():f}%"
         else:
-            size = format_money(Decimal(params["amount"]), params["currency"])
+            size = format_money(Decimal(params["amount"]), _shown_currency(params, trigger))
         if params["basis"] == "last":
             return f"较上次降价 ≥ {size}" if lang == "zh" else f"dropped ≥ {size} since last check"
-        median = format_money(Decimal(trigger.facts["median"]), params["currency"])
+        median = format_money(Decimal(trigger.facts["median"]), _shown_currency(params, trigger))
         if lang == "zh":
             return f"低于30天中位价 {median} 至少 {size}"
         return f"≥ {size} below the 30-day median {median}"
@@ -259,10 +282,10 @@ class LowestKind:
     needs_price = True
 
     def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        return {"currency": _currency(raw)}
+        return _with_currency({}, raw)
 
     def evaluate(self, ctx: RuleContext) -> Trigger | None:
-        price = _priced(ctx, ctx.params["currency"])
+        price = _priced(ctx)
         if price is None:
             return None
         ids, obs = ctx.scope_listing_ids, ctx.observation
@@ -272,7 +295,7 @@ class LowestKind:
         imported_low = history.lowest_before(ctx.session, ids, obs, imported=True)
         ever = imported_low is not None and price < imported_low
         facts = {"ever": "yes" if ever else "no"}
-        return Trigger(f"low-{price}", price, tracked_low, ctx.params["currency"], facts)
+        return Trigger(f"low-{price}", price, tracked_low, ctx.observation.currency, facts)
 
     def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
         ever = trigger.facts.get("ever") == "yes"

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from planner.errors import HistoryImportError
+from planner.errors import DaoshouError, HistoryImportError
 from planner.forecast import Calendar, Forecast, Occurrence, PriceSeries, forecast, load_calendar
 from planner.forecast.batch import ForecastRequest, forecast_many
 from planner.forecast.fakes import FakeDiscount, detect_fake_discount
@@ -117,6 +117,45 @@ def forecast_listing(
     key = stored_key(_fingerprint(series, target, calendar), series.last_day)
     _store(engine, [(listing_id, result, fake, key)])
     return result, fake
+
+
+@dataclass(frozen=True)
+class NextSales:
+    """Forecasts of listings' next sales: (listing id, Chinese, English) and the problems."""
+
+    made: tuple[tuple[int, str, str], ...]
+    problems: tuple[str, ...]
+
+
+def forecast_next_sales(
+    engine: Engine, listing_ids: Sequence[int], calendar: Calendar, today: date
+) -> NextSales:
+    """Forecast and store each listing's next sale on its platform; problems are named."""
+    made: list[tuple[int, str, str]] = []
+    problems: list[str] = []
+    with db.session_scope(engine) as session:
+        platforms = {i: _listing(session, i).platform for i in listing_ids}
+    for listing_id in listing_ids:
+        coming = calendar.occurrences(platforms[listing_id], start=today + timedelta(days=1))
+        if not coming:
+            continue
+        try:
+            result, _fake = forecast_listing(engine, listing_id, coming[0].key, calendar, today)
+        except DaoshouError as exc:
+            problems.append(f"#{listing_id}: {exc.one_line()}")
+            continue
+        made.append((listing_id, result.explanation_zh, result.explanation))
+    return NextSales(tuple(made), tuple(problems))
+
+
+def forecast_next_sales_in(database_url: str, listing_ids: Sequence[int], today: date) -> NextSales:
+    """`forecast_next_sales` on the store at `database_url` (for a child process)."""
+    return forecast_next_sales(db.open_engine(database_url), listing_ids, user_calendar(), today)
+
+
+def refresh_forecasts_in(database_url: str, today: date) -> RefreshSummary:
+    """`refresh_forecasts` in this process on the store at `database_url` (for a child)."""
+    return refresh_forecasts(db.open_engine(database_url), user_calendar(), today, workers=1)
 
 
 def refresh_forecasts(

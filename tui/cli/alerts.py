@@ -101,7 +101,10 @@ def add(
         bool,
         typer.Option("--in-hand", help="--below compares the in-hand price of one unit alone."),
     ] = False,
-    currency: Annotated[str, typer.Option(help="Currency of the amounts.")] = "CNY",
+    currency: Annotated[
+        str | None,
+        typer.Option(help="Currency of the amounts (default: the listing's currency)."),
+    ] = None,
     product: Annotated[
         bool, typer.Option("--product", help="ID is a product: watch all its listings.")
     ] = False,
@@ -125,7 +128,7 @@ def add(
                 "--in-hand goes with --below", "e.g. daoshou alerts add 3 --below 99 --in-hand"
             )
         params["in_hand"] = True
-    if kind != "in_stock":
+    if kind != "in_stock" and currency:
         params["currency"] = currency
     engine = open_engine()
     rule = rulebook.add_rule(

@@ -19,6 +19,7 @@ import typer
 from tui.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
+    from tracker.checks.outcome import CheckOutcome
     from tracker.store.views import ListingStatus, ObservationView
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -187,8 +188,27 @@ def check(
     deliver_after_check(repository.engine)  # the alerts these checks raised, before exiting
     if as_json:
         print_json(outcomes)
-        return
-    print_table(["id", "fetch", "result"], [(o.listing_id, o.fetch, o.summary) for o in outcomes])
+    else:
+        print_table(
+            ["id", "fetch", "result"], [(o.listing_id, o.fetch, o.summary) for o in outcomes]
+        )
+    _exit_if_failed(outcomes)
+
+
+def _exit_if_failed(outcomes: list[CheckOutcome]) -> None:
+    """Exit 1 when any fetch failed (the others are stored already), naming which: a
+    script must not mistake a run in which nothing was fetched for a good one."""
+    from tracker.checks.outcome import LEASED, SKIPPED
+
+    failed = [o for o in outcomes if o.observation is None and o.fetch not in (SKIPPED, LEASED)]
+    if failed:
+        ids = ", ".join(str(o.listing_id) for o in failed)
+        print(
+            f"daoshou: {len(failed)} of {len(outcomes)} listings could not be fetched ({ids}); "
+            "see daoshou list for why",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
 
 
 def run() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tracker.alerts.rules import rule_kind
 from tracker.store import summary
 from tracker.store.tables import AlertEvent, AlertRule, Listing, Observation, Product, Purchase
 from tui.demo.catalogue import CATALOGUE, DemoListing, DemoProduct
@@ -34,6 +35,7 @@ class SeededListing:
     listing: DemoListing
     url: str
     last_price: Decimal | None
+    in_stock: bool = True  # as on the last seeded day: the live page goes on from there
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,13 @@ def seed_demo(
             priced = [p.price for p in path if p.price is not None]
             listings.append(
                 SeededListing(
-                    row["id"], pid, product, listing, row["url"], priced[-1] if priced else None
+                    row["id"],
+                    pid,
+                    product,
+                    listing,
+                    row["url"],
+                    priced[-1] if priced else None,
+                    in_stock=path[-1].in_stock is not False if path else True,
                 )
             )
         for batch in _batches(_observation_rows(listings, start, days, now, seed)):
@@ -180,7 +188,9 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
                 "product_id": first.product_id,
                 "listing_id": None,
                 "kind": "target",
-                "params": {"price": str(target.quantize(Decimal("0.1")))},
+                "params": rule_kind("target").parse_params(
+                    {"price": str(target.quantize(Decimal("0.1"))), "currency": "CNY"}
+                ),
                 "channel_ids": None,
                 "armed": True,
                 "active": True,
@@ -191,7 +201,7 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
                 "product_id": None,
                 "listing_id": bought.listing_id,
                 "kind": "drop",
-                "params": {"percent": "5"},
+                "params": rule_kind("drop").parse_params({"pct": "5", "currency": "CNY"}),
                 "channel_ids": None,
                 "armed": True,
                 "active": True,

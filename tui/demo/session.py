@@ -9,6 +9,7 @@ page is served by one loopback "host".
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,11 +55,32 @@ class DemoSession:
             self.shop.stop()
 
 
+KEEP_DEMO_HOMES = 2  # the previous run stays for inspection; older ones go
+
+
 def new_demo_home() -> Path:
-    """A fresh directory under the cache directory (never the real data directory)."""
+    """A fresh directory under the cache directory (never the real data directory).
+
+    Each demo writes a few megabytes of seeded history, so older demo homes are removed:
+    only the newest `KEEP_DEMO_HOMES` (this one included) remain.
+    """
     base = locations.cache_dir() / "demo"
     base.mkdir(parents=True, exist_ok=True)
+    prune_demo_homes(base, keep=KEEP_DEMO_HOMES - 1)
     return Path(tempfile.mkdtemp(prefix="demo-", dir=base))
+
+
+def prune_demo_homes(base: Path, *, keep: int) -> list[Path]:
+    """Remove all but the `keep` newest `demo-*` directories under `base`; returns those removed."""
+    homes = sorted(
+        (p for p in base.glob("demo-*") if p.is_dir() and not p.is_symlink()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    removed = homes[keep:]
+    for old in removed:
+        shutil.rmtree(old, ignore_errors=True)
+    return removed
 
 
 def use_demo_home(home: Path | None = None) -> Path:

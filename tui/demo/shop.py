@@ -28,7 +28,7 @@ def publish(shop: FixtureShop, listings: Sequence[SeededListing]) -> None:
             title=f"{seeded.product.name} {seeded.listing.pack}",
             price=str(price if price is not None else seeded.listing.base_price),
             list_price=str(shop_round(seeded.listing.base_price * Decimal("1.15"))),
-            in_stock=price is not None,
+            in_stock=seeded.in_stock and price is not None,
         )
         if seeded.product.behaviour == "login_required" and seeded.listing.platform == "pdd":
             # Pinduoduo sends visitors without a session to its login page.
@@ -52,7 +52,9 @@ class PriceMover:
         seed: int = 11,
     ) -> None:
         self.shop = shop
-        self.prices = {s.listing.slug: s.last_price for s in listings if s.last_price}
+        self.prices = {
+            s.listing.slug: s.last_price for s in listings if s.last_price and s.in_stock
+        }
         self.every = every
         self.rng = random.Random(seed)
         self.stopped = threading.Event()

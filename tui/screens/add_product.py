@@ -22,6 +22,7 @@ from tracker.extract.share_text import SharedLink, parse_share_text
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import ProductAdded
+from tui.screens.base import post_unless_cancelled
 from tui.text import clean, safe_content
 
 
@@ -82,7 +83,7 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
     def _store(self, link: SharedLink | None, name: str | None, pack: str | None) -> None:
         assert link is not None
         view = self.context.repository.add_listing(link.url, product=name, pack=pack)
-        self.post_message(ProductAdded(view.product_id, view.id, view.product_name))
+        post_unless_cancelled(self, ProductAdded(view.product_id, view.id, view.product_name))
 
     def on_product_added(self, message: ProductAdded) -> None:
         message.stop()

@@ -71,7 +71,7 @@ class AlertsScreen(DaoshouScreen):
         from tracker.alerts.channels import list_channels  # Apprise loads in the worker
 
         engine = self.context.engine
-        self.post_message(AlertsLoaded(load_inbox(engine), list_channels(engine)))
+        self.post_result(AlertsLoaded(load_inbox(engine), list_channels(engine)))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.action_refresh()
@@ -132,7 +132,7 @@ class AlertsScreen(DaoshouScreen):
                     f"test to {channel.label} failed: {error}",
                     "check the channel URL and the network",
                 )
-            self.post_message(WorkFinished(t("alerts.test_sent", label=channel.label)))
+            self.post_result(WorkFinished(t("alerts.test_sent", label=channel.label)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)

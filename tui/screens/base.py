@@ -1,8 +1,14 @@
 """What every daoshou screen shares: the context handed down, and how blocking work runs.
 
-Blocking work (SQLite reads, the optimiser, forecasts) runs in a thread worker owned by the
-app, so the app's single `on_worker_state_changed` handler turns every failure into a
-notification. The worker function posts its result back to the screen as a message.
+Blocking work (SQLite reads, the optimiser) runs in a thread worker owned by the app, so
+the app's single `on_worker_state_changed` handler turns every failure into a
+notification. The worker function posts its result back to the screen as a message, and
+only while its worker is not cancelled: work superseded by newer work of the same group
+(a plan for an older cart) never lands after the newer result. Work that takes minutes
+(forecasts) runs in a child process the app can abandon (`tui.background`).
+
+Screens speak to the app only through messages: `announce` posts `ChangeAnnounced`, which
+bubbles up to the app, and the app tells every screen.
 """
 
 from __future__ import annotations
@@ -10,17 +16,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, TypeVar
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.worker import Worker
+from textual.worker import NoActiveWorker, Worker, get_current_worker
 
+from tui.background import run_in_child
 from tui.context import AppContext
-from tui.messages import WorkFinished
+from tui.messages import ChangeAnnounced, StoreChanged, WorkFinished
 
-if TYPE_CHECKING:
-    from tui.app import DaoshouApp
+R = TypeVar("R")
 
 
 class DaoshouScreen(Screen[Any]):
@@ -56,8 +63,34 @@ class DaoshouScreen(Screen[Any]):
         repository = self.context.repository
         listings = await asyncio.to_thread(repository.list_listings, listing_ids)
         outcomes = await check_listings(repository, listings)
-        self.post_message(WorkFinished("; ".join(o.summary for o in outcomes)))
+        self.post_result(WorkFinished("; ".join(o.summary for o in outcomes)))
 
-    def broadcast(self, make: Callable[[], Message]) -> None:
-        """Tell every screen (this one included) about something that changed."""
-        cast("DaoshouApp", self.app).broadcast(make)
+    def post_result(self, message: Message) -> None:
+        """Post a worker's result, unless its worker was cancelled (superseded, or the
+        app is quitting): a stale result must never land after a fresh one."""
+        post_unless_cancelled(self, message)
+
+    def in_child(self, work: Callable[..., R], *args: Any) -> R:
+        """From a thread worker: `work(*args)` in a child process, abandoned (WorkAbandoned)
+        as soon as this worker is cancelled."""
+        worker = get_current_worker()
+        return run_in_child(work, *args, cancelled=lambda: worker.is_cancelled)
+
+    def announce(self, change: type[StoreChanged]) -> None:
+        """Tell every screen (this one included) that the store changed (thread-safe)."""
+        if not _cancelled():
+            self.post_message(ChangeAnnounced(change))
+
+
+def post_unless_cancelled(target: MessagePump, message: Message) -> None:
+    """Post `message` to `target` unless the worker running this code was cancelled."""
+    if not _cancelled():
+        target.post_message(message)
+
+
+def _cancelled() -> bool:
+    """Whether the worker running this code was cancelled (False on the event loop)."""
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False

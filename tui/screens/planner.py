@@ -131,7 +131,7 @@ class PlannerScreen(DaoshouScreen):
         view = compute_plan(
             self.context.engine, self.path, self.context.now(), self.context.plan_seconds
         )
-        self.post_message(PlanComputed(view))
+        self.post_result(PlanComputed(view))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.action_optimise()
@@ -254,7 +254,7 @@ class PlannerScreen(DaoshouScreen):
         from planner.budget_export import export_budget  # xlsxwriter loads only to export
 
         export_budget(plan, target)
-        self.post_message(WorkFinished(t("plan.exported", path=target)))
+        self.post_result(WorkFinished(t("plan.exported", path=target)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)

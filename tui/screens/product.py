@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from planner.errors import DaoshouError
 from tracker.platforms import platform_name
 from tracker.queries.product_detail import ProductDetails, load_product, sale_days
 from tracker.queries.watchlist import ForecastMark
@@ -96,7 +95,7 @@ class ProductScreen(DaoshouScreen):
 
     def _read(self) -> None:
         today = self.context.now().date()
-        self.post_message(ProductLoaded(load_product(self.context.engine, self.product_id, today)))
+        self.post_result(ProductLoaded(load_product(self.context.engine, self.product_id, today)))
 
     def action_forecast(self) -> None:
         """Forecast every listing's next sale now (Prophet: seconds per listing)."""
@@ -107,25 +106,11 @@ class ProductScreen(DaoshouScreen):
             self.run_blocking(self._forecast, ids, group="product-forecast")
 
     def _forecast(self, listing_ids: list[int]) -> None:
-        from tracker.checks.forecasts import forecast_listing, user_calendar
+        from tracker.checks.forecasts import forecast_next_sales_in
 
-        calendar, today = user_calendar(), self.context.now().date()
-        made: list[tuple[int, str, str]] = []
-        problems: list[str] = []
-        for listing_id in listing_ids:
-            platform = self.details.quote(listing_id).platform if self.details else None
-            coming = calendar.occurrences(platform, start=today + timedelta(days=1))
-            if not coming:
-                continue
-            try:
-                result, _fake = forecast_listing(
-                    self.context.engine, listing_id, coming[0].key, calendar, today
-                )
-            except DaoshouError as exc:
-                problems.append(f"#{listing_id}: {exc.one_line()}")
-                continue
-            made.append((listing_id, result.explanation_zh, result.explanation))
-        self.post_message(ForecastsMade(made, problems))
+        url = self.context.engine.url.render_as_string(hide_password=False)
+        sales = self.in_child(forecast_next_sales_in, url, listing_ids, self.context.now().date())
+        self.post_result(ForecastsMade(sales.made, sales.problems))
 
     def on_prices_recorded(self, message: PricesRecorded) -> None:
         self.action_refresh()
@@ -150,7 +135,7 @@ class ProductScreen(DaoshouScreen):
         self.explanations.update({lid: (zh, en) for lid, zh, en in message.explanations})
         if message.problems:
             self.app.notify("; ".join(message.problems), severity="warning", markup=False)
-        self.broadcast(ForecastsStored)
+        self.announce(ForecastsStored)
 
     def _fill_listings(self, details: ProductDetails) -> None:
         table = self.query_one("#listing-table", DataTable)
@@ -279,8 +264,8 @@ class ProductScreen(DaoshouScreen):
     def _set_active(self, listing_id: int, active: bool) -> None:
         self.context.repository.set_active([listing_id], active)
         key = "product.resumed" if active else "product.paused"
-        self.post_message(WorkFinished(t(key, listing=listing_id)))
-        self.app.call_from_thread(self.broadcast, ListingsPaused)
+        self.post_result(WorkFinished(t(key, listing=listing_id)))
+        self.announce(ListingsPaused)
 
     def on_work_finished(self, message: WorkFinished) -> None:
         if message.text:

@@ -8,7 +8,7 @@ edit. The UI language can be switched here for the running session.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,11 +21,9 @@ from tracker.errors import SettingsError
 from tracker.settings import Settings, load_settings, settings_path
 from tui.context import AppContext
 from tui.i18n import Language, current_language, set_language, t
+from tui.messages import LanguageSwitched
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content
-
-if TYPE_CHECKING:
-    from tui.app import DaoshouApp
 
 
 def _shown(path: object) -> str:
@@ -96,7 +94,7 @@ class SettingsScreen(DaoshouScreen):
         if value in ("zh", "en") and value != current_language():
             language: Language = "zh" if value == "zh" else "en"
             set_language(language)
-            await cast("DaoshouApp", self.app).relabel()
+            self.post_message(LanguageSwitched(language))  # the app relabels the other screens
             self.sub_title = t("nav.settings")
             await self.recompose()
             self.app.notify(t("settings.language_switched"), markup=False)

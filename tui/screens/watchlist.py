@@ -86,14 +86,14 @@ class WatchlistScreen(DaoshouScreen):
         self.run_blocking(self._read_rows, group="watchlist-rows")
 
     def _read_rows(self) -> None:
-        self.post_message(WatchlistLoaded(load_watchlist(self.context.engine)))
+        self.post_result(WatchlistLoaded(load_watchlist(self.context.engine)))
 
     def _read_trends(self, rows: list) -> None:
         engine = self.context.engine
         now = self.context.now()
         trends = load_trends(engine, rows, now=now)
         marks = load_forecast_marks(engine, today=now.date())
-        self.post_message(TrendsLoaded(trends, marks))
+        self.post_result(TrendsLoaded(trends, marks))
 
     def on_watchlist_loaded(self, message: WatchlistLoaded) -> None:
         self.data = WatchData(message.rows, self.data.trends, self.data.marks)
@@ -120,7 +120,7 @@ class WatchlistScreen(DaoshouScreen):
         engine = self.context.engine
         rows = load_watchlist(engine, changed_products(engine, after_id))
         trends = load_trends(engine, rows, now=self.context.now())
-        self.post_message(RowsChanged(rows, trends))
+        self.post_result(RowsChanged(rows, trends))
 
     def on_rows_changed(self, message: RowsChanged) -> None:
         """Only the products that moved are read again and redrawn in place."""
@@ -226,13 +226,12 @@ class WatchlistScreen(DaoshouScreen):
         self.run_blocking(self._forecast_all, group="watchlist-forecast")
 
     def _forecast_all(self) -> None:
-        from tracker.checks.forecasts import refresh_forecasts, user_calendar
+        from tracker.checks.forecasts import refresh_forecasts_in
 
-        # One process: forecaster subprocesses would inherit (and scribble on) the terminal.
-        summary = refresh_forecasts(
-            self.context.engine, user_calendar(), self.context.now().date(), workers=1
-        )
-        self.post_message(
+        # One child process with silenced streams, abandoned at once when the app quits.
+        url = self.context.engine.url.render_as_string(hide_password=False)
+        summary = self.in_child(refresh_forecasts_in, url, self.context.now().date())
+        self.post_result(
             WorkFinished(
                 t(
                     "watch.forecasts_done",
@@ -242,7 +241,7 @@ class WatchlistScreen(DaoshouScreen):
                 )
             )
         )
-        self.app.call_from_thread(self.broadcast, ForecastsStored)
+        self.announce(ForecastsStored)
 
     def action_add_to_cart(self) -> None:
         """Put the product under the cursor in the cart (one more if it is already there)."""
@@ -254,8 +253,8 @@ class WatchlistScreen(DaoshouScreen):
 
     def _add_to_cart(self, row: WatchRow, path: Path) -> None:
         add_product(path, row)
-        self.app.call_from_thread(self.broadcast, CartChanged)
-        self.post_message(WorkFinished(t("plan.added", name=row.name)))
+        self.announce(CartChanged)
+        self.post_result(WorkFinished(t("plan.added", name=row.name)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
         self.app.notify(message.text, markup=False)
