@@ -109,7 +109,7 @@ class PlanComputed(Message):
 
 
 @dataclass
-class CartChanged(Message):
+class CartChanged(StoreChanged):
     """The user changed the cart (added a product): the planner should plan it again."""
 
 
