@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import sys
 import statistics
+import sys
 import time
 from datetime import date
 from decimal import Decimal
