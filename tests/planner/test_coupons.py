@@ -13,21 +13,11 @@ from planner.cost import Pick, Pricing, price
 from planner.errors import CartError
 from tests.clock import TODAY
 
-ITEMS = """\
-[[item]]
-id = "a"
-  [[item.offer]]
-  platform = "pdd"
-  shop = "S"
-  price = "PRICE_A"
 
-[[item]]
-id = "b"
-  [[item.offer]]
-  platform = "pdd"
-  shop = "S"
-  price = "PRICE_B"
-"""
+def item(item_id: str, price_: str) -> str:
+    """One item with one offer in shop S on Pinduoduo (a sequential checkout)."""
+    offer = f'  [[item.offer]]\n  platform = "pdd"\n  shop = "S"\n  price = "{price_}"\n'
+    return f'[[item]]\nid = "{item_id}"\n{offer}'
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +26,7 @@ def pricing():
 
 
 def two_items(a: str, b: str, promotions: str):
-    return parse_cart(ITEMS.replace("PRICE_A", a).replace("PRICE_B", b) + promotions, today=TODAY)
+    return parse_cart(item("a", a) + item("b", b) + promotions, today=TODAY)
 
 
 SPLIT = {"a": Pick(0, "1"), "b": Pick(0, "2")}
@@ -64,7 +54,7 @@ def test_uses_on_an_automatic_promotion_is_an_error_naming_its_line():
     text = cross + 'every = "300"\noff = "50"\nuses = 2\n'
     with pytest.raises(CartError) as caught:
         two_items("100", "100", text)
-    assert "<cart>:21: promotion[0].uses: only a coupon is held" in caught.value.one_line()
+    assert "<cart>:20: promotion[0].uses: only a coupon is held" in caught.value.one_line()
 
 
 def test_promotions_in_the_cart_vocabulary_read_back_from_plain_objects():
