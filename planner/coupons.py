@@ -13,9 +13,13 @@ which are settled per person afterwards); each order prices its subset as a chec
 does (the best coupon per shop and the best platform coupon among those it may use).
 Ties go to the earlier order (the order in which the cart's items first name it).
 
-Only the coupons held fewer times than there are orders can run short ("contested");
-the others are never withheld. For one order, every outcome of some subset is reached
-by starting from "all coupons" and withholding, one at a time, a contested coupon the
+Only the coupons that run short are "contested"; the others are never withheld. The
+search starts with those the unconstrained pricing over-spends; if its answer, by
+withholding, makes orders over-spend another, that one is contested too and the search
+runs again. The answer respects every `uses`, and it is the cheapest even with the
+uncontested coupons unlimited, so it is the cheapest overall.
+
+For one order, every outcome of some subset is reached by starting from "all coupons" and withholding, one at a time, a contested coupon the
 order used (a checkout's choice is a best-of, so withholding a coupon it did not use
 changes nothing); these outcomes are few. A search over the orders with the remaining
 uses as its state then picks the cheapest combination.
@@ -55,17 +59,23 @@ def assign_coupons(
     """Each order's outcome, with the held coupons (index -> uses) given where they save
     most."""
     first = {key: evaluate(key, frozenset()) for key in keys}
+    contested: frozenset[int] = frozenset()
+    chosen = [first[key] for key in keys]
+    while short := _short(chosen, uses) - contested:
+        contested |= short
+        options = [_outcomes(key, first[key], evaluate, contested) for key in keys]
+        order = sorted(contested)
+        chosen = _cheapest(options, order, tuple(min(uses[c], len(keys)) for c in order))
+    return dict(zip(keys, chosen, strict=True))
+
+
+def _short(outcomes: Sequence[Outcome[T]], uses: Mapping[int, int]) -> frozenset[int]:
+    """The coupons these outcomes together spend more often than they are held."""
     demand: dict[int, int] = {}
-    for outcome in first.values():
+    for outcome in outcomes:
         for coupon in outcome.used:
             demand[coupon] = demand.get(coupon, 0) + 1
-    if all(count <= uses.get(coupon, count) for coupon, count in demand.items()):
-        return first
-    contested = frozenset(c for c, held in uses.items() if held < len(keys))
-    options = [_outcomes(key, first[key], evaluate, contested) for key in keys]
-    order = sorted(contested)
-    chosen = _cheapest(options, order, tuple(min(uses[c], len(keys)) for c in order))
-    return dict(zip(keys, chosen, strict=True))
+    return frozenset(c for c, count in demand.items() if count > uses.get(c, count))
 
 
 def _outcomes(
