@@ -19,10 +19,10 @@ withholding, makes orders over-spend another, that one is contested too and the 
 runs again. The answer respects every `uses`, and it is the cheapest even with the
 uncontested coupons unlimited, so it is the cheapest overall.
 
-For one order, every outcome of some subset is reached by starting from "all coupons" and withholding, one at a time, a contested coupon the
-order used (a checkout's choice is a best-of, so withholding a coupon it did not use
-changes nothing); these outcomes are few. A search over the orders with the remaining
-uses as its state then picks the cheapest combination.
+For one order, every outcome of some subset is reached by starting from "all coupons"
+and withholding, one at a time, a contested coupon the order used (a checkout's choice
+is a best-of, so withholding a coupon it did not use changes nothing). A search over
+the orders with the remaining uses as its state then picks the cheapest combination.
 """
 
 from __future__ import annotations
