@@ -29,6 +29,7 @@ __all__ = [
     "Presale",
     "Promotion",
     "Threshold",
+    "is_coupon",
 ]
 
 SCOPES = ("cross_store", "shop", "platform")
@@ -155,6 +156,7 @@ class EveryOff:
     coupon: bool = False
     eligible: Eligibility = field(default_factory=Eligibility)
     label: str = ""
+    uses: int = 1  # a held coupon (`is_coupon`): how many the shopper holds
 
     def discount(self, base: Decimal) -> Decimal:
         """The discount on `base` (exact)."""
@@ -177,6 +179,7 @@ class Threshold:
     coupon: bool = False
     eligible: Eligibility = field(default_factory=Eligibility)
     label: str = ""
+    uses: int = 1  # a held coupon (`is_coupon`): how many the shopper holds
 
     def discount(self, base: Decimal) -> Decimal:
         """The best reachable tier's discount on `base` (exact; zero if none)."""
@@ -202,6 +205,7 @@ class PercentOff:
     coupon: bool = False
     eligible: Eligibility = field(default_factory=Eligibility)
     label: str = ""
+    uses: int = 1  # a held coupon (`is_coupon`): how many the shopper holds
 
     def discount(self, base: Decimal) -> Decimal:
         """The discount on `base`, half-up to the cent, capped."""
@@ -233,6 +237,22 @@ class FreeShipping:
 
 
 Promotion = EveryOff | Threshold | PercentOff | Credit | FreeShipping
+
+
+def is_coupon(promotion: Promotion) -> bool:
+    """Whether the shopper HOLDS this promotion (a coupon) rather than getting it by itself.
+
+    A held coupon (店铺券, platform coupon, red packet, 消费券, percent coupon) is spent by
+    each order that uses it, so it applies at most `uses` times across the cart. These are
+    the promotions marked `coupon = true` and every platform-scope promotion but a member
+    discount. Shop 满减 without the mark, cross-store 每满 and member discounts are
+    automatic: every order that qualifies gets them.
+    """
+    if not isinstance(promotion, EveryOff | Threshold | PercentOff):
+        return False
+    if isinstance(promotion, PercentOff) and promotion.requires_member:
+        return False
+    return promotion.coupon or promotion.scope == "platform"
 
 
 @dataclass(frozen=True)

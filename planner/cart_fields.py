@@ -25,6 +25,7 @@ from planner.cart import (
     Presale,
     Promotion,
     Threshold,
+    is_coupon,
 )
 from planner.errors import CartError
 from planner.money import parse_money, parse_rate
@@ -42,7 +43,7 @@ _PRESALE_KEYS = {
 }  # fmt: skip
 _PROMOTION_KEYS = {
     "kind", "platform", "scope", "shop", "every", "off", "max_off", "tiers", "over", "coupon",
-    "rate", "cap", "requires_member", "items", "categories", "label", "pay", "get", "at",
+    "rate", "cap", "requires_member", "items", "categories", "label", "pay", "get", "at", "uses",
 }  # fmt: skip
 _KINDS = {
     "every": {"every", "off", "max_off"},
@@ -61,7 +62,7 @@ _KIND_ALIASES = {
     "shipping": "free_shipping",
     "free_shipping": "free_shipping",
 }
-_COMMON = {"kind", "platform", "scope", "shop", "coupon", "items", "categories", "label"}
+_COMMON = {"kind", "platform", "scope", "shop", "coupon", "items", "categories", "label", "uses"}
 
 
 class FieldReader:
@@ -285,13 +286,20 @@ def _multibuy(reader: FieldReader) -> Multibuy | None:
     return parsed
 
 
-def promotion_from(reader: FieldReader) -> Promotion:
-    """One `[[promotion]]` table, by kind."""
+def promotion_from(reader: FieldReader | Mapping[str, Any]) -> Promotion:
+    """One `[[promotion]]` table, by kind.
+
+    Also takes a plain mapping in the cart's vocabulary (the promotions recorded with a
+    tracked listing are stored as such JSON objects); errors then name `promotion`.
+    """
+    if not isinstance(reader, FieldReader):
+        reader = FieldReader(reader, ("promotion",), KeyLines(""), "<promotion>")
     kind = reader.text("kind")
     kind = _KIND_ALIASES.get(kind.strip().lower().replace("-", "_"), kind)
     if kind not in _KINDS:
         raise reader.error("kind", f"unknown kind {kind!r}", f"use one of {', '.join(_KINDS)}")
-    reader.only(_COMMON | _KINDS[kind])
+    reader.only((_COMMON - {"uses"} if kind in ("credit", "free_shipping") else _COMMON)
+                | _KINDS[kind])  # fmt: skip
     platform = reader.text("platform").strip().lower()
     if kind == "credit":
         pay, get = reader.money("pay"), reader.money("get")
@@ -303,6 +311,19 @@ def promotion_from(reader: FieldReader) -> Promotion:
     shop = reader.text("shop", optional=True)
     if kind == "free_shipping":
         return FreeShipping(platform, reader.money("over"), shop, reader.text("label", default=""))
+    promotion = _discount(reader, kind, platform, shop)
+    if "uses" in reader.data and not is_coupon(promotion):
+        raise reader.error(
+            "uses",
+            "only a coupon is held and counted; this promotion applies to every order",
+            "mark it coupon = true, or remove uses",
+        )
+    return promotion
+
+
+def _discount(
+    reader: FieldReader, kind: str, platform: str, shop: str | None
+) -> EveryOff | Threshold | PercentOff:
     scope = reader.text("scope", default="shop" if shop else "platform")
     if scope not in SCOPES:
         raise reader.error("scope", f"unknown scope {scope!r}", f"use one of {', '.join(SCOPES)}")
@@ -315,6 +336,7 @@ def promotion_from(reader: FieldReader) -> Promotion:
             tuple(reader.strings("items")), tuple(reader.strings("categories"))
         ),
         "label": reader.text("label", default=""),
+        "uses": reader.integer("uses", default=1, minimum=1),
     }
     if kind == "every":
         every = reader.money("every")

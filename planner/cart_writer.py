@@ -25,7 +25,7 @@ from planner.cart import (
 )
 from planner.packs import PIECE
 
-__all__ = ["cart_to_dict"]
+__all__ = ["cart_to_dict", "promotion_to_dict"]
 
 _KIND = {EveryOff: "every", Threshold: "threshold", PercentOff: "percent", Credit: "credit",
          FreeShipping: "free_shipping"}  # fmt: skip
@@ -44,7 +44,7 @@ def cart_to_dict(cart: Cart) -> dict[str, Any]:
         out["now"] = cart.now
     out["item"] = [_item(item) for item in cart.items]
     if cart.promotions:
-        out["promotion"] = [_promotion(p) for p in cart.promotions]
+        out["promotion"] = [promotion_to_dict(p) for p in cart.promotions]
     return out
 
 
@@ -78,7 +78,10 @@ def _presale(presale: Presale) -> dict[str, Any]:
     return _plain(presale, skip=set())
 
 
-def _promotion(promo: Promotion) -> dict[str, Any]:
+def promotion_to_dict(promo: Promotion) -> dict[str, Any]:
+    """One promotion in the cart's `[[promotion]]` vocabulary (a held coupon's `uses`
+    included unless it is the default 1); `promotion_from` reads it back. Promotions
+    recorded with tracked listings are stored in this form."""
     out: dict[str, Any] = {"kind": _KIND[type(promo)]}
     out.update(_plain(promo, skip={"eligible", "tiers"}))
     if isinstance(promo, Threshold):

@@ -12,11 +12,12 @@ so the optimiser can call it to verify a solution and to price the naive plan.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from planner.cart import Cart, Item
+from planner.cart import Cart, Item, Promotion, is_coupon
+from planner.coupons import Outcome, assign_coupons
 from planner.credit import CreditOutcome, apply_credit
 from planner.errors import PlanError
 from planner.item_price import item_level
@@ -31,7 +32,7 @@ from planner.order_discounts import (
     shipping_fees,
 )
 from planner.payments import Payment, balance_window_conflicts, schedule
-from planner.rules import Rulebook, load_rulebook
+from planner.rules import PlatformRules, Rulebook, load_rulebook
 from planner.subsidy import SubsidyProgramme, load_subsidies
 
 __all__ = [
@@ -105,6 +106,7 @@ class PricedOrder:
     item_ids: tuple[str, ...]
     discounts: tuple[Discount, ...]
     total: Decimal
+    coupons: tuple[int, ...] = ()  # the held coupons it spent, as indices in cart.promotions
 
 
 @dataclass(frozen=True)
@@ -131,18 +133,8 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
     for line in lines:
         key = (pricing.rules.canonical(line.offer.platform), line.order)
         groups.setdefault(key, []).append(line)
-    discounts: dict[OrderKey, list[Discount]] = {}
-    fees: dict[OrderKey, list[ShopFee]] = {}
-    for key, order_lines in groups.items():
-        promos = [p for p in cart.promotions if pricing.rules.canonical(p.platform) == key[0]]
-        rules = pricing.rules.for_platform(key[0])
-        discounts[key] = [
-            *apply_shop_level(order_lines, promos, rules),
-            *apply_cross_store(order_lines, promos, rules),
-            *apply_platform_coupon(order_lines, promos),
-            *apply_member(order_lines, promos, cart.members),
-        ]
-        fees[key] = shipping_fees(order_lines, promos)
+    discounts, fees, spent = _order_level(cart, groups, pricing)
+    for order_lines in groups.values():
         notes.extend(balance_window_conflicts(order_lines))
     for key, applied in _apply_subsidies(lines, cart, pricing, notes).items():
         discounts[key].extend(applied)
@@ -156,7 +148,9 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
     return PricedCart(
         total=sum((item.in_hand for item in items), ZERO),
         items=items,
-        orders=tuple(_order(key, group, discounts[key]) for key, group in groups.items()),
+        orders=tuple(
+            _order(key, group, discounts[key], spent[key]) for key, group in groups.items()
+        ),
         payments=schedule(groups, credits, cart, cart.now),
         credits=tuple(credits),
         notes=tuple(notes),
@@ -186,7 +180,9 @@ def _keep_deposits(lines: Sequence[Line]) -> None:
             line.apply("presale", "balance floored at zero, deposit kept", deposits - line.amount)
 
 
-def _order(key: OrderKey, lines: Sequence[Line], discounts: Sequence[Discount]) -> PricedOrder:
+def _order(
+    key: OrderKey, lines: Sequence[Line], discounts: Sequence[Discount], coupons: tuple[int, ...]
+) -> PricedOrder:
     return PricedOrder(
         platform=key[0],
         key=key[1],
@@ -194,7 +190,73 @@ def _order(key: OrderKey, lines: Sequence[Line], discounts: Sequence[Discount]) 
         item_ids=tuple(ln.item.id for ln in lines),
         discounts=tuple(discounts),
         total=sum((ln.amount for ln in lines), ZERO),
+        coupons=coupons,
     )
+
+
+def _order_level(
+    cart: Cart, groups: Mapping[OrderKey, list[Line]], pricing: Pricing
+) -> tuple[
+    dict[OrderKey, list[Discount]], dict[OrderKey, list[ShopFee]], dict[OrderKey, tuple[int, ...]]
+]:
+    """Every order's order-level stages, with the held coupons given to the orders where
+    they save most (`planner.coupons`); the lines take the winning run's amounts. Returns
+    per order its discounts, its shipping fees and the held coupons it spent."""
+    held = {index: promo.uses for index, promo in enumerate(cart.promotions) if is_coupon(promo)}
+    sources = {id(promo): index for index, promo in enumerate(cart.promotions)}
+
+    def evaluate(key: OrderKey, withheld: frozenset[int]) -> Outcome[_OrderRun]:
+        promos = [
+            promo
+            for index, promo in enumerate(cart.promotions)
+            if pricing.rules.canonical(promo.platform) == key[0] and index not in withheld
+        ]
+        run = _price_order(groups[key], promos, pricing.rules.for_platform(key[0]), cart.members)
+        used = frozenset(
+            sources[id(d.source)] for d in run.discounts if sources.get(id(d.source)) in held
+        )
+        fees = sum((fee for _, fee, _ in run.fees), ZERO)
+        return Outcome(sum((ln.amount for ln in run.lines), ZERO) + fees, used, run)
+
+    discounts, fees, spent = {}, {}, {}
+    for key, outcome in assign_coupons(list(groups), evaluate, held).items():
+        run = outcome.result
+        for line, priced_line in zip(groups[key], run.lines, strict=True):
+            line.amount, line.steps = priced_line.amount, priced_line.steps
+        discounts[key] = list(run.discounts)
+        fees[key] = _refer(run.fees, groups[key], run.lines)
+        spent[key] = tuple(sorted(outcome.used))
+    return discounts, fees, spent
+
+
+@dataclass(frozen=True)
+class _OrderRun:
+    """One order priced on copies of its lines (so another run can withhold coupons)."""
+
+    lines: list[Line]
+    discounts: list[Discount]
+    fees: list[ShopFee]
+
+
+def _price_order(
+    lines: Sequence[Line], promos: Sequence[Promotion], rules: PlatformRules, members: Sequence[str]
+) -> _OrderRun:
+    """The order-level stages on copies of `lines`: shop, cross-store, coupon, member, and
+    the shipping each shop then owes."""
+    copies = [replace(line, steps=list(line.steps)) for line in lines]
+    discounts = [
+        *apply_shop_level(copies, promos, rules),
+        *apply_cross_store(copies, promos, rules),
+        *apply_platform_coupon(copies, promos),
+        *apply_member(copies, promos, members),
+    ]
+    return _OrderRun(copies, discounts, shipping_fees(copies, promos))
+
+
+def _refer(fees: list[ShopFee], lines: Sequence[Line], copies: Sequence[Line]) -> list[ShopFee]:
+    """`fees` with the copies they name replaced by the cart's own lines."""
+    mine = {id(copy): line for copy, line in zip(copies, lines, strict=True)}
+    return [(shop, fee, [mine[id(c)] for c in shared]) for shop, fee, shared in fees]
 
 
 def naive_assignment(cart: Cart, pricing: Pricing) -> dict[str, Pick]:

@@ -48,12 +48,17 @@ class Step:
 
 @dataclass(frozen=True)
 class Discount:
-    """An order-level adjustment as a whole: its kind, label, amount and (if any) shop."""
+    """An order-level adjustment as a whole: its kind, label, amount and (if any) shop.
+
+    `source` is the promotion that gave it, so the engine can count the held coupons an
+    order spends; it plays no part in comparing discounts.
+    """
 
     kind: str
     label: str
     amount: Decimal
     shop: str | None = None
+    source: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -209,7 +209,7 @@ class _Beside:
 
     def _enough(self, bound: float) -> bool:
         best = self._search.best_objective
-        if best.is_infinite():
+        if best.is_infinite() or not math.isfinite(bound):  # no plan, or no bound yet
             return False
         allowed = max(TOLERANCE, Decimal(repr(self._gap)) * abs(best))
         return best - _floor(bound) <= allowed

@@ -88,7 +88,7 @@ def apply_shop_level(
             label = f"{'shop coupon' if promo.coupon else 'shop 满减'} {describe(promo, off)}"
             for line, share in zip(shop_lines, shares, strict=True):
                 line.apply(kind, label, -share)
-            applied.append(Discount(kind, label, off, shop))
+            applied.append(Discount(kind, label, off, shop, promo))
     return applied
 
 
@@ -151,7 +151,7 @@ def apply_cross_store(
     label = f"cross-store {describe(promo, total)}"
     for line, share in zip(eligible, shares, strict=True):
         line.apply("cross_store", label, -share)
-    return [Discount("cross_store", label, total)]
+    return [Discount("cross_store", label, total, None, promo)]
 
 
 def _cross_store_outcome(
@@ -210,7 +210,7 @@ def _apply_best(
         shares = allocate(off, [lines[i].amount for i in covered])
         for i, share in zip(covered, shares, strict=True):
             lines[i].apply(kind, label, -share)
-        applied.append(Discount(kind, label, off))
+        applied.append(Discount(kind, label, off, None, promo))
     return applied
 
 

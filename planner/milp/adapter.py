@@ -6,12 +6,14 @@ cost engine applies (`planner.order_discounts`): shop 满减, shop coupon, cross
 platform coupon, member percent. A promotion's eligibility (items, categories) becomes a
 tag scope; options carry tags `item:<id>`, `category:<name>`, `shop:<name>`. An
 order-level promotion limited to one shop is scoped to it; limited to a shop and to items
-it is scoped to the items only (generous: a scope is a union of tags).
+it is scoped to the items only (generous: a scope is a union of tags). A held coupon
+(`planner.cart.is_coupon`) names its resource, `coupon:<index in cart.promotions>`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from planner.cart import (
@@ -23,6 +25,7 @@ from planner.cart import (
     Offer,
     PercentOff,
     Threshold,
+    is_coupon,
 )
 from planner.errors import PlanError
 from planner.item_price import item_level
@@ -52,14 +55,18 @@ def problem_from_cart(
     deductions: list[p.Deduction] = []
     free_shipping: list[p.FreeShipping] = []
     credits: list[p.Credit] = []
-    for promotion in cart.promotions:
+    for index, promotion in enumerate(cart.promotions):
         platform = rulebook.canonical(promotion.platform)
         if isinstance(promotion, Credit):
             credits.append(p.Credit(platform, promotion.pay, promotion.get))
         elif isinstance(promotion, FreeShipping):
             free_shipping.append(p.FreeShipping(platform, promotion.shop, promotion.over))
         elif isinstance(promotion, EveryOff | Threshold | PercentOff):
-            deductions += _deductions(promotion, platform, sorted(shops.get(platform, ())), cart)
+            found = _deductions(promotion, platform, sorted(shops.get(platform, ())), cart)
+            if is_coupon(promotion):
+                held = {"coupon": f"coupon:{index}", "uses": promotion.uses}
+                found = [replace(deduction, **held) for deduction in found]
+            deductions += found
     parallel = frozenset(
         platform
         for platform in shops

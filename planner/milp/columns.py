@@ -5,15 +5,16 @@ With several order slots per platform, the compact model's LP relaxation lets ev
 earn a fraction of each once-per-order coupon, and its bound closes slowly (a bin-packing
 problem). Here a plan is instead a choice of whole *orders* (columns): each item in
 exactly one order, at most `K_p` orders on platform `p`, each subsidy quota used by at
-most one order. An order's cost is what the one-order model (`planner.milp.formulation`
-with one slot on one platform, a relaxation of the cost engine) says it costs, so the
-relaxation stays a lower bound on every plan.
+most one order, each held coupon by at most its `uses` orders. An order's cost is what
+the one-order model (`planner.milp.formulation` with one slot on one platform, a
+relaxation of the cost engine) says it costs, so the relaxation stays a lower bound on
+every plan.
 
 The LP over the orders generated so far (the master) gives duals `π` per item, `η` per
 quota; the cheapest order against them on each platform (the pricing problem) is the
 one-order MILP with every item optional and worth its dual. For ANY such duals,
 
-    L(π, η) = Σ π_i + Σ η_c + Σ_p K_p · min(0, B_p)
+    L(π, η) = Σ π_i + Σ cap_c · η_c + Σ_p K_p · min(0, B_p)
 
 bounds every plan, where `B_p` is the pricing MILP's proven bound on the least reduced
 cost of an order on `p` (a plan is at most `K_p` orders per platform, each costing at
@@ -200,14 +201,8 @@ class Master:
         self._problem = problem
         self._slots = slots
         self._platforms = sorted(slots)
-        self._quotas = sorted(
-            {
-                option.subsidy.quota
-                for item in problem.items
-                for option in item.options
-                if option.subsidy is not None
-            }
-        )
+        self._capacity = quota_capacity(problem)
+        self._quotas = sorted(self._capacity)
         # An artificial column per required item keeps the LP feasible from the start.
         self._penalty = sum(
             max((float(option.amount + option.shipping) for option in item.options), default=0.0)
@@ -245,8 +240,8 @@ class Master:
             model.row(rows[i], -INF if item.optional else 1.0, 1.0)
         for n, platform in enumerate(self._platforms):
             model.row(rows[items + n], upper=float(self._slots[platform]))
-        for n in range(len(self._quotas)):
-            model.row(rows[items + platforms + n], upper=1.0)
+        for n, quota in enumerate(self._quotas):
+            model.row(rows[items + platforms + n], upper=float(self._capacity[quota]))
         return model
 
     def solve(self) -> tuple[float, Duals]:
@@ -271,10 +266,28 @@ class Master:
         return [c for c, v in zip(self.columns, solution.values, strict=False) if v > 0.5]
 
 
-def lagrangian_bound(duals: Duals, slots: dict[str, int], least: dict[str, float]) -> float:
-    """`L = Σ π_i + Σ η_c + Σ_p K_p · min(0, B_p)`: a bound on every plan for any duals
-    (`least[p]` is the pricing MILP's proven bound `B_p` on platform `p`)."""
-    bound = sum(duals.items) + sum(duals.quotas.values())
+def quota_capacity(problem: Problem) -> dict[str, int]:
+    """Each resource orders share and how many orders may use it: a subsidy quota one
+    (one item per category per person), a held coupon its `uses`."""
+    capacity = {
+        option.subsidy.quota: 1
+        for item in problem.items
+        for option in item.options
+        if option.subsidy is not None
+    }
+    for deduction in problem.deductions:
+        if deduction.coupon is not None:
+            capacity[deduction.coupon] = deduction.uses
+    return capacity
+
+
+def lagrangian_bound(
+    duals: Duals, slots: dict[str, int], least: dict[str, float], capacity: dict[str, int]
+) -> float:
+    """`L = Σ π_i + Σ cap_c · η_c + Σ_p K_p · min(0, B_p)`: a bound on every plan for any
+    duals (`least[p]` is the pricing MILP's proven bound `B_p` on platform `p`; `cap_c`
+    how many orders may use resource `c`)."""
+    bound = sum(duals.items) + sum(capacity.get(q, 1) * v for q, v in duals.quotas.items())
     return bound + sum(slots[p] * min(0.0, least[p]) for p in slots)
 
 
@@ -292,6 +305,7 @@ class ColumnSearch:
         self._problem = problem
         self._slots = slots
         self._master = Master(problem, slots)
+        self._capacity = quota_capacity(problem)
         self._credit = sum(
             max((float(c.get - c.pay) for c in problem.credits if c.platform == p), default=0.0)
             for p in slots
@@ -351,7 +365,7 @@ class ColumnSearch:
                 least[pricer.platform] = bound
                 self._master.add(columns)
                 useful += sum(duals.reduced(c) < -EPSILON for c in columns)
-            found = lagrangian_bound(at, self._slots, least) - self._credit
+            found = lagrangian_bound(at, self._slots, least, self._capacity) - self._credit
             if found > self.bound:
                 self.bound, center = found, at
             if enough(self.bound) or value - self.bound < CONVERGED:

@@ -7,6 +7,8 @@ Variables (see docs/optimiser.md for the full story):
 - per order and stage, a group of promotions of which at most one applies: tier binaries
   `z` (满X减Y, best single tier), integer counters `n` for 每满X减Y (`every * n <= base`,
   which linearises `floor(base / every)`), whole cents for percent discounts.
+- per held coupon (`coupon = true`, platform coupons) and order slot, its pick; at most
+  `uses` slots pick it.
 - per subsidised option a quota binary `u` (one item per category per person) and the
   subsidy amount `s <= min(rate x amount, cap)` in whole cents.
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 from planner.milp.charges import add_credits, add_shipping, add_subsidies
 from planner.milp.problem import Problem
-from planner.milp.promotions import add_deductions, count_orders_reaching
+from planner.milp.promotions import add_deductions, count_orders_reaching, limit_coupons
 from planner.milp.slots import Formulation, add_assignment, add_symmetry, order_amounts, order_slots
 from planner.milp.solver import Model
 
@@ -38,6 +40,7 @@ def build(problem: Problem) -> Formulation:
     add_symmetry(problem, form)
     orders = order_amounts(problem, form)
     discounts = add_deductions(problem, form, orders)
+    limit_coupons(problem, form)
     count_orders_reaching(form)
     fees = add_shipping(problem, form, orders)
     subsidies = add_subsidies(problem, form, discounts)

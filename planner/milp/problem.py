@@ -68,7 +68,10 @@ class Deduction:
     optionally capped by `max_off`) or `rate` (a percent discount: the fraction taken off,
     optionally capped by `cap`, with an optional `minimum` amount). `scope` limits the
     judged amount to options whose tags meet it (None: every item in the order). Within
-    one stage, platform and shop at most one deduction applies (the best).
+    one stage, platform and shop at most one deduction applies (the best). A held coupon
+    names its `coupon` resource (one per cart promotion, shared by the deductions a
+    shop coupon without a shop becomes) and how many `uses` the shopper holds: at most
+    that many orders apply it.
     """
 
     stage: str
@@ -82,14 +85,19 @@ class Deduction:
     cap: Decimal | None = None
     minimum: Decimal = Decimal(0)
     scope: frozenset[str] | None = None
+    coupon: str | None = None
+    uses: int = 0
 
     @property
     def per_order_limited(self) -> bool:
         """Whether two orders could together get more of it than one order (a reason to split).
 
         Only an uncapped 每满X减Y is superadditive: one order always earns at least what
-        two would. Everything else (a single tier, a cap, a coupon used once) may not.
+        two would; a coupon held once is earned by one order at most. Everything else (a
+        single tier, a cap, a coupon held more than once) may not.
         """
+        if self.coupon is not None and self.uses < 2:
+            return False
         return not (self.every is not None and self.max_off is None)
 
     @property

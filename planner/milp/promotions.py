@@ -57,9 +57,30 @@ def add_deductions(
         for platform, _ in orders
     }
     return {
-        (platform, k): _order_deductions(form, places, order, platform, checkouts[platform])
+        (platform, k): _order_deductions(form, places, order, (platform, k), checkouts[platform])
         for (platform, k), order in orders.items()
     }
+
+
+def limit_coupons(problem: Problem, form: Formulation) -> None:
+    """A held coupon applies in at most `uses` orders: per order slot one binary `u` at
+    least each of its picks there (a shop coupon without a shop is one deduction per
+    shop, used once per order), and `Σ u ≤ uses`. The `u`s are its resource use for
+    column generation (`form.quota_use`), like a subsidy quota's."""
+    held = {d.coupon: d.uses for d in problem.deductions if d.coupon is not None}
+    for coupon, per_slot in form.coupon_picks.items():
+        used: list[int] = []
+        for picks in per_slot.values():
+            if len(picks) == 1:
+                used.append(picks[0])
+                continue
+            spent = form.model.binary()
+            for pick in picks:
+                form.model.row({pick: 1.0, spent: -1.0}, upper=0.0)
+            used.append(spent)
+        form.quota_use[coupon].extend(used)
+        if len(used) > held[coupon]:
+            form.model.row(dict.fromkeys(used, 1.0), upper=float(held[coupon]))
 
 
 @dataclass(frozen=True)
@@ -105,7 +126,7 @@ def _order_deductions(
     form: Formulation,
     places: Places,
     order: OrderSlot,
-    platform: str,
+    slot: tuple[str, int],
     checkout: _Checkout,
 ) -> list[Taken]:
     """One order's stages: per shop the best 满减 then the best coupon, the best cross-store
@@ -116,6 +137,7 @@ def _order_deductions(
     judged, so it is always forced there. Only unscoped promotions judged on an exact
     amount are forced: forcing on an upper bound could rule out a real plan."""
     taken: list[Taken] = []
+    platform = slot[0]
     parallel, forcing = checkout.parallel, checkout.forcing
     model = form.model
 
@@ -133,6 +155,9 @@ def _order_deductions(
         var = _group(model, bases, available, form.ladders, picks)
         if var is None:
             return available
+        for deduction, pick in zip(found, picks, strict=True):
+            if deduction.coupon is not None:
+                form.coupon_picks[deduction.coupon][slot].append(pick)
         if forced:
             for deduction, judged_on in bases:
                 if deduction.scope is None:
@@ -246,9 +271,10 @@ def count_orders_reaching(form: Formulation) -> None:
         for tier in deduction.tiers:
             if tier.threshold <= 0:
                 continue
-            count = model.var(
-                0.0, min(len(slots), math.floor(most / float(tier.threshold))), integer=True
-            )
+            most_orders = min(len(slots), math.floor(most / float(tier.threshold)))
+            if deduction.coupon is not None:  # a held coupon: at most `uses` orders
+                most_orders = min(most_orders, deduction.uses)
+            count = model.var(0.0, most_orders, integer=True)
             higher = [
                 tiers[j]
                 for tiers, _ in slots

@@ -200,8 +200,15 @@ class Search:
                 quota = self._quota(i, o)
                 if quota and any(s.kind == SUBSIDY_STEP and s.amount for s in got.steps):
                     quotas.add(quota)
+            quotas |= self._coupons(priced, members)
             columns.append(Column(platform, frozenset(members), float(cost), frozenset(quotas)))
         return columns
+
+    def _coupons(self, priced: PricedCart, members: list[tuple[int, int]]) -> set[str]:
+        """The held coupons the engine spent in the order holding `members`."""
+        first = self.problem.items[members[0][0]].id
+        order = next(o for o in priced.orders if first in o.item_ids)
+        return {f"coupon:{index}" for index in order.coupons}
 
     def _quota(self, item: int, option: int) -> str | None:
         term = self.problem.items[item].options[option].subsidy

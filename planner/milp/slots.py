@@ -29,6 +29,10 @@ class Formulation:
     #: optional item -> its "bought" binary; quota -> the binaries of options using it.
     bought: dict[int, int] = field(default_factory=dict)
     quota_use: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    #: held coupon -> order slot -> the pick binaries of its deductions there.
+    coupon_picks: dict[str, dict[tuple[str, int], list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
 
     def chosen(self, values: tuple[float, ...]) -> dict[int, tuple[int, int]]:
         """item -> (option index, order slot) for the items a solution buys."""

@@ -1,7 +1,9 @@
 """Random carts for the optimiser's property tests, and the brute force they are checked by.
 
 Carts are built directly from `planner.cart` values: 1-8 items, 1-3 offers each over three
-platforms and two shops per platform, with every promotion kind the optimiser models.
+platforms and two shops per platform, with every promotion kind the optimiser models;
+held coupons come once or twice (`uses`), so the brute force, pricing with the engine,
+spends each at most that often.
 `brute_force` prices every assignment (offer and order for each item, optional items in
 or out) with the cost engine and returns the cheapest.
 """
@@ -48,6 +50,8 @@ SMALL_CARTS = settings(
 )
 
 money = st.integers(min_value=5, max_value=400).map(lambda n: Decimal(n))
+#: How many of a coupon the shopper holds: mostly one (the default), sometimes two.
+held = st.sampled_from([1, 1, 2])
 
 
 @st.composite
@@ -107,13 +111,15 @@ def promotions(draw: st.DrawFn) -> Promotion:
                 ]
             )
         )
+        coupon = draw(st.booleans())
         return Threshold(
             platform,
             "shop",
             tiers,
             shop=draw(st.sampled_from(SHOPS)),
-            coupon=draw(st.booleans()),
+            coupon=coupon,
             eligible=draw(st.sampled_from([Eligibility(), Eligibility(), Eligibility(("i0",))])),
+            uses=draw(held) if coupon else 1,
         )
     if kind == "coupon":
         eligible = draw(st.sampled_from([Eligibility(), Eligibility(categories=("snack",))]))
@@ -125,9 +131,15 @@ def promotions(draw: st.DrawFn) -> Promotion:
                 cap=Decimal(30),
                 over=Decimal(100),
                 eligible=eligible,
+                uses=draw(held),
             )
         return Threshold(
-            platform, "platform", ((Decimal(299), Decimal(30)),), coupon=True, eligible=eligible
+            platform,
+            "platform",
+            ((Decimal(299), Decimal(30)),),
+            coupon=True,
+            eligible=eligible,
+            uses=draw(held),
         )
     if kind == "member":
         return PercentOff(
@@ -229,6 +241,18 @@ def _partitions(count: int, blocks: int) -> Iterator[tuple[int, ...]]:
             yield from grow((*prefix, label), max(used, label + 1))
 
     yield from grow((), 0)
+
+
+def held_twice(cart: Cart) -> Cart:
+    """The cart with every coupon held twice (`uses = 2`): a coupon is spent by each order
+    that uses it, so two checkouts earn one twice only if the shopper holds two."""
+    return replace(
+        cart,
+        promotions=tuple(
+            replace(p, uses=2) if isinstance(p, EveryOff | Threshold | PercentOff) else p
+            for p in cart.promotions
+        ),
+    )
 
 
 def required_only(cart: Cart) -> Cart:

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from planner.cart_file import load_cart
-from planner.cost import Pricing
+from planner.cost import Pick, Pricing, price
 from planner.errors import PlanError
 from planner.ledger import STEP_KINDS
 from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import order_slots
 from planner.optimise import SUBSIDY_STEP, optimise, suggest_additions
 from tests.clock import TODAY
+from tests.planner.optimise_carts import held_twice
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 WORKED = sorted((FIXTURES / "carts").glob("*.toml"))
@@ -57,12 +58,29 @@ def test_model_and_engine_agree_to_the_cent_on_worked_carts(path, pricing):
         assert abs(plan.modelled - plan.total) < Decimal("0.01")
 
 
-def test_a_coupon_used_once_per_order_splits_the_checkout(pricing):
-    plan = optimise(cart("split-per-order-coupon"), pricing)
+def test_a_coupon_held_twice_splits_the_checkout(pricing):
+    """Two red packets 满200减30 (uses = 2): each 200-yuan checkout spends one (340.00);
+    one checkout of 400 spends only one (370.00). Held once, see the next test."""
+    twice = held_twice(cart("split-per-order-coupon"))
+    plan = optimise(twice, pricing)
     assert plan.total == Decimal("340.00")
     assert len(plan.priced.orders) == 2
-    one_order = optimise(cart("split-per-order-coupon"), pricing, max_orders_per_platform=1)
+    one_order = optimise(twice, pricing, max_orders_per_platform=1)
     assert one_order.total == Decimal("370.00")
+
+
+def test_a_coupon_held_once_pays_once_however_the_cart_is_split(pricing):
+    """The same red packet held once (the default): two checkouts of 200 would each earn
+    it, but the shopper has one, so it is priced once and no second order is opened."""
+    once = cart("split-per-order-coupon")
+    split = {"rice": Pick(0, "1"), "oil": Pick(0, "2")}
+    priced = price(once, split, pricing)
+    assert priced.total == Decimal("370.00")
+    assert [len(order.coupons) for order in priced.orders] == [1, 0]
+    problem = problem_from_cart(once, pricing.rules, pricing.subsidies, {}, 3)
+    assert order_slots(problem) == {"jd": 1}
+    plan = optimise(once, pricing)
+    assert (plan.status, plan.total, len(plan.priced.orders)) == ("optimal", Decimal("370.00"), 1)
 
 
 def test_an_order_of_its_own_keeps_a_subsidy_under_its_price_ceiling(pricing):
@@ -75,7 +93,7 @@ def test_an_order_of_its_own_keeps_a_subsidy_under_its_price_ceiling(pricing):
 
 
 def test_a_second_order_only_where_a_promotion_can_be_earned_twice(pricing):
-    split = cart("split-per-order-coupon")
+    split = held_twice(cart("split-per-order-coupon"))  # two red packets: see above
     problem = problem_from_cart(split, pricing.rules, pricing.subsidies, {}, 3)
     assert order_slots(problem) == {"jd": 2}
     coupon = replace(split.promotions[0], tiers=((Decimal("201"), Decimal("30")),))

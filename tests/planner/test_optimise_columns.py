@@ -21,7 +21,13 @@ from planner.milp.formulation import order_slots
 from planner.milp.search import Search
 from planner.optimise import optimise, standalone_cost
 from tests.clock import TODAY
-from tests.planner.optimise_carts import SMALL_CARTS, brute_force, carts, orders_allowed
+from tests.planner.optimise_carts import (
+    SMALL_CARTS,
+    brute_force,
+    carts,
+    held_twice,
+    orders_allowed,
+)
 
 PRICING = Pricing.load()
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "optimise"
@@ -86,9 +92,10 @@ def test_the_bound_never_exceeds_the_cheapest_plan_and_the_plan_is_real(cart):
 
 
 def test_two_checkouts_each_earning_a_coupon_are_found_and_proven():
-    """满200减30 once per order on two items of 200: the split (340.00) is the master's
-    plan, and the bound reaches it (one order of 400 costs 370.00)."""
-    cart = load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY)
+    """满200减30 once per order on two items of 200, the shopper holding two (uses = 2,
+    else only one order could spend it): the split (340.00) is the master's plan, and
+    the bound reaches it (one order of 400 costs 370.00)."""
+    cart = held_twice(load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY))
     found, search, _ = generate(cart, 3)
     assert found.plan is not None
     assert engine_objective(cart, search, found.plan) == Decimal("340.00")
@@ -102,7 +109,7 @@ def test_the_optimiser_raises_what_goes_wrong_beside_it(monkeypatch):
         raise RuntimeError("column generation failed")
 
     monkeypatch.setattr(columns_module.ColumnSearch, "run", broken)
+    # two red packets held (uses = 2), so the cart has two orders and columns run beside
+    split = held_twice(load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY))
     with pytest.raises(RuntimeError, match="column generation failed"):
-        optimise(
-            load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY), PRICING, time_limit=5
-        )
+        optimise(split, PRICING, time_limit=5)

@@ -18,7 +18,13 @@ from planner.milp.formulation import order_slots
 from planner.milp.improve import OrderCosts, Plan, improve
 from planner.milp.problem import Problem
 from tests.clock import TODAY
-from tests.planner.optimise_carts import SMALL_CARTS, brute_force, carts, required_only
+from tests.planner.optimise_carts import (
+    SMALL_CARTS,
+    brute_force,
+    carts,
+    held_twice,
+    required_only,
+)
 
 PRICING = Pricing.load()
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "optimise"
@@ -55,7 +61,9 @@ def first_offers(cart: Cart) -> Plan:
 
 
 def test_a_move_to_a_second_order_earns_the_coupon_twice():
-    cart = load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY)
+    """The shopper holds two of the red packet (uses = 2): only then does a second order
+    earn it again."""
+    cart = held_twice(load_cart(FIXTURES / "split-per-order-coupon.toml", today=TODAY))
     found, kept = run(cart, first_offers(cart), 3)
     assert kept == [Decimal("370.00"), Decimal("340.00")]
     assert len({k for _, k in found.values()}) == 2
