@@ -26,7 +26,7 @@ from planner.errors import CartError
 from tracker.store.views import ListingView, NewObservation, ObservationView
 
 #: Keys of a recorded promotion that only extraction knows; the planner never sees them.
-_METADATA = ("applies_to", "source_text", "valid_from", "valid_until", "claimed", "uses")
+_METADATA = ("applies_to", "source_text", "valid_from", "valid_until", "claimed")
 #: Offer fields a recorded promotion may fill (member prices are shown, never the price).
 _OFFER_FIELDS = ("presale", "instant_off", "multibuy", "limit", "subsidy", "cross_store")
 _PRESALE_DATES = ("deposit_at", "balance_from")
