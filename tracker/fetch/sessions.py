@@ -79,6 +79,7 @@ def record_session(platform: str, event: str, detail: str | None = None) -> None
     path = locations.browser_session_file(platform)
     state = _read(path)
     state[event] = datetime.now(UTC).isoformat(timespec="seconds")
+    state["last_event"] = event  # breaks a tie between two events of the same second
     if event != "working_at":
         state["detail"] = detail
     try:
@@ -91,16 +92,16 @@ def session_status(platform: str) -> SessionStatus:
     """The status of one platform's profile, from its state file."""
     state = _read(locations.browser_session_file(platform))
     times = {key: state.get(key) if isinstance(state.get(key), str) else None for key in _EVENTS}
-    latest = (
-        max((when, key) for key, when in times.items() if when) if any(times.values()) else None
-    )
+    last = state.get("last_event")
+    seen = [(when, key == last, key) for key, when in times.items() if when]
+    latest = max(seen)[2] if seen else None
     profile = has_profile(platform)
     if not profile:
         label = "none"
-    elif latest is not None and latest[1] == "signed_out_at":
+    elif latest == "signed_out_at":
         label = "signed out"
     else:  # working only if no sign-in happened since it last worked
-        label = "working" if latest is not None and latest[1] == "working_at" else "unchecked"
+        label = "working" if latest == "working_at" else "unchecked"
     detail = state.get("detail") if label == "signed out" else None
     return SessionStatus(platform, profile, label, **times, detail=detail)
 

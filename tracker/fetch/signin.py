@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tracker import locations
 from tracker.errors import FetchError
 from tracker.fetch.browser import find_browser, launch
 from tracker.fetch.sessions import record_session
 from tracker.platforms import SIGN_IN_URLS
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 __all__ = ["SignInWindow", "sign_in"]
 
@@ -36,8 +40,8 @@ class SignInWindow:
         self._profile = profile
         self._executable = executable
         self._headless = headless
-        self._playwright = None
-        self._context = None
+        self._playwright: Any = None
+        self._context: Any = None
         self._closed = asyncio.Event()
 
     async def open(self, url: str) -> None:
@@ -58,8 +62,18 @@ class SignInWindow:
         except FetchError:
             await self.close()
             raise
-        self._context.on("close", lambda _context: self._closed.set())
-        page = self._context.pages[0] if self._context.pages else await self._context.new_page()
+        # Closing the last window ends Chromium on Linux and Windows (the context closes);
+        # on macOS the browser stays running, so the last tab closing counts as well.
+        context = self._context
+        context.on("close", lambda _context: self._closed.set())
+
+        def watch(tab: Page) -> None:
+            tab.on("close", lambda _tab: None if context.pages else self._closed.set())
+
+        context.on("page", watch)
+        for tab in context.pages:
+            watch(tab)
+        page = context.pages[0] if context.pages else await context.new_page()
         try:
             await page.goto(url, wait_until="load")
         except Exception as exc:  # an unreachable sign-in page still leaves the window open
