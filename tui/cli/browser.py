@@ -9,15 +9,11 @@ when daoshou last saw the session work or fail.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
 
-from tracker.fetch.sessions import BROWSER_PLATFORMS, session_statuses
-from tracker.fetch.signin import sign_in
-from tracker.platforms import platform_name
-from tracker.settings import load_settings
+from tracker.platforms import SIGN_IN_URLS, platform_name
 from tui.cli.output import print_json, print_table
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -37,9 +33,14 @@ def register(app: typer.Typer) -> None:
 
 @browser_app.command("login")
 def login(
-    platform: Annotated[str, typer.Argument(help=f"One of: {', '.join(BROWSER_PLATFORMS)}.")],
+    platform: Annotated[str, typer.Argument(help=f"One of: {', '.join(SIGN_IN_URLS)}.")],
 ) -> None:
     """Open a browser window at the platform's sign-in page; sign in, then close it."""
+    import asyncio  # the browser stack loads only when a window is opened
+
+    from tracker.fetch.signin import sign_in
+    from tracker.settings import load_settings
+
     name = f"{platform_name(platform, 'en')} / {platform_name(platform, 'zh')}"
     print(f"sign in to {name} in the window, then close it / 登录后关闭窗口", flush=True)
     profile = asyncio.run(sign_in(platform.strip().lower(), load_settings().chromium_path))
@@ -49,6 +50,8 @@ def login(
 @browser_app.command("status")
 def status(as_json: JsonOption = False) -> None:
     """Per platform: is there a signed-in profile, when did it last work or fail."""
+    from tracker.fetch.sessions import session_statuses
+
     statuses = session_statuses()
     if as_json:
         print_json([s.as_json() for s in statuses])
