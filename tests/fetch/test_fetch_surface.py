@@ -27,7 +27,7 @@ SURFACE = {
         "session_statuses",
         "signed_out_message",
     },
-    "tracker.fetch.signin": {"SignInWindow", "sign_in"},
+    "tracker.fetch.signin": {"SignInWindow", "sign_in", "sign_in_url"},
     "tracker.fetch.cookies": {"CookieStore", "MaskedCookies", "parse_cookie_header"},
     "tracker.fetch.robots": {"RobotsCache", "RobotsRules", "parse_robots"},
     "tracker.fetch.politeness": {"HostGate", "backoff_delay", "parse_retry_after"},

@@ -91,3 +91,20 @@ def test_the_big_platforms_get_a_slower_pace_unless_the_user_says_otherwise():
     assert settings.min_delay_for("item.jd.com") == 4  # the user's own host setting wins
     assert settings.min_delay_for("shop.example.com") == 2.0
     assert Settings(min_delay_seconds=30.0).min_delay_for("item.taobao.com") == 30.0
+
+
+def test_browser_status_and_login_on_the_command_line(home):
+    from typer.testing import CliRunner
+
+    from tui.cli import app
+
+    _profile_with_content("taobao")
+    record_session("taobao", "signed_out_at", "login required (redirected to login.taobao.com/)")
+    shown = CliRunner().invoke(app, ["browser", "status"])
+    assert shown.exit_code == 0
+    rows = {line.split()[0]: line for line in shown.output.splitlines()[2:]}
+    assert "signed out" in rows["Taobao"] and " none " in f"{rows['JD']} "
+    refused = CliRunner().invoke(app, ["browser", "login", "amazon"])
+    assert refused.exit_code != 0 and not refused.output
+    assert isinstance(refused.exception, FetchError)
+    assert "no sign-in page known for 'amazon'" in refused.exception.one_line()

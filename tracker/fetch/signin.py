@@ -26,7 +26,7 @@ from tracker.platforms import SIGN_IN_URLS
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-__all__ = ["SignInWindow", "sign_in"]
+__all__ = ["SignInWindow", "sign_in", "sign_in_url"]
 
 
 class SignInWindow:
@@ -101,10 +101,7 @@ async def sign_in(platform: str, executable: str | None = None) -> Path:
     Returns the profile directory. Raises FetchError for an unknown platform, a missing
     browser or Playwright, or a profile another browser holds.
     """
-    url = SIGN_IN_URLS.get(platform)
-    if url is None:
-        known = ", ".join(SIGN_IN_URLS)
-        raise FetchError(f"no sign-in page known for {platform!r}", f"use one of: {known}")
+    url = sign_in_url(platform)
     profile = locations.browser_profile_dir(platform)
     window = SignInWindow(profile, executable, headless=False)
     try:
@@ -114,3 +111,12 @@ async def sign_in(platform: str, executable: str | None = None) -> Path:
     finally:
         await window.close()
     return profile
+
+
+def sign_in_url(platform: str) -> str:
+    """The platform's sign-in page; FetchError naming the known platforms otherwise."""
+    url = SIGN_IN_URLS.get(platform)
+    if url is None:
+        known = ", ".join(SIGN_IN_URLS)
+        raise FetchError(f"no sign-in page known for {platform!r}", f"use one of: {known}")
+    return url

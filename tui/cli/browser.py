@@ -38,12 +38,14 @@ def login(
     """Open a browser window at the platform's sign-in page; sign in, then close it."""
     import asyncio  # the browser stack loads only when a window is opened
 
-    from tracker.fetch.signin import sign_in
+    from tracker.fetch.signin import sign_in, sign_in_url
     from tracker.settings import load_settings
 
+    platform = platform.strip().lower()
+    sign_in_url(platform)  # an unknown platform is refused before anything is said
     name = f"{platform_name(platform, 'en')} / {platform_name(platform, 'zh')}"
     print(f"sign in to {name} in the window, then close it / 登录后关闭窗口", flush=True)
-    profile = asyncio.run(sign_in(platform.strip().lower(), load_settings().chromium_path))
+    profile = asyncio.run(sign_in(platform, load_settings().chromium_path))
     print(f"window closed; {name} checks will use the profile {profile}")
 
 
