@@ -67,6 +67,7 @@ SCENARIO: list[tuple[str, ...]] = [
     ("cookies", "set", "jd", "pt_key=abc; pt_pin=shopper"),
     ("cookies", "list"),
     ("cookies", "remove", "jd"),
+    ("browser", "status"),
 ]
 
 

@@ -75,6 +75,28 @@ def cache_dir() -> Path:
     return _ensure(home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME)))
 
 
+def browser_profile_dir(platform: str, *, create: bool = True) -> Path:
+    """The Chrome/Chromium profile daoshou owns for one platform's signed-in session.
+
+    It holds the platform's session cookies, i.e. credentials, so every level daoshou
+    creates is owner-only (0700). With `create=False` nothing is created (status reads).
+    """
+    home = _home()
+    base = home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
+    path = base / "browser" / platform / "profile"
+    if create:
+        for level in (base, base / "browser", base / "browser" / platform, path):
+            _ensure(level, private=level != base)
+            if os.name == "posix" and level != base:
+                os.chmod(level, 0o700)
+    return path
+
+
+def browser_session_file(platform: str) -> Path:
+    """The small state file beside a platform's profile: when daoshou last saw it work."""
+    return browser_profile_dir(platform, create=False).parent / "session.json"
+
+
 def database_url() -> str:
     """The SQLAlchemy URL of the store: `DAOSHOU_DATABASE_URL`, else SQLite in `data_dir()`."""
     url = os.environ.get(DATABASE_URL_ENV, "").strip()

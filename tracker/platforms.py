@@ -45,6 +45,17 @@ def platform_name(platform: str, lang: Literal["zh", "en", "short"] = "short") -
     return getattr(names, lang) if names else platform
 
 
+# Where a shopper signs in to each platform (`daoshou browser login <platform>` opens it).
+# Douyin has no sign-in page of its own: its home page offers the QR code.
+SIGN_IN_URLS: dict[str, str] = {
+    "jd": "https://passport.jd.com/new/login.aspx",
+    "tmall": "https://login.tmall.com/",
+    "taobao": "https://login.taobao.com/",
+    "pdd": "https://mobile.yangkeduo.com/login.html",
+    "douyin": "https://www.douyin.com/",
+}
+
+
 # Host suffix -> platform. A host matches a suffix when equal to it or ending in ".suffix".
 _HOST_PLATFORMS: dict[str, str] = {
     "jd.com": "jd",

@@ -11,6 +11,8 @@ changes. An example with every field (`daoshou` never writes this file itself):
     [fetch]
     user_agent = "my-tracker/1.0"  # default: daoshou's own, naming its version
     min_delay_seconds = 2.0     # between two requests to one host
+    platform_min_delay_seconds = 10.0  # on JD, Tmall, Taobao, Pinduoduo and Douyin hosts,
+                                # whose pages are read through the signed-in browser
     timeout_seconds = 20.0
     max_concurrency = 8         # requests in flight, all hosts together
     per_host_concurrency = 2
@@ -46,6 +48,7 @@ from typing import Any, Literal
 
 from tracker import locations
 from tracker.errors import SettingsError
+from tracker.platforms import detect_platform
 
 SETTINGS_FILE = "settings.toml"
 BROWSER_MODES = ("off", "auto", "always")
@@ -72,6 +75,7 @@ class Settings:
     jitter_minutes: int = 30
     user_agent: str | None = None  # None: the fetcher's default, naming daoshou's version
     min_delay_seconds: float = 2.0
+    platform_min_delay_seconds: float = 10.0
     timeout_seconds: float = 20.0
     max_concurrency: int = 8
     per_host_concurrency: int = 2
@@ -96,9 +100,15 @@ class Settings:
         return self.host(hostname).robots
 
     def min_delay_for(self, hostname: str) -> float:
-        """Seconds between two requests to `hostname`."""
+        """Seconds between two requests to `hostname`: the host's own setting, else the
+        global one, raised to the platform delay on the big platforms' hosts (a signed-in
+        shopper opens a product page every few seconds, not several a second)."""
         override = self.host(hostname).min_delay_seconds
-        return self.min_delay_seconds if override is None else override
+        if override is not None:
+            return override
+        if detect_platform(f"https://{hostname}/") != "web":
+            return max(self.min_delay_seconds, self.platform_min_delay_seconds)
+        return self.min_delay_seconds
 
     def resolved_language(self) -> Language:
         """zh or en: the setting, or for "auto" the environment (`locale_language`)."""
@@ -136,6 +146,12 @@ _FIELDS: dict[tuple[str, str], tuple[str, type, Any, str]] = {
     ("checks", "jitter_minutes"): ("jitter_minutes", int, lambda v: v >= 0, "minutes >= 0"),
     ("fetch", "user_agent"): ("user_agent", str, lambda v: bool(v.strip()), "a non-empty text"),
     ("fetch", "min_delay_seconds"): ("min_delay_seconds", float, lambda v: v >= 0, "seconds >= 0"),
+    ("fetch", "platform_min_delay_seconds"): (
+        "platform_min_delay_seconds",
+        float,
+        lambda v: v >= 0,
+        "seconds >= 0",
+    ),
     ("fetch", "timeout_seconds"): ("timeout_seconds", float, lambda v: v > 0, "seconds > 0"),
     ("fetch", "max_concurrency"): ("max_concurrency", int, lambda v: v >= 1, "a number >= 1"),
     ("fetch", "per_host_concurrency"): (

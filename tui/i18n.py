@@ -151,6 +151,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.robots": ("遵守 robots.txt", "Respect robots.txt"),
     "settings.language": ("语言", "Language"),
     "settings.browser": ("浏览器模式", "Browser mode"),
+    "settings.sessions": ("已登录的浏览器", "Signed-in browser"),
     "settings.database": ("数据库位置", "Database location"),
     "settings.language_switched": (
         "界面语言已切换（按键提示在重启后切换）",

@@ -17,6 +17,11 @@ request then); with `"auto"`, a page the extractors say is priced by JavaScript,
 where they found no price candidate at all, is rendered once more in the browser. The
 browser starts on first need and stays open for the Checker's life.
 
+Signed-in platforms: when the user has a signed-in profile for a listing's platform
+(`daoshou browser login jd`), the listing is always rendered through that profile, one
+page at a time per platform; a login wall there is reported once per platform and the
+platform's other listings are skipped (`tracker.checks.signed_in`).
+
 Checks of many listings run concurrently; the Fetcher's limits keep them polite. One
 listing is never checked twice at once: a `Checker` skips a second request for a listing
 it is checking, and a listing another process is checking (it holds the listing's lease,
@@ -32,16 +37,18 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
 from types import TracebackType
 from typing import Self
 
 from sqlmodel import Session
 
 from planner.cost import Pricing
+from tracker import locations
 from tracker.alerts.engine import raise_alerts
 from tracker.checks.lease import CheckLeases, describe_owner
-from tracker.checks.outcome import LEASED, SKIPPED, CheckOutcome
+from tracker.checks.outcome import LEASED, SIGNED_OUT, SKIPPED, CheckOutcome
+from tracker.checks.sanity import plausible
+from tracker.checks.signed_in import SignedInSessions, is_login_reason
 from tracker.errors import FetchError
 from tracker.extract import extract_page
 from tracker.extract.model import JS_NOTE
@@ -59,14 +66,11 @@ from tracker.store.views import (
     ListingView,
     NewFetchAttempt,
     NewObservation,
-    ObservationView,
     Validators,
 )
 
 log = logging.getLogger("daoshou.check")
 
-#: A price that moves by more than this fraction of the last one must be confirmed.
-PLAUSIBLE_CHANGE = Decimal("0.5")
 UNCONFIRMED = "unconfirmed change"
 EXTRACTION_ERROR = "extraction error"
 
@@ -115,7 +119,8 @@ class Checker:
         self.leases = CheckLeases(repository.engine)
         self._running: set[int] = set()
         self._paced_hosts: set[str] = set()
-        self._browser: BrowserFetcher | None = None
+        self._browsers: dict[str | None, BrowserFetcher] = {}  # by signed-in platform
+        self._sessions = SignedInSessions()
         self._browser_lock = asyncio.Lock()
         self._browser_stack = contextlib.AsyncExitStack()
         self._rules: Pricing | None = None
@@ -130,7 +135,7 @@ class Checker:
         tb: TracebackType | None,
     ) -> None:
         await self._browser_stack.aclose()
-        self._browser = None
+        self._browsers.clear()
 
     @property
     def busy(self) -> bool:
@@ -175,6 +180,10 @@ class Checker:
         return CheckOutcome(listing_id, LEASED, None, f"being checked by {who}; skipped")
 
     async def _check(self, listing: ListingView) -> CheckOutcome:
+        platform = self._sessions.platform_of(listing.platform)
+        if platform is not None:
+            async with self._sessions.locks[platform]:
+                return await self._check_signed_in(listing, platform)
         attempts: list[NewFetchAttempt] = []
         render = listing.use_browser or self.settings.browser_mode == "always"
         if render:
@@ -197,14 +206,8 @@ class Checker:
             attempts.clear()
             result = await self._fetch(listing, None, attempts)
         if result.outcome is FetchOutcome.BLOCKED:
-            blocked = NewObservation(
-                price=None,
-                currency=None,
-                source="fetch",
-                reason=f"blocked: {result.error or 'redirected to a login page'}",
-                observed_at=self._clock(),
-            )
-            return await self._store(listing.id, result, attempts, blocked, forget=True)
+            reason = result.error or "redirected to a login page"
+            return await self._store_blocked(listing.id, result, attempts, reason)
         if not result.ok:
             await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
             return CheckOutcome.of(listing.id, result, None)
@@ -217,12 +220,44 @@ class Checker:
         observation, result = await self._confirmed(
             listing, observation, result, attempts, render=render
         )
+        observation = await self._with_in_hand(listing, observation)
+        return await self._store(listing.id, result, attempts, observation)
+
+    async def _with_in_hand(
+        self, listing: ListingView, observation: NewObservation
+    ) -> NewObservation:
+        """The observation with the in-hand price of one unit bought alone (its promotions
+        applied by the planner's engine)."""
         in_hand = await asyncio.to_thread(
             in_hand_alone, listing, observation, self._clock(), self._pricing()
         )
-        return await self._store(
-            listing.id, result, attempts, replace(observation, in_hand=in_hand)
+        return replace(observation, in_hand=in_hand)
+
+    async def _check_signed_in(self, listing: ListingView, platform: str) -> CheckOutcome:
+        """Render through the platform's signed-in profile; a login wall signs it out."""
+        skip = self._sessions.skip_reason(platform)
+        if skip is not None:
+            return CheckOutcome(listing.id, SIGNED_OUT, None, f"not fetched: {skip}")
+        attempts: list[NewFetchAttempt] = []
+        result = await self._render(listing, attempts)
+        if result.outcome is FetchOutcome.BLOCKED:
+            message = await self._sessions.signed_out(platform, result.error)
+            return await self._store_blocked(listing.id, result, attempts, message)
+        if not result.ok:
+            await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
+            return CheckOutcome.of(listing.id, result, None)
+        observation = await self._read(result)
+        if observation.price is None and is_login_reason(observation.reason):
+            message = await self._sessions.signed_out(platform, observation.reason)
+            observation = replace(observation, reason=f"blocked: {message}")
+            return await self._store(listing.id, result, attempts, observation, forget=True)
+        observation, result = await self._confirmed(
+            listing, observation, result, attempts, render=True
         )
+        if observation.price is not None:
+            await self._sessions.worked(platform)
+        observation = await self._with_in_hand(listing, observation)
+        return await self._store(listing.id, result, attempts, observation, forget=True)
 
     async def _fetch(
         self,
@@ -243,9 +278,10 @@ class Checker:
 
     async def _render(self, listing: ListingView, attempts: list[NewFetchAttempt]) -> FetchResult:
         """Fetch through the browser; a browser that cannot start fails this fetch only."""
+        self._pace(listing.url)
         started = self._clock()
         try:
-            browser = await self._open_browser()
+            browser = await self._open_browser(self._sessions.platform_of(listing.platform))
             result = await browser.fetch(listing.url, platform=listing.platform)
         except FetchError as exc:
             result = FetchResult(
@@ -257,14 +293,20 @@ class Checker:
         attempts.append(_attempt(result, started))
         return result
 
-    async def _open_browser(self) -> BrowserFetcher:
+    async def _open_browser(self, platform: str | None) -> BrowserFetcher:
+        """The browser for `platform`'s signed-in profile, or the anonymous one for None.
+
+        Every browser shares the HTTP fetcher's per-host gate and robots.txt cache, so a
+        shop sees one visitor whichever way its pages are read.
+        """
         async with self._browser_lock:
-            if self._browser is None:
+            if platform not in self._browsers:
+                profile = locations.browser_profile_dir(platform) if platform else None
                 browser = BrowserFetcher(
-                    self.fetcher.policy, executable=self.settings.chromium_path
+                    executable=self.settings.chromium_path, fetcher=self.fetcher, profile=profile
                 )
-                self._browser = await self._browser_stack.enter_async_context(browser)
-            return self._browser
+                self._browsers[platform] = await self._browser_stack.enter_async_context(browser)
+            return self._browsers[platform]
 
     def _pace(self, url: str) -> None:
         """Apply the user's per-host minimum delay when it is longer than the global one."""
@@ -342,6 +384,15 @@ class Checker:
         unconfirmed = replace(observation, price=None, list_price=None, reason=reason)
         return unconfirmed, second
 
+    async def _store_blocked(
+        self, listing_id: int, result: FetchResult, attempts: list[NewFetchAttempt], why: str
+    ) -> CheckOutcome:
+        """Store "no price (blocked: why)": a wall says nothing about the price."""
+        blocked = NewObservation(
+            None, None, source="fetch", reason=f"blocked: {why}", observed_at=self._clock()
+        )
+        return await self._store(listing_id, result, attempts, blocked, forget=True)
+
     async def _store(
         self,
         listing_id: int,
@@ -367,17 +418,6 @@ class Checker:
             on_observation=alerts_in_transaction,
         )
         return CheckOutcome.of(listing_id, result, stored)
-
-
-def plausible(baseline: ObservationView, observation: NewObservation) -> bool:
-    """Whether a new price is close enough to the last one to be stored without a re-fetch."""
-    if baseline.price is None or observation.price is None:
-        return True
-    if baseline.currency != observation.currency:
-        return False
-    if baseline.price == 0:
-        return observation.price == 0
-    return abs(observation.price - baseline.price) <= PLAUSIBLE_CHANGE * baseline.price
 
 
 async def check_listings(

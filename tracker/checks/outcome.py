@@ -10,6 +10,7 @@ from tracker.store.views import ObservationView
 
 SKIPPED = "skipped"  # this Checker is checking the listing already
 LEASED = "leased"  # another checker, usually another process, is checking it
+SIGNED_OUT = "signed_out"  # the platform's signed-in session failed earlier: not fetched
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class CheckOutcome:
     """What one check did: the fetch status, the stored observation, a one-line summary."""
 
     listing_id: int
-    fetch: str  # a FetchAttempt status, SKIPPED or LEASED
+    fetch: str  # a FetchAttempt status, SKIPPED, LEASED or SIGNED_OUT
     observation: ObservationView | None
     summary: str
 

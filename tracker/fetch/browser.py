@@ -35,7 +35,7 @@ from tracker.fetch.result import FetchOutcome, FetchResult
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page, Playwright, Route
 
-__all__ = ["BrowserFetcher", "find_browser"]
+__all__ = ["BrowserFetcher", "find_browser", "launch"]
 
 LAUNCH_FLAGS = (
     "--no-sandbox",
@@ -78,11 +78,38 @@ def find_browser(executable: str | None = None) -> str:
     )
 
 
+async def launch(
+    playwright: Playwright, profile: Path, executable: str, *, headless: bool, **options: Any
+) -> BrowserContext:
+    """Start Chrome/Chromium on the `profile` directory; a FetchError if it will not start.
+
+    A profile is used by one browser at a time, so a second daoshou (or the sign-in window
+    still open) makes this fail with Chromium's own one-line reason.
+    """
+    try:
+        return await playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=executable,
+            headless=headless,
+            args=list(LAUNCH_FLAGS),
+            locale="zh-CN",
+            **options,
+        )
+    except Exception as exc:
+        raise FetchError(
+            f"could not start {executable}: {str(exc).splitlines()[0]}",
+            "check that this Chrome/Chromium runs here and no other window uses its profile",
+        ) from None
+
+
 class BrowserFetcher:
     """Fetches pages by rendering them in headless Chromium; use as an async context manager.
 
     Pass the running HTTP `fetcher` to share its politeness gate and robots.txt cache
-    (its policy is then used); otherwise the browser keeps its own.
+    (its policy is then used); otherwise the browser keeps its own. With `profile`, the
+    browser runs on that persistent profile (the user's signed-in session for a platform,
+    `tracker.fetch.sessions`) instead of a fresh temporary one, and the cookie file is not
+    used: the profile's own cookies are the session.
     """
 
     def __init__(
@@ -92,6 +119,7 @@ class BrowserFetcher:
         executable: str | None = None,
         settle_ms: int = 1500,
         fetcher: Fetcher | None = None,
+        profile: Path | None = None,
     ) -> None:
         self.policy = fetcher.policy if fetcher else (policy or FetchPolicy())
         self._executable = executable
@@ -100,6 +128,7 @@ class BrowserFetcher:
         # sees one visitor whether a page is fetched or rendered.
         self._owns_http = fetcher is None
         self._http = fetcher or Fetcher(self.policy)
+        self._profile_dir = profile
         self._profile: tempfile.TemporaryDirectory[str] | None = None
         self._playwright: Playwright | None = None
         self._context: BrowserContext | None = None
@@ -115,24 +144,22 @@ class BrowserFetcher:
         executable = find_browser(self._executable)
         if self._owns_http:
             await self._http.__aenter__()
-        self._profile = tempfile.TemporaryDirectory(prefix="daoshou-browser-")
+        if self._profile_dir is None:
+            self._profile = tempfile.TemporaryDirectory(prefix="daoshou-browser-")
+        profile = self._profile_dir or Path(self._profile.name)  # type: ignore[union-attr]
         self._playwright = await async_playwright().start()
         try:
-            self._context = await self._playwright.chromium.launch_persistent_context(
-                self._profile.name,
-                executable_path=executable,
+            self._context = await launch(
+                self._playwright,
+                profile,
+                executable,
                 headless=True,
-                args=list(LAUNCH_FLAGS),
                 user_agent=self.policy.user_agent,
-                locale="zh-CN",
                 extra_http_headers={"Accept-Language": self.policy.accept_language},
             )
-        except Exception as exc:
+        except FetchError:
             await self.__aexit__(None, None, None)
-            raise FetchError(
-                f"could not start {executable}: {str(exc).splitlines()[0]}",
-                "check that this Chrome/Chromium runs on this machine",
-            ) from None
+            raise
         return self
 
     async def __aexit__(
@@ -167,7 +194,8 @@ class BrowserFetcher:
         refusal = await self._http.robots_refusal(target)
         if refusal:
             return result(FetchOutcome.ROBOTS, url, error=refusal)
-        await self._add_cookies(str(target), platform)
+        if self._profile_dir is None:
+            await self._add_cookies(str(target), platform)
         async with self._http.gate.slot(host_key(target)):
             page = await self._context.new_page()
             try:
@@ -187,6 +215,11 @@ class BrowserFetcher:
             """Fetch page navigations hop by hop, so a redirect to a login page is seen."""
             if not route.request.is_navigation_request():
                 await route.continue_()
+                return
+            reason = wall_reason(route.request.url) if route.request.url != url else None
+            if reason:  # a script sends the page to a login or anti-bot page
+                walls.append((route.request.url, reason))
+                await route.abort("blockedbyclient")
                 return
             response = await route.fetch(max_redirects=0)
             location = response.headers.get("location")

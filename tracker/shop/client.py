@@ -124,6 +124,14 @@ class FixtureShop:
         """The page of product `slug` on one listener."""
         return f"{self.base_url(listener)}/product/{slug}"
 
+    def platform_url(self, slug: str) -> str:
+        """The fake platform's page of product `slug`: priced only when signed in."""
+        return f"{self.base_url()}/platform/item/{slug}"
+
+    def sign_in_url(self) -> str:
+        """The fake platform's sign-in page (visiting it signs the browser in)."""
+        return f"{self.base_url()}/platform/signin"
+
     # -- control ------------------------------------------------------------------------
 
     def set_product(self, slug: str, **fields: Any) -> dict[str, Any]:
@@ -137,6 +145,10 @@ class FixtureShop:
     def set_robots(self, text: str) -> None:
         """Replace the shop's robots.txt."""
         self._admin("POST", "robots", text.encode("utf-8"))
+
+    def expire_sessions(self) -> None:
+        """Make the fake platform forget every session (the browser keeps its cookies)."""
+        self._admin("POST", "platform/expire", {})
 
     def log(self) -> list[RequestRecord]:
         """Every shop request so far, in arrival order."""

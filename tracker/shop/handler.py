@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 from tracker.shop.pages import RenderedPage, ShopProduct, render_product
+from tracker.shop.platform import answer_platform
 
 if TYPE_CHECKING:
     from tracker.shop.server import ShopHTTPServer, ShopState
@@ -84,6 +85,8 @@ class ShopHandler(BaseHTTPRequestHandler):
             return self._redirect(path)
         if path.startswith("/product/"):
             return self._product(path.removeprefix("/product/"))
+        if path.startswith("/platform/"):
+            return answer_platform(self, path)
         if path.startswith("/pages/"):
             return self._static(path.removeprefix("/pages/"))
         if path == "/login":
@@ -227,6 +230,10 @@ class ShopHandler(BaseHTTPRequestHandler):
             return {"ok": True}
         if route == "reset":
             state.reset()
+            return {"ok": True}
+        if route == "platform/expire":
+            with state.lock:
+                state.sessions.clear()
             return {"ok": True}
         if route == "robots":
             state.robots = raw.decode("utf-8")

@@ -13,7 +13,8 @@ never leaves a shop behind). With `--listeners K` it listens on K ports sharing 
 catalogue: K distinct origins, i.e. K "hosts" for per-host politeness.
 
 Shop pages: `/product/<slug>`, `/redirect/<n>/<slug>` (n hops, then the product),
-`/pages/<file>` (files of `--pages`, served as-is), `/robots.txt`, `/login`.
+`/pages/<file>` (files of `--pages`, served as-is), `/robots.txt`, `/login`, and a fake
+platform that prices only for a signed-in session (`/platform/...`, `tracker.shop.platform`).
 Control, on the same ports (never logged):
 
     POST /_admin/product/<slug>  {"price": "12.50", "in_stock": false, "title": ..., ...}
@@ -26,6 +27,7 @@ Control, on the same ports (never logged):
                                  s), port, path, headers, status, in_flight (requests then
                                  in progress on that port, this one included)
     POST /_admin/log/clear       POST /_admin/reset (faults and log)
+    POST /_admin/platform/expire the fake platform forgets every session
 
 Fault kinds: 429 / 503 (`retry_after`), status (`status`), slow (`seconds`, body dripped),
 timeout (`seconds` of silence, then the connection closes), reset (closed without an
@@ -69,6 +71,7 @@ class ShopState:
         self.faults: dict[str, deque[dict[str, Any]]] = {}
         self.log: list[dict[str, Any]] = []
         self.robots = DEFAULT_ROBOTS
+        self.sessions: set[str] = set()  # live sessions of the fake platform
         self._in_flight: dict[int, int] = {}
 
     def take_fault(self, target: str) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tui.cli import alerts, cookies, extract, forecast, plan, terminal, track
+from tui.cli import alerts, browser, cookies, extract, forecast, plan, terminal, track
 from tui.cli.errors import run
 
 app = typer.Typer(
@@ -20,7 +20,7 @@ app = typer.Typer(
 )
 
 # Command groups, in the order `daoshou --help` lists them.
-for _group in (terminal, track, extract, plan, forecast, alerts, cookies):
+for _group in (terminal, track, extract, plan, forecast, alerts, cookies, browser):
     _group.register(app)
 
 

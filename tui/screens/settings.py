@@ -18,6 +18,8 @@ from textual.widgets import Footer, Header, Label, Select, Static
 
 from tracker import locations
 from tracker.errors import SettingsError
+from tracker.fetch.sessions import session_statuses
+from tracker.platforms import platform_name
 from tracker.settings import Settings, load_settings, settings_path
 from tui.context import AppContext
 from tui.i18n import Language, current_language, set_language, t
@@ -31,6 +33,16 @@ def _shown(path: object) -> str:
     text = str(path)
     home = os.environ.get(locations.HOME_ENV, "").strip()
     return text.replace(home, f"${locations.HOME_ENV}") if home else text
+
+
+def _sessions_label() -> str:
+    """The signed-in browser profiles (`daoshou browser status`), one clause each."""
+    shown = [
+        f"{platform_name(s.platform)} {s.state}" + (f" {s.working_at}" if s.working_at else "")
+        for s in session_statuses()
+        if s.profile
+    ]
+    return "; ".join(shown) or "- (daoshou browser login jd)"
 
 
 def _database_label(context: AppContext) -> str:
@@ -82,6 +94,7 @@ class SettingsScreen(DaoshouScreen):
             (t("settings.interval"), f"{s.interval_minutes} (± {s.jitter_minutes})"),
             (t("settings.robots"), f"✓ (off: {off})"),
             (t("settings.browser"), s.browser_mode),
+            (t("settings.sessions"), _sessions_label()),
             *rows,
         ]
 
