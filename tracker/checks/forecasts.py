@@ -112,8 +112,9 @@ def forecast_listing(
             )
         target = calendar.resolve(event, listing.platform, today + timedelta(days=1))
         comparables = _comparables(session, listing, series, target, calendar)
+        struck = struck_price(session, listing_id, series, target)
     result = forecast(series, target, calendar, comparables)
-    fake = detect_fake_discount(series, target)
+    fake = detect_fake_discount(series, target, struck)
     key = stored_key(_fingerprint(series, target, calendar), series.last_day)
     _store(engine, [(listing_id, result, fake, key)])
     return result, fake
@@ -164,6 +165,7 @@ def refresh_forecasts(
     """Forecast every active listing's coming sales; refit only those `needs_refit` names."""
     requests: list[tuple[int, ForecastRequest, str]] = []
     unchanged: set[str] = set()
+    struck: dict[tuple[int, str], Decimal | None] = {}
     with db.session_scope(engine) as session:
         stored = {
             (r.listing_id, r.event_key): r.inputs_hash for r in session.exec(select(ForecastRecord))
@@ -178,6 +180,9 @@ def refresh_forecasts(
             for target in upcoming:
                 comparables = _comparables(session, listing, series, target, calendar)
                 request = ForecastRequest(series, target, tuple(comparables))
+                struck[(listing.id or 0, target.key)] = struck_price(
+                    session, listing.id or 0, series, target
+                )
                 current = _fingerprint(series, target, calendar)
                 fingerprint, as_of = read_stored_key(stored.get((listing.id, target.key)))
                 if not needs_refit(fingerprint, current, as_of, series.last_day):
@@ -188,13 +193,33 @@ def refresh_forecasts(
     failed, fresh = [], []
     for (listing_id, request, key), outcome in zip(requests, outcomes, strict=True):
         if outcome.forecast is not None:
-            fake = detect_fake_discount(request.series, request.target)
+            list_price = struck[(listing_id, request.target.key)]
+            fake = detect_fake_discount(request.series, request.target, list_price)
             fresh.append((listing_id, outcome.forecast, fake, key))
         elif outcome.error:
             failed.append(f"listing {listing_id}, {request.target.key}: {outcome.error}")
     _store(engine, fresh)
     skipped = sum(1 for o in outcomes if o.skipped)
     return RefreshSummary(len(outcomes) - skipped - len(failed), skipped, tuple(failed))
+
+
+def struck_price(
+    session: Session, listing_id: int, series: PriceSeries, target: Occurrence
+) -> Decimal | None:
+    """The list price the page showed on the sale's main day (the last recorded day, for a
+    sale still to come): the price a "discount" label strikes out, when it was recorded."""
+    day = min(target.day, series.last_day)
+    start = datetime.combine(day, time(0), UTC)
+    return session.exec(
+        select(Observation.list_price)
+        .where(
+            Observation.listing_id == listing_id,
+            col(Observation.list_price).is_not(None),
+            col(Observation.observed_at) >= start,
+            col(Observation.observed_at) < start + timedelta(days=1),
+        )
+        .order_by(col(Observation.observed_at).desc())
+    ).first()
 
 
 def _fingerprint(series: PriceSeries, target: Occurrence, calendar: Calendar) -> str:
