@@ -12,6 +12,7 @@ so the optimiser can call it to verify a solution and to price the naive plan.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -202,13 +203,15 @@ def _order_level(
     """Every order's order-level stages, with the held coupons given to the orders where
     they save most (`planner.coupons`); the lines take the winning run's amounts. Returns
     per order its discounts, its shipping fees and the held coupons it spent."""
-    held = {index: promo.uses for index, promo in enumerate(cart.promotions) if is_coupon(promo)}
-    sources = {id(promo): index for index, promo in enumerate(cart.promotions)}
+    # one object per entry, so a coupon listed twice is two coupons, told apart by identity
+    promotions = [copy(promo) for promo in cart.promotions]
+    held = {index: promo.uses for index, promo in enumerate(promotions) if is_coupon(promo)}
+    sources = {id(promo): index for index, promo in enumerate(promotions)}
 
     def evaluate(key: OrderKey, withheld: frozenset[int]) -> Outcome[_OrderRun]:
         promos = [
             promo
-            for index, promo in enumerate(cart.promotions)
+            for index, promo in enumerate(promotions)
             if pricing.rules.canonical(promo.platform) == key[0] and index not in withheld
         ]
         run = _price_order(groups[key], promos, pricing.rules.for_platform(key[0]), cart.members)

@@ -106,7 +106,7 @@ def order_slots(problem: Problem) -> dict[str, int]:
     slots: dict[str, int] = {}
     for platform, members in items_on.items():
         deductions = [d for d in problem.deductions if d.platform == platform]
-        twice = [d for d in deductions if d.per_order_limited and _earned_twice(problem, d)]
+        twice = [d for d in deductions if _splits(d, deductions) and _earned_twice(problem, d)]
         count = min(len(members), problem.max_orders_per_platform)
         if deductions and _merging_may_cost(problem, platform):
             slots[platform] = max(1, count)
@@ -118,6 +118,23 @@ def order_slots(problem: Problem) -> dict[str, int]:
         else:
             slots[platform] = 1
     return slots
+
+
+def _splits(deduction: Deduction, deductions: list[Deduction]) -> bool:
+    """Whether two orders could together get more of `deduction`'s stage than one order.
+
+    A held coupon can pay for a second order only if that stage (platform, shop) holds
+    two uses in all, of it or of another coupon (two different red packets: one per
+    order); then even a 每满 coupon can. Otherwise `Deduction.per_order_limited` says.
+    """
+    if deduction.coupon is None:
+        return deduction.per_order_limited
+    held = sum(
+        d.uses
+        for d in deductions
+        if d.coupon is not None and (d.stage, d.shop) == (deduction.stage, deduction.shop)
+    )
+    return held >= 2
 
 
 def _earned_twice(problem: Problem, deduction: Deduction) -> bool:
