@@ -55,11 +55,13 @@ class DaoshouApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "daoshou 到手"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "switch_mode('watchlist')", t("nav.watchlist")),
-        Binding("p", "switch_mode('planner')", t("nav.planner")),
-        Binding("l", "switch_mode('alerts')", t("nav.alerts")),
-        Binding("comma", "switch_mode('settings')", t("nav.settings"), key_display=","),
-        Binding("q", "quit", t("nav.quit")),
+        # Screens' own keys come first in the footer; these are listed by `?`.
+        Binding("w", "switch_mode('watchlist')", t("nav.watchlist"), show=False),
+        Binding("p", "switch_mode('planner')", t("nav.planner"), show=False),
+        Binding("l", "switch_mode('alerts')", t("nav.alerts"), show=False),
+        Binding("comma", "switch_mode('settings')", t("nav.settings"), key_display=",", show=False),
+        Binding("question_mark", "keys", t("nav.keys"), key_display="?"),
+        Binding("q", "quit", t("nav.quit"), show=False),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -153,6 +155,13 @@ class DaoshouApp(App[None]):
             detail = f"{type(error).__name__}: {error}"
             text = t("error.unexpected", error=detail, log="daoshou.log")
         self.notify(clean(text, limit=400), severity="error", markup=False, timeout=10)
+
+    def action_keys(self) -> None:
+        """`?`: the current screen's keys and what each does (again: hide them)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every screen and the main actions, by name."""

@@ -157,6 +157,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "界面语言已切换（按键提示在重启后切换）",
         "Language switched (key hints follow after a restart)",
     ),
+    # keys, the command palette and the screen layout
+    "nav.keys": ("按键", "Keys"),
+    "nav.columns": ("全部列", "All columns"),
     # errors and background work
     "error.what_to_do": ("出错了：{error}", "Failed: {error}"),
     "error.unexpected": (
