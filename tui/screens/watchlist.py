@@ -83,6 +83,9 @@ class WatchlistScreen(DaoshouScreen):
         if self.context.forecast_on_start:
             self.action_forecast_all()
 
+    def redraw_after_recompose(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         """Read the watchlist again (a newer reload supersedes a running one)."""
         self.run_blocking(self._read_rows, group="watchlist-rows")
