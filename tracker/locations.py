@@ -56,6 +56,15 @@ def log_dir() -> Path:
     return _ensure(home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME)))
 
 
+def screenshots_dir() -> Path:
+    """Where the app saves screenshots: the user's Downloads when it exists, else an
+    owner-only directory of daoshou's (a screenshot may show prices and carts)."""
+    downloads = Path(platformdirs.user_downloads_dir())
+    if _home() is None and downloads.is_dir():
+        return downloads
+    return _ensure(data_dir() / "screenshots", private=True)
+
+
 def log_file(name: str) -> Path:
     """The path of one log file (`daoshou.log`, `daoshou-run.log`) in `log_dir()`."""
     return log_dir() / name

@@ -22,10 +22,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from planner.errors import DaoshouError
+from tracker import locations
 from tracker.queries.watchlist import latest_observation_id
 from tui.background import WorkAbandoned, terminate_all
 from tui.context import AppContext
-from tui.i18n import t
+from tui.i18n import current_language, set_language, t
 from tui.messages import ChangeAnnounced, LanguageSwitched, PricesRecorded
 from tui.screens.base import DaoshouScreen
 from tui.text import clean
@@ -55,11 +56,13 @@ class DaoshouApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "daoshou 到手"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "switch_mode('watchlist')", t("nav.watchlist")),
-        Binding("p", "switch_mode('planner')", t("nav.planner")),
-        Binding("l", "switch_mode('alerts')", t("nav.alerts")),
-        Binding("comma", "switch_mode('settings')", t("nav.settings"), key_display=","),
-        Binding("q", "quit", t("nav.quit")),
+        # Screens' own keys come first in the footer; these are listed by `?`.
+        Binding("w", "switch_mode('watchlist')", t("nav.watchlist"), show=False),
+        Binding("p", "switch_mode('planner')", t("nav.planner"), show=False),
+        Binding("l", "switch_mode('alerts')", t("nav.alerts"), show=False),
+        Binding("comma", "switch_mode('settings')", t("nav.settings"), key_display=",", show=False),
+        Binding("question_mark", "keys", t("nav.keys"), key_display="?"),
+        Binding("q", "quit", t("nav.quit"), show=False),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -154,12 +157,66 @@ class DaoshouApp(App[None]):
             text = t("error.unexpected", error=detail, log="daoshou.log")
         self.notify(clean(text, limit=400), severity="error", markup=False, timeout=10)
 
+    def action_keys(self) -> None:
+        """`?`: the current screen's keys and what each does (again: hide them)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen (Downloads, else daoshou's own directory) and say where."""
+        target = path or str(locations.screenshots_dir())
+        saved = self.save_screenshot(filename, target)
+        self.notify(t("app.screenshot_saved", path=saved), markup=False)
+
+    def action_palette_run(self, mode: str | None, action: str) -> None:
+        """Run a screen's action from the palette, opening its screen first if needed."""
+        if mode is not None and not hasattr(self.screen, f"action_{action.split('(')[0]}"):
+            self.switch_mode(mode)
+        self.call_after_refresh(self.screen.run_action, action)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette: every screen and the main actions, by name."""
+        """The command palette: every screen and every main action, each with what it does."""
         yield from super().get_system_commands(screen)
         for mode in _MODES:
             yield SystemCommand(
-                t(f"nav.{mode}"), t(f"nav.{mode}"), lambda mode=mode: self.switch_mode(mode)
+                t(f"nav.{mode}"), t(f"palette.{mode}"), lambda mode=mode: self.switch_mode(mode)
             )
-        if hasattr(screen, "action_add"):
-            yield SystemCommand(t("add.title"), t("add.help"), screen.action_add)
+        for key, mode, action in PALETTE_ACTIONS:
+            if mode is None and not hasattr(screen, f"action_{action.split('(')[0]}"):
+                continue  # an action of one screen only (pause: the product screen)
+            yield SystemCommand(
+                t(f"palette.{key}"),
+                t(f"palette.{key}.help"),
+                partial(self.action_palette_run, mode, action),
+            )
+        yield SystemCommand(
+            t("palette.language"), t("palette.language.help"), self.action_switch_language
+        )
+
+    async def action_switch_language(self) -> None:
+        """Chinese <-> English for this session (the setting file is left alone)."""
+        set_language("en" if current_language() == "zh" else "zh")
+        await self.relabel()
+        await self.screen.recompose()
+        if isinstance(self.screen, DaoshouScreen):
+            self.screen.redraw_after_recompose()
+        self.notify(t("settings.language_switched"), markup=False)
+
+
+# (palette key, the mode whose screen has the action or None for "this screen only",
+# the action): what the command palette offers besides the screens.
+PALETTE_ACTIONS: tuple[tuple[str, str | None, str], ...] = (
+    ("check", "watchlist", "check"),
+    ("add", "watchlist", "add"),
+    ("forecast", "watchlist", "forecast_all"),
+    ("forecast_one", None, "forecast"),
+    ("pause", None, "pause"),
+    ("filter", "watchlist", "filter"),
+    ("cart", "watchlist", "add_to_cart"),
+    ("optimise", "planner", "optimise"),
+    ("export", "planner", "export"),
+    ("test", "alerts", "test"),
+    ("columns", "watchlist", "all_columns"),
+)

@@ -157,6 +157,86 @@ STRINGS: dict[str, tuple[str, str]] = {
         "界面语言已切换（按键提示在重启后切换）",
         "Language switched (key hints follow after a restart)",
     ),
+    # keys, the command palette and the screen layout
+    "nav.keys": ("按键", "Keys"),
+    "nav.columns": ("全部列", "All columns"),
+    "app.screenshot_saved": ("截图已保存：{path}", "Screenshot saved: {path}"),
+    "palette.watchlist": (
+        "每件商品的最低到手价、走势和大促建议",
+        "Every product's best price now, its trend and the sale advice",
+    ),
+    "palette.planner": (
+        "购物车的到手价明细、拆单和付款计划",
+        "The cart's in-hand prices, order split and payment schedule",
+    ),
+    "palette.alerts": (
+        "已触发的提醒和通知渠道",
+        "Alerts that fired and the channels they go to",
+    ),
+    "palette.settings": (
+        "检查间隔、数据位置和界面语言",
+        "Check interval, where data is kept, and the language",
+    ),
+    "palette.check": ("立即检查", "Check now"),
+    "palette.check.help": (
+        "马上抓取所选商品在各平台的价格",
+        "Fetch the selected product's prices on every platform now",
+    ),
+    "palette.add": ("添加商品", "Add a product"),
+    "palette.add.help": (
+        "粘贴链接或分享口令，开始关注一件商品",
+        "Paste a link or a share text to start watching a product",
+    ),
+    "palette.forecast": ("预测全部", "Forecast all"),
+    "palette.forecast.help": (
+        "在后台估计每件商品下一次大促的价格",
+        "Estimate every listing's price on the next sale day, in the background",
+    ),
+    "palette.forecast_one": ("预测此商品", "Forecast this product"),
+    "palette.forecast_one.help": (
+        "估计此商品各平台在下一次大促的价格",
+        "Estimate this product's next sale-day price on each platform",
+    ),
+    "palette.pause": ("暂停/恢复", "Pause/resume"),
+    "palette.pause.help": (
+        "不再检查所选来源（历史保留），或恢复检查",
+        "Stop checking the selected listing (history kept), or start again",
+    ),
+    "palette.filter": ("筛选", "Filter"),
+    "palette.filter.help": (
+        "只显示名称、平台或店铺匹配的商品",
+        "Show only products whose name, platform or shop matches",
+    ),
+    "palette.cart": ("加入购物车", "Add to cart"),
+    "palette.cart.help": (
+        "把所选商品放进购物车，由规划器计算到手价",
+        "Put the selected product in the cart for the planner to price",
+    ),
+    "palette.optimise": ("优化拆单", "Optimise the split"),
+    "palette.optimise.help": (
+        "重新计算最省钱的下单方式",
+        "Work out again the cheapest way to split the cart into orders",
+    ),
+    "palette.export": ("导出预算表", "Export budget"),
+    "palette.export.help": (
+        "把方案写成带公式的 xlsx 预算表",
+        "Write the plan to an xlsx budget sheet with live formulas",
+    ),
+    "palette.test": ("发送测试提醒", "Send a test alert"),
+    "palette.test.help": (
+        "向所选渠道发一条测试消息",
+        "Send a test message to the selected channel",
+    ),
+    "palette.columns": ("全部列", "All columns"),
+    "palette.columns.help": (
+        "显示关注列表的所有列（左右滚动），或只显示放得下的",
+        "Show every watchlist column (scroll sideways), or only those that fit",
+    ),
+    "palette.language": ("切换语言", "Switch language"),
+    "palette.language.help": (
+        "在中文和英文之间切换界面（本次运行）",
+        "Switch the interface between Chinese and English for this run",
+    ),
     # errors and background work
     "error.what_to_do": ("出错了：{error}", "Failed: {error}"),
     "error.unexpected": (

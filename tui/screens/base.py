@@ -37,6 +37,10 @@ class DaoshouScreen(Screen[Any]):
         super().__init__()
         self.context = context
 
+    def redraw_after_recompose(self) -> None:
+        """After a language switch rebuilt the widgets: fill them again (screens with
+        data override this)."""
+
     def run_blocking(
         self, work: Callable[..., Any], *args: Any, group: str, exclusive: bool = True
     ) -> Worker[Any]:

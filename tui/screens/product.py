@@ -7,9 +7,9 @@ in an async worker; each posts its result and the screen redraws that part only.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,7 +33,7 @@ from tui.messages import (
 )
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content, safe_lines, safe_text
-from tui.widgets.columns import add_fixed_columns, cursor_key
+from tui.widgets.columns import Column, add_fixed_columns, cursor_key, fit_columns, table_room
 from tui.widgets.price_chart import ChartBand, ChartEvent, ChartLine, PriceChart
 
 
@@ -46,7 +46,7 @@ class ProductScreen(DaoshouScreen):
         Binding("c", "check", t("nav.check")),
         Binding("space", "pause", t("nav.pause")),
         Binding("f", "forecast", t("product.forecast")),
-        Binding("r", "refresh", t("nav.refresh")),
+        Binding("r", "refresh", t("nav.refresh"), show=False),  # listed by `?`
     ]
 
     def __init__(self, context: AppContext, product_id: int) -> None:
@@ -73,19 +73,6 @@ class ProductScreen(DaoshouScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        add_fixed_columns(
-            self.query_one("#listing-table", DataTable),
-            [
-                ("platform", t("product.platform"), 8),
-                ("shop", t("product.shop"), 20),
-                ("pack", t("product.pack"), 12),
-                ("price", t("product.price"), 11),
-                ("per_unit", t("watch.per_unit"), 13),
-                ("change", t("watch.change"), 9),
-                ("checked", t("product.checked"), 8),
-                ("status", t("watch.status"), 26),
-            ],
-        )
         self.query_one("#product-forecast", Static).update(safe_content("…"))
         self.action_refresh()
 
@@ -141,33 +128,40 @@ class ProductScreen(DaoshouScreen):
         table = self.query_one("#listing-table", DataTable)
         now = self.context.now()
         selected = cursor_key(table)
-        table.clear()
-        unit = details.row.unit
-        for q in details.row.listings:
-            if not q.active:
-                status = Text(t("status.paused"), style="dim")
-            elif q.reason:
-                status = safe_text(t("status.no_price", reason=q.reason), "yellow", cells=26)
-            elif q.in_stock is False:
-                status = Text(t("status.out_of_stock"), style="red")
-            elif q.checked_at is None:
-                status = Text(t("status.not_checked"), style="dim")
-            else:
-                status = Text(t("status.ok"), style="green")
-            best = details.row.best is not None and details.row.best.listing_id == q.listing_id
-            table.add_row(
-                Text(platform_name(q.platform), style="bold" if best else ""),
-                safe_text(q.shop or "-", cells=20),
-                safe_text(q.pack or "-", cells=12),
-                Text(fmt.money(q.price, q.currency), justify="right"),
-                Text(fmt.per_unit(q.per_unit, unit, q.currency), justify="right"),
-                fmt.change(q.change, q.currency),
-                Text(fmt.ago(q.checked_at, now)),
-                status,
-                key=str(q.listing_id),
-            )
+        rows = [self._listing_cells(details, q, now) for q in details.row.listings]
+        table.clear(columns=True)
+        fitted = fit_columns(_listing_columns(), rows, table_room(table))
+        add_fixed_columns(table, fitted)
+        keys = [c.key for c in _listing_columns()]
+        shown = [keys.index(key) for key, _, _ in fitted]
+        for q, cells in zip(details.row.listings, rows, strict=True):
+            table.add_row(*(cells[i] for i in shown), key=str(q.listing_id))
         if any(str(q.listing_id) == selected for q in details.row.listings):
             table.move_cursor(row=table.get_row_index(selected))  # stay where the user was
+
+    def _listing_cells(self, details: ProductDetails, q: Any, now: datetime) -> list[Text]:
+        unit = details.row.unit
+        if not q.active:
+            status = Text(t("status.paused"), style="dim")
+        elif q.reason:
+            status = safe_text(t("status.no_price", reason=q.reason), "yellow", cells=40)
+        elif q.in_stock is False:
+            status = Text(t("status.out_of_stock"), style="red")
+        elif q.checked_at is None:
+            status = Text(t("status.not_checked"), style="dim")
+        else:
+            status = Text(t("status.ok"), style="green")
+        best = details.row.best is not None and details.row.best.listing_id == q.listing_id
+        return [
+            Text(platform_name(q.platform), style="bold" if best else ""),
+            Text(fmt.money(q.price, q.currency), justify="right"),
+            Text(fmt.per_unit(q.per_unit, unit, q.currency), justify="right"),
+            status,
+            safe_text(q.shop or "-", cells=30),
+            safe_text(q.pack or "-", cells=16),
+            fmt.change(q.change, q.currency),
+            Text(fmt.ago(q.checked_at, now)),
+        ]
 
     def _fill_side(self, details: ProductDetails) -> None:
         rules = [
@@ -229,7 +223,7 @@ class ProductScreen(DaoshouScreen):
             points = details.history.get(q.listing_id, ())
             if by_unit and q.per_pack:
                 points = tuple((d, p / q.per_pack) for d, p in points)
-            lines.append(ChartLine(f"{q.platform} #{q.listing_id}", points))
+            lines.append(ChartLine(_legend(q), points))
         bands = [
             _band(m, details, by_unit)
             for m in details.forecasts
@@ -273,6 +267,20 @@ class ProductScreen(DaoshouScreen):
         self.action_refresh()
 
 
+def _listing_columns() -> list[Column]:
+    """The listings table's columns, the ones a narrow terminal keeps first."""
+    return [
+        Column("platform", t("product.platform"), 6, 10),
+        Column("price", t("product.price"), 9, 14, rank=1),
+        Column("per_unit", t("watch.per_unit"), 9, 18, rank=2),
+        Column("status", t("watch.status"), 8, 40, rank=3, flexible=True),
+        Column("shop", t("product.shop"), 8, 30, rank=5, flexible=True),
+        Column("pack", t("product.pack"), 6, 16, rank=6),
+        Column("change", t("watch.change"), 6, 12, rank=7),
+        Column("checked", t("product.checked"), 4, 8, rank=4),
+    ]
+
+
 def _promotion_lines(details: ProductDetails) -> list[str]:
     """Per listing: its in-hand price (one unit alone) and what its page stated."""
     lines = []
@@ -286,6 +294,11 @@ def _promotion_lines(details: ProductDetails) -> list[str]:
         lines.append(head)
         lines.extend(f"  {text}" for text in recorded.promotions)
     return lines
+
+
+def _legend(q: Any) -> str:
+    """A chart line's name as the shopper knows it: platform and shop, not an id."""
+    return platform_name(q.platform) + (f" · {q.shop}" if q.shop else "")
 
 
 def _forecastable(details: ProductDetails) -> list[int]:

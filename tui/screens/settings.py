@@ -52,6 +52,7 @@ def _database_label(context: AppContext) -> str:
 class SettingsScreen(DaoshouScreen):
     """Effective settings, file locations and the language switch."""
 
+    AUTO_FOCUS = "#settings-language"  # the one thing to change here; keys work at once
     BINDINGS: ClassVar[list[BindingType]] = []
 
     def __init__(self, context: AppContext) -> None:

@@ -50,12 +50,14 @@ class WatchlistScreen(DaoshouScreen):
         # A priority binding, so the key shows in the footer (the table's own is hidden).
         Binding("enter", "open", t("nav.open"), priority=True),
         Binding("a", "add", t("nav.add")),
-        Binding("b", "add_to_cart", t("plan.add")),
+        Binding("b", "add_to_cart", t("plan.add"), show=False),
         Binding("c", "check", t("nav.check")),
         Binding("slash", "filter", t("nav.filter"), key_display="/"),
         Binding("s", "sort", t("nav.sort")),
-        Binding("r", "refresh", t("nav.refresh")),
-        Binding("f", "forecast_all", t("watch.forecast_all")),
+        Binding("v", "all_columns", t("nav.columns")),
+        # The footer keeps to what fits in 80 columns; `?` and the palette list the rest.
+        Binding("r", "refresh", t("nav.refresh"), show=False),
+        Binding("f", "forecast_all", t("watch.forecast_all"), show=False),
         Binding("escape", "clear_filter", show=False),
     ]
 
@@ -80,6 +82,9 @@ class WatchlistScreen(DaoshouScreen):
         self.reload()
         if self.context.forecast_on_start:
             self.action_forecast_all()
+
+    def redraw_after_recompose(self) -> None:
+        self.reload()
 
     def reload(self) -> None:
         """Read the watchlist again (a newer reload supersedes a running one)."""
@@ -203,6 +208,10 @@ class WatchlistScreen(DaoshouScreen):
         self.sort = SORTABLE[(SORTABLE.index(self.sort) + 1) % len(SORTABLE)]
         self.reverse = False
         self._redraw()
+
+    def action_all_columns(self) -> None:
+        """Show every column, scrolled sideways, or only those that fit the terminal."""
+        self.query_one(WatchTable).toggle_all_columns()
 
     def action_refresh(self) -> None:
         """Read everything again."""

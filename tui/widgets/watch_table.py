@@ -24,7 +24,7 @@ from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
 from tui import format as fmt
 from tui.i18n import t
 from tui.text import safe_text
-from tui.widgets.columns import add_fixed_columns, cursor_key
+from tui.widgets.columns import Column, add_fixed_columns, cursor_key, fit_columns, table_room
 from tui.widgets.sparkline_cell import sparkline
 
 COLUMNS = (
@@ -52,18 +52,26 @@ _HEADERS = {
     "advice": "watch.advice",
     "status": "watch.status",
 }
-_WIDTHS = {
-    "product": 28,
-    "where": 16,
-    "best": 11,
-    "per_unit": 13,
-    "change": 9,
-    "lowest": 13,
-    "trend": 12,
-    "forecast": 17,
-    "advice": 16,
-    "status": 22,
+# (narrowest, widest, rank, flexible): rank 0 always stays; higher ranks go first when
+# the terminal is narrow (80 columns keep name, price, per unit, advice and status).
+_SHAPES = {
+    "product": (14, 40, 0, True),
+    "where": (10, 22, 5, False),
+    "best": (9, 14, 1, False),
+    "per_unit": (9, 18, 2, False),
+    "change": (6, 12, 6, False),
+    "lowest": (12, 18, 7, False),
+    "trend": (12, 12, 9, False),
+    "forecast": (15, 17, 8, False),
+    "advice": (8, 32, 3, True),
+    "status": (8, 40, 4, True),
 }
+WIDE_ROOM = 400  # the "all columns" view: every column, scrolled sideways
+
+
+def columns() -> list[Column]:
+    """The watchlist's columns, labelled in the current language."""
+    return [Column(c, t(_HEADERS[c]), *_SHAPES[c]) for c in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -118,20 +126,51 @@ class WatchTable(DataTable[Any]):
         self.data = WatchData()
         self.now: datetime | None = None
         self.generation = 0  # bumps on every `show`; stale chunks see it and stop
+        self.view: tuple[str, str, bool] = ("", "product", False)  # needle, sort, reverse
+        self.shown: tuple[str, ...] = ()  # the columns on screen, in order
+        self.fitted: list[tuple[str, str, int]] = []
+        self.all_columns = False  # the toggle: every column, scrolled sideways
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        add_fixed_columns(self, [(c, t(_HEADERS[c]), _WIDTHS[c]) for c in COLUMNS])
 
-    def show(self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime) -> int:
-        """Redraw with `data`, filtered by `needle` and sorted; returns the rows shown."""
+    def on_resize(self) -> None:
+        """A new width may fit more columns or fewer."""
+        if self.now is not None and self._fit(self.data) != self.fitted:
+            self.redraw()
+
+    def toggle_all_columns(self) -> None:
+        """Show every column (scrolled sideways), or only those that fit."""
+        self.all_columns = not self.all_columns
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Show the same data again (after a resize or a toggle)."""
+        needle, sort, reverse = self.view
+        self.show(self.data, needle=needle, sort=sort, reverse=reverse, now=self.now)
+
+    def _fit(self, data: WatchData) -> list[tuple[str, str, int]]:
+        now = self.now or datetime.now().astimezone()
+        rows = [self._cells(row, data, now) for row in data.rows]
+        room = WIDE_ROOM if self.all_columns else table_room(self)
+        return fit_columns(columns(), rows, room)
+
+    def show(
+        self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime | None
+    ) -> int:
+        """Redraw with `data`, filtered by `needle` and sorted; returns the rows shown.
+
+        The columns are fitted again: the widest price decides the price column's width."""
         keep = cursor_key(self)
-        self.data, self.now = data, now
+        self.data, self.now, self.view = data, now, (needle, sort, reverse)
         self.generation += 1
         rows = [r for r in data.rows if matches(r, needle)]
         rows.sort(key=_sort_key(sort, data), reverse=reverse)
-        self.clear()
+        self.fitted = self._fit(data)
+        self.shown = tuple(key for key, _, _ in self.fitted)
+        self.clear(columns=True)
+        add_fixed_columns(self, self.fitted)
         self._add_chunk(self.generation, rows, 0, FIRST_ROWS, keep)
         return len(rows)
 
@@ -142,7 +181,8 @@ class WatchTable(DataTable[Any]):
             return
         now = self.now or datetime.now().astimezone()
         for row in rows[start : start + size]:
-            self.add_row(*self._cells(row, self.data, now), key=str(row.product_id))
+            cells = dict(zip(COLUMNS, self._cells(row, self.data, now), strict=True))
+            self.add_row(*(cells[c] for c in self.shown), key=str(row.product_id))
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
             keep = None
@@ -153,7 +193,11 @@ class WatchTable(DataTable[Any]):
 
     def fill_later_columns(self, data: WatchData) -> None:
         """Write trends and forecasts into the rows already shown (rows added later read
-        `data` themselves)."""
+        `data` themselves); when they need wider columns, draw again."""
+        if self._fit(data) != self.fitted:
+            self.data = data
+            self.redraw()
+            return
         self._rewrite(data.rows, data, _LATER_COLUMNS)
 
     def update_rows(self, rows: list[WatchRow], data: WatchData) -> None:
@@ -169,15 +213,16 @@ class WatchTable(DataTable[Any]):
                 continue  # not shown (filtered out, or its chunk is still to come)
             cells = dict(zip(COLUMNS, self._cells(row, data, now), strict=True))
             for column in columns:
-                self.update_cell(key, column, cells[column])
+                if column in self.shown:
+                    self.update_cell(key, column, cells[column])
 
     def _cells(self, row: WatchRow, data: WatchData, now: datetime) -> list[Any]:
         best = row.best
         trend = data.trends.get(row.product_id)
         mark = data.marks.get(row.product_id)
-        name = safe_text(row.name, cells=26 if mark and mark.fake_discount else 28)
+        name = safe_text(row.name, cells=40)
         if mark and mark.fake_discount:
-            name.append(" ⚠", style="bold yellow")
+            name = Text("⚠ ", style="bold yellow") + name  # first: a narrow column cuts the end
         currency = best.currency if best else "CNY"
         return [
             name,
@@ -231,7 +276,7 @@ def _status(row: WatchRow, now: datetime) -> Text:
         checked = max((q.checked_at for q in row.listings if q.checked_at), default=None)
         return Text(fmt.ago(checked, now), style="dim")
     if status == "no_price":
-        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", cells=22)
+        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", cells=40)
     if status == "out_of_stock":
         return Text(t("status.out_of_stock"), style="red")
     return Text(t("status.not_checked"), style="dim")
