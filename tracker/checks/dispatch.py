@@ -105,6 +105,31 @@ def plan_new(engine: Engine, interval_of: Callable[[int | None], timedelta], now
             return planned
 
 
+def resume_claims(
+    engine: Engine,
+    interval_of: Callable[[int | None], timedelta],
+    now: datetime,
+    claim: timedelta,
+) -> int:
+    """Make due now the listings a dead exclusive service had claimed (SQLite: the one
+    checking service starting knows no other holds claims): due within one claim, and
+    not fetched for a whole interval. Returns how many."""
+    query = (
+        sa.select(_LISTING.c.id, _LISTING.c.check_interval_minutes, _SUMMARY.c.attempt_at)
+        .outerjoin(_SUMMARY, _SUMMARY.c.listing_id == _LISTING.c.id)
+        .where(_LISTING.c.next_check_at > now, _LISTING.c.next_check_at <= now + claim)
+    )
+    with db.session_scope(engine) as session:
+        rows = session.execute(query).all()
+    lost = [i for i, minutes, at in rows if at is None or at + interval_of(minutes) < now]
+    if lost:
+        with db.session_scope(engine, write=True) as session:
+            session.execute(
+                sa.update(_LISTING).where(_LISTING.c.id.in_(lost)).values(next_check_at=now)
+            )
+    return len(lost)
+
+
 def any_due(engine: Engine, now: datetime) -> bool:
     """Whether some active listing is due (one indexed read; no write lock taken)."""
     query = sa.select(_LISTING.c.id).where(_due(now)).limit(1)

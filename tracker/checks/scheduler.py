@@ -138,6 +138,14 @@ class TrackerService:
                     await asyncio.wait_for(stop.wait(), LOCK_POLL_SECONDS)
                 if stop.is_set():
                     return False
+        if not self.shared:
+            claim = timedelta(seconds=self.settings.claim_seconds)
+            engine, interval_of = self.repository.engine, self.settings.interval_of
+            resumed = await asyncio.to_thread(
+                dispatch.resume_claims, engine, interval_of, utcnow(), claim
+            )
+            if resumed:
+                log.info("resuming %d checks a stopped service had taken", resumed)
         await self.plan_listings()
         await self._warn_host_loads()
         self._add_job(self.dispatch, DISPATCH_SECONDS, "dispatch-due-checks")
