@@ -6,7 +6,10 @@ changes. An example with every field (`daoshou` never writes this file itself):
     [checks]
     interval_minutes = 240      # how often each listing is checked (per-listing override
                                 # with `daoshou add --interval`)
-    jitter_minutes = 30         # random +/- spread, so checks do not hit a shop together
+    jitter_minutes = 30         # random delay added to each next check (at most a quarter
+                                # of the interval), so checks do not hit a shop together
+    claim_seconds = 600.0       # a check `daoshou run` took but never stored is due again
+                                # after this long (the taker was killed, or hung)
 
     [fetch]
     user_agent = "my-tracker/1.0"  # default: daoshou's own, naming its version
@@ -43,6 +46,7 @@ import locale
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -73,6 +77,7 @@ class Settings:
 
     interval_minutes: int = 240
     jitter_minutes: int = 30
+    claim_seconds: float = 600.0  # a dispatched check not stored by then is due again
     user_agent: str | None = None  # None: the fetcher's default, naming daoshou's version
     min_delay_seconds: float = 2.0
     platform_min_delay_seconds: float = 10.0
@@ -98,6 +103,10 @@ class Settings:
     def respects_robots(self, hostname: str) -> bool:
         """Whether robots.txt applies on `hostname` (yes unless the user turned it off)."""
         return self.host(hostname).robots
+
+    def interval_of(self, listing_minutes: int | None) -> timedelta:
+        """How often a listing is checked: its own interval, else the global one."""
+        return timedelta(minutes=listing_minutes or self.interval_minutes)
 
     def min_delay_for(self, hostname: str) -> float:
         """Seconds between two requests to `hostname`: the host's own setting, else the
@@ -144,6 +153,7 @@ def resolve_language(choice: str | None = None) -> Language:
 _FIELDS: dict[tuple[str, str], tuple[str, type, Any, str]] = {
     ("checks", "interval_minutes"): ("interval_minutes", int, lambda v: v >= 1, "minutes >= 1"),
     ("checks", "jitter_minutes"): ("jitter_minutes", int, lambda v: v >= 0, "minutes >= 0"),
+    ("checks", "claim_seconds"): ("claim_seconds", float, lambda v: v >= 5, "seconds >= 5"),
     ("fetch", "user_agent"): ("user_agent", str, lambda v: bool(v.strip()), "a non-empty text"),
     ("fetch", "min_delay_seconds"): ("min_delay_seconds", float, lambda v: v >= 0, "seconds >= 0"),
     ("fetch", "platform_min_delay_seconds"): (

@@ -5,12 +5,15 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from tracker.shop.client import FixtureShop
 from tracker.store import db
 from tracker.store.repository import Repository
+from tracker.store.tables import Listing, utcnow
 
 QUICK_SETTINGS = """
 [checks]
@@ -47,7 +50,8 @@ def repo(home):
 
 @pytest.fixture
 def add_products(shop, repo):
-    """`add_products(n)`: create n shop products and track them; returns the listings."""
+    """`add_products(n)`: create n shop products and track them, due at once (not spread
+    over their interval, as a new listing's first check is); returns the listings."""
 
     def add(count, price="10.00"):
         tag = uuid.uuid4().hex[:8]
@@ -56,6 +60,9 @@ def add_products(shop, repo):
             slug = f"s{tag}{i:03d}"
             shop.set_product(slug, price=price)
             listings.append(repo.add_listing(shop.product_url(slug)))
+        due = sa.update(Listing).where(Listing.__table__.c.id.in_([v.id for v in listings]))
+        with repo.engine.begin() as conn:
+            conn.execute(due.values(next_check_at=utcnow() - timedelta(seconds=1)))
         return listings
 
     return add

@@ -80,7 +80,8 @@ def test_a_second_daoshou_run_stands_by_and_takes_over(add_products, home, repo)
         assert first.returncode == 0
         # Only a service that took over schedules (and checks) a listing added now.
         [late] = add_products(1)
-        wait_until(lambda: repo.history(late.id), what="the second service to take over")
+        # Its first check is spread over its one-minute interval.
+        wait_until(lambda: repo.history(late.id), 150, "the second service to take over")
         assert len(repo.history(first_listing.id)) >= 1
     finally:
         for process in (first, second):

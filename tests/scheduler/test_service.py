@@ -1,13 +1,13 @@
-"""The tracker service in-process: jobs per listing, schedule kept, misses coalesced."""
+"""The tracker service in-process: due listings checked, schedule kept, misses coalesced."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from apscheduler.events import EVENT_JOB_EXECUTED
+import sqlalchemy as sa
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.checks.jobs import PeriodicJob, service_jobs
-from tracker.checks.scheduler import LISTINGS_STORE, TrackerService
+from tracker.checks.scheduler import DISPATCH_SECONDS, TrackerService
 from tracker.settings import Settings
 from tracker.store.tables import utcnow
 
@@ -34,42 +34,52 @@ async def _running(service, body):
         await task
 
 
-def _jobs(service):
-    return {job.id: job for job in service.scheduler.get_jobs(jobstore=LISTINGS_STORE)}
+def _due_now(repo, listings, when=None):
+    """Make `listings` due (as if planned for `when`, default now)."""
+    with repo.engine.begin() as conn:
+        for listing in listings:
+            conn.execute(
+                sa.text("UPDATE listing SET next_check_at = :at WHERE id = :id"),
+                {"at": when or utcnow(), "id": listing.id},
+            )
 
 
-async def test_each_listing_gets_a_job_and_is_checked(add_products, repo):
+def _next_check(repo, listing):
+    with repo.engine.connect() as conn:
+        value = conn.execute(
+            sa.text("SELECT next_check_at FROM listing WHERE id = :id"), {"id": listing.id}
+        ).scalar()
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def test_due_listings_are_checked_and_planned_an_interval_ahead(add_products, repo):
     listings = add_products(3)
+    _due_now(repo, listings)
     service = TrackerService(repo, SETTINGS)
 
     async def body():
         await _until(lambda: len(repo.latest_observations(v.id for v in listings)) == 3)
-        jobs = _jobs(service)
-        assert set(jobs) == {f"check-listing-{v.id}" for v in listings}
-        assert all(job.trigger.interval == timedelta(minutes=60) for job in jobs.values())
-        # A listing added while running is picked up by the re-sync.
-        [late] = add_products(1)
-        await service.sync_listings()
-        assert f"check-listing-{late.id}" in _jobs(service)
-        await _until(lambda: repo.latest_observations([late.id]))
+        return [_next_check(repo, v) for v in listings]
 
-    await _running(service, body)
+    planned = await _running(service, body)
+    assert all(
+        at.replace(tzinfo=None) > (utcnow() + timedelta(minutes=55)).replace(tzinfo=None)
+        for at in planned
+    )
+    assert all(len(repo.history(v.id)) == 1 for v in listings)
 
 
 async def test_the_schedule_survives_a_restart(add_products, repo):
     [listing] = add_products(1)
+    _due_now(repo, [listing])
     first = TrackerService(repo, SETTINGS)
-
-    async def checked_once():
-        await _until(lambda: repo.history(listing.id))
-        return _jobs(first)[f"check-listing-{listing.id}"].next_run_time
-
-    planned = await _running(first, checked_once)
-    assert planned > utcnow() + timedelta(minutes=50)
+    await _running(first, lambda: _until(lambda: repo.history(listing.id)))
+    planned = _next_check(repo, listing)
     second = TrackerService(repo, SETTINGS)
 
     async def after_restart():
-        return _jobs(second)[f"check-listing-{listing.id}"].next_run_time
+        await asyncio.sleep(2 * DISPATCH_SECONDS)
+        return _next_check(repo, listing)
 
     assert await _running(second, after_restart) == planned
     assert len(repo.history(listing.id)) == 1
@@ -77,47 +87,30 @@ async def test_the_schedule_survives_a_restart(add_products, repo):
 
 async def test_runs_missed_while_asleep_coalesce_into_one(add_products, repo):
     [listing] = add_products(1)
+    # As if the machine slept through three days of hourly checks.
+    _due_now(repo, [listing], utcnow() - timedelta(days=3))
     service = TrackerService(repo, SETTINGS)
-    job_id = f"check-listing-{listing.id}"
-    first_run_done = asyncio.Event()
-    loop = asyncio.get_running_loop()
-
-    def executed(event):
-        if event.job_id == job_id:
-            loop.call_soon_threadsafe(first_run_done.set)
-
-    service.scheduler.add_listener(executed, EVENT_JOB_EXECUTED)
 
     async def body():
         await _until(lambda: repo.history(listing.id))
-        # The job outlives its observation's commit (it still releases the check lease);
-        # a run due before it ends would be skipped as a second instance.
-        await asyncio.wait_for(first_run_done.wait(), 30)
-        # As if the machine slept through three days of hourly checks.
-        service.scheduler.modify_job(
-            job_id, LISTINGS_STORE, next_run_time=utcnow() - timedelta(days=3)
-        )
-        service.scheduler.wakeup()
-        await _until(lambda: len(repo.history(listing.id)) >= 2)
-        await asyncio.sleep(0.5)
-        return len(repo.history(listing.id)), _jobs(service)[job_id].next_run_time
+        await asyncio.sleep(3 * DISPATCH_SECONDS)
+        return len(repo.history(listing.id))
 
-    count, next_run = await _running(service, body)
-    assert count == 2
-    assert next_run > utcnow() + timedelta(minutes=50)
+    assert await _running(service, body) == 1
 
 
-async def test_removed_listings_lose_their_job(add_products, repo):
+async def test_paused_listings_are_not_checked(add_products, repo):
     keep, drop = add_products(2)
+    repo.set_active([drop.id], False)
+    _due_now(repo, [keep, drop])
     service = TrackerService(repo, SETTINGS)
 
     async def body():
-        with repo.engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE listing SET active = 0 WHERE id = ?", (drop.id,))
-        await service.sync_listings()
-        return set(_jobs(service))
+        await _until(lambda: repo.history(keep.id))
+        await asyncio.sleep(2 * DISPATCH_SECONDS)
+        return repo.history(drop.id)
 
-    assert await _running(service, body) == {f"check-listing-{keep.id}"}
+    assert await _running(service, body) == []
 
 
 async def test_periodic_jobs_run_on_the_services_own_store(repo):

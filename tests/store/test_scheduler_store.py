@@ -1,19 +1,32 @@
-"""The scheduler keeps its jobs in daoshou's own database, on every supported backend."""
+"""The schedule and the work queue live in daoshou's own database, on every backend."""
 
 import asyncio
+from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tracker.checks.scheduler import JOB_TABLE, LISTINGS_STORE, TrackerService
+from tracker.checks import dispatch
+from tracker.checks.scheduler import TrackerService
 from tracker.settings import Settings
 from tracker.shop.client import FixtureShop
+from tracker.store.tables import Listing, utcnow
 
 
-async def test_listing_jobs_live_in_the_store(repo):
+def _column(repo, listing_id, name):
+    with repo.engine.connect() as conn:
+        query = sa.text(f"SELECT {name} FROM listing WHERE id = :id")  # noqa: S608
+        return conn.execute(query, {"id": listing_id}).scalar()
+
+
+async def test_a_stored_check_plans_the_next_and_clears_its_lease(repo):
     with FixtureShop.start() as shop:
         shop.set_product("kettle", price="59.00")
         listing = repo.add_listing(shop.product_url("kettle"))
-        service = TrackerService(repo, Settings(min_delay_seconds=0.0))
+        with repo.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE listing SET next_check_at = :at"), {"at": utcnow()})
+        service = TrackerService(
+            repo, Settings(min_delay_seconds=0.0, interval_minutes=60, jitter_minutes=0)
+        )
         stop = asyncio.Event()
         task = asyncio.create_task(service.run(stop))
         try:
@@ -21,12 +34,53 @@ async def test_listing_jobs_live_in_the_store(repo):
                 if await asyncio.to_thread(repo.history, listing.id):
                     break
                 await asyncio.sleep(0.05)
-            jobs = service.scheduler.get_jobs(jobstore=LISTINGS_STORE)
         finally:
             stop.set()
             await task
     assert [o.price for o in repo.history(listing.id)] == [59]
-    assert [job.id for job in jobs] == [f"check-listing-{listing.id}"]
+    assert _column(repo, listing.id, "check_owner") is None
+    assert not dispatch.any_due(repo.engine, utcnow() + timedelta(minutes=59))
+    assert dispatch.any_due(repo.engine, utcnow() + timedelta(minutes=61, seconds=1))
+
+
+def test_claims_respect_each_hosts_delay_and_expire(repo):
+    urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(5)]
+    ids = [repo.add_listing(url).id for url in urls]
+    now = utcnow()
+    with repo.engine.begin() as conn:
+        due = now - timedelta(seconds=1)
+        conn.execute(sa.text("UPDATE listing SET next_check_at = :at"), {"at": due})
+    take = {
+        "limit": 10,
+        "delay_for": lambda host: 1.0,
+        "horizon": timedelta(seconds=2),
+        "claim": timedelta(seconds=30),
+    }
+    first = dispatch.claim_due(repo.engine, now, **take)
+    # Two slots per host fit in the two-second horizon at a one-second delay.
+    starts = sorted((dispatch.host_of(urls[ids.index(c.listing_id)]), c.start_at) for c in first)
+    assert [host for host, _ in starts] == ["127.0.0.1:8000"] * 2 + ["127.0.0.2:8000"] * 2
+    assert starts[1][1] - starts[0][1] == timedelta(seconds=1)
+    # The hosts' budgets are spent: nothing more now, whoever asks.
+    assert dispatch.claim_due(repo.engine, now, **take) == []
+    # Later, the rest; and once the claims expire, the first four are due again.
+    later = dispatch.claim_due(repo.engine, now + timedelta(seconds=2), **take)
+    assert not {c.listing_id for c in later} & {c.listing_id for c in first}
+    # Once the claims expire (their takers died), every listing is due again.
+    listing = Listing.__table__
+    due = sa.select(listing.c.id).where(listing.c.next_check_at <= now + timedelta(seconds=33))
     with repo.engine.connect() as conn:
-        stored = conn.execute(sa.text(f"SELECT id FROM {JOB_TABLE}")).scalars().all()  # noqa: S608
-    assert stored == [f"check-listing-{listing.id}"]
+        assert set(conn.execute(due).scalars()) == set(ids)
+
+
+def test_first_checks_are_spread_over_the_interval(repo):
+    ids = [repo.add_listing(f"http://127.0.0.1:8000/product/p{i}").id for i in range(40)]
+    now = utcnow()
+    interval = timedelta(hours=4)
+    assert dispatch.plan_new(repo.engine, lambda minutes: interval, now) == 40
+    assert dispatch.plan_new(repo.engine, lambda minutes: interval, now) == 0
+    offsets = [dispatch.first_offset(i, interval) for i in ids]
+    assert all(timedelta(0) <= o < interval for o in offsets)
+    # Spread: every quarter of the interval gets some of them.
+    assert {int(o / (interval / 4)) for o in offsets} == {0, 1, 2, 3}
+    assert not dispatch.any_due(repo.engine, now - timedelta(seconds=1))

@@ -34,9 +34,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
@@ -66,6 +67,7 @@ from tracker.store.views import (
     ListingView,
     NewFetchAttempt,
     NewObservation,
+    NextCheck,
     Validators,
 )
 
@@ -118,6 +120,7 @@ class Checker:
         self._clock = clock
         self.leases = CheckLeases(repository.engine)
         self._running: set[int] = set()
+        self._intervals: dict[int, timedelta] = {}  # of the listings being checked
         self._paced_hosts: set[str] = set()
         self._browsers: dict[str | None, BrowserFetcher] = {}  # by signed-in platform
         self._sessions = SignedInSessions()
@@ -152,13 +155,24 @@ class Checker:
         try:
             if not await asyncio.to_thread(self.leases.claim, listing.id):
                 return await self._leased_elsewhere(listing.id)
+            self._intervals[listing.id] = self.settings.interval_of(listing.check_interval_minutes)
             async with self.leases.kept(listing.id):
                 outcome = await self._check(listing)
         finally:
             self._running.discard(listing.id)
+            self._intervals.pop(listing.id, None)
         if outcome.observation is not None:
             await asyncio.to_thread(self._follow, listing.id)
         return outcome
+
+    def _next_check(self, listing_id: int) -> NextCheck:
+        """The schedule a stored check leaves behind: due again one interval from now,
+        lease cleared in the same transaction (the scheduler's dispatcher reads both)."""
+        interval = self._intervals.get(listing_id, self.settings.interval_of(None))
+        # Jitter only ever delays (at most a quarter interval): never two checks in one.
+        jitter = min(self.settings.jitter_minutes * 60.0, interval.total_seconds() / 4)
+        delay = interval + timedelta(seconds=random.uniform(0.0, jitter))
+        return NextCheck(self._clock() + delay, self.leases.owner)
 
     def _follow(self, listing_id: int) -> None:
         """Re-plan the saved carts using a listing whose price, stock or promotions moved."""
@@ -199,6 +213,7 @@ class Checker:
                 attempts,
                 observed_at=self._clock(),
                 on_observation=alerts_in_transaction,
+                next_check=self._next_check(listing.id),
             )
             if stored is not None:
                 return CheckOutcome.of(listing.id, result, stored)
@@ -209,7 +224,13 @@ class Checker:
             reason = result.error or "redirected to a login page"
             return await self._store_blocked(listing.id, result, attempts, reason)
         if not result.ok:
-            await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
+            await asyncio.to_thread(
+                self.repository.record_check,
+                listing.id,
+                attempts,
+                None,
+                next_check=self._next_check(listing.id),
+            )
             return CheckOutcome.of(listing.id, result, None)
         observation, may_need_js = await self._read_page(result)
         if may_need_js and not render and self.settings.browser_mode == "auto":
@@ -244,7 +265,13 @@ class Checker:
             message = await self._sessions.signed_out(platform, result.error)
             return await self._store_blocked(listing.id, result, attempts, message)
         if not result.ok:
-            await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
+            await asyncio.to_thread(
+                self.repository.record_check,
+                listing.id,
+                attempts,
+                None,
+                next_check=self._next_check(listing.id),
+            )
             return CheckOutcome.of(listing.id, result, None)
         observation = await self._read(result)
         if observation.price is None and is_login_reason(observation.reason):
@@ -416,6 +443,7 @@ class Checker:
             validators=Validators(result.etag, result.last_modified) if reusable else None,
             forget_validators=not reusable,
             on_observation=alerts_in_transaction,
+            next_check=self._next_check(listing_id),
         )
         return CheckOutcome.of(listing_id, result, stored)
 

@@ -1,34 +1,31 @@
 """`daoshou run`: check every listing on its interval, for as long as the service runs.
 
-APScheduler 3.11's AsyncIOScheduler with two job stores:
+The schedule lives in the store, not in the scheduler: each listing's `next_check_at`,
+set one interval ahead in the transaction that stores its check. APScheduler 3.11's
+AsyncIOScheduler (in-memory job store) runs a few periodic jobs only:
 
-- `listings` (SQLAlchemyJobStore, table `apscheduler_jobs` in daoshou's own database):
-  one job per active listing, `check-listing-<id>`, on an interval trigger with jitter.
-  The next run time lives in the database, so the schedule survives restarts: a
-  restarted service resumes where it stopped instead of checking everything at once.
-  `coalesce=True` turns the runs missed while the machine slept into one, and
-  `misfire_grace_time=None` runs that one however late it is (rather than skipping to
-  the next slot). `max_instances=1`, the Checker's own guard and the listing's check
-  lease (`tracker.checks.lease`) mean one listing is never checked twice at once, even
-  while a `daoshou check` runs beside the service: a listing another process is checking
-  is skipped (that check stands in for this one) and keeps its next slot.
-- `service` (in memory): the re-sync of listings (added, removed, interval changed; every
-  `SYNC_SECONDS`, so `daoshou add` in another process is picked up) and the periodic
-  jobs the service's starter hands it (`tracker.checks.jobs.service_jobs()` for
-  `daoshou run`): the list is built where the service starts, nothing registers itself.
+- `dispatch-due-checks`, every `DISPATCH_SECONDS`: take due listings from the store in a
+  small batch (at most `2 x max_concurrency` in flight) with per-host request slots, and
+  check each at its slot (`tracker.checks.dispatch`). A tick with nothing due is one
+  indexed read, so an idle service with 10,000 listings costs next to nothing.
+  Each tick first gives listings added since (`daoshou add` in another process) their
+  first check time, spread over their interval (an indexed read of the unplanned ones).
+- the periodic jobs the service's starter hands it (`tracker.checks.jobs.service_jobs()`
+  for `daoshou run`): the list is built where the service starts, nothing registers itself.
 
-Only one service per store checks listings (`tracker.checks.service_lock`): a second one, in
-another `daoshou run`, on another machine sharing a PostgreSQL store, or in an app with
-its scheduler on, runs only the periodic jobs and stands by; it takes over the checks
-within `LOCK_POLL_SECONDS` when the first one stops or dies. The listings' job store is
-attached only by the service that holds the lock, so a standing-by scheduler never runs
-a listing's stored job.
+Missed checks (the machine slept, the service was stopped) are simply due: each is
+checked once, however many intervals passed, then planned an interval ahead.
 
-SIGINT/SIGTERM stop the service cleanly: no new check starts, running checks get
-`SHUTDOWN_GRACE_SECONDS` to finish and commit, then the scheduler shuts down. A SIGKILL
-loses nothing committed: every check is one transaction. The check leases a killed
-service leaves behind are taken over at once by the next process on the same machine
-(elsewhere they expire within `tracker.checks.lease.LEASE_SECONDS`).
+On SQLite only one service per store checks listings (`tracker.checks.service_lock`); a
+second one, or an app with its scheduler on, runs only the periodic jobs and takes over
+within `LOCK_POLL_SECONDS` when the first stops or dies. On PostgreSQL every service
+checks: they share the due listings through the store's claims (`SKIP LOCKED`), and each
+host's politeness through its `hostbudget` row, so several machines divide the work.
+
+SIGINT/SIGTERM stop the service cleanly: no new check starts, claimed listings not yet
+started are handed back (due now), running checks get `SHUTDOWN_GRACE_SECONDS` to finish
+and commit. A SIGKILL loses nothing committed: every check is one transaction, and its
+unfinished claims fall due again after `claim_seconds`.
 """
 
 from __future__ import annotations
@@ -41,13 +38,13 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, timedelta
 
+import sqlalchemy as sa
 from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker import locations
+from tracker.checks import dispatch
 from tracker.checks.check import Checker, fetch_policy
 from tracker.checks.jobs import PeriodicJob
 from tracker.checks.service_lock import ServiceLock
@@ -56,29 +53,17 @@ from tracker.fetch.fetcher import Fetcher
 from tracker.settings import Settings, load_settings
 from tracker.store import db
 from tracker.store.repository import Repository
-from tracker.store.tables import utcnow
-from tracker.store.views import ListingView
+from tracker.store.tables import Listing, utcnow
 
 log = logging.getLogger("daoshou.scheduler")
 
 RUN_LOG = "daoshou-run.log"  # rotated: see `tracker.locations.rotating_log`
-SYNC_SECONDS = 60
+DISPATCH_SECONDS = 1.0
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
-LISTINGS_STORE = "listings"
 SERVICE_STORE = "service"
-JOB_TABLE = "apscheduler_jobs"
-_JOB_PREFIX = "check-listing-"
-
 
 _active: TrackerService | None = None
-
-
-async def check_listing_job(listing_id: int) -> None:
-    """The stored job of one listing (referenced by name, so it must stay importable)."""
-    if _active is None:
-        raise RuntimeError("a listing check ran outside a running tracker service")
-    await _active.check(listing_id)
 
 
 class TrackerService:
@@ -101,21 +86,21 @@ class TrackerService:
             timezone=UTC,
         )
         self.checker: Checker | None = None
-        self.checking = False  # this service holds the lock and schedules the checks
+        self.checking = False  # this service dispatches checks
         self._lock = ServiceLock(repository.engine)
         self._on_status = on_status
+        self._waiting: dict[int, asyncio.Task[None]] = {}  # claimed, before their slot
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then shut down cleanly.
 
-        Periodic jobs run at once; listing checks start when this service holds the
-        store's service lock: if another service holds it, this one stands by and takes
-        over when that one stops.
+        Periodic jobs run at once; checks start when this service may dispatch them
+        (always on PostgreSQL; on SQLite once it holds the store's service lock).
         """
         global _active
-        # APScheduler logs two INFO lines for every job run; with the outbox pass every
-        # couple of seconds that is some 80,000 lines a day, so its executor logs only
-        # warnings (a failing job is still logged, and checks log their own outcome).
+        # APScheduler logs two INFO lines for every job run; with a dispatch every second
+        # that is some 170,000 lines a day, so its executor logs only warnings.
         logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
         if _active is not None:
             raise RuntimeError("a tracker service is already running in this process")
@@ -139,49 +124,114 @@ class TrackerService:
                 _active = None
                 log.info("tracker service stopped")
 
+    @property
+    def shared(self) -> bool:
+        """Whether several services may check this store together (PostgreSQL)."""
+        return self.repository.engine.dialect.name == "postgresql"
+
     async def _take_over(self, stop: asyncio.Event) -> bool:
-        """Wait for the service lock (or `stop`), then schedule the listings' checks."""
-        if not self._lock.try_acquire():
+        """Wait until this service may dispatch (or `stop`), then start dispatching."""
+        if not self.shared and not self._lock.try_acquire():
             self._status("another service is checking this store; standing by to take over")
             while not self._lock.try_acquire():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), LOCK_POLL_SECONDS)
                 if stop.is_set():
                     return False
-        # The job store reads then writes in one transaction (creating its table, dropping
-        # jobs it cannot load): on SQLite that needs BEGIN IMMEDIATE, or a concurrent
-        # `daoshou check` committing in between fails it at once with "database is locked".
-        self.scheduler.add_jobstore(
-            SQLAlchemyJobStore(engine=db.writer(self.repository.engine), tablename=JOB_TABLE),
-            alias=LISTINGS_STORE,
-        )
-        await self.sync_listings(resume=True)
+        if not self.shared:
+            claim = timedelta(seconds=self.settings.claim_seconds)
+            engine, interval_of = self.repository.engine, self.settings.interval_of
+            resumed = await asyncio.to_thread(
+                dispatch.resume_claims, engine, interval_of, utcnow(), claim
+            )
+            if resumed:
+                log.info("resuming %d checks a stopped service had taken", resumed)
+        await self.plan_listings()
+        await self._warn_host_loads()
+        self._add_job(self.dispatch, DISPATCH_SECONDS, "dispatch-due-checks")
+        self.checking = True
+        self._status("checking listings" + (" (shared with other services)" if self.shared else ""))
+        return True
+
+    def _add_job(self, func: Callable[[], object], seconds: float, job_id: str) -> None:
         self.scheduler.add_job(
-            self.sync_listings,
-            trigger=IntervalTrigger(seconds=SYNC_SECONDS),
-            id="sync-listings",
+            func,
+            trigger=IntervalTrigger(seconds=seconds),
+            id=job_id,
             jobstore=SERVICE_STORE,
             replace_existing=True,
         )
-        self.checking = True
-        self._status("checking listings")
-        return True
 
     def _status(self, text: str) -> None:
         log.info("tracker service: %s", text)
         if self._on_status is not None:
             self._on_status(text)
 
+    async def _warn_host_loads(self) -> None:
+        loads = await asyncio.to_thread(
+            dispatch.host_loads,
+            self.repository.engine,
+            self.settings.interval_of,
+            self.settings.min_delay_for,
+        )
+        for load in loads:
+            text = (
+                f"warning: host {load.host} has {load.listings} listings but its"
+                f" {load.delay_seconds:g} s politeness delay allows {load.capacity} checks"
+                " per interval; its checks will fall behind (raise the listings' interval"
+                " or lower the host's min_delay_seconds)"
+            )
+            log.warning("tracker service: %s", text)
+            if self._on_status is not None:
+                self._on_status(text)
+
+    async def plan_listings(self) -> None:
+        """Give listings never planned their first check time (spread over the interval)."""
+        planned = await asyncio.to_thread(
+            dispatch.plan_new, self.repository.engine, self.settings.interval_of, utcnow()
+        )
+        if planned:
+            log.info("planned the first check of %d listings", planned)
+
+    async def dispatch(self) -> None:
+        """Take a small batch of due listings and start their checks at their slots."""
+        await self.plan_listings()
+        room = 2 * self.settings.max_concurrency - len(self._tasks)
+        engine, now = self.repository.engine, utcnow()
+        if room <= 0 or not await asyncio.to_thread(dispatch.any_due, engine, now):
+            return
+        claims = await asyncio.to_thread(
+            dispatch.claim_due,
+            engine,
+            now,
+            limit=room,
+            delay_for=self.settings.min_delay_for,
+            horizon=timedelta(seconds=2 * DISPATCH_SECONDS),
+            claim=timedelta(seconds=self.settings.claim_seconds),
+        )
+        for claim in claims:
+            task = asyncio.create_task(self._check_claimed(claim))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _check_claimed(self, claim: dispatch.Claim) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._waiting[claim.listing_id] = task
+        try:
+            await asyncio.sleep(max(0.0, (claim.start_at - utcnow()).total_seconds()))
+        finally:
+            self._waiting.pop(claim.listing_id, None)
+        await self.check(claim.listing_id)
+
     async def check(self, listing_id: int) -> None:
-        """Check one listing (called by its job); failures are logged, never raised."""
+        """Check one listing; failures are logged, never raised."""
         assert self.checker is not None
         try:
             listing = await asyncio.to_thread(self.repository.get_listing, listing_id)
         except NotFoundError:
-            self._remove_job(listing_id)
             return
         if not listing.active:
-            self._remove_job(listing_id)
             return
         try:
             outcome = await self.checker.check(listing)
@@ -189,40 +239,6 @@ class TrackerService:
             log.exception("check of listing %s failed", listing_id)
             return
         log.info("listing %s: %s", listing_id, outcome.summary)
-
-    async def sync_listings(self, *, resume: bool = False) -> None:
-        """Make the listing jobs match the active listings, keeping existing run times.
-
-        With `resume` (at start-up), a listing whose last fetch is older than its interval
-        is due now: its check was lost (the service was killed while it ran, or the job
-        was due while the machine was off and the stored time already moved on).
-        """
-        listings = await asyncio.to_thread(self.repository.list_listings, active_only=True)
-        last_fetch = await asyncio.to_thread(self.repository.last_attempt_times) if resume else {}
-        wanted = {_job_id(listing.id): listing for listing in listings}
-        now = utcnow()
-        for job in self.scheduler.get_jobs(jobstore=LISTINGS_STORE):
-            listing = wanted.pop(job.id, None)
-            if listing is None:
-                job.remove()
-                continue
-            if _interval_of(job.trigger) != self._interval(listing):
-                job.reschedule(trigger=self._trigger(listing))
-            fetched = last_fetch.get(listing.id)
-            if resume and (fetched is None or fetched + self._interval(listing) < now):
-                job.modify(next_run_time=now)
-        for job_id, listing in wanted.items():
-            # A new listing is checked at once; the fetcher's per-host limits pace a burst,
-            # and the jitter of later runs spreads listings added together.
-            self.scheduler.add_job(
-                check_listing_job,
-                trigger=self._trigger(listing),
-                args=(listing.id,),
-                id=job_id,
-                name=f"check listing {listing.id}",
-                jobstore=LISTINGS_STORE,
-                next_run_time=utcnow(),
-            )
 
     def _add_periodic_jobs(self) -> None:
         for job in self.jobs:
@@ -235,34 +251,27 @@ class TrackerService:
                 replace_existing=True,
             )
 
-    def _interval(self, listing: ListingView) -> timedelta:
-        return timedelta(minutes=listing.check_interval_minutes or self.settings.interval_minutes)
-
-    def _trigger(self, listing: ListingView) -> IntervalTrigger:
-        interval = self._interval(listing)
-        # Jitter never exceeds a quarter of the interval, so checks keep their rhythm.
-        jitter = min(self.settings.jitter_minutes * 60, int(interval.total_seconds() / 4))
-        return IntervalTrigger(seconds=int(interval.total_seconds()), jitter=jitter or None)
-
-    def _remove_job(self, listing_id: int) -> None:
-        with contextlib.suppress(LookupError):
-            self.scheduler.remove_job(_job_id(listing_id), jobstore=LISTINGS_STORE)
-
     async def _drain(self) -> None:
-        """Stop starting checks and give the running ones time to commit."""
+        """Stop starting checks, hand back the claims not started, let running ones commit."""
         self.scheduler.pause()
+        waiting = list(self._waiting)
+        for task in list(self._waiting.values()):
+            task.cancel()
+        if waiting:
+            await asyncio.to_thread(self._hand_back, waiting)
         assert self.checker is not None
         deadline = asyncio.get_running_loop().time() + SHUTDOWN_GRACE_SECONDS
         while self.checker.busy and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
 
-
-def _job_id(listing_id: int) -> str:
-    return f"{_JOB_PREFIX}{listing_id}"
-
-
-def _interval_of(trigger: BaseTrigger) -> timedelta | None:
-    return getattr(trigger, "interval", None)
+    def _hand_back(self, listing_ids: list[int]) -> None:
+        """Make claimed listings whose check never started due now, for the next service."""
+        table = Listing.__table__
+        statement = (
+            sa.update(table).where(table.c.id.in_(listing_ids)).values(next_check_at=utcnow())
+        )
+        with db.session_scope(self.repository.engine, write=True) as session:
+            session.execute(statement)
 
 
 def run_forever(jobs: Sequence[PeriodicJob], repository: Repository | None = None) -> None:

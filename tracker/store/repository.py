@@ -44,6 +44,7 @@ from tracker.store.views import (
     ListingView,
     NewFetchAttempt,
     NewObservation,
+    NextCheck,
     ObservationView,
     ProductView,
     Validators,
@@ -278,16 +279,20 @@ class Repository:
         validators: Validators | None = None,
         forget_validators: bool = False,
         on_observation: ObservationHook | None = None,
+        next_check: NextCheck | None = None,
     ) -> ObservationView | None:
         """Store one check in ONE transaction: its fetch attempts, the observation (None when
         the fetch failed and nothing was learned), the page validators for the next
-        conditional request, and whatever `on_observation` writes (the alert outbox).
+        conditional request, whatever `on_observation` writes (the alert outbox), and the
+        listing's next check time with its check lease cleared (`next_check`), so a process
+        killed after the commit neither loses nor repeats the check.
 
         `validators` are remembered against the new observation; `forget_validators`
         drops them (the page's content must be fetched and read again next time).
         """
         with db.session_scope(self.engine, write=True) as session:
             _add_attempts(session, listing_id, attempts)
+            _reschedule(session, listing_id, next_check)
             if observation is None:
                 if forget_validators:
                     _forget_validators(session, listing_id)
@@ -313,13 +318,16 @@ class Repository:
         *,
         observed_at: datetime,
         on_observation: ObservationHook | None = None,
+        next_check: NextCheck | None = None,
     ) -> ObservationView | None:
-        """A 304: re-record the observation the validators belong to, at `observed_at`.
+        """A 304: re-record the observation the validators belong to, at `observed_at`
+        (and reschedule as `record_check` does).
 
         Returns None (and stores only the attempt) if that observation is gone.
         """
         with db.session_scope(self.engine, write=True) as session:
             _add_attempts(session, listing_id, attempts)
+            _reschedule(session, listing_id, next_check)
             validator = session.get(PageValidator, listing_id)
             previous = (
                 session.get(Observation, validator.observation_id)
@@ -409,6 +417,19 @@ def _add_attempts(session: Session, listing_id: int, attempts: Sequence[NewFetch
         session.add(row)
         session.flush()
         summary.note_attempt(session, row)
+
+
+def _reschedule(session: Session, listing_id: int, next_check: NextCheck | None) -> None:
+    """Set the listing's next check time and clear the check lease its checker holds."""
+    if next_check is None:
+        return
+    listing = Listing.__table__
+    session.execute(
+        sa.update(listing).where(listing.c.id == listing_id).values(next_check_at=next_check.at)
+    )
+    if next_check.lease_owner is not None:
+        mine = sa.and_(listing.c.id == listing_id, listing.c.check_owner == next_check.lease_owner)
+        session.execute(sa.update(listing).where(mine).values(check_owner=None, check_until=None))
 
 
 def _remember_validators(

@@ -314,3 +314,11 @@ class ForecastRecord(SQLModel, table=True):
     method: str | None = None  # model | fallback
     history_days: int = 0
     fake_discount: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+
+
+class HostBudget(SQLModel, table=True):
+    """One shop host's politeness across every process sharing the store: the earliest
+    moment the next request to it may start (`tracker.checks.dispatch`)."""
+
+    host: str = Field(primary_key=True)  # "host:port", as `tracker.fetch.fetcher.host_key`
+    next_allowed_at: datetime = _time()

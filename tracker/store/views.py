@@ -183,3 +183,12 @@ class Validators:
 
     etag: str | None
     last_modified: str | None
+
+
+@dataclass(frozen=True)
+class NextCheck:
+    """What a stored check does to its listing's schedule, in the same transaction: the
+    next check time, and the check lease to clear (its owner), if the checker held one."""
+
+    at: datetime
+    lease_owner: str | None = None

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 #: The newest revision in `versions/`, known without importing alembic.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 HERE = Path(__file__).resolve().parent
 # Tables in the database that the migrations do not own.

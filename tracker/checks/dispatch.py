@@ -1,0 +1,235 @@
+"""Due checks, taken from the store in small batches: the scheduler's work queue.
+
+Each listing's next check time is `listing.next_check_at` (indexed). A stored check sets
+it one interval ahead in the transaction that stores the observation
+(`Checker._next_check`), so the schedule is exactly what was committed.
+
+- plan: a listing never planned (`next_check_at` NULL: new, or from before the column)
+  gets its first check spread over its interval by a deterministic offset of its id,
+  or one interval after its last fetch when it has one. 10,000 new listings are never
+  checked at once.
+- claim: one write transaction selects due listings (`FOR UPDATE SKIP LOCKED` on
+  PostgreSQL, so concurrent dispatchers on other machines skip each other's rows; SQLite
+  serialises writers with `BEGIN IMMEDIATE`), hands out request slots per host from the
+  host's `hostbudget` row (locked the same way, so a host's politeness holds across
+  machines), and moves each taken listing's `next_check_at` to `now + claim_seconds`.
+  That is a claim with an expiry: a process killed before storing the check leaves the
+  listing due again when the claim lapses, and the check stored by a live process moves
+  it a whole interval ahead. No row stays locked beyond the claim's transaction.
+- load: how many listings each host has against how many checks its politeness delay
+  allows within their interval (a host over budget falls behind; the service warns).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.store import db
+from tracker.store.tables import HostBudget, Listing, ListingSummary
+
+_LISTING = Listing.__table__
+_HOST = HostBudget.__table__
+_SUMMARY = ListingSummary.__table__
+SCAN_FACTOR = 4  # due rows read per slot wanted, so one busy host does not starve others
+_PLAN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A due listing this process took, and when its request may start (host politeness)."""
+
+    listing_id: int
+    start_at: datetime
+
+
+@dataclass(frozen=True)
+class HostLoad:
+    """A host with more listings than its politeness delay lets be checked in time."""
+
+    host: str
+    listings: int
+    capacity: int  # checks its delay allows within the listings' shortest interval
+    delay_seconds: float
+
+
+def host_of(url: str) -> str:
+    """The politeness key of a listing's URL: host and port (`fetcher.host_key`'s form)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{(parts.hostname or '').lower()}:{port}"
+
+
+def first_offset(listing_id: int, interval: timedelta) -> timedelta:
+    """A deterministic offset in [0, interval) for a listing's first check: the same on
+    every machine and every restart, uniform over listings."""
+    digest = hashlib.blake2b(str(listing_id).encode(), digest_size=8).digest()
+    fraction = int.from_bytes(digest, "big") / 2**64
+    return timedelta(seconds=fraction * interval.total_seconds())
+
+
+def plan_new(engine: Engine, interval_of: Callable[[int | None], timedelta], now: datetime) -> int:
+    """Give every active listing without a next check time its first one; returns how many."""
+    due = sa.and_(_LISTING.c.active.is_(True), _LISTING.c.next_check_at.is_(None))
+    query = (
+        sa.select(_LISTING.c.id, _LISTING.c.check_interval_minutes, _SUMMARY.c.attempt_at)
+        .outerjoin(_SUMMARY, _SUMMARY.c.listing_id == _LISTING.c.id)
+        .where(due)
+        .limit(_PLAN_CHUNK)
+    )
+    planned = 0
+    while True:
+        with db.session_scope(engine) as session:  # a read first: no write lock when idle
+            rows = session.execute(query).all()
+        if not rows:
+            return planned
+        with db.session_scope(engine, write=True) as session:
+            for listing_id, minutes, fetched in rows:
+                interval = interval_of(minutes)
+                at = fetched + interval if fetched else now + first_offset(listing_id, interval)
+                session.execute(
+                    sa.update(_LISTING)
+                    .where(_LISTING.c.id == listing_id, _LISTING.c.next_check_at.is_(None))
+                    .values(next_check_at=at)
+                )
+        planned += len(rows)
+        if len(rows) < _PLAN_CHUNK:
+            return planned
+
+
+def resume_claims(
+    engine: Engine,
+    interval_of: Callable[[int | None], timedelta],
+    now: datetime,
+    claim: timedelta,
+) -> int:
+    """Make due now the listings a dead exclusive service had claimed (SQLite: the one
+    checking service starting knows no other holds claims): due within one claim, and
+    not fetched for a whole interval. Returns how many."""
+    query = (
+        sa.select(_LISTING.c.id, _LISTING.c.check_interval_minutes, _SUMMARY.c.attempt_at)
+        .outerjoin(_SUMMARY, _SUMMARY.c.listing_id == _LISTING.c.id)
+        .where(_LISTING.c.next_check_at > now, _LISTING.c.next_check_at <= now + claim)
+    )
+    with db.session_scope(engine) as session:
+        rows = session.execute(query).all()
+    lost = [i for i, minutes, at in rows if at is None or at + interval_of(minutes) < now]
+    if lost:
+        with db.session_scope(engine, write=True) as session:
+            session.execute(
+                sa.update(_LISTING).where(_LISTING.c.id.in_(lost)).values(next_check_at=now)
+            )
+    return len(lost)
+
+
+def any_due(engine: Engine, now: datetime) -> bool:
+    """Whether some active listing is due (one indexed read; no write lock taken)."""
+    query = sa.select(_LISTING.c.id).where(_due(now)).limit(1)
+    with db.session_scope(engine) as session:
+        return session.execute(query).first() is not None
+
+
+def claim_due(
+    engine: Engine,
+    now: datetime,
+    *,
+    limit: int,
+    delay_for: Callable[[str], float],
+    horizon: timedelta,
+    claim: timedelta,
+) -> list[Claim]:
+    """Take up to `limit` due listings whose hosts have request slots before `now +
+    horizon`, in one transaction (see the module docstring)."""
+    if limit <= 0:
+        return []
+    query = (
+        sa.select(_LISTING.c.id, _LISTING.c.url)
+        .where(_due(now))
+        .order_by(_LISTING.c.next_check_at)
+        .limit(limit * SCAN_FACTOR)
+        .with_for_update(skip_locked=True)
+    )
+    with db.session_scope(engine, write=True) as session:
+        by_host: dict[str, list[int]] = defaultdict(list)
+        for listing_id, url in session.execute(query):
+            by_host[host_of(url)].append(listing_id)
+        if not by_host:
+            return []
+        budgets = _lock_budgets(session, list(by_host), now)
+        claims: list[Claim] = []
+        for host, next_allowed in budgets.items():
+            slot = max(now, next_allowed)
+            delay = timedelta(seconds=delay_for(host.rpartition(":")[0]))
+            taken = 0
+            for listing_id in by_host[host]:
+                if len(claims) >= limit or slot >= now + horizon:
+                    break
+                claims.append(Claim(listing_id, slot))
+                slot, taken = slot + delay, taken + 1
+            if taken:
+                budget = sa.update(_HOST).where(_HOST.c.host == host)
+                session.execute(budget.values(next_allowed_at=slot))
+        if claims:
+            ids = [c.listing_id for c in claims]
+            session.execute(
+                sa.update(_LISTING).where(_LISTING.c.id.in_(ids)).values(next_check_at=now + claim)
+            )
+        return claims
+
+
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(_LISTING.c.active.is_(True), _LISTING.c.next_check_at <= now)
+
+
+def _lock_budgets(session: Session, hosts: list[str], now: datetime) -> dict[str, datetime]:
+    """The hosts' next allowed request times, rows locked for this transaction; a host
+    another dispatcher is handing out right now is left out (it serves that host)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    rows = [{"host": host, "next_allowed_at": now} for host in hosts]
+    session.execute(insert(_HOST).values(rows).on_conflict_do_nothing())
+    query = (
+        sa.select(_HOST.c.host, _HOST.c.next_allowed_at)
+        .where(_HOST.c.host.in_(hosts))
+        .with_for_update(skip_locked=True)
+    )
+    return {host: at for host, at in session.execute(query)}
+
+
+def host_loads(
+    engine: Engine,
+    interval_of: Callable[[int | None], timedelta],
+    delay_for: Callable[[str], float],
+) -> list[HostLoad]:
+    """Hosts whose active listings exceed what their politeness delay allows in time."""
+    query = sa.select(_LISTING.c.url, _LISTING.c.check_interval_minutes).where(
+        _LISTING.c.active.is_(True)
+    )
+    counts: dict[str, int] = defaultdict(int)
+    shortest: dict[str, timedelta] = {}
+    with db.session_scope(engine) as session:
+        for url, minutes in session.execute(query):
+            host = host_of(url)
+            counts[host] += 1
+            interval = interval_of(minutes)
+            shortest[host] = min(shortest.get(host, interval), interval)
+    loads = []
+    for host, count in sorted(counts.items()):
+        delay = delay_for(host.rpartition(":")[0])
+        if delay <= 0:
+            continue
+        capacity = int(shortest[host].total_seconds() // delay)
+        if count > capacity:
+            loads.append(HostLoad(host, count, capacity, delay))
+    return loads
