@@ -19,6 +19,7 @@ from planner.cart import Cart, Item
 from planner.cart_fields import FieldReader, offer_from, promotion_from
 from planner.cart_writer import cart_to_dict
 from planner.errors import CartError
+from planner.local_file import read_local_file
 from planner.packs import pack_from
 from planner.toml_lines import KeyLines
 
@@ -34,11 +35,10 @@ def load_cart(path: Path, *, today: date | None = None) -> Cart:
     With `today`, a cart that names no `now` is dated today (ready to price); without it,
     `now` stays as the file has it (ready to be edited and saved back unchanged).
     """
+    body = read_local_file(path, CartError, "give the path of a cart.toml file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CartError(f"cart file {path} does not exist", "check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
     return parse_cart(text, path, today=today)
 

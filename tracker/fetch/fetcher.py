@@ -38,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracker.errors import UnsupportedURLError
+from tracker.fetch.inflate import BodyDecodeError, Inflater
 from tracker.fetch.loginwall import wall_reason
 from tracker.fetch.policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
 from tracker.fetch.politeness import HostGate, backoff_delay, parse_retry_after
@@ -292,7 +293,7 @@ class Fetcher:
             try:
                 exchange = await self._attempt(url, headers)
             except httpx.DecodingError as exc:
-                error = f"the page's encoded body is corrupt ({exc})"
+                error = f"the page's encoded body cannot be decoded, as if corrupt ({exc})"
                 return trace.result(FetchOutcome.HTTP_ERROR, str(url), error=error)
             except (httpx.TransportError, TimeoutError) as exc:
                 if attempt == p.retries:
@@ -386,18 +387,30 @@ async def read_capped(
     Past the cap, reading stops and the body is empty, or with `keep_prefix` its first
     `cap` bytes (robots.txt: the RFC says parse what fits). A declared Content-Length above
     the cap stops before reading anything. The cap is on decoded bytes, so a small
-    compressed body cannot inflate past it either.
+    compressed body cannot inflate past it either: every Content-Encoding layer is
+    undone here under the same cap (`tracker.fetch.inflate`), never by httpx at once.
     """
     declared = response.headers.get("content-length", "")
-    plain = not response.headers.get("content-encoding")
-    if not keep_prefix and plain and declared.isdigit() and int(declared) > cap:
+    encoding = response.headers.get("content-encoding", "")
+    if not keep_prefix and not encoding and declared.isdigit() and int(declared) > cap:
         return b"", True
+    try:
+        inflater = Inflater(encoding, cap)
+    except BodyDecodeError as exc:
+        raise httpx.DecodingError(str(exc)) from None
+    if response.is_stream_consumed:  # a test transport's body, already in memory
+        body = response.content
+        return (body[:cap] if keep_prefix else b"", True) if len(body) > cap else (body, False)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    async for raw in response.aiter_raw():
+        try:
+            chunk = inflater.feed(raw)
+        except BodyDecodeError as exc:
+            raise httpx.DecodingError(str(exc)) from None
         chunks.append(chunk)
         size += len(chunk)
-        if size > cap:
+        if size > cap or inflater.passed:
             return (b"".join(chunks)[:cap] if keep_prefix else b""), True
     return b"".join(chunks), False
 
