@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
 from tracker.extract.anchor import find_anchor
+from tracker.extract.complexity import complexity_reason
 from tracker.extract.dom import shows_struck
 from tracker.extract.model import Candidate, Extraction, Found
 from tracker.extract.page import Page, collapse
@@ -34,6 +35,9 @@ _CENTS = Decimal("0.01")
 
 def extract_page(html: str, url: str | None = None) -> Extraction:
     """Extract the product's price, list price, title and stock state from one page."""
+    too_complex = complexity_reason(html)
+    if too_complex:
+        return _no_price(too_complex, None, None, ())
     page = Page(html, url)
     wall = wall_reason(page)
     if wall:
