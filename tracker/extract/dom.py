@@ -132,7 +132,7 @@ def _headed_as_recommendations(item: LexborNode) -> bool:
         heading = heading.prev
     first = next(iter(item.iter()), None)
     for label in (heading, first):
-        if label is None or label.tag == "-text" and label.parent is not item.parent:
+        if label is None:
             continue
         text = label.text(strip=True)
         if len(text) > _MAX_HEADING or _CARD_PRICE.search(text):
