@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import Self
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
@@ -51,6 +51,7 @@ from tracker.fetch.robots import (
     disallow_all,
     parse_robots,
 )
+from tracker.platforms import fetchable_netloc
 
 __all__ = [
     "FetchOutcome",
@@ -107,21 +108,14 @@ class _RejectAll(DefaultCookiePolicy):
 
 
 def checked_url(url: str) -> httpx.URL:
-    """`url` as an httpx URL, or UnsupportedURLError if it is not an http(s) URL with a host."""
+    """`url` as an httpx URL, or UnsupportedURLError if it is not one daoshou can fetch
+    (the same rule `add` applies: `tracker.platforms.fetchable_netloc`)."""
+    fetchable_netloc(url)
     text = url.strip()
-    scheme = urlsplit(text).scheme.lower()
-    if scheme not in ("http", "https"):
-        raise UnsupportedURLError(
-            f"cannot fetch {text!r}: only http and https URLs are supported",
-            "give the product page's address starting with https://",
-        )
     try:
-        parsed = httpx.URL(text)
-    except httpx.InvalidURL as exc:
-        raise UnsupportedURLError(f"cannot fetch {text!r}: {exc}", "check the URL") from None
-    if not parsed.host:
-        raise UnsupportedURLError(f"cannot fetch {text!r}: the URL has no host", "check the URL")
-    return parsed
+        return httpx.URL(text)
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise UnsupportedURLError(f"cannot fetch {text[:100]!r}: {exc}", "check the URL") from None
 
 
 def host_key(url: httpx.URL) -> str:

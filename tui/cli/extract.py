@@ -57,7 +57,11 @@ def extract(
 
     from tracker.extract import extract_page
     from tracker.extract.inputs import read_page_file
+    from tracker.platforms import fetchable_netloc
 
+    for address in (url, target if target.startswith(("http://", "https://")) else None):
+        if address is not None:
+            fetchable_netloc(address)  # one line now, not a traceback from deep inside
     if target.startswith(("http://", "https://")):
         html, page_url = asyncio.run(_fetch(target))
         result = extract_page(html, url or page_url)

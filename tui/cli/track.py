@@ -125,12 +125,20 @@ def check(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check listings now: fetch, extract, store (with a progress bar on a terminal)."""
+    """Check listings now: fetch, extract, store (with a progress bar on a terminal).
+
+    A listing whose check fails unexpectedly is stored as a failed attempt and the others
+    go on; the exit status is then 1. Diagnostics go to the log file, not the terminal.
+    """
     import asyncio
 
     from tracker.checks.check import check_listings
+    from tracker.checks.outcome import CHECK_ERROR
     from tracker.store.repository import Repository
     from tui.cli.alerts import deliver_after_check
+    from tui.cli.terminal import log_to_file
+
+    log_to_file()
 
     repository = Repository()
     listings = repository.list_listings(listing_ids or None, active_only=not listing_ids)
@@ -149,8 +157,11 @@ def check(
     deliver_after_check(repository.engine)  # the alerts these checks raised, before exiting
     if as_json:
         print_json(outcomes)
-        return
-    print_table(["id", "fetch", "result"], [(o.listing_id, o.fetch, o.summary) for o in outcomes])
+    else:
+        rows = [(o.listing_id, o.fetch, o.summary) for o in outcomes]
+        print_table(["id", "fetch", "result"], rows)
+    if any(o.fetch == CHECK_ERROR for o in outcomes):
+        raise typer.Exit(1)
 
 
 def run() -> None:
