@@ -68,6 +68,8 @@ def export_budget(plan: Plan, path: Path) -> None:
         )
     if not path.parent.is_dir():
         raise PlanError(f"directory {path.parent} does not exist", "create it or pick another path")
+    if path.exists() and not path.is_file():
+        raise PlanError(f"{path} is a directory or device, not a file", "name a file to write")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial{suffix}")
     try:
         if suffix == ".xlsx":
@@ -75,6 +77,11 @@ def export_budget(plan: Plan, path: Path) -> None:
         else:
             temporary.write_text(_csv_text(plan), encoding="utf-8-sig", newline="")
         os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise PlanError(
+            f"cannot write {path}: {exc.strerror or exc}", "pick another path"
+        ) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

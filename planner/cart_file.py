@@ -51,14 +51,20 @@ def parse_cart(text: str, source: Path | None = None, *, today: date | None = No
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CartError(f"{name}: not valid TOML: {exc}", "fix the syntax at that line") from None
+    except RecursionError:
+        raise CartError(
+            f"{name}: arrays or tables nested too deeply to read", "a cart nests a few levels"
+        ) from None
     root = FieldReader(data, (), KeyLines(text), name)
     root.only(_ROOT_KEYS)
     items = tuple(_item(reader) for reader in root.tables("item", required=True))
     _unique_ids(items, root)
     members = tuple(root.strings("members"))
+    promotions = tuple(promotion_from(r) for r in root.tables("promotion"))
+    _known_items(promotions, items, root)
     return Cart(
         items=items,
-        promotions=tuple(promotion_from(r) for r in root.tables("promotion")),
+        promotions=promotions,
         currency=root.text("currency", default="CNY"),
         budget=root.money("budget", optional=True),
         members=tuple(m.lower() for m in members),
@@ -111,6 +117,21 @@ def _unique_ids(items: tuple[Item, ...], root: FieldReader) -> None:
         if item.id in seen:
             raise root.at("item", index).error("id", f"id {item.id!r} is used twice")
         seen.add(item.id)
+
+
+def _known_items(
+    promotions: tuple[object, ...], items: tuple[Item, ...], root: FieldReader
+) -> None:
+    """A promotion's `items = [...]` names items of this cart: a misspelt id would
+    otherwise silently leave the item out of the coupon."""
+    ids = {item.id for item in items}
+    for index, promotion in enumerate(promotions):
+        eligible = getattr(promotion, "eligible", None)
+        unknown = [name for name in getattr(eligible, "items", ()) if name not in ids]
+        if unknown:
+            raise root.at("promotion", index).error(
+                "items", f"no item with id {unknown[0]!r}", f"use one of {', '.join(sorted(ids))}"
+            )
 
 
 def dump_cart(cart: Cart) -> str:
