@@ -26,7 +26,7 @@ from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import PricesRecorded
 from tui.screens.base import DaoshouScreen
-from tui.text import clean
+from tui.text import display_text
 
 log = logging.getLogger("daoshou.tui")
 
@@ -139,7 +139,7 @@ class DaoshouApp(App[None]):
             log.error("worker %s failed", event.worker.name, exc_info=error)
             detail = f"{type(error).__name__}: {error}"
             text = t("error.unexpected", error=detail, log="daoshou.log")
-        self.notify(clean(text, limit=400), severity="error", markup=False, timeout=10)
+        self.notify(display_text(text, limit=400), severity="error", markup=False, timeout=10)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every screen and the main actions, by name."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from planner.display import display_text
 from tui.cli.output import print_json, to_jsonable
 
 if TYPE_CHECKING:
@@ -74,13 +75,13 @@ def extract(
     for key, value in document.items():
         if key == "promotions":
             for promotion in value or []:
-                print(f"promotion: {promotion.get('source_text') or promotion}")
+                print(f"promotion: {display_text(promotion.get('source_text') or promotion)}")
         elif key != "candidates":
-            print(f"{key}: {'-' if value is None else value}")
+            print(f"{key}: {'-' if value is None else display_text(value)}")
     for candidate in document.get("candidates", []):
         print(
             f"  {candidate['kind']:5} {candidate['price']} {candidate['currency'] or '?'} "
-            f"[{candidate['source']}] {candidate['evidence']}"
+            f"[{candidate['source']}] {display_text(candidate['evidence'])}"
         )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from planner.display import display_text
 from tui.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def _print_text(result: Plan) -> None:
         lines.append(f"budget left {document['budget_left']}")
     lines.append(result.status_text)
     for line in lines + [s["text"] for s in document["suggestions"]] + document["notes"]:
-        print(_printable(line))
+        print(display_text(line))
 
 
 def _step_rows(items: list[dict[str, Any]]) -> list[list[str]]:
@@ -121,7 +122,3 @@ def _order_rows(orders: list[dict[str, Any]]) -> list[list[str]]:
 
 def _per_unit(item: dict[str, str]) -> str:
     return f"{item['per_unit']}/{item['unit']}"
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in text)
