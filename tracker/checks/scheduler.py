@@ -272,12 +272,7 @@ def _interval_of(trigger: BaseTrigger) -> timedelta | None:
 def run_forever(jobs: Sequence[PeriodicJob], repository: Repository | None = None) -> None:
     """`daoshou run`: the service with its periodic `jobs` in the foreground until SIGINT
     or SIGTERM."""
-    log_file = locations.log_dir() / "daoshou-run.log"
-    logging.basicConfig(
-        filename=log_file,
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    log_file = locations.log_to("daoshou-run.log")
     repository = repository or Repository()
     settings = load_settings()
     print(f"daoshou run: started; log: {log_file}; Ctrl-C to stop", file=sys.stderr)

@@ -21,14 +21,7 @@ LOG_FILE = "daoshou.log"
 
 def log_to_file() -> Path:
     """Send every log record to the log file only; returns the file's path."""
-    path = locations.log_dir() / LOG_FILE
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    path = locations.log_to(LOG_FILE)
     logging.captureWarnings(True)
     from planner.forecast.quiet import silence_model_loggers
 
