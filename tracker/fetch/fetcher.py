@@ -38,7 +38,7 @@ from urllib.parse import urljoin
 import httpx
 
 from tracker.errors import UnsupportedURLError
-from tracker.fetch.inflate import BodyDecodeError, Inflater
+from tracker.fetch.inflate import read_capped
 from tracker.fetch.loginwall import wall_reason
 from tracker.fetch.policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
 from tracker.fetch.politeness import HostGate, backoff_delay, parse_retry_after
@@ -371,42 +371,6 @@ KEPT_HEADERS = (
     "cache-control",
     "date",
 )
-
-
-async def read_capped(
-    response: httpx.Response, cap: int, *, keep_prefix: bool = False
-) -> tuple[bytes, bool]:
-    """The body of a streamed response and whether it passed `cap` bytes.
-
-    Past the cap, reading stops and the body is empty, or with `keep_prefix` its first
-    `cap` bytes (robots.txt: the RFC says parse what fits). A declared Content-Length above
-    the cap stops before reading anything. The cap is on decoded bytes, so a small
-    compressed body cannot inflate past it either: every Content-Encoding layer is
-    undone here under the same cap (`tracker.fetch.inflate`), never by httpx at once.
-    """
-    declared = response.headers.get("content-length", "")
-    encoding = response.headers.get("content-encoding", "")
-    if not keep_prefix and not encoding and declared.isdigit() and int(declared) > cap:
-        return b"", True
-    try:
-        inflater = Inflater(encoding, cap)
-    except BodyDecodeError as exc:
-        raise httpx.DecodingError(str(exc)) from None
-    if response.is_stream_consumed:  # a test transport's body, already in memory
-        body = response.content
-        return (body[:cap] if keep_prefix else b"", True) if len(body) > cap else (body, False)
-    chunks: list[bytes] = []
-    size = 0
-    async for raw in response.aiter_raw():
-        try:
-            chunk = inflater.feed(raw)
-        except BodyDecodeError as exc:
-            raise httpx.DecodingError(str(exc)) from None
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > cap or inflater.passed:
-            return (b"".join(chunks)[:cap] if keep_prefix else b""), True
-    return b"".join(chunks), False
 
 
 def describe_network_error(exc: BaseException, total_timeout: float) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import zlib
 
-__all__ = ["MAX_LAYERS", "BodyDecodeError", "Inflater"]
+import httpx
+
+__all__ = ["MAX_LAYERS", "BodyDecodeError", "Inflater", "read_capped"]
 
 MAX_LAYERS = 2
 """A shop compresses once; a proxy may add one more. A third layer is not an accident."""
@@ -103,3 +105,39 @@ class Inflater:
                 self.passed = True
                 return b""
         return data
+
+
+async def read_capped(
+    response: httpx.Response, cap: int, *, keep_prefix: bool = False
+) -> tuple[bytes, bool]:
+    """The body of a streamed response and whether it passed `cap` bytes.
+
+    Past the cap, reading stops and the body is empty, or with `keep_prefix` its first
+    `cap` bytes (robots.txt: the RFC says parse what fits). A declared Content-Length above
+    the cap stops before reading anything. The cap is on decoded bytes, so a small
+    compressed body cannot inflate past it either: every Content-Encoding layer is
+    undone here under the same cap (`tracker.fetch.inflate`), never by httpx at once.
+    """
+    declared = response.headers.get("content-length", "")
+    encoding = response.headers.get("content-encoding", "")
+    if not keep_prefix and not encoding and declared.isdigit() and int(declared) > cap:
+        return b"", True
+    try:
+        inflater = Inflater(encoding, cap)
+    except BodyDecodeError as exc:
+        raise httpx.DecodingError(str(exc)) from None
+    if response.is_stream_consumed:  # a test transport's body, already in memory
+        body = response.content
+        return (body[:cap] if keep_prefix else b"", True) if len(body) > cap else (body, False)
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        try:
+            chunk = inflater.feed(raw)
+        except BodyDecodeError as exc:
+            raise httpx.DecodingError(str(exc)) from None
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap or inflater.passed:
+            return (b"".join(chunks)[:cap] if keep_prefix else b""), True
+    return b"".join(chunks), False
