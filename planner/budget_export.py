@@ -30,14 +30,14 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from planner.cost import PricedItem
+from planner.display import sheet_text
 from planner.errors import PlanError
 from planner.ledger import STEP_KINDS
 from planner.money import ZERO
 from planner.plan import Plan, money_text
 
-__all__ = ["export_budget", "neutralise"]
+__all__ = ["export_budget"]
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 _STAGE_TITLES = {
     "presale": "Presale 定金膨胀",
@@ -54,11 +54,6 @@ _STAGE_TITLES = {
 }
 
 
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet can never read as a formula."""
-    return "'" + text if text.startswith(_DANGEROUS) else text
-
-
 def export_budget(plan: Plan, path: Path) -> None:
     """Write the budget sheet for `plan` to `path` (.xlsx or .csv, chosen by suffix)."""
     suffix = path.suffix.lower()
@@ -68,6 +63,8 @@ def export_budget(plan: Plan, path: Path) -> None:
         )
     if not path.parent.is_dir():
         raise PlanError(f"directory {path.parent} does not exist", "create it or pick another path")
+    if path.exists() and not path.is_file():
+        raise PlanError(f"{path} is a directory or device, not a file", "name a file to write")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial{suffix}")
     try:
         if suffix == ".xlsx":
@@ -75,6 +72,11 @@ def export_budget(plan: Plan, path: Path) -> None:
         else:
             temporary.write_text(_csv_text(plan), encoding="utf-8-sig", newline="")
         os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise PlanError(
+            f"cannot write {path}: {exc.strerror or exc}", "pick another path"
+        ) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -180,7 +182,7 @@ def _item_row(
     price_col, qty_col, first_stage = 5, 6, len(_FIXED)
     in_hand_col = first_stage + len(stages)
     for col, text in enumerate((item.id, item.name, item.platform, item.shop)):
-        sheet.write_string(row, col, neutralise(text))
+        sheet.write_string(row, col, sheet_text(text))
     list_price = _list_price(plan, item)
     if list_price is not None:
         sheet.write_number(row, 4, float(list_price), money)
@@ -196,7 +198,7 @@ def _item_row(
     sheet.write_string(row, in_hand_col + 2, item.unit)
     per_unit = f"=ROUND({cell(in_hand_col)}/{cell(in_hand_col + 1)},2)"
     sheet.write_formula(row, in_hand_col + 3, per_unit, money, float(item.per_unit))
-    sheet.write_string(row, in_hand_col + 4, neutralise(_steps_text(item)))
+    sheet.write_string(row, in_hand_col + 4, sheet_text(_steps_text(item)))
 
 
 def _payments_sheet(workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats) -> None:
@@ -240,7 +242,7 @@ def _summary_sheet(
         sheet.write_string(5, 0, "Budget left 预算剩余", bold)
         sheet.write_formula(5, 1, "=B5-B2", money, float(plan.budget_left or ZERO))
     sheet.write_string(6, 0, "Optimiser 优化", bold)
-    sheet.write_string(6, 1, neutralise(plan.status_text))
+    sheet.write_string(6, 1, sheet_text(plan.status_text))
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 40)
     if count:
@@ -271,7 +273,7 @@ def _csv_text(plan: Plan) -> str:
         list_price = _list_price(plan, item)
         writer.writerow(
             [
-                *(neutralise(t) for t in (item.id, item.name, item.platform, item.shop)),
+                *(sheet_text(t) for t in (item.id, item.name, item.platform, item.shop)),
                 "" if list_price is None else money_text(list_price),
                 money_text(_offer_price(plan, item)),
                 item.qty,
@@ -280,7 +282,7 @@ def _csv_text(plan: Plan) -> str:
                 f"{item.quantity.normalize():f}",
                 item.unit,
                 money_text(item.per_unit),
-                neutralise(_steps_text(item)),
+                sheet_text(_steps_text(item)),
             ]
         )
     writer.writerow(["total", *[""] * (len(stages) + 6), money_text(plan.total)])

@@ -62,6 +62,9 @@ _KIND_ALIASES = {
     "shipping": "free_shipping",
     "free_shipping": "free_shipping",
 }
+MAX_COUNT = 100_000
+"""The largest quantity or limit a cart may state: beyond it the optimiser's integers
+lose meaning and the plan would fail with a misleading "no plan satisfies the limits"."""
 _COMMON = {"kind", "platform", "scope", "shop", "coupon", "items", "categories", "label", "uses"}
 
 
@@ -136,12 +139,16 @@ class FieldReader:
 
     def integer(self, key: str, *, default: int | None = None, minimum: int = 0,
                 optional: bool = False) -> Any:  # fmt: skip
-        """A whole number at or above `minimum`."""
+        """A whole number from `minimum` to MAX_COUNT (a quantity, a limit, a grade)."""
         value = self._get(key, optional, default)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.error(key, f"{value!r} is not a whole number >= {minimum}")
+        if value > MAX_COUNT:
+            raise self.error(
+                key, f"{value} is more than {MAX_COUNT:,}", "nobody buys that many of one item"
+            )
         return value
 
     def flag(self, key: str) -> bool:

@@ -20,6 +20,7 @@ from planner.cart import Cart, Item
 from planner.cart_fields import FieldReader, offer_from, promotion_from
 from planner.cart_writer import cart_to_dict
 from planner.errors import CartError
+from planner.local_file import read_local_file
 from planner.packs import pack_from
 from planner.toml_lines import KeyLines
 
@@ -35,11 +36,10 @@ def load_cart(path: Path, *, today: date | None = None) -> Cart:
     With `today`, a cart that names no `now` is dated today (ready to price); without it,
     `now` stays as the file has it (ready to be edited and saved back unchanged).
     """
+    body = read_local_file(path, CartError, "give the path of a cart.toml file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CartError(f"cart file {path} does not exist", "check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
     return parse_cart(text, path, today=today)
 
@@ -57,6 +57,11 @@ def read_toml(text: str, source: Path | None = None) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         name = str(source) if source is not None else "<cart>"
         raise CartError(f"{name}: not valid TOML: {exc}", "fix the syntax at that line") from None
+    except RecursionError:
+        name = str(source) if source is not None else "<cart>"
+        raise CartError(
+            f"{name}: arrays or tables nested too deeply to read", "a cart nests a few levels"
+        ) from None
 
 
 def cart_from_data(
@@ -70,9 +75,11 @@ def cart_from_data(
     items = tuple(_item(reader) for reader in root.tables("item", required=True))
     _unique_ids(items, root)
     members = tuple(root.strings("members"))
+    promotions = tuple(promotion_from(r) for r in root.tables("promotion"))
+    _known_items(promotions, items, root)
     return Cart(
         items=items,
-        promotions=tuple(promotion_from(r) for r in root.tables("promotion")),
+        promotions=promotions,
         currency=root.text("currency", default="CNY"),
         budget=root.money("budget", optional=True),
         members=tuple(m.lower() for m in members),
@@ -125,6 +132,21 @@ def _unique_ids(items: tuple[Item, ...], root: FieldReader) -> None:
         if item.id in seen:
             raise root.at("item", index).error("id", f"id {item.id!r} is used twice")
         seen.add(item.id)
+
+
+def _known_items(
+    promotions: tuple[object, ...], items: tuple[Item, ...], root: FieldReader
+) -> None:
+    """A promotion's `items = [...]` names items of this cart: a misspelt id would
+    otherwise silently leave the item out of the coupon."""
+    ids = {item.id for item in items}
+    for index, promotion in enumerate(promotions):
+        eligible = getattr(promotion, "eligible", None)
+        unknown = [name for name in getattr(eligible, "items", ()) if name not in ids]
+        if unknown:
+            raise root.at("promotion", index).error(
+                "items", f"no item with id {unknown[0]!r}", f"use one of {', '.join(sorted(ids))}"
+            )
 
 
 def dump_cart(cart: Cart) -> str:

@@ -16,6 +16,10 @@ from collections.abc import Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+MAX_MONEY = Decimal(10) ** 12
+"""No price or budget reaches a trillion; a larger one is a typo or an attack, and would
+overflow the cent arithmetic (`1e400` cannot even be rounded to the cent)."""
+MAX_PLACES = 4
 ZERO = Decimal("0")
 #: How daoshou writes a currency; a currency not listed is written as its code after the
 #: amount (`12.50 SGD`).
@@ -61,6 +65,11 @@ def parse_money(text: str | int | Decimal, what: str = "amount") -> Decimal:
         raise ValueError(f"{what} {text!r} is not a finite amount")
     if value < 0:
         raise ValueError(f"{what} {text!r} is negative")
+    if value >= MAX_MONEY or value.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+        raise ValueError(
+            f"{what} {str(text)[:40]!r} is not an amount daoshou plans with "
+            f"(below {MAX_MONEY:,} and at most {MAX_PLACES} decimals)"
+        )
     return value
 
 

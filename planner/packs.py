@@ -153,6 +153,9 @@ def parse_pack(text: str) -> Pack | None:
     return None
 
 
+_SIGNED_NUMBER = re.compile(r"(?:^|[\s*×xX✕(（])[-−–]\s*\d")
+
+
 def pack_from(pack: str | None, unit: str | None, per_pack: str | Decimal | None) -> Pack:
     """Resolve an item's pack: an explicit `unit` + `per_pack` wins, then `pack` text.
 
@@ -169,6 +172,8 @@ def pack_from(pack: str | None, unit: str | None, per_pack: str | Decimal | None
         return Pack(quantity, unit)
     if pack is None:
         return PIECE
+    if _SIGNED_NUMBER.search(pack):
+        raise ValueError(f"pack {pack!r} has a negative size (a pack holds more than nothing)")
     parsed = parse_pack(pack)
     if parsed is None:
         raise ValueError(f'pack {pack!r} has no readable size (write e.g. "3kg*2" or "24卷")')

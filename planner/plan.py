@@ -75,6 +75,7 @@ def make_plan(cart: Cart, pricing: Pricing, *, today: date, time_limit: float = 
     """
     if cart.now is None:
         cart = replace(cart, now=today)
+    _known_subsidies(cart, pricing)
     chosen = optimise(cart, pricing, time_limit=time_limit)
     try:
         naive: PricedCart | None = price(cart, naive_assignment(cart, pricing), pricing)
@@ -93,6 +94,19 @@ def make_plan(cart: Cart, pricing: Pricing, *, today: date, time_limit: float = 
         bound=chosen.bound,
         suggestions=suggestions,
     )
+
+
+def _known_subsidies(cart: Cart, pricing: Pricing) -> None:
+    """Every offer's subsidy is a known programme: found inside the optimiser, an unknown
+    one would only rule the offer out and end in a misleading "no plan satisfies"."""
+    for item in cart.items:
+        for offer in item.offers:
+            if offer.subsidy is not None and offer.subsidy not in pricing.subsidies:
+                raise PlanError(
+                    f"item {item.id}: unknown subsidy programme {offer.subsidy!r}",
+                    f"use one of {', '.join(sorted(pricing.subsidies))} or add it to your "
+                    "subsidies file",
+                )
 
 
 def money_text(amount: Decimal) -> str:

@@ -82,7 +82,7 @@ def _settings(rules: PlatformRules) -> dict[str, Any]:
 def _read(path: Path) -> dict[str, dict[str, Any]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise PlanError(
             f"platform rules {path} cannot be read: {exc}", "fix or remove the file"
         ) from exc

@@ -72,7 +72,7 @@ def load_subsidies(user_dir: Path | None = None) -> dict[str, SubsidyProgramme]:
 def _read(path: Path) -> Mapping[str, SubsidyProgramme]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise PlanError(
             f"subsidy table {path} cannot be read: {exc}", "fix or remove the file"
         ) from exc

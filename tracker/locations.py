@@ -7,7 +7,10 @@ the platform's conventional directories (platformdirs) are used.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import stat
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -29,13 +32,33 @@ def _home() -> Path | None:
 
 def _ensure(path: Path, private: bool = False) -> Path:
     path.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+    if private:
+        _owner_only(path, 0o700)
+    return path
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Take group and other access away from `path` (a store made by an older version, or
+    under a loose umask, is tightened when next used)."""
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        os.chmod(path, mode)
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` owner-only (0600) if it does not exist, and tighten it if it does:
+    the database and the logs hold what the user buys, watches and pays."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a given parent is kept
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    _owner_only(path, 0o600)
     return path
 
 
 def data_dir() -> Path:
-    """Where the database and other user data live (created on first use)."""
+    """Where the database and other user data live (created on first use, owner-only)."""
     home = _home()
-    return _ensure(home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME)))
+    base = home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
+    return _ensure(base, private=True)
 
 
 def carts_dir() -> Path:
@@ -51,9 +74,11 @@ def config_dir() -> Path:
 
 
 def log_dir() -> Path:
-    """Where log files go: nothing is printed to the terminal while the app runs."""
+    """Where log files go (owner-only): nothing is printed to the terminal while the app
+    runs."""
     home = _home()
-    return _ensure(home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME)))
+    base = home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME))
+    return _ensure(base, private=True)
 
 
 def screenshots_dir() -> Path:
@@ -71,11 +96,17 @@ def log_file(name: str) -> Path:
 
 
 def rotating_log(name: str) -> RotatingFileHandler:
-    """A handler for the log file `name`, rotated at `LOG_MAX_BYTES` with `LOG_BACKUPS`
-    old files (`name.1` ... `name.5`), so no log grows without bound."""
-    return RotatingFileHandler(
-        log_file(name), maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    """A handler for the owner-only log file `name`, rotated at `LOG_MAX_BYTES` with
+    `LOG_BACKUPS` old files (`name.1` ... `name.5`), so no log grows without bound; URLs'
+    query strings are redacted from every record."""
+    handler = RotatingFileHandler(
+        private_file(log_file(name)),
+        maxBytes=LOG_MAX_BYTES,
+        backupCount=LOG_BACKUPS,
+        encoding="utf-8",
     )
+    handler.addFilter(_RedactQueries())
+    return handler
 
 
 def cache_dir() -> Path:
@@ -130,3 +161,38 @@ def write_private(path: Path, text: str) -> None:
     os.replace(tmp, path)
     if os.name == "posix":
         os.chmod(path, 0o600)
+
+
+_QUERY = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s?#'\"<>]*)\?[^\s#'\"<>]*")
+
+
+def redact_queries(text: str) -> str:
+    """`text` with every URL's query string replaced by `?…`: product pages carry session
+    and share tokens there (`?token=...&uid=...`), and logs are kept and sent to others."""
+    return _QUERY.sub(r"\1?…", text)
+
+
+class _RedactQueries(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_queries(message)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_queries(record.exc_text)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def log_to(name: str) -> Path:
+    """Send every log record to the owner-only file `name` in `log_dir()`, and there only,
+    with URLs' query strings redacted. Returns the file's path."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = rotating_log(name)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return log_file(name)

@@ -11,9 +11,12 @@ Only http and https are accepted: anything else is an `UnsupportedURLError`.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Literal, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import idna
 
 from tracker.errors import UnsupportedURLError
 
@@ -87,28 +90,81 @@ _ITEM_PARAMS = {
 _JD_ITEM_PATH = re.compile(r"/(?:product/)?(\d{5,})\.html$")
 
 
-def normalise_url(url: str) -> str:
-    """The canonical form of a product URL; UnsupportedURLError if it is not http(s)."""
+MAX_URL_LENGTH = 4096
+"""Longer than any product page's address; a longer "URL" is pasted text or an attack."""
+
+
+def fetchable_netloc(url: str) -> str:
+    """The host and port of `url` as the fetcher will send them, or UnsupportedURLError.
+
+    `add` and the fetcher (`tracker.fetch.fetcher.checked_url`) both call this, so nothing
+    is stored that can never be checked: http(s) only, a sane length, a host (an IPv6
+    literal keeps its brackets; a non-ASCII name is IDNA-encoded, a malformed one or an
+    invalid `xn--` label refused), and a port from 1 to 65535.
+    """
     text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https"):
+    shown = text if len(text) <= 100 else text[:100] + "..."
+    if len(text) > MAX_URL_LENGTH:
         raise UnsupportedURLError(
-            f"not an http(s) URL: {text!r}",
+            f"URL longer than {MAX_URL_LENGTH} characters: {shown!r}",
+            "give the product page's own address, without tracking parameters",
+        )
+    try:
+        parts = urlsplit(text)
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+        if scheme in ("http", "https") and host:
+            host = _encoded_host(host)
+    except (ValueError, UnicodeError) as exc:  # idna.IDNAError is a UnicodeError
+        reason = " ".join(str(exc).split())[:120]
+        raise UnsupportedURLError(
+            f"not a usable URL: {shown!r} ({reason})", "check the URL"
+        ) from None
+    if scheme not in ("http", "https"):
+        raise UnsupportedURLError(
+            f"not an http(s) URL: {shown!r}",
             "give the full address of the product page, starting with https://",
         )
-    if not parts.hostname:
+    if not host:
         raise UnsupportedURLError(
-            f"URL has no host: {text!r}", "give the full address, e.g. https://item.jd.com/1.html"
+            f"URL has no host: {shown!r}", "give the full address, e.g. https://item.jd.com/1.html"
         )
-    netloc = parts.hostname.lower()
-    if parts.port is not None:
-        netloc = f"{netloc}:{parts.port}"
+    if port == 0:
+        raise UnsupportedURLError(f"not a usable URL: {shown!r} (port 0)", "check the port")
+    default = 443 if scheme == "https" else 80
+    return host if port in (None, default) else f"{host}:{port}"
+
+
+_ASCII_HOST = re.compile(r"^[a-z0-9_.-]+$")
+_IPV4_STYLE = re.compile(r"^[0-9.]+$")
+
+
+def _encoded_host(host: str) -> str:
+    """`host` (lower case, without brackets) as sent on the wire; ValueError if invalid."""
+    if ":" in host:
+        return f"[{ipaddress.IPv6Address(host)}]"
+    if _IPV4_STYLE.match(host):
+        return str(ipaddress.IPv4Address(host))
+    if not host.isascii():
+        host = idna.encode(host, uts46=True).decode("ascii")
+    if not _ASCII_HOST.match(host):
+        raise ValueError(f"host {host!r} has characters a host name cannot have")
+    if "xn--" in host:
+        idna.decode(host)  # the fetcher decodes it to name the host: it must decode
+    return host
+
+
+def normalise_url(url: str) -> str:
+    """The canonical form of a product URL; UnsupportedURLError if it cannot be fetched."""
+    netloc = fetchable_netloc(url)
+    parts = urlsplit(url.strip())
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if key not in _TRACKING_PARAMS and not key.startswith("utm_")
     ]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    canonical = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
+    fetchable_netloc(canonical)  # what is stored is what will be fetched
+    return canonical
 
 
 def detect_platform(url: str) -> str:

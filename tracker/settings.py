@@ -200,7 +200,7 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise SettingsError(
             f"cannot read settings file {path}: {exc}", "fix the TOML syntax or delete the file"
         ) from exc

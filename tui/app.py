@@ -29,7 +29,7 @@ from tui.context import AppContext
 from tui.i18n import current_language, set_language, t
 from tui.messages import ChangeAnnounced, LanguageSwitched, PricesRecorded
 from tui.screens.base import DaoshouScreen
-from tui.text import clean
+from tui.text import display_text
 
 log = logging.getLogger("daoshou.tui")
 
@@ -155,7 +155,7 @@ class DaoshouApp(App[None]):
             log.error("worker %s failed", event.worker.name, exc_info=error)
             detail = f"{type(error).__name__}: {error}"
             text = t("error.unexpected", error=detail, log="daoshou.log")
-        self.notify(clean(text, limit=400), severity="error", markup=False, timeout=10)
+        self.notify(display_text(text, limit=400), severity="error", markup=False, timeout=10)
 
     def action_keys(self) -> None:
         """`?`: the current screen's keys and what each does (again: hide them)."""

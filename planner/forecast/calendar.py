@@ -146,7 +146,7 @@ def _read_events(path: Path) -> Iterable[_EventSpec]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ForecastError(f"event file {path} does not exist", "check the path") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ForecastError(
             f"event file {path} is not valid TOML: {exc}", "fix the file's syntax"
         ) from exc

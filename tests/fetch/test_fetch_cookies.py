@@ -141,3 +141,12 @@ async def test_a_broken_cookie_file_stops_the_fetcher_before_any_request(home, f
     with pytest.raises(CookieError, match="unreadable"):
         async with Fetcher(replace(fast_policy, cookies=store)):
             pass
+
+
+@pytest.mark.parametrize("header", ["name=张三", "pt_pin=caf\u00e9", "a=1; b=\u202eevil"])
+def test_a_non_ascii_cookie_value_is_refused_when_set(home, header):
+    store = CookieStore()
+    with pytest.raises(CookieError, match="non-ASCII") as info:
+        store.set("jd", header)
+    assert "\n" not in info.value.one_line()
+    assert not store.path.exists()  # nothing was saved that every fetch would trip on

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from planner.budget_export import export_budget, neutralise
+from planner.budget_export import export_budget
 from planner.cart_file import load_cart
 from planner.cost import Pricing
+from planner.display import sheet_text
 from planner.errors import PlanError
 from planner.plan import make_plan
 from tests.clock import TODAY
@@ -37,10 +38,12 @@ def presale_plan(pricing):
 @pytest.mark.parametrize(
     ("text", "safe"),
     [("=1+1", "'=1+1"), ("+86", "'+86"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Liby 3kg", "Liby 3kg"), ("", "")],
+     ("\tx", "'x"), ("\rx", "'x"), ("Liby 3kg", "Liby 3kg"), ("", ""),
+     ('＝HYPERLINK("http://x")', '\'＝HYPERLINK("http://x")'), ("＋86", "'＋86"),
+     ("－5", "'－5"), ("＠SUM(A1)", "'＠SUM(A1)"), ("\x1b]0;pwned\x07=1", "'=1")],
 )  # fmt: skip
-def test_neutralise(text, safe):
-    assert neutralise(text) == safe
+def test_sheet_text_is_never_a_formula(text, safe):
+    assert sheet_text(text) == safe
 
 
 def test_xlsx_has_live_formulas_and_right_values(tmp_path, presale_plan):

@@ -89,3 +89,17 @@ def test_a_second_daoshou_run_stands_by_and_takes_over(add_products, home, repo)
                 process.send_signal(signal.SIGTERM)
                 process.communicate(timeout=60)
     assert second.returncode == 0
+
+
+def test_sigterm_during_a_stuck_check_logs_no_traceback(shop, add_products, home):
+    [listing] = add_products(1)
+    slug = listing.url.rsplit("/", 1)[1]
+    shop.fault(slug, "timeout", count=5, seconds=60)
+    process = start_daoshou_run(home)
+    wait_until(lambda: any(r.path.endswith(slug) for r in shop.log()), what="the check to start")
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=90)
+    assert process.returncode == 0, stderr
+    log = (home / "logs" / "daoshou-run.log").read_text()
+    assert "Traceback" not in log and "CancelledError" not in log, log
+    assert "Traceback" not in stderr.decode()

@@ -5,7 +5,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.content import Content
 
-from tui.text import clean, safe_content, safe_text
+from tui.text import display_text, safe_content, safe_text
 
 HOSTILE = [
     "USB-C cable [2-pack]",
@@ -50,19 +50,19 @@ def test_hostile_titles_render_without_error(title):
     ],
 )
 def test_terminal_escapes_and_controls_are_removed(raw, shown):
-    assert clean(raw) == shown
+    assert display_text(raw) == shown
     assert "\x1b" not in safe_text(raw).plain
 
 
 def test_long_titles_are_truncated_with_an_ellipsis():
-    assert clean("x" * 50, limit=10) == "x" * 9 + "…"
-    assert clean("short", limit=10) == "short"
+    assert display_text("x" * 50, limit=10) == "x" * 9 + "…"
+    assert display_text("short", limit=10) == "short"
 
 
 def test_none_is_empty_and_numbers_are_text():
-    assert clean(None) == ""
-    assert clean(12.5) == "12.5"
+    assert display_text(None) == ""
+    assert display_text(12.5) == "12.5"
 
 
 def test_chinese_and_emoji_survive():
-    assert clean("立白洗衣液 🧺 3kg×2") == "立白洗衣液 🧺 3kg×2"
+    assert display_text("立白洗衣液 🧺 3kg×2") == "立白洗衣液 🧺 3kg×2"

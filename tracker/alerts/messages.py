@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.display import display_text
 from planner.money import format_money
 from tracker import platforms
 from tracker.alerts.rules import Trigger
@@ -29,8 +30,7 @@ class Subject:
 
 def one_line(text: str, limit: int = MAX_NAME_CHARS) -> str:
     """Untrusted text as one printable line, shortened with an ellipsis past `limit`."""
-    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return display_text(text, limit=limit)
 
 
 def platform_name(platform: str, lang: Language) -> str:

@@ -47,7 +47,7 @@ def protection_windows() -> dict[str, int]:
 def _read_windows(path: Path) -> dict[str, int]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise AlertError(
             f"cannot read price protection windows from {path}: {exc}",
             "fix the file or delete it to use the shipped defaults",

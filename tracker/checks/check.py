@@ -47,7 +47,14 @@ from planner.cost import Pricing
 from tracker import locations
 from tracker.alerts.engine import raise_alerts
 from tracker.checks.lease import CheckLeases, describe_owner
-from tracker.checks.outcome import LEASED, SIGNED_OUT, SKIPPED, CheckOutcome
+from tracker.checks.outcome import (
+    CHECK_ERROR,
+    LEASED,
+    SIGNED_OUT,
+    SKIPPED,
+    CheckOutcome,
+    one_line_reason,
+)
 from tracker.checks.sanity import plausible
 from tracker.checks.signed_in import SignedInSessions, is_login_reason
 from tracker.errors import FetchError
@@ -157,7 +164,10 @@ class Checker:
                 return await self._leased_elsewhere(listing.id)
             self._intervals[listing.id] = self.settings.interval_of(listing.check_interval_minutes)
             async with self.leases.kept(listing.id):
-                outcome = await self._check(listing)
+                try:
+                    outcome = await self._check(listing)
+                except Exception as exc:
+                    return await self._failed(listing.id, exc)
         finally:
             self._running.discard(listing.id)
             self._intervals.pop(listing.id, None)
@@ -186,6 +196,24 @@ class Checker:
         if self._rules is None:
             self._rules = load_pricing()
         return self._rules
+
+    async def _failed(self, listing_id: int, exc: Exception) -> CheckOutcome:
+        """A check that failed in a way nobody foresaw (an unstorable value, a URL stored
+        wrongly, a library's bug) is this listing's failed attempt, with a one-line reason;
+        the other listings' checks go on and are stored."""
+        reason = one_line_reason(exc)
+        log.warning("check of listing %s failed: %s", listing_id, reason)
+        log.debug("the failed check's traceback", exc_info=exc)
+        attempt = NewFetchAttempt(status=CHECK_ERROR, error=reason, started_at=self._clock())
+        try:
+            await asyncio.to_thread(self.repository.record_check, listing_id, [attempt], None)
+        except Exception as store_exc:  # the store itself refused: say so, keep going
+            log.warning(
+                "listing %s: the failed attempt was not stored either: %s",
+                listing_id,
+                one_line_reason(store_exc),
+            )
+        return CheckOutcome(listing_id, CHECK_ERROR, None, f"check failed ({reason})")
 
     async def _leased_elsewhere(self, listing_id: int) -> CheckOutcome:
         holder = await asyncio.to_thread(self.leases.holder, listing_id)
@@ -359,8 +387,9 @@ class Checker:
             except Exception as exc:
                 # A page that trips an extractor bug is this listing's problem only: log the
                 # traceback, record no price, and keep checking the other listings.
-                log.exception("extraction failed on %s", result.final_url)
-                reason = f"{EXTRACTION_ERROR}: {type(exc).__name__}: {exc}"[:300]
+                reason = f"{EXTRACTION_ERROR}: {one_line_reason(exc)}"[:300]
+                log.warning("extraction failed on %s: %s", result.final_url, reason)
+                log.debug("the extraction's traceback", exc_info=exc)
                 return NewObservation(None, None, reason=reason, observed_at=self._clock()), False
             may_need_js = found.reason == JS_NOTE or (found.price is None and not found.candidates)
             return NewObservation(

@@ -11,6 +11,15 @@ from tracker.store.views import ObservationView
 SKIPPED = "skipped"  # this Checker is checking the listing already
 LEASED = "leased"  # another checker, usually another process, is checking it
 SIGNED_OUT = "signed_out"  # the platform's signed-in session failed earlier: not fetched
+CHECK_ERROR = "check_error"  # the check itself failed unexpectedly (stored as an attempt)
+_MAX_REASON = 300
+
+
+def one_line_reason(exc: BaseException) -> str:
+    """An exception as one short line: a DaoshouError's own words, else type and message."""
+    one_line = getattr(exc, "one_line", None)
+    text = one_line() if callable(one_line) else f"{type(exc).__name__}: {exc}"
+    return " ".join(str(text).split())[:_MAX_REASON]
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,13 @@ class TrackerService:
             return
         try:
             outcome = await self.checker.check(listing)
+        except asyncio.CancelledError:
+            # Shutdown outlasted the grace period: nothing of this check was committed, and
+            # the restarted service checks the listing again. One line, not a traceback.
+            log.info(
+                "check of listing %s stopped by shutdown; it runs again on restart", listing_id
+            )
+            return
         except Exception:
             log.exception("check of listing %s failed", listing_id)
             return
@@ -277,10 +284,7 @@ class TrackerService:
 def run_forever(jobs: Sequence[PeriodicJob], repository: Repository | None = None) -> None:
     """`daoshou run`: the service with its periodic `jobs` in the foreground until SIGINT
     or SIGTERM."""
-    handler = locations.rotating_log(RUN_LOG)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(handlers=[handler], level=logging.INFO)
-    log_file = locations.log_file(RUN_LOG)
+    log_file = locations.log_to(RUN_LOG)
     repository = repository or Repository()
     settings = load_settings()
     print(f"daoshou run: started; log: {log_file}; Ctrl-C to stop", file=sys.stderr)

@@ -33,6 +33,20 @@ _ELSEWHERE = re.compile(
     r"rating|review",
     re.IGNORECASE,
 )
+_RECOMMEND_WORDS = re.compile(
+    r"猜你喜欢|为你推荐|為你推薦|相关推荐|相關推薦|看了又看|买了又买|大家都在看|大家都在买|"
+    r"同类推荐|同店推荐|热销推荐|热卖推荐|推荐商品|人气推荐|店长推荐|更多推荐|精选推荐|"
+    r"(you|customers|people|shoppers)\s+(may|might|also|who)|also\s+(like|bought|viewed)|"
+    r"recommended|similar (items|products)|related (items|products)|frequently bought|"
+    r"more from|more like this|complete the look|trending now",
+    re.IGNORECASE,
+)
+_CARD_PRICE = re.compile(r"[¥￥$€£₩]\s*\d|\d\s*(元|円)|价\s*[:：]?\s*\d")
+_BLOCK_LEVELS = 6  # a card's price sits a few levels below the slider that holds it
+_MIN_CARDS = 3
+_MAX_CARDS = 500
+_MAX_CARD_TEXT = 200
+_MAX_HEADING = 40
 _ELSEWHERE_TAGS = frozenset({"header", "footer", "nav", "aside", "select", "option", "button"})
 _EX_TAX = re.compile(
     r"\bex\.?\s*vat|\bexcl(\.|\b|uding)|\bexkl|(vat|tax)\s+excl|without\s+(vat|tax)|"
@@ -69,9 +83,13 @@ def is_struck(node: LexborNode, depth: int = 3) -> bool:
 def is_elsewhere(node: LexborNode, memo: dict[int, bool] | None = None) -> bool:
     """Whether the element sits in a block about other products, the cart or site chrome.
 
-    `memo` (element id -> verdict) lets a caller that asks about many elements of one
-    page share the answers for their common ancestors.
+    Blocks are known by their class names and tags, and also by what they hold whatever
+    they are called (`lists_other_products`). `memo` (element id -> verdict) lets a caller
+    that asks about many elements of one page share the class-name answers for their
+    common ancestors.
     """
+    if lists_other_products(node):
+        return True
     chain: list[LexborNode] = []
     verdict = False
     item: LexborNode | None = node
@@ -88,6 +106,53 @@ def is_elsewhere(node: LexborNode, memo: dict[int, bool] | None = None) -> bool:
         for seen in chain:
             memo[seen.mem_id] = verdict
     return verdict
+
+
+def lists_other_products(node: LexborNode) -> bool:
+    """Whether one of the element's nearest ancestors is a block of other products.
+
+    Recommendation sliders are named anything ("猜你喜欢", "You may also like", a
+    generated class), so they are recognised by content and structure: a heading in
+    recommendation words right before or at the top of the block, or a block whose
+    children are mostly product cards (each a link with a price and little else).
+    """
+    item: LexborNode | None = node
+    for _ in range(_BLOCK_LEVELS):
+        if item is None or item.tag in ("body", "html", "-document"):
+            return False
+        if _headed_as_recommendations(item) or _holds_cards(item):
+            return True
+        item = item.parent
+    return False
+
+
+def _headed_as_recommendations(item: LexborNode) -> bool:
+    heading = item.prev
+    while heading is not None and heading.tag == "-text" and not heading.text(strip=True):
+        heading = heading.prev
+    first = next(iter(item.iter()), None)
+    for label in (heading, first):
+        if label is None:
+            continue
+        text = label.text(strip=True)
+        if len(text) > _MAX_HEADING or _CARD_PRICE.search(text):
+            continue  # a heading is short and prices nothing
+        if _RECOMMEND_WORDS.search(text):
+            return True
+    return False
+
+
+def _holds_cards(item: LexborNode) -> bool:
+    children = list(item.iter())
+    if len(children) < _MIN_CARDS or len(children) > _MAX_CARDS:
+        return False
+    cards = 0
+    for child in children:
+        linked = child.tag == "a" or child.css_first("a[href]") is not None
+        text = child.text(separator=" ")
+        if linked and len(text) <= _MAX_CARD_TEXT and _CARD_PRICE.search(text):
+            cards += 1
+    return cards >= _MIN_CARDS and cards * 2 >= len(children)
 
 
 def is_ex_tax(text: str) -> bool:

@@ -40,6 +40,8 @@ _PRICEY = re.compile(r"price|cena|cijena|preis|prix|precio|preço|prezzo|价|價
 # charges and free-shipping thresholds, instalments.
 _NOT_A_PRICE = re.compile(
     r"立减|立省|省|减|优惠|返现|节省|运费|邮费|包邮|满\d|配送|分期|"
+    # A presale's deposit and balance are parts of the price, never the price itself.
+    r"定金|订金|尾款|预付|付定|抵|膨胀|(?<![a-z])(deposit|down payment)(?![a-z])|"
     r"(?<![a-z])(off|save|saving|savings|discount|rabatt|sconto|descuento|remise|korting|"
     r"zniżka|popust|скидка|économisez|sparen|shipping|delivery|postage|versand|livraison|"
     r"envío|envio|frete|spedizione|dostawa|доставка|per month|/mo|monthly|payments? of)(?![a-z])"
@@ -49,6 +51,7 @@ _NOT_A_PRICE = re.compile(
     r"斤|公斤|千克|克|升|毫升)(?![a-z])",
     re.IGNORECASE,
 )
+_DEPOSIT_LABEL = re.compile(r"deposit|dingjin|presale-?(pay|first)", re.IGNORECASE)
 _SIGNED = re.compile(r"^[(\[]?\s*[-+−]|[(\[]\s*[-+−]\s*\D{0,3}\d")  # option surcharges
 _DIGITS_THEN = re.compile(r"\d[^\s]*")
 _MAX_CONTEXT = 300
@@ -177,7 +180,8 @@ def _element_price(node: LexborNode, page: Page, raw: str | None = None) -> Pric
 
 
 def _ex_tax(node: LexborNode) -> bool:
-    """Whether the price is labelled as excluding tax, by its class or by adjacent words.
+    """Whether the price is labelled as excluding tax, or as not the price at all (a
+    deposit, a saving, shipping), by its class or by adjacent words.
 
     Words count when they sit between this amount and the previous one ("ex VAT: £20"), or
     right after it ("£20 excl. VAT") unless they end in a colon (then they label the next
@@ -186,6 +190,8 @@ def _ex_tax(node: LexborNode) -> bool:
     own = collapse(node.text(separator=" ")) or ""
     if is_ex_tax(own) or any(is_ex_tax(label_of(item)) for item in [node, *ancestors(node)[:2]]):
         return True
+    if any(_DEPOSIT_LABEL.search(label_of(item)) for item in [node, *ancestors(node)[:2]]):
+        return True
     for holder in ancestors(node)[:2]:
         context = collapse(holder.text(separator=" ")) or ""
         at = context.find(own)
@@ -193,7 +199,9 @@ def _ex_tax(node: LexborNode) -> bool:
             continue
         before = _DIGITS_THEN.split(context[:at])[-1]
         after = _DIGIT.split(context[at + len(own) :], maxsplit=1)[0]
-        if is_ex_tax(before) or (":" not in after and is_ex_tax(after)):
+        if is_ex_tax(before) or _NOT_A_PRICE.search(before):
+            return True  # "ex VAT: £20", "定金 ¥100": the label is the amount's
+        if ":" not in after and is_ex_tax(after):
             return True
     return False
 

@@ -1,6 +1,7 @@
 """Reading a saved page from disk for `daoshou extract`, refusing what is not a page.
 
-A missing path, a directory, an empty file or a binary file (an image, a PDF, an archive)
+A missing path, a directory, a pipe or device, a file past the size cap of a fetched
+page, an empty file or a binary file (an image, a PDF, an archive)
 is a one-line `ExtractionInputError` naming the file, never a traceback and never a
 "no price" verdict about something that was not a page at all.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.local_file import read_local_file
 from tracker.errors import ExtractionInputError
 from tracker.extract.decode import decode_html
 
@@ -35,14 +37,7 @@ _MAX_CONTROL_SHARE = 0.02  # text pages have next to no control characters
 def read_page_file(path: Path) -> str:
     """The decoded text of a saved HTML page; ExtractionInputError when it is not one."""
     hint = "give the path of a saved product page (.html)"
-    if not path.exists():
-        raise ExtractionInputError(f"no such file: {path}", hint)
-    if path.is_dir():
-        raise ExtractionInputError(f"{path} is a directory, not a page", hint)
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise ExtractionInputError(f"cannot read {path}: {exc.strerror or exc}", hint) from exc
+    body = read_local_file(path, ExtractionInputError, hint)
     if not body.strip():
         raise ExtractionInputError(f"{path} is empty", hint)
     if looks_binary(body):

@@ -48,7 +48,7 @@ def loads_lenient(text: str) -> list[Any]:
                 value, pos = decoder.raw_decode(attempt, pos)
                 values.append(value)
             return values
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
             continue
     return values
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from planner.display import display_text
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
 from tracker.extract.anchor import find_anchor
+from tracker.extract.complexity import complexity_reason
 from tracker.extract.dom import shows_struck
 from tracker.extract.model import Candidate, Extraction, Found
 from tracker.extract.page import Page, collapse
@@ -33,7 +35,25 @@ _CENTS = Decimal("0.01")
 
 
 def extract_page(html: str, url: str | None = None) -> Extraction:
-    """Extract the product's price, list price, title and stock state from one page."""
+    """Extract the product's price, list price, title and stock state from one page.
+
+    The title is a stranger's text: it leaves here as display text (no escapes, controls
+    or bidi overrides; `planner.display`), whatever prints or stores it next.
+    """
+    result = _extract(html, url)
+    if result.title is None:
+        return result
+    return replace(result, title=display_text(result.title, limit=MAX_TITLE) or None)
+
+
+MAX_TITLE = 300
+"""Longer "titles" are a page's text run together, not a product's name."""
+
+
+def _extract(html: str, url: str | None) -> Extraction:
+    too_complex = complexity_reason(html)
+    if too_complex:
+        return _no_price(too_complex, None, None, ())
     page = Page(html, url)
     wall = wall_reason(page)
     if wall:

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from tracker.extract.currency import currency_in_text
 
-__all__ = ["PriceText", "parse_machine_amount", "parse_price_text"]
+__all__ = ["MAX_PRICE", "PriceText", "parse_machine_amount", "parse_price_text", "plausible"]
 
 # Currencies whose shops write "1.299" for one thousand two hundred and ninety-nine.
 _DOT_THOUSANDS_TEXT = """
@@ -42,6 +42,9 @@ _NUMBER = re.compile(
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|~|〜|～|to|bis|至|a|до)\s*$", re.IGNORECASE)
 _MAX_TEXT = 120
 _MAGNITUDES = {
+    "百": Decimal(100),
+    "千": Decimal(1000),
+    "仟": Decimal(1000),
     "万": Decimal(10000),
     "萬": Decimal(10000),
     "亿": Decimal(10**8),
@@ -78,11 +81,25 @@ def parse_machine_amount(value: object) -> Decimal | None:
         text = value.strip().replace(",", "")
     else:
         return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
+    if len(text) > 40:
+        return None  # a 5000-digit "price" is not read, let alone stored
+    return plausible(_to_decimal(text))
+
+
+MAX_PRICE = Decimal(10) ** 12
+"""No listing costs a trillion; the store keeps amounts below about 9 * 10^14."""
+
+MAX_DECIMALS = 4
+"""Prices have at most four decimals (0.0001 units), as the store keeps them."""
+
+
+def plausible(amount: Decimal | None) -> Decimal | None:
+    """`amount` when it can be a price: positive, finite, below MAX_PRICE, at most four
+    decimals. `1E-7`, `-5.00` and `1E+400` are no price, never a wrong one."""
+    if amount is None or not amount.is_finite() or amount <= 0 or amount >= MAX_PRICE:
         return None
-    if not amount.is_finite() or amount <= 0:
+    exponent = amount.normalize().as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -MAX_DECIMALS:
         return None
     return amount
 
@@ -102,7 +119,8 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
         return None
     amounts = [_read_number(m.group(0).strip(), currency or hint) for m in numbers]
     amounts = [
-        _magnitude(a, text[m.end() : m.end() + 2]) for a, m in zip(amounts, numbers, strict=True)
+        plausible(_magnitude(a, text[m.end() : m.end() + 3]))
+        for a, m in zip(amounts, numbers, strict=True)
     ]
     low = amounts[0]
     if low is None or low <= 0 or _NEGATIVE.search(text[: numbers[0].start()]):
@@ -125,18 +143,22 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
 
 
 def _magnitude(number: Decimal | None, after: str) -> Decimal | None:
-    """A number times the Chinese magnitude after it (1.2万 = 12000); None when unreadable.
+    """A number times the Chinese magnitudes after it (1.2万 = 12000, 3千万 = 3 * 10^7);
+    None when unreadable.
 
     `1.2w` (a shorthand for 万) and `1.2k` are refused: the same letters follow sizes and
     model numbers, so they are not read as magnitudes and not read as prices either.
     """
     if number is None or not after:
         return number
-    head = after.lstrip(" ")[:1]
-    if head in _MAGNITUDES:
-        value = number * _MAGNITUDES[head]
-        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
-    if head in ("w", "W", "k", "K") and not after[1:2].isalpha():
+    after = after.lstrip(" ")
+    units = 0
+    while units < len(after) and after[units] in _MAGNITUDES:
+        number *= _MAGNITUDES[after[units]]
+        units += 1
+    if units:
+        return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+    if after[:1] in ("w", "W", "k", "K") and not after[1:2].isalpha():
         return None
     return number
 

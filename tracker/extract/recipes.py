@@ -54,7 +54,7 @@ def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
     """The recipes in one TOML file; a malformed file is a one-line error naming it."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ExtractionInputError(
             f"cannot read recipes file {path}: {exc}", "fix the TOML or remove the file"
         ) from exc

@@ -35,7 +35,7 @@ def state_after(page: Page, name: str) -> Any:
         for match in pattern.finditer(text):
             try:
                 value, _ = _DECODER.raw_decode(text, match.end())
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
                 continue
             return value
     return None
@@ -51,7 +51,7 @@ def payload(page: Page) -> Any:
         return None
     try:
         value, _ = _DECODER.raw_decode(text, start)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
         return None
     return value
 
@@ -66,7 +66,7 @@ def json_script(page: Page, selector: str) -> Any:
         text = unquote(text)
     try:
         return json.loads(text, strict=False)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
         return None
 
 

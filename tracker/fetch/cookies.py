@@ -61,6 +61,13 @@ def parse_cookie_header(text: str) -> list[tuple[str, str]]:
                 f"not a cookie header: the part starting {name[:20]!r} is not name=value",
                 'copy the whole Cookie header, e.g. "pt_key=...; pt_pin=..."',
             )
+        if not value.isascii():
+            # httpx sends headers as ASCII: a value like "张三" would fail every fetch
+            raise CookieError(
+                f"the value of cookie {name!r} has non-ASCII characters",
+                "copy the Cookie header from the browser's network panel, where values "
+                "are percent-encoded",
+            )
         pairs.append((name, value))
     if not pairs:
         raise CookieError("empty cookie header", 'give cookies as "name=value; name2=value2"')

@@ -33,11 +33,12 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import Self
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
 from tracker.errors import UnsupportedURLError
+from tracker.fetch.inflate import read_capped
 from tracker.fetch.loginwall import wall_reason
 from tracker.fetch.policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
 from tracker.fetch.politeness import HostGate, backoff_delay, parse_retry_after
@@ -50,6 +51,7 @@ from tracker.fetch.robots import (
     disallow_all,
     parse_robots,
 )
+from tracker.platforms import fetchable_netloc
 
 __all__ = [
     "FetchOutcome",
@@ -106,21 +108,14 @@ class _RejectAll(DefaultCookiePolicy):
 
 
 def checked_url(url: str) -> httpx.URL:
-    """`url` as an httpx URL, or UnsupportedURLError if it is not an http(s) URL with a host."""
+    """`url` as an httpx URL, or UnsupportedURLError if it is not one daoshou can fetch
+    (the same rule `add` applies: `tracker.platforms.fetchable_netloc`)."""
+    fetchable_netloc(url)
     text = url.strip()
-    scheme = urlsplit(text).scheme.lower()
-    if scheme not in ("http", "https"):
-        raise UnsupportedURLError(
-            f"cannot fetch {text!r}: only http and https URLs are supported",
-            "give the product page's address starting with https://",
-        )
     try:
-        parsed = httpx.URL(text)
-    except httpx.InvalidURL as exc:
-        raise UnsupportedURLError(f"cannot fetch {text!r}: {exc}", "check the URL") from None
-    if not parsed.host:
-        raise UnsupportedURLError(f"cannot fetch {text!r}: the URL has no host", "check the URL")
-    return parsed
+        return httpx.URL(text)
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise UnsupportedURLError(f"cannot fetch {text[:100]!r}: {exc}", "check the URL") from None
 
 
 def host_key(url: httpx.URL) -> str:
@@ -292,7 +287,7 @@ class Fetcher:
             try:
                 exchange = await self._attempt(url, headers)
             except httpx.DecodingError as exc:
-                error = f"the page's encoded body is corrupt ({exc})"
+                error = f"the page's encoded body cannot be decoded, as if corrupt ({exc})"
                 return trace.result(FetchOutcome.HTTP_ERROR, str(url), error=error)
             except (httpx.TransportError, TimeoutError) as exc:
                 if attempt == p.retries:
@@ -376,30 +371,6 @@ KEPT_HEADERS = (
     "cache-control",
     "date",
 )
-
-
-async def read_capped(
-    response: httpx.Response, cap: int, *, keep_prefix: bool = False
-) -> tuple[bytes, bool]:
-    """The body of a streamed response and whether it passed `cap` bytes.
-
-    Past the cap, reading stops and the body is empty, or with `keep_prefix` its first
-    `cap` bytes (robots.txt: the RFC says parse what fits). A declared Content-Length above
-    the cap stops before reading anything. The cap is on decoded bytes, so a small
-    compressed body cannot inflate past it either.
-    """
-    declared = response.headers.get("content-length", "")
-    plain = not response.headers.get("content-encoding")
-    if not keep_prefix and plain and declared.isdigit() and int(declared) > cap:
-        return b"", True
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > cap:
-            return (b"".join(chunks)[:cap] if keep_prefix else b""), True
-    return b"".join(chunks), False
 
 
 def describe_network_error(exc: BaseException, total_timeout: float) -> str:

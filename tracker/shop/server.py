@@ -32,7 +32,8 @@ Control, on the same ports (never logged):
 Fault kinds: 429 / 503 (`retry_after`), status (`status`), slow (`seconds`, body dripped),
 timeout (`seconds` of silence, then the connection closes), reset (closed without an
 answer), login_redirect (`location`, default JD's passport), gbk (`declare`: header, meta
-or both), huge (`bytes`, `chunked`: no Content-Length).
+or both), huge (`bytes`, `chunked`: no Content-Length), encoded (a static file sent as
+it is, under `Content-Encoding: <encoding>`: compressed bodies, bombs included).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ __all__ = ["DEFAULT_ROBOTS", "ShopState", "main", "serve"]
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /private/\n"
 FAULT_KINDS = frozenset(
-    {"429", "503", "status", "slow", "timeout", "reset", "login_redirect", "gbk", "huge"}
+    {"429", "503", "status", "slow", "timeout", "reset", "login_redirect", "gbk", "huge", "encoded"}
 )
 
 

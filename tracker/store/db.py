@@ -14,11 +14,13 @@ whereas an immediate one waits for the lock under the busy timeout.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,6 +78,7 @@ def create_engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         if parsed.get_backend_name() == "sqlite":
+            _private_database(parsed.database)
             engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             _configure_sqlite(engine)
         else:
@@ -86,6 +89,17 @@ def create_engine(url: str) -> Engine:
             "check the URL and that its driver is installed (pip install 'daoshou[postgres]')",
         ) from exc
     return engine
+
+
+def _private_database(database: str | None) -> None:
+    """Create the SQLite file owner-only before SQLite does (its WAL and shared-memory
+    files take the same mode); an unusable path is left for SQLite to report."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    if not Path(database).parent.is_dir():
+        return  # a store in a missing directory stays an error, not a new directory
+    with contextlib.suppress(OSError):
+        locations.private_file(Path(database))
 
 
 def _enable_wal(cursor: Any) -> None:

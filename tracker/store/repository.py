@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from planner.display import display_text
 from planner.errors import DaoshouError
 from planner.packs import parse_pack
 from tracker.errors import NotFoundError, StoreError
@@ -52,6 +53,8 @@ from tracker.store.views import (
 
 #: Called inside a check's transaction with the new observation (alerts hook in here).
 ObservationHook = Callable[[Session, Observation], object]
+
+MAX_TITLE = 300  # as extraction keeps it: a longer "title" is a page run together
 
 _BULK_CHUNK = 1000
 # What a 304 repeats from the observation the validators belong to (all but the time).
@@ -297,12 +300,14 @@ class Repository:
                 if forget_validators:
                     _forget_validators(session, listing_id)
                 return None
-            row = Observation(listing_id=listing_id, **asdict(observation))
+            fields = asdict(observation)
+            fields["title"] = display_text(observation.title, limit=MAX_TITLE) or None
+            row = Observation(listing_id=listing_id, **fields)
             session.add(row)
             session.flush()
             summary.note_observation(session, row)
-            if observation.title and observation.price is not None:
-                _adopt_title(session, listing_id, observation.title)
+            if row.title and observation.price is not None:
+                _adopt_title(session, listing_id, row.title)
             if validators is not None:
                 _remember_validators(session, listing_id, validators, row.id)
             elif forget_validators:
@@ -398,7 +403,7 @@ def _adopt_title(session: Session, listing_id: int, title: str) -> None:
     listing = session.get(Listing, listing_id)
     product = listing and session.get(Product, listing.product_id)
     if listing is not None and product is not None and product.name == _name_from(listing.url):
-        product.name = _shortened(" ".join(title.split()))
+        product.name = _shortened(display_text(title))
         session.add(product)
 
 

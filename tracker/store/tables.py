@@ -216,6 +216,7 @@ class FetchAttempt(SQLModel, table=True):
     started_at: datetime = _time()
     duration_ms: int = 0
     status: str  # ok | not_modified | http_error | network_error | blocked | robots | too_large
+    # | check_error (the check failed unexpectedly; `error` says how)
     http_status: int | None = None
     error: str | None = None
     bytes_received: int = 0

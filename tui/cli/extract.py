@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from planner.display import display_text
 from tui.cli.output import print_json, to_jsonable
 
 if TYPE_CHECKING:
@@ -57,7 +58,11 @@ def extract(
 
     from tracker.extract import extract_page
     from tracker.extract.inputs import read_page_file
+    from tracker.platforms import fetchable_netloc
 
+    for address in (url, target if target.startswith(("http://", "https://")) else None):
+        if address is not None:
+            fetchable_netloc(address)  # one line now, not a traceback from deep inside
     if target.startswith(("http://", "https://")):
         html, page_url = asyncio.run(_fetch(target))
         result = extract_page(html, url or page_url)
@@ -70,13 +75,13 @@ def extract(
     for key, value in document.items():
         if key == "promotions":
             for promotion in value or []:
-                print(f"promotion: {promotion.get('source_text') or promotion}")
+                print(f"promotion: {display_text(promotion.get('source_text') or promotion)}")
         elif key != "candidates":
-            print(f"{key}: {'-' if value is None else value}")
+            print(f"{key}: {'-' if value is None else display_text(value)}")
     for candidate in document.get("candidates", []):
         print(
             f"  {candidate['kind']:5} {candidate['price']} {candidate['currency'] or '?'} "
-            f"[{candidate['source']}] {candidate['evidence']}"
+            f"[{candidate['source']}] {display_text(candidate['evidence'])}"
         )
 
 

@@ -17,6 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from planner.display import display_text
+
 
 def to_jsonable(value: Any) -> Any:
     """Convert daoshou's values (Decimal, datetime, dataclasses...) to JSON-ready ones."""
@@ -56,8 +58,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
-    text = str(to_jsonable(value))
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    return display_text(to_jsonable(value))
 
 
 def _width(text: str) -> int:

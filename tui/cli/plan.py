@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from planner.display import display_text
 from tui.cli.output import print_json, print_table
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def plan(
         return
     _print_text(live.plan)
     for line in [f"left out: {n}" for n in live.left_out] + _stale_lines(live):
-        print(_printable(line))
+        print(display_text(line))
     if export is not None:
         print(f"budget sheet written to {export}")
 
@@ -111,7 +112,7 @@ def cart_save(
     if as_json:
         print_json(saved)
         return
-    print(_printable(f"cart {saved.name} saved ({saved.items} items): {saved.path}"))
+    print(display_text(f"cart {saved.name} saved ({saved.items} items): {saved.path}"))
 
 
 def cart_list(as_json: JsonFlag = False) -> None:
@@ -137,7 +138,7 @@ def cart_show(
     if as_json:
         print_json({"name": name, "path": str(path), "text": text})
         return
-    print(_printable_block(text))
+    print("\n".join(display_text(line) for line in text.splitlines()))
 
 
 def cart_remove(
@@ -150,7 +151,7 @@ def cart_remove(
     if as_json:
         print_json({"name": name, "removed": str(path)})
         return
-    print(_printable(f"cart {name} removed"))
+    print(display_text(f"cart {name} removed"))
 
 
 def _print_text(result: Plan) -> None:
@@ -181,7 +182,7 @@ def _print_text(result: Plan) -> None:
         lines.append(f"budget left {document['budget_left']}")
     lines.append(result.status_text)
     for line in lines + [s["text"] for s in document["suggestions"]] + document["notes"]:
-        print(_printable(line))
+        print(display_text(line))
 
 
 def _step_rows(items: list[dict[str, Any]]) -> list[list[str]]:
@@ -206,11 +207,3 @@ def _order_rows(orders: list[dict[str, Any]]) -> list[list[str]]:
 
 def _per_unit(item: dict[str, str]) -> str:
     return f"{item['per_unit']}/{item['unit']}"
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else " " for ch in text)
-
-
-def _printable_block(text: str) -> str:
-    return "\n".join(_printable(line) for line in text.splitlines())

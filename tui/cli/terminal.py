@@ -20,15 +20,8 @@ LOG_FILE = "daoshou.log"
 
 
 def log_to_file() -> Path:
-    """Send every log record to the (rotated) log file only; returns the file's path."""
-    path = locations.log_file(LOG_FILE)
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    handler = locations.rotating_log(LOG_FILE)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    """Send every log record to the (rotated, owner-only) log file only; returns its path."""
+    path = locations.log_to(LOG_FILE)
     logging.captureWarnings(True)
     from planner.forecast.quiet import silence_model_loggers
 

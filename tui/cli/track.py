@@ -164,12 +164,19 @@ def check(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check listings now: fetch, extract, store (with a progress bar on a terminal)."""
+    """Check listings now: fetch, extract, store (with a progress bar on a terminal).
+
+    A listing whose check fails unexpectedly is stored as a failed attempt and the others
+    go on; the exit status is then 1. Diagnostics go to the log file, not the terminal.
+    """
     import asyncio
 
     from tracker.checks.check import check_listings
     from tracker.store.repository import Repository
     from tui.cli.alerts import deliver_after_check
+    from tui.cli.terminal import log_to_file
+
+    log_to_file()
 
     repository = Repository()
     listings = repository.list_listings(listing_ids or None, active_only=not listing_ids)

@@ -23,7 +23,7 @@ from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import ProductAdded
 from tui.screens.base import post_unless_cancelled
-from tui.text import clean, safe_content
+from tui.text import display_text, safe_content
 
 
 class AddProductScreen(ModalScreen[ProductAdded | None]):
@@ -60,7 +60,7 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
         found.update(safe_content(t("add.found", platform=self.link.platform, url=self.link.url)))
         name = self.query_one("#add-name", Input)
         if self.link.title and not name.value:
-            name.value = clean(self.link.title, limit=120)
+            name.value = display_text(self.link.title, limit=120)
 
     @on(Button.Pressed, "#add-submit")
     @on(Input.Submitted)

@@ -3,7 +3,7 @@
 x is "days from today" (negative: the past), so sale-event markers and the forecast band
 share one axis with the history; the tick labels show the dates. Plotext draws with
 floats: they are plot coordinates only, never used for arithmetic on money. Every label
-passes through `tui.text.clean`, because Plotext's output is parsed as ANSI.
+passes through `planner.display.display_text`, because Plotext's output is parsed as ANSI.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from textual_plotext import PlotextPlot
 
-from tui.text import clean
+from tui.text import display_text
 
 _COLOURS = ("cyan", "magenta", "green", "orange", "blue", "red")
 
@@ -60,7 +60,7 @@ class PriceChart(PlotextPlot):
         """Redraw with the given data."""
         plt = self.plt
         plt.clear_figure()
-        plt.title(clean(title, limit=60))
+        plt.title(display_text(title, limit=60))
         lows: list[float] = []
         highs: list[float] = []
         for colour, line in zip(_COLOURS * 4, lines, strict=False):
@@ -70,7 +70,9 @@ class PriceChart(PlotextPlot):
             ys = [float(price) for _, price in line.points]
             lows.append(min(ys))
             highs.append(max(ys))
-            plt.plot(xs, ys, label=clean(line.label, limit=24), color=colour, marker="braille")
+            plt.plot(
+                xs, ys, label=display_text(line.label, limit=24), color=colour, marker="braille"
+            )
         for band in bands:
             x = (band.day - today).days
             plt.plot([0, x], [float(band.lower)] * 2, color="gray", marker="dot")

@@ -82,7 +82,7 @@ def _title(page: Page, config: str) -> str | None:
         return None
     try:  # older pages write the name with \u escapes
         return collapse(json.loads(f'"{match.group(1)}"'))
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
         return collapse(match.group(1))
 
 
@@ -120,7 +120,7 @@ def _price_objects(page: Page) -> list[dict[str, Any]]:
         for match in _PRICE_OBJECT.finditer(script):
             try:
                 out.append(json.loads(match.group(0)))
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
                 continue
     return out
 

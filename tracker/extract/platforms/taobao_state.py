@@ -47,7 +47,7 @@ def price_models(states: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict
         if isinstance(value, str):
             try:
                 value = json.loads(value, strict=False)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
                 continue
         roots.append(("_DATA_Detail.apiStack", value))
     roots += list(states.items())

@@ -1,0 +1,51 @@
+"""Reading a file the user names, with the same bounds as a page from the network.
+
+`daoshou extract FILE` and `daoshou plan FILE` read what they are given. A path may be a
+FIFO (opening it blocks until a writer comes), a device such as /dev/zero (it never ends)
+or a 50 MB file that parsing would multiply in memory. Only regular files are read, opened
+without blocking, and only up to `MAX_INPUT_BYTES`, the fetcher's cap on a response body.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from planner.errors import DaoshouError
+
+__all__ = ["MAX_INPUT_BYTES", "read_local_file"]
+
+MAX_INPUT_BYTES = 8 * 1024 * 1024
+"""The largest page or file daoshou reads: no product page or cart comes near it."""
+
+
+def read_local_file(
+    path: Path, error: type[DaoshouError], hint: str, cap: int = MAX_INPUT_BYTES
+) -> bytes:
+    """The bytes of regular file `path`, or `error(one line, hint)` naming the file.
+
+    Not a regular file, missing, unreadable or larger than `cap` are all refused before
+    more than `cap` + 1 bytes are read.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"{path} does not exist", hint) from None
+    except (OSError, ValueError) as exc:
+        raise error(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}", hint) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(f"{path} is a directory, not a file", hint)
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"{path} is not a regular file (a pipe, device or socket)", hint)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise error(f"{path} is not a regular file", hint)
+            body = handle.read(cap + 1)
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror or exc}", hint) from None
+    if len(body) > cap:
+        raise error(f"{path} is larger than the {cap // (1024 * 1024)} MB daoshou reads", hint)
+    return body

@@ -1,0 +1,123 @@
+"""Pages written to hurt: no wrong price, no traceback, bounded memory and work.
+
+Every page here is under tests/fixtures/hostile/ and was written for these tests. Each
+either gives its one right price or "no price" with a reason; `daoshou extract` is run on
+all of them as a real process, with its peak memory measured from the kernel's count.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from planner.local_file import MAX_INPUT_BYTES
+from tracker.errors import ExtractionInputError
+from tracker.extract.inputs import read_page_file
+from tracker.extract.pipeline import extract_page
+
+HOSTILE = Path(__file__).parent.parent / "fixtures" / "hostile"
+DAOSHOU = Path(sys.executable).parent / "daoshou"
+PEAK_LIMIT_MB = 300
+
+EXPECTED: dict[str, Decimal | None] = {
+    "magnitude-wan.html": Decimal(12000),  # ¥1.2万
+    "magnitude-wan-yuan.html": Decimal(30000),  # 3万元
+    "magnitude-qian.html": Decimal(3000),  # ¥3千
+    "magnitude-yi.html": Decimal(10**8),  # ¥1亿
+    "magnitude-k.html": None,  # ¥1.3k: a size or a model as often as a price
+    "magnitude-w.html": None,  # ¥1.2w
+    "visible-negative.html": None,  # ¥-99
+    "visible-negative-before.html": None,  # -¥99.00
+    "jsonld-negative.html": None,  # "-5.00"
+    "jsonld-negative-number.html": None,  # -5
+    "jsonld-tiny.html": None,  # 1e-7
+    "jsonld-five-decimals.html": None,  # "19.99999"
+    "jsonld-huge-exponent.html": None,  # 1e400
+    "jsonld-5000-digits.html": None,
+    "jsonld-5000-digit-string.html": None,
+    "jsonld-deep.html": None,  # 100,000 nested arrays
+    "presale-deposit.html": None,  # 定金 ¥100 可抵 ¥150, 尾款 ¥5849
+    "presale-deposit-inline.html": None,  # 定金¥100
+    "recommend-en.html": Decimal("49.00"),  # after a "You may also like" slider
+    "recommend-cn.html": Decimal("159.00"),  # after a 猜你喜欢 block
+    "recommend-cards.html": None,  # only other products' cards, under a generated class
+    "nested-divs.html": None,  # 200,000 nested <div>s
+    "unclosed-divs.html": None,  # 150,000 <div>s never closed
+    "many-elements.html": None,  # 400,000 elements
+    "escape-title.html": Decimal("99.00"),
+}
+TOO_COMPLEX = {"nested-divs.html", "unclosed-divs.html", "many-elements.html"}
+
+
+def test_every_hostile_page_has_an_expectation():
+    pages = {p.name for p in HOSTILE.glob("*.html")}
+    assert pages == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_page_gives_its_price_or_no_price(name):
+    result = extract_page(read_page_file(HOSTILE / name), "https://shop.example/item/1")
+    assert result.price == EXPECTED[name], result.candidates
+    if result.price is None:
+        assert result.reason
+    if name in TOO_COMPLEX:
+        assert result.reason.startswith("page too complex")
+
+
+def test_the_cli_on_every_hostile_page_stays_small_and_never_traces(tmp_path):
+    env = {**os.environ, "DAOSHOU_HOME": str(tmp_path)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    for name, expected in sorted(EXPECTED.items()):
+        done = subprocess.run(
+            [str(DAOSHOU), "extract", str(HOSTILE / name), "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (name, done.stderr)
+        price = json.loads(done.stdout)["price"]
+        assert (Decimal(price) if price is not None else None) == expected, name
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak child RSS {peak_mb:.0f} MB (before: {before / 1024:.0f} MB)")
+    assert peak_mb < PEAK_LIMIT_MB
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    with pytest.raises(ExtractionInputError, match="not a regular file"):
+        read_page_file(fifo)
+
+
+def test_a_device_is_refused_without_reading_it():
+    with pytest.raises(ExtractionInputError, match="not a regular file"):
+        read_page_file(Path("/dev/zero"))
+
+
+def test_a_file_past_the_cap_is_refused_before_it_is_parsed(tmp_path):
+    big = tmp_path / "big.html"
+    with big.open("wb") as handle:
+        handle.write(b"<html><body>")
+        handle.truncate(MAX_INPUT_BYTES + 10)
+    with pytest.raises(ExtractionInputError, match="larger than"):
+        read_page_file(big)
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "FIFO"])
+def test_the_cli_refuses_special_files_in_one_line(tmp_path, path):
+    if path == "FIFO":
+        path = str(tmp_path / "fifo")
+        os.mkfifo(path)
+    env = {**os.environ, "DAOSHOU_HOME": str(tmp_path)}
+    for command in (["extract", path], ["plan", path]):
+        done = subprocess.run(
+            [str(DAOSHOU), *command], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert done.returncode != 0 and "not a regular file" in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
