@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
+from tests.processes import daoshou
 from tests.shop_fixture import LOOPBACK_RECIPE, shop  # noqa: F401
 from tracker.alerts import rulebook
-
-MAIN = "from tui.cli import main; main()"
 
 
 def test_in_hand_rule_fires_on_in_hand_price_only(store):
@@ -44,18 +41,6 @@ def test_alerts_list_says_why_an_in_hand_rule_cannot_fire(store):
     assert rulebook.list_rules(store.engine)[0].waiting is None
 
 
-def _daoshou(env, *args, json_out=True):
-    done = subprocess.run(
-        [sys.executable, "-c", MAIN, *args, *(["--json"] if json_out else [])],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=240,
-    )
-    assert done.returncode == 0, (args, done.stderr)
-    return json.loads(done.stdout) if json_out else done.stdout
-
-
 @pytest.fixture
 def env(tmp_path):
     home = tmp_path / "home"
@@ -69,20 +54,20 @@ def env(tmp_path):
 
 def test_a_stated_coupon_fires_an_in_hand_rule_through_the_cli(env, shop, receiver):  # noqa: F811
     shop.set_product("kettle", price="120.00", title="Kettle", promotion="领券 满100减25")
-    listing = _daoshou(env, "add", shop.product_url("kettle"), "--product", "Kettle")
-    _daoshou(env, "alerts", "channel", "add", receiver.url)
-    in_hand_rule = _daoshou(env, "alerts", "add", str(listing["id"]), "--below", "99", "--in-hand")
-    sticker_rule = _daoshou(env, "alerts", "add", str(listing["id"]), "--below", "99")
-    _daoshou(env, "check")
-    _daoshou(env, "check")  # the same in-hand price: the same crossing, no second alert
+    listing = daoshou(env, "add", shop.product_url("kettle"), "--product", "Kettle")
+    daoshou(env, "alerts", "channel", "add", receiver.url)
+    in_hand_rule = daoshou(env, "alerts", "add", str(listing["id"]), "--below", "99", "--in-hand")
+    sticker_rule = daoshou(env, "alerts", "add", str(listing["id"]), "--below", "99")
+    daoshou(env, "check")
+    daoshou(env, "check")  # the same in-hand price: the same crossing, no second alert
     received = [json.dumps(body, ensure_ascii=False) for body in receiver.received()]
     assert len(received) == 1, received
     assert "95" in received[0] and "in-hand" in received[0]
-    history = _daoshou(env, "alerts", "history")
+    history = daoshou(env, "alerts", "history")
     assert {event["rule_id"] for event in history} == {in_hand_rule["id"]} != {sticker_rule["id"]}
 
     shop.set_product("kettle", promotion=None)
-    _daoshou(env, "check")  # 120 in hand now: re-armed, nothing sent
+    daoshou(env, "check")  # 120 in hand now: re-armed, nothing sent
     assert len(receiver.received()) == 1
-    listed = _daoshou(env, "alerts", "list", json_out=False)
+    listed = daoshou(env, "alerts", "list", json_out=False)
     assert "in_hand=True" in listed and "no in-hand price" not in listed
