@@ -15,6 +15,16 @@ import pytest
 
 from tracker.shop.client import FixtureShop
 
+#: A user recipe (`recipes.toml` in the config directory) for the loopback shop, an
+#: ordinary web shop: where it shows its price and states its promotions.
+LOOPBACK_RECIPE = """[loopback]
+hosts = ["127.0.0.1"]
+price = [".price-box .price"]
+list_price = [".price-box .list-price"]
+title = ["h1.product-title"]
+promotions = [".promotion"]
+"""
+
 
 @pytest.fixture
 def shop() -> Iterator[FixtureShop]:

@@ -22,6 +22,8 @@ APP_NAME = "daoshou"
 LOG_MAX_BYTES = 10 * 1024 * 1024
 LOG_BACKUPS = 5
 HOME_ENV = "DAOSHOU_HOME"
+#: The app's own cart is the saved cart of this name (`daoshou plan cart` plans it).
+APP_CART = "cart"
 DATABASE_URL_ENV = "DAOSHOU_DATABASE_URL"
 
 
@@ -62,8 +64,41 @@ def data_dir() -> Path:
 
 
 def carts_dir() -> Path:
-    """Where saved carts live, one `NAME.toml` each (`daoshou cart save`)."""
-    return _ensure(data_dir() / "carts")
+    """Where saved carts live, one `NAME.toml` each (`daoshou cart save`).
+
+    The app's cart used to be `cart.toml` beside the database; it is moved here once, as
+    the saved cart `APP_CART`, by whichever command or screen first asks for this folder.
+    """
+    carts = _ensure(data_dir() / "carts")
+    _adopt_old_cart(legacy_cart_file(), carts / f"{APP_CART}.toml")
+    return carts
+
+
+def legacy_cart_file() -> Path:
+    """Where the app kept its one cart before carts were saved by name (read only to move
+    it under `carts_dir()`)."""
+    return data_dir() / "cart.toml"
+
+
+def _adopt_old_cart(old: Path, new: Path) -> None:
+    """Move the old cart to `new` unless a cart is already there: a hard link first, so a
+    cart that appeared meanwhile is never overwritten, then the old name goes. A crash
+    in between leaves the cart under both names, and the next call drops the old one."""
+    if not old.is_file():
+        return
+    try:
+        os.link(old, new)
+    except FileExistsError:
+        if new.samefile(old):
+            old.unlink(missing_ok=True)  # linked by a call that stopped before the unlink
+        return  # both exist and differ: keep both, lose nothing
+    except FileNotFoundError:
+        return  # another process moved it first
+    except OSError:  # a file system without hard links
+        if not new.exists():
+            os.replace(old, new)
+        return
+    old.unlink(missing_ok=True)
 
 
 def config_dir() -> Path:

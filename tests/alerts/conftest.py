@@ -76,6 +76,7 @@ class Store:
         at: datetime | None = None,
         is_from_price: bool = False,
         title: str | None = None,
+        in_hand: str | None = None,
     ) -> list[RaisedAlert]:
         """Record one observation and raise its alerts in the same transaction."""
         if at is None:
@@ -91,6 +92,7 @@ class Store:
                 source=source,
                 is_from_price=is_from_price,
                 title=title,
+                in_hand=Decimal(in_hand) if in_hand is not None else None,
                 reason=None if price is not None else "no price found",
             )
             session.add(obs)

@@ -11,20 +11,9 @@ from pathlib import Path
 
 import httpx
 
-MAIN = "from tui.cli import main; main()"
+from tests.processes import daoshou
+
 RECEIVER = Path(__file__).parent.parent / "alerts" / "receiver.py"
-
-
-def _daoshou(env, *args):
-    done = subprocess.run(
-        [sys.executable, "-c", MAIN, *args, "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=240,
-    )
-    assert done.returncode == 0, (args, done.stderr)
-    return json.loads(done.stdout)
 
 
 def _received(port):
@@ -44,10 +33,10 @@ def test_a_saved_cart_follows_a_price_change_to_one_alert(tmp_path, shop):
     try:
         assert receiver.stdout is not None
         port = int(receiver.stdout.readline())
-        first = _daoshou(env, "add", shop.product_url("kettle-a"), "--product", "Kettle")
-        second = _daoshou(env, "add", shop.product_url("kettle-b"), "--product", "Kettle")
-        _daoshou(env, "check")
-        _daoshou(env, "alerts", "channel", "add", f"json://127.0.0.1:{port}/hook")
+        first = daoshou(env, "add", shop.product_url("kettle-a"), "--product", "Kettle")
+        second = daoshou(env, "add", shop.product_url("kettle-b"), "--product", "Kettle")
+        daoshou(env, "check")
+        daoshou(env, "alerts", "channel", "add", f"json://127.0.0.1:{port}/hook")
         cart = tmp_path / "kitchen.toml"
         cart.write_text(
             'currency = "CNY"\n[[item]]\nid = "kettle"\nname = "kettle"\nqty = 2\n'
@@ -55,19 +44,19 @@ def test_a_saved_cart_follows_a_price_change_to_one_alert(tmp_path, shop):
             f"[[item.offer]]\nlisting = {second['id']}\n",
             encoding="utf-8",
         )
-        _daoshou(env, "cart", "save", "kitchen", str(cart))
-        before = _daoshou(env, "plan", "kitchen")
+        daoshou(env, "cart", "save", "kitchen", str(cart))
+        before = daoshou(env, "plan", "kitchen")
         assert before["total"] == "258.00"
         assert before["items"][0]["priced_from"]["listing"] == first["id"]
 
         shop.set_product("kettle-b", price="99.00", title="Kettle B", currency="CNY")
-        _daoshou(env, "check")
-        _daoshou(env, "check")  # nothing moved this time: no second alert
+        daoshou(env, "check")
+        daoshou(env, "check")  # nothing moved this time: no second alert
 
         alerts = [body for body in _received(port) if "kitchen" in body]
         assert len(alerts) == 1, alerts
         assert "¥198.00" in alerts[0] and "¥258.00" in alerts[0]
-        after = _daoshou(env, "plan", "kitchen")
+        after = daoshou(env, "plan", "kitchen")
         assert after["total"] == "198.00"
         assert after["items"][0]["priced_from"]["listing"] == second["id"]
     finally:

@@ -68,3 +68,50 @@ def test_the_inbox_counts_deliveries_per_state(demo, now):
     [entry] = load_inbox(demo.engine)
     assert (entry.sent, entry.pending, entry.failed) == (1, 0, 1)
     assert "dropped to" in entry.message_en
+
+
+def test_the_in_hand_series_is_read_from_observations_in_the_window(demo, now):
+    from decimal import Decimal
+
+    from tracker.queries.product_detail import IN_HAND_DAYS
+    from tracker.store.tables import Observation
+
+    liby = demo.seeded.listings[0]
+    rows = [
+        (now - timedelta(days=IN_HAND_DAYS + 5), "1.00"),  # before the window: not read
+        (now - timedelta(days=2, hours=3), "70.00"),
+        (now - timedelta(days=2), "69.00"),  # the day's last wins
+        (now - timedelta(days=1), "68.50"),
+    ]
+    with demo.engine.begin() as conn:
+        conn.execute(
+            sa.insert(Observation.__table__),
+            [
+                {
+                    "listing_id": liby.listing_id,
+                    "observed_at": at,
+                    "price": Decimal("80.00"),
+                    "currency": "CNY",
+                    "in_hand": Decimal(in_hand),
+                    "in_stock": True,
+                    "is_from_price": False,
+                }
+                for at, in_hand in rows
+            ],
+        )
+    details = load_product(demo.engine, liby.product_id, now.date())
+    series = dict(details.in_hand[liby.listing_id])
+    assert list(series.values()) == [Decimal("69.00"), Decimal("68.50")]
+    assert min(series) > now.date() - timedelta(days=IN_HAND_DAYS)
+
+
+def test_an_in_hand_line_takes_its_listing_colour():
+    from tui.widgets.price_chart import ChartLine, _line_colours
+
+    lines = [
+        ChartLine("jd #1", ()),
+        ChartLine("jd #1 in hand", (), in_hand=True),
+        ChartLine("tmall #2", ()),
+    ]
+    first, hand, second = _line_colours(lines)
+    assert first == hand != second

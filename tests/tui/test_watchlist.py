@@ -42,7 +42,7 @@ def _listing(conn, lid, pid, platform, per_pack=None, active=True):
     )
 
 
-def _obs(conn, lid, days_ago, price, *, reason=None, in_stock=True, currency="CNY"):
+def _obs(conn, lid, days_ago, price, *, reason=None, in_stock=True, currency="CNY", in_hand=None):
     conn.execute(
         sa.insert(Observation.__table__),
         [
@@ -55,6 +55,7 @@ def _obs(conn, lid, days_ago, price, *, reason=None, in_stock=True, currency="CN
                 "is_from_price": False,
                 "reason": reason,
                 "title": f"title {lid}",
+                "in_hand": None if in_hand is None else Decimal(in_hand),
             }
         ],
     )
@@ -184,7 +185,59 @@ def test_forecast_marks_pick_the_nearest_upcoming_event(engine):
                     }
                 ],
             )
-    mark = load_forecast_marks(engine, today=NOW.date())[1]
+        _obs(conn, 1, 1, "80")
+    mark = load_forecast_marks(engine, load_watchlist(engine), today=NOW.date())[1]
     assert mark.event_key == "double12-2026"
     assert mark.point == Decimal(75)
     assert mark.fake_discount is True
+
+
+def _forecast(conn, lid, point):
+    conn.execute(
+        sa.insert(ForecastRecord.__table__),
+        [
+            {
+                "listing_id": lid,
+                "event_key": "double12-2026",
+                "event_date": "2026-12-12",
+                "inputs_hash": "h",
+                "computed_at": NOW,
+                "currency": "CNY",
+                "point": Decimal(point),
+                "advice": "wait" if lid == 1 else "buy_now",
+                "history_days": 700,
+            }
+        ],
+    )
+
+
+def test_best_is_per_unit_in_hand_and_its_forecast_is_its_own(engine):
+    with engine.begin() as conn:
+        _product(conn, 1)
+        # Sticker order: listing 1 (60 for 4 kg: 15/kg) below listing 2 (70 for 4 kg).
+        # In hand: listing 2's coupon brings it to 50 (12.5/kg), below listing 1's 58.
+        _listing(conn, 1, 1, "jd", Decimal(4))
+        _listing(conn, 2, 1, "tmall", Decimal(4))
+        _obs(conn, 1, 1, "60", in_hand="58")
+        _obs(conn, 2, 1, "70", in_hand="50")
+        _forecast(conn, 1, "40")  # the cheaper forecast belongs to the other listing
+        _forecast(conn, 2, "48")
+    (row,) = load_watchlist(engine)
+    assert row.best is not None and row.best.listing_id == 2
+    assert row.best.in_hand_per_unit == Decimal("12.5") and row.best.price == Decimal(70)
+    mark = load_forecast_marks(engine, [row], today=NOW.date())[1]
+    assert (mark.listing_id, mark.point, mark.advice) == (2, Decimal(48), "buy_now")
+
+
+def test_best_falls_back_to_the_price_where_no_in_hand_was_recorded(engine):
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _listing(conn, 1, 1, "jd")
+        _listing(conn, 2, 1, "tmall")
+        _obs(conn, 1, 1, "60")  # checked before in-hand prices were kept
+        _obs(conn, 2, 1, "70", in_hand="65")
+        _forecast(conn, 2, "48")
+    (row,) = load_watchlist(engine)
+    assert row.best is not None and row.best.listing_id == 1
+    assert row.best.in_hand_price == Decimal(60)
+    assert load_forecast_marks(engine, [row], today=NOW.date()) == {}

@@ -46,11 +46,20 @@ def _comparable(
     ]
 
 
-def previous_price(session: Session, before: Observation) -> PricePoint | None:
-    """The last comparable price of `before`'s listing recorded before it."""
+def _price_of(in_hand: bool) -> sa.ColumnElement[Decimal]:
+    """The price a question compares: the sticker price, or the in-hand price of one unit
+    bought alone (an observation without one is not comparable for it)."""
+    return _O.c.in_hand if in_hand else _O.c.price
+
+
+def previous_price(
+    session: Session, before: Observation, *, in_hand: bool = False
+) -> PricePoint | None:
+    """The last comparable price (or in-hand price) of `before`'s listing before it."""
+    price = _price_of(in_hand)
     query = (
-        sa.select(_O.c.id, _O.c.price, _O.c.observed_at)
-        .where(*_comparable([before.listing_id], before))
+        sa.select(_O.c.id, price.label("price"), _O.c.observed_at)
+        .where(*_comparable([before.listing_id], before), price.is_not(None))
         .order_by(_O.c.observed_at.desc(), _O.c.id.desc())
         .limit(1)
     )
@@ -58,15 +67,19 @@ def previous_price(session: Session, before: Observation) -> PricePoint | None:
     return PricePoint(row.id, row.price, row.observed_at) if row else None
 
 
-def last_price_above(session: Session, before: Observation, level: Decimal) -> int:
+def last_price_above(
+    session: Session, before: Observation, level: Decimal, *, in_hand: bool = False
+) -> int:
     """The id of the last observation priced above `level` before `before`, else 0.
 
     A target rule's crossing is identified by this id: the price must climb back above
-    the re-arm level (a new such observation) before the same rule can fire again.
+    the re-arm level (a new such observation) before the same rule can fire again. An
+    in-hand rule asks of the in-hand price: asked of the sticker price, every check of a
+    listing whose coupon keeps it below target would be a new crossing.
     """
     query = (
         sa.select(_O.c.id)
-        .where(*_comparable([before.listing_id], before), _O.c.price > level)
+        .where(*_comparable([before.listing_id], before), _price_of(in_hand) > level)
         .order_by(_O.c.observed_at.desc(), _O.c.id.desc())
         .limit(1)
     )

@@ -48,6 +48,7 @@ class RuleView:
     armed: bool
     active: bool
     created_at: datetime
+    waiting: str | None = None  # why the rule cannot fire on the last check, if it cannot
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,8 @@ def _rule_view(session: Session, rule: AlertRule) -> RuleView:
     else:
         product = session.get(Product, rule.product_id)
     assert rule.id is not None
+    waiting = getattr(rule_kind(rule.kind), "waiting", None)
+    last = _last_priced(session, rule) if waiting is not None else None
     return RuleView(
         id=rule.id,
         kind=rule.kind,
@@ -301,7 +304,21 @@ def _rule_view(session: Session, rule: AlertRule) -> RuleView:
         armed=rule.armed,
         active=rule.active,
         created_at=rule.created_at,
+        waiting=waiting(rule.params or {}, last) if waiting and last else None,
     )
+
+
+def _last_priced(session: Session, rule: AlertRule) -> Observation | None:
+    """The newest priced observation of what the rule watches (its listing, or any
+    listing of its product)."""
+    query = select(Observation).where(col(Observation.price).is_not(None))
+    if rule.listing_id is not None:
+        query = query.where(Observation.listing_id == rule.listing_id)
+    else:
+        ids = select(Listing.id).where(Listing.product_id == rule.product_id)
+        query = query.where(col(Observation.listing_id).in_(ids))
+    order = (col(Observation.observed_at).desc(), col(Observation.id).desc())
+    return session.exec(query.order_by(*order).limit(1)).first()
 
 
 def _deliveries_of(session: Session, event_ids: list[int]) -> dict[int, list[DeliveryView]]:

@@ -165,20 +165,25 @@ class TargetKind:
         return {**parsed, "in_hand": True} if raw.get("in_hand") else parsed
 
     def evaluate(self, ctx: RuleContext) -> Trigger | None:
+        """Fire at or below target. An in-hand rule compares only the in-hand price: an
+        observation without one (promotions that could not be priced) never fires it on
+        the sticker price, which is not what the user asked about (`waiting` says why)."""
         target = Decimal(ctx.params["price"])
+        in_hand = bool(ctx.params.get("in_hand"))
         price = _priced(ctx)
-        if price is not None and ctx.params.get("in_hand"):
+        if price is not None and in_hand:
             price = ctx.observation.in_hand
         if price is None or price > target:
             return None
         rearm_level = target + Decimal(ctx.params["margin"])
-        crossing = history.last_price_above(ctx.session, ctx.observation, rearm_level)
-        previous = history.previous_price(ctx.session, ctx.observation)
+        session, obs = ctx.session, ctx.observation
+        crossing = history.last_price_above(session, obs, rearm_level, in_hand=in_hand)
+        previous = history.previous_price(session, obs, in_hand=in_hand)
         return Trigger(
             identity=f"below-after-{crossing}",
             new_price=price,
             old_price=previous.price if previous else None,
-            currency=ctx.observation.currency,
+            currency=obs.currency,
         )
 
     def is_rearmed(self, params: Mapping[str, Any], observation: Observation) -> bool:
@@ -186,6 +191,12 @@ class TargetKind:
         level = Decimal(params["price"]) + Decimal(params["margin"])
         price = observation.in_hand if params.get("in_hand") else observation.price
         return price is not None and price > level
+
+    def waiting(self, params: Mapping[str, Any], observation: Observation) -> str | None:
+        """Why the rule cannot fire on `observation` although it has a price, or None."""
+        if params.get("in_hand") and observation.price is not None and observation.in_hand is None:
+            return "no in-hand price at the last check: its promotions could not be priced"
+        return None
 
     def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str:
         target = format_money(Decimal(params["price"]), _shown_currency(params, trigger))

@@ -22,11 +22,13 @@ from selectolax.lexbor import LexborNode
 
 from planner.shipped import shipped_file
 from tracker.errors import ExtractionInputError
+from tracker.extract import promotions as promo
 from tracker.extract.currency import normalize_code
 from tracker.extract.model import Candidate, Found, Kind
 from tracker.extract.page import Page, collapse
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.locations import HOME_ENV, config_dir
+from tracker.platforms import detect_platform
 
 RECIPES_FILE = "recipes.toml"
 
@@ -42,6 +44,7 @@ class Recipe:
     title: tuple[str, ...] = ()
     out_of_stock: tuple[str, ...] = ()
     in_stock: tuple[str, ...] = ()
+    promotions: tuple[str, ...] = ()
     currency: str | None = None
     user: bool = False
 
@@ -73,6 +76,7 @@ def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
             title=tuple(table.get("title", ())),
             out_of_stock=tuple(table.get("out_of_stock", ())),
             in_stock=tuple(table.get("in_stock", ())),
+            promotions=tuple(table.get("promotions", ())),
             currency=normalize_code(table.get("currency")),
             user=user,
         )
@@ -116,6 +120,7 @@ def extract(page: Page, recipe: Recipe) -> Found:
     source = f"recipe:{recipe.name}"
     hint = recipe.currency or page.hint
     every = recipe.price + recipe.list_price + recipe.title + recipe.out_of_stock + recipe.in_stock
+    every += recipe.promotions
     matches = page.tree.css(", ".join(every))
     candidates = []
     for kind, selectors in (("price", recipe.price), ("list", recipe.list_price)):
@@ -126,7 +131,20 @@ def extract(page: Page, recipe: Recipe) -> Found:
         evidence = f'{hit.selector} "{hit.shown}"'
         candidates.append(Candidate(hit.amount, hit.currency or hint, source, evidence, final))
     title = next((t for _, node in _matching(matches, recipe.title) if (t := _text(node))), None)
-    return Found(tuple(candidates), _stock(matches, recipe), title)
+    stated = _promotions(matches, recipe, page)
+    return Found(tuple(candidates), _stock(matches, recipe), title, promotions=stated)
+
+
+def _promotions(
+    matches: list[LexborNode], recipe: Recipe, page: Page
+) -> tuple[promo.Promotion, ...]:
+    """The promotions stated in the recipe's promotion elements, each element one phrase
+    (a phrase the promotion reader does not understand states nothing)."""
+    platform = detect_platform(page.url) if page.url else "web"
+    texts = dict.fromkeys(
+        t for _, node in _matching(matches, recipe.promotions) if (t := _text(node))
+    )
+    return tuple(p for text in texts for p in promo.from_text(text, platform))
 
 
 def _matching(

@@ -24,7 +24,7 @@ from tracker.plans.carts import write_atomically
 from tracker.plans.plan import read_cart_text
 
 #: The app's own cart: a saved cart like the others, so the service follows it too.
-APP_CART = "cart"
+APP_CART = locations.APP_CART
 # Edits read, change and write the whole file; two at once (keys pressed quickly, each
 # edit in its own worker thread) would lose one of them.
 _EDITS = threading.Lock()

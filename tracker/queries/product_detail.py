@@ -3,14 +3,17 @@ purchases with their price-protection deadlines, read in a few queries.
 
 History is one price per listing per day (the day's last, read from the daily roll-up),
 which is what a chart needs, so a listing checked every minute for two years still yields
-~730 points read from ~730 rows.
+~730 points read from ~730 rows. The roll-up keeps no in-hand price, so the in-hand series
+beside it is read from the observations themselves, over the last `IN_HAND_DAYS` only and
+at most `IN_HAND_ROWS` rows (the newest), which bounds the query however often a listing
+is checked.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +37,8 @@ _O = Observation.__table__
 _L = Listing.__table__
 _R = AlertRule.__table__
 _B = Purchase.__table__
+IN_HAND_DAYS = 180
+IN_HAND_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class ProductDetails:
     forecasts: tuple[ForecastMark, ...]  # each listing's next stored sale forecast
     # listing id -> the latest observation's in-hand price and promotions, as recorded
     offers: dict[int, RecordedOffer] = field(default_factory=dict)
+    # listing id -> daily in-hand prices (the day's last) over the last IN_HAND_DAYS
+    in_hand: dict[int, tuple[tuple[date, Decimal], ...]] = field(default_factory=dict)
 
     def quote(self, listing_id: int) -> ListingQuote:
         """The listing's latest state."""
@@ -125,7 +132,8 @@ def load_product(engine: sa.Engine, product_id: int, today: date) -> ProductDeta
         )
         forecasts = tuple(forecast_marks(conn, today, listing_ids).values())
         offers = _recorded_offers(conn, listing_ids)
-    return ProductDetails(row, history, rules, purchases, forecasts, offers)
+        in_hand = _daily_in_hand(conn, listing_ids, today - timedelta(days=IN_HAND_DAYS))
+    return ProductDetails(row, history, rules, purchases, forecasts, offers, in_hand)
 
 
 def _recorded_offers(conn: sa.Connection, listing_ids: list[int]) -> dict[int, RecordedOffer]:
@@ -154,6 +162,30 @@ def _daily_history(
     for listing_id, day, price in conn.execute(query):
         daily[listing_id][date.fromisoformat(day)] = price
     return {lid: tuple(sorted(daily[lid].items())) for lid in listing_ids}
+
+
+def _daily_in_hand(
+    conn: sa.Connection, listing_ids: list[int], since: date
+) -> dict[int, tuple[tuple[date, Decimal], ...]]:
+    """Each listing's last in-hand price of each UTC day since `since` (days as the
+    roll-up counts them, so the two series line up), from the newest `IN_HAND_ROWS`."""
+    start = datetime.combine(since, time(), tzinfo=UTC)
+    query = (
+        sa.select(_O.c.listing_id, _O.c.observed_at, _O.c.in_hand)
+        .where(
+            _O.c.listing_id.in_(listing_ids),
+            _O.c.observed_at >= start,
+            _O.c.in_hand.is_not(None),
+            _O.c.is_from_price.is_(False),
+        )
+        .order_by(_O.c.observed_at.desc(), _O.c.id.desc())
+        .limit(IN_HAND_ROWS)
+    )
+    daily: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for listing_id, observed_at, in_hand in conn.execute(query):  # newest first
+        day = observed_at.astimezone(UTC).date()
+        daily[listing_id].setdefault(day, in_hand)
+    return {lid: tuple(sorted(daily[lid].items())) for lid in listing_ids if daily[lid]}
 
 
 def sale_days(platforms: set[str], start: date, end: date) -> list[tuple[date, str, str]]:

@@ -8,7 +8,8 @@ so the watchlist stays fast with thousands of products and millions of observati
   row (`tracker.store.summary`): O(listings) key lookups, however long the history.
 - `load_trends` (second pass): a daily price series for sparklines from the daily
   roll-up, and the lowest price ever recorded from the summaries.
-- `load_forecast_marks`: the next sale event's forecast, advice and fake-discount mark.
+- `load_forecast_marks`: the next sale event's forecast, advice and fake-discount mark of
+  each product's best listing (the one whose price the row shows).
 - `latest_observation_id`: one cheap number the app polls to notice new prices written by
   any process (the in-app scheduler or `daoshou run` elsewhere); `changed_products` says
   which products they belong to, so only those rows are read again.
@@ -64,6 +65,7 @@ class ListingQuote:
     reason: str | None  # why the latest check has no price
     title: str | None
     active: bool = True  # False: paused, not checked until resumed
+    in_hand: Decimal | None = None  # one pack bought alone, its promotions applied
 
     @property
     def per_unit(self) -> Decimal | None:
@@ -71,6 +73,20 @@ class ListingQuote:
         if self.price is None or not self.per_pack:
             return None
         return self.price / self.per_pack
+
+    @property
+    def in_hand_price(self) -> Decimal | None:
+        """What one pack costs in hand: the in-hand price of one pack bought alone, or the
+        price where none was recorded (checks from before in-hand prices were kept)."""
+        return self.in_hand if self.in_hand is not None else self.price
+
+    @property
+    def in_hand_per_unit(self) -> Decimal | None:
+        """The in-hand price of one base unit, if the pack is known."""
+        paid = self.in_hand_price
+        if paid is None or not self.per_pack:
+            return None
+        return paid / self.per_pack
 
     @property
     def change(self) -> Decimal | None:
@@ -100,7 +116,7 @@ class WatchRow:
     unit: str
     category: str | None
     listings: tuple[ListingQuote, ...]
-    best: ListingQuote | None  # the cheapest available listing (per unit when packs known)
+    best: ListingQuote | None  # the cheapest in hand (per unit when packs known)
 
     @property
     def status(self) -> str:
@@ -183,6 +199,7 @@ def _observations(conn: sa.Connection, ids: Iterable[int]) -> dict[int, sa.Row]:
                 _O.c.in_stock,
                 _O.c.reason,
                 _O.c.title,
+                _O.c.in_hand,
             ).where(_O.c.id.in_(chunk))
         )
         found.update({row.id: row for row in rows})
@@ -210,11 +227,14 @@ def _quote(row: sa.Row, obs: dict[int, sa.Row]) -> ListingQuote:
         reason=last.reason if last else None,
         title=(last.title if last and last.title else (priced.title if priced else None)),
         active=bool(row.active),
+        in_hand=priced.in_hand if priced else None,
     )
 
 
 def best_offer(quotes: Sequence[ListingQuote]) -> ListingQuote | None:
-    """The cheapest available listing, compared per unit when every candidate's pack is known.
+    """The available listing cheapest in hand, compared per unit when every candidate's
+    pack is known: a sticker price above another's can still be cheaper once its coupon is
+    applied, and that is what the shopper pays.
 
     Prices are compared only within one currency (the one most candidates use), never
     converted: a wrong comparison is worse than none.
@@ -224,9 +244,9 @@ def best_offer(quotes: Sequence[ListingQuote]) -> ListingQuote | None:
         return None
     currency = Counter(q.currency for q in candidates).most_common(1)[0][0]
     candidates = [q for q in candidates if q.currency == currency]
-    if all(q.per_unit is not None for q in candidates):
-        return min(candidates, key=lambda q: (q.per_unit, q.listing_id))
-    return min(candidates, key=lambda q: (q.price, q.listing_id))
+    if all(q.in_hand_per_unit is not None for q in candidates):
+        return min(candidates, key=lambda q: (q.in_hand_per_unit, q.listing_id))
+    return min(candidates, key=lambda q: (q.in_hand_price, q.listing_id))
 
 
 def load_watchlist(
@@ -376,21 +396,17 @@ def _per_listing_scale(rows: Sequence[WatchRow]) -> _Scale:
     return scale
 
 
-def load_forecast_marks(engine: sa.Engine, today: date | None = None) -> dict[int, ForecastMark]:
-    """Per product, the forecast of its nearest upcoming sale event (cheapest point wins)."""
+def load_forecast_marks(
+    engine: sa.Engine, rows: Sequence[WatchRow], today: date | None = None
+) -> dict[int, ForecastMark]:
+    """Per product, the forecast of its nearest upcoming sale for its best listing: the
+    forecast and advice beside a price are those of the listing that price is from."""
+    best = {row.best.listing_id: row.product_id for row in rows if row.best is not None}
+    if not best:
+        return {}
     with engine.connect() as conn:
-        marks: dict[int, ForecastMark] = {}
-        for mark in forecast_marks(conn, today or date.today()).values():
-            known = marks.get(mark.product_id)
-            if known is None or _sooner_or_cheaper(mark, known):
-                marks[mark.product_id] = mark
-        return marks
-
-
-def _sooner_or_cheaper(mark: ForecastMark, known: ForecastMark) -> bool:
-    if mark.event_date != known.event_date:
-        return mark.event_date < known.event_date
-    return mark.point is not None and (known.point is None or mark.point < known.point)
+        marks = forecast_marks(conn, today or date.today(), list(best))
+    return {best[listing_id]: mark for listing_id, mark in marks.items()}
 
 
 def forecast_marks(

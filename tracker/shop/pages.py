@@ -40,6 +40,7 @@ class ShopProduct:
     currency: str = "CNY"
     list_price: str | None = None
     in_stock: bool = True
+    promotion: str | None = None  # a phrase stated beside the price, e.g. "领券 满100减20"
     render: str = "html"  # html | js
     version: int = 1
 
@@ -48,6 +49,8 @@ class ShopProduct:
         for key in ("title", "currency", "render"):
             if key in changes:
                 setattr(self, key, str(changes[key]))
+        if "promotion" in changes:
+            self.promotion = None if changes["promotion"] is None else str(changes["promotion"])
         for key in ("price", "list_price"):
             if key in changes:
                 setattr(self, key, None if changes[key] is None else _decimal(changes[key]))
@@ -146,6 +149,11 @@ def _static_page(product: ShopProduct, title: str, symbol: str, charset: str) ->
         slug=html.escape(product.slug),
         price_text=f"{symbol}{product.price}",
         list_price_html=list_html,
+        promotion_html=(
+            f'<p class="promotion">{html.escape(product.promotion)}</p>'
+            if product.promotion
+            else ""
+        ),
         stock_text="有货 In stock" if product.in_stock else "无货 Out of stock",
         json_ld=_script_json(data),
     )

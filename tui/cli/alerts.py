@@ -351,7 +351,8 @@ def _scope(rule: RuleView) -> str:
 
 def _describe(rule: RuleView) -> str:
     params = " ".join(f"{k}={v}" for k, v in rule.params.items())
-    return f"{rule.kind} {params}".strip()
+    waiting = f" ({rule.waiting})" if rule.waiting else ""
+    return f"{rule.kind} {params}".strip() + waiting
 
 
 def _channel_ids(rule: RuleView) -> str:

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.platforms import platform_name
 from tracker.queries.product_detail import ProductDetails, load_product, sale_days
-from tracker.queries.watchlist import ForecastMark
+from tracker.queries.watchlist import ForecastMark, ListingQuote
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, t
@@ -224,6 +224,10 @@ class ProductScreen(DaoshouScreen):
             if by_unit and q.per_pack:
                 points = tuple((d, p / q.per_pack) for d, p in points)
             lines.append(ChartLine(_legend(q), points))
+            hand = _in_hand_points(details, q, by_unit)
+            if hand:
+                label = f"{_legend(q)} {t('product.in_hand')}"
+                lines.append(ChartLine(label, hand, in_hand=True))
         bands = [
             _band(m, details, by_unit)
             for m in details.forecasts
@@ -308,6 +312,20 @@ def _forecastable(details: ProductDetails) -> list[int]:
 
 def _params(params: dict[str, object]) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+
+def _in_hand_points(
+    details: ProductDetails, q: ListingQuote, by_unit: bool
+) -> tuple[tuple[date, Decimal], ...]:
+    """The listing's in-hand series on the chart's scale, or () when it never differs
+    from the sticker price (a second identical line says nothing)."""
+    points = details.in_hand.get(q.listing_id, ())
+    sticker = dict(details.history.get(q.listing_id, ()))
+    if all(sticker.get(day) == price for day, price in points):
+        return ()
+    if by_unit and q.per_pack:
+        return tuple((d, p / q.per_pack) for d, p in points)
+    return points
 
 
 def _band(mark: ForecastMark, details: ProductDetails, by_unit: bool) -> ChartBand:

@@ -97,7 +97,7 @@ class WatchlistScreen(DaoshouScreen):
         engine = self.context.engine
         now = self.context.now()
         trends = load_trends(engine, rows, now=now)
-        marks = load_forecast_marks(engine, today=now.date())
+        marks = load_forecast_marks(engine, rows, today=now.date())
         self.post_result(TrendsLoaded(trends, marks))
 
     def on_watchlist_loaded(self, message: WatchlistLoaded) -> None:

@@ -1,4 +1,5 @@
 """The price-history chart: one line per listing, sale days marked, the forecast band ahead.
+A listing's in-hand line (its recorded promotions applied) is dotted, in its colour.
 
 x is "days from today" (negative: the past), so sale-event markers and the forecast band
 share one axis with the history; the tick labels show the dates. Plotext draws with
@@ -26,6 +27,7 @@ class ChartLine:
 
     label: str
     points: tuple[tuple[date, Decimal], ...]
+    in_hand: bool = False  # the in-hand series of the listing drawn just before it
 
 
 @dataclass(frozen=True)
@@ -63,16 +65,16 @@ class PriceChart(PlotextPlot):
         plt.title(display_text(title, limit=60))
         lows: list[float] = []
         highs: list[float] = []
-        for colour, line in zip(_COLOURS * 4, lines, strict=False):
+        for colour, line in zip(_line_colours(lines), lines, strict=True):
             if not line.points:
                 continue
             xs = [(day - today).days for day, _ in line.points]
             ys = [float(price) for _, price in line.points]
             lows.append(min(ys))
             highs.append(max(ys))
-            plt.plot(
-                xs, ys, label=display_text(line.label, limit=24), color=colour, marker="braille"
-            )
+            marker = "dot" if line.in_hand else "braille"
+            label = display_text(line.label, limit=24)
+            plt.plot(xs, ys, label=label, color=colour, marker=marker)
         for band in bands:
             x = (band.day - today).days
             plt.plot([0, x], [float(band.lower)] * 2, color="gray", marker="dot")
@@ -90,6 +92,17 @@ class PriceChart(PlotextPlot):
             pad = (max(highs) - min(lows)) * 0.05 or 1.0
             plt.ylim(min(lows) - pad, max(highs) + pad)
         self.refresh()
+
+
+def _line_colours(lines: Sequence[ChartLine]) -> list[str]:
+    """A colour per listing; an in-hand line takes its listing's colour."""
+    colours: list[str] = []
+    index = -1
+    for line in lines:
+        if not line.in_hand or index < 0:
+            index += 1
+        colours.append(_COLOURS[index % len(_COLOURS)])
+    return colours
 
 
 def _ticks(start: date, end: date, today: date, count: int = 6) -> tuple[list[int], list[str]]:

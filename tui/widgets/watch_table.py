@@ -103,8 +103,8 @@ def _sort_key(column: str, data: WatchData) -> Callable[[WatchRow], Any]:
         trend = data.trends.get(row.product_id)
         value: Any = {
             "product": row.name.lower(),
-            "best": best.price if best else None,
-            "per_unit": best.per_unit if best else None,
+            "best": best.in_hand_price if best else None,
+            "per_unit": best.in_hand_per_unit if best else None,
             "change": best.change if best else None,
             "lowest": (trend.lowest_per_unit or trend.lowest) if trend else None,
         }.get(column)
@@ -227,9 +227,10 @@ class WatchTable(DataTable[Any]):
         return [
             name,
             safe_text(_where(best), cells=16) if best else Text("-", style="dim"),
-            Text(fmt.money(best.price if best else None, currency), justify="right"),
+            Text(fmt.money(best.in_hand_price if best else None, currency), justify="right"),
             Text(
-                fmt.per_unit(best.per_unit if best else None, row.unit, currency), justify="right"
+                fmt.per_unit(best.in_hand_per_unit if best else None, row.unit, currency),
+                justify="right",
             ),
             fmt.change(best.change if best else None, currency),
             _lowest(row, trend, currency),
