@@ -105,6 +105,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "add.refused": ("未添加：{error}", "Not added: {error}"),
     "add.force": ("仍然添加", "Add anyway"),
+    # alert channels (errors shown in the app)
+    "alerts.channel_lost": ("提醒渠道 {label} 的地址丢失了", "channel {label} lost its URL"),
+    "alerts.channel_lost_hint": (
+        "删除后用 daoshou alerts channel add 重新添加",
+        "remove it and add it again with daoshou alerts channel add",
+    ),
+    "alerts.test_failed": ("发送测试到 {label} 失败：{error}", "test to {label} failed: {error}"),
+    "alerts.test_failed_hint": ("检查渠道地址和网络", "check the channel URL and the network"),
     # the command line
     "cli.first_check": ("  首次检查：{summary}", "  first check: {summary}"),
     "cli.resumed": ("已恢复检查", "checked on its interval"),
