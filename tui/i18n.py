@@ -99,7 +99,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "add.none": ("没有找到链接", "no link found"),
     "add.submit": ("添加", "Add"),
     "add.cancel": ("取消", "Cancel"),
-    "add.done": ("已添加：{name}", "Added: {name}"),
+    "add.done": (
+        "已添加：{name}（首次检查：{first_check}）",
+        "Added: {name} (first check: {first_check})",
+    ),
+    "add.refused": ("未添加：{error}", "Not added: {error}"),
+    "add.force": ("仍然添加", "Add anyway"),
+    # alert channels (errors shown in the app)
+    "alerts.channel_lost": ("提醒渠道 {label} 的地址丢失了", "channel {label} lost its URL"),
+    "alerts.channel_lost_hint": (
+        "删除后用 daoshou alerts channel add 重新添加",
+        "remove it and add it again with daoshou alerts channel add",
+    ),
+    "alerts.test_failed": ("发送测试到 {label} 失败：{error}", "test to {label} failed: {error}"),
+    "alerts.test_failed_hint": ("检查渠道地址和网络", "check the channel URL and the network"),
+    # the command line
+    "cli.first_check": ("  首次检查：{summary}", "  first check: {summary}"),
+    "cli.resumed": ("已恢复检查", "checked on its interval"),
+    "cli.paused": ("已暂停", "paused"),
+    "cli.listing_state": ("商品链接 {id}：{state}（{name}）", "listing {id}: {state} ({name})"),
+    "cli.cookies_saved": (
+        "{scope} 的 Cookie 已保存：{masked}",
+        "cookies for {scope} saved: {masked}",
+    ),
+    "cli.cookies_removed": ("{scope} 的 Cookie 已删除", "cookies for {scope} removed"),
+    "cli.cookies_none": ("{scope} 没有 Cookie", "no cookies for {scope}"),
     # planner
     "plan.items": ("购物车", "Cart"),
     "plan.item": ("商品", "Item"),
@@ -258,10 +282,18 @@ def language_from_locale() -> Language:
 
 
 def current_language() -> Language:
-    """The language the UI renders in now."""
+    """The language the app and the command line speak now: chosen once per process from
+    the `language` setting, whose "auto" (or an unreadable settings file) follows the
+    locale; the Settings screen may switch it later."""
     global _current
     if _current is None:
-        _current = language_from_locale()
+        from tracker.errors import SettingsError
+        from tracker.settings import resolve_language
+
+        try:
+            _current = resolve_language()
+        except SettingsError:
+            _current = language_from_locale()  # the settings screen reports the file
     return _current
 
 

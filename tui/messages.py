@@ -68,6 +68,7 @@ class ProductAdded(Message):
     product_id: int
     listing_id: int
     name: str
+    first_check: str  # what the page's first fetch found (a price, or why there is none)
 
 
 @dataclass

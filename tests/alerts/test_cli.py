@@ -36,7 +36,7 @@ def cli(tmp_path, monkeypatch):
 
 def _listing(cli) -> dict:
     return json.loads(
-        cli("add", "https://item.jd.com/100012345.html", "--product", "Liby", "--json")
+        cli("add", "https://item.jd.com/100012345.html", "--product", "Liby", "--force", "--json")
     )
 
 

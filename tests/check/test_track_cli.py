@@ -7,6 +7,7 @@ point in a subprocess, to see the one-line message and the exit status a user se
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from tracker.errors import NotFoundError
 from tracker.store import db
+from tui import i18n
 from tui.cli import app
 
 
@@ -26,6 +28,8 @@ def home(tmp_path, monkeypatch):
     (home / "config" / "settings.toml").write_text("[fetch]\nmin_delay_seconds = 0\n")
     monkeypatch.setenv("DAOSHOU_HOME", str(home))
     monkeypatch.delenv("DAOSHOU_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DAOSHOU_LANG", "en")  # the texts below are the English ones
+    monkeypatch.setattr(i18n, "_current", None)
     yield home
     db.dispose_engines()
 
@@ -55,7 +59,7 @@ def test_add_check_list_history(home, shop, slug):
 
     assert "2999.00 CNY" in _daoshou("history", str(added["id"]))
     history = json.loads(_daoshou("history", str(added["id"]), "--json"))
-    assert [Decimal(h["price"]) for h in history] == [Decimal("2999.00")]
+    assert [Decimal(h["price"]) for h in history] == [Decimal("2999.00")] * 2  # add, check
     assert history[0]["observed_at"].endswith("+00:00")
     with pytest.raises(NotFoundError, match="no listing with id 99"):
         _daoshou("check", "99")
@@ -88,7 +92,7 @@ def test_a_paused_listing_keeps_its_history_and_is_not_checked_until_resumed(hom
     assert len(marked) == 1 and marked[0].split()[0] == str(paused)
     shop.set_product(slug, price="8.00")
     assert [c["listing_id"] for c in json.loads(_daoshou("check", "--json"))] == [other]
-    assert len(json.loads(_daoshou("history", str(paused), "--json"))) == 1  # history kept
+    assert len(json.loads(_daoshou("history", str(paused), "--json"))) == 2  # add, check: kept
 
     assert _daoshou("resume", str(paused)).startswith(f"listing {paused}: checked on its interval")
     checked = json.loads(_daoshou("check", "--json"))
@@ -109,7 +113,7 @@ def test_pausing_an_unknown_listing_changes_nothing(home, shop, slug):
 def test_check_stores_the_good_and_exits_1_when_a_listing_failed(home, shop, slug):
     shop.set_product(slug, price="19.90", title="Socks")
     good = json.loads(_daoshou("add", shop.product_url(slug), "--json"))
-    gone = json.loads(_daoshou("add", shop.product_url("no-such-product"), "--json"))
+    gone = json.loads(_daoshou("add", shop.product_url("no-such-product"), "--force", "--json"))
     result = CliRunner().invoke(app, ["check", "--json"], catch_exceptions=False)
     assert result.exit_code == 1
     outcomes = {o["listing_id"]: o for o in json.loads(result.stdout)}
@@ -117,4 +121,74 @@ def test_check_stores_the_good_and_exits_1_when_a_listing_failed(home, shop, slu
     assert outcomes[gone["id"]]["observation"] is None
     assert f"1 of 2 listings could not be fetched ({gone['id']})" in result.stderr
     history = json.loads(_daoshou("history", str(good["id"]), "--json"))
-    assert [h["price"] for h in history] == ["19.90"]
+    assert [h["price"] for h in history] == ["19.90", "19.90"]  # added, then checked
+
+
+def _refused(*args):
+    """Run `daoshou add ...` as a user does; it must fail with one line on stderr."""
+    env = {**os.environ}
+    done = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "add", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    return done.stderr
+
+
+def test_add_refuses_a_page_that_answers_404_and_stores_nothing(home, shop, slug):
+    url = shop.product_url(f"{slug}-gone")
+    error = _refused(url)
+    assert error.startswith(f"daoshou: error: not adding {url}: HTTP 404 from 127.0.0.1")
+    assert "--force" in error
+    assert json.loads(_daoshou("list", "--json")) == []
+    assert [r.path for r in shop.settled_log()].count(f"/product/{slug}-gone") == 1
+
+
+def test_add_refuses_an_unreachable_host_saying_what_happened(home):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    error = _refused(f"http://127.0.0.1:{port}/item/1.html")
+    assert "connection refused by 127.0.0.1" in error and "robots" not in error
+    assert json.loads(_daoshou("list", "--json")) == []
+
+
+def test_add_force_tracks_a_failing_page_with_its_failed_attempt(home, shop):
+    added = json.loads(_daoshou("add", shop.product_url("no-such-product"), "--force", "--json"))
+    [status] = json.loads(_daoshou("list", "--json"))
+    assert status["listing"]["id"] == added["id"] and status["latest"] is None
+    assert status["last_attempt"]["status"] == "http_error"
+
+
+def test_add_stores_the_first_price_and_names_the_product_after_the_title(home, shop, slug):
+    shop.set_product(slug, price="49.90", title="Kettle\x1b[31m 1.7L\u202e [steel]")
+    shown = _daoshou("add", shop.product_url(slug))
+    assert "first check: 49.90 CNY" in shown
+    [status] = json.loads(_daoshou("list", "--json"))
+    assert status["listing"]["product_name"] == "Kettle[31m 1.7L [steel]"
+    assert status["latest"]["price"] == "49.90"
+    assert [r.path for r in shop.settled_log()].count(f"/product/{slug}") == 1  # fetched once
+    named = json.loads(_daoshou("add", shop.product_url(f"{slug}-b"), "--force", "--json"))
+    assert named["product_name"].startswith("127.0.0.1")  # no page title: named after the URL
+
+
+def test_the_command_line_speaks_the_language_of_the_setting_only(home, shop, slug):
+    settings = home / "config" / "settings.toml"
+    settings.write_text(settings.read_text() + '\n[ui]\nlanguage = "zh"\n')
+    shop.set_product(slug, price="10.00")
+    listing = json.loads(_daoshou("add", shop.product_url(slug), "--json"))["id"]
+    env = {**os.environ}
+    env.pop("DAOSHOU_LANG")  # the setting decides, not the test's English
+    done = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "pause", str(listing)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "已暂停" in done.stdout and "paused" not in done.stdout

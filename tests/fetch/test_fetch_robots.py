@@ -1,6 +1,7 @@
 """robots.txt: parsed per RFC 9309, fetched once per origin, obeyed unless turned off."""
 
 import itertools
+import socket
 from dataclasses import replace
 
 import pytest
@@ -181,3 +182,13 @@ def test_any_robots_text_parses_and_answers(text, path):
 def test_a_plain_disallow_is_a_prefix_rule(prefix, rest):
     rules = parse_robots(f"User-agent: *\nDisallow: /{prefix}\n", "daoshou")
     assert not rules.allows(f"/{prefix}{rest}")
+
+
+async def test_a_refused_connection_is_reported_as_such_not_as_robots(fast_policy):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with Fetcher(fast_policy) as fetcher:
+        result = await fetcher.fetch(f"http://127.0.0.1:{port}/product/p0001")
+    assert result.outcome is FetchOutcome.NETWORK_ERROR
+    assert result.error == "connection refused by 127.0.0.1"

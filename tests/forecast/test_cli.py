@@ -102,7 +102,7 @@ def test_backtest_json(tmp_path):
 
 
 def test_tracked_listing_import_then_forecast(tmp_path):
-    added = daoshou(tmp_path, "add", "https://item.jd.com/100012043978.html", "--json")
+    added = daoshou(tmp_path, "add", "https://item.jd.com/100012043978.html", "--force", "--json")
     assert added.returncode == 0, added.stderr
     listing = str(json.loads(added.stdout)["id"])
     history = tmp_path / "jd.csv"

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import openpyxl
 import sqlalchemy as sa
-from textual.widgets import DataTable
+from textual.widgets import Button, DataTable
 
 from tracker.plans.edits import cart_path
 from tracker.store import summary
 from tracker.store.tables import Listing, Observation
+from tui.i18n import t
 from tui.screens.planner import PlannerScreen
 from tui.screens.product import ProductScreen
 from tui.widgets.watch_table import WatchTable
@@ -74,7 +75,8 @@ async def test_watchlist_shows_every_demo_product_and_filters(make_app):
 
 async def test_add_a_product_from_a_share_text(make_app, demo):
     app = make_app()
-    # A loopback port nothing listens on: the check right after adding fails at once, offline.
+    # A loopback port nothing listens on: the page's first fetch is refused at once, offline,
+    # and the dialog offers to add it anyway.
     share = "【京东】http://127.0.0.1:9/item/100012043978.html 「" + HOSTILE + "」点击链接直接打开"
     async with app.run_test(size=(160, 40)) as pilot:
         await _settle(app, pilot)
@@ -88,6 +90,10 @@ async def test_add_a_product_from_a_share_text(make_app, demo):
         )
         await pilot.click("#add-submit")
         await _settle(app, pilot)
+        assert any("connection refused by 127.0.0.1" in note for note in _notes(app))
+        assert str(app.screen.query_one("#add-submit", Button).label) == t("add.force")
+        await pilot.click("#add-submit")
+        await _settle(app, pilot)
         table = app.screen.query_one(WatchTable)
         assert table.row_count == 21
         names = _cell_texts(table)
@@ -96,7 +102,7 @@ async def test_add_a_product_from_a_share_text(make_app, demo):
     with demo.engine.connect() as conn:
         urls = conn.execute(sa.select(Listing.__table__.c.url)).scalars().all()
     assert "http://127.0.0.1:9/item/100012043978.html" in urls
-    assert any("fetch failed" in note for note in notes)
+    assert any("first check: fetch failed" in note for note in notes)
 
 
 async def test_adding_a_tracked_url_again_is_a_notification_not_a_crash(make_app, demo):

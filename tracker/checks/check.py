@@ -36,7 +36,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
@@ -82,6 +82,25 @@ log = logging.getLogger("daoshou.check")
 
 UNCONFIRMED = "unconfirmed change"
 EXTRACTION_ERROR = "extraction error"
+
+
+@dataclass(frozen=True)
+class NewPage:
+    """A page about to become a listing: what fetching it needs."""
+
+    url: str
+    platform: str
+    use_browser: bool = False
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """A page fetched and read before its listing existed, waiting to be stored."""
+
+    result: FetchResult
+    attempts: tuple[NewFetchAttempt, ...]
+    observation: NewObservation | None  # None when the fetch brought no page
+    forget: bool = False  # rendered: keep no validators for conditional requests
 
 
 def alerts_in_transaction(session: Session, observation: Observation) -> None:
@@ -272,6 +291,40 @@ class Checker:
         observation = await self._with_in_hand(listing, observation)
         return await self._store(listing.id, result, attempts, observation)
 
+    async def look_first(self, page: NewPage) -> FirstLook:
+        """Fetch and read a page whose listing does not exist yet (`daoshou add`), the way a
+        check would (browser rules and signed-in profiles included), storing nothing."""
+        attempts: list[NewFetchAttempt] = []
+        signed_in = self._sessions.platform_of(page.platform) is not None
+        render = page.use_browser or signed_in or self.settings.browser_mode == "always"
+        fetch = self._render(page, attempts) if render else self._fetch(page, None, attempts)
+        result = await fetch
+        observation = None
+        if result.ok:
+            observation, may_need_js = await self._read_page(result)
+            if may_need_js and not render and self.settings.browser_mode == "auto":
+                rendered = await self._render(page, attempts)
+                if rendered.ok:
+                    result, observation = rendered, await self._read(rendered)
+        return FirstLook(result, tuple(attempts), observation, forget=signed_in or render)
+
+    async def store_first(self, listing: ListingView, look: FirstLook) -> CheckOutcome:
+        """Store what `look_first` read as the new listing's first check (no second fetch)."""
+        attempts = list(look.attempts)
+        if not await asyncio.to_thread(self.leases.claim, listing.id):
+            return await self._leased_elsewhere(listing.id)
+        async with self.leases.kept(listing.id):
+            if look.result.outcome is FetchOutcome.BLOCKED:
+                reason = look.result.error or "redirected to a login page"
+                return await self._store_blocked(listing.id, look.result, attempts, reason)
+            if look.observation is None:
+                await asyncio.to_thread(self.repository.record_check, listing.id, attempts, None)
+                return CheckOutcome.of(listing.id, look.result, None)
+            observation = await self._with_in_hand(listing, look.observation)
+            return await self._store(
+                listing.id, look.result, attempts, observation, forget=look.forget
+            )
+
     async def _with_in_hand(
         self, listing: ListingView, observation: NewObservation
     ) -> NewObservation:
@@ -316,7 +369,7 @@ class Checker:
 
     async def _fetch(
         self,
-        listing: ListingView,
+        listing: NewPage | ListingView,
         validators: Validators | None,
         attempts: list[NewFetchAttempt],
     ) -> FetchResult:
@@ -331,7 +384,9 @@ class Checker:
         attempts.append(_attempt(result, started))
         return result
 
-    async def _render(self, listing: ListingView, attempts: list[NewFetchAttempt]) -> FetchResult:
+    async def _render(
+        self, listing: NewPage | ListingView, attempts: list[NewFetchAttempt]
+    ) -> FetchResult:
         """Fetch through the browser; a browser that cannot start fails this fetch only."""
         self._pace(listing.url)
         started = self._clock()

@@ -193,7 +193,8 @@ class BrowserFetcher:
 
         refusal = await self._http.robots_refusal(target)
         if refusal:
-            return result(FetchOutcome.ROBOTS, url, error=refusal)
+            outcome, error = refusal
+            return result(outcome, url, error=error)
         if self._profile_dir is None:
             await self._add_cookies(str(target), platform)
         async with self._http.gate.slot(host_key(target)):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import time
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -202,7 +203,8 @@ class Fetcher:
         for _hop in range(self.policy.max_redirects + 1):
             refusal = await self.robots_refusal(current)
             if refusal:
-                return trace.result(FetchOutcome.ROBOTS, str(current), error=refusal)
+                outcome, error = refusal
+                return trace.result(outcome, str(current), error=error)
             headers = {k: v for k, v in validators.items() if v}
             store = self.policy.cookies
             cookie = store.header_for(str(current), platform) if store else None
@@ -291,7 +293,7 @@ class Fetcher:
                 return trace.result(FetchOutcome.HTTP_ERROR, str(url), error=error)
             except (httpx.TransportError, TimeoutError) as exc:
                 if attempt == p.retries:
-                    error = describe_network_error(exc, p.total_timeout)
+                    error = describe_network_error(exc, p.total_timeout, url.host)
                     return trace.result(FetchOutcome.NETWORK_ERROR, str(url), error=error)
                 self.gate.defer(host, pause)
                 continue
@@ -317,8 +319,13 @@ class Fetcher:
             finally:
                 await response.aclose()
 
-    async def robots_refusal(self, url: httpx.URL) -> str | None:
-        """Why robots.txt forbids `url`, or None when it may be fetched."""
+    async def robots_refusal(self, url: httpx.URL) -> tuple[FetchOutcome, str] | None:
+        """Why `url` may not be fetched, or None when it may.
+
+        ROBOTS when robots.txt forbids it (or is unavailable, which RFC 9309 treats as
+        forbidding everything); NETWORK_ERROR when the host did not answer at all: that
+        is what happened, and a page fetch would have failed the same way.
+        """
         if not self.policy.robots_apply_to(url.host):
             return None
         origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
@@ -330,8 +337,9 @@ class Fetcher:
         if rules.allows(target):
             return None
         if rules.reason:
-            return rules.reason
-        return (
+            outcome = FetchOutcome.NETWORK_ERROR if rules.unreachable else FetchOutcome.ROBOTS
+            return outcome, rules.reason
+        return FetchOutcome.ROBOTS, (
             f"robots.txt of {url.host} disallows {target} for {PRODUCT_TOKEN} "
             f"(turn robots off for this host only if you may fetch it)"
         )
@@ -348,8 +356,11 @@ class Fetcher:
                     await response.aclose()
         except httpx.TooManyRedirects:
             return ALLOW_ALL  # RFC 9309: past five redirects, robots.txt is "unavailable"
-        except (httpx.RequestError, TimeoutError) as exc:
-            return disallow_all(f"robots.txt of {url.host} unreachable ({type(exc).__name__})")
+        except (httpx.TransportError, TimeoutError) as exc:
+            error = describe_network_error(exc, self.policy.total_timeout, url.host)
+            return disallow_all(error, unreachable=True)
+        except httpx.RequestError as exc:
+            return disallow_all(f"robots.txt of {url.host} unreadable ({type(exc).__name__})")
         if response.status_code >= 500 or response.status_code == 429:
             return disallow_all(
                 f"robots.txt of {url.host} unavailable (HTTP {response.status_code}); "
@@ -373,12 +384,34 @@ KEPT_HEADERS = (
 )
 
 
-def describe_network_error(exc: BaseException, total_timeout: float) -> str:
-    """A short, user-readable cause for a failed connection."""
+def describe_network_error(exc: BaseException, total_timeout: float, host: str) -> str:
+    """What happened to a failed connection to `host`, in a few words."""
     if isinstance(exc, TimeoutError):
-        return f"no complete answer within {total_timeout:g} s"
+        return f"{host} gave no complete answer within {total_timeout:g} s"
     if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
+        return f"{host} did not answer in time ({type(exc).__name__})"
+    causes = _causes(exc)
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or (
+        "refused" in str(exc).lower()
+    ):
+        return f"connection refused by {host}"
+    if any(isinstance(cause, socket.gaierror) for cause in causes) or _name_unknown(exc):
+        return f"{host} not found (no such host name)"
     if isinstance(exc, httpx.ConnectError):
-        return f"could not connect ({exc})"
-    return f"connection failed ({type(exc).__name__}: {exc})"
+        return f"could not connect to {host} ({exc})"
+    return f"connection to {host} failed ({type(exc).__name__}: {exc})"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and the exceptions it was raised from (httpx wraps the socket's error)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _name_unknown(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "name or service not known" in text or "nodename nor servname" in text

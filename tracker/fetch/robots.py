@@ -41,6 +41,9 @@ class RobotsRules:
     rules: tuple[tuple[bool, str], ...] = ()  # (allowed, normalised pattern)
     crawl_delay: float | None = None
     reason: str | None = None  # why everything is disallowed without a file saying so
+    # The host itself could not be reached (not a robots.txt answer): a fetch of any page
+    # there would fail the same way, so the fetcher reports a network error, not robots.
+    unreachable: bool = False
 
     def allows(self, path: str) -> bool:
         """Whether daoshou may fetch `path` (path and query of the URL)."""
@@ -59,9 +62,12 @@ class RobotsRules:
 ALLOW_ALL = RobotsRules()
 
 
-def disallow_all(reason: str) -> RobotsRules:
-    """Rules for an origin whose robots.txt is unreachable: RFC 9309 says assume no access."""
-    return RobotsRules(rules=((False, "/"),), reason=reason)
+def disallow_all(reason: str, *, unreachable: bool = False) -> RobotsRules:
+    """Rules for an origin whose robots.txt is unavailable: RFC 9309 says assume no access.
+
+    `unreachable` marks a host that did not answer at all (refused, unknown, timed out).
+    """
+    return RobotsRules(rules=((False, "/"),), reason=reason, unreachable=unreachable)
 
 
 @dataclass

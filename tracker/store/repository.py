@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from planner.display import display_text
 from planner.errors import DaoshouError
-from planner.packs import parse_pack
+from planner.packs import Pack, parse_pack
 from tracker.errors import NotFoundError, StoreError
 from tracker.platforms import detect_platform, normalise_url, sku_from_url
 from tracker.store import db, summary
@@ -89,22 +89,9 @@ class Repository:
     ) -> ListingView:
         """Track a product page: normalise its URL, detect the platform, file it under a
         product (found by name, else created; named after the URL when not given)."""
-        canonical = normalise_url(url)
-        parsed_pack = parse_pack(pack) if pack else None
-        if pack and parsed_pack is None:
-            raise DaoshouError(
-                f"cannot read the pack size {pack!r}",
-                'write it like "3kg x2", "500ml*12" or "24卷"',
-            )
-        if check_interval_minutes is not None and check_interval_minutes < 1:
-            raise DaoshouError("the check interval must be at least 1 minute")
+        canonical, parsed_pack = self.vet_new_listing(url, pack, check_interval_minutes)
         with db.session_scope(self.engine, write=True) as session:
-            existing = session.exec(select(Listing).where(Listing.url == canonical)).first()
-            if existing is not None:
-                raise StoreError(
-                    f"{canonical} is already tracked as listing {existing.id}",
-                    f"see it with: daoshou history {existing.id}",
-                )
+            _refuse_tracked(session, canonical)
             unit = parsed_pack.unit if parsed_pack else "piece"
             product_row = _find_or_create_product(session, product or _name_from(canonical), unit)
             per_pack = None
@@ -125,6 +112,24 @@ class Repository:
             session.flush()
             session.refresh(listing)  # read back what the store kept (per_pack's scale)
             return ListingView.of(listing, product_row)
+
+    def vet_new_listing(
+        self, url: str, pack: str | None, check_interval_minutes: int | None
+    ) -> tuple[str, Pack | None]:
+        """The canonical URL and pack of a listing about to be added, or the error adding it
+        would raise: `daoshou add` asks before fetching the page, not after."""
+        canonical = normalise_url(url)
+        parsed_pack = parse_pack(pack) if pack else None
+        if pack and parsed_pack is None:
+            raise DaoshouError(
+                f"cannot read the pack size {pack!r}",
+                'write it like "3kg x2", "500ml*12" or "24卷"',
+            )
+        if check_interval_minutes is not None and check_interval_minutes < 1:
+            raise DaoshouError("the check interval must be at least 1 minute")
+        with db.session_scope(self.engine) as session:
+            _refuse_tracked(session, canonical)
+        return canonical, parsed_pack
 
     def get_listing(self, listing_id: int) -> ListingView:
         """One listing; NotFoundError if there is none with this id."""
@@ -386,6 +391,15 @@ def _through_summary(
     return list(session.exec(query))
 
 
+def _refuse_tracked(session: Session, canonical: str) -> None:
+    existing = session.exec(select(Listing).where(Listing.url == canonical)).first()
+    if existing is not None:
+        raise StoreError(
+            f"{canonical} is already tracked as listing {existing.id}",
+            f"see it with: daoshou history {existing.id}",
+        )
+
+
 def _find_or_create_product(session: Session, name: str, unit: str) -> Product:
     name = " ".join(name.split())
     query = select(Product).where(sa.func.lower(Product.name) == name.lower())
@@ -403,8 +417,14 @@ def _adopt_title(session: Session, listing_id: int, title: str) -> None:
     listing = session.get(Listing, listing_id)
     product = listing and session.get(Product, listing.product_id)
     if listing is not None and product is not None and product.name == _name_from(listing.url):
-        product.name = _shortened(display_text(title))
+        product.name = name_from_title(title)
         session.add(product)
+
+
+def name_from_title(title: str) -> str:
+    """A product name from a page title, which is untrusted text: control and format
+    characters (terminal escapes, bidi overrides) dropped, whitespace collapsed, shortened."""
+    return _shortened(display_text(title))
 
 
 def _name_from(url: str) -> str:

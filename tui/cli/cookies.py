@@ -14,6 +14,7 @@ import typer
 
 from tracker.fetch.cookies import CookieStore
 from tui.cli.output import print_json, print_table
+from tui.i18n import t
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ScopeArgument = Annotated[
@@ -47,7 +48,7 @@ def set_(
     if as_json:
         print_json(masked)
         return
-    print(f"cookies for {masked.scope} saved / 已保存: {masked.masked}")
+    print(t("cli.cookies_saved", scope=masked.scope, masked=masked.masked))
 
 
 @cookies_app.command("list")
@@ -67,4 +68,4 @@ def remove(scope: ScopeArgument, as_json: JsonOption = False) -> None:
     if as_json:
         print_json({"scope": scope, "removed": removed})
         return
-    print(f"cookies for {scope} removed / 已删除" if removed else f"no cookies for {scope} / 无")
+    print(t("cli.cookies_removed" if removed else "cli.cookies_none", scope=scope))

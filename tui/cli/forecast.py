@@ -20,6 +20,7 @@ import typer
 
 from planner.errors import ForecastError
 from tui.cli.output import print_json, print_table
+from tui.i18n import current_language
 
 if TYPE_CHECKING:
     from planner.forecast import Calendar, Forecast, PriceSeries
@@ -235,11 +236,10 @@ def _print_forecast(result: Forecast, fake: FakeDiscount | None, as_json: bool) 
         result.advice, "no sale-day pattern yet: buy when the price suits you"
     )
     print(f"  advice: {advice} (expected saving {result.expected_saving} {cur})")
-    print(f"  {result.explanation}")
-    print(f"  {result.explanation_zh}")
+    zh = current_language() == "zh"  # one explanation, in the language daoshou speaks
+    print(f"  {result.explanation_zh if zh else result.explanation}")
     if fake is not None:
-        print(f"  ! {fake.explanation}")
-        print(f"  ! {fake.explanation_zh}")
+        print(f"  ! {fake.explanation_zh if zh else fake.explanation}")
 
 
 def _refresh_all(events: Path | None, as_json: bool) -> None:

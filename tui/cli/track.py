@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tui.cli.output import print_json, print_table
+from tui.i18n import t
 
 if TYPE_CHECKING:
     from tracker.checks.outcome import CheckOutcome
@@ -50,18 +51,33 @@ def add(
     browser: Annotated[
         bool, typer.Option("--browser", help="Render the page in Chromium (JS-priced shops).")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Add it even if the page cannot be fetched (4xx, no host)."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Track a product page (prints the new listing; its `id` names it from then on)."""
+    """Track a product page: it is fetched once now, refused if it answers 4xx or cannot be
+    reached (unless --force), and named after its title when --product is not given.
+    Prints the new listing; its `id` names it from then on."""
+    from tracker.checks.first import add_checked_sync
     from tracker.store.repository import Repository
 
-    listing = Repository().add_listing(
-        url, product=product, pack=pack, check_interval_minutes=interval, use_browser=browser
+    added = add_checked_sync(
+        Repository(),
+        url,
+        product=product,
+        pack=pack,
+        check_interval_minutes=interval,
+        use_browser=browser,
+        force=force,
     )
+    listing = added.listing
     if as_json:
         print_json(listing)
         return
     print(f"listing {listing.id}: {listing.platform} {listing.url} ({listing.product_name})")
+    print(t("cli.first_check", summary=added.outcome.summary))
 
 
 def list_(as_json: JsonOption = False) -> None:
@@ -153,9 +169,9 @@ def _set_active(listing_ids: list[int], *, active: bool, as_json: bool) -> None:
     if as_json:
         print_json(listings)
         return
-    state = "checked on its interval / 恢复检查" if active else "paused / 已暂停"
+    state = t("cli.resumed" if active else "cli.paused")
     for listing in listings:
-        print(f"listing {listing.id}: {state} ({listing.product_name})")
+        print(t("cli.listing_state", id=listing.id, state=state, name=listing.product_name))
 
 
 def check(

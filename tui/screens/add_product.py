@@ -1,8 +1,11 @@
 """AddProductScreen: paste a URL or an app's share text, confirm name and pack, add.
 
 The share text is parsed as the user types (`tracker.extract.share_text`, pure), so they see the
-link and title that will be used before anything is stored. Storing runs in a worker;
-a failure (duplicate URL, unreadable pack) becomes a notification and the dialog stays.
+link and title that will be used before anything is stored. Adding fetches the page once
+in a worker (`tracker.checks.first`): its first price is stored with it, and a page that
+answers 4xx or cannot be reached is refused with the reason; the dialog stays and its
+button becomes "add anyway". Other failures (duplicate URL, unreadable pack) become a
+notification and the dialog stays.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
         super().__init__()
         self.context = context
         self.link: SharedLink | None = None
+        self.force = False  # set after a refusal: the next submit adds the page anyway
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-dialog"):
@@ -50,6 +54,7 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
 
     @on(Input.Changed, "#add-paste")
     def _pasted(self, event: Input.Changed) -> None:
+        self._allow_force(False)
         found = self.query_one("#add-found", Static)
         try:
             self.link = parse_share_text(event.value)
@@ -81,9 +86,33 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
         )
 
     def _store(self, link: SharedLink | None, name: str | None, pack: str | None) -> None:
+        from tracker.checks.first import add_checked_sync
+        from tracker.errors import FetchError
+
         assert link is not None
-        view = self.context.repository.add_listing(link.url, product=name, pack=pack)
-        post_unless_cancelled(self, ProductAdded(view.product_id, view.id, view.product_name))
+        try:
+            added = add_checked_sync(
+                self.context.repository, link.url, product=name, pack=pack, force=self.force
+            )
+        except FetchError as refused:
+            self.app.call_from_thread(self._refused, refused)
+            return
+        view = added.listing
+        message = ProductAdded(view.product_id, view.id, view.product_name, added.outcome.summary)
+        post_unless_cancelled(self, message)
+
+    def _refused(self, refused: DaoshouError) -> None:
+        self.app.notify(
+            display_text(t("add.refused", error=refused.one_line()), limit=400),
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
+        self._allow_force(True)
+
+    def _allow_force(self, force: bool) -> None:
+        self.force = force
+        self.query_one("#add-submit", Button).label = t("add.force" if force else "add.submit")
 
     def on_product_added(self, message: ProductAdded) -> None:
         message.stop()

@@ -123,14 +123,13 @@ class AlertsScreen(DaoshouScreen):
                 continue
             if url is None:
                 raise AlertError(
-                    f"channel {channel.label} lost its URL",
-                    "remove it and add it again with daoshou alerts channel add",
+                    t("alerts.channel_lost", label=channel.label), t("alerts.channel_lost_hint")
                 )
             error = apprise_send(url, "daoshou 到手", t("alerts.test"))
             if error:
                 raise AlertError(
-                    f"test to {channel.label} failed: {error}",
-                    "check the channel URL and the network",
+                    t("alerts.test_failed", label=channel.label, error=error),
+                    t("alerts.test_failed_hint"),
                 )
             self.post_result(WorkFinished(t("alerts.test_sent", label=channel.label)))
 

@@ -37,7 +37,7 @@ from tui.messages import (
     WorkFinished,
 )
 from tui.screens.base import DaoshouScreen
-from tui.text import safe_content
+from tui.text import clean, safe_content
 from tui.widgets.columns import cursor_key
 from tui.widgets.watch_table import SORTABLE, WatchData, WatchTable
 
@@ -223,9 +223,9 @@ class WatchlistScreen(DaoshouScreen):
 
         def added(result: ProductAdded | None) -> None:
             if result is not None:
-                self.app.notify(t("add.done", name=result.name), markup=False)
+                note = t("add.done", name=result.name, first_check=result.first_check)
+                self.app.notify(clean(note, limit=400), markup=False)
                 self.reload()
-                self.check_now([result.listing_id])  # its first price, without waiting
 
         self.app.push_screen(AddProductScreen(self.context), added)
 
