@@ -14,6 +14,7 @@ from tracker.alerts.engine import record_plan_change
 from tracker.plans.edits import add_product, change_quantity
 from tracker.plans.plan import plan_cart
 from tracker.queries.watchlist import load_watchlist
+from tracker.store import summary
 from tracker.store.tables import AlertEvent, Observation
 
 
@@ -35,6 +36,7 @@ def _observe(demo, seeded, now, price, **extra):
     }
     with demo.engine.begin() as conn:
         conn.execute(sa.insert(Observation.__table__), [row])
+        summary.rebuild(conn, [seeded.listing_id])  # a raw insert bypasses the store
 
 
 def _cart(tmp_path, offers, currency="CNY"):
