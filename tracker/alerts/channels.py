@@ -53,7 +53,8 @@ def masked_label(url: str) -> str:
             f"not a usable Apprise URL (scheme {scheme!r})",
             "see https://github.com/caronc/apprise/wiki for URL formats, e.g. ntfy://topic",
         )
-    return plugin.url(privacy=True).split("?", 1)[0]
+    shown: str = plugin.url(privacy=True)
+    return shown.split("?", 1)[0]
 
 
 def channel_url(secret_key: str) -> str | None:

@@ -19,8 +19,9 @@ from planner.money import format_money
 from planner.shipped import shipped_file
 from tracker import locations
 from tracker.alerts import history
-from tracker.alerts.rules import Language, RuleContext, Trigger, decimal_param, register
+from tracker.alerts.rules import RuleContext, Trigger, decimal_param, register
 from tracker.errors import AlertError
+from tracker.settings import Language
 
 FILE_NAME = "price_protection.toml"
 

@@ -29,6 +29,7 @@ from tracker.store.tables import (
     Listing,
     Product,
     Purchase,
+    table_of,
     utcnow,
 )
 
@@ -264,7 +265,7 @@ def _rule_view(session: Session, rule: AlertRule) -> RuleView:
 
 
 def _deliveries_of(session: Session, event_ids: list[int]) -> dict[int, list[DeliveryView]]:
-    d, c = AlertDelivery.__table__, AlertChannel.__table__
+    d, c = table_of(AlertDelivery), table_of(AlertChannel)
     rows = session.execute(
         sa.select(d, c.c.label)
         .join(c, c.c.id == d.c.channel_id)

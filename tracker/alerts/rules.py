@@ -220,8 +220,10 @@ class DropKind:
             return None
         if previous is not None:
             prior = ctx.session.get(Observation, previous.observation_id)
-            prior_median = prior and history.median_before(
-                ctx.session, prior, MEDIAN_DAYS, MEDIAN_MIN_POINTS
+            prior_median = (
+                history.median_before(ctx.session, prior, MEDIAN_DAYS, MEDIAN_MIN_POINTS)
+                if prior is not None
+                else None
             )
             if prior_median is not None and self._dropped_enough(
                 ctx.params, prior_median, previous.price

@@ -31,15 +31,15 @@ from planner.forecast.outcomes import comparable_log_ratios
 from tracker import locations
 from tracker.errors import NotFoundError
 from tracker.store import db
-from tracker.store.tables import ForecastRecord, Listing, Observation, Product, utcnow
+from tracker.store.tables import ForecastRecord, Listing, Observation, Product, table_of, utcnow
 
-USER_EVENTS_FILE = "events.toml"
 UPCOMING_DAYS = 120  # the nightly run forecasts each listing's sales this far ahead
 UPCOMING_PER_LISTING = 2
 COMPARABLE_LIMIT = 30
 IMPORT_TIME = time(12, 0, tzinfo=UTC)  # an imported daily price is dated noon UTC
 _CHUNK = 1000
-_OBSERVATIONS = sa.inspect(Observation).local_table
+USER_EVENTS_FILE = "events.toml"
+_OBSERVATIONS = table_of(Observation)
 _STORE_STEP = Decimal("0.0001")  # the store keeps amounts to 4 decimal places
 
 
@@ -69,13 +69,15 @@ def user_calendar() -> Calendar:
 def listing_series(session: Session, listing: Listing) -> PriceSeries:
     """A listing's recorded prices as a daily series (the last price of each UTC day)."""
     rows = session.exec(
-        select(Observation.observed_at, Observation.price, Observation.currency)
+        select(Observation.observed_at, col(Observation.price), col(Observation.currency))
         .where(Observation.listing_id == listing.id)
         .where(col(Observation.price).is_not(None))
         .where(col(Observation.is_from_price).is_(False))
         .order_by(col(Observation.observed_at))
     ).all()
-    points = [(observed.astimezone(UTC).date(), price) for observed, price, _ in rows]
+    points = [
+        (observed.astimezone(UTC).date(), price) for observed, price, _ in rows if price is not None
+    ]
     currencies = [c for _, _, c in rows if c]
     return series_from_points(
         str(listing.id), points, currencies[-1] if currencies else None, listing.platform
@@ -189,7 +191,7 @@ def _comparables(
         .where(Listing.platform == listing.platform, Listing.id != listing.id)
     )
     if category:
-        query = query.order_by(sa.case((Product.category == category, 0), else_=1))
+        query = query.order_by(sa.case((col(Product.category) == category, 0), else_=1))
     others = [
         listing_series(session, other) for other in session.exec(query.limit(COMPARABLE_LIMIT))
     ]
@@ -264,7 +266,7 @@ def _listing_named(session: Session, path: Path, name: str) -> Listing:
         found = session.get(Listing, int(name))
     else:
         found = session.exec(
-            select(Listing).where(sa.or_(Listing.url == name, Listing.sku == name))
+            select(Listing).where(sa.or_(col(Listing.url) == name, col(Listing.sku) == name))
         ).first()
     if found is None:
         raise HistoryImportError(

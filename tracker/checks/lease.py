@@ -42,12 +42,12 @@ from sqlalchemy.engine import Engine
 
 from tracker.errors import StoreError
 from tracker.store import db
-from tracker.store.tables import Listing, utcnow
+from tracker.store.tables import Listing, table_of, utcnow
 
 log = logging.getLogger("daoshou.check")
 
 LEASE_SECONDS = 120.0
-_LISTING = Listing.__table__
+_LISTING = table_of(Listing)
 
 
 class CheckLeases:
@@ -131,7 +131,7 @@ class CheckLeases:
             sa.update(_LISTING).where(_LISTING.c.id == listing_id, condition).values(**values)
         )
         with db.session_scope(self.engine, write=True) as session:
-            return session.execute(statement).rowcount == 1
+            return db.rows_changed(session, statement) == 1
 
 
 def describe_owner(owner: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 from typing import IO
 
@@ -91,7 +92,7 @@ class ServiceLock:
 
 def _exclusive(handle: IO[bytes]) -> None:
     """Take an exclusive, non-blocking lock on an open file (OSError if it is held)."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         import msvcrt
 
         handle.seek(0)

@@ -26,12 +26,12 @@ from tracker.queries.watchlist import (
     forecast_marks,
     load_watchlist,
 )
-from tracker.store.tables import AlertRule, Listing, Observation, Purchase
+from tracker.store.tables import AlertRule, Listing, Observation, Purchase, table_of
 
-_O = Observation.__table__
-_L = Listing.__table__
-_R = AlertRule.__table__
-_B = Purchase.__table__
+_O = table_of(Observation)
+_L = table_of(Listing)
+_R = table_of(AlertRule)
+_B = table_of(Purchase)
 
 
 @dataclass(frozen=True)
