@@ -3,6 +3,17 @@
 Paths are computed when asked for, never at import time, so tests and `daoshou demo` can
 point `DAOSHOU_HOME` somewhere else before anything is created. Without `DAOSHOU_HOME`
 the platform's conventional directories (platformdirs) are used.
+
+This module owns every file name too, not only the directories: other modules ask it for
+`settings_file()`, `cart_file()` and the rest, so a reader finds the whole layout here.
+The `*_NAME` constants are the bare names, for messages and for the copies daoshou ships
+under the same name (`planner.shipped.shipped_file`).
+
+    config_dir()  settings.toml, cookies.json, alert-channels.json, recipes.toml,
+                  price_protection.toml, events.toml, platforms.toml, subsidies/
+    data_dir()    daoshou.sqlite (and its `.service.lock`), cart.toml
+    log_dir()     daoshou.log (the app), daoshou-run.log (the service), demo-shop.log
+    cache_dir()   robots.json, demo/ (throwaway demo homes)
 """
 
 from __future__ import annotations
@@ -15,6 +26,22 @@ import platformdirs
 APP_NAME = "daoshou"
 HOME_ENV = "DAOSHOU_HOME"
 DATABASE_URL_ENV = "DAOSHOU_DATABASE_URL"
+
+SETTINGS_NAME = "settings.toml"
+COOKIES_NAME = "cookies.json"
+CHANNELS_NAME = "alert-channels.json"
+RECIPES_NAME = "recipes.toml"
+PRICE_PROTECTION_NAME = "price_protection.toml"
+EVENTS_NAME = "events.toml"
+PLATFORM_RULES_NAME = "platforms.toml"
+SUBSIDIES_NAME = "subsidies"
+DATABASE_NAME = "daoshou.sqlite"
+CART_NAME = "cart.toml"
+APP_LOG_NAME = "daoshou.log"
+RUN_LOG_NAME = "daoshou-run.log"
+DEMO_SHOP_LOG_NAME = "demo-shop.log"
+ROBOTS_CACHE_NAME = "robots.json"
+SERVICE_LOCK_SUFFIX = ".service.lock"
 
 
 def _home() -> Path | None:
@@ -57,7 +84,82 @@ def database_url() -> str:
     url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if url:
         return url
-    return f"sqlite:///{data_dir() / 'daoshou.sqlite'}"
+    return f"sqlite:///{data_dir() / DATABASE_NAME}"
+
+
+def service_lock_file(database: Path) -> Path:
+    """The lock file beside a SQLite database that one checking service holds."""
+    return database.with_name(database.name + SERVICE_LOCK_SUFFIX)
+
+
+def settings_file() -> Path:
+    """The user's settings (it may not exist)."""
+    return config_dir() / SETTINGS_NAME
+
+
+def cookies_file() -> Path:
+    """The user's shop cookies (owner-only; it may not exist)."""
+    return config_dir() / COOKIES_NAME
+
+
+def channels_file() -> Path:
+    """The alert channels' Apprise URLs (owner-only; it may not exist)."""
+    return config_dir() / CHANNELS_NAME
+
+
+def recipes_file() -> Path:
+    """The user's own extraction recipes, beside the shipped ones (it may not exist)."""
+    return config_dir() / RECIPES_NAME
+
+
+def price_protection_file() -> Path:
+    """The user's 价保 windows, overriding the shipped ones (it may not exist)."""
+    return config_dir() / PRICE_PROTECTION_NAME
+
+
+def events_file() -> Path:
+    """The user's own sale events, added to the shipped calendar (it may not exist)."""
+    return config_dir() / EVENTS_NAME
+
+
+def platform_rules_file() -> Path:
+    """The user's platform rules, overriding the shipped ones (it may not exist)."""
+    return config_dir() / PLATFORM_RULES_NAME
+
+
+def subsidies_dir() -> Path:
+    """The user's subsidy tables, beside the shipped ones (it may not exist)."""
+    return config_dir() / SUBSIDIES_NAME
+
+
+def cart_file() -> Path:
+    """The user's cart, next to the database."""
+    return data_dir() / CART_NAME
+
+
+def app_log_file() -> Path:
+    """The terminal app's and the command line's log."""
+    return log_dir() / APP_LOG_NAME
+
+
+def run_log_file() -> Path:
+    """The log of `daoshou run`, the checking service."""
+    return log_dir() / RUN_LOG_NAME
+
+
+def demo_shop_log_file() -> Path:
+    """The demo's loopback shop's request log."""
+    return log_dir() / DEMO_SHOP_LOG_NAME
+
+
+def robots_cache_file() -> Path:
+    """robots.txt answers kept between runs, when a fetch policy asks for them."""
+    return cache_dir() / ROBOTS_CACHE_NAME
+
+
+def demo_homes_dir() -> Path:
+    """Where `daoshou demo` makes its throwaway homes (created on first use)."""
+    return _ensure(cache_dir() / "demo")
 
 
 def write_private(path: Path, text: str) -> None:

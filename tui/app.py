@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from planner.errors import DaoshouError
+from tracker import locations
 from tracker.queries.watchlist import latest_observation_id
 from tui.context import AppContext
 from tui.i18n import t
@@ -138,7 +139,7 @@ class DaoshouApp(App[None]):
         else:
             log.error("worker %s failed", event.worker.name, exc_info=error)
             detail = f"{type(error).__name__}: {error}"
-            text = t("error.unexpected", error=detail, log="daoshou.log")
+            text = t("error.unexpected", error=detail, log=locations.APP_LOG_NAME)
         self.notify(clean(text, limit=400), severity="error", markup=False, timeout=10)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -23,8 +23,6 @@ from tracker.errors import AlertError, NotFoundError
 from tracker.store.db import session_scope
 from tracker.store.tables import AlertChannel
 
-FILE_NAME = "alert-channels.json"
-
 
 @dataclass(frozen=True)
 class ChannelView:
@@ -37,7 +35,7 @@ class ChannelView:
 
 def channels_file() -> Path:
     """The owner-only file mapping channel keys to their Apprise URLs."""
-    return locations.config_dir() / FILE_NAME
+    return locations.channels_file()
 
 
 def masked_label(url: str) -> str:

@@ -23,17 +23,15 @@ from tracker.alerts.rules import RuleContext, Trigger, decimal_param, register
 from tracker.errors import AlertError
 from tracker.settings import Language
 
-FILE_NAME = "price_protection.toml"
-
 
 def user_windows_file() -> Path:
     """Where the user's own windows live (it need not exist)."""
-    return locations.config_dir() / FILE_NAME
+    return locations.price_protection_file()
 
 
 def shipped_windows_file() -> Path:
     """The windows daoshou ships with."""
-    return shipped_file(FILE_NAME)
+    return shipped_file(locations.PRICE_PROTECTION_NAME)
 
 
 def protection_windows() -> dict[str, int]:

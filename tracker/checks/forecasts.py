@@ -38,7 +38,6 @@ UPCOMING_PER_LISTING = 2
 COMPARABLE_LIMIT = 30
 IMPORT_TIME = time(12, 0, tzinfo=UTC)  # an imported daily price is dated noon UTC
 _CHUNK = 1000
-USER_EVENTS_FILE = "events.toml"
 _OBSERVATIONS = table_of(Observation)
 _STORE_STEP = Decimal("0.0001")  # the store keeps amounts to 4 decimal places
 
@@ -62,7 +61,7 @@ class ImportSummary:
 
 def user_calendar() -> Calendar:
     """The shipped calendar plus the user's own events file, when there is one."""
-    path = locations.config_dir() / USER_EVENTS_FILE
+    path = locations.events_file()
     return load_calendar(path if path.is_file() else None)
 
 

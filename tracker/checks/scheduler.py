@@ -267,7 +267,7 @@ def _interval_of(trigger: BaseTrigger) -> timedelta | None:
 def run_forever(jobs: Sequence[PeriodicJob], repository: Repository | None = None) -> None:
     """`daoshou run`: the service with its periodic `jobs` in the foreground until SIGINT
     or SIGTERM."""
-    log_file = locations.log_dir() / "daoshou-run.log"
+    log_file = locations.run_log_file()
     logging.basicConfig(
         filename=log_file,
         level=logging.INFO,

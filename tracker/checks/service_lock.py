@@ -21,6 +21,8 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from tracker import locations
+
 _PG_SERVICE_KEY = 0x6461_6F72  # any constant; distinct from the migration lock's
 
 
@@ -66,7 +68,7 @@ class ServiceLock:
         database = self.engine.url.database
         if not database or database == ":memory:":
             return True  # a private in-memory store: no other process can see it
-        path = Path(database).with_name(Path(database).name + ".service.lock")
+        path = locations.service_lock_file(Path(database))
         handle = open(path, "a+b")  # noqa: SIM115  (held open for as long as the lock)
         try:
             _exclusive(handle)

@@ -23,7 +23,6 @@ from planner.packs import UNITS, Pack, parse_pack
 from tracker import locations
 from tracker.queries.watchlist import ListingQuote, WatchRow, load_watchlist
 
-CART_FILE = "cart.toml"
 # Edits read, change and write the whole file; two at once (keys pressed quickly, each
 # edit in its own worker thread) would lose one of them.
 _EDITS = threading.Lock()
@@ -50,7 +49,7 @@ class LiveCart:
 
 def cart_path() -> Path:
     """The user's cart file, next to the database."""
-    return locations.data_dir() / CART_FILE
+    return locations.cart_file()
 
 
 def _quotes_by_url(engine: sa.Engine) -> dict[str, ListingQuote]:

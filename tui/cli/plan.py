@@ -49,11 +49,10 @@ def plan(
     from planner.cart_file import load_cart
     from planner.cost import Pricing
     from planner.plan import make_plan, plan_document
-    from tracker.locations import config_dir
+    from tracker import locations
 
     cart = load_cart(cart_file)
-    settings = config_dir()
-    pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
+    pricing = Pricing.load(locations.platform_rules_file(), locations.subsidies_dir())
     day = today.date() if today is not None else date.today()
     result = make_plan(cart, pricing, today=day, time_limit=time_limit)
     if export is not None:

@@ -16,12 +16,10 @@ import typer
 
 from tracker import locations
 
-LOG_FILE = "daoshou.log"
-
 
 def log_to_file() -> Path:
     """Send every log record to the log file only; returns the file's path."""
-    path = locations.log_dir() / LOG_FILE
+    path = locations.app_log_file()
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -18,7 +18,6 @@ import sqlalchemy as sa
 
 from tracker import locations
 from tracker.queries.cart_sync import cart_path
-from tracker.settings import SETTINGS_FILE
 from tracker.shop.client import FixtureShop
 from tracker.store.db import open_engine
 from tui.demo.cart import write_demo_cart
@@ -56,8 +55,7 @@ class DemoSession:
 
 def new_demo_home() -> Path:
     """A fresh directory under the cache directory (never the real data directory)."""
-    base = locations.cache_dir() / "demo"
-    base.mkdir(parents=True, exist_ok=True)
+    base = locations.demo_homes_dir()
     return Path(tempfile.mkdtemp(prefix="demo-", dir=base))
 
 
@@ -79,11 +77,11 @@ def start_demo(
 ) -> DemoSession:
     """Create the demo home, seed it, and (with `serve`) start the shop and the mover."""
     home = use_demo_home(home)
-    settings = locations.config_dir() / SETTINGS_FILE
+    settings = locations.settings_file()
     if not settings.exists():
         settings.write_text(DEMO_SETTINGS, encoding="utf-8")
     engine = open_engine()
-    shop = FixtureShop.start(log_file=locations.log_dir() / "demo-shop.log") if serve else None
+    shop = FixtureShop.start(log_file=locations.demo_shop_log_file()) if serve else None
     try:
         if shop is not None:
             seeded = seed_demo(

@@ -60,8 +60,7 @@ def compute_plan(engine: Any, path: Path, today: date, time_limit: float = 10.0)
     if not path.exists():
         return PlanView(None, None, path)
     live = live_cart(engine, load_cart(path))
-    settings = locations.config_dir()
-    pricing = Pricing.load(settings / "platforms.toml", settings / "subsidies")
+    pricing = Pricing.load(locations.platform_rules_file(), locations.subsidies_dir())
     return PlanView(make_plan(live.cart, pricing, today=today, time_limit=time_limit), live, path)
 
 
