@@ -25,7 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from tracker.alerts import messages
-from tracker.alerts.rules import RuleContext, RuleKind, Trigger, rule_kind
+from tracker.alerts.kinds import rule_kind
+from tracker.alerts.rules import RuleContext, RuleKind, Trigger
 from tracker.errors import AlertError
 from tracker.store.db import session_scope
 from tracker.store.tables import (

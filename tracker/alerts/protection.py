@@ -19,7 +19,7 @@ from planner.money import format_money
 from planner.shipped import shipped_file
 from tracker import locations
 from tracker.alerts import history
-from tracker.alerts.rules import RuleContext, Trigger, decimal_param, register
+from tracker.alerts.rules import RuleContext, Trigger, decimal_param
 from tracker.errors import AlertError
 from tracker.settings import Language
 
@@ -71,7 +71,6 @@ def claim_deadline(bought_on: date, platform: str) -> date | None:
     return bought_on + timedelta(days=days) if days > 0 else None
 
 
-@register
 class PriceProtectionKind:
     """A price below what the user paid, inside the protection window: claim the difference.
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tracker.alerts.kinds import rule_kind
 from tracker.alerts.protection import claim_deadline
-from tracker.alerts.rules import AMOUNT_STEP, rule_kind
+from tracker.alerts.rules import AMOUNT_STEP
 from tracker.errors import AlertError, NotFoundError
 from tracker.store.db import session_scope
 from tracker.store.tables import (
