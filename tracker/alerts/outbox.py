@@ -130,16 +130,15 @@ def deliver_pending(
 
 def pending_count(engine: Engine) -> int:
     """How many deliveries are still waiting (due now or later)."""
-    with session_scope(engine) as session:
-        query = sa.select(sa.func.count()).select_from(_D).where(_D.c.status.in_(_DUE))
-        return int(session.execute(query).scalar() or 0)
+    query = sa.select(sa.func.count()).select_from(_D).where(_D.c.status.in_(_DUE))
+    return int(db.read_value(engine, query) or 0)
 
 
 def next_due_at(engine: Engine) -> datetime | None:
     """When the earliest waiting delivery is due, None when nothing waits."""
-    with session_scope(engine) as session:
-        query = sa.select(sa.func.min(_D.c.next_attempt_at)).where(_D.c.status.in_(_DUE))
-        return session.execute(query).scalar()
+    query = sa.select(sa.func.min(_D.c.next_attempt_at)).where(_D.c.status.in_(_DUE))
+    due: datetime | None = db.read_value(engine, query)
+    return due
 
 
 def _due_ids(engine: Engine, limit: int) -> list[int]:
@@ -213,12 +212,12 @@ def _finish(engine: Engine, claimed: _Claimed, error: str | None, policy: RetryP
             "next_attempt_at": now + policy.delay(claimed.attempts),
             "last_error": error[:MAX_ERROR_CHARS],
         }
-    with session_scope(engine, write=True) as session:
-        session.execute(
-            sa.update(_D)
-            .where(_D.c.id == claimed.delivery_id, _D.c.status == "sending")
-            .values(**values)
-        )
+    db.write_rows(
+        engine,
+        sa.update(_D)
+        .where(_D.c.id == claimed.delivery_id, _D.c.status == "sending")
+        .values(**values),
+    )
     return str(values["status"])
 
 
