@@ -207,7 +207,9 @@ def _predict_case(
     return result, ours.method == "model"
 
 
-def _score(method: str, cases: Sequence[Case], predictions: Sequence[dict]) -> MethodScore:
+def _score(
+    method: str, cases: Sequence[Case], predictions: Sequence[dict[str, Prediction]]
+) -> MethodScore:
     errors, pct, base_errors = [], [], []
     covered, briers = [], []
     saved = perfect = 0.0

@@ -46,16 +46,16 @@ from tracker.store.tables import (
     Observation,
     ObservationDaily,
     Product,
+    table_of,
     utcnow,
 )
 
-USER_EVENTS_FILE = "events.toml"
 UPCOMING_DAYS = 120  # the nightly run forecasts each listing's sales this far ahead
 UPCOMING_PER_LISTING = 2
 COMPARABLE_LIMIT = 30
 IMPORT_TIME = time(12, 0, tzinfo=UTC)  # an imported daily price is dated noon UTC
 _CHUNK = 1000
-_OBSERVATIONS = sa.inspect(Observation).local_table
+_OBSERVATIONS = table_of(Observation)
 _STORE_STEP = Decimal("0.0001")  # the store keeps amounts to 4 decimal places
 
 
@@ -78,7 +78,7 @@ class ImportSummary:
 
 def user_calendar() -> Calendar:
     """The shipped calendar plus the user's own events file, when there is one."""
-    path = locations.config_dir() / USER_EVENTS_FILE
+    path = locations.events_file()
     return load_calendar(path if path.is_file() else None)
 
 
@@ -279,7 +279,7 @@ def _comparables(
         .where(Listing.platform == listing.platform, Listing.id != listing.id)
     )
     if category:
-        query = query.order_by(sa.case((Product.category == category, 0), else_=1))
+        query = query.order_by(sa.case((col(Product.category) == category, 0), else_=1))
     others = [
         listing_series(session, other) for other in session.exec(query.limit(COMPARABLE_LIMIT))
     ]
@@ -354,7 +354,7 @@ def _listing_named(session: Session, path: Path, name: str) -> Listing:
         found = session.get(Listing, int(name))
     else:
         found = session.exec(
-            select(Listing).where(sa.or_(Listing.url == name, Listing.sku == name))
+            select(Listing).where(sa.or_(col(Listing.url) == name, col(Listing.sku) == name))
         ).first()
     if found is None:
         raise HistoryImportError(

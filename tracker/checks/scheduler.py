@@ -61,7 +61,6 @@ from tracker.store.views import ListingView
 
 log = logging.getLogger("daoshou.scheduler")
 
-RUN_LOG = "daoshou-run.log"  # rotated: see `tracker.locations.rotating_log`
 SYNC_SECONDS = 60
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
@@ -268,10 +267,10 @@ def _interval_of(trigger: BaseTrigger) -> timedelta | None:
 def run_forever(jobs: Sequence[PeriodicJob], repository: Repository | None = None) -> None:
     """`daoshou run`: the service with its periodic `jobs` in the foreground until SIGINT
     or SIGTERM."""
-    handler = locations.rotating_log(RUN_LOG)
+    log_file = locations.run_log_file()
+    handler = locations.rotating_log(log_file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(handlers=[handler], level=logging.INFO)
-    log_file = locations.log_file(RUN_LOG)
     repository = repository or Repository()
     settings = load_settings()
     print(f"daoshou run: started; log: {log_file}; Ctrl-C to stop", file=sys.stderr)

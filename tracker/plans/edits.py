@@ -23,8 +23,6 @@ from tracker import locations
 from tracker.plans.carts import write_atomically
 from tracker.plans.plan import read_cart_text
 
-#: The app's own cart: a saved cart like the others, so the service follows it too.
-APP_CART = "cart"
 # Edits read, change and write the whole file; two at once (keys pressed quickly, each
 # edit in its own worker thread) would lose one of them.
 _EDITS = threading.Lock()
@@ -57,7 +55,7 @@ class Product(Protocol):
 
 def cart_path() -> Path:
     """The app's cart file (a saved cart named "cart")."""
-    return locations.carts_dir() / f"{APP_CART}.toml"
+    return locations.cart_file()
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from planner.errors import DaoshouError
 from planner.money import format_money
 from tracker.alerts.engine import record_plan_change
-from tracker.plans.carts import memo_file, saved_carts, write_atomically
+from tracker.plans.carts import cart_file, memo_file, saved_carts, write_atomically
 from tracker.plans.plan import LivePlan, load_store, plan_cart
 from tracker.plans.resolve import Store
 from tracker.platforms import platform_name
@@ -107,7 +107,7 @@ def follow_prices(engine: sa.Engine, listing_ids: Iterable[int], now: datetime) 
     changed = []
     for name in carts_using(listing_ids, store):
         try:
-            live = plan_cart(memo_file(name).with_name(f"{name}.toml"), now, store=store, name=name)
+            live = plan_cart(cart_file(name), now, store=store, name=name)
         except DaoshouError as exc:
             log.warning("saved cart %s cannot be re-planned: %s", name, exc.message)
             continue

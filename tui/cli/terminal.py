@@ -16,16 +16,14 @@ import typer
 
 from tracker import locations
 
-LOG_FILE = "daoshou.log"
-
 
 def log_to_file() -> Path:
     """Send every log record to the (rotated) log file only; returns the file's path."""
-    path = locations.log_file(LOG_FILE)
+    path = locations.app_log_file()
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = locations.rotating_log(LOG_FILE)
+    handler = locations.rotating_log(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
