@@ -64,8 +64,8 @@ def problem_from_cart(
         elif isinstance(promotion, EveryOff | Threshold | PercentOff):
             found = _deductions(promotion, platform, sorted(shops.get(platform, ())), cart)
             if is_coupon(promotion):
-                held = {"coupon": f"coupon:{index}", "uses": promotion.uses}
-                found = [replace(deduction, **held) for deduction in found]
+                coupon, uses = f"coupon:{index}", promotion.uses
+                found = [replace(d, coupon=coupon, uses=uses) for d in found]
             deductions += found
     parallel = frozenset(
         platform

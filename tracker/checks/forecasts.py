@@ -86,7 +86,11 @@ def listing_series(session: Session, listing: Listing) -> PriceSeries:
     """A listing's recorded prices as a daily series (the last price of each UTC day), read
     from the daily roll-up: ~730 rows for two years, however often the listing is checked."""
     rows = session.exec(
-        select(ObservationDaily.day, ObservationDaily.last_price, ObservationDaily.currency)
+        select(
+            col(ObservationDaily.day),
+            col(ObservationDaily.last_price),
+            col(ObservationDaily.currency),
+        )
         .where(ObservationDaily.listing_id == listing.id)
         .order_by(col(ObservationDaily.day), col(ObservationDaily.last_at))
     ).all()
@@ -184,7 +188,7 @@ def refresh_forecasts(
                     session, listing.id or 0, series, target
                 )
                 current = _fingerprint(series, target, calendar)
-                fingerprint, as_of = read_stored_key(stored.get((listing.id, target.key)))
+                fingerprint, as_of = read_stored_key(stored.get((listing.id or 0, target.key)))
                 if not needs_refit(fingerprint, current, as_of, series.last_day):
                     unchanged.add(request.inputs_hash)
                 key = stored_key(current, series.last_day)
@@ -211,7 +215,7 @@ def struck_price(
     day = min(target.day, series.last_day)
     start = datetime.combine(day, time(0), UTC)
     return session.exec(
-        select(Observation.list_price)
+        select(col(Observation.list_price))
         .where(
             Observation.listing_id == listing_id,
             col(Observation.list_price).is_not(None),

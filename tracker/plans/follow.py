@@ -64,9 +64,10 @@ def remember(live: LivePlan) -> None:
 
 def _recalled(name: str) -> dict[str, Any] | None:
     try:
-        return json.loads(memo_file(name).read_text(encoding="utf-8"))
+        memo = json.loads(memo_file(name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return memo if isinstance(memo, dict) else None  # a hand-edited memo: no plan recalled
 
 
 def listing_moved(repository: Repository, listing_id: int) -> bool:
