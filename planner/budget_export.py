@@ -158,7 +158,7 @@ def _items_sheet(workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats) -
     rows = plan.priced.items
     for row, item in enumerate(rows, start=1):
         _item_row(sheet, row, plan, item, stages, formats.money)
-    column = xl_col_to_name(in_hand_col)
+    column = str(xl_col_to_name(in_hand_col))
     sheet.write_string(len(rows) + 1, 0, "Total 合计", formats.bold)
     sheet.write_formula(
         len(rows) + 1,

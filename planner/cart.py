@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TypeGuard
 
 from planner.packs import PIECE, Pack
 
@@ -239,7 +240,7 @@ class FreeShipping:
 Promotion = EveryOff | Threshold | PercentOff | Credit | FreeShipping
 
 
-def is_coupon(promotion: Promotion) -> bool:
+def is_coupon(promotion: Promotion) -> TypeGuard[EveryOff | Threshold | PercentOff]:
     """Whether the shopper HOLDS this promotion (a coupon) rather than getting it by itself.
 
     A held coupon (店铺券, platform coupon, red packet, 消费券, percent coupon) is spent by

@@ -221,7 +221,9 @@ def _order_level(
         fees = sum((fee for _, fee, _ in run.fees), ZERO)
         return Outcome(sum((ln.amount for ln in run.lines), ZERO) + fees, used, run)
 
-    discounts, fees, spent = {}, {}, {}
+    discounts: dict[OrderKey, list[Discount]] = {}
+    fees: dict[OrderKey, list[ShopFee]] = {}
+    spent: dict[OrderKey, tuple[int, ...]] = {}
     for key, outcome in assign_coupons(list(groups), evaluate, held).items():
         run = outcome.result
         for line, priced_line in zip(groups[key], run.lines, strict=True):

@@ -54,7 +54,7 @@ Evaluate = Callable[[K, frozenset[int]], Outcome[T]]
 
 
 def assign_coupons(
-    keys: Sequence[K], evaluate: Evaluate, uses: Mapping[int, int]
+    keys: Sequence[K], evaluate: Evaluate[K, T], uses: Mapping[int, int]
 ) -> dict[K, Outcome[T]]:
     """Each order's outcome, with the held coupons (index -> uses) given where they save
     most."""
@@ -79,7 +79,7 @@ def _short(outcomes: Sequence[Outcome[T]], uses: Mapping[int, int]) -> frozenset
 
 
 def _outcomes(
-    key: K, start: Outcome[T], evaluate: Evaluate, contested: frozenset[int]
+    key: K, start: Outcome[T], evaluate: Evaluate[K, T], contested: frozenset[int]
 ) -> list[Outcome[T]]:
     """The cheapest outcome per set of contested coupons spent, found by withholding used
     contested coupons one at a time from `start` (everything allowed)."""

@@ -145,10 +145,10 @@ def apply_cross_store(
         total, shares = _cross_store_outcome(promo, eligible, bases, rules)
         if total > best[0]:
             best = (total, promo, shares, eligible)
-    total, promo, shares, eligible = best
-    if promo is None:
+    total, winner, shares, eligible = best
+    if winner is None:
         return []
-    label = f"cross-store {describe(promo, total)}"
+    label = f"cross-store {describe(winner, total)}"
     for line, share in zip(eligible, shares, strict=True):
         line.apply("cross_store", label, -share)
     return [Discount("cross_store", label, total, None, promo)]

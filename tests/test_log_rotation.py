@@ -8,7 +8,7 @@ from tracker import locations
 def test_a_log_rotates_at_its_limit_and_keeps_a_bounded_number_of_files(tmp_path, monkeypatch):
     monkeypatch.setenv(locations.HOME_ENV, str(tmp_path))
     monkeypatch.setattr(locations, "LOG_MAX_BYTES", 2000)
-    handler = locations.rotating_log("daoshou-run.log")
+    handler = locations.rotating_log(locations.run_log_file())
     logger = logging.getLogger("daoshou.test.rotation")
     logger.propagate = False
     logger.addHandler(handler)

@@ -3,6 +3,21 @@
 Paths are computed when asked for, never at import time, so tests and `daoshou demo` can
 point `DAOSHOU_HOME` somewhere else before anything is created. Without `DAOSHOU_HOME`
 the platform's conventional directories (platformdirs) are used.
+
+This module owns every file name too, not only the directories: other modules ask it for
+`settings_file()`, `cart_file()` and the rest, so a reader finds the whole layout here.
+The `*_NAME` constants are the bare names, for messages and for the copies daoshou ships
+under the same name (`planner.shipped.shipped_file`).
+
+    config_dir()  settings.toml, cookies.json, alert-channels.json, recipes.toml,
+                  price_protection.toml, events.toml, platforms.toml, subsidies/
+    data_dir()    daoshou.sqlite (and its `.service.lock`), screenshots/ (without Downloads),
+                  carts/ (one NAME.toml per saved cart, cart.toml the app's own, and the
+                  last plan announced for each, .NAME.last.json),
+                  browser/PLATFORM/profile/ and browser/PLATFORM/session.json (signed-in
+                  browser sessions, owner-only)
+    log_dir()     daoshou.log (the app), daoshou-run.log (the service), demo-shop.log
+    cache_dir()   robots.json, demo/ (throwaway demo homes)
 """
 
 from __future__ import annotations
@@ -23,8 +38,32 @@ LOG_MAX_BYTES = 10 * 1024 * 1024
 LOG_BACKUPS = 5
 HOME_ENV = "DAOSHOU_HOME"
 #: The app's own cart is the saved cart of this name (`daoshou plan cart` plans it).
-APP_CART = "cart"
 DATABASE_URL_ENV = "DAOSHOU_DATABASE_URL"
+
+SETTINGS_NAME = "settings.toml"
+COOKIES_NAME = "cookies.json"
+CHANNELS_NAME = "alert-channels.json"
+RECIPES_NAME = "recipes.toml"
+PRICE_PROTECTION_NAME = "price_protection.toml"
+EVENTS_NAME = "events.toml"
+PLATFORM_RULES_NAME = "platforms.toml"
+SUBSIDIES_NAME = "subsidies"
+DATABASE_NAME = "daoshou.sqlite"
+SCREENSHOTS_NAME = "screenshots"
+CARTS_NAME = "carts"
+APP_CART = "cart"  # the app's own cart: a saved cart like the others, so the service follows it
+CART_SUFFIX = ".toml"
+CART_NAME = APP_CART + CART_SUFFIX
+CART_MEMO_SUFFIX = ".last.json"
+BROWSER_NAME = "browser"
+BROWSER_PROFILE_NAME = "profile"
+BROWSER_SESSION_NAME = "session.json"
+DEMO_HOMES_NAME = "demo"
+APP_LOG_NAME = "daoshou.log"
+RUN_LOG_NAME = "daoshou-run.log"
+DEMO_SHOP_LOG_NAME = "demo-shop.log"
+ROBOTS_CACHE_NAME = "robots.json"
+SERVICE_LOCK_SUFFIX = ".service.lock"
 
 
 def _home() -> Path | None:
@@ -69,15 +108,15 @@ def carts_dir() -> Path:
     The app's cart used to be `cart.toml` beside the database; it is moved here once, as
     the saved cart `APP_CART`, by whichever command or screen first asks for this folder.
     """
-    carts = _ensure(data_dir() / "carts")
-    _adopt_old_cart(legacy_cart_file(), carts / f"{APP_CART}.toml")
+    carts = _ensure(data_dir() / CARTS_NAME)
+    _adopt_old_cart(legacy_cart_file(), carts / CART_NAME)
     return carts
 
 
 def legacy_cart_file() -> Path:
     """Where the app kept its one cart before carts were saved by name (read only to move
     it under `carts_dir()`)."""
-    return data_dir() / "cart.toml"
+    return data_dir() / CART_NAME
 
 
 def _adopt_old_cart(old: Path, new: Path) -> None:
@@ -122,20 +161,15 @@ def screenshots_dir() -> Path:
     downloads = Path(platformdirs.user_downloads_dir())
     if _home() is None and downloads.is_dir():
         return downloads
-    return _ensure(data_dir() / "screenshots", private=True)
+    return _ensure(data_dir() / SCREENSHOTS_NAME, private=True)
 
 
-def log_file(name: str) -> Path:
-    """The path of one log file (`daoshou.log`, `daoshou-run.log`) in `log_dir()`."""
-    return log_dir() / name
-
-
-def rotating_log(name: str) -> RotatingFileHandler:
-    """A handler for the owner-only log file `name`, rotated at `LOG_MAX_BYTES` with
-    `LOG_BACKUPS` old files (`name.1` ... `name.5`), so no log grows without bound; URLs'
-    query strings are redacted from every record."""
+def rotating_log(path: Path) -> RotatingFileHandler:
+    """A handler for the owner-only log file `path` (`app_log_file()`, `run_log_file()`),
+    rotated at `LOG_MAX_BYTES` with `LOG_BACKUPS` old files (`name.1` ... `name.5`), so no
+    log grows without bound; URLs' query strings are redacted from every record."""
     handler = RotatingFileHandler(
-        private_file(log_file(name)),
+        private_file(path),
         maxBytes=LOG_MAX_BYTES,
         backupCount=LOG_BACKUPS,
         encoding="utf-8",
@@ -158,9 +192,9 @@ def browser_profile_dir(platform: str, *, create: bool = True) -> Path:
     """
     home = _home()
     base = home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
-    path = base / "browser" / platform / "profile"
+    path = base / BROWSER_NAME / platform / BROWSER_PROFILE_NAME
     if create:
-        for level in (base, base / "browser", base / "browser" / platform, path):
+        for level in (base, base / BROWSER_NAME, base / BROWSER_NAME / platform, path):
             _ensure(level, private=level != base)
             if os.name == "posix" and level != base:
                 os.chmod(level, 0o700)
@@ -169,7 +203,7 @@ def browser_profile_dir(platform: str, *, create: bool = True) -> Path:
 
 def browser_session_file(platform: str) -> Path:
     """The small state file beside a platform's profile: when daoshou last saw it work."""
-    return browser_profile_dir(platform, create=False).parent / "session.json"
+    return browser_profile_dir(platform, create=False).parent / BROWSER_SESSION_NAME
 
 
 def database_url() -> str:
@@ -177,7 +211,92 @@ def database_url() -> str:
     url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if url:
         return url
-    return f"sqlite:///{data_dir() / 'daoshou.sqlite'}"
+    return f"sqlite:///{data_dir() / DATABASE_NAME}"
+
+
+def service_lock_file(database: Path) -> Path:
+    """The lock file beside a SQLite database that one checking service holds."""
+    return database.with_name(database.name + SERVICE_LOCK_SUFFIX)
+
+
+def settings_file() -> Path:
+    """The user's settings (it may not exist)."""
+    return config_dir() / SETTINGS_NAME
+
+
+def cookies_file() -> Path:
+    """The user's shop cookies (owner-only; it may not exist)."""
+    return config_dir() / COOKIES_NAME
+
+
+def channels_file() -> Path:
+    """The alert channels' Apprise URLs (owner-only; it may not exist)."""
+    return config_dir() / CHANNELS_NAME
+
+
+def recipes_file() -> Path:
+    """The user's own extraction recipes, beside the shipped ones (it may not exist)."""
+    return config_dir() / RECIPES_NAME
+
+
+def price_protection_file() -> Path:
+    """The user's 价保 windows, overriding the shipped ones (it may not exist)."""
+    return config_dir() / PRICE_PROTECTION_NAME
+
+
+def events_file() -> Path:
+    """The user's own sale events, added to the shipped calendar (it may not exist)."""
+    return config_dir() / EVENTS_NAME
+
+
+def platform_rules_file() -> Path:
+    """The user's platform rules, overriding the shipped ones (it may not exist)."""
+    return config_dir() / PLATFORM_RULES_NAME
+
+
+def subsidies_dir() -> Path:
+    """The user's subsidy tables, beside the shipped ones (it may not exist)."""
+    return config_dir() / SUBSIDIES_NAME
+
+
+def saved_cart_file(name: str) -> Path:
+    """The file of the saved cart `name` (a name `tracker.plans.carts` has checked)."""
+    return carts_dir() / f"{name}{CART_SUFFIX}"
+
+
+def cart_file() -> Path:
+    """The terminal app's cart: the saved cart named `APP_CART`."""
+    return carts_dir() / CART_NAME
+
+
+def cart_memo_file(name: str) -> Path:
+    """Where the last plan announced for the saved cart `name` is remembered."""
+    return carts_dir() / f".{name}{CART_MEMO_SUFFIX}"
+
+
+def app_log_file() -> Path:
+    """The terminal app's and the command line's log."""
+    return log_dir() / APP_LOG_NAME
+
+
+def run_log_file() -> Path:
+    """The log of `daoshou run`, the checking service."""
+    return log_dir() / RUN_LOG_NAME
+
+
+def demo_shop_log_file() -> Path:
+    """The demo's loopback shop's request log."""
+    return log_dir() / DEMO_SHOP_LOG_NAME
+
+
+def robots_cache_file() -> Path:
+    """robots.txt answers kept between runs, when a fetch policy asks for them."""
+    return cache_dir() / ROBOTS_CACHE_NAME
+
+
+def demo_homes_dir() -> Path:
+    """Where `daoshou demo` makes its throwaway homes (created on first use)."""
+    return _ensure(cache_dir() / DEMO_HOMES_NAME)
 
 
 def write_private(path: Path, text: str) -> None:
@@ -220,14 +339,14 @@ class _RedactQueries(logging.Filter):
         return True
 
 
-def log_to(name: str) -> Path:
-    """Send every log record to the owner-only file `name` in `log_dir()`, and there only,
-    with URLs' query strings redacted. Returns the file's path."""
+def log_to(path: Path) -> Path:
+    """Send every log record to the owner-only, rotated file `path` (`app_log_file()`,
+    `run_log_file()`), and there only, with URLs' query strings redacted. Returns `path`."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler = rotating_log(name)
+    handler = rotating_log(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    return log_file(name)
+    return path

@@ -54,7 +54,6 @@ from tracker import locations
 from tracker.errors import SettingsError
 from tracker.platforms import detect_platform
 
-SETTINGS_FILE = "settings.toml"
 BROWSER_MODES = ("off", "auto", "always")
 LANGUAGES = ("auto", "zh", "en")
 #: The two languages daoshou speaks (messages, the app, the budget sheet).
@@ -190,7 +189,7 @@ _FIELDS: dict[tuple[str, str], tuple[str, type, Any, str]] = {
 
 def settings_path() -> Path:
     """Where the settings file is (it may not exist)."""
-    return locations.config_dir() / SETTINGS_FILE
+    return locations.settings_file()
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -154,7 +154,7 @@ class DaoshouApp(App[None]):
         else:
             log.error("worker %s failed", event.worker.name, exc_info=error)
             detail = f"{type(error).__name__}: {error}"
-            text = t("error.unexpected", error=detail, log="daoshou.log")
+            text = t("error.unexpected", error=detail, log=locations.APP_LOG_NAME)
         self.notify(display_text(text, limit=400), severity="error", markup=False, timeout=10)
 
     def action_keys(self) -> None:

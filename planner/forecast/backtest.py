@@ -25,7 +25,7 @@ from planner.forecast.batch import parallel_map
 from planner.forecast.calendar import Calendar, Occurrence
 from planner.forecast.forecaster import forecast
 from planner.forecast.history import PriceSeries
-from planner.forecast.metrics import SourceScore, pooled, score_source, source_of
+from planner.forecast.metrics import Row, SourceScore, pooled, score_source, source_of
 from planner.forecast.outcomes import DROP_RATIO
 
 CUTS = (1, 7, 14)
@@ -173,7 +173,7 @@ def score_replay(replayed: Replay, cuts: Sequence[int] = CUTS) -> BacktestReport
 
 def per_source(replayed: Replay, method: str = OURS) -> tuple[SourceScore, ...]:
     """`method`'s scores per source, then pooled with every source weighted equally."""
-    rows: dict[str, list] = {}
+    rows: dict[str, list[Row]] = {}
     for case, preds in zip(replayed.cases, replayed.predictions, strict=True):
         pred = preds[method]
         row = (float(case.series.last_price), case.actual, pred.point, pred.lower, pred.upper)
@@ -207,7 +207,9 @@ def _predict_case(
     return result, ours.method == "model"
 
 
-def _score(method: str, cases: Sequence[Case], predictions: Sequence[dict]) -> MethodScore:
+def _score(
+    method: str, cases: Sequence[Case], predictions: Sequence[dict[str, Prediction]]
+) -> MethodScore:
     errors, pct, base_errors = [], [], []
     covered, briers = [], []
     saved = perfect = 0.0

@@ -163,7 +163,7 @@ def _read_events(path: Path) -> Iterable[_EventSpec]:
 
 def _shipped_lunar() -> dict[str, str]:
     data = tomllib.loads(shipped_file("events.toml").read_text(encoding="utf-8"))
-    return data["lunar_new_year"]
+    return {str(year): str(day) for year, day in data["lunar_new_year"].items()}
 
 
 def _parse_event(raw: dict[str, Any], lunar: Mapping[int, date]) -> _EventSpec:

@@ -46,7 +46,11 @@ def score_source(source: str, rows: Sequence[Row]) -> SourceScore:
         return SourceScore(source, 0, 0.0, 0.0, 1.0, 0.0, None, 0.0, 0, 0)
     mae = sum(abs(point - actual) / last for last, actual, point, *_ in rows) / n
     base = sum(abs(last - actual) / last for last, actual, *_ in rows) / n
-    intervals = [(low, high, actual) for _, actual, _, low, high, _ in rows if low is not None]
+    intervals = [
+        (low, high, actual)
+        for _, actual, _, low, high, _ in rows
+        if low is not None and high is not None
+    ]
     covered = sum(low <= actual <= high for low, high, actual in intervals)
     oracle = sum(max(0.0, last - actual) / last for last, actual, *_ in rows)
     saved = sum((last - actual) / last for last, actual, *_, wait in rows if wait)

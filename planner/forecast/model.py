@@ -65,7 +65,9 @@ def event_effect(
     return effect if math.isfinite(effect) else None
 
 
-def _holidays(occurrences: Sequence[Occurrence], start: date, target: Occurrence) -> list[dict]:
+def _holidays(
+    occurrences: Sequence[Occurrence], start: date, target: Occurrence
+) -> list[dict[str, object]]:
     """Prophet's holiday table: every sale day in the fitted span, named by family.
 
     Only the target's family gets a window (each window day is one more regressor, and

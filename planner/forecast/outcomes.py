@@ -119,7 +119,7 @@ def _ratio(series: PriceSeries, day: date, horizon: int) -> float | None:
 
 
 def _recency(cut: date, day: date) -> float:
-    return 0.5 ** ((cut - day).days / HALF_LIFE_DAYS)
+    return math.pow(0.5, (cut - day).days / HALF_LIFE_DAYS)
 
 
 def _same_day_earlier_years(series: PriceSeries, day: date, horizon: int) -> list[Outcome]:

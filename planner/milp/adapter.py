@@ -64,8 +64,8 @@ def problem_from_cart(
         elif isinstance(promotion, EveryOff | Threshold | PercentOff):
             found = _deductions(promotion, platform, sorted(shops.get(platform, ())), cart)
             if is_coupon(promotion):
-                held = {"coupon": f"coupon:{index}", "uses": promotion.uses}
-                found = [replace(deduction, **held) for deduction in found]
+                coupon, uses = f"coupon:{index}", promotion.uses
+                found = [replace(d, coupon=coupon, uses=uses) for d in found]
             deductions += found
     parallel = frozenset(
         platform
@@ -144,10 +144,11 @@ def _deductions(
     promotion: EveryOff | Threshold | PercentOff, platform: str, shops: list[str], cart: Cart
 ) -> list[p.Deduction]:
     """The deductions one promotion becomes (a shop promotion without a shop: one per shop)."""
-    member = isinstance(promotion, PercentOff) and promotion.requires_member is not None
-    if member and promotion.requires_member not in cart.members:
+    member = promotion.requires_member if isinstance(promotion, PercentOff) else None
+    if member is not None and member not in cart.members:
         return []
-    if member:
+    stages: list[tuple[str, str | None]]
+    if member is not None:
         stages = [("member", None)]
     elif promotion.scope == "shop":
         stage = "shop_coupon" if promotion.coupon else "shop"
@@ -164,16 +165,24 @@ def _deductions(
     )
     if promotion.shop and stages[0][0] in ("cross_store", "coupon", "member") and not scope:
         scope = frozenset({f"shop:{promotion.shop}"})
-    shape = _shape(promotion)
-    return [
-        p.Deduction(stage=stage, platform=platform, shop=shop, scope=scope or None, **shape)
-        for stage, shop in stages
-    ]
+    shape = _shape(promotion, platform)
+    return [replace(shape, stage=stage, shop=shop, scope=scope or None) for stage, shop in stages]
 
 
-def _shape(promotion: EveryOff | Threshold | PercentOff) -> dict[str, object]:
+def _shape(promotion: EveryOff | Threshold | PercentOff, platform: str) -> p.Deduction:
+    """The promotion's discount shape, as a deduction still to be given its stage and scope."""
     if isinstance(promotion, Threshold):
-        return {"tiers": tuple(p.Tier(over, off) for over, off in promotion.tiers)}
+        tiers = tuple(p.Tier(over, off) for over, off in promotion.tiers)
+        return p.Deduction(stage="", platform=platform, tiers=tiers)
     if isinstance(promotion, EveryOff):
-        return {"every": promotion.every, "off": promotion.off, "max_off": promotion.max_off}
-    return {"rate": 1 - promotion.rate, "cap": promotion.cap, "minimum": promotion.over}
+        return p.Deduction(
+            stage="",
+            platform=platform,
+            every=promotion.every,
+            off=promotion.off,
+            max_off=promotion.max_off,
+        )
+    rate = 1 - promotion.rate
+    return p.Deduction(
+        stage="", platform=platform, rate=rate, cap=promotion.cap, minimum=promotion.over
+    )

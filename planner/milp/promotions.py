@@ -338,9 +338,9 @@ def _one(
             model.row({**reach, **negate(base)}, upper=0.0)
         return {z: float(tier.off) for z, tier in tiers.items()}
     if deduction.every is not None and deduction.off is not None:
-        most = math.floor(ceiling / float(deduction.every) + 1e-9)
-        count = model.var(0.0, most, integer=True)
-        model.row({count: 1.0, pick: -float(most)}, upper=0.0)
+        times = math.floor(ceiling / float(deduction.every) + 1e-9)
+        count = model.var(0.0, times, integer=True)
+        model.row({count: 1.0, pick: -float(times)}, upper=0.0)
         for base in bases:
             model.row({count: float(deduction.every), **negate(base)}, upper=0.0)
         if deduction.max_off is None:

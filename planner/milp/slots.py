@@ -4,6 +4,7 @@ per-order amounts every promotion is judged on."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,7 +35,7 @@ class Formulation:
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
 
-    def chosen(self, values: tuple[float, ...]) -> dict[int, tuple[int, int]]:
+    def chosen(self, values: Sequence[float]) -> dict[int, tuple[int, int]]:
         """item -> (option index, order slot) for the items a solution buys."""
         return {i: (o, k) for (i, o, k), var in self.x.items() if values[var] > 0.5}
 

@@ -194,7 +194,9 @@ class Model:
         highs.setOptionValue("presolve", "off")
         highs.passModel(self._lp())
         if found is not None:
-            highs.cbMipImprovingSolution.subscribe(lambda event: found(event.data_out.mip_solution))
+            highs.cbMipImprovingSolution.subscribe(
+                lambda event: found(event.data_out.mip_solution.tolist())
+            )
         if start:
             index = np.array(sorted(start), dtype=np.int32)
             highs.setSolution(len(index), index, np.array([start[i] for i in index], dtype=float))

@@ -52,7 +52,7 @@ class Store:
             return listing
 
     def rule(self, kind: str, params: dict, *, listing_id=None, product_id=None) -> AlertRule:
-        from tracker.alerts.rules import rule_kind
+        from tracker.alerts.kinds import rule_kind
 
         with session_scope(self.engine, write=True) as session:
             rule = AlertRule(

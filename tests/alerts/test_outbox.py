@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tracker.alerts import rules
+from tracker.alerts import kinds
 from tracker.alerts.channels import add_channel
 from tracker.alerts.engine import record_event
 from tracker.alerts.outbox import RetryPolicy, deliver_pending, pending_count
@@ -142,7 +142,7 @@ def test_a_rule_with_its_own_channels_goes_only_there(store, receiver):
 
 
 def test_a_new_rule_kind_is_delivered_without_changing_delivery(store, receiver, monkeypatch):
-    """The extension point: a kind registers itself; the engine and outbox are unchanged."""
+    """The extension point: a kind added to the table; the engine and outbox are unchanged."""
 
     class EndsInNine:
         name = "ends_in_nine"
@@ -160,7 +160,7 @@ def test_a_new_rule_kind_is_delivered_without_changing_delivery(store, receiver,
         def describe(self, params, trigger, lang):
             return "以9结尾" if lang == "zh" else "ends in nine"
 
-    monkeypatch.setitem(rules._REGISTRY, "ends_in_nine", EndsInNine())
+    monkeypatch.setitem(kinds.KINDS, "ends_in_nine", EndsInNine())
     add_channel(store.engine, receiver.url)
     listing = store.listing()
     store.rule("ends_in_nine", {}, listing_id=listing.id)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from tracker.alerts.engine import raise_alerts
-from tracker.alerts.rules import kind_names, rule_kind
+from tracker.alerts.kinds import kind_names, rule_kind
 from tracker.errors import AlertError
 from tracker.store.db import session_scope
 from tracker.store.tables import AlertEvent, AlertRule, Observation
@@ -21,7 +21,7 @@ def _fired(alerts):
     return [a.message_en for a in alerts]
 
 
-def test_builtin_kinds_are_registered():
+def test_the_table_holds_every_builtin_kind():
     assert {"target", "drop", "lowest", "in_stock", "price_protection"} <= set(kind_names())
 
 

@@ -36,7 +36,7 @@ def test_the_store_and_logs_are_created_owner_only(home):
     db.open_engine()
     data = home / "data"
     assert _mode(data) == 0o700 and _mode(data / "daoshou.sqlite") == 0o600
-    log_file = locations.log_to("daoshou.log")
+    log_file = locations.log_to(locations.app_log_file())
     assert _mode(log_file.parent) == 0o700 and _mode(log_file) == 0o600
 
 
@@ -52,7 +52,7 @@ def test_a_store_made_loose_is_tightened_when_next_opened(home):
 
 
 def test_the_log_never_holds_a_urls_query(home):
-    path = locations.log_to("daoshou.log")
+    path = locations.log_to(locations.app_log_file())
     log = logging.getLogger("daoshou.check")
     log.warning("fetched %s", "https://item.jd.com/1.html?token=SECRET1&uid=42")
     try:

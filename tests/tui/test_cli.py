@@ -53,7 +53,7 @@ def test_demo_opens_a_fresh_store_that_is_not_the_users(home, monkeypatch, tmp_p
     assert context.demo_home == demo_home
     assert str(demo_home) in str(context.engine.url)
     assert not (home / "data" / "daoshou.sqlite").exists()
-    assert (demo_home / "data" / "carts" / "cart.toml").exists()  # the demo cart is saved
+    assert (demo_home / "data" / "carts" / "cart.toml").exists()  # the app's saved cart
 
 
 def test_logs_go_to_the_log_file_only(home, capfd):

@@ -23,8 +23,6 @@ from tracker.errors import AlertError, NotFoundError
 from tracker.store.db import session_scope
 from tracker.store.tables import AlertChannel
 
-FILE_NAME = "alert-channels.json"
-
 
 @dataclass(frozen=True)
 class ChannelView:
@@ -37,7 +35,7 @@ class ChannelView:
 
 def channels_file() -> Path:
     """The owner-only file mapping channel keys to their Apprise URLs."""
-    return locations.config_dir() / FILE_NAME
+    return locations.channels_file()
 
 
 def masked_label(url: str) -> str:
@@ -53,7 +51,8 @@ def masked_label(url: str) -> str:
             f"not a usable Apprise URL (scheme {scheme!r})",
             "see https://github.com/caronc/apprise/wiki for URL formats, e.g. ntfy://topic",
         )
-    return plugin.url(privacy=True).split("?", 1)[0]
+    shown: str = plugin.url(privacy=True)
+    return shown.split("?", 1)[0]
 
 
 def channel_url(secret_key: str) -> str | None:

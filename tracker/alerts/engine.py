@@ -26,7 +26,8 @@ from sqlmodel import Session, col, select
 
 from planner.money import format_money
 from tracker.alerts import messages
-from tracker.alerts.rules import RuleContext, RuleKind, Trigger, rule_kind
+from tracker.alerts.kinds import rule_kind
+from tracker.alerts.rules import RuleContext, RuleKind, Trigger
 from tracker.errors import AlertError
 from tracker.store.db import session_scope
 from tracker.store.tables import (
@@ -37,6 +38,7 @@ from tracker.store.tables import (
     Listing,
     Observation,
     Product,
+    table_of,
     utcnow,
 )
 
@@ -61,14 +63,16 @@ def raise_alerts(session: Session, observation: Observation) -> list[RaisedAlert
     if observation.id is None:
         session.flush()
     listing = session.get(Listing, observation.listing_id)
-    product = listing and session.get(Product, listing.product_id)
+    product = session.get(Product, listing.product_id) if listing is not None else None
     if listing is None or product is None:
         return []
     rules = session.exec(
         select(AlertRule)
         .where(
             col(AlertRule.active).is_(True),
-            sa.or_(AlertRule.listing_id == listing.id, AlertRule.product_id == product.id),
+            sa.or_(
+                col(AlertRule.listing_id) == listing.id, col(AlertRule.product_id) == product.id
+            ),
         )
         .order_by(col(AlertRule.id))
     ).all()
@@ -108,7 +112,9 @@ def _evaluate(
         if kind.needs_price and observation.price is None:
             return None, kind
         scope = (
-            (listing.id,) if rule.listing_id is not None else _product_listing_ids(session, listing)
+            (observation.listing_id,)
+            if rule.listing_id is not None
+            else _product_listing_ids(session, listing)
         )
         ctx = RuleContext(session, rule.params or {}, observation, scope)
         trigger = kind.evaluate(ctx)
@@ -176,8 +182,9 @@ def record_event(
     This is the one entry to the outbox: rule kinds that are not driven by an observation
     (a forecast, a plan) call it directly with their own key, and delivery stays the same.
     """
+    rule_id = rule.id if rule else None
     values = {
-        "rule_id": rule.id if rule else None,
+        "rule_id": rule_id,
         "listing_id": listing_id,
         "observation_id": observation_id,
         "dedupe_key": dedupe_key,
@@ -195,12 +202,12 @@ def record_event(
         session.add(AlertDelivery(event_id=event_id, channel_id=channel_id, next_attempt_at=now))
     session.flush()
     return RaisedAlert(
-        event_id, values["rule_id"], listing_id, dedupe_key, message_zh, message_en, channel_ids
+        event_id, rule_id, listing_id, dedupe_key, message_zh, message_en, channel_ids
     )
 
 
 def _insert_once(session: Session, values: Mapping[str, Any]) -> sa.Executable:
-    table = AlertEvent.__table__
+    table = table_of(AlertEvent)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         statement: Any = postgresql.insert(table).on_conflict_do_nothing(
@@ -212,7 +219,8 @@ def _insert_once(session: Session, values: Mapping[str, Any]) -> sa.Executable:
         raise AlertError(
             f"alerts need SQLite or PostgreSQL, not {dialect}", "use a supported database"
         )
-    return statement.values(**values).returning(table.c.id)
+    returning: sa.Executable = statement.values(**values).returning(table.c.id)
+    return returning
 
 
 def _channels_for(session: Session, wanted: Sequence[int] | None) -> tuple[int, ...]:

@@ -17,10 +17,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from tracker.store.tables import Observation
+from tracker.store.tables import Observation, table_of
 
 IMPORT_SOURCE = "import"
-_O = Observation.__table__
+_O = table_of(Observation)
 
 
 @dataclass(frozen=True)

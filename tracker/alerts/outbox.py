@@ -32,14 +32,15 @@ from sqlalchemy.engine import Engine
 
 from tracker.alerts.channels import channel_targets, channel_url
 from tracker.settings import Language, load_settings, resolve_language
+from tracker.store import db
 from tracker.store.db import session_scope
-from tracker.store.tables import AlertChannel, AlertDelivery, AlertEvent, utcnow
+from tracker.store.tables import AlertChannel, AlertDelivery, AlertEvent, table_of, utcnow
 
 log = logging.getLogger(__name__)
 
-_D = AlertDelivery.__table__
-_E = AlertEvent.__table__
-_C = AlertChannel.__table__
+_D = table_of(AlertDelivery)
+_E = table_of(AlertEvent)
+_C = table_of(AlertChannel)
 _DUE = ("pending", "sending")
 TITLES = {"zh": "到手提醒", "en": "daoshou alert"}
 MAX_ERROR_CHARS = 300
@@ -116,8 +117,8 @@ def deliver_pending(
     if not due:
         return DeliveryReport()
     with ThreadPoolExecutor(max_workers=max(1, min(policy.workers, len(due)))) as pool:
-        outcomes = list(pool.map(lambda i: _deliver_one(engine, i, lang, policy, send), due))
-    outcomes = [o for o in outcomes if o is not None]
+        attempts = list(pool.map(lambda i: _deliver_one(engine, i, lang, policy, send), due))
+    outcomes = [o for o in attempts if o is not None]
     errors = tuple(error for status, error in outcomes if error)
     return DeliveryReport(
         sent=sum(1 for status, _ in outcomes if status == "sent"),
@@ -129,16 +130,15 @@ def deliver_pending(
 
 def pending_count(engine: Engine) -> int:
     """How many deliveries are still waiting (due now or later)."""
-    with session_scope(engine) as session:
-        query = sa.select(sa.func.count()).select_from(_D).where(_D.c.status.in_(_DUE))
-        return int(session.execute(query).scalar() or 0)
+    query = sa.select(sa.func.count()).select_from(_D).where(_D.c.status.in_(_DUE))
+    return int(db.read_value(engine, query) or 0)
 
 
 def next_due_at(engine: Engine) -> datetime | None:
     """When the earliest waiting delivery is due, None when nothing waits."""
-    with session_scope(engine) as session:
-        query = sa.select(sa.func.min(_D.c.next_attempt_at)).where(_D.c.status.in_(_DUE))
-        return session.execute(query).scalar()
+    query = sa.select(sa.func.min(_D.c.next_attempt_at)).where(_D.c.status.in_(_DUE))
+    due: datetime | None = db.read_value(engine, query)
+    return due
 
 
 def _due_ids(engine: Engine, limit: int) -> list[int]:
@@ -178,16 +178,17 @@ def _claim(
 ) -> _Claimed | None:
     now = utcnow()
     with session_scope(engine, write=True) as session:
-        claimed = session.execute(
+        claimed = db.rows_changed(
+            session,
             sa.update(_D)
             .where(_D.c.id == delivery_id, _D.c.status.in_(_DUE), _D.c.next_attempt_at <= now)
             .values(
                 status="sending",
                 attempts=_D.c.attempts + 1,
                 next_attempt_at=now + timedelta(seconds=policy.lease_seconds),
-            )
+            ),
         )
-        if claimed.rowcount != 1:
+        if claimed != 1:
             return None
         row = session.execute(
             sa.select(_D.c.attempts, _C.c.label, _C.c.secret_key, _E.c.message_zh, _E.c.message_en)
@@ -211,12 +212,12 @@ def _finish(engine: Engine, claimed: _Claimed, error: str | None, policy: RetryP
             "next_attempt_at": now + policy.delay(claimed.attempts),
             "last_error": error[:MAX_ERROR_CHARS],
         }
-    with session_scope(engine, write=True) as session:
-        session.execute(
-            sa.update(_D)
-            .where(_D.c.id == claimed.delivery_id, _D.c.status == "sending")
-            .values(**values)
-        )
+    db.write_rows(
+        engine,
+        sa.update(_D)
+        .where(_D.c.id == claimed.delivery_id, _D.c.status == "sending")
+        .values(**values),
+    )
     return str(values["status"])
 
 

@@ -19,20 +19,19 @@ from planner.money import format_money
 from planner.shipped import shipped_file
 from tracker import locations
 from tracker.alerts import history
-from tracker.alerts.rules import Language, RuleContext, Trigger, decimal_param, register
+from tracker.alerts.rules import RuleContext, Trigger, decimal_param
 from tracker.errors import AlertError
-
-FILE_NAME = "price_protection.toml"
+from tracker.settings import Language
 
 
 def user_windows_file() -> Path:
     """Where the user's own windows live (it need not exist)."""
-    return locations.config_dir() / FILE_NAME
+    return locations.price_protection_file()
 
 
 def shipped_windows_file() -> Path:
     """The windows daoshou ships with."""
-    return shipped_file(FILE_NAME)
+    return shipped_file(locations.PRICE_PROTECTION_NAME)
 
 
 def protection_windows() -> dict[str, int]:
@@ -72,7 +71,6 @@ def claim_deadline(bought_on: date, platform: str) -> date | None:
     return bought_on + timedelta(days=days) if days > 0 else None
 
 
-@register
 class PriceProtectionKind:
     """A price below what the user paid, inside the protection window: claim the difference.
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tracker.alerts.kinds import rule_kind
 from tracker.alerts.protection import claim_deadline
-from tracker.alerts.rules import AMOUNT_STEP, rule_kind
+from tracker.alerts.rules import AMOUNT_STEP
 from tracker.errors import AlertError, NotFoundError
 from tracker.store.db import session_scope
 from tracker.store.tables import (
@@ -30,6 +31,7 @@ from tracker.store.tables import (
     Observation,
     Product,
     Purchase,
+    table_of,
     utcnow,
 )
 
@@ -322,7 +324,7 @@ def _last_priced(session: Session, rule: AlertRule) -> Observation | None:
 
 
 def _deliveries_of(session: Session, event_ids: list[int]) -> dict[int, list[DeliveryView]]:
-    d, c = AlertDelivery.__table__, AlertChannel.__table__
+    d, c = table_of(AlertDelivery), table_of(AlertChannel)
     rows = session.execute(
         sa.select(d, c.c.label)
         .join(c, c.c.id == d.c.channel_id)

@@ -1,9 +1,9 @@
-"""Alert rule kinds: what each kind checks, as a registry open to new kinds.
+"""Alert rule kinds: what each built-in kind checks, and the contract every kind meets.
 
 A kind is a small object with three jobs: `parse_params` validates what a user asked for
 (and is the only place a rule's parameters are interpreted), `evaluate` looks at one new
 observation and returns a `Trigger` when the rule fires, and `describe` says in one short
-phrase, in Chinese or English, why it fired. Kinds register themselves with `@register`;
+phrase, in Chinese or English, why it fired. The table of kinds is built in `kinds.py`;
 the engine and the outbox only see `Trigger`s, so a new kind (the forecaster's "buy now",
 the planner's "plan total changed") never touches delivery.
 
@@ -17,7 +17,7 @@ rule fires again only after the price has really gone back up.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -70,30 +70,6 @@ class RuleKind(Protocol):
     def describe(self, params: Mapping[str, Any], trigger: Trigger, lang: Language) -> str: ...
 
 
-_REGISTRY: dict[str, RuleKind] = {}
-
-
-def register(kind_class: Callable[[], RuleKind]) -> Callable[[], RuleKind]:
-    """Class decorator: instantiate the kind and make it known by its `name`."""
-    kind = kind_class()
-    _REGISTRY[kind.name] = kind
-    return kind_class
-
-
-def rule_kind(name: str) -> RuleKind:
-    """The registered kind called `name`; AlertError for an unknown kind."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise AlertError(f"unknown alert rule kind {name!r}", f"use one of: {known}") from None
-
-
-def kind_names() -> list[str]:
-    """The names of every registered kind."""
-    return sorted(_REGISTRY)
-
-
 def decimal_param(raw: Mapping[str, Any], key: str, *, positive: bool = True) -> Decimal:
     """A Decimal parameter, refused with a clear message when missing or not a number."""
     value = raw.get(key)
@@ -142,7 +118,6 @@ def _priced(ctx: RuleContext) -> Decimal | None:
     return obs.price
 
 
-@register
 class TargetKind:
     """The price (or, with `in_hand`, the in-hand price of one unit bought alone, its
     recorded promotions applied) is at or below a target; re-arms above target + margin."""
@@ -205,7 +180,6 @@ class TargetKind:
         return f"目标价 ≤ {target}" if lang == "zh" else f"target ≤ {target}"
 
 
-@register
 class DropKind:
     """The price fell by N% or N units against the last price or the 30-day median."""
 
@@ -261,8 +235,10 @@ class DropKind:
             return None
         if previous is not None:
             prior = ctx.session.get(Observation, previous.observation_id)
-            prior_median = prior and history.median_before(
-                ctx.session, prior, MEDIAN_DAYS, MEDIAN_MIN_POINTS
+            prior_median = (
+                history.median_before(ctx.session, prior, MEDIAN_DAYS, MEDIAN_MIN_POINTS)
+                if prior is not None
+                else None
             )
             if prior_median is not None and self._dropped_enough(
                 ctx.params, prior_median, previous.price
@@ -285,7 +261,6 @@ class DropKind:
         return f"≥ {size} below the 30-day median {median}"
 
 
-@register
 class LowestKind:
     """A new lowest price since tracking began (and the lowest ever, with imported history)."""
 
@@ -315,7 +290,6 @@ class LowestKind:
         return "lowest price ever" if ever else "lowest price since tracking began"
 
 
-@register
 class InStockKind:
     """The listing is back in stock after a check that found it sold out."""
 

@@ -34,11 +34,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.store import db
-from tracker.store.tables import HostBudget, Listing, ListingSummary
+from tracker.store.tables import HostBudget, Listing, ListingSummary, table_of
 
-_LISTING = Listing.__table__
-_HOST = HostBudget.__table__
-_SUMMARY = ListingSummary.__table__
+_LISTING = table_of(Listing)
+_HOST = table_of(HostBudget)
+_SUMMARY = table_of(ListingSummary)
 SCAN_FACTOR = 4  # due rows read per slot wanted, so one busy host does not starve others
 _PLAN_CHUNK = 500
 
@@ -192,13 +192,8 @@ def _due(now: datetime) -> sa.ColumnElement[bool]:
 def _lock_budgets(session: Session, hosts: list[str], now: datetime) -> dict[str, datetime]:
     """The hosts' next allowed request times, rows locked for this transaction; a host
     another dispatcher is handing out right now is left out (it serves that host)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     rows = [{"host": host, "next_allowed_at": now} for host in hosts]
-    session.execute(insert(_HOST).values(rows).on_conflict_do_nothing())
+    session.execute(_insert_new(session, rows))
     query = (
         sa.select(_HOST.c.host, _HOST.c.next_allowed_at)
         .where(_HOST.c.host.in_(hosts))
@@ -233,3 +228,14 @@ def host_loads(
         if count > capacity:
             loads.append(HostLoad(host, count, capacity, delay))
     return loads
+
+
+def _insert_new(session: Session, rows: list[dict[str, object]]) -> sa.Executable:
+    """INSERT ... ON CONFLICT DO NOTHING of host budget rows, in the store's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(_HOST).values(rows).on_conflict_do_nothing()
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(_HOST).values(rows).on_conflict_do_nothing()

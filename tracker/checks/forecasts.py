@@ -46,16 +46,16 @@ from tracker.store.tables import (
     Observation,
     ObservationDaily,
     Product,
+    table_of,
     utcnow,
 )
 
-USER_EVENTS_FILE = "events.toml"
 UPCOMING_DAYS = 120  # the nightly run forecasts each listing's sales this far ahead
 UPCOMING_PER_LISTING = 2
 COMPARABLE_LIMIT = 30
 IMPORT_TIME = time(12, 0, tzinfo=UTC)  # an imported daily price is dated noon UTC
 _CHUNK = 1000
-_OBSERVATIONS = sa.inspect(Observation).local_table
+_OBSERVATIONS = table_of(Observation)
 _STORE_STEP = Decimal("0.0001")  # the store keeps amounts to 4 decimal places
 
 
@@ -78,7 +78,7 @@ class ImportSummary:
 
 def user_calendar() -> Calendar:
     """The shipped calendar plus the user's own events file, when there is one."""
-    path = locations.config_dir() / USER_EVENTS_FILE
+    path = locations.events_file()
     return load_calendar(path if path.is_file() else None)
 
 
@@ -86,7 +86,11 @@ def listing_series(session: Session, listing: Listing) -> PriceSeries:
     """A listing's recorded prices as a daily series (the last price of each UTC day), read
     from the daily roll-up: ~730 rows for two years, however often the listing is checked."""
     rows = session.exec(
-        select(ObservationDaily.day, ObservationDaily.last_price, ObservationDaily.currency)
+        select(
+            col(ObservationDaily.day),
+            col(ObservationDaily.last_price),
+            col(ObservationDaily.currency),
+        )
         .where(ObservationDaily.listing_id == listing.id)
         .order_by(col(ObservationDaily.day), col(ObservationDaily.last_at))
     ).all()
@@ -184,7 +188,7 @@ def refresh_forecasts(
                     session, listing.id or 0, series, target
                 )
                 current = _fingerprint(series, target, calendar)
-                fingerprint, as_of = read_stored_key(stored.get((listing.id, target.key)))
+                fingerprint, as_of = read_stored_key(stored.get((listing.id or 0, target.key)))
                 if not needs_refit(fingerprint, current, as_of, series.last_day):
                     unchanged.add(request.inputs_hash)
                 key = stored_key(current, series.last_day)
@@ -211,7 +215,7 @@ def struck_price(
     day = min(target.day, series.last_day)
     start = datetime.combine(day, time(0), UTC)
     return session.exec(
-        select(Observation.list_price)
+        select(col(Observation.list_price))
         .where(
             Observation.listing_id == listing_id,
             col(Observation.list_price).is_not(None),
@@ -279,7 +283,7 @@ def _comparables(
         .where(Listing.platform == listing.platform, Listing.id != listing.id)
     )
     if category:
-        query = query.order_by(sa.case((Product.category == category, 0), else_=1))
+        query = query.order_by(sa.case((col(Product.category) == category, 0), else_=1))
     others = [
         listing_series(session, other) for other in session.exec(query.limit(COMPARABLE_LIMIT))
     ]
@@ -354,7 +358,7 @@ def _listing_named(session: Session, path: Path, name: str) -> Listing:
         found = session.get(Listing, int(name))
     else:
         found = session.exec(
-            select(Listing).where(sa.or_(Listing.url == name, Listing.sku == name))
+            select(Listing).where(sa.or_(col(Listing.url) == name, col(Listing.sku) == name))
         ).first()
     if found is None:
         raise HistoryImportError(

@@ -42,12 +42,12 @@ from sqlalchemy.engine import Engine
 
 from tracker.errors import StoreError
 from tracker.store import db
-from tracker.store.tables import Listing, utcnow
+from tracker.store.tables import Listing, table_of, utcnow
 
 log = logging.getLogger("daoshou.check")
 
 LEASE_SECONDS = 120.0
-_LISTING = Listing.__table__
+_LISTING = table_of(Listing)
 
 
 class CheckLeases:
@@ -93,8 +93,8 @@ class CheckLeases:
         query = sa.select(_LISTING.c.check_owner).where(
             _LISTING.c.id == listing_id, _LISTING.c.check_until > self._clock()
         )
-        with db.session_scope(self.engine) as session:
-            return session.execute(query).scalar()
+        owner: str | None = db.read_value(self.engine, query)
+        return owner
 
     @contextlib.asynccontextmanager
     async def kept(self, listing_id: int) -> AsyncIterator[None]:
@@ -130,8 +130,7 @@ class CheckLeases:
         statement = (
             sa.update(_LISTING).where(_LISTING.c.id == listing_id, condition).values(**values)
         )
-        with db.session_scope(self.engine, write=True) as session:
-            return session.execute(statement).rowcount == 1
+        return db.write_rows(self.engine, statement) == 1
 
 
 def describe_owner(owner: str) -> str:

@@ -46,6 +46,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tracker import locations
 from tracker.checks import dispatch
 from tracker.checks.check import Checker, fetch_policy
+from tracker.checks.dispatch import Claim
 from tracker.checks.jobs import PeriodicJob
 from tracker.checks.service_lock import ServiceLock
 from tracker.errors import NotFoundError
@@ -53,11 +54,10 @@ from tracker.fetch.fetcher import Fetcher
 from tracker.settings import Settings, load_settings
 from tracker.store import db
 from tracker.store.repository import Repository
-from tracker.store.tables import Listing, utcnow
+from tracker.store.tables import Listing, table_of, utcnow
 
 log = logging.getLogger("daoshou.scheduler")
 
-RUN_LOG = "daoshou-run.log"  # rotated: see `tracker.locations.rotating_log`
 DISPATCH_SECONDS = 1.0
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
@@ -214,7 +214,7 @@ class TrackerService:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _check_claimed(self, claim: dispatch.Claim) -> None:
+    async def _check_claimed(self, claim: Claim) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._waiting[claim.listing_id] = task
@@ -273,7 +273,7 @@ class TrackerService:
 
     def _hand_back(self, listing_ids: list[int]) -> None:
         """Make claimed listings whose check never started due now, for the next service."""
-        table = Listing.__table__
+        table = table_of(Listing)
         statement = (
             sa.update(table).where(table.c.id.in_(listing_ids)).values(next_check_at=utcnow())
         )
@@ -284,7 +284,7 @@ class TrackerService:
 def run_forever(jobs: Sequence[PeriodicJob], repository: Repository | None = None) -> None:
     """`daoshou run`: the service with its periodic `jobs` in the foreground until SIGINT
     or SIGTERM."""
-    log_file = locations.log_to(RUN_LOG)
+    log_file = locations.log_to(locations.run_log_file())
     repository = repository or Repository()
     settings = load_settings()
     print(f"daoshou run: started; log: {log_file}; Ctrl-C to stop", file=sys.stderr)

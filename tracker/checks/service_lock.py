@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 from typing import IO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+from tracker import locations
 
 _PG_SERVICE_KEY = 0x6461_6F72  # any constant; distinct from the migration lock's
 
@@ -65,7 +68,7 @@ class ServiceLock:
         database = self.engine.url.database
         if not database or database == ":memory:":
             return True  # a private in-memory store: no other process can see it
-        path = Path(database).with_name(Path(database).name + ".service.lock")
+        path = locations.service_lock_file(Path(database))
         handle = open(path, "a+b")  # noqa: SIM115  (held open for as long as the lock)
         try:
             _exclusive(handle)
@@ -91,7 +94,7 @@ class ServiceLock:
 
 def _exclusive(handle: IO[bytes]) -> None:
     """Take an exclusive, non-blocking lock on an open file (OSError if it is held)."""
-    if os.name == "nt":
+    if sys.platform == "win32":
         import msvcrt
 
         handle.seek(0)

@@ -77,10 +77,10 @@ def extract(page: Page, title: str | None) -> Found:
         raw = node.text(deep=False)
         if len(raw) > _MAX_RAW or not _DIGIT.search(raw):
             continue
-        found = _smallest_price_element(node, page)
-        if found is None or found[0].mem_id in seen:
+        smallest = _smallest_price_element(node, page)
+        if smallest is None or smallest[0].mem_id in seen:
             continue
-        element, parsed = found
+        element, parsed = smallest
         seen.add(element.mem_id)
         if is_elsewhere(element, page.elsewhere) or _ex_tax(element):
             continue

@@ -21,16 +21,15 @@ from pathlib import Path
 from selectolax.lexbor import LexborNode
 
 from planner.shipped import shipped_file
+from tracker import locations
 from tracker.errors import ExtractionInputError
 from tracker.extract import promotions as promo
 from tracker.extract.currency import normalize_code
 from tracker.extract.model import Candidate, Found, Kind
 from tracker.extract.page import Page, collapse
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
-from tracker.locations import HOME_ENV, config_dir
+from tracker.locations import HOME_ENV
 from tracker.platforms import detect_platform
-
-RECIPES_FILE = "recipes.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +84,7 @@ def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
 
 @lru_cache(maxsize=8)
 def _all_recipes(user_file: Path, user_mtime: float) -> tuple[Recipe, ...]:
-    recipes = load_recipes(shipped_file(RECIPES_FILE))
+    recipes = load_recipes(shipped_file(locations.RECIPES_NAME))
     if user_mtime:
         recipes.update(load_recipes(user_file, user=True))
     return tuple(sorted(recipes.values(), key=lambda r: not r.user))
@@ -94,7 +93,7 @@ def _all_recipes(user_file: Path, user_mtime: float) -> tuple[Recipe, ...]:
 @lru_cache(maxsize=8)
 def _user_file(home: str | None, xdg: str | None) -> Path:
     """The user's recipes file; cached per environment (finding it creates the directory)."""
-    return config_dir() / RECIPES_FILE
+    return locations.recipes_file()
 
 
 def recipe_for(host: str) -> Recipe | None:

@@ -11,6 +11,7 @@ one wins; any other disagreement is "no price (candidates disagree: ...)".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ class Verdict:
     reason: str | None = None
 
 
-def selling(candidates: list[Candidate]) -> list[Candidate]:
+def selling(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Selling (price or from) candidates with a plausible amount."""
     return [c for c in candidates if c.kind != "list" and 0 < c.price < _MAX_PRICE]
 

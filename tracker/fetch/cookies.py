@@ -30,7 +30,6 @@ from tracker.platforms import PLATFORMS, detect_platform
 
 __all__ = ["CookieStore", "MaskedCookies", "parse_cookie_header"]
 
-COOKIES_FILE = "cookies.json"
 _PLATFORM_SCOPES = tuple(p for p in PLATFORMS if p != "web")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
@@ -98,7 +97,7 @@ class CookieStore:
     @property
     def path(self) -> Path:
         """The cookies file (under the config directory unless given)."""
-        return self._path or locations.config_dir() / COOKIES_FILE
+        return self._path or locations.cookies_file()
 
     def validate(self) -> None:
         """Read the file now, so a broken one is reported once, before any fetch."""

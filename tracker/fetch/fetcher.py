@@ -104,7 +104,7 @@ class _Trace:
 class _RejectAll(DefaultCookiePolicy):
     """Keep no cookie a shop sets: daoshou sends only the user's own, scoped cookies."""
 
-    def set_ok(self, cookie: object, request: object) -> bool:  # type: ignore[override]
+    def set_ok(self, cookie: object, request: object) -> bool:
         return False
 
 

@@ -48,7 +48,7 @@ class FetchPolicy:
     respect_robots: bool = True
     robots_ignored_hosts: frozenset[str] = frozenset()
     robots_ttl: float = 24 * 3600.0
-    robots_cache_file: Path | None = None  # e.g. locations.cache_dir() / "robots.json"
+    robots_cache_file: Path | None = None  # e.g. locations.robots_cache_file()
     max_crawl_delay: float = 60.0
     accept_language: str = "zh-CN,zh;q=0.9,en;q=0.8"
     cookies: CookieStore | None = None

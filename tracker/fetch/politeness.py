@@ -99,7 +99,7 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
     Half the exponential step is always waited and the other half is random, so retries
     from many listings spread out instead of arriving together, yet never come at once.
     """
-    step = min(cap, base * 2**attempt)
+    step = min(cap, base * 2.0**attempt)
     return step / 2 + rng.uniform(0, step / 2)
 
 

@@ -91,7 +91,7 @@ def record_session(platform: str, event: str, detail: str | None = None) -> None
 def session_status(platform: str) -> SessionStatus:
     """The status of one platform's profile, from its state file."""
     state = _read(locations.browser_session_file(platform))
-    times = {key: state.get(key) if isinstance(state.get(key), str) else None for key in _EVENTS}
+    times = {key: _text(state, key) for key in _EVENTS}
     last = state.get("last_event")
     seen = [(when, key == last, key) for key, when in times.items() if when]
     latest = max(seen)[2] if seen else None
@@ -102,13 +102,19 @@ def session_status(platform: str) -> SessionStatus:
         label = "signed out"
     else:  # working only if no sign-in happened since it last worked
         label = "working" if latest == "working_at" else "unchecked"
-    detail = state.get("detail") if label == "signed out" else None
+    detail = _text(state, "detail") if label == "signed out" else None
     return SessionStatus(platform, profile, label, **times, detail=detail)
 
 
 def session_statuses() -> list[SessionStatus]:
     """The status of every platform's profile, in `BROWSER_PLATFORMS` order."""
     return [session_status(platform) for platform in BROWSER_PLATFORMS]
+
+
+def _text(state: dict[str, object], key: str) -> str | None:
+    """A string the state file holds under `key`; None for anything else (it is hand-editable)."""
+    value = state.get(key)
+    return value if isinstance(value, str) else None
 
 
 def _read(path: Path) -> dict[str, object]:

@@ -21,7 +21,6 @@ from tracker.plans.plan import read_cart_text
 from tracker.plans.resolve import Store, resolve
 
 _NAME = re.compile(r"^\w[\w\-]{0,63}$")
-SUFFIX = ".toml"
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def check_name(name: str) -> str:
 
 def cart_file(name: str) -> Path:
     """The file of the saved cart `name` (it may not exist)."""
-    return locations.carts_dir() / f"{check_name(name)}{SUFFIX}"
+    return locations.saved_cart_file(check_name(name))
 
 
 def validate(text: str, source: Path, store: Store, now: datetime) -> int:
@@ -77,7 +76,7 @@ def write_atomically(path: Path, text: str) -> None:
 def saved_carts() -> list[SavedCart]:
     """Every saved cart, by name; a file that no longer parses counts -1 items."""
     carts = []
-    for path in sorted(locations.carts_dir().glob(f"*{SUFFIX}")):
+    for path in sorted(locations.carts_dir().glob(f"*{locations.CART_SUFFIX}")):
         if not _NAME.match(path.stem):
             continue
         try:
@@ -107,7 +106,7 @@ def remove(name: str) -> Path:
 
 def memo_file(name: str) -> Path:
     """Where the last plan announced for a saved cart is remembered (`tracker.plans.follow`)."""
-    return locations.carts_dir() / f".{check_name(name)}.last.json"
+    return locations.cart_memo_file(check_name(name))
 
 
 def cart_source(name_or_path: str) -> tuple[str | None, Path]:

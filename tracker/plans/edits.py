@@ -57,7 +57,7 @@ class Product(Protocol):
 
 def cart_path() -> Path:
     """The app's cart file (a saved cart named "cart")."""
-    return locations.carts_dir() / f"{APP_CART}.toml"
+    return locations.cart_file()
 
 
 def _read(path: Path) -> dict[str, Any]:

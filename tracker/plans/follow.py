@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from planner.errors import DaoshouError
 from planner.money import format_money
 from tracker.alerts.engine import record_plan_change
-from tracker.plans.carts import memo_file, saved_carts, write_atomically
+from tracker.plans.carts import cart_file, memo_file, saved_carts, write_atomically
 from tracker.plans.plan import LivePlan, load_store, plan_cart
 from tracker.plans.resolve import Store
 from tracker.platforms import platform_name
@@ -64,9 +64,10 @@ def remember(live: LivePlan) -> None:
 
 def _recalled(name: str) -> dict[str, Any] | None:
     try:
-        return json.loads(memo_file(name).read_text(encoding="utf-8"))
+        memo = json.loads(memo_file(name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return memo if isinstance(memo, dict) else None  # a hand-edited memo: no plan recalled
 
 
 def listing_moved(repository: Repository, listing_id: int) -> bool:
@@ -107,7 +108,7 @@ def follow_prices(engine: sa.Engine, listing_ids: Iterable[int], now: datetime) 
     changed = []
     for name in carts_using(listing_ids, store):
         try:
-            live = plan_cart(memo_file(name).with_name(f"{name}.toml"), now, store=store, name=name)
+            live = plan_cart(cart_file(name), now, store=store, name=name)
         except DaoshouError as exc:
             log.warning("saved cart %s cannot be re-planned: %s", name, exc.message)
             continue

@@ -56,8 +56,7 @@ class LivePlan:
 
 def load_pricing() -> Pricing:
     """The platform rules and subsidy tables, with the user's overrides."""
-    settings = locations.config_dir()
-    return Pricing.load(settings / "platforms.toml", settings / "subsidies")
+    return Pricing.load(locations.platform_rules_file(), locations.subsidies_dir())
 
 
 def load_store(engine: sa.Engine | None = None, settings: Settings | None = None) -> Store:

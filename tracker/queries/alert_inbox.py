@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from tracker.store.tables import AlertDelivery, AlertEvent
+from tracker.store.tables import AlertDelivery, AlertEvent, table_of
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class InboxEntry:
 
 def load_inbox(engine: sa.Engine, limit: int = 200) -> list[InboxEntry]:
     """The newest fired alerts first, with delivery counts per status (one grouped query)."""
-    d = AlertDelivery.__table__.c
-    e = AlertEvent.__table__.c
+    d = table_of(AlertDelivery).c
+    e = table_of(AlertEvent).c
     counts = (
         sa.select(
             d.event_id,
@@ -55,7 +55,7 @@ def load_inbox(engine: sa.Engine, limit: int = 200) -> list[InboxEntry]:
             counts.c.pending,
             counts.c.failed,
         )
-        .select_from(AlertEvent.__table__.outerjoin(counts, counts.c.event_id == e.id))
+        .select_from(table_of(AlertEvent).outerjoin(counts, counts.c.event_id == e.id))
         .order_by(e.created_at.desc(), e.id.desc())
         .limit(limit)
     )

@@ -30,13 +30,20 @@ from tracker.queries.watchlist import (
     forecast_marks,
     load_watchlist,
 )
-from tracker.store.tables import AlertRule, Listing, Observation, ObservationDaily, Purchase
+from tracker.store.tables import (
+    AlertRule,
+    Listing,
+    Observation,
+    ObservationDaily,
+    Purchase,
+    table_of,
+)
 
-_D = ObservationDaily.__table__
-_O = Observation.__table__
-_L = Listing.__table__
-_R = AlertRule.__table__
-_B = Purchase.__table__
+_D = table_of(ObservationDaily)
+_O = table_of(Observation)
+_L = table_of(Listing)
+_R = table_of(AlertRule)
+_B = table_of(Purchase)
 IN_HAND_DAYS = 180
 IN_HAND_ROWS = 20_000
 

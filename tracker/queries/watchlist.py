@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 
@@ -34,14 +35,16 @@ from tracker.store.tables import (
     Observation,
     ObservationDaily,
     Product,
+    table_of,
 )
 
-_L = Listing.__table__
-_S = ListingSummary.__table__
-_D = ObservationDaily.__table__
-_P = Product.__table__
-_O = Observation.__table__
-_F = ForecastRecord.__table__
+_L = table_of(Listing)
+_S = table_of(ListingSummary)
+_D = table_of(ObservationDaily)
+_P = table_of(Product)
+_O = table_of(Observation)
+_F = table_of(ForecastRecord)
+_Row: TypeAlias = "sa.Row[*tuple[Any, ...]]"  # a result row of any width
 _CHUNK = 500  # ids per IN (...) list: far below every backend's parameter limit
 
 
@@ -185,9 +188,9 @@ def latest_observation_id(engine: sa.Engine) -> int:
         return int(conn.execute(sa.select(sa.func.max(_O.c.id))).scalar() or 0)
 
 
-def _observations(conn: sa.Connection, ids: Iterable[int]) -> dict[int, sa.Row]:
+def _observations(conn: sa.Connection, ids: Iterable[int]) -> dict[int, _Row]:
     wanted = sorted({i for i in ids if i is not None})
-    found: dict[int, sa.Row] = {}
+    found: dict[int, _Row] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         rows = conn.execute(
@@ -206,7 +209,7 @@ def _observations(conn: sa.Connection, ids: Iterable[int]) -> dict[int, sa.Row]:
     return found
 
 
-def _quote(row: sa.Row, obs: dict[int, sa.Row]) -> ListingQuote:
+def _quote(row: _Row, obs: dict[int, _Row]) -> ListingQuote:
     last = obs.get(row.last_id)
     priced = obs.get(row.priced_id)
     before = obs.get(row.before_id)
@@ -286,7 +289,7 @@ def load_watchlist(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
         obs = _observations(conn, (i for r in rows for i in (r.last_id, r.priced_id, r.before_id)))
-    products: dict[int, tuple[sa.Row, list[ListingQuote]]] = {}
+    products: dict[int, tuple[_Row, list[ListingQuote]]] = {}
     for row in rows:
         entry = products.setdefault(row.product_id, (row, []))
         if row.listing_id is not None:

@@ -136,7 +136,8 @@ class FixtureShop:
 
     def set_product(self, slug: str, **fields: Any) -> dict[str, Any]:
         """Create or change a product: price, list_price, currency, in_stock, title, render."""
-        return self._admin("POST", f"product/{slug}", fields)
+        product: dict[str, Any] = self._admin("POST", f"product/{slug}", fields)
+        return product
 
     def fault(self, target: str, kind: str, count: int = 1, **params: Any) -> None:
         """Inject `kind` into the next `count` requests to `target` (slug, file, robots.txt)."""

@@ -138,7 +138,8 @@ def _static_page(product: ShopProduct, title: str, symbol: str, charset: str) ->
         "priceCurrency": product.currency,
         "availability": _AVAILABILITY[product.in_stock],
     }
-    data = {"@context": "https://schema.org", "@type": "Product", "name": product.title}
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Product"}
+    data["name"] = product.title
     data["offers"] = offer
     list_html = ""
     if product.list_price is not None:

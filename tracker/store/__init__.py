@@ -1,7 +1,9 @@
 """The store: tables, the engine, migrations, the repository and its frozen views.
 
     tables.py      every table daoshou stores, and nothing else
-    db.py          the engine and its sessions (SQLite by default, PostgreSQL on request)
+    db.py          the engine and its sessions (SQLite by default, PostgreSQL on request);
+                   read_value / write_rows: one statement as one unit of work
+    bulk.py        fill a fresh store with whole tables of plain rows (demo, benchmarks)
     migrations/    alembic revisions, run from code when a store is opened
     repository.py  the check path's units of work; returns frozen views, never live rows
     views.py       the frozen values the repository hands out and takes in

@@ -160,6 +160,29 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         session.close()
 
 
+def read_value(engine: Engine, query: sa.Select[Any]) -> Any:
+    """One unit of work that reads one value (None when no row matches)."""
+    with session_scope(engine) as session:
+        return session.execute(query).scalar()
+
+
+def write_rows(engine: Engine, statement: sa.Update | sa.Delete) -> int:
+    """One unit of work that runs an UPDATE or DELETE; how many rows it changed."""
+    with session_scope(engine, write=True) as session:
+        return rows_changed(session, statement)
+
+
+def rows_changed(session: Session, statement: sa.Update | sa.Delete) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it changed.
+
+    A compare-and-set (claim a lease, claim a delivery) is only as good as this count.
+    """
+    result = session.execute(statement)
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError("an UPDATE or DELETE returns a cursor result")
+    return result.rowcount
+
+
 def _masked(url: str) -> str:
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)

@@ -37,6 +37,7 @@ from tracker.store.tables import (
     ObservationDaily,
     PageValidator,
     Product,
+    table_of,
 )
 from tracker.store.views import (
     DailyView,
@@ -97,6 +98,7 @@ class Repository:
             per_pack = None
             if parsed_pack is not None and parsed_pack.unit == product_row.unit:
                 per_pack = parsed_pack.quantity.quantize(_PER_PACK_STEP, ROUND_HALF_EVEN)
+            assert product_row.id is not None  # found in, or flushed to, the store
             listing = Listing(
                 product_id=product_row.id,
                 platform=detect_platform(canonical),
@@ -358,7 +360,7 @@ class Repository:
     def import_observations(self, listing_id: int, observations: Iterable[NewObservation]) -> int:
         """Append many observations to a listing in one transaction; returns how many."""
         self.get_listing(listing_id)
-        table = Observation.__table__
+        table = table_of(Observation)
         count = 0
         names = [f.name for f in fields(NewObservation)]
         # Not `asdict`: it deep-copies every value, the slowest step of a bulk import.
@@ -415,7 +417,7 @@ def _adopt_title(session: Session, listing_id: int, title: str) -> None:
     """Name a product that was named after its URL (no --product) after its page title,
     taken from a page that had a price (a login or error page's title is no name)."""
     listing = session.get(Listing, listing_id)
-    product = listing and session.get(Product, listing.product_id)
+    product = session.get(Product, listing.product_id) if listing is not None else None
     if listing is not None and product is not None and product.name == _name_from(listing.url):
         product.name = name_from_title(title)
         session.add(product)
@@ -448,7 +450,7 @@ def _reschedule(session: Session, listing_id: int, next_check: NextCheck | None)
     """Set the listing's next check time and clear the check lease its checker holds."""
     if next_check is None:
         return
-    listing = Listing.__table__
+    listing = table_of(Listing)
     session.execute(
         sa.update(listing).where(listing.c.id == listing_id).values(next_check_at=next_check.at)
     )

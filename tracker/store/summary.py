@@ -33,12 +33,13 @@ from tracker.store.tables import (
     ListingSummary,
     Observation,
     ObservationDaily,
+    table_of,
 )
 
-_O = Observation.__table__
-_A = FetchAttempt.__table__
-_S = ListingSummary.__table__
-_D = ObservationDaily.__table__
+_O = table_of(Observation)
+_A = table_of(FetchAttempt)
+_S = table_of(ListingSummary)
+_D = table_of(ObservationDaily)
 _CHUNK = 500
 NO_CURRENCY = ""  # the roll-up's key for prices stored without a currency
 

@@ -34,6 +34,18 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table behind a table model, for bulk statements and joins.
+
+    SQLModel sets `__table__` when the class is declared, but does not declare it to the
+    type checker; this is the one place that reads it.
+    """
+    table = getattr(model, "__table__", None)
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
 class Amount(TypeDecorator[Decimal]):
     """A Decimal stored exactly as a BIGINT of 1/10000 units (prices never need more)."""
 
@@ -62,14 +74,14 @@ class UtcDateTime(TypeDecorator[datetime]):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: store timezone-aware UTC times")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

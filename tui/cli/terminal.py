@@ -16,12 +16,10 @@ import typer
 
 from tracker import locations
 
-LOG_FILE = "daoshou.log"
-
 
 def log_to_file() -> Path:
     """Send every log record to the (rotated, owner-only) log file only; returns its path."""
-    path = locations.log_to(LOG_FILE)
+    path = locations.log_to(locations.app_log_file())
     logging.captureWarnings(True)
     from planner.forecast.quiet import silence_model_loggers
 

@@ -1,14 +1,14 @@
 """Fill a fresh demo database: products, listings, two years of daily observations, a
 purchase under price protection, alert rules and one fired alert.
 
-Rows go in with SQLAlchemy core bulk inserts (one executemany per table), not the ORM:
-the demo must start in seconds and the benchmark reuses this to write a million rows.
-Ids are assigned here because the database is always fresh.
+The rows are plain values handed to `tracker.store.bulk`, which writes them in one
+transaction with bulk inserts: the demo must start in seconds and the benchmark reuses
+this to write a million rows. Ids are assigned here because the database is always fresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -16,13 +16,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tracker.alerts.rules import rule_kind
-from tracker.store import summary
-from tracker.store.tables import AlertEvent, AlertRule, Listing, Observation, Product, Purchase
+from tracker.alerts.kinds import rule_kind
+from tracker.store.bulk import FreshRows, fill_fresh_store
 from tui.demo.catalogue import CATALOGUE, DemoListing, DemoProduct
 from tui.demo.history import daily_prices
-
-_BATCH = 20_000  # observations per executemany: bounded memory for the million-row bench
 
 
 @dataclass(frozen=True)
@@ -63,31 +60,28 @@ def seed_demo(
     """Write the demo catalogue with `days` of daily history ending at `now` (UTC)."""
     listings: list[SeededListing] = []
     start = (now - timedelta(days=days - 1)).date()
-    count = 0
-    with engine.begin() as conn:
-        conn.execute(sa.insert(Product.__table__), list(_product_rows(catalogue, now)))
-        rows = list(_listing_rows(catalogue, now, url_for))
-        conn.execute(sa.insert(Listing.__table__), rows)
-        for row, (pid, product, listing) in zip(rows, _numbered(catalogue), strict=True):
-            path = daily_prices(product, listing, start, days, seed)
-            priced = [p.price for p in path if p.price is not None]
-            listings.append(
-                SeededListing(
-                    row["id"],
-                    pid,
-                    product,
-                    listing,
-                    row["url"],
-                    priced[-1] if priced else None,
-                    in_stock=path[-1].in_stock is not False if path else True,
-                )
+    rows = list(_listing_rows(catalogue, now, url_for))
+    for row, (pid, product, listing) in zip(rows, _numbered(catalogue), strict=True):
+        path = daily_prices(product, listing, start, days, seed)
+        priced = [p.price for p in path if p.price is not None]
+        listings.append(
+            SeededListing(
+                row["id"],
+                pid,
+                product,
+                listing,
+                row["url"],
+                priced[-1] if priced else None,
+                in_stock=path[-1].in_stock is not False if path else True,
             )
-        for batch in _batches(_observation_rows(listings, start, days, now, seed)):
-            conn.execute(sa.insert(Observation.__table__), batch)
-            count += len(batch)
-        summary.rebuild(conn, [seeded.listing_id for seeded in listings])
-        _seed_extras(conn, listings, now)
-    return SeededDemo(tuple(listings), count)
+        )
+    fresh = FreshRows(
+        products=list(_product_rows(catalogue, now)),
+        listings=rows,
+        observations=_observation_rows(listings, start, days, now, seed),
+        **_extras(listings, now),
+    )
+    return SeededDemo(tuple(listings), fill_fresh_store(engine, fresh))
 
 
 def _numbered(catalogue: Sequence[DemoProduct]) -> Iterator[tuple[int, DemoProduct, DemoListing]]:
@@ -150,26 +144,16 @@ def _observation_rows(
             }
 
 
-def _batches(rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: datetime) -> None:
+def _extras(listings: Sequence[SeededListing], now: datetime) -> dict[str, list[dict[str, Any]]]:
     """A purchase under price protection, a few alert rules and one fired alert."""
     if not listings:
-        return
+        return {}
     first = listings[0]
     bought = next((s for s in listings if s.listing.platform == "jd" and s.last_price), first)
-    conn.execute(
-        sa.insert(Purchase.__table__),
-        [
+    target = (first.last_price or Decimal(100)) * Decimal("0.9")
+    price = bought.last_price or Decimal(0)
+    return {
+        "purchases": [
             {
                 "listing_id": bought.listing_id,
                 "price": bought.last_price or Decimal("1"),
@@ -178,11 +162,7 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
                 "bought_at": now - timedelta(days=5),
             }
         ],
-    )
-    target = (first.last_price or Decimal(100)) * Decimal("0.9")
-    conn.execute(
-        sa.insert(AlertRule.__table__),
-        [
+        "alert_rules": [
             {
                 "id": 1,
                 "product_id": first.product_id,
@@ -208,11 +188,7 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
                 "created_at": now,
             },
         ],
-    )
-    price = bought.last_price or Decimal(0)
-    conn.execute(
-        sa.insert(AlertEvent.__table__),
-        [
+        "alert_events": [
             {
                 "rule_id": 2,
                 "listing_id": bought.listing_id,
@@ -224,4 +200,4 @@ def _seed_extras(conn: sa.Connection, listings: Sequence[SeededListing], now: da
                 "payload": {"listing_id": bought.listing_id, "price": str(price)},
             }
         ],
-    )
+    }

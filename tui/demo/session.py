@@ -19,7 +19,6 @@ import sqlalchemy as sa
 
 from tracker import locations
 from tracker.plans.edits import cart_path
-from tracker.settings import SETTINGS_FILE
 from tracker.shop.client import FixtureShop
 from tracker.store.db import open_engine
 from tui.demo.cart import write_demo_cart
@@ -64,8 +63,7 @@ def new_demo_home() -> Path:
     Each demo writes a few megabytes of seeded history, so older demo homes are removed:
     only the newest `KEEP_DEMO_HOMES` (this one included) remain.
     """
-    base = locations.cache_dir() / "demo"
-    base.mkdir(parents=True, exist_ok=True)
+    base = locations.demo_homes_dir()
     prune_demo_homes(base, keep=KEEP_DEMO_HOMES - 1)
     return Path(tempfile.mkdtemp(prefix="demo-", dir=base))
 
@@ -101,11 +99,11 @@ def start_demo(
 ) -> DemoSession:
     """Create the demo home, seed it, and (with `serve`) start the shop and the mover."""
     home = use_demo_home(home)
-    settings = locations.config_dir() / SETTINGS_FILE
+    settings = locations.settings_file()
     if not settings.exists():
         settings.write_text(DEMO_SETTINGS, encoding="utf-8")
     engine = open_engine()
-    shop = FixtureShop.start(log_file=locations.log_dir() / "demo-shop.log") if serve else None
+    shop = FixtureShop.start(log_file=locations.demo_shop_log_file()) if serve else None
     try:
         if shop is not None:
             seeded = seed_demo(

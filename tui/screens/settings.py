@@ -84,7 +84,7 @@ class SettingsScreen(DaoshouScreen):
     def _rows(self) -> list[tuple[str, str]]:
         rows = [
             (t("settings.database"), _database_label(self.context)),
-            ("settings.toml", _shown(settings_path())),
+            (locations.SETTINGS_NAME, _shown(settings_path())),
             ("logs", _shown(locations.log_dir())),
         ]
         if self.settings is None:

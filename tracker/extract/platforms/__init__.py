@@ -7,6 +7,7 @@ what needs cookies or browser mode, is documented in docs/platforms.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from tracker.extract.model import Found
 from tracker.extract.page import Page
@@ -14,7 +15,19 @@ from tracker.extract.platforms import douyin, jd, pinduoduo, taobao
 
 Adapter = Callable[[Page], Found]
 
-_PLATFORMS = (jd, taobao, pinduoduo, douyin)
+
+class _Platform(Protocol):
+    """What each platform module provides: its hosts, a content test and its adapter."""
+
+    @property
+    def HOSTS(self) -> tuple[str, ...]: ...
+
+    def recognise(self, page: Page) -> bool: ...
+
+    def extract(self, page: Page) -> Found: ...
+
+
+_PLATFORMS: tuple[_Platform, ...] = (jd, taobao, pinduoduo, douyin)
 
 
 def adapter_for(page: Page) -> Adapter | None:

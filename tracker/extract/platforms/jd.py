@@ -47,6 +47,7 @@ def extract(page: Page) -> Found:
     config = _page_config(page)
     sku = _sku(page, config)
     title = _title(page, config)
+    extra: list[promo.Promotion]
     candidates, extra, note = _price_box(page, sku), [], None
     if not candidates:
         candidates, extra, note = _price_service(page, sku)

@@ -69,6 +69,7 @@ def extract(page: Page) -> Found:
         states["reply"] = reply
     sku = _url_sku(page)
     shop = _shop(states)
+    promotions: list[promo.Promotion]
     candidates, promotions, note = _rendered_panel(page), [], None
     if not candidates and not _panel_range(page):
         candidates, promotions, note = _state_price(states, sku, shop)

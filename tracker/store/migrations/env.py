@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
@@ -17,7 +18,7 @@ def include_name(name: str | None, type_: str, _parent: Any) -> bool:
     return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
-def render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, _autogen_context: AutogenContext) -> str | Literal[False]:
     """Write the storage type of daoshou's column types, so revisions never import models."""
     if type_ == "type" and isinstance(obj, TypeDecorator):
         impl = obj.impl_instance
