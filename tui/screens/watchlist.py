@@ -37,7 +37,7 @@ from tui.messages import (
     WorkFinished,
 )
 from tui.screens.base import DaoshouScreen
-from tui.text import clean, safe_content
+from tui.text import display_text, safe_content
 from tui.widgets.columns import cursor_key
 from tui.widgets.watch_table import SORTABLE, WatchData, WatchTable
 
@@ -224,7 +224,7 @@ class WatchlistScreen(DaoshouScreen):
         def added(result: ProductAdded | None) -> None:
             if result is not None:
                 note = t("add.done", name=result.name, first_check=result.first_check)
-                self.app.notify(clean(note, limit=400), markup=False)
+                self.app.notify(display_text(note, limit=400), markup=False)
                 self.reload()
 
         self.app.push_screen(AddProductScreen(self.context), added)
