@@ -67,7 +67,11 @@ def test_the_cli_stores_the_others_and_exits_1(tmp_path, shop, slug):
     finally:
         db.dispose_engines()
     done = daoshou("check", "--json")
-    assert done.returncode == 1 and done.stderr == "", done.stderr
+    # stdout stays one JSON value; the failure is one line on stderr, naming the listing
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"daoshou: 1 of 2 listings could not be fetched ({bad['id']}); see daoshou list for why"
+    ]
     by_id = {o["listing_id"]: o for o in json.loads(done.stdout)}
     assert by_id[good["id"]]["observation"]["price"] == "20.00"
     assert by_id[bad["id"]]["fetch"] == CHECK_ERROR

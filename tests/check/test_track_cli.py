@@ -169,7 +169,8 @@ def test_add_stores_the_first_price_and_names_the_product_after_the_title(home, 
     shown = _daoshou("add", shop.product_url(slug))
     assert "first check: 49.90 CNY" in shown
     [status] = json.loads(_daoshou("list", "--json"))
-    assert status["listing"]["product_name"] == "Kettle[31m 1.7L [steel]"
+    # the whole escape sequence and the bidi override are gone; the brackets stay text
+    assert status["listing"]["product_name"] == "Kettle 1.7L [steel]"
     assert status["latest"]["price"] == "49.90"
     assert [r.path for r in shop.settled_log()].count(f"/product/{slug}") == 1  # fetched once
     named = json.loads(_daoshou("add", shop.product_url(f"{slug}-b"), "--force", "--json"))

@@ -372,7 +372,7 @@ async def test_pausing_a_listing_keeps_it_shown_but_never_the_best_price(make_ap
         assert not app.context.repository.list_listings([best])[0].active
         assert screen.details.row.listings[table.get_row_index(str(best))].active is False
         assert table.row_count == 3, "a paused listing stays on the product screen"
-        status = table.get_row(str(best))[-1].plain
+        status = table.get_cell(str(best), "status").plain
         assert "paused" in status
         assert screen.details.row.best.listing_id != best
         row = next(r for r in watch.data.rows if r.product_id == screen.product_id)

@@ -114,7 +114,7 @@ def cart_source(name_or_path: str) -> tuple[str | None, Path]:
     if _NAME.match(name_or_path) and cart_file(name_or_path).is_file():
         return name_or_path, cart_file(name_or_path)
     path = Path(name_or_path)
-    if path.is_file():
+    if path.exists():  # a FIFO or a device too: reading it refuses it in one line
         return None, path
     if _NAME.match(name_or_path):
         saved_cart(name_or_path)  # raises, naming the saved carts

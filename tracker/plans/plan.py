@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from planner.cart_file import cart_from_data, read_toml
 from planner.cost import Pricing
 from planner.errors import CartError
+from planner.local_file import read_local_file
 from planner.plan import Plan, make_plan, plan_document
 from tracker import locations
 from tracker.plans.resolve import PricedFrom, Store, resolve
@@ -69,12 +70,12 @@ def load_store(engine: sa.Engine | None = None, settings: Settings | None = None
 
 
 def read_cart_text(path: Path) -> str:
-    """A cart file's text; CartError naming the file when it cannot be read."""
+    """A cart file's text; CartError naming the file when it cannot be read, is not a
+    regular file (a FIFO, a device) or is larger than any cart (the caps of local inputs)."""
+    body = read_local_file(path, CartError, "give the path of a cart.toml file")
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CartError(f"cart file {path} does not exist", "check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
 
 
