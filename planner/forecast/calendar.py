@@ -2,7 +2,7 @@
 
 Sales are data (`data/events.toml`, plus an optional user file of the same layout), not
 code, because the dates move every year and users know their own shops' sales. The
-calendar expands each recurring event into dated `Occurrence`s for 2016-2028 and answers
+calendar expands each recurring event into dated `Occurrence`s for 2016-2040 and answers
 the two questions the forecaster asks: "which sales does this platform have?" and "which
 day does the user mean by `11.11` / `2026-11-11` / `double11`?".
 """
@@ -21,7 +21,7 @@ from planner.errors import ForecastError
 from planner.shipped import shipped_file
 
 FIRST_YEAR = 2016
-LAST_YEAR = 2028
+LAST_YEAR = 2040
 NEAR_DAYS = 3
 WINDOW_KINDS = ("sale", "presale", "deposit", "final_payment")
 
