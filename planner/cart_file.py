@@ -36,12 +36,17 @@ def load_cart(path: Path, *, today: date | None = None) -> Cart:
     With `today`, a cart that names no `now` is dated today (ready to price); without it,
     `now` stays as the file has it (ready to be edited and saved back unchanged).
     """
+    return parse_cart(read_cart_text(path), path, today=today)
+
+
+def read_cart_text(path: Path) -> str:
+    """A cart file's text; CartError naming the file when it cannot be read, is not a
+    regular file (a FIFO, a device) or is larger than any cart (the caps of local inputs)."""
     body = read_local_file(path, CartError, "give the path of a cart.toml file")
     try:
-        text = body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
-    return parse_cart(text, path, today=today)
 
 
 def parse_cart(text: str, source: Path | None = None, *, today: date | None = None) -> Cart:

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from planner.cart_file import cart_from_data, read_toml
+from planner.cart_file import cart_from_data, read_cart_text, read_toml
 from planner.errors import CartError
 from tracker import locations
-from tracker.plans.plan import read_cart_text
 from tracker.plans.resolve import Store, resolve
 
 _NAME = re.compile(r"^\w[\w\-]{0,63}$")

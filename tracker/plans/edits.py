@@ -16,12 +16,11 @@ from typing import Any, Protocol
 
 import tomli_w
 
-from planner.cart_file import read_toml
+from planner.cart_file import read_cart_text, read_toml
 from planner.errors import CartError
 from planner.packs import UNITS, parse_pack
 from tracker import locations
 from tracker.plans.carts import write_atomically
-from tracker.plans.plan import read_cart_text
 
 #: The app's own cart: a saved cart like the others, so the service follows it too.
 APP_CART = locations.APP_CART

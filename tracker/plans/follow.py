@@ -83,8 +83,7 @@ def listing_moved(repository: Repository, listing_id: int) -> bool:
 
 def carts_using(listing_ids: Iterable[int], store: Store) -> list[str]:
     """The saved carts with an offer naming one of `listing_ids` (by id or by URL)."""
-    from planner.cart_file import read_toml
-    from tracker.plans.plan import read_cart_text
+    from planner.cart_file import read_cart_text, read_toml
 
     wanted = set(listing_ids)
     urls = {store.listings[i].url for i in wanted if i in store.listings}

@@ -17,10 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from planner.cart_file import cart_from_data, read_toml
+from planner.cart_file import cart_from_data, read_cart_text, read_toml
 from planner.cost import Pricing
-from planner.errors import CartError
-from planner.local_file import read_local_file
 from planner.plan import Plan, make_plan, plan_document
 from tracker import locations
 from tracker.plans.resolve import PricedFrom, Store, resolve
@@ -67,16 +65,6 @@ def load_store(engine: sa.Engine | None = None, settings: Settings | None = None
     latest = repository.latest_observations(listings)
     interval = timedelta(minutes=(settings or load_settings()).interval_minutes)
     return Store(listings, latest, interval)
-
-
-def read_cart_text(path: Path) -> str:
-    """A cart file's text; CartError naming the file when it cannot be read, is not a
-    regular file (a FIFO, a device) or is larger than any cart (the caps of local inputs)."""
-    body = read_local_file(path, CartError, "give the path of a cart.toml file")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
 
 
 def plan_cart(

@@ -130,8 +130,8 @@ def cart_show(
     name: Annotated[str, typer.Argument(help="A saved cart's name.")], as_json: JsonFlag = False
 ) -> None:
     """A saved cart's file, as saved."""
+    from planner.cart_file import read_cart_text
     from tracker.plans.carts import saved_cart
-    from tracker.plans.plan import read_cart_text
 
     path = saved_cart(name)
     text = read_cart_text(path)
