@@ -13,12 +13,11 @@ import asyncio
 import signal
 import subprocess
 import sys
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from tests.scheduler.conftest import wait_until
+from tests.scheduler.conftest import make_due, wait_until
 from tests.shop_fixture import shop  # noqa: F401
 from tracker.alerts.channels import add_channel
 from tracker.alerts.outbox import deliver_pending
@@ -27,7 +26,7 @@ from tracker.checks.check import check_listings
 from tracker.locations import log_dir
 from tracker.store.db import dispose_engines, session_scope
 from tracker.store.repository import Repository
-from tracker.store.tables import AlertDelivery, AlertEvent, Observation, utcnow
+from tracker.store.tables import AlertDelivery, AlertEvent, Observation
 from tracker.store.views import ListingView
 
 pytestmark = pytest.mark.slow
@@ -95,16 +94,6 @@ def _check(listing: ListingView) -> None:
     asyncio.run(check_listings(repository, [repository.get_listing(listing.id)]))
 
 
-def _due_now(listing: ListingView) -> None:
-    """Make `listing` due, so the service checks it as it starts (its last check planned
-    the next one an interval ahead)."""
-    with Repository().engine.begin() as conn:
-        conn.execute(
-            sa.text("UPDATE listing SET next_check_at = :at WHERE id = :id"),
-            {"at": utcnow() - timedelta(seconds=1), "id": listing.id},
-        )
-
-
 def _deliveries() -> list:
     with session_scope(Repository().engine) as session:
         return list(session.execute(sa.select(AlertDelivery.__table__)).all())
@@ -152,7 +141,7 @@ def test_service_retries_a_failing_receiver_and_delivers_once(home, shop, receiv
     listing = _track(shop, receiver, "e2e-503", "100.00", "85")
     _check(listing)
     shop.set_product("e2e-503", price="80.00")
-    _due_now(listing)
+    make_due(Repository().engine, [listing])  # the service takes it as it starts
     receiver.fail(3)
     service = start_service()
     try:
@@ -172,7 +161,7 @@ def test_sigkill_between_commit_and_delivery_delivers_once_after_restart(
     listing = _track(shop, receiver, "e2e-kill", "100.00", "85")
     _check(listing)
     shop.set_product("e2e-kill", price="80.00")
-    _due_now(listing)
+    make_due(Repository().engine, [listing])  # the service takes it as it starts
     # The receiver refuses everything while the first service runs, and a failed attempt
     # is retried 5 s later at the earliest: once the first attempt has failed, the alert is
     # committed and undelivered, and the kill cannot land in the middle of a send.
@@ -201,7 +190,7 @@ def test_service_and_a_concurrent_check_deliver_one_alert(home, shop, receiver):
     listing = _track(shop, receiver, "e2e-two", "100.00", "85")
     _check(listing)
     shop.set_product("e2e-two", price="80.00")
-    _due_now(listing)
+    make_due(Repository().engine, [listing])  # the service takes it as it starts
     # The service takes the due listing as it starts while `daoshou check` checks it too:
     # whichever comes second records the change again (the first has finished), stands
     # aside (the first holds the check lease) or finds it no longer due; both deliver.

@@ -60,12 +60,19 @@ def add_products(shop, repo):
             slug = f"s{tag}{i:03d}"
             shop.set_product(slug, price=price)
             listings.append(repo.add_listing(shop.product_url(slug)))
-        due = sa.update(Listing).where(Listing.__table__.c.id.in_([v.id for v in listings]))
-        with repo.engine.begin() as conn:
-            conn.execute(due.values(next_check_at=utcnow() - timedelta(seconds=1)))
+        make_due(repo.engine, listings)
         return listings
 
     return add
+
+
+def make_due(engine, listings, when=None):
+    """Make `listings` due (as if planned for `when`, default a second ago), so a service
+    takes them at once: a check plans the next one an interval ahead, and a new listing's
+    first check is spread over its interval."""
+    due = sa.update(Listing).where(Listing.__table__.c.id.in_([v.id for v in listings]))
+    with engine.begin() as conn:
+        conn.execute(due.values(next_check_at=when or utcnow() - timedelta(seconds=1)))
 
 
 def start_daoshou_run(home):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from apscheduler.triggers.interval import IntervalTrigger
 
+from tests.scheduler.conftest import make_due
 from tracker.checks.jobs import PeriodicJob, service_jobs
 from tracker.checks.scheduler import DISPATCH_SECONDS, TrackerService
 from tracker.settings import Settings
@@ -34,16 +35,6 @@ async def _running(service, body):
         await task
 
 
-def _due_now(repo, listings, when=None):
-    """Make `listings` due (as if planned for `when`, default now)."""
-    with repo.engine.begin() as conn:
-        for listing in listings:
-            conn.execute(
-                sa.text("UPDATE listing SET next_check_at = :at WHERE id = :id"),
-                {"at": when or utcnow(), "id": listing.id},
-            )
-
-
 def _next_check(repo, listing):
     with repo.engine.connect() as conn:
         value = conn.execute(
@@ -54,7 +45,7 @@ def _next_check(repo, listing):
 
 async def test_due_listings_are_checked_and_planned_an_interval_ahead(add_products, repo):
     listings = add_products(3)
-    _due_now(repo, listings)
+    make_due(repo.engine, listings)
     service = TrackerService(repo, SETTINGS)
 
     async def body():
@@ -71,7 +62,7 @@ async def test_due_listings_are_checked_and_planned_an_interval_ahead(add_produc
 
 async def test_the_schedule_survives_a_restart(add_products, repo):
     [listing] = add_products(1)
-    _due_now(repo, [listing])
+    make_due(repo.engine, [listing])
     first = TrackerService(repo, SETTINGS)
     await _running(first, lambda: _until(lambda: repo.history(listing.id)))
     planned = _next_check(repo, listing)
@@ -88,7 +79,7 @@ async def test_the_schedule_survives_a_restart(add_products, repo):
 async def test_runs_missed_while_asleep_coalesce_into_one(add_products, repo):
     [listing] = add_products(1)
     # As if the machine slept through three days of hourly checks.
-    _due_now(repo, [listing], utcnow() - timedelta(days=3))
+    make_due(repo.engine, [listing], utcnow() - timedelta(days=3))
     service = TrackerService(repo, SETTINGS)
 
     async def body():
@@ -102,7 +93,7 @@ async def test_runs_missed_while_asleep_coalesce_into_one(add_products, repo):
 async def test_paused_listings_are_not_checked(add_products, repo):
     keep, drop = add_products(2)
     repo.set_active([drop.id], False)
-    _due_now(repo, [keep, drop])
+    make_due(repo.engine, [keep, drop])
     service = TrackerService(repo, SETTINGS)
 
     async def body():
