@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,25 +68,29 @@ def test_hostile_page_gives_its_price_or_no_price(name):
         assert result.reason.startswith("page too complex")
 
 
-def _run_measured(args: list[str], env: dict[str, str], tmp: Path) -> tuple[int, str, str, float]:
-    """Run `args`; its exit status, stdout, stderr and its own peak RSS in MB.
+# A small launcher runs the command and reports its one child's peak RSS (KiB). Linux
+# counts a child's memory from before its exec, so a command forked straight from this
+# (large) test worker would be charged the worker's size; forked from the launcher, it is
+# charged a few MB at most, and RUSAGE_CHILDREN there covers that one command alone.
+_LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[2:]).returncode\n"
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
 
-    `os.wait4` reports the usage of this one child, where RUSAGE_CHILDREN would report the
-    largest child this test worker ever had (another test's process included). Output goes
-    to files, so nothing reaps the child before `wait4` does; a timer kills a hung one.
-    """
-    out_path, err_path = tmp / "out.txt", tmp / "err.txt"
-    with out_path.open("w") as out, err_path.open("w") as err:
-        process = subprocess.Popen(args, env=env, stdout=out, stderr=err, text=True)
-        timer = threading.Timer(120, process.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-    text = (out_path.read_text(encoding="utf-8"), err_path.read_text(encoding="utf-8"))
-    return process.returncode, text[0], text[1], usage.ru_maxrss / 1024
+
+def _run_measured(args: list[str], env: dict[str, str], tmp: Path) -> tuple[int, str, str, float]:
+    """Run `args`; its exit status, stdout, stderr and its own peak RSS in MB."""
+    peak = tmp / "peak.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, str(peak), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    return done.returncode, done.stdout, done.stderr, int(peak.read_text()) / 1024
 
 
 def test_the_cli_on_every_hostile_page_stays_small_and_never_traces(tmp_path):
