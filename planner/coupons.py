@@ -58,15 +58,28 @@ def assign_coupons(
 ) -> dict[K, Outcome[T]]:
     """Each order's outcome, with the held coupons (index -> uses) given where they save
     most."""
+    evaluate = _remembered(evaluate)
     first = {key: evaluate(key, frozenset()) for key in keys}
     contested: frozenset[int] = frozenset()
     chosen = [first[key] for key in keys]
     while short := _short(chosen, uses) - contested:
         contested |= short
         options = [_outcomes(key, first[key], evaluate, contested) for key in keys]
-        order = sorted(contested)
-        chosen = _cheapest(options, order, tuple(min(uses[c], len(keys)) for c in order))
+        chosen = _cheapest(options, contested, uses, len(keys))
     return dict(zip(keys, chosen, strict=True))
+
+
+def _remembered(evaluate: Evaluate[K, T]) -> Evaluate[K, T]:
+    """`evaluate` priced once per (order, coupons withheld): each round of the search,
+    with more coupons contested, asks again for the outcomes it has already seen."""
+    seen: dict[tuple[K, frozenset[int]], Outcome[T]] = {}
+
+    def remembered(key: K, withheld: frozenset[int]) -> Outcome[T]:
+        if (key, withheld) not in seen:
+            seen[(key, withheld)] = evaluate(key, withheld)
+        return seen[(key, withheld)]
+
+    return remembered
 
 
 def _short(outcomes: Sequence[Outcome[T]], uses: Mapping[int, int]) -> frozenset[int]:
@@ -100,9 +113,60 @@ def _outcomes(
 
 
 def _cheapest(
-    options: list[list[Outcome[T]]], coupons: list[int], held: tuple[int, ...]
+    options: list[list[Outcome[T]]], contested: frozenset[int], uses: Mapping[int, int], orders: int
 ) -> list[Outcome[T]]:
-    """The outcome per order with the least total whose spending stays within `held`."""
+    """The outcome per order with the least total whose spending stays within the uses
+    held of each contested coupon.
+
+    Orders that share no contested coupon (another platform, another shop) do not
+    compete, so each group of orders linked by the coupons they may spend is solved on
+    its own: the total is the sum of the groups' totals, and the search's state is only
+    the group's coupons (one search over every order counted the uses left of every
+    contested coupon in the cart: 24 s to price a 200-item plan in three orders per
+    platform)."""
+    picks: list[int] = [0] * len(options)
+    for group in _groups(options, contested):
+        coupons = sorted({c for n in group for o in options[n] for c in o.used & contested})
+        held = tuple(min(uses[c], orders) for c in coupons)
+        for n, index in zip(
+            group, _search([options[n] for n in group], coupons, held), strict=True
+        ):
+            picks[n] = index
+    return [options[n][index] for n, index in enumerate(picks)]
+
+
+def _groups(options: list[list[Outcome[T]]], contested: frozenset[int]) -> list[list[int]]:
+    """The orders (by position, in order) in groups linked by contested coupons."""
+    parent = list(range(len(options)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    holder: dict[int, int] = {}
+    for n, outcomes in enumerate(options):
+        for coupon in {c for o in outcomes for c in o.used & contested}:
+            if coupon in holder:
+                parent[root(n)] = root(holder[coupon])
+            else:
+                holder[coupon] = n
+    groups: dict[int, list[int]] = {}
+    for n in range(len(options)):
+        groups.setdefault(root(n), []).append(n)
+    return list(groups.values())
+
+
+def _search(
+    options: list[list[Outcome[T]]], coupons: list[int], held: tuple[int, ...]
+) -> tuple[int, ...]:
+    """Per order of one group, the index of its outcome in the cheapest combination
+    within `held` (the uses of `coupons`); ties go to the earlier order's earlier outcome."""
+    position_of = {c: n for n, c in enumerate(coupons)}
+    spends = [
+        [[position_of[c] for c in o.used if c in position_of] for o in opts] for opts in options
+    ]
 
     @cache
     def solve(position: int, left: tuple[int, ...]) -> tuple[Decimal, tuple[int, ...]]:
@@ -110,7 +174,7 @@ def _cheapest(
             return Decimal(0), ()
         best: tuple[Decimal, tuple[int, ...]] | None = None
         for index, outcome in enumerate(options[position]):
-            spent = [coupons.index(c) for c in outcome.used if c in coupons]
+            spent = spends[position][index]
             if any(left[n] == 0 for n in spent):
                 continue
             after = tuple(v - (n in spent) for n, v in enumerate(left))
@@ -120,5 +184,4 @@ def _cheapest(
         assert best is not None, "an order can always spend no contested coupon"
         return best
 
-    _, picks = solve(0, held)
-    return [options[n][index] for n, index in enumerate(picks)]
+    return solve(0, held)[1]
