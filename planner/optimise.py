@@ -246,6 +246,7 @@ def _solve(form: Formulation, search: Search, deadline: float, gap: float) -> in
             start=search.start(form),
             found=lambda values: search.found_on_the_way(form.chosen(values)),
         )
+        search.price_found(deadline)
         if solution.status == "infeasible":
             search.bound = search.best_objective
             return rounds

@@ -27,7 +27,13 @@ from __future__ import annotations
 from planner.milp.charges import add_credits, add_shipping, add_subsidies
 from planner.milp.problem import Problem
 from planner.milp.promotions import add_deductions, count_orders_reaching, limit_coupons
-from planner.milp.slots import Formulation, add_assignment, add_symmetry, order_amounts, order_slots
+from planner.milp.slots import (
+    Formulation,
+    add_assignment,
+    add_symmetry,
+    order_amounts,
+    order_slots,
+)
 from planner.milp.solver import Model
 
 __all__ = ["Formulation", "build", "order_slots"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planner.milp.linear import Expr
-from planner.milp.problem import Deduction, Option, Problem
+from planner.milp.problem import STAGES, Deduction, Option, Problem
 from planner.milp.solver import Model
 
 Key = tuple[int, int, int]
@@ -96,9 +96,10 @@ def order_slots(problem: Problem) -> dict[str, int]:
       on what is spent after them, so merging orders does not always cost less there; or
     - where the cross-store discount may take an item to zero (`_zero_rule_may_apply`):
       the platform's zero rule then voids or trims it for the whole order.
-    Beyond one, an order that pays for itself by a deduction must reach that deduction's
-    smallest threshold, which bounds the useful count; every count is capped by the number
-    of items and by `max_orders_per_platform`.
+    Where only such deductions can pay, an order earning none of them merges into another
+    at no cost, so every order of a cheapest plan with the fewest orders earns one: the
+    count is at most how many orders they can be earned in (`_orders_earning`). Every
+    count is capped by the number of items and by `max_orders_per_platform`.
     """
     items_on: dict[str, set[int]] = defaultdict(set)
     for index, item in enumerate(problem.items):
@@ -106,19 +107,23 @@ def order_slots(problem: Problem) -> dict[str, int]:
             items_on[option.platform].add(index)
     slots: dict[str, int] = {}
     for platform, members in items_on.items():
-        deductions = [d for d in problem.deductions if d.platform == platform]
-        twice = [d for d in deductions if _splits(d, deductions) and _earned_twice(problem, d)]
-        count = min(len(members), problem.max_orders_per_platform)
-        if deductions and _merging_may_cost(problem, platform):
-            slots[platform] = max(1, count)
-        elif twice:
-            smallest = min(d.smallest_threshold for d in twice)
-            if smallest > 0:
-                count = min(count, int(_judged_at_most(problem, None, platform) / smallest) + 1)
-            slots[platform] = max(1, count)
+        twice = split_reasons(problem, platform)
+        count = max(1, min(len(members), problem.max_orders_per_platform))
+        if twice is None:
+            slots[platform] = count
         else:
-            slots[platform] = 1
+            slots[platform] = max(1, min(count, _orders_earning(problem, twice)))
     return slots
+
+
+def split_reasons(problem: Problem, platform: str) -> list[Deduction] | None:
+    """The deductions that can pay for a second order on `platform` (`order_slots`), or
+    None where merging two orders may cost more for another reason (a subsidy, free
+    shipping, credit, the zero rule): then any order may pay."""
+    deductions = [d for d in problem.deductions if d.platform == platform]
+    if deductions and _merging_may_cost(problem, platform):
+        return None
+    return [d for d in deductions if _splits(d, deductions) and _earned_twice(problem, d)]
 
 
 def _splits(deduction: Deduction, deductions: list[Deduction]) -> bool:
@@ -138,11 +143,41 @@ def _splits(deduction: Deduction, deductions: list[Deduction]) -> bool:
     return held >= 2
 
 
+def _orders_earning(problem: Problem, twice: list[Deduction]) -> int:
+    """How many disjoint orders can earn one of `twice`: each earning needs the smallest
+    threshold of what the deduction judges (and a held coupon one of its uses)."""
+    total = 0
+    for deduction in twice:
+        smallest = deduction.smallest_threshold
+        if smallest <= 0:
+            return len(problem.items)  # every order with an item earns it: no bound
+        count = int(_judged_at_most(problem, deduction, deduction.platform) // smallest)
+        if deduction.coupon is not None:
+            count = min(count, deduction.uses)
+        total += count
+    return total
+
+
 def _earned_twice(problem: Problem, deduction: Deduction) -> bool:
-    """Whether two orders can both earn `deduction` (a percentage always can: its half-up
-    rounding per order can gain a cent even where its cap cannot bind)."""
+    """Whether a second order can earn more of `deduction` than merging it into the first.
+
+    That needs a second order reaching its smallest threshold while the first still earns
+    what it would merged: a tier twice its threshold; a capped 每满 (or a capped
+    percentage) its cap in the first order and a step more. An uncapped percentage gains
+    nothing from splitting but its half-up rounding, at most a cent for two orders (the
+    tolerance to which a plan is proven optimal)."""
     amount = _judged_at_most(problem, deduction, deduction.platform)
-    return amount > 0 and amount >= 2 * deduction.smallest_threshold
+    if amount <= 0:
+        return False
+    if deduction.rate is not None:
+        if deduction.cap is None or deduction.rate <= 0:
+            return False
+        first = max(deduction.cap / deduction.rate, deduction.minimum)
+        return amount > first + deduction.minimum
+    if deduction.every is not None and deduction.off and deduction.max_off is not None:
+        steps_to_cap = -(-deduction.max_off // deduction.off)
+        return amount >= deduction.every * (steps_to_cap + 1)
+    return amount >= 2 * deduction.smallest_threshold
 
 
 def _judged_at_most(problem: Problem, deduction: Deduction | None, platform: str) -> Decimal:
@@ -171,10 +206,56 @@ def _merging_may_cost(problem: Problem, platform: str) -> bool:
     if _zero_rule_may_apply(problem, platform):
         return True
     return any(
-        option.platform == platform and option.subsidy is not None
+        option.platform == platform and not _subsidy_fixed(problem, option)
         for item in problem.items
         for option in item.options
     )
+
+
+def _subsidy_fixed(problem: Problem, option: Option) -> bool:
+    """Whether `option`'s subsidy is the same in every order: none at all, at its cap
+    whatever discounts it shares, or never (above its price ceiling even after the most
+    they can take). Only then does its order's composition not matter to it.
+
+    The most the discounts take from it: per stage that can reach it, the largest of
+    (its steepest share of the item, capped by its most off), plus a cent per stage for
+    the engine's rounding of shares. A phone of 5000 under a shop 满减 (30), a shop coupon
+    (50), 每300减50 and 88VIP (100) keeps more than 3980, so gets 15% capped at 500
+    in any order."""
+    term = option.subsidy
+    if term is None:
+        return True
+    amount = option.amount
+    taken = Decimal(0)
+    for stage in STAGES:
+        found = [_most_taken(d, amount) for d in problem.deductions if _reaches(d, stage, option)]
+        # one promotion per stage applies, but every member discount held does
+        taken += sum(found, Decimal(0)) if stage == "member" else max(found, default=Decimal(0))
+    taken = min(amount, taken + Decimal("0.01") * len(STAGES))
+    least, most = (amount - taken) / term.units, amount / term.units
+    if term.ceiling is not None and least > term.ceiling:
+        return True  # never subsidised
+    below_ceiling = term.ceiling is None or most <= term.ceiling
+    return below_ceiling and term.cap is not None and term.rate * least >= term.cap
+
+
+def _reaches(deduction: Deduction, stage: str, option: Option) -> bool:
+    """Whether `deduction`, in `stage`, can take a share of `option` in its order."""
+    if deduction.platform != option.platform or deduction.stage != stage:
+        return False
+    if stage == "cross_store" and not option.cross_store:
+        return False
+    if deduction.shop is not None and deduction.shop != option.shop:
+        return False
+    return deduction.scope is None or bool(option.tags & deduction.scope)
+
+
+def _most_taken(deduction: Deduction, amount: Decimal) -> Decimal:
+    """The most `deduction` can take from an item of `amount` (its steepest share, capped
+    by the most it takes off in all)."""
+    share = amount * Decimal(repr(deduction.steepest))
+    most = deduction.most_off
+    return share if most is None else min(share, Decimal(repr(most)))
 
 
 def _zero_rule_may_apply(problem: Problem, platform: str) -> bool:
