@@ -265,7 +265,8 @@ def _solve(form: Formulation, search: Search, deadline: float, gap: float) -> in
         agreed = search.consider(plan, objective)
         if agreed or search.close_enough(gap) or time.perf_counter() >= deadline:
             return rounds
-        if not search.cut_subsidies(form, plan, form.granted(solution.values)):
+        granted, picked = form.granted(solution.values), form.picked_coupons(solution.values)
+        if not search.cut_subsidies(form, plan, granted, picked):
             form.exclude(plan)
 
 

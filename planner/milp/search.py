@@ -11,7 +11,15 @@ import time
 from decimal import Decimal
 
 from planner.cart import Cart
-from planner.cost import Pick, PricedCart, PricedItem, Pricing, naive_assignment, price
+from planner.cost import (
+    Pick,
+    PricedCart,
+    PricedItem,
+    PricedOrder,
+    Pricing,
+    naive_assignment,
+    price,
+)
 from planner.milp.columns import Column
 from planner.milp.improve import OrderCosts, improve
 from planner.milp.problem import Problem
@@ -45,6 +53,7 @@ class Search:
         self.bound = Decimal("-Infinity")
         self.modelled = Decimal(0)
         self.best_seen: dict[str, PricedItem] = {}
+        self.last_orders: tuple[PricedOrder, ...] = ()
         self.found: list[dict[int, tuple[int, int]]] = []
         self._unpriced: list[dict[int, tuple[int, int]]] = []
 
@@ -132,12 +141,22 @@ class Search:
         return objective, priced.total
 
     def cut_subsidies(
-        self, form: Formulation, plan: dict[int, tuple[int, int]], granted: dict[int, float]
+        self,
+        form: Formulation,
+        plan: dict[int, tuple[int, int]],
+        granted: dict[int, float],
+        picked: dict[tuple[str, int], set[str]],
     ) -> bool:
         """Where the engine granted an item less subsidy than the model did (its shares of
         the order's discounts left it above the ceiling or lowered the amount), bound that
         subsidy for exactly that order's composition, on which alone it depends; not when
-        the item lost its category's quota to another. True if any cut was added."""
+        the item lost its category's quota to another. True if any cut was added.
+
+        Nor when the engine gave that order fewer held coupons than the model `picked`
+        there: it gave them to other orders, where they saved more before subsidies, so
+        the subsidy then depends on the other orders too, and a cut local to this one
+        could remove a plan in which it keeps its coupon (the plan is cut off instead)."""
+        short = self._short_of_coupons(plan, picked)
         subsidy = {
             item_id: sum((-s.amount for s in priced.steps if s.kind == SUBSIDY_STEP), ZERO)
             for item_id, priced in self.best_seen.items()
@@ -149,10 +168,30 @@ class Search:
         for item, modelled in granted.items():
             actual = subsidy[self.problem.items[item].id]
             lost_quota = actual == 0 and self._quota(item, plan[item][0]) in quota_taken
+            slot = (self._platform(item, plan[item][0]), plan[item][1])
             if float(actual) < modelled - float(TOLERANCE) and not lost_quota:
+                if slot in short:
+                    continue
                 form.cap_subsidy(plan, item, float(actual))
                 cut = True
         return cut
+
+    def _short_of_coupons(
+        self, plan: dict[int, tuple[int, int]], picked: dict[tuple[str, int], set[str]]
+    ) -> set[tuple[str, int]]:
+        """The order slots where the model applied a held coupon the engine, pricing
+        `plan` last, did not give that order."""
+        given = {
+            item_id: {f"coupon:{index}" for index in order.coupons}
+            for order in self.last_orders
+            for item_id in order.item_ids
+        }
+        short = set()
+        for i, (o, k) in plan.items():
+            slot = (self._platform(i, o), k)
+            if picked.get(slot, set()) - given.get(self.problem.items[i].id, set()):
+                short.add(slot)
+        return short
 
     def improve(self, slots: dict[str, int], deadline: float) -> None:
         """Local search (`planner.milp.improve`) from the best plan, then, while time is
@@ -265,6 +304,7 @@ class Search:
         assignment = self._assignment(plan)
         priced = price(self.cart, assignment, self.pricing)
         self.best_seen = {item.id: item for item in priced.items}
+        self.last_orders = priced.orders
         worth = sum((self.values[i] for i in assignment if i in self.values), ZERO)
         return assignment, priced, priced.total - worth
 
