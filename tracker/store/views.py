@@ -132,9 +132,12 @@ class DailyView:
     last_at: datetime
 
     @classmethod
-    def of(cls, row: ObservationDaily) -> DailyView:
-        """Snapshot a roll-up row."""
-        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+    def of(cls, row: ObservationDaily | sa.Row[Any]) -> DailyView:
+        """Snapshot a roll-up row (an ORM instance or a plain row of its columns)."""
+        if isinstance(row, sa.Row):
+            values = row._asdict()
+            return cls(**{name: values[name] for name in _field_names(cls)})
+        return cls(**{name: getattr(row, name) for name in _field_names(cls)})
 
 
 @dataclass(frozen=True)
