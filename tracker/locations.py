@@ -26,10 +26,13 @@ import logging
 import os
 import re
 import stat
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 APP_NAME = "daoshou"
 #: A log file is rotated at this size, keeping this many old files: at most ~60 MB per log
@@ -168,6 +171,8 @@ def rotating_log(path: Path) -> RotatingFileHandler:
     """A handler for the owner-only log file `path` (`app_log_file()`, `run_log_file()`),
     rotated at `LOG_MAX_BYTES` with `LOG_BACKUPS` old files (`name.1` ... `name.5`), so no
     log grows without bound; URLs' query strings are redacted from every record."""
+    from logging.handlers import RotatingFileHandler  # here: most commands never log to a file
+
     handler = RotatingFileHandler(
         private_file(path),
         maxBytes=LOG_MAX_BYTES,

@@ -16,8 +16,6 @@ import re
 from typing import Literal, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import idna
-
 from tracker.errors import UnsupportedURLError
 
 PLATFORMS = ("jd", "tmall", "taobao", "pdd", "douyin", "web")
@@ -144,6 +142,8 @@ def _encoded_host(host: str) -> str:
         return f"[{ipaddress.IPv6Address(host)}]"
     if _IPV4_STYLE.match(host):
         return str(ipaddress.IPv4Address(host))
+    import idna  # here, not at import: a store-reading command never needs it
+
     if not host.isascii():
         host = idna.encode(host, uts46=True).decode("ascii")
     if not _ASCII_HOST.match(host):

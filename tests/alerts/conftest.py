@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.store.conftest import postgres_url  # noqa: F401  (a fresh database per test)
+from tests.postgres_fixture import postgres_url  # noqa: F401  (a fresh database per test)
 from tracker.alerts.engine import RaisedAlert, raise_alerts
 from tracker.store.db import dispose_engines, open_engine, session_scope
 from tracker.store.tables import AlertRule, Listing, Observation, Product

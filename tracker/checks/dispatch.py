@@ -26,7 +26,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -130,11 +130,28 @@ def resume_claims(
     return len(lost)
 
 
-def any_due(engine: Engine, now: datetime) -> bool:
-    """Whether some active listing is due (one indexed read; no write lock taken)."""
-    query = sa.select(_LISTING.c.id).where(_due(now)).limit(1)
+def next_due_at(engine: Engine) -> datetime | None:
+    """When the next active listing falls due (None: none), a listing never planned
+    counting as due already (it needs its first check time). One statement of two
+    indexed reads and no write lock, so an idle service costs one per wake-up."""
+    active = _LISTING.c.active.is_(True)
+    earliest = (
+        sa.select(_LISTING.c.next_check_at)
+        .where(active, _LISTING.c.next_check_at.is_not(None))
+        .order_by(_LISTING.c.next_check_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    unplanned = sa.exists().where(active, _LISTING.c.next_check_at.is_(None))
     with db.session_scope(engine) as session:
-        return session.execute(query).first() is not None
+        due_at, never_planned = session.execute(sa.select(earliest, unplanned)).one()
+    return datetime.min.replace(tzinfo=UTC) if never_planned else due_at
+
+
+def any_due(engine: Engine, now: datetime) -> bool:
+    """Whether some active listing is due."""
+    due_at = next_due_at(engine)
+    return due_at is not None and due_at <= now
 
 
 def claim_due(

@@ -6,10 +6,11 @@ imported. A job is a function of one argument, the engine of the service that ru
 (coroutine functions run on the loop, plain ones in a thread), so a service built over
 another store delivers and refreshes against that store, never the user's default one.
 
-- `deliver-alerts`, every `DELIVERY_SECONDS`: one outbox delivery pass. A pass with
-  nothing due is one indexed query, so the short period costs nothing, and an alert leaves
-  a couple of seconds after the check that raised it was committed, or right after a
-  restart.
+- `deliver-alerts`: one outbox delivery pass right after the service stores checks (an
+  alert leaves a second or so after the check that raised it was committed), and every
+  `DELIVERY_SECONDS` for retries and alerts raised by other processes (`daoshou check`
+  delivers its own at once), and right after a restart. An idle service pays a pass
+  (one indexed query) only that often.
 - `forecast-refresh`, nightly: forecast each active listing's coming sales. Cheap on
   quiet nights: a listing is refit only when its history's fingerprint moved (a new price
   level, a newly seen sale day, another target) or the sale came a week closer, never
@@ -32,7 +33,7 @@ from sqlalchemy.engine import Engine
 from tracker.alerts.outbox import deliver_pending
 from tracker.checks.forecasts import refresh_forecasts, user_calendar
 
-DELIVERY_SECONDS = 2
+DELIVERY_SECONDS = 5
 NIGHTLY = CronTrigger(hour=3, minute=30, jitter=900)  # local time, after most price checks
 FORECAST_WORKERS = 2
 
@@ -46,6 +47,9 @@ class PeriodicJob:
     job_id: str
     func: Callable[[Engine], object]
     trigger: BaseTrigger
+    # Also run within a dispatch tick of checks this service stored (alert delivery: an
+    # alert leaves right after the check that raised it, so the period can be long).
+    after_checks: bool = False
 
 
 def deliver_alerts(engine: Engine) -> None:
@@ -65,6 +69,11 @@ def refresh_all_forecasts(engine: Engine) -> None:
 def service_jobs() -> list[PeriodicJob]:
     """The periodic jobs of `daoshou run`: alert delivery and the nightly forecasts."""
     return [
-        PeriodicJob("deliver-alerts", deliver_alerts, IntervalTrigger(seconds=DELIVERY_SECONDS)),
+        PeriodicJob(
+            "deliver-alerts",
+            deliver_alerts,
+            IntervalTrigger(seconds=DELIVERY_SECONDS),
+            after_checks=True,
+        ),
         PeriodicJob("forecast-refresh", refresh_all_forecasts, NIGHTLY),
     ]

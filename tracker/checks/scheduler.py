@@ -6,10 +6,12 @@ AsyncIOScheduler (in-memory job store) runs a few periodic jobs only:
 
 - `dispatch-due-checks`, every `DISPATCH_SECONDS`: take due listings from the store in a
   small batch (at most `2 x max_concurrency` in flight) with per-host request slots, and
-  check each at its slot (`tracker.checks.dispatch`). A tick with nothing due is one
-  indexed read, so an idle service with 10,000 listings costs next to nothing.
-  Each tick first gives listings added since (`daoshou add` in another process) their
-  first check time, spread over their interval (an indexed read of the unplanned ones).
+  check each at its slot (`tracker.checks.dispatch`). With nothing due the service
+  reads the store again only when the next listing falls due, or after
+  `IDLE_POLL_SECONDS` at most, so an idle service with 10,000 listings costs two indexed
+  reads every few seconds. Each of those looks first gives listings added since
+  (`daoshou add` in another process) their first check time, spread over their interval
+  (an indexed read of the unplanned ones).
 - the periodic jobs the service's starter hands it (`tracker.checks.jobs.service_jobs()`
   for `daoshou run`): the list is built where the service starts, nothing registers itself.
 
@@ -32,11 +34,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -59,6 +62,7 @@ from tracker.store.tables import Listing, table_of, utcnow
 log = logging.getLogger("daoshou.scheduler")
 
 DISPATCH_SECONDS = 1.0
+IDLE_POLL_SECONDS = 5.0  # longest an idle service goes without looking at the store
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
 SERVICE_STORE = "service"
@@ -91,6 +95,9 @@ class TrackerService:
         self._on_status = on_status
         self._waiting: dict[int, asyncio.Task[None]] = {}  # claimed, before their slot
         self._tasks: set[asyncio.Task[None]] = set()
+        self._quiet_until = datetime.min.replace(tzinfo=UTC)  # nothing due before then
+        self._stored = False  # a check stored since the after-check jobs last ran
+        self._followers: set[asyncio.Task[None]] = set()  # after-check jobs running
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then shut down cleanly.
@@ -194,12 +201,27 @@ class TrackerService:
             log.info("planned the first check of %d listings", planned)
 
     async def dispatch(self) -> None:
-        """Take a small batch of due listings and start their checks at their slots."""
-        await self.plan_listings()
-        room = 2 * self.settings.max_concurrency - len(self._tasks)
+        """Take a small batch of due listings and start their checks at their slots.
+
+        When nothing is due the service sleeps until the next listing falls due, but at
+        most `IDLE_POLL_SECONDS`: a listing added, resumed or made due by another process
+        is seen within that, and an idle tick costs no query at all.
+        """
         engine, now = self.repository.engine, utcnow()
-        if room <= 0 or not await asyncio.to_thread(dispatch.any_due, engine, now):
+        if self._stored and not self._followers:
+            self._stored = False
+            follower = asyncio.create_task(self._run_after_checks())
+            self._followers.add(follower)
+            follower.add_done_callback(self._followers.discard)
+        room = 2 * self.settings.max_concurrency - len(self._tasks)
+        if now < self._quiet_until or room <= 0:
             return
+        due_at = await asyncio.to_thread(dispatch.next_due_at, engine)
+        if due_at is None or due_at > now:
+            poll = now + timedelta(seconds=IDLE_POLL_SECONDS)
+            self._quiet_until = poll if due_at is None else min(due_at, poll)
+            return
+        await self.plan_listings()
         claims = await asyncio.to_thread(
             dispatch.claim_due,
             engine,
@@ -246,6 +268,24 @@ class TrackerService:
             log.exception("check of listing %s failed", listing_id)
             return
         log.info("listing %s: %s", listing_id, outcome.summary)
+        if outcome.observation is not None:
+            self._stored = True
+
+    async def _run_after_checks(self) -> None:
+        """The jobs that follow stored checks (alert delivery), once for all the checks
+        stored since they last ran; in a task of their own, so a slow alert channel never
+        holds up dispatching."""
+        engine = self.repository.engine
+        for job in self.jobs:
+            if not job.after_checks:
+                continue
+            try:
+                if inspect.iscoroutinefunction(job.func):
+                    await job.func(engine)
+                else:
+                    await asyncio.to_thread(job.func, engine)
+            except Exception:
+                log.exception("job %s after checks failed", job.job_id)
 
     def _add_periodic_jobs(self) -> None:
         for job in self.jobs:

@@ -161,13 +161,18 @@ class Repository:
         self, ids: Sequence[int] | None = None, *, active_only: bool = False
     ) -> list[ListingView]:
         """Listings by id (all when `ids` is None), in id order; unknown ids: NotFoundError."""
-        query = select(Listing, Product).join(Product).order_by(col(Listing.id))
+        listing, product = table_of(Listing), table_of(Product)
+        query = (
+            sa.select(listing, product.c.name.label("product_name"), product.c.unit)
+            .join(product, product.c.id == listing.c.product_id)
+            .order_by(listing.c.id)
+        )
         if ids is not None:
-            query = query.where(col(Listing.id).in_(list(ids)))
+            query = query.where(listing.c.id.in_(list(ids)))
         if active_only:
-            query = query.where(col(Listing.active))
+            query = query.where(listing.c.active)
         with db.session_scope(self.engine) as session:
-            views = [ListingView.of(row, product) for row, product in session.exec(query)]
+            views = [ListingView.of_joined(row) for row in session.execute(query)]
         if ids is not None:
             missing = sorted(set(ids) - {view.id for view in views})
             if missing:
@@ -186,8 +191,9 @@ class Repository:
     def listing_statuses(self, ids: Sequence[int] | None = None) -> list[ListingStatus]:
         """Listings with their latest observation, for `daoshou list`."""
         listings = self.list_listings(ids)
-        latest = self.latest_observations([view.id for view in listings])
-        attempts = self.latest_attempts([view.id for view in listings])
+        wanted = None if ids is None else [view.id for view in listings]  # None: every one
+        latest = self.latest_observations(wanted)
+        attempts = self.latest_attempts(wanted)
         return [
             ListingStatus(view, latest.get(view.id), attempts.get(view.id)) for view in listings
         ]
@@ -223,24 +229,27 @@ class Repository:
         """A listing's daily roll-up (first, last, lowest, highest price of each UTC day),
         oldest first: the newest `limit` days before the day `before` (YYYY-MM-DD)."""
         self.get_listing(listing_id)
-        query = select(ObservationDaily).where(ObservationDaily.listing_id == listing_id)
+        daily = table_of(ObservationDaily)  # plain rows: a chart reads ~730 of them
+        query = sa.select(daily).where(daily.c.listing_id == listing_id)
         if before is not None:
-            query = query.where(col(ObservationDaily.day) < before)
-        query = query.order_by(col(ObservationDaily.day).desc(), col(ObservationDaily.currency))
+            query = query.where(daily.c.day < before)
+        query = query.order_by(daily.c.day.desc(), daily.c.currency)
         if limit is not None:
             query = query.limit(limit)
         with db.session_scope(self.engine) as session:
-            rows = [DailyView.of(row) for row in session.exec(query)]
+            rows = [DailyView.of(row) for row in session.execute(query)]
         return rows[::-1]
 
-    def latest_observations(self, listing_ids: Iterable[int]) -> dict[int, ObservationView]:
-        """The newest observation of each listing that has one (read through its summary)."""
+    def latest_observations(self, listing_ids: Iterable[int] | None) -> dict[int, ObservationView]:
+        """The newest observation of each listing (None: of every listing) that has one,
+        read through its summary."""
         with db.session_scope(self.engine) as session:
             rows = _through_summary(session, Observation, ListingSummary.last_id, listing_ids)
             return {row.listing_id: ObservationView.of(row) for row in rows}
 
-    def latest_attempts(self, listing_ids: Iterable[int]) -> dict[int, FetchAttemptView]:
-        """The newest fetch attempt of each listing that has one (through its summary)."""
+    def latest_attempts(self, listing_ids: Iterable[int] | None) -> dict[int, FetchAttemptView]:
+        """The newest fetch attempt of each listing (None: of every listing) that has one,
+        read through its summary."""
         with db.session_scope(self.engine) as session:
             rows = _through_summary(session, FetchAttempt, ListingSummary.attempt_id, listing_ids)
             return {row.listing_id: FetchAttemptView.of(row) for row in rows}
@@ -379,18 +388,19 @@ def _through_summary(
     session: Session,
     model: type[Observation] | type[FetchAttempt],
     pointer: Any,
-    listing_ids: Iterable[int],
+    listing_ids: Iterable[int] | None,
 ) -> list[Any]:
-    """The rows the listings' summaries point at (one key lookup per listing)."""
-    ids = list(listing_ids)
-    if not ids:
-        return []
-    query = (
-        select(model)
-        .join(ListingSummary, col(pointer) == col(model.id))
-        .where(col(ListingSummary.listing_id).in_(ids))
-    )
-    return list(session.exec(query))
+    """The rows the listings' summaries (None: all summaries) point at, one key lookup
+    per listing, as plain rows: building an ORM instance per listing was most of
+    `daoshou list` at 10,000 listings."""
+    table = table_of(model)
+    query = sa.select(table).join(ListingSummary, col(pointer) == table.c.id)
+    if listing_ids is not None:
+        ids = list(listing_ids)
+        if not ids:
+            return []
+        query = query.where(col(ListingSummary.listing_id).in_(ids))
+    return list(session.execute(query))
 
 
 def _refuse_tracked(session: Session, canonical: str) -> None:

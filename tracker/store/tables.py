@@ -21,8 +21,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 _SCALE = Decimal(10000)
+# Pydantic builds a model's validators when first used, not at import: most commands never
+# validate a table row, and building fourteen of them was a tenth of opening the store.
+_DEFERRED: SQLModelConfig = {"defer_build": True}
 
 # Named constraints, so later migrations can alter them on SQLite (batch mode needs names).
 SQLModel.metadata.naming_convention = {
@@ -124,6 +128,8 @@ def _time(nullable: bool = False, index: bool = False) -> Any:
 class Product(SQLModel, table=True):
     """What the user wants, independent of where it is sold (e.g. "Liby detergent")."""
 
+    model_config = _DEFERRED
+
     id: int | None = Field(default=None, primary_key=True)
     name: str
     unit: str = "piece"  # base unit prices are compared in: kg, l, piece, roll, sheet...
@@ -134,6 +140,8 @@ class Product(SQLModel, table=True):
 
 class Listing(SQLModel, table=True):
     """One offer of a product: a URL on a platform, in a shop, with a pack size."""
+
+    model_config = _DEFERRED
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True, ondelete="CASCADE")
@@ -157,6 +165,8 @@ class Listing(SQLModel, table=True):
 
 class Observation(SQLModel, table=True):
     """One recorded check of a listing: a price, or "no price" with the reason."""
+
+    model_config = _DEFERRED
 
     __table_args__ = (sa.Index("ix_observation_listing_time", "listing_id", "observed_at"),)
 
@@ -189,6 +199,8 @@ class ListingSummary(SQLModel, table=True):
     from the history after bulk imports; ids point into `observation` / `fetchattempt`.
     """
 
+    model_config = _DEFERRED
+
     listing_id: int = Field(foreign_key="listing.id", primary_key=True, ondelete="CASCADE")
     last_id: int | None = None  # the newest observation, priced or not
     last_at: datetime | None = _time(nullable=True)
@@ -206,6 +218,8 @@ class ObservationDaily(SQLModel, table=True):
     """The daily roll-up of a listing's comparable prices (a price, not a from-price), per
     UTC day and currency: what charts and forecasts read instead of every observation."""
 
+    model_config = _DEFERRED
+
     listing_id: int = Field(foreign_key="listing.id", primary_key=True, ondelete="CASCADE")
     day: str = Field(primary_key=True)  # YYYY-MM-DD, UTC
     currency: str = Field(primary_key=True)
@@ -220,6 +234,8 @@ class ObservationDaily(SQLModel, table=True):
 
 class FetchAttempt(SQLModel, table=True):
     """One attempt to fetch a listing's page, successful or not, for diagnosis."""
+
+    model_config = _DEFERRED
 
     __table_args__ = (sa.Index("ix_fetchattempt_listing_time", "listing_id", "started_at"),)
 
@@ -237,6 +253,8 @@ class FetchAttempt(SQLModel, table=True):
 class PageValidator(SQLModel, table=True):
     """The validators of a listing's last good response, for conditional requests."""
 
+    model_config = _DEFERRED
+
     listing_id: int = Field(foreign_key="listing.id", primary_key=True, ondelete="CASCADE")
     etag: str | None = None
     last_modified: str | None = None
@@ -245,6 +263,8 @@ class PageValidator(SQLModel, table=True):
 
 class Purchase(SQLModel, table=True):
     """Something the user bought, for price protection (价保) and spending records."""
+
+    model_config = _DEFERRED
 
     id: int | None = Field(default=None, primary_key=True)
     listing_id: int = Field(foreign_key="listing.id", index=True, ondelete="CASCADE")
@@ -257,6 +277,8 @@ class Purchase(SQLModel, table=True):
 class AlertChannel(SQLModel, table=True):
     """A delivery channel. The Apprise URL itself lives in an owner-only config file."""
 
+    model_config = _DEFERRED
+
     id: int | None = Field(default=None, primary_key=True)
     label: str  # the URL with secrets masked, safe to show
     secret_key: str = Field(unique=True)  # key of the URL in the private channels file
@@ -265,6 +287,8 @@ class AlertChannel(SQLModel, table=True):
 
 class AlertRule(SQLModel, table=True):
     """A condition on a product's or a listing's prices that should notify the user."""
+
+    model_config = _DEFERRED
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int | None = Field(default=None, foreign_key="product.id", ondelete="CASCADE")
@@ -280,6 +304,8 @@ class AlertRule(SQLModel, table=True):
 class AlertEvent(SQLModel, table=True):
     """The outbox: an alert written in the same transaction as the observation behind it."""
 
+    model_config = _DEFERRED
+
     id: int | None = Field(default=None, primary_key=True)
     rule_id: int | None = Field(default=None, foreign_key="alertrule.id", ondelete="SET NULL")
     listing_id: int | None = Field(default=None, foreign_key="listing.id", ondelete="SET NULL")
@@ -293,6 +319,8 @@ class AlertEvent(SQLModel, table=True):
 
 class AlertDelivery(SQLModel, table=True):
     """One event to one channel: retried with backoff until sent, never sent twice."""
+
+    model_config = _DEFERRED
 
     __table_args__ = (sa.UniqueConstraint("event_id", "channel_id"),)
 
@@ -308,6 +336,8 @@ class AlertDelivery(SQLModel, table=True):
 
 class ForecastRecord(SQLModel, table=True):
     """The last forecast of a listing for one sale event, with the hash of its inputs."""
+
+    model_config = _DEFERRED
 
     __table_args__ = (sa.UniqueConstraint("listing_id", "event_key"),)
 
@@ -332,6 +362,8 @@ class ForecastRecord(SQLModel, table=True):
 class HostBudget(SQLModel, table=True):
     """One shop host's politeness across every process sharing the store: the earliest
     moment the next request to it may start (`tracker.checks.dispatch`)."""
+
+    model_config = _DEFERRED
 
     host: str = Field(primary_key=True)  # "host:port", as `tracker.fetch.fetcher.host_key`
     next_allowed_at: datetime = _time()

@@ -7,11 +7,13 @@ dataclasses are snapshots; building one from a row happens only in `tracker.stor
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from tracker.store.tables import (
@@ -26,11 +28,21 @@ from tracker.store.tables import (
 _View = TypeVar("_View")
 
 
-def _snapshot(cls: type[_View], row: SQLModel, **extra: Any) -> _View:
-    """Copy the row's attributes named like the view's fields (plus `extra`) into a view."""
+def _snapshot(cls: type[_View], row: SQLModel | sa.Row[Any], **extra: Any) -> _View:
+    """Copy the row's attributes named like the view's fields (plus `extra`) into a view;
+    `row` is an ORM instance or a plain row of the table's columns (a core read, read as
+    one mapping: `daoshou list` snapshots three rows per listing)."""
     assert getattr(row, "id", None) is not None, "snapshot of a row that was never flushed"
-    names = [f.name for f in fields(cls) if f.name not in extra]  # type: ignore[arg-type]
+    names = [name for name in _field_names(cls) if name not in extra]
+    if isinstance(row, sa.Row):
+        values = row._asdict()
+        return cls(**{name: values[name] for name in names}, **extra)
     return cls(**{name: getattr(row, name) for name in names}, **extra)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,11 @@ class ListingView:
         """Snapshot a listing row and its product."""
         return _snapshot(cls, row, product_name=product.name, unit=product.unit)
 
+    @classmethod
+    def of_joined(cls, row: sa.Row[Any]) -> ListingView:
+        """Snapshot a plain row of the listing's columns with `product_name` and `unit`."""
+        return _snapshot(cls, row)
+
 
 @dataclass(frozen=True)
 class ObservationView:
@@ -94,7 +111,7 @@ class ObservationView:
     in_hand: Decimal | None = None
 
     @classmethod
-    def of(cls, row: Observation) -> ObservationView:
+    def of(cls, row: Observation | sa.Row[Any]) -> ObservationView:
         """Snapshot an observation row."""
         return _snapshot(cls, row)
 
@@ -115,9 +132,12 @@ class DailyView:
     last_at: datetime
 
     @classmethod
-    def of(cls, row: ObservationDaily) -> DailyView:
-        """Snapshot a roll-up row."""
-        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+    def of(cls, row: ObservationDaily | sa.Row[Any]) -> DailyView:
+        """Snapshot a roll-up row (an ORM instance or a plain row of its columns)."""
+        if isinstance(row, sa.Row):
+            values = row._asdict()
+            return cls(**{name: values[name] for name in _field_names(cls)})
+        return cls(**{name: getattr(row, name) for name in _field_names(cls)})
 
 
 @dataclass(frozen=True)
@@ -134,7 +154,7 @@ class FetchAttemptView:
     bytes_received: int
 
     @classmethod
-    def of(cls, row: FetchAttempt) -> FetchAttemptView:
+    def of(cls, row: FetchAttempt | sa.Row[Any]) -> FetchAttemptView:
         """Snapshot a fetch attempt row."""
         return _snapshot(cls, row)
 

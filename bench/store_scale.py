@@ -1,0 +1,104 @@
+"""`bench/store.py --scale`: reading a big watchlist (see that file's docstring).
+
+Two stores in one run, written through the bulk path: the big one, and a baseline of 1%
+of its listings (at least 10) with the same history per listing. What a listing costs
+to read should not grow with the store, so every ratio should stay near 1.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.watchlist import seed_watchlist
+from tracker.store import db
+from tracker.store.repository import Repository
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A fresh process that opens the terminal app on a store (argv[1]) and prints one line
+#: once the first rows of the watchlist are on screen; it exits at once (the second
+#: pass, trends and forecasts, is not what is measured).
+FIRST_PAINT = """
+import asyncio, os, sys
+from tracker.store.db import open_engine
+from tui.app import DaoshouApp
+from tui.context import AppContext
+from tui.widgets.watch_table import WatchTable
+
+async def main():
+    app = DaoshouApp(AppContext(open_engine(sys.argv[1]), poll_seconds=0, auto_forecast=False))
+    async with app.run_test(size=(160, 45)):
+        while not (app.screen.query(WatchTable) and app.screen.query(WatchTable).first().row_count):
+            await asyncio.sleep(0.001)
+        frame = asyncio.Event()
+        app.screen.query_one(WatchTable).call_after_refresh(frame.set)
+        await frame.wait()
+        print("painted", flush=True)
+        os._exit(0)
+
+asyncio.run(main())
+"""
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """The median wall time of `runs` calls, after one untimed call (caches warm)."""
+    action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def first_paint(url: str, runs: int = 3) -> float:
+    """Median seconds from a fresh process's start to the watchlist's first painted rows."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_PAINT, url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if "painted" not in done.stdout:
+            raise RuntimeError(f"the app did not paint: {done.stderr[-2000:]}")
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure(url: str, listing_id: int) -> dict[str, float]:
+    repository = Repository(db.open_engine(url))
+    return {
+        "list (statuses of every listing)": median_seconds(repository.listing_statuses, 5),
+        "one listing's chart data (daily)": median_seconds(
+            lambda: repository.daily_history(listing_id), 20
+        ),
+        "watchlist first paint (process)": first_paint(url),
+    }
+
+
+def read_scale(listings: int, days: int, per_day: int) -> None:
+    small = max(10, listings // 100)
+    with tempfile.TemporaryDirectory(prefix="daoshou-scale-") as scratch:
+        results = {}
+        for name, count in (("baseline", small), ("big", listings)):
+            url = f"sqlite:///{Path(scratch) / name}.sqlite"
+            started = time.perf_counter()
+            rows = seed_watchlist(db.open_engine(url), listings=count, days=days, per_day=per_day)
+            seconds = time.perf_counter() - started
+            print(f"{name}: {count} listings, {rows:,} observations written in {seconds:.0f} s")
+            results[name] = measure(url, count // 2)
+            db.dispose_engines()
+    print(f"\n{'measure':<36} {'big s':>8} {'baseline s':>10} {'ratio':>6}")
+    for label, seconds in results["big"].items():
+        base = results["baseline"][label]
+        print(f"{label:<36} {seconds:8.4f} {base:10.4f} {seconds / base:6.2f}")
