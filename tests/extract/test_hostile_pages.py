@@ -42,6 +42,8 @@ EXPECTED: dict[str, Decimal | None] = {
     "jsonld-deep.html": None,  # 100,000 nested arrays
     "presale-deposit.html": None,  # 定金 ¥100 可抵 ¥150, 尾款 ¥5849
     "presale-deposit-inline.html": None,  # 定金¥100
+    "presale-reduction.html": None,  # 付定金¥50立减¥100, 尾款 ¥2849; the rest is recommendations
+    "presale-elsewhere.html": Decimal("299.00"),  # other products' deposits in 为你推荐
     "recommend-en.html": Decimal("49.00"),  # after a "You may also like" slider
     "recommend-cn.html": Decimal("159.00"),  # after a 猜你喜欢 block
     "recommend-cards.html": None,  # only other products' cards, under a generated class
