@@ -30,6 +30,7 @@ EXPECTED: dict[str, Decimal | None] = {
     "magnitude-yi.html": Decimal(10**8),  # ¥1亿
     "magnitude-k.html": None,  # ¥1.3k: a size or a model as often as a price
     "magnitude-w.html": None,  # ¥1.2w
+    "magnitude-k-yuan.html": None,  # 12K元, 76w元: a letter magnitude before 元
     "visible-negative.html": None,  # ¥-99
     "visible-negative-before.html": None,  # -¥99.00
     "jsonld-negative.html": None,  # "-5.00"

@@ -142,6 +142,9 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
     )
 
 
+_YUAN_WORDS = "元块圆円"
+
+
 def _magnitude(number: Decimal | None, after: str) -> Decimal | None:
     """A number times the Chinese magnitudes after it (1.2万 = 12000, 3千万 = 3 * 10^7);
     None when unreadable.
@@ -158,7 +161,8 @@ def _magnitude(number: Decimal | None, after: str) -> Decimal | None:
         units += 1
     if units:
         return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
-    if after[:1] in ("w", "W", "k", "K") and not after[1:2].isalpha():
+    follower = after[1:2]  # "12k", "12K元" are refused; "299 Kč", "99 kr" are currencies
+    if after[:1] in ("w", "W", "k", "K") and (not follower.isalpha() or follower in _YUAN_WORDS):
         return None
     return number
 
