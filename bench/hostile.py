@@ -10,6 +10,7 @@ carts with huge numbers. Each one runs the way a user runs it, as a real process
 check` against a loopback server, `daoshou add URL`, and `daoshou plan CART`.
 
 Printed per class: cases, wrong prices (a price outside what an honest answer allows),
+presale deposits not recorded (missed: recall, not a wrong price),
 tracebacks (on stderr, or more than one line of error), runs stopped (a timeout, a kill by
 a signal, a check that left a listing without an attempt), raw terminal escapes printed,
 and the worst peak RSS (limit 300 MB) and CPU seconds (limit 10 s) of one process, from
@@ -86,7 +87,7 @@ class Tally:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, float]] = defaultdict(
             lambda: dict.fromkeys(
-                ("cases", "wrong", "traceback", "stopped", "raw", "rss", "cpu"), 0
+                ("cases", "wrong", "missed", "traceback", "stopped", "raw", "rss", "cpu"), 0
             )
         )
         self.offenders: list[tuple[str, str, Case, str]] = []
@@ -98,7 +99,7 @@ class Tally:
         row["cpu"] = max(row["cpu"], result.cpu_s)
         flaws = []
         if problem:
-            row["wrong"] += 1
+            row["missed" if problem.startswith("presale") else "wrong"] += 1
             flaws.append(problem)
         if "Traceback" in result.err or len(result.err.strip().splitlines()) > 1:
             row["traceback"] += 1
@@ -118,10 +119,11 @@ class Tally:
         self.rows[cls]["stopped"] += count
 
     def print(self) -> None:
-        print(f"{'class':<22}{'cases':>6}{'wrong':>6}{'trace':>6}{'stop':>6}{'raw':>5}", end="")
-        print(f"{'peak MB':>9}{'CPU s':>7}")
+        print(f"{'class':<22}{'cases':>6}{'wrong':>6}{'missed':>7}{'trace':>6}{'stop':>6}", end="")
+        print(f"{'raw':>5}{'peak MB':>9}{'CPU s':>7}")
         for cls, row in sorted(self.rows.items()):
-            counts = "".join(f"{row[k]:>6.0f}" for k in ("cases", "wrong", "traceback", "stopped"))
+            counts = f"{row['cases']:>6.0f}{row['wrong']:>6.0f}{row['missed']:>7.0f}"
+            counts += "".join(f"{row[k]:>6.0f}" for k in ("traceback", "stopped"))
             print(f"{cls:<22}{counts}{row['raw']:>5.0f}{row['rss']:>9.0f}{row['cpu']:>7.2f}")
         for cls, what, case, flaw in self.offenders[:40]:
             print(f"  {cls} {what} [{case.note!r}]: {flaw}")
@@ -138,6 +140,10 @@ def judge(case: Case, document: dict[str, object]) -> str | None:
         return "no price and no reason"
     if price not in case.allowed:
         return f"price {price} (allowed {sorted(map(str, case.allowed))})"
+    if case.deposit is not None:
+        stated = [p for p in document.get("promotions") or [] if p.get("field") == "presale"]
+        if not any(p["value"].get("deposit") == case.deposit for p in stated):
+            return f"presale deposit {case.deposit} not recorded"
     return None
 
 

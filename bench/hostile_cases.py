@@ -38,6 +38,7 @@ class Case:
     allowed: set[Decimal | None] = field(default_factory=lambda: {None})
     headers: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    deposit: str | None = None  # a presale deposit the verdict should record
 
 
 def _price(rng: random.Random) -> Decimal:
@@ -56,10 +57,16 @@ def _page(title: str, body: str, head: str = "", lang: str = "zh-CN") -> str:
     )
 
 
+class _Raw(str):
+    """A JSON number token written as it is (too long for Python's int conversion)."""
+
+
 def _jsonld(title: str, price: object) -> str:
-    offer = {"@type": "Offer", "priceCurrency": "CNY", "price": price}
+    offer = {"@type": "Offer", "priceCurrency": "CNY", "price": "@PRICE@"}
     data = {"@context": "https://schema.org", "@type": "Product", "name": title, "offers": offer}
-    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    token = str(price) if isinstance(price, _Raw) else json.dumps(price)
+    text = json.dumps(data).replace('"@PRICE@"', token)
+    return f'<script type="application/ld+json">{text}</script>'
 
 
 def magnitude(rng: random.Random) -> Case:
@@ -103,9 +110,8 @@ def exponent(rng: random.Random) -> Case:
             else f"1e{rng.randint(20, 9999)}"
         )
     elif choice == 2:
-        value = (
-            int("9" * rng.randint(30, 6000)) if rng.random() < 0.5 else "9" * rng.randint(30, 6000)
-        )
+        digits = "9" * rng.randint(30, 6000)
+        value = _Raw(digits) if rng.random() < 0.5 else digits
     elif choice == 3:
         value = f"{rng.randint(1, 999)}.{rng.randint(10000, 99999999)}"
     elif choice == 4:
@@ -145,7 +151,8 @@ def deposit(rng: random.Random) -> Case:
             '<div class="tail"><span>到手价</span><span>¥' + f"{price - worth + dep}</span></div>"
         )
         allowed.add(price - worth + dep)  # an in-hand price after the deposit: a price shown
-    return Case("deposit", "page", _page(title, body), allowed, note=sep.join(parts))
+    note = sep.join(parts)
+    return Case("deposit", "page", _page(title, body), allowed, note=note, deposit=f"{dep:f}")
 
 
 def recommend(rng: random.Random) -> Case:
@@ -290,7 +297,55 @@ def cart(rng: random.Random) -> Case:
     )
 
 
+def mixed(rng: random.Random) -> Case:
+    """Combinations: magnitudes in JSON-LD, full-width signs, exponents and huge numbers in
+    visible text, deposits inside recommendations, just-in-bounds deep and wide pages."""
+    title = rng.choice(TITLES)
+    price = _price(rng)
+    shape = rng.randrange(6)
+    allowed: set[Decimal | None] = {None}
+    head, note = "", ""
+    if shape == 0:
+        base = rng.randint(1, 9)
+        note = rng.choice([f"{base}万", f"{base}.5万", f"{base}千", f"{base}k"])
+        head, body = _jsonld(title, note), "<p>-</p>"
+        if not note.endswith("k"):
+            allowed.add(
+                Decimal(note.replace("万", "")) * 10_000 if "万" in note else Decimal(base) * 1000
+            )
+    elif shape == 1:
+        note = rng.choice([f"－¥{price}", f"¥－{price}", f"(¥{price})", f"¥{price}-"])
+        body = f'<div class="price"><span>{note}</span></div>'
+        allowed.add(price) if note.endswith("-") else None
+    elif shape == 2:
+        note = rng.choice(
+            ["¥1e5", "¥9" + "9" * rng.randint(20, 400), f"¥{price}.{'9' * 8}", "¥1E+3"]
+        )
+        body = f'<div class="price"><span>{note}</span></div>'
+    elif shape == 3:
+        note = "deposit in recommendations"
+        cards = "".join(
+            f"<li><p>定金¥{n * 10}抵¥{n * 30}</p><p>¥{_price(rng)}</p></li>" for n in range(1, 6)
+        )
+        body = f'<div class="b"><span class="p">¥{price}</span></div>'
+        body += f'<div class="z"><div>猜你喜欢</div><ul>{cards}</ul></div>'
+        allowed.add(price)
+    elif shape == 4:
+        note = "1000 deep, many times"
+        block = "<div>" * 1000 + "x" + "</div>" * 1000
+        body = f'<div class="price">¥{price}</div>' + block * rng.randint(50, 290)
+        allowed.add(price)
+    else:
+        note = "wide"
+        body = f'<div class="price">¥{price}</div>' + "<span>¥1</span>" * rng.randint(
+            100_000, 290_000
+        )
+        allowed.add(price)
+    return Case("mixed", "page", _page(title, body, head), allowed, note=note)
+
+
 GENERATORS = {
+    "mixed": mixed,
     "magnitude": magnitude,
     "sign": sign,
     "exponent": exponent,

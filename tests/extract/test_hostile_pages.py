@@ -33,6 +33,7 @@ EXPECTED: dict[str, Decimal | None] = {
     "magnitude-k-yuan.html": None,  # 12K元, 76w元: a letter magnitude before 元
     "visible-negative.html": None,  # ¥-99
     "visible-negative-before.html": None,  # -¥99.00
+    "visible-accounting-negative.html": None,  # （¥349.00）: an accountant's negative
     "jsonld-negative.html": None,  # "-5.00"
     "jsonld-negative-number.html": None,  # -5
     "jsonld-tiny.html": None,  # 1e-7
