@@ -15,7 +15,9 @@ Printed: pages per CPU-second of each in its best round (rounds interleaved; ext
 a fifth of the rounds, it is two orders of magnitude slower), daoshou's rate as a ratio
 of the other two (targets: at least 5x extruct, at least 50% of raw parse), and the
 accuracy of the two extractors: exact price and currency on priced pages, wrong prices,
-and prices given where there is none.
+and prices given where there is none. Last, the cost of the CPU budget (`budget.spend()`
+in extraction's loops): the same pipeline with those checks and with them replaced by a
+no-op (as before the budget), in CPU and wall time, best of interleaved rounds.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import extruct  # noqa: E402
 from price_parser import Price  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
-from tracker.extract import extract_page  # noqa: E402
+from tracker.extract import anchor, dom, extract_page, jsonld, microdata, pipeline  # noqa: E402
 from tracker.extract.currency import currency_in_text, normalize_code  # noqa: E402
 from tracker.extract.decode import decode_html  # noqa: E402
 
@@ -153,6 +155,33 @@ def accuracy(fn: Callable[[str], tuple[Decimal | None, str | None]], cases: list
     return f"{exact}/{len(priced)} exact, {wrong} wrong, {invented} invented"
 
 
+_SPENDERS = (anchor, dom, jsonld, microdata, pipeline)
+
+
+def budget_overhead(cases: list[Case], rounds: int) -> tuple[float, float]:
+    """CPU and wall time of extraction with the budget's checks over that without them."""
+    real = pipeline.spend
+    best = {True: [float("inf")] * 2, False: [float("inf")] * 2}
+    try:
+        for _ in range(rounds):
+            for checked in (True, False):
+                for module in _SPENDERS:
+                    module.spend = real if checked else _no_check  # type: ignore[attr-defined]
+                cpu, wall = time.process_time(), time.perf_counter()
+                for case in cases:
+                    extract_page(case.html)
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+                best[checked] = [min(best[checked][0], cpu), min(best[checked][1], wall)]
+    finally:
+        for module in _SPENDERS:
+            module.spend = real  # type: ignore[attr-defined]
+    return best[True][0] / best[False][0], best[True][1] / best[False][1]
+
+
+def _no_check() -> None:
+    """What the budget's check was before there was a budget: nothing."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10, help="passes over the corpus")
@@ -174,6 +203,8 @@ def main() -> None:
     print()
     print(f"daoshou / extruct   = {ours / baseline:5.2f}x  (target >= 5x)")
     print(f"daoshou / raw parse = {ours / raw:5.2%}  (target >= 50%)")
+    cpu, wall = budget_overhead(cases, args.rounds)
+    print(f"with CPU budget / without = {cpu:5.3f} CPU, {wall:5.3f} wall")
 
 
 if __name__ == "__main__":

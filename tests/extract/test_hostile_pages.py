@@ -30,8 +30,10 @@ EXPECTED: dict[str, Decimal | None] = {
     "magnitude-yi.html": Decimal(10**8),  # ¥1亿
     "magnitude-k.html": None,  # ¥1.3k: a size or a model as often as a price
     "magnitude-w.html": None,  # ¥1.2w
+    "magnitude-k-yuan.html": None,  # 12K元, 76w元: a letter magnitude before 元
     "visible-negative.html": None,  # ¥-99
     "visible-negative-before.html": None,  # -¥99.00
+    "visible-accounting-negative.html": None,  # （¥349.00）: an accountant's negative
     "jsonld-negative.html": None,  # "-5.00"
     "jsonld-negative-number.html": None,  # -5
     "jsonld-tiny.html": None,  # 1e-7
@@ -42,6 +44,8 @@ EXPECTED: dict[str, Decimal | None] = {
     "jsonld-deep.html": None,  # 100,000 nested arrays
     "presale-deposit.html": None,  # 定金 ¥100 可抵 ¥150, 尾款 ¥5849
     "presale-deposit-inline.html": None,  # 定金¥100
+    "presale-reduction.html": None,  # 付定金¥50立减¥100, 尾款 ¥2849; the rest is recommendations
+    "presale-elsewhere.html": Decimal("299.00"),  # other products' deposits in 为你推荐
     "recommend-en.html": Decimal("49.00"),  # after a "You may also like" slider
     "recommend-cn.html": Decimal("159.00"),  # after a 猜你喜欢 block
     "recommend-cards.html": None,  # only other products' cards, under a generated class

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from selectolax.lexbor import LexborNode
 
+from tracker.extract.budget import spend
 from tracker.extract.dom import is_elsewhere
 from tracker.extract.page import Page, collapse
 
@@ -65,6 +66,7 @@ def following(node: LexborNode, limit: int) -> Iterator[LexborNode]:
     """Up to `limit` nodes after `node` in document order, its own descendants first."""
     current: LexborNode | None = node
     for _ in range(limit):
+        spend()
         assert current is not None
         if current.first_child is not None:
             current = current.first_child

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tracker.extract.budget import spend
 from tracker.extract.page import ancestors
 from tracker.extract.pricetext import parse_price_text
 
@@ -88,6 +89,7 @@ def is_elsewhere(node: LexborNode, memo: dict[int, bool] | None = None) -> bool:
     that asks about many elements of one page share the class-name answers for their
     common ancestors.
     """
+    spend()
     if lists_other_products(node):
         return True
     chain: list[LexborNode] = []
@@ -182,6 +184,7 @@ def shows_struck(tree: LexborHTMLParser, amount: Decimal, hint: Callable[[], str
     """
     wanted = amount.normalize()
     for node in tree.css("del, s, strike"):
+        spend()
         text = " ".join(node.text(separator=" ").split())
         if not text or len(text) > _MAX_STRUCK_TEXT:
             continue

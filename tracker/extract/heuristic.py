@@ -15,6 +15,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tracker.extract import promotions as promo
 from tracker.extract.anchor import find_anchor, following
 from tracker.extract.currency import currency_in_text
 from tracker.extract.dom import STRUCK_TAGS, is_elsewhere, is_ex_tax, is_struck, label_of
@@ -242,3 +243,35 @@ def _price_like(node: LexborNode) -> bool:
 def _same_block(a: LexborNode, b: LexborNode) -> bool:
     up_a = {x.mem_id for x in ancestors(a)[:3]}
     return any(x.mem_id in up_a for x in ancestors(b)[:3])
+
+
+_DEPOSIT_WORDS = ("定金", "订金")
+_PRESALE_TEXT = 200  # a presale box states deposit, worth, balance and dates in a line or two
+
+
+def presale_near(page: Page, title: str | None) -> dict[str, object] | None:
+    """The presale terms stated after the product's name (定金¥100 可抵¥150 尾款¥5849).
+
+    The deposit is never the price (`_NOT_A_PRICE`), but it is a fact the planner needs:
+    the largest short block around the first deposit wording after the anchor is read as
+    one phrase. Blocks about other products are skipped like their prices are.
+    """
+    anchor = find_anchor(page, title)
+    if anchor is None:
+        return None
+    for node in following(anchor, _WINDOW):
+        if node.tag != "-text" or not any(w in node.text(deep=False) for w in _DEPOSIT_WORDS):
+            continue
+        block, text = None, ""
+        for holder in [node.parent, *ancestors(node.parent)[:3]] if node.parent else []:
+            wider = collapse(holder.text(separator=" ")) or ""
+            if len(wider) > _PRESALE_TEXT or holder.tag in ("body", "html"):
+                break
+            block, text = holder, wider
+        if block is None or is_elsewhere(block, page.elsewhere):
+            continue
+        stated = promo.presale_from(text)
+        if stated is not None:
+            stated["source_text"] = text
+            return stated
+    return None

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from tracker.extract.budget import spend
 from tracker.extract.currency import normalize_code
 from tracker.extract.model import Candidate, Found, Kind
 from tracker.extract.offers import availability, url_names
@@ -45,6 +46,7 @@ def loads_lenient(text: str) -> list[Any]:
                     pos += 1
                 if pos >= len(attempt):
                     break
+                spend()
                 value, pos = decoder.raw_decode(attempt, pos)
                 values.append(value)
             return values
@@ -79,6 +81,7 @@ def _products(page: Page) -> Iterator[dict[str, Any]]:
 
 def _walk(value: Any) -> Iterator[dict[str, Any]]:
     """Top-level Product / ProductGroup objects (through @graph, arrays, mainEntity)."""
+    spend()
     if isinstance(value, list):
         for item in value:
             yield from _walk(item)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
+from tracker.extract.budget import spend
 from tracker.extract.currency import normalize_code
 from tracker.extract.dom import STRUCK_TAGS, text_without_struck
 from tracker.extract.model import Candidate, Found, Kind
@@ -33,6 +34,7 @@ def extract(page: Page) -> Found:
     main = _main_product(page)
     candidates: list[Candidate] = []
     for node in props:
+        spend()
         product = _nearest_product(node)
         if product is not None and main is not None and product.mem_id != main.mem_id:
             continue

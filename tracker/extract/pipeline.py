@@ -14,6 +14,7 @@ from decimal import Decimal
 from planner.display import display_text
 from tracker.extract import heuristic, jsonld, meta, microdata, recipes
 from tracker.extract.anchor import find_anchor
+from tracker.extract.budget import CPU_SECONDS, OverBudget, budget, spend
 from tracker.extract.complexity import complexity_reason
 from tracker.extract.dom import shows_struck
 from tracker.extract.model import Candidate, Extraction, Found
@@ -34,13 +35,18 @@ NO_PRICE = "no price found on the page"
 _CENTS = Decimal("0.01")
 
 
-def extract_page(html: str, url: str | None = None) -> Extraction:
+def extract_page(html: str, url: str | None = None, cpu_seconds: float = CPU_SECONDS) -> Extraction:
     """Extract the product's price, list price, title and stock state from one page.
 
     The title is a stranger's text: it leaves here as display text (no escapes, controls
-    or bidi overrides; `planner.display`), whatever prints or stores it next.
+    or bidi overrides; `planner.display`), whatever prints or stores it next. A page that
+    takes more than `cpu_seconds` of CPU is abandoned as "page too complex" (`budget`).
     """
-    result = _extract(html, url)
+    try:
+        with budget(cpu_seconds):
+            result = _extract(html, url)
+    except OverBudget as exc:
+        return _no_price(str(exc), None, None, ())
     if result.title is None:
         return result
     return replace(result, title=display_text(result.title, limit=MAX_TITLE) or None)
@@ -55,6 +61,7 @@ def _extract(html: str, url: str | None) -> Extraction:
     if too_complex:
         return _no_price(too_complex, None, None, ())
     page = Page(html, url)
+    spend()
     wall = wall_reason(page)
     if wall:
         return _no_price(wall, page.title_tag, None, ())
@@ -63,7 +70,9 @@ def _extract(html: str, url: str | None) -> Extraction:
     primary = [recipes.extract(page, recipe)] if recipe else []
     if adapter is not None:
         primary.append(adapter(page))
+    spend()
     structured = [jsonld.extract(page), microdata.extract(page)]
+    spend()
     meta_found = meta.extract(page)
     found = primary + structured + [meta_found]
     title = _title(page, found)
@@ -75,6 +84,9 @@ def _extract(html: str, url: str | None) -> Extraction:
     verdict, visible = _decide(page, title, primary, structured, meta_found, specific, in_stock)
     candidates = everything + visible
     promotions = tuple(p for item in primary for p in item.promotions)
+    if not specific and any(word in html for word in ("定金", "订金")):
+        stated = heuristic.presale_near(page, title)
+        promotions += (stated,) if stated else ()
     if verdict.chosen is None:
         reason = verdict.reason or _absence_reason(primary, recipe, page, in_stock)
         # A platform's own list price is a fact even when the selling price is unknown.

@@ -51,6 +51,9 @@ _MAGNITUDES = {
     "億": Decimal(10**8),
 }
 _NEGATIVE = re.compile(r"[-−–]\s*\W{0,3}\s*$")
+# An amount alone in parentheses is an accountant's negative ("(¥99)"), a refund or a
+# credit, never the price of a product.
+_ACCOUNTING = re.compile(r"^\(\s*[^\d()]{0,4}\s*\d[\d.,\s]*[^\d()]{0,4}\)$")
 _MACHINE = re.compile(r"^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
 _GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009'’]")
 _NOT_SEPARATOR = re.compile(r"[^\w\s\-–—~〜～至]")
@@ -125,6 +128,8 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
     low = amounts[0]
     if low is None or low <= 0 or _NEGATIVE.search(text[: numbers[0].start()]):
         return None  # "-5" is a discount or a refund, never a price
+    if _ACCOUNTING.match(text):
+        return None
     high = None
     if len(numbers) == 2 and amounts[1] is not None:
         between = text[numbers[0].end() : numbers[1].start()]
@@ -140,6 +145,9 @@ def parse_price_text(text: str, hint: str | None = None) -> PriceText | None:
         high=high,
         after_coupon=bool(_COUPON_WORDS.search(text)),
     )
+
+
+_YUAN_WORDS = "元块圆円"
 
 
 def _magnitude(number: Decimal | None, after: str) -> Decimal | None:
@@ -158,7 +166,8 @@ def _magnitude(number: Decimal | None, after: str) -> Decimal | None:
         units += 1
     if units:
         return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
-    if after[:1] in ("w", "W", "k", "K") and not after[1:2].isalpha():
+    follower = after[1:2]  # "12k", "12K元" are refused; "299 Kč", "99 kr" are currencies
+    if after[:1] in ("w", "W", "k", "K") and (not follower.isalpha() or follower in _YUAN_WORDS):
         return None
     return number
 
