@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from tracker.extract import promotions as promo
 from tracker.extract.model import JS_NOTE, Candidate, Found
@@ -33,7 +34,8 @@ HOSTS = ("jd.com", "jd.hk", "360buy.com", "3.cn")
 SOURCE = "jd"
 
 _SKU = re.compile(r"\bskuid\s*:\s*['\"]?(\d+)", re.IGNORECASE)
-_URL_SKU = re.compile(r"(?:/(\d{4,})\.html|[?&](?:skuIds?|sku|wareId)=(?:J_)?(\d+))", re.I)
+_PATH_SKU = re.compile(r"/(\d{4,})\.html$")
+_QUERY_SKU_KEYS = ("skuids", "skuid", "sku", "wareid")
 _NAME = re.compile(r"\bname\s*:\s*'((?:[^'\\]|\\.)*)'")
 _WARESTATUS = re.compile(r"\bwarestatus\s*:\s*(\d+)", re.IGNORECASE)
 _PRICE_OBJECT = re.compile(r'\{[^{}]*"id"\s*:\s*"J_(\d+)"[^{}]*\}')
@@ -67,11 +69,24 @@ def _sku(page: Page, config: str) -> str | None:
     match = _SKU.search(config)
     if match:
         return match.group(1)
-    url = page.url or ""
-    url_sku = _URL_SKU.search(url)
-    if url_sku is None or re.search(r"skuIds=[^&]*,", url, re.IGNORECASE):
-        return None  # a reply for several SKUs names none of them as the page's
-    return url_sku.group(1) or url_sku.group(2)
+    return _url_sku(page.url or "")
+
+
+def _url_sku(url: str) -> str | None:
+    """The SKU an item URL (`/<sku>.html`) or a service URL (`skuIds=J_<sku>`) names.
+
+    The query is decoded first: a stored URL writes the comma of `skuIds=J_1,J_2` as `%2C`,
+    and a request for several SKUs names none of them as the page's.
+    """
+    parts = urlsplit(url)
+    in_path = _PATH_SKU.search(parts.path)
+    if in_path:
+        return in_path.group(1)
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _QUERY_SKU_KEYS:
+            ids = [v.strip().removeprefix("J_") for v in value.split(",") if v.strip()]
+            return ids[0] if len(ids) == 1 and ids[0].isdigit() else None
+    return None
 
 
 def _title(page: Page, config: str) -> str | None:

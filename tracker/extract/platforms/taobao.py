@@ -71,10 +71,11 @@ def extract(page: Page) -> Found:
     shop = _shop(states)
     promotions: list[promo.Promotion]
     candidates, promotions, note = _rendered_panel(page), [], None
-    if not candidates and not _panel_range(page):
+    ranged = _panel_range(page)
+    if not candidates and not ranged:
         candidates, promotions, note = _state_price(states, sku, shop)
-    elif not candidates:
-        note = state.RANGE_NOTE
+    elif ranged and not any(c.kind == "price" for c in candidates):
+        note = state.RANGE_NOTE  # a struck single price beside a range stays a list price
     promotions += _panel_promotions(page, shop)
     candidates += _reserve_price(states, candidates)
     if note is None and not any(c.kind != "list" for c in candidates) and _empty_panel(page):

@@ -68,7 +68,10 @@ def from_model(
 ) -> Priced:
     """The price a mobile price block states, for the URL's SKU or for the item."""
     promotions = _model_promotions(model, block, shop)
-    extras = block.get("extraPrices") or block.get("newExtraPrices") or []
+    # `extraPrices` (a list) on Tmall, a single `extraPrice` on newer Taobao H5 pages.
+    extras = (
+        block.get("extraPrices") or block.get("newExtraPrices") or block.get("extraPrice") or []
+    )
     lists = [
         c
         for extra in (extras if isinstance(extras, list) else [extras])
