@@ -1,7 +1,9 @@
 """Douyin shop (抖音商城 / 巧乐/精选联盟): product pages on haohuo.jinritemai.com and douyin.com.
 
 These pages are rendered from state embedded in the HTML: a percent-encoded JSON
-`<script id="RENDER_DATA">`, a `__NEXT_DATA__` JSON script, or `window.__INITIAL_STATE__`.
+`<script id="RENDER_DATA">`, a `__NEXT_DATA__` JSON script, or `window.__INITIAL_STATE__`;
+or from the product service's reply (`ec.snssdk.com/product/fxgajaxstaticitem`, JSON
+`{"data": {product}}`), read the same way when that reply is what was saved.
 The product object carries `name`/`title` and prices in fen as integers: `min_price`,
 `max_price` (the SKU range), `discount_price` (the promotion price, when one runs) and
 `market_price` (the struck list price). A string with a decimal point is taken as yuan.
@@ -18,9 +20,10 @@ from typing import Any
 from tracker.extract.model import Candidate, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.platforms.pinduoduo import fen_or_yuan
-from tracker.extract.scriptstate import json_script, state_after, walk_dicts
+from tracker.extract.scriptstate import json_script, payload, state_after, walk_dicts
 
-HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com")
+# ec.snssdk.com answers the product pages' own requests (`/product/fxgajaxstaticitem`).
+HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com", "ec.snssdk.com")
 SOURCE = "douyin"
 RANGE_NOTE = "only a price range over several SKUs, and the URL names no SKU"
 _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")
@@ -29,6 +32,7 @@ _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")
 def extract(page: Page) -> Found:
     """Candidates from a Douyin shop product page."""
     for state in (
+        payload(page),  # the product service's reply, bare JSON or JSONP
         json_script(page, "script#RENDER_DATA"),
         json_script(page, "script#__NEXT_DATA__"),
         state_after(page, "window.__INITIAL_STATE__"),

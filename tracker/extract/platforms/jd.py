@@ -40,6 +40,7 @@ _NAME = re.compile(r"\bname\s*:\s*'((?:[^'\\]|\\.)*)'")
 _WARESTATUS = re.compile(r"\bwarestatus\s*:\s*(\d+)", re.IGNORECASE)
 _PRICE_OBJECT = re.compile(r'\{[^{}]*"id"\s*:\s*"J_(\d+)"[^{}]*\}')
 _OFF_SHELF = ("该商品已下柜", "商品已下架", "已下柜")
+_NO_QUOTE = "暂无报价"  # JD's "no quote": off sale, or not sold to this region
 _NO_STOCK = ("无货", "暂时无货", "该地区暂不支持配送")
 _BOXES = ("#jd-price", ".summary-price .p-price .price", "#spec-price .price")
 
@@ -55,8 +56,8 @@ def extract(page: Page) -> Found:
         candidates, extra, note = _price_service(page, sku)
     if not candidates and not note:
         candidates = _item_info(page)
-    if not candidates and not note and sku and page.tree.css_first(f".J-p-{sku}") is not None:
-        note = JS_NOTE
+    if not candidates and not note and sku:
+        note = _empty_box_note(page, sku)
     found = promo.unique([*extra, *_plus_box(page), *promotions_of(page)])
     return Found(tuple(candidates), _in_stock(page, config), title, note, found)
 
@@ -114,6 +115,14 @@ def _price_box(page: Page, sku: str | None) -> list[Candidate]:
                 return []  # a range in the item's own box: no single price
             return [Candidate(parsed.amount, "CNY", SOURCE, f'price box {selector} "{text}"')]
     return []
+
+
+def _empty_box_note(page: Page, sku: str) -> str | None:
+    """Why the item's own price box gives no price: JD says it has none, or it is empty."""
+    boxes = page.tree.css(f".J-p-{sku}")
+    if any(_NO_QUOTE in (node.text() or "") for node in boxes):
+        return f"JD states no price for this item ({_NO_QUOTE})"
+    return JS_NOTE if boxes else None
 
 
 def _plus_box(page: Page) -> list[promo.Promotion]:
