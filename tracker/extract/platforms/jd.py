@@ -1,4 +1,5 @@
-"""JD (京东): item pages on item.jd.com, item.m.jd.com and jd.hk, and JD's price service.
+"""JD (京东): item pages (item.jd.com, item.m.jd.com, jd.hk, 京东大药房 item.yiyaojd.com)
+and JD's price service.
 
 A JD item page carries `pageConfig.product` (SKU id, name, ware status) but an empty price
 box: `<span class="price J-p-{sku}">` is filled by JavaScript from JD's price service,
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -30,7 +32,7 @@ from tracker.extract.platforms.jd_promotions import promotions_of
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import payload, state_after, walk_dicts
 
-HOSTS = ("jd.com", "jd.hk", "360buy.com", "3.cn")
+HOSTS = ("jd.com", "jd.hk", "360buy.com", "3.cn", "yiyaojd.com")
 SOURCE = "jd"
 
 _SKU = re.compile(r"\bskuid\s*:\s*['\"]?(\d+)", re.IGNORECASE)
@@ -113,8 +115,22 @@ def _price_box(page: Page, sku: str | None) -> list[Candidate]:
                 continue
             if parsed.is_from:
                 return []  # a range in the item's own box: no single price
-            return [Candidate(parsed.amount, "CNY", SOURCE, f'price box {selector} "{text}"')]
+            box = Candidate(parsed.amount, "CNY", SOURCE, f'price box {selector} "{text}"')
+            return [box, *_struck_origin(page, parsed.amount)]
     return []
+
+
+def _struck_origin(page: Page, price: Decimal) -> list[Candidate]:
+    """The struck 原价 beside a filled price box (`<del id="page_origin_price">`), when higher.
+
+    Only beside a price: on an unrendered page it is a leftover, not evidence of a list price.
+    """
+    node = page.tree.css_first("#page_origin_price")
+    text = collapse(node.text()) if node is not None else None
+    parsed = parse_price_text(text or "", "CNY")
+    if parsed is None or parsed.is_from or parsed.amount <= price:
+        return []
+    return [Candidate(parsed.amount, "CNY", SOURCE, f'struck origin price "{text}"', "list")]
 
 
 def _empty_box_note(page: Page, sku: str) -> str | None:
