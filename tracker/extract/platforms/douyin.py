@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.extract import promotions as promo
 from tracker.extract.model import Candidate, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.platforms.pinduoduo import fen_or_yuan
@@ -79,7 +80,32 @@ def _from_product(product: dict[str, Any]) -> Found:
         stock = stock_num > 0
     note = RANGE_NOTE if not candidates and low is not None else None
     title = collapse(name) if isinstance(name, str) else None
-    return Found(tuple(candidates), stock, title, note)
+    return Found(tuple(candidates), stock, title, note, _promotions(product))
+
+
+def _promotions(product: dict[str, Any]) -> tuple[promo.Promotion, ...]:
+    """Coupons and promotions the product states in words (满99减10, 限购2件).
+
+    Only their texts are read: what a coupon's numeric fields mean is not documented, and
+    the words are what the shopper is shown.
+    """
+    texts = [
+        text
+        for key, value in product.items()
+        if ("coupon" in key.lower() or "promotion" in key.lower()) and isinstance(value, list)
+        for entry in value
+        if isinstance(entry, dict)
+        for field in ("title", "desc", "text")
+        if isinstance(text := entry.get(field), str)
+    ]
+    shop = product.get("shop_name")
+    return promo.unique(
+        [
+            p
+            for text in texts
+            for p in promo.from_text(text, "douyin", shop if isinstance(shop, str) else None)
+        ]
+    )
 
 
 def recognise(page: Page) -> bool:
