@@ -101,6 +101,8 @@ def test_a_check_of_the_loopback_copy_stores_the_expected_price(page_shop, repo,
     assert (stored.price, stored.currency) == (case.price, case.currency), (case.id, stored)
     if case.row.get("list_price"):
         assert stored.list_price == Decimal(case.row["list_price"]), stored
+    if case.row.get("in_stock"):
+        assert stored.in_stock is (case.row["in_stock"] == "true"), stored
     if case.path.parent.name == "pages_cn_real" and case.row["expected_title"]:
         assert stored.title == case.row["expected_title"], stored
 
