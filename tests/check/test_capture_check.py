@@ -28,8 +28,9 @@ CASES = [
     case for folder in CORPORA for case in load_manifest(folder) if case.url or folder == "pages"
 ]
 
-# Web-shop pages that name no absolute URL of their own (no canonical link or og:url): the
-# shop's address as its manifest row names it, so host evidence (a .hr TLD) is the same.
+# Web-shop pages that name no absolute URL of their own (no canonical link or og:url): an
+# address on the shop's domain as its manifest row names it (a .hr TLD stays evidence; the
+# 2010 UK design shop is given a .co.uk one, as its £ prices say).
 _UNNAMED = {
     "eklinika-hr.html": "https://www.eklinika.hr/ortopedski-ulosci-sport-po-mjeri",
     "icone-uk-design-shop-c-2010.html": "https://www.icone.co.uk/copper-shade-tom-dixon",

@@ -147,7 +147,7 @@ def _plus_box(page: Page) -> list[promo.Promotion]:
     parsed = parse_price_text(text or "", "CNY")
     if parsed is None or parsed.is_from:
         return []
-    made = promo.member_price(parsed.amount, "plus", f"PLUS价 ￥{text}")
+    made = promo.member_price(parsed.amount, "plus", f"PLUS价 {text}")
     return [made] if made else []
 
 
