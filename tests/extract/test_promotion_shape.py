@@ -125,9 +125,13 @@ def test_every_promotion_extracted_from_the_fixtures_reads_in_the_planner():
         "tmall-presale-deposit.js": "https://detail.m.tmall.com/item.htm?id=7",
         "tmall-rendered-lying-charset.html": "https://detail.tmall.com/item.htm?id=8",
         "pdd-single-sku.html": "https://mobile.yangkeduo.com/goods.html?goods_id=1",
+        "pdd-group-vs-normal.html": "https://mobile.yangkeduo.com/goods.html?goods_id=2",
+        "tmall-h5-skus-range.html": "https://detail.m.tmall.com/item.htm?id=9&skuId=5012345678902",
+        "taobao-sib-bare-promo.json": "https://detailskip.taobao.com/sib.htm?itemId=10",
+        "douyin-static-item.json": "https://ec.snssdk.com/product/fxgajaxstaticitem?id=11",
     }
     recorded = [p for name, url in pages.items() for p in _variant(name, url)]
-    assert len(recorded) >= 10
+    assert len(recorded) >= 15
     for promotion in recorded:
         planner_reads(promotion)
 

@@ -118,3 +118,5 @@ def test_variant(case: PageCase):
         assert (Decimal(document["price"]), document["currency"]) == (case.price, case.currency)
     if row["list_price"]:
         assert Decimal(document["list_price"]) == Decimal(row["list_price"])
+    if row["in_stock"]:
+        assert document["in_stock"] is (row["in_stock"] == "true"), document

@@ -1,7 +1,9 @@
 """Douyin shop (抖音商城 / 巧乐/精选联盟): product pages on haohuo.jinritemai.com and douyin.com.
 
 These pages are rendered from state embedded in the HTML: a percent-encoded JSON
-`<script id="RENDER_DATA">`, a `__NEXT_DATA__` JSON script, or `window.__INITIAL_STATE__`.
+`<script id="RENDER_DATA">`, a `__NEXT_DATA__` JSON script, or `window.__INITIAL_STATE__`;
+or from the product service's reply (`ec.snssdk.com/product/fxgajaxstaticitem`, JSON
+`{"data": {product}}`), read the same way when that reply is what was saved.
 The product object carries `name`/`title` and prices in fen as integers: `min_price`,
 `max_price` (the SKU range), `discount_price` (the promotion price, when one runs) and
 `market_price` (the struck list price). A string with a decimal point is taken as yuan.
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.extract import promotions as promo
 from tracker.extract.model import Candidate, Found
 from tracker.extract.page import Page, collapse
 from tracker.extract.platforms.pinduoduo import fen_or_yuan
-from tracker.extract.scriptstate import json_script, state_after, walk_dicts
+from tracker.extract.scriptstate import json_script, payload, state_after, walk_dicts
 
-HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com")
+# ec.snssdk.com answers the product pages' own requests (`/product/fxgajaxstaticitem`).
+HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com", "ec.snssdk.com")
 SOURCE = "douyin"
 RANGE_NOTE = "only a price range over several SKUs, and the URL names no SKU"
 _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")
@@ -29,6 +33,7 @@ _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")
 def extract(page: Page) -> Found:
     """Candidates from a Douyin shop product page."""
     for state in (
+        payload(page),  # the product service's reply, bare JSON or JSONP
         json_script(page, "script#RENDER_DATA"),
         json_script(page, "script#__NEXT_DATA__"),
         state_after(page, "window.__INITIAL_STATE__"),
@@ -75,7 +80,32 @@ def _from_product(product: dict[str, Any]) -> Found:
         stock = stock_num > 0
     note = RANGE_NOTE if not candidates and low is not None else None
     title = collapse(name) if isinstance(name, str) else None
-    return Found(tuple(candidates), stock, title, note)
+    return Found(tuple(candidates), stock, title, note, _promotions(product))
+
+
+def _promotions(product: dict[str, Any]) -> tuple[promo.Promotion, ...]:
+    """Coupons and promotions the product states in words (满99减10, 限购2件).
+
+    Only their texts are read: what a coupon's numeric fields mean is not documented, and
+    the words are what the shopper is shown.
+    """
+    texts = [
+        text
+        for key, value in product.items()
+        if ("coupon" in key.lower() or "promotion" in key.lower()) and isinstance(value, list)
+        for entry in value
+        if isinstance(entry, dict)
+        for field in ("title", "desc", "text")
+        if isinstance(text := entry.get(field), str)
+    ]
+    shop = product.get("shop_name")
+    return promo.unique(
+        [
+            p
+            for text in texts
+            for p in promo.from_text(text, "douyin", shop if isinstance(shop, str) else None)
+        ]
+    )
 
 
 def recognise(page: Page) -> bool:

@@ -1,4 +1,5 @@
-"""JD (京东): item pages on item.jd.com, item.m.jd.com and jd.hk, and JD's price service.
+"""JD (京东): item pages (item.jd.com, item.m.jd.com, jd.hk, 京东大药房 item.yiyaojd.com)
+and JD's price service.
 
 A JD item page carries `pageConfig.product` (SKU id, name, ware status) but an empty price
 box: `<span class="price J-p-{sku}">` is filled by JavaScript from JD's price service,
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from tracker.extract import promotions as promo
 from tracker.extract.model import JS_NOTE, Candidate, Found
@@ -29,15 +32,17 @@ from tracker.extract.platforms.jd_promotions import promotions_of
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import payload, state_after, walk_dicts
 
-HOSTS = ("jd.com", "jd.hk", "360buy.com", "3.cn")
+HOSTS = ("jd.com", "jd.hk", "360buy.com", "3.cn", "yiyaojd.com")
 SOURCE = "jd"
 
 _SKU = re.compile(r"\bskuid\s*:\s*['\"]?(\d+)", re.IGNORECASE)
-_URL_SKU = re.compile(r"(?:/(\d{4,})\.html|[?&](?:skuIds?|sku|wareId)=(?:J_)?(\d+))", re.I)
+_PATH_SKU = re.compile(r"/(\d{4,})\.html$")
+_QUERY_SKU_KEYS = ("skuids", "skuid", "sku", "wareid")
 _NAME = re.compile(r"\bname\s*:\s*'((?:[^'\\]|\\.)*)'")
 _WARESTATUS = re.compile(r"\bwarestatus\s*:\s*(\d+)", re.IGNORECASE)
 _PRICE_OBJECT = re.compile(r'\{[^{}]*"id"\s*:\s*"J_(\d+)"[^{}]*\}')
 _OFF_SHELF = ("该商品已下柜", "商品已下架", "已下柜")
+_NO_QUOTE = "暂无报价"  # JD's "no quote": off sale, or not sold to this region
 _NO_STOCK = ("无货", "暂时无货", "该地区暂不支持配送")
 _BOXES = ("#jd-price", ".summary-price .p-price .price", "#spec-price .price")
 
@@ -53,8 +58,8 @@ def extract(page: Page) -> Found:
         candidates, extra, note = _price_service(page, sku)
     if not candidates and not note:
         candidates = _item_info(page)
-    if not candidates and not note and sku and page.tree.css_first(f".J-p-{sku}") is not None:
-        note = JS_NOTE
+    if not candidates and not note and sku:
+        note = _empty_box_note(page, sku)
     found = promo.unique([*extra, *_plus_box(page), *promotions_of(page)])
     return Found(tuple(candidates), _in_stock(page, config), title, note, found)
 
@@ -67,11 +72,24 @@ def _sku(page: Page, config: str) -> str | None:
     match = _SKU.search(config)
     if match:
         return match.group(1)
-    url = page.url or ""
-    url_sku = _URL_SKU.search(url)
-    if url_sku is None or re.search(r"skuIds=[^&]*,", url, re.IGNORECASE):
-        return None  # a reply for several SKUs names none of them as the page's
-    return url_sku.group(1) or url_sku.group(2)
+    return _url_sku(page.url or "")
+
+
+def _url_sku(url: str) -> str | None:
+    """The SKU an item URL (`/<sku>.html`) or a service URL (`skuIds=J_<sku>`) names.
+
+    The query is decoded first: a stored URL writes the comma of `skuIds=J_1,J_2` as `%2C`,
+    and a request for several SKUs names none of them as the page's.
+    """
+    parts = urlsplit(url)
+    in_path = _PATH_SKU.search(parts.path)
+    if in_path:
+        return in_path.group(1)
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _QUERY_SKU_KEYS:
+            ids = [v.strip().removeprefix("J_") for v in value.split(",") if v.strip()]
+            return ids[0] if len(ids) == 1 and ids[0].isdigit() else None
+    return None
 
 
 def _title(page: Page, config: str) -> str | None:
@@ -97,8 +115,30 @@ def _price_box(page: Page, sku: str | None) -> list[Candidate]:
                 continue
             if parsed.is_from:
                 return []  # a range in the item's own box: no single price
-            return [Candidate(parsed.amount, "CNY", SOURCE, f'price box {selector} "{text}"')]
+            box = Candidate(parsed.amount, "CNY", SOURCE, f'price box {selector} "{text}"')
+            return [box, *_struck_origin(page, parsed.amount)]
     return []
+
+
+def _struck_origin(page: Page, price: Decimal) -> list[Candidate]:
+    """The struck 原价 beside a filled price box (`<del id="page_origin_price">`), when higher.
+
+    Only beside a price: on an unrendered page it is a leftover, not evidence of a list price.
+    """
+    node = page.tree.css_first("#page_origin_price")
+    text = collapse(node.text()) if node is not None else None
+    parsed = parse_price_text(text or "", "CNY")
+    if parsed is None or parsed.is_from or parsed.amount <= price:
+        return []
+    return [Candidate(parsed.amount, "CNY", SOURCE, f'struck origin price "{text}"', "list")]
+
+
+def _empty_box_note(page: Page, sku: str) -> str | None:
+    """Why the item's own price box gives no price: JD says it has none, or it is empty."""
+    boxes = page.tree.css(f".J-p-{sku}")
+    if any(_NO_QUOTE in (node.text() or "") for node in boxes):
+        return f"JD states no price for this item ({_NO_QUOTE})"
+    return JS_NOTE if boxes else None
 
 
 def _plus_box(page: Page) -> list[promo.Promotion]:
@@ -107,7 +147,7 @@ def _plus_box(page: Page) -> list[promo.Promotion]:
     parsed = parse_price_text(text or "", "CNY")
     if parsed is None or parsed.is_from:
         return []
-    made = promo.member_price(parsed.amount, "plus", f"PLUS价 ￥{text}")
+    made = promo.member_price(parsed.amount, "plus", f"PLUS价 {text}")
     return [made] if made else []
 
 

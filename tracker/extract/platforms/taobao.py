@@ -71,10 +71,12 @@ def extract(page: Page) -> Found:
     shop = _shop(states)
     promotions: list[promo.Promotion]
     candidates, promotions, note = _rendered_panel(page), [], None
-    if not candidates and not _panel_range(page):
-        candidates, promotions, note = _state_price(states, sku, shop)
-    elif not candidates:
-        note = state.RANGE_NOTE
+    ranged = _panel_range(page)
+    if not any(c.kind == "price" for c in candidates) and not ranged:
+        priced, promotions, note = _state_price(states, sku, shop)
+        candidates = priced or candidates  # else the 价格 row of a server page: a list price
+    elif ranged and not any(c.kind == "price" for c in candidates):
+        note = state.RANGE_NOTE  # a struck single price beside a range stays a list price
     promotions += _panel_promotions(page, shop)
     candidates += _reserve_price(states, candidates)
     if note is None and not any(c.kind != "list" for c in candidates) and _empty_panel(page):
@@ -142,8 +144,10 @@ def _panel_range(page: Page) -> bool:
 def _rendered_panel(page: Page) -> list[Candidate]:
     """The filled price panel of a rendered PC page.
 
-    The promotion row (促销价) is the price when it is shown; when it is hidden or absent,
-    the 价格 row is the price, not a struck one. A range in either row is no price.
+    The promotion row (促销价) is the price when it is shown; when it is hidden or absent
+    on a page whose scripts have run, the 价格 row is the price, not a struck one. The
+    server's own HTML hides the row whatever promotion runs and prints the reserve price
+    in the 价格 row, so there that row is only a list price. A range is no price.
     """
     promo_row = page.tree.css_first("#J_PromoPrice")
     shows_promo = _visible(promo_row) or (
@@ -153,8 +157,21 @@ def _rendered_panel(page: Page) -> list[Candidate]:
     if shows_promo:
         out += _first_price(page, _SELLING, "price")
     # A shown promotion row makes the 价格 row struck, even while JavaScript fills it.
-    out += _first_price(page, _STRUCK, "list" if shows_promo else "price")
+    selling = not shows_promo and _scripts_ran(page)
+    out += _first_price(page, _STRUCK, "price" if selling else "list")
     return out
+
+
+def _scripts_ran(page: Page) -> bool:
+    """Whether the page is a DOM its scripts have worked on, not the server's HTML.
+
+    Taobao's and Tmall's PC pages run on KISSY, which marks `<html>` with the browser it
+    found (`ks-webkit`, `ks-chrome83`, `ks-ie8`...): a saved or rendered DOM carries those
+    classes, the HTML a plain fetch receives does not.
+    """
+    root = page.tree.css_first("html")
+    classes = (root.attrs.get("class") or "").split() if root is not None else []
+    return any(name.startswith("ks-") for name in classes)
 
 
 def _first_price(page: Page, selectors: tuple[str, ...], kind: Kind) -> list[Candidate]:

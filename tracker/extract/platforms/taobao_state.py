@@ -39,18 +39,7 @@ def price_models(states: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict
     A block is a dict whose `price` is `{priceText, priceTitle}` (`price` of the mdskip
     model, `componentsVO.priceVO` of newer H5 pages); its model also holds the SKUs.
     """
-    roots: list[tuple[str, Any]] = []
-    detail = states.get("_DATA_Detail")
-    stack = detail.get("apiStack") if isinstance(detail, dict) else None
-    for entry in stack if isinstance(stack, list) else []:
-        value = entry.get("value") if isinstance(entry, dict) else None
-        if isinstance(value, str):
-            try:
-                value = json.loads(value, strict=False)
-            except (ValueError, RecursionError):  # malformed, too deep, or a huge integer
-                continue
-        roots.append(("_DATA_Detail.apiStack", value))
-    roots += list(states.items())
+    roots = [*_api_stacks(states), *states.items()]
     out = []
     for name, root in roots:
         for path, obj in walk_dicts(root):
@@ -63,12 +52,37 @@ def price_models(states: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict
     return out
 
 
+def _api_stacks(states: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The dynamic models in `apiStack[].value`, decoded from their JSON strings.
+
+    `_DATA_Detail` carries one, and so does the mtop detail reply (`mtop.taobao.detail.
+    getdetail`: `data.apiStack`), whose `mockData` string is the static model and stays
+    unread.
+    """
+    out: list[tuple[str, Any]] = []
+    for name, root in states.items():
+        for path, obj in walk_dicts(root):
+            stack = obj.get("apiStack")
+            for entry in stack if isinstance(stack, list) else []:
+                value = entry.get("value") if isinstance(entry, dict) else None
+                if isinstance(value, str):
+                    try:
+                        value = json.loads(value, strict=False)
+                    except (ValueError, RecursionError):  # malformed, too deep, huge integer
+                        continue
+                out.append((".".join((name, *path, "apiStack")), value))
+    return out
+
+
 def from_model(
     where: str, block: dict[str, Any], model: dict[str, Any], sku: str | None, shop: str | None
 ) -> Priced:
     """The price a mobile price block states, for the URL's SKU or for the item."""
     promotions = _model_promotions(model, block, shop)
-    extras = block.get("extraPrices") or block.get("newExtraPrices") or []
+    # `extraPrices` (a list) on Tmall, a single `extraPrice` on newer Taobao H5 pages.
+    extras = (
+        block.get("extraPrices") or block.get("newExtraPrices") or block.get("extraPrice") or []
+    )
     lists = [
         c
         for extra in (extras if isinstance(extras, list) else [extras])
