@@ -193,3 +193,16 @@ def test_the_command_line_speaks_the_language_of_the_setting_only(home, shop, sl
     )
     assert done.returncode == 0, done.stderr
     assert "已暂停" in done.stdout and "paused" not in done.stdout
+
+
+def test_a_struck_price_on_the_page_is_recorded_as_the_list_price(home, shop, slug):
+    """The shop declares only the selling price in its JSON-LD and shows the old price
+    struck through (`<del>`) beside it: the old price is the listing's list price."""
+    shop.set_product(slug, price="121.03", list_price="999.00", title="Rice cooker 3L")
+    added = json.loads(_daoshou("add", shop.product_url(slug), "--json"))
+    history = json.loads(_daoshou("history", str(added["id"]), "--json"))
+    assert [(h["price"], h["list_price"]) for h in history] == [("121.03", "999.00")]
+    shop.set_product(slug, list_price=None)  # the sale ends: no struck price, none recorded
+    _daoshou("check", str(added["id"]))
+    history = json.loads(_daoshou("history", str(added["id"]), "--json"))
+    assert [h["list_price"] for h in history] == ["999.00", None]
