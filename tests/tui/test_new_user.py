@@ -1,0 +1,154 @@
+"""What a new user meets first, driven through Pilot: adding a page by its address, the
+cart key on a product already in the cart, the chart's legend, the palette's texts and
+the screenshot key on a machine without a Downloads directory."""
+
+import tomllib
+
+import pytest
+
+from tracker.plans.edits import cart_path
+from tui.i18n import t
+from tui.screens.product import ProductScreen
+from tui.widgets.price_chart import PriceChart
+from tui.widgets.watch_table import WatchTable
+
+
+async def _settle(pilot):
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _notes(app):
+    return [n.message for n in app._notifications]
+
+
+async def _find(pilot, name: str) -> None:
+    """Once the app has settled, filter the watchlist down to `name` and put the cursor
+    on it."""
+    await _settle(pilot)
+    await pilot.press("slash", *name.lower(), "enter")
+    await _settle(pilot)
+    table = pilot.app.screen.query_one(WatchTable)
+    assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [name]
+
+
+async def test_the_add_dialog_refuses_a_404_and_names_a_page_after_its_title(make_app, shop):
+    shop.set_product("p0002", price="88.00", title="Thermos 500ml")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#add-paste").value = shop.product_url("gone")
+        await pilot.pause()
+        await pilot.click("#add-submit")
+        await _settle(pilot)
+        assert any("HTTP 404 from 127.0.0.1" in note for note in _notes(app))
+        assert app.screen.__class__.__name__ == "AddProductScreen"  # nothing was added
+        app.screen.query_one("#add-paste").value = shop.product_url("p0002")
+        await pilot.pause()
+        assert app.screen.query_one("#add-name").value == ""  # a bare URL has no title
+        await pilot.click("#add-submit")  # the refusal's "add anyway" was reset
+        for _ in range(200):  # a bound on waiting for the fetch, not a timing assertion
+            await _settle(pilot)
+            if app.screen.__class__.__name__ != "AddProductScreen":
+                break
+            await pilot.pause(0.05)
+        table = app.screen.query_one(WatchTable)
+        names = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+    assert "Thermos 500ml" in names and len(names) == 21  # the 20 demo products and it
+    assert not any(shop.product_url("gone").split("//")[1] in name for name in names)
+
+
+async def test_add_to_cart_on_a_product_in_the_cart_adds_a_pack_not_an_item(make_app):
+    """The demo cart holds the AirPods as an item of offers by URL: `b` on them adds one
+    to that item's quantity instead of a second AirPods item."""
+    before = tomllib.loads(cart_path().read_text(encoding="utf-8"))["item"]
+    airpods = next(i for i in before if i["id"] == "airpods")
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _find(pilot, "AirPods Pro 2")
+        await pilot.press("b")
+        await _settle(pilot)
+        await pilot.press("b")
+        await _settle(pilot)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+    after = tomllib.loads(cart_path().read_text(encoding="utf-8"))["item"]
+    assert [i["id"] for i in after] == [i["id"] for i in before]
+    held = next(i for i in after if i["id"] == "airpods")
+    assert held["qty"] == airpods.get("qty", 1) + 2 and held["offer"] == airpods["offer"]
+    assert not errors
+
+
+async def test_the_chart_legend_names_platform_and_shop(make_app):
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _find(pilot, "AirPods Pro 2")
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, ProductScreen)
+        drawn = app.screen.query_one(PriceChart).plt.build()
+    for legend in (
+        "京东 · Apple 京东自营",
+        "天猫 · Apple Store 官方旗舰店",
+        "拼多多 · 百亿补贴 数码",
+    ):
+        assert legend[:24] in drawn
+    assert "#" not in "".join(line for line in drawn.splitlines() if "·" in line)
+
+
+async def test_every_palette_command_says_what_it_does_in_one_line(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        commands = list(app.get_system_commands(app.screen))
+    ours = [c for c in commands if c.title.startswith(tuple(_our_titles()))]
+    assert len(ours) >= 10
+    for command in commands:
+        assert command.help and "\n" not in command.help, command.title
+        assert command.help.strip().lower() != command.title.strip().lower(), command.title
+
+
+def _our_titles() -> list[str]:
+    from tui.app import _MODES, PALETTE_ACTIONS
+
+    return [t(f"nav.{mode}") for mode in _MODES] + [
+        t(f"palette.{k}") for k, _, _ in PALETTE_ACTIONS
+    ]
+
+
+@pytest.mark.parametrize("downloads", [False, True], ids=["no-downloads", "downloads"])
+async def test_the_screenshot_saves_with_or_without_a_downloads_directory(
+    make_app, tmp_path, monkeypatch, downloads
+):
+    """A user without DAOSHOU_HOME: both the app's screenshot action and Textual's own
+    palette command save to Downloads when there is one, else to daoshou's own data
+    directory, created for it."""
+    user = tmp_path / "user"
+    user.mkdir()
+    if downloads:
+        (user / "Downloads").mkdir()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        monkeypatch.delenv("DAOSHOU_HOME")  # the store is open; only the paths move
+        monkeypatch.setenv("HOME", str(user))
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_DOWNLOAD_DIR"):
+            monkeypatch.delenv(name, raising=False)
+        app.action_screenshot(filename="action.svg")
+        palette = next(c for c in app.get_system_commands(app.screen) if c.title == "Screenshot")
+        palette.callback()
+        for _ in range(100):  # the palette's command saves from a thread after a timer
+            await pilot.pause(0.05)
+            if len(list(user.rglob("*.svg"))) == 2:
+                break
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+    shots = list(user.rglob("*.svg"))
+    assert len(shots) == 2 and not errors
+    folders = {shot.parent for shot in shots}
+    if downloads:
+        assert folders == {user / "Downloads"}
+    else:
+        [folder] = folders
+        assert folder.name == "screenshots" and "daoshou" in str(folder)
