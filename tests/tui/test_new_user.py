@@ -152,3 +152,74 @@ async def test_the_screenshot_saves_with_or_without_a_downloads_directory(
     else:
         [folder] = folders
         assert folder.name == "screenshots" and "daoshou" in str(folder)
+
+
+def test_the_demos_rules_fire_on_live_checks_of_its_shop(home):
+    """The demo's seeded rules (a target price on a product, a 5% drop on the bought
+    listing) raise their alerts when the demo shop's prices move and a check reads them."""
+    import asyncio
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from sqlmodel import select
+
+    from tracker.checks.check import check_listings
+    from tracker.store.db import session_scope
+    from tracker.store.repository import Repository
+    from tracker.store.tables import AlertEvent, AlertRule
+    from tui.demo.session import start_demo
+
+    session = start_demo(datetime.now(UTC), home=home, days=60, move_every=3600)
+    try:
+        with session_scope(session.engine) as db:
+            rules = {r.kind: r for r in db.exec(select(AlertRule))}
+        target, drop = rules["target"], rules["drop"]
+        by_id = {s.listing_id: s for s in session.seeded.listings}
+        cheap = next(
+            s for s in session.seeded.listings if s.product_id == target.product_id and s.in_stock
+        )
+        dropped = by_id[drop.listing_id]
+        session.shop.set_product(cheap.listing.slug, price=str(Decimal(target.params["price"]) - 1))
+        session.shop.set_product(dropped.listing.slug, price=str(dropped.last_price * 8 / 10))
+        repository = Repository(session.engine)
+        views = repository.list_listings([cheap.listing_id, dropped.listing_id])
+        outcomes = asyncio.run(check_listings(repository, views))
+        assert all(o.observation and o.observation.price for o in outcomes)
+        with session_scope(session.engine) as db:
+            raised = db.exec(select(AlertEvent).where(AlertEvent.observation_id.is_not(None)))
+            fired = {(e.rule_id, e.listing_id) for e in raised}
+    finally:
+        session.close()
+    assert (target.id, cheap.listing_id) in fired
+    assert (drop.id, dropped.listing_id) in fired
+
+
+async def test_the_sold_out_product_shows_sold_out_after_live_checks(home):
+    """The demo shop's page for the sold-out product still prints a price beside "out of
+    stock": after a live check the watchlist says "out of stock" and offers no price."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from tracker.checks.check import check_listings
+    from tracker.store.repository import Repository
+    from tui.app import DaoshouApp
+    from tui.context import AppContext
+    from tui.demo.session import start_demo
+
+    session = start_demo(datetime.now(UTC), home=home, days=60, move_every=3600)
+    try:
+        sold_out = [s for s in session.seeded.listings if s.product.behaviour == "out_of_stock"]
+        repository = Repository(session.engine)
+        views = repository.list_listings([s.listing_id for s in sold_out])
+        await asyncio.to_thread(asyncio.run, check_listings(repository, views))
+        app = DaoshouApp(AppContext(session.engine, poll_seconds=0, auto_forecast=False))
+        async with app.run_test(size=(160, 40)) as pilot:
+            await _find(pilot, sold_out[0].product.name)
+            table = app.screen.query_one(WatchTable)
+            cells = [cell.plain for cell in table.get_row_at(0)]
+            (row,) = [r for r in app.screen.data.rows if r.name == sold_out[0].product.name]
+    finally:
+        session.close()
+    assert t("status.out_of_stock") in cells and row.best is None
+    shown = " ".join(cells).replace(",", "")  # the price the sold-out pages print is not
+    assert not any(f"{s.listing.base_price:.0f}" in shown for s in sold_out)  # offered
