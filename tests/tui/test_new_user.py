@@ -2,6 +2,7 @@
 cart key on a product already in the cart, the chart's legend, the palette's texts and
 the screenshot key on a machine without a Downloads directory."""
 
+import io
 import tomllib
 
 import pytest
@@ -223,3 +224,34 @@ async def test_the_sold_out_product_shows_sold_out_after_live_checks(home):
     assert t("status.out_of_stock") in cells and row.best is None
     shown = " ".join(cells).replace(",", "")  # the price the sold-out pages print is not
     assert not any(f"{s.listing.base_price:.0f}" in shown for s in sold_out)  # offered
+
+
+def _keys_shown(app) -> str:
+    """The text of the `?` panel's key table, as drawn."""
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("BindingsTable").render_bindings_table())
+    return console.export_text()
+
+
+async def test_question_mark_lists_the_keys_of_the_screen_it_is_pressed_on(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _find(pilot, "AirPods Pro 2")
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        product_keys = _keys_shown(app)
+        await pilot.press("question_mark", "escape")
+        await _settle(pilot)
+        await pilot.press("p")  # the planner
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        planner_keys = _keys_shown(app)
+    for action in ("product.forecast", "nav.pause", "nav.refresh"):  # r is hidden from the footer
+        assert t(action) in product_keys
+    for action in ("plan.optimise", "plan.export"):
+        assert t(action) in planner_keys and t(action) not in product_keys
