@@ -255,3 +255,39 @@ async def test_question_mark_lists_the_keys_of_the_screen_it_is_pressed_on(make_
         assert t(action) in product_keys
     for action in ("plan.optimise", "plan.export"):
         assert t(action) in planner_keys and t(action) not in product_keys
+
+
+async def test_quitting_while_a_check_waits_on_a_stalled_shop_abandons_it(home):
+    """A shop that accepts the request and never answers: `q` ends the app at once, the
+    check's worker is cancelled rather than waited for, and no price is stored for it."""
+    from datetime import UTC, datetime
+
+    from textual.worker import WorkerState
+
+    from tracker.queries.watchlist import latest_observation_id
+    from tui.app import DaoshouApp
+    from tui.context import AppContext
+    from tui.demo.session import start_demo
+
+    session = start_demo(datetime.now(UTC), home=home, days=60, move_every=3600)
+    try:
+        product = session.seeded.listings[0].product
+        slugs = [s.listing.slug for s in session.seeded.listings if s.product is product]
+        for slug in slugs:
+            session.shop.fault(slug, "timeout", count=10, seconds=600)
+        before = latest_observation_id(session.engine)
+        app = DaoshouApp(AppContext(session.engine, poll_seconds=0, auto_forecast=False))
+        async with app.run_test(size=(160, 40)) as pilot:
+            await _find(pilot, product.name)
+            await pilot.press("c")
+            for _ in range(400):  # a bound on waiting for the request to reach the shop
+                if any(r.path.endswith(tuple(slugs)) for r in session.shop.log()):
+                    break
+                await pilot.pause(0.05)
+            (worker,) = [w for w in app.workers if w.group == "check-now"]
+            assert worker.state == WorkerState.RUNNING
+            await pilot.press("q")
+        assert worker.state == WorkerState.CANCELLED
+        assert latest_observation_id(session.engine) == before
+    finally:
+        session.close()
