@@ -291,3 +291,28 @@ async def test_quitting_while_a_check_waits_on_a_stalled_shop_abandons_it(home):
         assert latest_observation_id(session.engine) == before
     finally:
         session.close()
+
+
+async def test_quitting_while_a_products_forecast_runs_terminates_it(make_app):
+    """The product screen's forecast runs in a child process like the watchlist's: `q`
+    cancels its worker and terminates the child instead of waiting for Prophet."""
+    from textual.worker import WorkerState
+
+    from tui.background import running_children
+
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _find(pilot, "AirPods Pro 2")
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("f")
+        for _ in range(1200):  # a bound on waiting for the child to start, not a timing
+            if running_children():
+                break
+            await pilot.pause(0.05)
+        assert running_children() == 1, "the forecast runs in a child process"
+        (worker,) = [w for w in app.workers if w.group == "product-forecast"]
+        await pilot.press("q")
+    assert worker.state == WorkerState.CANCELLED
+    assert running_children() == 0
+    assert not [n.message for n in app._notifications if n.severity == "error"]
