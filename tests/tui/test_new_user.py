@@ -99,7 +99,11 @@ async def test_the_chart_legend_names_platform_and_shop(make_app):
     assert "#" not in "".join(line for line in drawn.splitlines() if "·" in line)
 
 
-async def test_every_palette_command_says_what_it_does_in_one_line(make_app):
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_every_palette_command_says_what_it_does_in_one_line(make_app, monkeypatch, language):
+    from tui import i18n
+
+    monkeypatch.setattr(i18n, "_current", language)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
