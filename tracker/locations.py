@@ -17,7 +17,8 @@ under the same name (`planner.shipped.shipped_file`).
                   browser/PLATFORM/profile/ and browser/PLATFORM/session.json (signed-in
                   browser sessions, owner-only)
     log_dir()     daoshou.log (the app), daoshou-run.log (the service), demo-shop.log
-    cache_dir()   robots.json, demo/ (throwaway demo homes)
+    cache_dir()   robots.json, demo/ (throwaway demo homes, each locked by its running
+                  demo through its .demo.lock)
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ RUN_LOG_NAME = "daoshou-run.log"
 DEMO_SHOP_LOG_NAME = "demo-shop.log"
 ROBOTS_CACHE_NAME = "robots.json"
 SERVICE_LOCK_SUFFIX = ".service.lock"
+DEMO_LOCK_NAME = ".demo.lock"
 
 
 def _home() -> Path | None:
@@ -302,6 +304,11 @@ def robots_cache_file() -> Path:
 def demo_homes_dir() -> Path:
     """Where `daoshou demo` makes its throwaway homes (created on first use)."""
     return _ensure(cache_dir() / DEMO_HOMES_NAME)
+
+
+def demo_lock_file(home: Path) -> Path:
+    """The file a running demo holds locked in its home, so no other demo removes it."""
+    return home / DEMO_LOCK_NAME
 
 
 def write_private(path: Path, text: str) -> None:

@@ -170,6 +170,14 @@ class DaoshouApp(App[None]):
         saved = self.save_screenshot(filename, target)
         self.notify(t("app.screenshot_saved", path=saved), markup=False)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's own "Screenshot" command saves to Downloads and fails where there is
+        none: it saves where `action_screenshot` does."""
+        target = path or str(locations.screenshots_dir())
+        return super().deliver_screenshot(filename, target, time_format)
+
     def action_palette_run(self, mode: str | None, action: str) -> None:
         """Run a screen's action from the palette, opening its screen first if needed."""
         if mode is not None and not hasattr(self.screen, f"action_{action.split('(')[0]}"):

@@ -138,3 +138,29 @@ def test_an_error_is_one_line_on_stderr(tmp_path):
     assert out.stderr.splitlines() == [
         "daoshou: error: --below 'x' is not an amount (e.g. --below 59.90)"
     ]
+
+
+def test_a_rule_in_another_currency_than_its_listing_is_refused(cli, tmp_path):
+    """A rule in CNY on a listing priced in USD would never fire: the command line refuses
+    it in one line, and without --currency the rule takes the listing's currency."""
+    from tracker.shop.client import FixtureShop
+
+    with FixtureShop.start(products=1) as shop:
+        shop.set_product("p0001", price="12.50", currency="USD", title="Desk lamp")
+        listing = json.loads(cli("add", shop.product_url("p0001"), "--json"))
+    env = {**os.environ, "DAOSHOU_HOME": str(tmp_path), "DAOSHOU_LANG": "en"}
+    command = [sys.executable, "-c", "from tui.cli import main; main()", "alerts", "add"]
+    refused = subprocess.run(
+        [*command, str(listing["id"]), "--below", "10", "--currency", "CNY"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        f"daoshou: error: listing {listing['id']} is priced in USD, not CNY "
+        "(give the amounts in USD (--currency USD))"
+    ]
+    assert json.loads(cli("alerts", "list", "--json")) == []
+    rule = json.loads(cli("alerts", "add", str(listing["id"]), "--below", "10", "--json"))
+    assert rule["params"]["currency"] == "USD"

@@ -114,12 +114,27 @@ def test_check_stores_the_good_and_exits_1_when_a_listing_failed(home, shop, slu
     shop.set_product(slug, price="19.90", title="Socks")
     good = json.loads(_daoshou("add", shop.product_url(slug), "--json"))
     gone = json.loads(_daoshou("add", shop.product_url("no-such-product"), "--force", "--json"))
-    result = CliRunner().invoke(app, ["check", "--json"], catch_exceptions=False)
-    assert result.exit_code == 1
-    outcomes = {o["listing_id"]: o for o in json.loads(result.stdout)}
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/item/1.html"
+    refused = json.loads(_daoshou("add", closed, "--force", "--json"))
+    done = subprocess.run(  # as a user (or cron) runs it: the exit status is the signal
+        [sys.executable, "-c", "from tui.cli import main; main()", "check", "--json"],
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    outcomes = {o["listing_id"]: o for o in json.loads(done.stdout)}
     assert outcomes[good["id"]]["observation"]["price"] == "19.90"
     assert outcomes[gone["id"]]["observation"] is None
-    assert f"1 of 2 listings could not be fetched ({gone['id']})" in result.stderr
+    assert "connection refused by 127.0.0.1" in outcomes[refused["id"]]["summary"]
+    assert "robots" not in outcomes[refused["id"]]["summary"]
+    assert done.stderr.splitlines() == [
+        f"daoshou: 2 of 3 listings could not be fetched ({gone['id']}, {refused['id']}); "
+        "see daoshou list for why"
+    ]
     history = json.loads(_daoshou("history", str(good["id"]), "--json"))
     assert [h["price"] for h in history] == ["19.90", "19.90"]  # added, then checked
 
@@ -193,3 +208,16 @@ def test_the_command_line_speaks_the_language_of_the_setting_only(home, shop, sl
     )
     assert done.returncode == 0, done.stderr
     assert "已暂停" in done.stdout and "paused" not in done.stdout
+
+
+def test_a_struck_price_on_the_page_is_recorded_as_the_list_price(home, shop, slug):
+    """The shop declares only the selling price in its JSON-LD and shows the old price
+    struck through (`<del>`) beside it: the old price is the listing's list price."""
+    shop.set_product(slug, price="121.03", list_price="999.00", title="Rice cooker 3L")
+    added = json.loads(_daoshou("add", shop.product_url(slug), "--json"))
+    history = json.loads(_daoshou("history", str(added["id"]), "--json"))
+    assert [(h["price"], h["list_price"]) for h in history] == [("121.03", "999.00")]
+    shop.set_product(slug, list_price=None)  # the sale ends: no struck price, none recorded
+    _daoshou("check", str(added["id"]))
+    history = json.loads(_daoshou("history", str(added["id"]), "--json"))
+    assert [h["list_price"] for h in history] == ["999.00", None]

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.shop_fixture import shop  # noqa: F401  (a real fixture shop on loopback)
 from tracker.store.db import dispose_engines, open_engine
 
 #: The fixed clock of every TUI test and snapshot.

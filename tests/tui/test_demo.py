@@ -87,3 +87,27 @@ def test_only_the_newest_demo_homes_are_kept(tmp_path, monkeypatch):
         os.utime(made[-1], (n * 1000, n * 1000))  # a clear order, whatever the file system
     kept = sorted(p for p in made if p.exists())
     assert kept == sorted(made[-KEEP_DEMO_HOMES:])
+
+
+def test_a_running_demos_home_is_never_pruned(tmp_path, monkeypatch):
+    """Demos in two terminals: starting more demos prunes old homes, but not the one a
+    running demo still uses; once it ends, its home goes like any other."""
+    import os
+
+    from tui.demo.session import KEEP_DEMO_HOMES, new_demo_home
+
+    monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
+    running = start_demo(datetime.now(UTC), serve=False, days=30)
+    try:
+        os.utime(running.home, (0, 0))  # the oldest, whatever the file system's resolution
+        monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
+        for _ in range(KEEP_DEMO_HOMES + 1):
+            newer = new_demo_home()
+        assert (running.home / "data" / "daoshou.sqlite").exists()
+        assert newer.exists()
+    finally:
+        running.close()
+        running.engine.dispose()
+    monkeypatch.setenv("DAOSHOU_HOME", str(tmp_path / "home"))
+    new_demo_home()
+    assert not running.home.exists()

@@ -68,12 +68,8 @@ class ServiceLock:
         database = self.engine.url.database
         if not database or database == ":memory:":
             return True  # a private in-memory store: no other process can see it
-        path = locations.service_lock_file(Path(database))
-        handle = open(path, "a+b")  # noqa: SIM115  (held open for as long as the lock)
-        try:
-            _exclusive(handle)
-        except OSError:
-            handle.close()
+        handle = hold_lock_file(locations.service_lock_file(Path(database)))
+        if handle is None:
             return False
         handle.seek(0)
         handle.truncate()
@@ -90,6 +86,18 @@ class ServiceLock:
             return False
         self._connection = connection
         return True
+
+
+def hold_lock_file(path: Path) -> IO[bytes] | None:
+    """An exclusive OS lock on `path` (created if missing), held while the returned file
+    stays open and dropped with its process even on SIGKILL; None when another holds it."""
+    handle = open(path, "a+b")  # noqa: SIM115  (held open for as long as the lock)
+    try:
+        _exclusive(handle)
+    except OSError:
+        handle.close()
+        return None
+    return handle
 
 
 def _exclusive(handle: IO[bytes]) -> None:

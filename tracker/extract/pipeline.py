@@ -150,6 +150,8 @@ def _decide(
         if verdict.chosen is not None:
             if allowed and _struck(page, verdict.chosen):
                 return _stale_structured(page, title, verdict.chosen)
+            if allowed and not any(c.kind == "list" for c in structured_c):
+                return verdict, _shown_list_price(page, title, verdict.chosen)
             return verdict, []
     seen = heuristic.extract(page, title) if allowed else Found()
     visible = list(seen.candidates)
@@ -200,6 +202,23 @@ def _stale_structured(
         "list",
     )
     return Verdict(shown), [*visible, old]
+
+
+def _shown_list_price(page: Page, title: str | None, declared: Candidate) -> list[Candidate]:
+    """The struck price the page shows beside the declared price, when the data omits it.
+
+    Shops declare the selling price in JSON-LD or microdata and show the old price only
+    struck through on the page. It is taken only when the page visibly shows the declared
+    price, in its currency, with a higher struck price in the same block (the heuristic's
+    "list" candidate); anything else keeps the list price unknown.
+    """
+    seen = list(heuristic.extract(page, title).candidates)
+    shown = selling(seen)
+    if not shown or shown[0].price.normalize() != declared.price.normalize():
+        return []
+    if shown[0].currency not in (None, declared.currency):
+        return []
+    return [c for c in seen if c.kind == "list"]
 
 
 def tidy(amount: Decimal) -> Decimal:

@@ -14,10 +14,12 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import sqlalchemy as sa
 
 from tracker import locations
+from tracker.checks.service_lock import hold_lock_file
 from tracker.plans.edits import cart_path
 from tracker.shop.client import FixtureShop
 from tracker.store.db import open_engine
@@ -45,6 +47,7 @@ class DemoSession:
     seeded: SeededDemo
     shop: FixtureShop | None
     mover: PriceMover | None
+    lock: IO[bytes] | None = None  # held while the demo runs: no other demo prunes its home
 
     def close(self) -> None:
         """Stop the mover and the shop (the home directory stays for inspection)."""
@@ -52,6 +55,9 @@ class DemoSession:
             self.mover.stop()
         if self.shop is not None:
             self.shop.stop()
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
 
 
 KEEP_DEMO_HOMES = 2  # the previous run stays for inspection; older ones go
@@ -69,15 +75,21 @@ def new_demo_home() -> Path:
 
 
 def prune_demo_homes(base: Path, *, keep: int) -> list[Path]:
-    """Remove all but the `keep` newest `demo-*` directories under `base`; returns those removed."""
+    """Remove all but the `keep` newest `demo-*` directories under `base`, except those a
+    running demo holds (another terminal's demo keeps its store); returns those removed."""
     homes = sorted(
         (p for p in base.glob("demo-*") if p.is_dir() and not p.is_symlink()),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    removed = homes[keep:]
-    for old in removed:
+    removed = []
+    for old in homes[keep:]:
+        held = hold_lock_file(locations.demo_lock_file(old))
+        if held is None:
+            continue  # in use
+        held.close()  # a demo only ever starts in a new home: none can take this one now
         shutil.rmtree(old, ignore_errors=True)
+        removed.append(old)
     return removed
 
 
@@ -99,6 +111,8 @@ def start_demo(
 ) -> DemoSession:
     """Create the demo home, seed it, and (with `serve`) start the shop and the mover."""
     home = use_demo_home(home)
+    home.mkdir(parents=True, exist_ok=True)
+    lock = hold_lock_file(locations.demo_lock_file(home))
     settings = locations.settings_file()
     if not settings.exists():
         settings.write_text(DEMO_SETTINGS, encoding="utf-8")
@@ -118,5 +132,7 @@ def start_demo(
     except BaseException:
         if shop is not None:
             shop.stop()
+        if lock is not None:
+            lock.close()
         raise
-    return DemoSession(home, engine, seeded, shop, mover)
+    return DemoSession(home, engine, seeded, shop, mover, lock)
