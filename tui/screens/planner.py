@@ -29,7 +29,7 @@ from tracker.plans.plan import LivePlan, plan_cart
 from tracker.platforms import platform_name
 from tui import format as fmt
 from tui.context import AppContext
-from tui.i18n import t
+from tui.i18n import current_language, t, words_text
 from tui.messages import CartChanged, PlanComputed, PricesRecorded, WorkFinished
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
@@ -195,7 +195,7 @@ class PlannerScreen(DaoshouScreen):
         for order in plan.priced.orders:
             where = f"{platform_name(order.platform)} {order.key}".strip()
             discounts = ", ".join(
-                f"{d.label} {fmt.money(d.amount, currency)}" for d in order.discounts
+                f"{words_text(d.words)} {fmt.money(d.amount, currency)}" for d in order.discounts
             )
             orders.add_row(
                 safe_text(where, cells=14),
@@ -253,7 +253,7 @@ class PlannerScreen(DaoshouScreen):
     def _export(self, plan: Plan, target: Path) -> None:
         from planner.budget_export import export_budget  # xlsxwriter loads only to export
 
-        export_budget(plan, target)
+        export_budget(plan, target, current_language())
         self.post_result(WorkFinished(t("plan.exported", path=target)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
