@@ -16,9 +16,10 @@ from planner.money import format_money
 from tui.i18n import STRINGS, t
 
 if TYPE_CHECKING:
+    from planner.plan import Plan
     from tracker.checks.outcome import CheckOutcome
 
-__all__ = ["outcome_text", "rule_text"]
+__all__ = ["outcome_text", "plan_status_text", "rule_text"]
 
 # The fetch statuses that stored nothing on purpose (tracker.checks.outcome), by key.
 _NOT_FETCHED = {
@@ -68,6 +69,13 @@ def _money(value: object, currency: object) -> str:
         return format_money(Decimal(str(value)), str(currency) if currency else None)
     except InvalidOperation:
         return str(value)
+
+
+def plan_status_text(plan: Plan) -> str:
+    """Proven optimal, or at most how far above the lower bound the plan may be."""
+    if plan.status == "optimal":
+        return t("plan.optimal")
+    return t("plan.not_optimal", gap=f"{plan.gap * 100:.2f}")
 
 
 def outcome_text(outcome: CheckOutcome) -> str:

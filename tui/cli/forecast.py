@@ -119,7 +119,7 @@ def backtest_command(
             "MAE",
             "MAPE",
             "MASE",
-            "cover80",
+            *columns("cover80"),
             "Brier",
             *columns("saved", "worse"),
         ],
@@ -143,9 +143,9 @@ def backtest_command(
         [
             *columns("source", "cases"),
             "MAE%",
-            "last MAE%",
+            *columns("last_mae"),
             "MASE",
-            "cover80",
+            *columns("cover80"),
             *columns("saved", "worse", "waits"),
         ],
         [

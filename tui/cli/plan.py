@@ -23,6 +23,7 @@ import typer
 from planner.display import display_text
 from tui.cli.output import print_json, print_table
 from tui.i18n import columns, current_language, t, words_text
+from tui.phrases import plan_status_text
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -181,7 +182,7 @@ def _print_text(result: Plan) -> None:
         lines.append(t("cli.plan_naive", naive=document["naive_total"], saving=document["saving"]))
     if "budget_left" in document:
         lines.append(t("cli.plan_budget_left", left=document["budget_left"]))
-    lines.append(result.status_text)
+    lines.append(plan_status_text(result))
     for line in lines + [s["text"] for s in document["suggestions"]] + document["notes"]:
         print(display_text(line))
 

@@ -31,6 +31,7 @@ from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, t, words_text
 from tui.messages import CartChanged, PlanComputed, PricesRecorded, WorkFinished
+from tui.phrases import plan_status_text
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
 from tui.widgets.breakdown_table import BreakdownTable
@@ -206,11 +207,7 @@ class PlannerScreen(DaoshouScreen):
         line = f"{t('plan.total')} {fmt.money(plan.total, currency)}"
         if saving is not None:
             line += "  ·  " + t("plan.saving", amount=fmt.money(saving, currency))
-        status = (
-            t("plan.optimal")
-            if plan.status == "optimal"
-            else t("plan.not_optimal", gap=f"{plan.gap * 100:.2f}")
-        )
+        status = plan_status_text(plan)
         self.query_one("#plan-saving", Static).update(safe_lines([line, status]))
 
     @on(DataTable.RowHighlighted, "#cart-table")

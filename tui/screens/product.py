@@ -198,6 +198,9 @@ class ProductScreen(DaoshouScreen):
         for mark in details.forecasts:
             head = platform_name(details.quote(mark.listing_id).platform)
             advice = t(f"advice.{mark.advice}") if mark.advice in ("buy", "wait") else ""
+            if advice and mark.is_stale(details.quote(mark.listing_id).price):
+                made_for = fmt.money(mark.made_for, mark.currency)
+                advice = t("advice.at", advice=advice, price=made_for)
             lines.append(
                 f"{head}: {mark.event_date} {fmt.money(mark.point, mark.currency)} "
                 f"({fmt.money(mark.lower, mark.currency)}–{fmt.money(mark.upper, mark.currency)})"
