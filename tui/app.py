@@ -153,7 +153,7 @@ class DaoshouApp(App[None]):
             return
         error = event.worker.error
         if isinstance(error, DaoshouError):
-            text = t("error.what_to_do", error=error.one_line())
+            text = t("error.what_to_do", error=error.one_line(current_language()))
         else:
             log.error("worker %s failed", event.worker.name, exc_info=error)
             detail = f"{type(error).__name__}: {error}"

@@ -493,10 +493,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rule.other": ("{kind} 规则", "{kind} rule"),
     "rule.fired": ("（已触发，等回升后再提醒）", " (fired; re-arms when the price recovers)"),
     "rule.waiting": ("（{why}）", " ({why})"),
-    # sale events with no name in the calendar
-    "event.unknown": ("{key}", "{key}"),
+    # cart promotions without a label of their own (planner.cart.Promotion)
+    "promo.EveryOff": ("{platform} 每满减", "{platform} off every so much spent"),
+    "promo.Threshold": ("{platform} 满减", "{platform} off above a threshold"),
+    "promo.PercentOff": ("{platform} 折扣", "{platform} percent off"),
+    "promo.Credit": ("{platform} 购物金", "{platform} shopping credit"),
+    "promo.FreeShipping": ("{platform} 包邮", "{platform} free shipping"),
     # checks as the app and the command line report them
-    "check.price": ("{price}", "{price}"),
     "check.from_price": ("起价 {price}", "from {price}"),
     "check.not_modified": ("{price}（未变）", "{price} (not modified)"),
     "check.no_price": ("无价格（{reason}）", "no price ({reason})"),

@@ -13,13 +13,15 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from planner.money import format_money
+from tracker.platforms import platform_name
 from tui.i18n import STRINGS, t
 
 if TYPE_CHECKING:
+    from planner.cart import Promotion
     from planner.plan import Plan
     from tracker.checks.outcome import CheckOutcome
 
-__all__ = ["outcome_text", "plan_status_text", "rule_text"]
+__all__ = ["outcome_text", "plan_status_text", "promotion_text", "rule_text"]
 
 # The fetch statuses that stored nothing on purpose (tracker.checks.outcome), by key.
 _NOT_FETCHED = {
@@ -76,6 +78,11 @@ def plan_status_text(plan: Plan) -> str:
     if plan.status == "optimal":
         return t("plan.optimal")
     return t("plan.not_optimal", gap=f"{plan.gap * 100:.2f}")
+
+
+def promotion_text(promotion: Promotion) -> str:
+    """A cart promotion the page gave no label for: its platform and its kind of offer."""
+    return t(f"promo.{type(promotion).__name__}", platform=platform_name(promotion.platform))
 
 
 def outcome_text(outcome: CheckOutcome) -> str:

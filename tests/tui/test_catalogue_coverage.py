@@ -11,6 +11,7 @@ import ast
 import string
 import tomllib
 from pathlib import Path
+from typing import get_args
 
 import tui
 
@@ -102,6 +103,7 @@ def test_every_entry_has_both_languages_with_the_same_blanks():
 
 def test_the_tables_of_other_modules_are_in_the_catalogue():
     """Every plan step form, unit, alert rule kind and sale event has both languages."""
+    from planner.cart import Promotion
     from planner.packs import UNITS
     from planner.wording import FORMS
     from tracker.alerts.kinds import KINDS
@@ -110,6 +112,8 @@ def test_the_tables_of_other_modules_are_in_the_catalogue():
     missing = [f"step.{form}" for form in FORMS if f"step.{form}" not in STRINGS]
     missing += [f"unit.{unit}" for unit in UNITS if f"unit.{unit}" not in STRINGS]
     missing += [f"rule.{kind}" for kind in KINDS if f"rule.{kind}" not in STRINGS]
+    promotions = [kind.__name__ for kind in get_args(Promotion)]
+    missing += [f"promo.{name}" for name in promotions if f"promo.{name}" not in STRINGS]
     assert missing == []
     shipped = tomllib.loads((Path(tui.__file__).parent.parent / "data" / "events.toml").read_text())
     for event in shipped["event"]:

@@ -83,5 +83,9 @@ def test_messages_and_errors_speak_one_language(tmp_path, lang, said, unsaid):
     assert said in done.stdout and unsaid not in done.stdout
     failed = _daoshou("pause", "99", home=tmp_path, lang=lang)
     assert failed.returncode == 2
-    prefix = "daoshou：错误：" if lang == "zh" else "daoshou: error:"
-    assert failed.stderr.startswith(prefix) and failed.stderr.count("\n") == 1
+    line = (
+        "daoshou：错误：没有编号为 99 的商品链接（用 daoshou list 查看编号）"
+        if lang == "zh"
+        else "daoshou: error: no listing with id 99 (see the ids with: daoshou list)"
+    )
+    assert failed.stderr == line + "\n"

@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label, Static
 from planner.errors import DaoshouError
 from tracker.extract.share_text import SharedLink, parse_share_text
 from tui.context import AppContext
-from tui.i18n import t
+from tui.i18n import current_language, t
 from tui.messages import ProductAdded
 from tui.phrases import outcome_text
 from tui.screens.base import post_unless_cancelled, relabel_bindings
@@ -106,7 +106,7 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
 
     def _refused(self, refused: DaoshouError) -> None:
         self.app.notify(
-            display_text(t("add.refused", error=refused.one_line()), limit=400),
+            display_text(t("add.refused", error=refused.one_line(current_language())), limit=400),
             severity="error",
             markup=False,
             timeout=10,

@@ -31,7 +31,7 @@ from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, t, words_text
 from tui.messages import CartChanged, PlanComputed, PricesRecorded, WorkFinished
-from tui.phrases import plan_status_text
+from tui.phrases import plan_status_text, promotion_text
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
 from tui.widgets.breakdown_table import BreakdownTable
@@ -62,7 +62,7 @@ def compute_plan(engine: Any, path: Path, now: datetime, time_limit: float = 10.
     try:
         return PlanView(plan_cart(path, now, engine=engine, time_limit=time_limit), path)
     except DaoshouError as exc:
-        return PlanView(None, path, exc.one_line())
+        return PlanView(None, path, exc.one_line(current_language()))
 
 
 class PlannerScreen(DaoshouScreen):
@@ -183,7 +183,7 @@ class PlannerScreen(DaoshouScreen):
         self._show_selected()
         self.query_one(BudgetMeter).show(plan.total, plan.cart.budget, currency)
         self.query_one(PaymentSchedule).show(plan.priced.payments, currency)
-        promotions = [p.label or f"{p.platform} {type(p).__name__}" for p in plan.cart.promotions]
+        promotions = [p.label or promotion_text(p) for p in plan.cart.promotions]
         notes = list(live.left_out) if live else []
         self.query_one("#plan-promotions", Static).update(
             safe_lines(promotions + [f"! {n}" for n in notes + list(plan.priced.notes)])

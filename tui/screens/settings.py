@@ -69,7 +69,7 @@ class SettingsScreen(DaoshouScreen):
         try:
             self.settings = load_settings()
         except SettingsError as exc:  # a malformed file is shown on the screen, not raised
-            self.problem = exc.one_line()
+            self.problem = exc.one_line(current_language())
 
     def compose(self) -> ComposeResult:
         yield Header()
