@@ -97,10 +97,10 @@ class SettingsScreen(DaoshouScreen):
         if self.settings is None:
             return [*rows, ("!", self.problem or "")]
         s = self.settings
-        off = ", ".join(sorted(h for h, v in s.hosts.items() if not v.robots)) or "-"
+        off = ", ".join(sorted(h for h, v in s.hosts.items() if not v.robots))
         return [
             (t("settings.interval"), f"{s.interval_minutes} (± {s.jitter_minutes})"),
-            (t("settings.robots"), t("settings.robots_off", hosts=off)),
+            (t("settings.robots"), t("settings.robots_off", hosts=off) if off else "✓"),
             (t("settings.browser"), _catalogued("settings.browser", s.browser_mode)),
             (t("settings.sessions"), _sessions_label()),
             *rows,
