@@ -35,6 +35,7 @@ from planner.errors import PlanError
 from planner.ledger import STEP_KINDS
 from planner.money import ZERO
 from planner.plan import Plan, money_text
+from planner.wording import WordLanguage
 
 __all__ = ["export_budget"]
 
@@ -54,8 +55,12 @@ _STAGE_TITLES = {
 }
 
 
-def export_budget(plan: Plan, path: Path) -> None:
-    """Write the budget sheet for `plan` to `path` (.xlsx or .csv, chosen by suffix)."""
+def export_budget(plan: Plan, path: Path, language: WordLanguage = "en") -> None:
+    """Write the budget sheet for `plan` to `path` (.xlsx or .csv, chosen by suffix).
+
+    Headers carry both languages (a sheet outlives the setting it was written under);
+    each item's steps are worded in `language`, the one the app or command line speaks.
+    """
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise PlanError(
@@ -68,9 +73,9 @@ def export_budget(plan: Plan, path: Path) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial{suffix}")
     try:
         if suffix == ".xlsx":
-            _write_xlsx(plan, temporary)
+            _write_xlsx(plan, temporary, language)
         else:
-            temporary.write_text(_csv_text(plan), encoding="utf-8-sig", newline="")
+            temporary.write_text(_csv_text(plan, language), encoding="utf-8-sig", newline="")
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
@@ -92,8 +97,8 @@ def _stage_total(item: PricedItem, kind: str) -> Decimal:
     return sum((s.amount for s in item.steps if s.kind == kind), ZERO)
 
 
-def _steps_text(item: PricedItem) -> str:
-    return "; ".join(f"{s.label}: {money_text(s.amount)}" for s in item.steps)
+def _steps_text(item: PricedItem, language: WordLanguage) -> str:
+    return "; ".join(f"{s.words.text(language)}: {money_text(s.amount)}" for s in item.steps)
 
 
 def _offer_price(plan: Plan, item: PricedItem) -> Decimal:
@@ -135,19 +140,21 @@ class _Formats:
         )
 
 
-def _write_xlsx(plan: Plan, path: Path) -> None:
+def _write_xlsx(plan: Plan, path: Path, language: WordLanguage) -> None:
     workbook = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
     formats = _Formats.of(workbook)
-    column = _items_sheet(workbook, plan, formats)
+    column = _items_sheet(workbook, plan, formats, language)
     _payments_sheet(workbook, plan, formats)
     _summary_sheet(workbook, plan, column, len(plan.priced.items), formats)
     workbook.close()
 
 
-def _items_sheet(workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats) -> str:
+def _items_sheet(
+    workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats, language: WordLanguage
+) -> str:
     """One row per item and a total row; returns the in-hand column's letter."""
     sheet = workbook.add_worksheet("Items")
     stages = _stages(plan)
@@ -158,6 +165,7 @@ def _items_sheet(workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats) -
     rows = plan.priced.items
     for row, item in enumerate(rows, start=1):
         _item_row(sheet, row, plan, item, stages, formats.money)
+        sheet.write_string(row, len(headers) - 1, sheet_text(_steps_text(item, language)))
     column = str(xl_col_to_name(in_hand_col))
     sheet.write_string(len(rows) + 1, 0, "Total 合计", formats.bold)
     sheet.write_formula(
@@ -198,7 +206,6 @@ def _item_row(
     sheet.write_string(row, in_hand_col + 2, item.unit)
     per_unit = f"=ROUND({cell(in_hand_col)}/{cell(in_hand_col + 1)},2)"
     sheet.write_formula(row, in_hand_col + 3, per_unit, money, float(item.per_unit))
-    sheet.write_string(row, in_hand_col + 4, sheet_text(_steps_text(item)))
 
 
 def _payments_sheet(workbook: xlsxwriter.Workbook, plan: Plan, formats: _Formats) -> None:
@@ -263,7 +270,7 @@ def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day)
 
 
-def _csv_text(plan: Plan) -> str:
+def _csv_text(plan: Plan, language: WordLanguage) -> str:
     stages = _stages(plan)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -282,7 +289,7 @@ def _csv_text(plan: Plan) -> str:
                 f"{item.quantity.normalize():f}",
                 item.unit,
                 money_text(item.per_unit),
-                sheet_text(_steps_text(item)),
+                sheet_text(_steps_text(item, language)),
             ]
         )
     writer.writerow(["total", *[""] * (len(stages) + 6), money_text(plan.total)])

@@ -35,6 +35,7 @@ from planner.order_discounts import (
 from planner.payments import Payment, balance_window_conflicts, schedule
 from planner.rules import PlatformRules, Rulebook, load_rulebook
 from planner.subsidy import SubsidyProgramme, load_subsidies
+from planner.wording import Words, words
 
 __all__ = [
     "CreditOutcome",
@@ -162,7 +163,7 @@ def _apply_shipping(shop_fees: Sequence[ShopFee]) -> list[Discount]:
     """Add each shop's fee to its items, in proportion to their amounts."""
     applied = []
     for shop, fee, shop_lines in shop_fees:
-        label = f"shipping ({shop})"
+        label = words("shipping", shop=shop)
         shares = allocate(fee, [ln.amount for ln in shop_lines])
         for line, share in zip(shop_lines, shares, strict=True):
             line.apply("shipping", label, share)
@@ -178,7 +179,7 @@ def _keep_deposits(lines: Sequence[Line]) -> None:
             continue
         deposits = line.offer.presale.deposit * line.item.qty
         if line.amount < deposits:
-            line.apply("presale", "balance floored at zero, deposit kept", deposits - line.amount)
+            line.apply("presale", words("presale_floor"), deposits - line.amount)
 
 
 def _order(
@@ -318,7 +319,7 @@ def _apply_subsidies(
 
     The subsidy covers one unit: with qty > 1 only one pack's price is subsidised.
     """
-    best: dict[str, tuple[Decimal, Line, str]] = {}
+    best: dict[str, tuple[Decimal, Line, Words]] = {}
     for line in lines:
         pid = line.offer.subsidy
         if pid is None:
@@ -341,7 +342,7 @@ def _apply_subsidies(
             if category in best:
                 loser = best[category][1].item.id
                 notes.append(f"{loser}: no 国补, category {category} used by {line.item.id}")
-            best[category] = (amount, line, f"国补 {pid} {why}")
+            best[category] = (amount, line, _subsidy_words(programme, amount, line))
         else:
             notes.append(
                 f"{line.item.id}: no 国补, category {category} used by {best[category][1].item.id}"
@@ -352,6 +353,15 @@ def _apply_subsidies(
         key = (pricing.rules.canonical(line.offer.platform), line.order)
         applied.setdefault(key, []).append(Discount("subsidy", label, amount, line.offer.shop))
     return applied
+
+
+def _subsidy_words(programme: SubsidyProgramme, amount: Decimal, line: Line) -> Words:
+    """What a granted subsidy says: the programme, its rate, and its cap when it bit."""
+    rate = programme.rate_for(line.offer.energy_grade) or ZERO
+    shown = f"{(rate * 100).normalize():f}%"
+    if programme.cap is not None and amount == programme.cap:
+        return words("subsidy_capped", programme=programme.id, rate=shown, cap=programme.cap)
+    return words("subsidy", programme=programme.id, rate=shown)
 
 
 def _category(item: Item) -> str:

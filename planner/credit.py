@@ -17,6 +17,7 @@ from planner.cart import Cart, Credit
 from planner.ledger import Line
 from planner.money import ZERO, allocate, cents
 from planner.rules import Rulebook
+from planner.wording import words
 
 __all__ = ["CreditOutcome", "apply_credit"]
 
@@ -78,7 +79,7 @@ def apply_credit(
                     f"购物金 {platform} pay {credit.pay} get {credit.get} not counted: {why}"
                 )
         if chosen is not None:
-            label = f"shopping credit pay {chosen.pay} get {chosen.get}"
+            label = words("credit", pay=chosen.pay, get=chosen.get)
             shares = allocate(chosen.get - chosen.pay, [ln.amount for ln in mine])
             for line, share in zip(mine, shares, strict=True):
                 line.apply("credit", label, -share)

@@ -21,7 +21,9 @@ tracker's branch in `tracker.errors`; no other module declares a user-facing err
 
 Every error carries `hint`: what the user should do. The command line maps this tree to a
 one-line message in exactly one place (`tui.cli.errors`); the terminal app shows the same
-text as a notification. Programming errors are not DaoshouErrors and keep their traceback.
+text as a notification. An error may also carry its Chinese wording (`zh`), which the
+app and the command line show when they speak Chinese; without it they show the English.
+Programming errors are not DaoshouErrors and keep their traceback.
 """
 
 from __future__ import annotations
@@ -30,15 +32,22 @@ from __future__ import annotations
 class DaoshouError(Exception):
     """An error with a one-line, user-facing explanation and a hint on what to do."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, zh: tuple[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.zh = zh  # (message, hint) in Chinese, where the raiser words them
 
-    def one_line(self) -> str:
-        """The message and the hint, on one line, for terminals and notifications."""
-        text = " ".join(self.message.split())
-        return f"{text} ({self.hint})" if self.hint else text
+    def one_line(self, language: str = "en") -> str:
+        """The message and the hint, on one line, for terminals and notifications; in
+        Chinese when asked and the error has the words, else in English (logs, stores)."""
+        message, hint = (self.message, self.hint)
+        if language == "zh" and self.zh is not None:
+            message, hint = self.zh
+        text = " ".join(message.split())
+        if not hint:
+            return text
+        return f"{text}（{hint}）" if language == "zh" and self.zh else f"{text} ({hint})"
 
 
 class CartError(DaoshouError):

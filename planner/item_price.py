@@ -13,6 +13,7 @@ from planner.cart import Item, Offer
 from planner.ledger import Step
 from planner.money import CENT, ZERO, cents, round_half_up
 from planner.rules import PlatformRules
+from planner.wording import Words, words
 
 __all__ = ["instant_off_per_pack", "item_level"]
 
@@ -23,17 +24,17 @@ def item_level(item: Item, offer: Offer, rules: PlatformRules) -> tuple[Decimal,
     steps: list[Step] = []
     total = ZERO
 
-    def step(kind: str, label: str, delta: Decimal) -> None:
+    def step(kind: str, what: Words, delta: Decimal) -> None:
         nonlocal total
         total += delta
         if delta != 0 or not steps:
-            steps.append(Step(label, delta, total, kind))
+            steps.append(Step(what, delta, total, kind))
 
     if offer.list_price is not None and offer.list_price > offer.price:
-        step("price", f"list price {offer.list_price} x {qty}", offer.list_price * qty)
-        step("activity", "activity price", (offer.price - offer.list_price) * qty)
+        step("price", words("list_price", price=offer.list_price, qty=qty), offer.list_price * qty)
+        step("activity", words("activity"), (offer.price - offer.list_price) * qty)
     else:
-        step("price", f"price {offer.price} x {qty}", offer.price * qty)
+        step("price", words("price", price=offer.price, qty=qty), offer.price * qty)
     unit = offer.price
     if offer.presale is not None:
         # The deposit is paid whatever the expansion is worth: the pack never costs less.
@@ -43,10 +44,10 @@ def item_level(item: Item, offer: Offer, rules: PlatformRules) -> tuple[Decimal,
     if offer.instant_off is not None:
         off = instant_off_per_pack(offer, unit, rules)
         unit -= off
-        step("instant_off", f"instant off {offer.instant_off.text}", -off * qty)
+        step("instant_off", words("instant_off", offer=offer.instant_off.text), -off * qty)
     if offer.multibuy is not None:
         after = cents(offer.multibuy.total(unit, qty))
-        step("multibuy", f"multi-buy {offer.multibuy.text}", after - unit * qty)
+        step("multibuy", words("multibuy", offer=offer.multibuy.text), after - unit * qty)
     return total, tuple(steps)
 
 
@@ -70,10 +71,10 @@ def instant_off_per_pack(offer: Offer, unit: Decimal, rules: PlatformRules) -> D
     return min(round_half_up(raw, step), unit)
 
 
-def _presale_label(offer: Offer) -> str:
+def _presale_label(offer: Offer) -> Words:
     presale = offer.presale
     assert presale is not None
     if presale.reduction is not None:
-        return f"presale deposit {presale.deposit}, price cut {presale.reduction}"
+        return words("presale_cut", deposit=presale.deposit, cut=presale.reduction)
     worth = presale.deposit if presale.worth is None else presale.worth
-    return f"presale deposit {presale.deposit} worth {worth}"
+    return words("presale_worth", deposit=presale.deposit, worth=worth)

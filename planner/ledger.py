@@ -1,8 +1,8 @@
 """The working state of one item while it is priced, and the steps it leaves behind.
 
 Every adjustment to an item's amount goes through `Line.apply`, which records a `Step`
-(label, signed amount, running total). That single path is what makes every number in a
-plan explainable: the steps of an item always sum to its in-hand amount.
+(what it is as `Words`, signed amount, running total). That single path is what makes
+every number in a plan explainable: the steps of an item always sum to its in-hand amount.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from planner.cart import Item, Offer
 from planner.money import ZERO
+from planner.wording import Words
 
 __all__ = ["STEP_KINDS", "Discount", "Line", "Step"]
 
@@ -37,28 +38,39 @@ STEP_KINDS = (
 class Step:
     """One adjustment: `amount` is signed (discounts negative), `total` the running total.
 
-    `kind` names the stage (STEP_KINDS) so the budget sheet can give each its column.
+    `kind` names the stage (STEP_KINDS) so the budget sheet can give each its column;
+    `words` say what it is, in whichever language the reader has chosen.
     """
 
-    label: str
+    words: Words
     amount: Decimal
     total: Decimal
     kind: str = ""
 
+    @property
+    def label(self) -> str:
+        """The English wording, the stable label of `--json` and of the notes."""
+        return self.words.text("en")
+
 
 @dataclass(frozen=True)
 class Discount:
-    """An order-level adjustment as a whole: its kind, label, amount and (if any) shop.
+    """An order-level adjustment as a whole: its kind, words, amount and (if any) shop.
 
     `source` is the promotion that gave it, so the engine can count the held coupons an
     order spends; it plays no part in comparing discounts.
     """
 
     kind: str
-    label: str
+    words: Words
     amount: Decimal
     shop: str | None = None
     source: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """The English wording, the stable label of `--json`."""
+        return self.words.text("en")
 
 
 @dataclass
@@ -73,9 +85,9 @@ class Line:
     item_level: Decimal = ZERO
     steps: list[Step] = field(default_factory=list)
 
-    def apply(self, kind: str, label: str, delta: Decimal) -> None:
+    def apply(self, kind: str, what: Words, delta: Decimal) -> None:
         """Change the amount by `delta` and record the step (zero changes are skipped)."""
         if delta == 0:
             return
         self.amount += delta
-        self.steps.append(Step(label, delta, self.amount, kind))
+        self.steps.append(Step(what, delta, self.amount, kind))

@@ -16,6 +16,7 @@ from planner.cart import EveryOff, FreeShipping, PercentOff, Promotion, Threshol
 from planner.ledger import Discount, Line
 from planner.money import ZERO, allocate, cents
 from planner.rules import PlatformRules
+from planner.wording import words
 
 __all__ = [
     "ShopFee",
@@ -40,7 +41,7 @@ def describe(promo: Offable, off: Decimal) -> str:
         return f"每满{promo.every}减{promo.off}"
     if isinstance(promo, Threshold):
         tier = max(((o, d) for o, d in promo.tiers if d == off), default=(ZERO, off))
-        return f"满{tier[0]}减{tier[1]}" if tier[0] > 0 else f"{tier[1]} off"
+        return f"满{tier[0]}减{tier[1]}" if tier[0] > 0 else f"无门槛减{tier[1]}"
     rate = f"{(promo.rate * 10).normalize():f}折"
     return f"{promo.requires_member.upper()} {rate}" if promo.requires_member else rate
 
@@ -85,7 +86,7 @@ def apply_shop_level(
                     best = (sum((o for _, o, _ in outcome), ZERO), outcome)
         for promo, off, shares in best[1]:
             kind = "shop_coupon" if promo.coupon else "shop"
-            label = f"{'shop coupon' if promo.coupon else 'shop 满减'} {describe(promo, off)}"
+            label = words(kind, promo=describe(promo, off))
             for line, share in zip(shop_lines, shares, strict=True):
                 line.apply(kind, label, -share)
             applied.append(Discount(kind, label, off, shop, promo))
@@ -148,7 +149,7 @@ def apply_cross_store(
     total, winner, shares, eligible = best
     if winner is None:
         return []
-    label = f"cross-store {describe(winner, total)}"
+    label = words("cross_store", promo=describe(winner, total))
     for line, share in zip(eligible, shares, strict=True):
         line.apply("cross_store", label, -share)
     return [Discount("cross_store", label, total, None, promo)]
@@ -191,7 +192,7 @@ def _candidates(promo: EveryOff | Threshold, base: Decimal, all_smaller: bool) -
 
 
 def _apply_best(
-    lines: Sequence[Line], options: Sequence[Offable], kind: str, prefix: str, only_best: bool
+    lines: Sequence[Line], options: Sequence[Offable], kind: str, only_best: bool
 ) -> list[Discount]:
     """Apply the best option (`only_best`) or every option in turn, each on the amounts
     its predecessors left, split over the items it covers."""
@@ -206,7 +207,7 @@ def _apply_best(
         off = _off(promo, sum((lines[i].amount for i in covered), ZERO))
         if off <= 0:
             continue
-        label = f"{prefix} {describe(promo, off)}"
+        label = words(kind, promo=describe(promo, off))
         shares = allocate(off, [lines[i].amount for i in covered])
         for i, share in zip(covered, shares, strict=True):
             lines[i].apply(kind, label, -share)
@@ -223,7 +224,7 @@ def apply_platform_coupon(lines: Sequence[Line], promos: Sequence[Promotion]) ->
         and p.scope == "platform"
         and not (isinstance(p, PercentOff) and p.requires_member)
     ]
-    return _apply_best(lines, options, "platform_coupon", "platform coupon", only_best=True)
+    return _apply_best(lines, options, "platform_coupon", only_best=True)
 
 
 def apply_member(
@@ -235,7 +236,7 @@ def apply_member(
         for p in promos
         if isinstance(p, PercentOff) and p.requires_member and p.requires_member in members
     ]
-    return _apply_best(lines, options, "member", "member", only_best=False)
+    return _apply_best(lines, options, "member", only_best=False)
 
 
 def shipping_fees(lines: Sequence[Line], promos: Sequence[Promotion]) -> list[ShopFee]:

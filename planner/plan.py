@@ -153,7 +153,14 @@ def _order(order: PricedOrder) -> dict[str, Any]:
         "shops": list(order.shops),
         "items": list(order.item_ids),
         "discounts": [
-            {"kind": d.kind, "label": d.label, "amount": money_text(d.amount), "shop": d.shop}
+            {
+                "kind": d.kind,
+                "form": d.words.form,
+                "params": d.words.as_dict(),
+                "label": d.label,
+                "amount": money_text(d.amount),
+                "shop": d.shop,
+            }
             for d in order.discounts
         ],
         "total": money_text(order.total),
@@ -176,6 +183,8 @@ def _item(cart: Cart, item: PricedItem) -> dict[str, Any]:
         "steps": [
             {
                 "kind": s.kind,
+                "form": s.words.form,
+                "params": s.words.as_dict(),
                 "label": s.label,
                 "amount": money_text(s.amount),
                 "total": money_text(s.total),

@@ -28,7 +28,7 @@ from tui.background import WorkAbandoned, terminate_all
 from tui.context import AppContext
 from tui.i18n import current_language, set_language, t
 from tui.messages import ChangeAnnounced, LanguageSwitched, PricesRecorded
-from tui.screens.base import DaoshouScreen
+from tui.screens.base import DaoshouScreen, relabel_bindings
 from tui.text import display_text
 
 log = logging.getLogger("daoshou.tui")
@@ -108,8 +108,11 @@ class DaoshouApp(App[None]):
 
     async def relabel(self) -> None:
         """After a language switch: rebuild every screen but the current one, so each
-        renders in the new language when next shown (key hints keep the start-up one)."""
+        renders in the new language when next shown; the app's and the current screen's
+        key hints are relabelled in place."""
         self.title = t("app.title")
+        relabel_bindings(self)
+        relabel_bindings(self.screen)
         for mode in _MODES:
             if mode != self.current_mode:
                 await self.remove_mode(mode)
@@ -150,7 +153,7 @@ class DaoshouApp(App[None]):
             return
         error = event.worker.error
         if isinstance(error, DaoshouError):
-            text = t("error.what_to_do", error=error.one_line())
+            text = t("error.what_to_do", error=error.one_line(current_language()))
         else:
             log.error("worker %s failed", event.worker.name, exc_info=error)
             detail = f"{type(error).__name__}: {error}"

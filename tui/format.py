@@ -13,8 +13,7 @@ from decimal import Decimal
 from rich.text import Text
 
 from planner.money import CENT, format_money
-
-_UNIT_LABELS = {"piece": "pc", "bottle": "btl"}  # short: unit prices share a narrow column
+from tui.i18n import STRINGS, t
 
 
 def money(amount: Decimal | None, currency: str | None = "CNY") -> str:
@@ -28,11 +27,18 @@ def per_unit(amount: Decimal | None, unit: str, currency: str | None = "CNY") ->
     """`¥10.82/kg`, `¥0.98/100ml`; small amounts keep three places so they still differ."""
     if amount is None:
         return "-"
-    label = _UNIT_LABELS.get(unit, unit)
+    label = unit_label(unit)
     if unit == "l":
-        amount, label = amount / 10, "100ml"
+        amount, label = amount / 10, unit_label("100ml")
     places = Decimal("0.001") if abs(amount) < 1 else CENT
     return f"{format_money(amount, currency, places=places, grouped=True)}/{label}"
+
+
+def unit_label(unit: str) -> str:
+    """A unit as the current language writes it after a price (`件`, `pc`); short, as unit
+    prices share a narrow column. A unit the catalogue lacks shows as stored."""
+    key = f"unit.{unit}"
+    return t(key) if key in STRINGS else unit
 
 
 def change(delta: Decimal | None, currency: str | None = "CNY") -> Text:

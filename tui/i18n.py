@@ -8,6 +8,9 @@ time; the Settings screen changes it and the app re-composes its screens.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from planner.wording import FORMS, Words
 from tracker.settings import Language, locale_language
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -124,6 +127,192 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.cookies_removed": ("{scope} 的 Cookie 已删除", "cookies for {scope} removed"),
     "cli.cookies_none": ("{scope} 没有 Cookie", "no cookies for {scope}"),
+    "cli.error": ("daoshou：错误：{error}", "daoshou: error: {error}"),
+    "cli.interrupted": ("daoshou：已中断", "daoshou: interrupted"),
+    "cli.added": (
+        "商品链接 {id}：{platform} {url}（{name}）",
+        "listing {id}: {platform} {url} ({name})",
+    ),
+    "cli.none_active": (
+        "所有商品链接都已暂停；恢复一个：daoshou resume ID",
+        "every listing is paused; resume one with: daoshou resume ID",
+    ),
+    "cli.none_tracked": (
+        "没有要检查的商品链接；添加一个：daoshou add URL",
+        "no listings to check; add one with: daoshou add URL",
+    ),
+    "cli.fetch_failed": (
+        "daoshou：{failed}/{total} 个商品链接抓取失败（{ids}）；原因见 daoshou list",
+        "daoshou: {failed} of {total} listings could not be fetched ({ids}); "
+        "see daoshou list for why",
+    ),
+    "cli.checking": ("检查中", "checking"),
+    "cli.never": ("从未", "never"),
+    "cli.no_price": ("无价格", "no price"),
+    "cli.from": ("起价 ", "from "),
+    "cli.last_fetch": ("[上次抓取：{status}] {label}", "[last fetch: {status}] {label}"),
+    "cli.paused_mark": ("[已暂停] {label}", "[paused] {label}"),
+    "cli.yes": ("是", "yes"),
+    "cli.no": ("否", "no"),
+    "cli.all": ("全部", "all"),
+    "col.id": ("编号", "id"),
+    "col.platform": ("平台", "platform"),
+    "col.product": ("商品", "product"),
+    "col.price": ("价格", "price"),
+    "col.checked": ("检查时间", "checked"),
+    "col.title_url": ("标题 / 链接", "title / url"),
+    "col.day_utc": ("日期（UTC）", "day (UTC)"),
+    "col.time_utc": ("时间（UTC）", "time (UTC)"),
+    "col.first": ("首次", "first"),
+    "col.last": ("最后", "last"),
+    "col.lowest": ("最低", "lowest"),
+    "col.highest": ("最高", "highest"),
+    "col.checks": ("检查次数", "checks"),
+    "col.currency": ("币种", "currency"),
+    "col.list_price": ("原价", "list price"),
+    "col.in_hand": ("到手", "in hand"),
+    "col.stock": ("有货", "stock"),
+    "col.promotions": ("优惠", "promotions"),
+    "col.source": ("来源", "source"),
+    "col.note": ("备注", "note"),
+    "col.fetch": ("抓取", "fetch"),
+    "col.result": ("结果", "result"),
+    "col.watches": ("关注对象", "watches"),
+    "col.rule": ("规则", "rule"),
+    "col.armed": ("待触发", "armed"),
+    "col.channels": ("渠道", "channels"),
+    "col.channel": ("渠道", "channel"),
+    "col.label": ("名称", "label"),
+    "col.delivery": ("投递", "delivery"),
+    "col.message": ("内容", "message"),
+    "col.days": ("天数", "days"),
+    "col.session": ("登录状态", "session"),
+    "col.last_worked": ("上次可用", "last worked"),
+    "col.last_signed_out": ("上次失效", "last signed out"),
+    "col.last_sign_in": ("上次登录", "last sign-in"),
+    "col.item": ("商品", "item"),
+    "col.name": ("名称", "name"),
+    "col.shop": ("店铺", "shop"),
+    "col.qty": ("数量", "qty"),
+    "col.per_unit": ("单价", "per unit"),
+    "col.step": ("步骤", "step"),
+    "col.amount": ("金额", "amount"),
+    "col.running_total": ("累计", "running total"),
+    "col.order": ("订单", "order"),
+    "col.items": ("商品", "items"),
+    "col.discounts": ("优惠", "discounts"),
+    "col.total": ("合计", "total"),
+    "col.pay_on": ("付款日", "pay on"),
+    "col.file": ("文件", "file"),
+    "col.method": ("方法", "method"),
+    "col.cover80": ("80%区间覆盖", "cover80"),
+    "col.last_mae": ("现价法 MAE%", "last MAE%"),
+    "col.scope": ("范围", "scope"),
+    "col.cookies": ("Cookie", "cookies"),
+    "cli.promotion": ("优惠：{text}", "promotion: {text}"),
+    "col.cases": ("样本", "cases"),
+    "col.saved": ("省到", "saved"),
+    "col.worse": ("更差", "worse"),
+    "col.waits": ("等待", "waits"),
+    "cli.plan_total": ("合计 {total} {currency}", "total {total} {currency}"),
+    "cli.plan_naive": (
+        "逐件购买 {naive}，省 {saving}",
+        "naive plan {naive}, saving {saving}",
+    ),
+    "cli.plan_budget_left": ("预算剩余 {left}", "budget left {left}"),
+    "cli.cart_saved": (
+        "购物车 {name} 已保存（{items} 件）：{path}",
+        "cart {name} saved ({items} items): {path}",
+    ),
+    "cli.cart_removed": ("购物车 {name} 已删除", "cart {name} removed"),
+    "cli.exported": ("预算表已写入 {path}", "budget sheet written to {path}"),
+    "cli.left_out": ("未计入：{what}", "left out: {what}"),
+    "cli.stale": (
+        "价格过时：{item} 按商品链接 {listing} 于 {at} 的检查计价",
+        "stale: {item} priced from listing {listing} checked {at}",
+    ),
+    "cli.rule": ("规则 {id}：{rule}", "rule {id}: {rule}"),
+    "cli.rule_removed": ("已删除规则 {id}：{rule}", "removed rule {id}: {rule}"),
+    "cli.no_channel": (
+        "还没有通知渠道：用 daoshou alerts channel add URL 添加",
+        "no channel yet: add one with daoshou alerts channel add URL",
+    ),
+    "cli.no_delivery": ("无渠道", "no channel"),
+    "cli.delivered": (
+        "已发送 {sent}，稍后重试 {retrying}，放弃 {failed}",
+        "sent {sent}, retrying later {retrying}, gave up {failed}",
+    ),
+    "cli.alerts_delivered": (
+        "提醒：已发送 {sent}，稍后重试 {retrying}，放弃 {failed}",
+        "alerts: sent {sent}, retrying later {retrying}, gave up {failed}",
+    ),
+    "cli.ok": ("成功", "ok"),
+    "cli.windows_shipped": ("内置默认：{path}", "shipped defaults: {path}"),
+    "cli.windows_user": ("你的覆盖：  {path}", "your overrides:   {path}"),
+    "cli.channel": ("渠道 {id}：{label}", "channel {id}: {label}"),
+    "cli.channel_removed": ("已删除渠道 {id}：{label}", "removed channel {id}: {label}"),
+    "cli.purchase": (
+        "购买 {id}：商品链接 {listing}，价格 {price} {currency}",
+        "purchase {id}: listing {listing} at {price} {currency}",
+    ),
+    "cli.protection_watched": (
+        "价保关注至 {deadline}（规则 {rule}）",
+        "price protection watched until {deadline} (rule {rule})",
+    ),
+    "cli.no_protection": (
+        "这个平台和日期没有可用的价保期",
+        "no price protection window is open for this platform and date",
+    ),
+    "cli.scope_listing": ("商品链接 {id}（{name}）", "listing {id} ({name})"),
+    "cli.scope_product": ("商品 {id}（{name}）", "product {id} ({name})"),
+    "cli.forecast_head": (
+        "{series}：{event} {date}（{method}）",
+        "{series}: {event} {date} ({method})",
+    ),
+    "cli.forecast_method.model": ("模型", "model"),
+    "cli.forecast_method.fallback": ("先验", "fallback"),
+    "cli.forecast_range": (
+        "  预计 {point} {currency}，80% 区间 {lower}-{upper} {currency}",
+        "  expected {point} {currency}, 80% range {lower}-{upper} {currency}",
+    ),
+    "cli.forecast_now": (
+        "  现价 {price} {currency}；降价超过 2% 的概率：{chance}",
+        "  now {price} {currency}; chance of a drop over 2%: {chance}",
+    ),
+    "cli.advice.wait": ("等到 {until}", "wait until {until}"),
+    "cli.advice.buy": ("现在买", "buy now"),
+    "cli.advice.no_pattern": (
+        "还没有大促规律：价格合适就买",
+        "no sale-day pattern yet: buy when the price suits you",
+    ),
+    "cli.forecast_advice": (
+        "  建议：{advice}（预计省 {saving} {currency}）",
+        "  advice: {advice} (expected saving {saving} {currency})",
+    ),
+    "cli.forecasts_done": (
+        "已预测 {made} 个，{skipped} 个无变化",
+        "{made} forecasts made, {skipped} unchanged",
+    ),
+    "cli.failed": ("失败：{what}", "failed: {what}"),
+    "cli.imported": ("商品链接 {id}：导入 {count} 个价格", "listing {id}: {count} prices imported"),
+    "cli.import_skipped": ("跳过 {days} 天（已导入）", "{days} days skipped (already imported)"),
+    "cli.backtest_head": (
+        "{cases} 个样本，来自 {series} 个序列；使用模型 {share}",
+        "{cases} cases from {series} series; model used in {share}",
+    ),
+    "cli.backtest_sources": (
+        "daoshou 按来源（误差按价格占比；合并：各来源等权）",
+        "daoshou per source (errors as a share of the price; pooled: sources weighted equally)",
+    ),
+    "cli.note": ("注：{note}", "note: {note}"),
+    "cli.sign_in": (
+        "请在窗口中登录{name}，然后关闭窗口",
+        "sign in to {name} in the window, then close it",
+    ),
+    "cli.signed_in": (
+        "窗口已关闭；{name} 的检查将使用配置 {profile}",
+        "window closed; {name} checks will use the profile {profile}",
+    ),
     # planner
     "plan.items": ("购物车", "Cart"),
     "plan.item": ("商品", "Item"),
@@ -178,8 +367,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "settings.sessions": ("已登录的浏览器", "Signed-in browser"),
     "settings.database": ("数据库位置", "Database location"),
     "settings.language_switched": (
-        "界面语言已切换（按键提示在重启后切换）",
-        "Language switched (key hints follow after a restart)",
+        "界面语言已切换",
+        "Language switched",
     ),
     # keys, the command palette and the screen layout
     "nav.keys": ("按键", "Keys"),
@@ -261,6 +450,67 @@ STRINGS: dict[str, tuple[str, str]] = {
         "在中文和英文之间切换界面（本次运行）",
         "Switch the interface between Chinese and English for this run",
     ),
+    # units (planner.packs.UNITS), short: unit prices share a narrow column
+    "unit.kg": ("kg", "kg"),
+    "unit.g": ("g", "g"),
+    "unit.l": ("升", "l"),
+    "unit.100ml": ("100ml", "100ml"),
+    "unit.ml": ("ml", "ml"),
+    "unit.piece": ("件", "pc"),
+    "unit.roll": ("卷", "roll"),
+    "unit.bag": ("袋", "bag"),
+    "unit.pack": ("包", "pack"),
+    "unit.bottle": ("瓶", "btl"),
+    "unit.sheet": ("张", "sheet"),
+    "unit.box": ("盒", "box"),
+    # settings values
+    "settings.logs": ("日志", "Logs"),
+    "settings.settings_file": ("设置文件", "Settings file"),
+    "settings.robots_off": ("✓（不遵守：{hosts}）", "✓ (ignored for: {hosts})"),
+    "settings.browser.off": ("关闭", "off"),
+    "settings.browser.auto": ("需要时（页面要 JavaScript）", "auto (when a page needs JavaScript)"),
+    "settings.browser.always": ("总是", "always"),
+    "settings.session.none": ("无（daoshou browser login jd）", "none (daoshou browser login jd)"),
+    "session.none": ("无", "none"),
+    "session.unchecked": ("未验证", "unchecked"),
+    "session.working": ("可用", "working"),
+    "session.signed out": ("已失效", "signed out"),
+    # alert rules, one sentence per kind (tracker/alerts/kinds.py)
+    "rule.target": ("价格 ≤ {price} 时提醒", "alert when the price is at or below {price}"),
+    "rule.target.in_hand": (
+        "到手价 ≤ {price} 时提醒",
+        "alert when the in-hand price is at or below {price}",
+    ),
+    "rule.drop": ("比{basis}降 {by} 时提醒", "alert on a drop of {by} from {basis}"),
+    "rule.basis.last": ("上次价格", "the last price"),
+    "rule.basis.median30": ("30天中位价", "the 30-day median"),
+    "rule.lowest": ("出现新低时提醒", "alert on a new lowest price"),
+    "rule.in_stock": ("到货时提醒", "alert when back in stock"),
+    "rule.price_protection": (
+        "价保：低于已付 {paid} 时提醒，截至 {deadline}",
+        "price protection: alert below the {paid} paid, until {deadline}",
+    ),
+    "rule.other": ("{kind} 规则", "{kind} rule"),
+    "rule.fired": ("（已触发，等回升后再提醒）", " (fired; re-arms when the price recovers)"),
+    "rule.waiting": ("（{why}）", " ({why})"),
+    # cart promotions without a label of their own (planner.cart.Promotion)
+    "promo.EveryOff": ("{platform} 每满减", "{platform} off every so much spent"),
+    "promo.Threshold": ("{platform} 满减", "{platform} off above a threshold"),
+    "promo.PercentOff": ("{platform} 折扣", "{platform} percent off"),
+    "promo.Credit": ("{platform} 购物金", "{platform} shopping credit"),
+    "promo.FreeShipping": ("{platform} 包邮", "{platform} free shipping"),
+    # checks as the app and the command line report them
+    "check.from_price": ("起价 {price}", "from {price}"),
+    "check.not_modified": ("{price}（未变）", "{price} (not modified)"),
+    "check.no_price": ("无价格（{reason}）", "no price ({reason})"),
+    "check.failed": ("抓取失败（{detail}）", "fetch failed ({detail})"),
+    "check.skipped": ("跳过：正在检查", "skipped: being checked already"),
+    "check.leased": ("跳过：另一个进程正在检查", "skipped: another process is checking it"),
+    "check.signed_out": (
+        "未抓取：登录已失效（daoshou browser login）",
+        "not fetched: signed out (daoshou browser login)",
+    ),
+    "advice.at": ("{advice}（按 {price}）", "{advice} (at {price})"),
     # errors and background work
     "error.what_to_do": ("出错了：{error}", "Failed: {error}"),
     "error.unexpected": (
@@ -272,6 +522,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Demo: data in {home}, your database is untouched",
     ),
 }
+
+# The planner's step forms (planner/wording.py keeps them, as the planner may not import
+# the UI), under `step.<form>`: one catalogue, one lookup.
+STRINGS.update({f"step.{form}": pair for form, pair in FORMS.items()})
 
 _current: Language | None = None
 
@@ -313,3 +567,27 @@ def t(key: str, **values: object) -> str:
     zh, en = STRINGS[key]
     template = zh if current_language() == "zh" else en
     return template.format(**values) if values else template
+
+
+def retranslate(text: str) -> str:
+    """`text`, a catalogue string in either language, in the current language; other text
+    as it is. Key hints are declared once per class, in the language of the moment the
+    class was built: this relabels them after a switch without re-declaring them."""
+    for zh, en in STRINGS.values():
+        if text in (zh, en) and "{" not in zh:
+            return zh if current_language() == "zh" else en
+    return text
+
+
+def columns(*names: str) -> list[str]:
+    """Table headers `col.<name>` in the current language (the CLI's tables)."""
+    return [t(f"col.{name}") for name in names]
+
+
+def words_text(what: Words | tuple[str, Mapping[str, str]]) -> str:
+    """A planner step's `Words` (or, from `--json`, its form and params) in the current
+    language."""
+    if isinstance(what, Words):
+        return t(f"step.{what.form}", **what.as_dict())
+    form, params = what
+    return t(f"step.{form}", **params)

@@ -30,10 +30,12 @@ class WatchlistLoaded(Message):
 
 @dataclass
 class RowsChanged(Message):
-    """Some products' rows were read again after new observations."""
+    """Some products' rows were read again after new observations, with the forecasts
+    of their best listings (the best listing, or its price, may have changed)."""
 
     rows: list[WatchRow]
     trends: dict[int, Trend]
+    marks: dict[int, ForecastMark]
 
 
 @dataclass

@@ -124,9 +124,15 @@ def _basis(
         prophet_en = f" Prophet's estimate of this sale's effect: {pct:+.1f}%."
         prophet_zh = f"Prophet 估计本次大促影响 {pct:+.1f}%。"
     recent = [o for o in own if o.family == family][-RECENT_SHOWN:]
-    shown = ", ".join(f"{o.label} {(math.exp(o.log_ratio) - 1) * 100:+.0f}%" for o in recent)
-    recent_en = f" Same sale before: {shown}." if recent else ""
-    recent_zh = f"往期同类大促：{shown}。" if recent else ""
+    shown_zh, shown_en = (
+        ", ".join(
+            f"{o.names[lang] if o.names else o.label} {(math.exp(o.log_ratio) - 1) * 100:+.0f}%"
+            for o in recent
+        )
+        for lang in (0, 1)
+    )
+    recent_en = f" Same sale before: {shown_en}." if recent else ""
+    recent_zh = f"往期同类大促：{shown_zh}。" if recent else ""
     return (
         f"Based on {_count(result.history_days, 'day')} of history and"
         f" {_count(sales, 'earlier sale day')}."

@@ -82,6 +82,7 @@ class Forecast:
     explanation: str
     explanation_zh: str
     inputs_hash: str
+    event_name_zh: str = ""  # `event_name` is the English one; the CLI shows one language
 
 
 def forecast(
@@ -238,6 +239,7 @@ def _result(
         series=series.name,
         event_key=target.key,
         event_name=target.name_en,
+        event_name_zh=target.name_zh,
         event_date=target.day,
         as_of=series.last_day,
         currency=currency,

@@ -47,6 +47,9 @@ class Outcome:
     elevation: float = 0.0
     family: str = ""
     recency: float = 1.0
+    #: The sale as people name it, (Chinese, English), e.g. ("双十二 2025", "Double 12 2025");
+    #: explanations show it instead of the calendar key (`label`, "double12-2025").
+    names: tuple[str, str] | None = None
 
 
 def past_outcomes(
@@ -67,7 +70,10 @@ def past_outcomes(
         recency = _recency(cut, occ.day)
         weight = (SAME_FAMILY_WEIGHT if same else OTHER_EVENT_WEIGHT) * recency
         elevation = elevation_at(series, occ.day - timedelta(days=horizon))
-        found.append(Outcome(math.log(ratio), weight, occ.key, elevation, occ.family, recency))
+        names = (f"{occ.name_zh} {occ.day.year}", f"{occ.name_en} {occ.day.year}")
+        found.append(
+            Outcome(math.log(ratio), weight, occ.key, elevation, occ.family, recency, names)
+        )
     if target.family == "day":
         found.extend(_same_day_earlier_years(series, target.day, horizon))
     return _relative_to_newest(found)

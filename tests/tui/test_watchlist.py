@@ -241,3 +241,39 @@ def test_best_falls_back_to_the_price_where_no_in_hand_was_recorded(engine):
     assert row.best is not None and row.best.listing_id == 1
     assert row.best.in_hand_price == Decimal(60)
     assert load_forecast_marks(engine, [row], today=NOW.date()) == {}
+
+
+def test_a_forecast_remembers_the_price_it_was_made_for(engine):
+    """The advice is a decision about one price: the mark keeps the price the listing had
+    when the forecast was made, and says when the price has moved since."""
+    with engine.begin() as conn:
+        _product(conn, 1)
+        _listing(conn, 1, 1, "jd")
+        _obs(conn, 1, 3, "3326")
+        _obs(conn, 1, 2, "3300")  # the latest check before the forecast (made 1 day ago)
+        conn.execute(
+            sa.insert(ForecastRecord.__table__),
+            [
+                {
+                    "listing_id": 1,
+                    "event_key": "double12-2026",
+                    "event_date": "2026-12-12",
+                    "inputs_hash": "h",
+                    "computed_at": NOW - timedelta(days=1),
+                    "currency": "CNY",
+                    "point": Decimal(3100),
+                    "advice": "wait",
+                    "history_days": 700,
+                }
+            ],
+        )
+    (row,) = load_watchlist(engine)
+    mark = load_forecast_marks(engine, [row], today=NOW.date())[1]
+    assert mark.made_for == Decimal(3300)
+    assert not mark.is_stale(row.best.price)
+    with engine.begin() as conn:
+        _obs(conn, 1, 0, "3239")  # the price moved after the forecast
+    (row,) = load_watchlist(engine)
+    mark = load_forecast_marks(engine, [row], today=NOW.date())[1]
+    assert mark.made_for == Decimal(3300) and row.best.price == Decimal(3239)
+    assert mark.is_stale(row.best.price)

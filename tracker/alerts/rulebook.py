@@ -133,7 +133,11 @@ def remove_rule(engine: Engine, rule_id: int) -> RuleView:
     with session_scope(engine, write=True) as session:
         rule = session.get(AlertRule, rule_id)
         if rule is None:
-            raise NotFoundError(f"no alert rule with id {rule_id}", "see daoshou alerts list")
+            raise NotFoundError(
+                f"no alert rule with id {rule_id}",
+                "see daoshou alerts list",
+                zh=(f"没有编号为 {rule_id} 的提醒规则", "用 daoshou alerts list 查看"),
+            )
         view = _rule_view(session, rule)
         session.delete(rule)
         return view

@@ -232,7 +232,7 @@ class Checker:
                 listing_id,
                 one_line_reason(store_exc),
             )
-        return CheckOutcome(listing_id, CHECK_ERROR, None, f"check failed ({reason})")
+        return CheckOutcome(listing_id, CHECK_ERROR, None, f"check failed ({reason})", reason)
 
     async def _leased_elsewhere(self, listing_id: int) -> CheckOutcome:
         holder = await asyncio.to_thread(self.leases.holder, listing_id)

@@ -79,6 +79,7 @@ async def add_checked(
             raise FetchError(
                 f"not adding {canonical}: {reason}",
                 "check the address, or add it anyway with --force",
+                zh=(f"未添加 {canonical}：{reason}", "检查地址，或用 --force 仍然添加"),
             )
         listing = await asyncio.to_thread(
             repository.add_listing,

@@ -30,18 +30,22 @@ class CheckOutcome:
     fetch: str  # a FetchAttempt status, SKIPPED, LEASED or SIGNED_OUT
     observation: ObservationView | None
     summary: str
+    #: Why nothing was stored, in the fetcher's or the exception's own words (the app and
+    #: the command line word the rest of the outcome in their language around it).
+    detail: str = ""
 
     @classmethod
     def of(
         cls, listing_id: int, result: FetchResult, observation: ObservationView | None
     ) -> CheckOutcome:
         """The outcome of a check that fetched: what it stored, summed up in one line."""
-        return cls(listing_id, result.outcome.value, observation, _summary(result, observation))
-
-
-def _summary(result: FetchResult, observation: ObservationView | None) -> str:
-    if observation is None:
         detail = result.error or (f"HTTP {result.status}" if result.status else "")
+        summary = _summary(result, observation, detail)
+        return cls(listing_id, result.outcome.value, observation, summary, detail)
+
+
+def _summary(result: FetchResult, observation: ObservationView | None, detail: str) -> str:
+    if observation is None:
         return f"fetch failed ({result.outcome.value}{': ' + detail if detail else ''})"
     if observation.price is None:
         return f"no price ({observation.reason})"

@@ -168,6 +168,13 @@ class ForecastMark:
     fake_discount: bool  # the price was raised before this sale (a "discount" off a raise)
     fake_note_zh: str | None = None
     fake_note_en: str | None = None
+    #: The listing's price when the forecast was made (its latest priced check then): the
+    #: advice is a decision about that price, so a screen shows it once the price moved.
+    made_for: Decimal | None = None
+
+    def is_stale(self, price: Decimal | None) -> bool:
+        """Whether the listing's price now differs from the one the advice was made for."""
+        return self.made_for is not None and price is not None and price != self.made_for
 
 
 def changed_products(engine: sa.Engine, after_id: int) -> list[int]:
@@ -416,8 +423,20 @@ def forecast_marks(
     conn: sa.Connection, today: date, listing_ids: Sequence[int] | None = None
 ) -> dict[int, ForecastMark]:
     """Per listing, its stored forecast of the nearest upcoming sale."""
+    made_for = (
+        sa.select(_O.c.price)
+        .where(
+            _O.c.listing_id == _F.c.listing_id,
+            _O.c.price.is_not(None),
+            _O.c.observed_at <= _F.c.computed_at,
+        )
+        .order_by(_O.c.observed_at.desc(), _O.c.id.desc())
+        .limit(1)
+        .correlate(_F)
+        .scalar_subquery()
+    )
     query = (
-        sa.select(_F, _L.c.product_id)
+        sa.select(_F, _L.c.product_id, made_for.label("made_for"))
         .join(_L, _L.c.id == _F.c.listing_id)
         .where(_F.c.event_date >= today.isoformat())
         .order_by(_F.c.event_date.desc())
@@ -441,5 +460,6 @@ def forecast_marks(
             fake_discount=fake is not None,
             fake_note_zh=fake.get("explanation_zh") if fake else None,
             fake_note_en=fake.get("explanation") if fake else None,
+            made_for=row.made_for,
         )
     return marks

@@ -139,7 +139,9 @@ class Repository:
             row = session.get(Listing, listing_id)
             if row is None:
                 raise NotFoundError(
-                    f"no listing with id {listing_id}", "see the ids with: daoshou list"
+                    f"no listing with id {listing_id}",
+                    "see the ids with: daoshou list",
+                    zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
                 )
             product = session.get(Product, row.product_id)
             assert product is not None
@@ -176,9 +178,11 @@ class Repository:
         if ids is not None:
             missing = sorted(set(ids) - {view.id for view in views})
             if missing:
+                named = ", ".join(map(str, missing))
                 raise NotFoundError(
-                    f"no listing with id {', '.join(map(str, missing))}",
+                    f"no listing with id {named}",
                     "see the ids with: daoshou list",
+                    zh=(f"没有编号为 {named} 的商品链接", "用 daoshou list 查看编号"),
                 )
         return views
 

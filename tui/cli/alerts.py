@@ -20,6 +20,8 @@ import typer
 from planner.money import read_amount
 from tracker.errors import AlertError
 from tui.cli.output import print_json, print_table
+from tui.i18n import columns, current_language, t
+from tui.phrases import rule_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -142,9 +144,9 @@ def add(
     if as_json:
         print_json(rule)
         return
-    print(f"rule {rule.id}: {_describe(rule)}")
+    print(t("cli.rule", id=rule.id, rule=_describe(rule)))
     if not channels.list_channels(engine):
-        print("no channel yet: add one with daoshou alerts channel add URL")
+        print(t("cli.no_channel"))
 
 
 @alerts_app.command("list")
@@ -158,9 +160,9 @@ def list_(as_json: JsonOption = False) -> None:
         print_json(rules)
         return
     print_table(
-        ["id", "watches", "rule", "armed", "channels"],
+        columns("id", "watches", "rule", "armed", "channels"),
         [
-            [r.id, _scope(r), _describe(r), "yes" if r.armed else "no", _channel_ids(r)]
+            [r.id, _scope(r), _describe(r), t("cli.yes" if r.armed else "cli.no"), _channel_ids(r)]
             for r in rules
         ],
     )
@@ -178,7 +180,7 @@ def remove(
     if as_json:
         print_json(rule)
         return
-    print(f"removed rule {rule.id}: {_describe(rule)}")
+    print(t("cli.rule_removed", id=rule.id, rule=_describe(rule)))
 
 
 @alerts_app.command("history")
@@ -188,22 +190,21 @@ def history(
 ) -> None:
     """Alerts raised so far and where each was delivered."""
     from tracker.alerts import rulebook
-    from tracker.settings import resolve_language
     from tracker.store.db import open_engine
 
     events = rulebook.alert_history(open_engine(), limit)
     if as_json:
         print_json(events)
         return
-    lang = resolve_language()
+    zh = current_language() == "zh"
     rows = []
     for event in events:
-        sent = [f"{d.channel_id}:{d.status}" for d in event.deliveries] or ["no channel"]
-        message = event.message_zh if lang == "zh" else event.message_en
+        sent = [f"{d.channel_id}:{d.status}" for d in event.deliveries] or [t("cli.no_delivery")]
+        message = event.message_zh if zh else event.message_en
         rows.append(
             [event.id, event.created_at.strftime("%Y-%m-%d %H:%M"), " ".join(sent), message]
         )
-    print_table(["id", "time (UTC)", "delivery", "message"], rows)
+    print_table(columns("id", "time_utc", "delivery", "message"), rows)
 
 
 @alerts_app.command("test")
@@ -216,11 +217,11 @@ def test(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(results)
     elif not results:
-        print("no channel yet: add one with daoshou alerts channel add URL")
+        print(t("cli.no_channel"))
     else:
         print_table(
-            ["channel", "label", "result"],
-            [[r.channel_id, r.channel_label, "ok" if r.ok else r.error] for r in results],
+            columns("channel", "label", "result"),
+            [[r.channel_id, r.channel_label, t("cli.ok") if r.ok else r.error] for r in results],
         )
     if any(not r.ok for r in results):
         raise typer.Exit(1)
@@ -236,7 +237,7 @@ def deliver(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(report)
         return
-    print(f"sent {report.sent}, retrying later {report.retrying}, gave up {report.failed}")
+    print(t("cli.delivered", sent=report.sent, retrying=report.retrying, failed=report.failed))
     for error in report.errors:
         print(f"  {error}")
 
@@ -255,9 +256,9 @@ def protection(as_json: JsonOption = False) -> None:
     if as_json:
         print_json({"windows": windows, "files": files})
         return
-    print_table(["platform", "days"], sorted(windows.items()))
-    print(f"shipped defaults: {files['shipped']}")
-    print(f"your overrides:   {files['user']}")
+    print_table(columns("platform", "days"), sorted(windows.items()))
+    print(t("cli.windows_shipped", path=files["shipped"]))
+    print(t("cli.windows_user", path=files["user"]))
 
 
 @channel_app.command("add")
@@ -273,7 +274,7 @@ def channel_add(
     if as_json:
         print_json(view)
         return
-    print(f"channel {view.id}: {view.label}")
+    print(t("cli.channel", id=view.id, label=view.label))
 
 
 @channel_app.command("list")
@@ -286,7 +287,7 @@ def channel_list(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(views)
         return
-    print_table(["id", "channel"], [[v.id, v.label] for v in views])
+    print_table(columns("id", "channel"), [[v.id, v.label] for v in views])
 
 
 @channel_app.command("remove")
@@ -301,7 +302,7 @@ def channel_remove(
     if as_json:
         print_json(view)
         return
-    print(f"removed channel {view.id}: {view.label}")
+    print(t("cli.channel_removed", id=view.id, label=view.label))
 
 
 def bought(
@@ -333,30 +334,33 @@ def bought(
     if as_json:
         print_json(view)
         return
-    print(f"purchase {view.id}: listing {view.listing_id} at {view.price} {view.currency}")
+    print(
+        t(
+            "cli.purchase",
+            id=view.id,
+            listing=view.listing_id,
+            price=view.price,
+            currency=view.currency,
+        )
+    )
     if view.rule_id is not None:
-        print(f"价保 / price protection watched until {view.claim_deadline} (rule {view.rule_id})")
+        print(t("cli.protection_watched", deadline=view.claim_deadline, rule=view.rule_id))
     else:
-        print("no price protection window is open for this platform and date")
+        print(t("cli.no_protection"))
 
 
 def _scope(rule: RuleView) -> str:
-    where = (
-        f"listing {rule.listing_id}"
-        if rule.listing_id is not None
-        else f"product {rule.product_id}"
-    )
-    return f"{where} ({rule.target_name})"
+    if rule.listing_id is not None:
+        return t("cli.scope_listing", id=rule.listing_id, name=rule.target_name)
+    return t("cli.scope_product", id=rule.product_id, name=rule.target_name)
 
 
 def _describe(rule: RuleView) -> str:
-    params = " ".join(f"{k}={v}" for k, v in rule.params.items())
-    waiting = f" ({rule.waiting})" if rule.waiting else ""
-    return f"{rule.kind} {params}".strip() + waiting
+    return rule_text(rule.kind, rule.params, waiting=rule.waiting)
 
 
 def _channel_ids(rule: RuleView) -> str:
-    return ",".join(str(i) for i in rule.channel_ids) if rule.channel_ids else "all"
+    return ",".join(str(i) for i in rule.channel_ids) if rule.channel_ids else t("cli.all")
 
 
 def deliver_after_check(engine: Engine) -> None:
@@ -369,8 +373,5 @@ def deliver_after_check(engine: Engine) -> None:
 
     report = outbox.deliver_pending(engine)
     if report.sent or report.retrying or report.failed:
-        print(
-            f"alerts: sent {report.sent}, retrying later {report.retrying}, "
-            f"gave up {report.failed}",
-            file=sys.stderr,
-        )
+        counts = {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
+        print(t("cli.alerts_delivered", **counts), file=sys.stderr)

@@ -15,6 +15,7 @@ import typer
 
 from tracker.platforms import SIGN_IN_URLS, platform_name
 from tui.cli.output import print_json, print_table
+from tui.i18n import columns, current_language, t
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -43,10 +44,10 @@ def login(
 
     platform = platform.strip().lower()
     sign_in_url(platform)  # an unknown platform is refused before anything is said
-    name = f"{platform_name(platform, 'en')} / {platform_name(platform, 'zh')}"
-    print(f"sign in to {name} in the window, then close it / 登录后关闭窗口", flush=True)
+    name = platform_name(platform, current_language())
+    print(t("cli.sign_in", name=name), flush=True)
     profile = asyncio.run(sign_in(platform, load_settings().chromium_path))
-    print(f"window closed; {name} checks will use the profile {profile}")
+    print(t("cli.signed_in", name=name, profile=profile))
 
 
 @browser_app.command("status")
@@ -60,7 +61,7 @@ def status(as_json: JsonOption = False) -> None:
         return
     rows = [
         (
-            platform_name(s.platform, "en"),
+            platform_name(s.platform, current_language()),
             s.state,
             s.working_at or "-",
             s.signed_out_at or "-",
@@ -68,4 +69,5 @@ def status(as_json: JsonOption = False) -> None:
         )
         for s in statuses
     ]
-    print_table(["platform", "session", "last worked", "last signed out", "last sign-in"], rows)
+    headers = columns("platform", "session", "last_worked", "last_signed_out", "last_sign_in")
+    print_table(headers, rows)

@@ -14,7 +14,7 @@ import typer
 
 from tracker.fetch.cookies import CookieStore
 from tui.cli.output import print_json, print_table
-from tui.i18n import t
+from tui.i18n import columns, t
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 ScopeArgument = Annotated[
@@ -58,7 +58,7 @@ def list_(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(entries)
         return
-    print_table(["scope", "cookies"], [(e.scope, e.masked) for e in entries])
+    print_table(columns("scope", "cookies"), [(e.scope, e.masked) for e in entries])
 
 
 @cookies_app.command("remove")

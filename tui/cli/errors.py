@@ -11,6 +11,7 @@ import sys
 import typer
 
 from planner.errors import DaoshouError
+from tui.i18n import current_language, t
 
 EXIT_USER_ERROR = 2
 
@@ -20,8 +21,8 @@ def run(app: typer.Typer) -> None:
     try:
         app(prog_name="daoshou")
     except DaoshouError as exc:
-        print(f"daoshou: error: {exc.one_line()}", file=sys.stderr)
+        print(t("cli.error", error=exc.one_line(current_language())), file=sys.stderr)
         sys.exit(EXIT_USER_ERROR)
     except KeyboardInterrupt:
-        print("daoshou: interrupted", file=sys.stderr)
+        print(t("cli.interrupted"), file=sys.stderr)
         sys.exit(130)

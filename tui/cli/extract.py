@@ -19,6 +19,7 @@ import typer
 
 from planner.display import display_text
 from tui.cli.output import print_json, to_jsonable
+from tui.i18n import t
 
 if TYPE_CHECKING:
     from tracker.extract import Extraction
@@ -75,7 +76,8 @@ def extract(
     for key, value in document.items():
         if key == "promotions":
             for promotion in value or []:
-                print(f"promotion: {display_text(promotion.get('source_text') or promotion)}")
+                text = display_text(promotion.get("source_text") or promotion)
+                print(t("cli.promotion", text=text))
         elif key != "candidates":
             print(f"{key}: {'-' if value is None else display_text(value)}")
     for candidate in document.get("candidates", []):

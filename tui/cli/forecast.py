@@ -20,7 +20,7 @@ import typer
 
 from planner.errors import ForecastError
 from tui.cli.output import print_json, print_table
-from tui.i18n import current_language
+from tui.i18n import columns, current_language, t
 
 if TYPE_CHECKING:
     from planner.forecast import Calendar, Forecast, PriceSeries
@@ -111,11 +111,18 @@ def backtest_command(
     if as_json:
         print_json(report)
         return
-    print(
-        f"{report.cases} cases from {report.series} series; model used in {report.model_share:.0%}"
-    )
+    share = f"{report.model_share:.0%}"
+    print(t("cli.backtest_head", cases=report.cases, series=report.series, share=share))
     print_table(
-        ["method", "cases", "MAE", "MAPE", "MASE", "cover80", "Brier", "saved", "worse"],
+        [
+            *columns("method", "cases"),
+            "MAE",
+            "MAPE",
+            "MASE",
+            *columns("cover80"),
+            "Brier",
+            *columns("saved", "worse"),
+        ],
         [
             [
                 s.method,
@@ -131,9 +138,16 @@ def backtest_command(
             for s in report.scores
         ],
     )
-    print("daoshou per source (errors as a share of the price; pooled: sources weighted equally)")
+    print(t("cli.backtest_sources"))
     print_table(
-        ["source", "cases", "MAE%", "last MAE%", "MASE", "cover80", "saved", "worse", "waits"],
+        [
+            *columns("source", "cases"),
+            "MAE%",
+            *columns("last_mae"),
+            "MASE",
+            *columns("cover80"),
+            *columns("saved", "worse", "waits"),
+        ],
         [
             [
                 s.source,
@@ -150,7 +164,7 @@ def backtest_command(
         ],
     )
     for note in report.notes:
-        print(f"note: {note}")
+        print(t("cli.note", note=note))
 
 
 def import_history_command(
@@ -170,9 +184,9 @@ def import_history_command(
         print_json(summary)
         return
     for listing_id, count in sorted(summary.inserted.items()):
-        print(f"listing {listing_id}: {count} prices imported")
+        print(t("cli.imported", id=listing_id, count=count))
     if summary.skipped:
-        print(f"{summary.skipped} days skipped (already imported)")
+        print(t("cli.import_skipped", days=summary.skipped))
 
 
 def _calendar(events: Path | None) -> Calendar:
@@ -229,14 +243,32 @@ def _print_forecast(result: Forecast, fake: FakeDiscount | None, as_json: bool) 
         print_json(document)
         return
     cur = result.currency or ""
-    print(f"{result.series}: {result.event_name} {result.event_date} ({result.method})")
-    print(f"  expected {result.point} {cur}, 80% range {result.lower}-{result.upper} {cur}")
-    print(f"  now {result.last_price} {cur}; chance of a drop over 2%: {result.prob_drop:.0%}")
-    advice = {"wait": f"wait until {result.wait_until}", "buy": "buy now"}.get(
-        result.advice, "no sale-day pattern yet: buy when the price suits you"
+    zh = current_language() == "zh"  # one language throughout, the one daoshou speaks
+    event = (result.event_name_zh or result.event_name) if zh else result.event_name
+    method = t(f"cli.forecast_method.{result.method}")
+    print(
+        t(
+            "cli.forecast_head",
+            series=result.series,
+            event=event,
+            date=result.event_date,
+            method=method,
+        )
     )
-    print(f"  advice: {advice} (expected saving {result.expected_saving} {cur})")
-    zh = current_language() == "zh"  # one explanation, in the language daoshou speaks
+    print(
+        t(
+            "cli.forecast_range",
+            point=result.point,
+            lower=result.lower,
+            upper=result.upper,
+            currency=cur,
+        )
+    )
+    chance = f"{result.prob_drop:.0%}"
+    print(t("cli.forecast_now", price=result.last_price, currency=cur, chance=chance))
+    advice_key = result.advice if result.advice in ("wait", "buy") else "no_pattern"
+    advice = t(f"cli.advice.{advice_key}", until=result.wait_until)
+    print(t("cli.forecast_advice", advice=advice, saving=result.expected_saving, currency=cur))
     print(f"  {result.explanation_zh if zh else result.explanation}")
     if fake is not None:
         print(f"  ! {fake.explanation_zh if zh else fake.explanation}")
@@ -250,9 +282,9 @@ def _refresh_all(events: Path | None, as_json: bool) -> None:
     if as_json:
         print_json(summary)
         return
-    print(f"{summary.made} forecasts made, {summary.skipped} unchanged")
+    print(t("cli.forecasts_done", made=summary.made, skipped=summary.skipped))
     for failure in summary.failed:
-        print(f"failed: {failure}")
+        print(t("cli.failed", what=failure))
 
 
 def _pct(value: float | None) -> str:

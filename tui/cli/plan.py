@@ -22,6 +22,8 @@ import typer
 
 from planner.display import display_text
 from tui.cli.output import print_json, print_table
+from tui.i18n import columns, current_language, t, words_text
+from tui.phrases import plan_status_text
 
 if TYPE_CHECKING:
     from planner.plan import Plan
@@ -67,17 +69,17 @@ def plan(
     if export is not None:
         from planner.budget_export import export_budget
 
-        export_budget(live.plan, export)
+        export_budget(live.plan, export, current_language())
     if name is not None:
         remember(live)  # the plan the user saw: "plan changed" is news against it
     if as_json:
         print_json(live_document(live))
         return
     _print_text(live.plan)
-    for line in [f"left out: {n}" for n in live.left_out] + _stale_lines(live):
+    for line in [t("cli.left_out", what=n) for n in live.left_out] + _stale_lines(live):
         print(display_text(line))
     if export is not None:
-        print(f"budget sheet written to {export}")
+        print(t("cli.exported", path=export))
 
 
 def _now(today: datetime | None) -> datetime:
@@ -89,8 +91,7 @@ def _now(today: datetime | None) -> datetime:
 
 def _stale_lines(live: Any) -> list[str]:
     return [
-        f"stale: {s.item_id} priced from listing {s.listing_id} "
-        f"checked {s.observed_at:%Y-%m-%d %H:%M}"
+        t("cli.stale", item=s.item_id, listing=s.listing_id, at=f"{s.observed_at:%Y-%m-%d %H:%M}")
         for s in live.sources
         if s.stale
     ]
@@ -112,7 +113,7 @@ def cart_save(
     if as_json:
         print_json(saved)
         return
-    print(display_text(f"cart {saved.name} saved ({saved.items} items): {saved.path}"))
+    print(display_text(t("cli.cart_saved", name=saved.name, items=saved.items, path=saved.path)))
 
 
 def cart_list(as_json: JsonFlag = False) -> None:
@@ -123,7 +124,7 @@ def cart_list(as_json: JsonFlag = False) -> None:
     if as_json:
         print_json(carts)
         return
-    print_table(["name", "items", "file"], [[c.name, c.items, c.path] for c in carts])
+    print_table(columns("name", "items", "file"), [[c.name, c.items, c.path] for c in carts])
 
 
 def cart_show(
@@ -151,7 +152,7 @@ def cart_remove(
     if as_json:
         print_json({"name": name, "removed": str(path)})
         return
-    print(display_text(f"cart {name} removed"))
+    print(display_text(t("cli.cart_removed", name=name)))
 
 
 def _print_text(result: Plan) -> None:
@@ -162,25 +163,26 @@ def _print_text(result: Plan) -> None:
     document = plan_document(result)
     items = document["items"]
     print_table(
-        ["item", "name", "platform", "shop", "qty", "in hand", "per unit"],
+        columns("item", "name", "platform", "shop", "qty", "in_hand", "per_unit"),
         [
             [i["id"], i["name"], i["platform"], i["shop"], i["qty"], i["in_hand"], _per_unit(i)]
             for i in items
         ],
     )
     print()
-    print_table(["item", "step", "amount", "running total"], _step_rows(items))
+    print_table(columns("item", "step", "amount", "running_total"), _step_rows(items))
     print()
-    print_table(["order", "items", "discounts", "total"], _order_rows(document["orders"]))
+    print_table(columns("order", "items", "discounts", "total"), _order_rows(document["orders"]))
     print()
-    print_table(["pay on", "amount"], [[p["date"], p["amount"]] for p in document["payments"]])
+    payments = [[p["date"], p["amount"]] for p in document["payments"]]
+    print_table(columns("pay_on", "amount"), payments)
     print()
-    lines = [f"total {document['total']} {document['currency']}"]
+    lines = [t("cli.plan_total", total=document["total"], currency=document["currency"])]
     if document["naive_total"] is not None:
-        lines.append(f"naive plan {document['naive_total']}, saving {document['saving']}")
+        lines.append(t("cli.plan_naive", naive=document["naive_total"], saving=document["saving"]))
     if "budget_left" in document:
-        lines.append(f"budget left {document['budget_left']}")
-    lines.append(result.status_text)
+        lines.append(t("cli.plan_budget_left", left=document["budget_left"]))
+    lines.append(plan_status_text(result))
     for line in lines + [s["text"] for s in document["suggestions"]] + document["notes"]:
         print(display_text(line))
 
@@ -191,7 +193,7 @@ def _step_rows(items: list[dict[str, Any]]) -> list[list[str]]:
     for item in items:
         for index, step in enumerate(item["steps"]):
             rows.append(
-                [item["id"] if index == 0 else "", step["label"], step["amount"], step["total"]]
+                [item["id"] if index == 0 else "", _words(step), step["amount"], step["total"]]
             )
     return rows
 
@@ -200,9 +202,14 @@ def _order_rows(orders: list[dict[str, Any]]) -> list[list[str]]:
     rows = []
     for order in orders:
         name = f"{order['platform']} {order['order']}".strip()
-        discounts = "; ".join(f"{d['label']} -{d['amount']}" for d in order["discounts"])
+        discounts = "; ".join(f"{_words(d)} -{d['amount']}" for d in order["discounts"])
         rows.append([name, ", ".join(order["items"]), discounts or "-", order["total"]])
     return rows
+
+
+def _words(entry: dict[str, Any]) -> str:
+    """A step or discount of the plan document in the chosen language."""
+    return words_text((entry["form"], entry["params"]))
 
 
 def _per_unit(item: dict[str, str]) -> str:

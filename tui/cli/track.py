@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tracker.platforms import platform_name
 from tui.cli.output import print_json, print_table
-from tui.i18n import t
+from tui.i18n import columns, t
+from tui.phrases import outcome_text
 
 if TYPE_CHECKING:
     from tracker.checks.outcome import CheckOutcome
@@ -76,8 +78,16 @@ def add(
     if as_json:
         print_json(listing)
         return
-    print(f"listing {listing.id}: {listing.platform} {listing.url} ({listing.product_name})")
-    print(t("cli.first_check", summary=added.outcome.summary))
+    print(
+        t(
+            "cli.added",
+            id=listing.id,
+            platform=platform_name(listing.platform),
+            url=listing.url,
+            name=listing.product_name,
+        )
+    )
+    print(t("cli.first_check", summary=outcome_text(added.outcome)))
 
 
 def list_(as_json: JsonOption = False) -> None:
@@ -89,7 +99,7 @@ def list_(as_json: JsonOption = False) -> None:
         print_json(statuses)
         return
     print_table(
-        ["id", "platform", "product", "price", "checked", "title / url"],
+        columns("id", "platform", "product", "price", "checked", "title_url"),
         [_status_row(status) for status in statuses],
     )
 
@@ -121,7 +131,7 @@ def history(
             print_json(days)
             return
         print_table(
-            ["day (UTC)", "first", "last", "lowest", "highest", "checks", "currency"],
+            columns("day_utc", "first", "last", "lowest", "highest", "checks", "currency"),
             [(d.day, d.first_price, d.last_price, d.min_price, d.max_price, d.count, d.currency)
              for d in days],
         )  # fmt: skip
@@ -131,7 +141,9 @@ def history(
         print_json(observations)
         return
     print_table(
-        ["time (UTC)", "price", "list price", "in hand", "stock", "promotions", "source", "note"],
+        columns(
+            "time_utc", "price", "list_price", "in_hand", "stock", "promotions", "source", "note"
+        ),
         [_history_row(obs) for obs in observations],
     )
 
@@ -198,9 +210,9 @@ def check(
     listings = repository.list_listings(listing_ids or None, active_only=not listing_ids)
     if not listings and not as_json:
         if repository.list_listings():
-            print("every listing is paused; resume one with: daoshou resume ID")
+            print(t("cli.none_active"))
         else:
-            print("no listings to check; add one with: daoshou add URL")
+            print(t("cli.none_tracked"))
         return
     progress = _Progress(len(listings)) if sys.stderr.isatty() and not as_json else None
     outcomes = asyncio.run(
@@ -213,7 +225,8 @@ def check(
         print_json(outcomes)
     else:
         print_table(
-            ["id", "fetch", "result"], [(o.listing_id, o.fetch, o.summary) for o in outcomes]
+            columns("id", "fetch", "result"),
+            [(o.listing_id, o.fetch, outcome_text(o)) for o in outcomes],
         )
     _exit_if_failed(outcomes)
 
@@ -226,11 +239,8 @@ def _exit_if_failed(outcomes: list[CheckOutcome]) -> None:
     failed = [o for o in outcomes if o.observation is None and o.fetch not in (SKIPPED, LEASED)]
     if failed:
         ids = ", ".join(str(o.listing_id) for o in failed)
-        print(
-            f"daoshou: {len(failed)} of {len(outcomes)} listings could not be fetched ({ids}); "
-            "see daoshou list for why",
-            file=sys.stderr,
-        )
+        counts = {"failed": len(failed), "total": len(outcomes)}
+        print(t("cli.fetch_failed", ids=ids, **counts), file=sys.stderr)
         raise typer.Exit(1)
 
 
@@ -263,7 +273,7 @@ class _Progress:
     def _draw(self) -> None:
         filled = self.WIDTH * self.done // self.total if self.total else self.WIDTH
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        sys.stderr.write(f"\rchecking [{bar}] {self.done}/{self.total}")
+        sys.stderr.write(f"\r{t('cli.checking')} [{bar}] {self.done}/{self.total}")
         sys.stderr.flush()
 
 
@@ -271,25 +281,25 @@ def _price(obs: ObservationView | None) -> str:
     if obs is None:
         return "-"
     if obs.price is None:
-        return "no price"
-    prefix = "from " if obs.is_from_price else ""
+        return t("cli.no_price")
+    prefix = t("cli.from") if obs.is_from_price else ""
     return f"{prefix}{obs.price} {obs.currency or ''}".strip()
 
 
 def _status_row(status: ListingStatus) -> tuple[object, ...]:
     listing, latest, attempt = status.listing, status.latest, status.last_attempt
-    when = latest.observed_at.strftime("%Y-%m-%d %H:%M") if latest else "never"
+    when = latest.observed_at.strftime("%Y-%m-%d %H:%M") if latest else t("cli.never")
     label = (latest.title if latest and latest.title else None) or listing.url
     if attempt and attempt.status not in ("ok", "not_modified", "blocked"):
         # The last fetch failed: the price shown is older than the last try.
-        label = f"[last fetch: {attempt.status}] {label}"
+        label = t("cli.last_fetch", status=attempt.status, label=label)
     if not listing.active:
-        label = f"[paused] {label}"
+        label = t("cli.paused_mark", label=label)
     return (listing.id, listing.platform, listing.product_name, _price(latest), when, label)
 
 
 def _history_row(obs: ObservationView) -> tuple[object, ...]:
-    stock = {True: "yes", False: "no", None: "-"}[obs.in_stock]
+    stock = {True: t("cli.yes"), False: t("cli.no"), None: "-"}[obs.in_stock]
     list_price = f"{obs.list_price} {obs.currency or ''}".strip() if obs.list_price else None
     from tracker.extract.promotions import describe
 

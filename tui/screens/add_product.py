@@ -23,9 +23,10 @@ from textual.widgets import Button, Input, Label, Static
 from planner.errors import DaoshouError
 from tracker.extract.share_text import SharedLink, parse_share_text
 from tui.context import AppContext
-from tui.i18n import t
+from tui.i18n import current_language, t
 from tui.messages import ProductAdded
-from tui.screens.base import post_unless_cancelled
+from tui.phrases import outcome_text
+from tui.screens.base import post_unless_cancelled, relabel_bindings
 from tui.text import display_text, safe_content
 
 
@@ -37,6 +38,7 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        relabel_bindings(self, refresh=False)
         self.link: SharedLink | None = None
         self.force = False  # set after a refusal: the next submit adds the page anyway
 
@@ -98,12 +100,13 @@ class AddProductScreen(ModalScreen[ProductAdded | None]):
             self.app.call_from_thread(self._refused, refused)
             return
         view = added.listing
-        message = ProductAdded(view.product_id, view.id, view.product_name, added.outcome.summary)
+        first = outcome_text(added.outcome)
+        message = ProductAdded(view.product_id, view.id, view.product_name, first)
         post_unless_cancelled(self, message)
 
     def _refused(self, refused: DaoshouError) -> None:
         self.app.notify(
-            display_text(t("add.refused", error=refused.one_line()), limit=400),
+            display_text(t("add.refused", error=refused.one_line(current_language())), limit=400),
             severity="error",
             markup=False,
             timeout=10,

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
 
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -25,9 +27,22 @@ from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 from tui.background import run_in_child
 from tui.context import AppContext
+from tui.i18n import retranslate
 from tui.messages import ChangeAnnounced, StoreChanged, WorkFinished
+from tui.phrases import outcome_text
 
 R = TypeVar("R")
+
+
+def relabel_bindings(node: DOMNode, *, refresh: bool = True) -> None:
+    """Word `node`'s key hints in the current language: its bindings were copied from the
+    class, declared in the language of start-up (the footer and `?` read them)."""
+    for key, bindings in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=retranslate(b.description)) for b in bindings
+        ]
+    if refresh:
+        node.refresh_bindings()
 
 
 class DaoshouScreen(Screen[Any]):
@@ -36,6 +51,7 @@ class DaoshouScreen(Screen[Any]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        relabel_bindings(self, refresh=False)
 
     def redraw_after_recompose(self) -> None:
         """After a language switch rebuilt the widgets: fill them again (screens with
@@ -67,7 +83,7 @@ class DaoshouScreen(Screen[Any]):
         repository = self.context.repository
         listings = await asyncio.to_thread(repository.list_listings, listing_ids)
         outcomes = await check_listings(repository, listings)
-        self.post_result(WorkFinished("; ".join(o.summary for o in outcomes)))
+        self.post_result(WorkFinished("; ".join(outcome_text(o) for o in outcomes)))
 
     def post_result(self, message: Message) -> None:
         """Post a worker's result, unless its worker was cancelled (superseded, or the

@@ -29,8 +29,9 @@ from tracker.plans.plan import LivePlan, plan_cart
 from tracker.platforms import platform_name
 from tui import format as fmt
 from tui.context import AppContext
-from tui.i18n import t
+from tui.i18n import current_language, t, words_text
 from tui.messages import CartChanged, PlanComputed, PricesRecorded, WorkFinished
+from tui.phrases import plan_status_text, promotion_text
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
 from tui.widgets.breakdown_table import BreakdownTable
@@ -61,7 +62,7 @@ def compute_plan(engine: Any, path: Path, now: datetime, time_limit: float = 10.
     try:
         return PlanView(plan_cart(path, now, engine=engine, time_limit=time_limit), path)
     except DaoshouError as exc:
-        return PlanView(None, path, exc.one_line())
+        return PlanView(None, path, exc.one_line(current_language()))
 
 
 class PlannerScreen(DaoshouScreen):
@@ -182,7 +183,7 @@ class PlannerScreen(DaoshouScreen):
         self._show_selected()
         self.query_one(BudgetMeter).show(plan.total, plan.cart.budget, currency)
         self.query_one(PaymentSchedule).show(plan.priced.payments, currency)
-        promotions = [p.label or f"{p.platform} {type(p).__name__}" for p in plan.cart.promotions]
+        promotions = [p.label or promotion_text(p) for p in plan.cart.promotions]
         notes = list(live.left_out) if live else []
         self.query_one("#plan-promotions", Static).update(
             safe_lines(promotions + [f"! {n}" for n in notes + list(plan.priced.notes)])
@@ -195,7 +196,7 @@ class PlannerScreen(DaoshouScreen):
         for order in plan.priced.orders:
             where = f"{platform_name(order.platform)} {order.key}".strip()
             discounts = ", ".join(
-                f"{d.label} {fmt.money(d.amount, currency)}" for d in order.discounts
+                f"{words_text(d.words)} {fmt.money(d.amount, currency)}" for d in order.discounts
             )
             orders.add_row(
                 safe_text(where, cells=14),
@@ -206,11 +207,7 @@ class PlannerScreen(DaoshouScreen):
         line = f"{t('plan.total')} {fmt.money(plan.total, currency)}"
         if saving is not None:
             line += "  ·  " + t("plan.saving", amount=fmt.money(saving, currency))
-        status = (
-            t("plan.optimal")
-            if plan.status == "optimal"
-            else t("plan.not_optimal", gap=f"{plan.gap * 100:.2f}")
-        )
+        status = plan_status_text(plan)
         self.query_one("#plan-saving", Static).update(safe_lines([line, status]))
 
     @on(DataTable.RowHighlighted, "#cart-table")
@@ -253,7 +250,7 @@ class PlannerScreen(DaoshouScreen):
     def _export(self, plan: Plan, target: Path) -> None:
         from planner.budget_export import export_budget  # xlsxwriter loads only to export
 
-        export_budget(plan, target)
+        export_budget(plan, target, current_language())
         self.post_result(WorkFinished(t("plan.exported", path=target)))
 
     def on_work_finished(self, message: WorkFinished) -> None:

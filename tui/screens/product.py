@@ -31,6 +31,7 @@ from tui.messages import (
     ProductLoaded,
     WorkFinished,
 )
+from tui.phrases import rule_text
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content, safe_lines, safe_text
 from tui.widgets.columns import Column, add_fixed_columns, cursor_key, fit_columns, table_room
@@ -165,7 +166,7 @@ class ProductScreen(DaoshouScreen):
 
     def _fill_side(self, details: ProductDetails) -> None:
         rules = [
-            f"#{r.rule_id} {r.kind} {_params(r.params)}" + ("" if r.armed else " (fired)")
+            f"#{r.rule_id} {rule_text(r.kind, r.params, fired=not r.armed)}"
             for r in details.rules
             if r.active
         ]
@@ -197,6 +198,9 @@ class ProductScreen(DaoshouScreen):
         for mark in details.forecasts:
             head = platform_name(details.quote(mark.listing_id).platform)
             advice = t(f"advice.{mark.advice}") if mark.advice in ("buy", "wait") else ""
+            if advice and mark.is_stale(details.quote(mark.listing_id).price):
+                made_for = fmt.money(mark.made_for, mark.currency)
+                advice = t("advice.at", advice=advice, price=made_for)
             lines.append(
                 f"{head}: {mark.event_date} {fmt.money(mark.point, mark.currency)} "
                 f"({fmt.money(mark.lower, mark.currency)}–{fmt.money(mark.upper, mark.currency)})"
@@ -238,7 +242,7 @@ class ProductScreen(DaoshouScreen):
         days = sale_days(platforms, today - timedelta(days=800), horizon)
         zh = current_language() == "zh"
         events = [ChartEvent(day, zh_name if zh else en_name) for day, zh_name, en_name in days]
-        title = t("product.history") + (f" /{details.row.unit}" if by_unit else "")
+        title = t("product.history") + (f" /{fmt.unit_label(details.row.unit)}" if by_unit else "")
         self.query_one(PriceChart).show(lines, events, bands, today, title)
 
     def action_back(self) -> None:
@@ -308,10 +312,6 @@ def _legend(q: Any) -> str:
 def _forecastable(details: ProductDetails) -> list[int]:
     """The listings worth forecasting: checked on their interval and priced at least once."""
     return [q.listing_id for q in details.row.listings if q.active and q.price is not None]
-
-
-def _params(params: dict[str, object]) -> str:
-    return " ".join(f"{k}={v}" for k, v in sorted(params.items()))
 
 
 def _in_hand_points(

@@ -22,7 +22,7 @@ from tracker.fetch.sessions import session_statuses
 from tracker.platforms import platform_name
 from tracker.settings import Settings, load_settings, settings_path
 from tui.context import AppContext
-from tui.i18n import Language, current_language, set_language, t
+from tui.i18n import STRINGS, Language, current_language, set_language, t
 from tui.messages import LanguageSwitched
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content
@@ -38,11 +38,18 @@ def _shown(path: object) -> str:
 def _sessions_label() -> str:
     """The signed-in browser profiles (`daoshou browser status`), one clause each."""
     shown = [
-        f"{platform_name(s.platform)} {s.state}" + (f" {s.working_at}" if s.working_at else "")
+        f"{platform_name(s.platform)} {_catalogued('session', s.state)}"
+        + (f" {s.working_at}" if s.working_at else "")
         for s in session_statuses()
         if s.profile
     ]
-    return "; ".join(shown) or "- (daoshou browser login jd)"
+    return "; ".join(shown) or t("settings.session.none")
+
+
+def _catalogued(group: str, value: str) -> str:
+    """A setting's value in the current language (`group.value`), else as written."""
+    key = f"{group}.{value}"
+    return t(key) if key in STRINGS else value
 
 
 def _database_label(context: AppContext) -> str:
@@ -62,7 +69,7 @@ class SettingsScreen(DaoshouScreen):
         try:
             self.settings = load_settings()
         except SettingsError as exc:  # a malformed file is shown on the screen, not raised
-            self.problem = exc.one_line()
+            self.problem = exc.one_line(current_language())
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,17 +91,17 @@ class SettingsScreen(DaoshouScreen):
     def _rows(self) -> list[tuple[str, str]]:
         rows = [
             (t("settings.database"), _database_label(self.context)),
-            (locations.SETTINGS_NAME, _shown(settings_path())),
-            ("logs", _shown(locations.log_dir())),
+            (t("settings.settings_file"), _shown(settings_path())),
+            (t("settings.logs"), _shown(locations.log_dir())),
         ]
         if self.settings is None:
             return [*rows, ("!", self.problem or "")]
         s = self.settings
-        off = ", ".join(sorted(h for h, v in s.hosts.items() if not v.robots)) or "-"
+        off = ", ".join(sorted(h for h, v in s.hosts.items() if not v.robots))
         return [
             (t("settings.interval"), f"{s.interval_minutes} (± {s.jitter_minutes})"),
-            (t("settings.robots"), f"✓ (off: {off})"),
-            (t("settings.browser"), s.browser_mode),
+            (t("settings.robots"), t("settings.robots_off", hosts=off) if off else "✓"),
+            (t("settings.browser"), _catalogued("settings.browser", s.browser_mode)),
             (t("settings.sessions"), _sessions_label()),
             *rows,
         ]

@@ -124,8 +124,10 @@ class WatchlistScreen(DaoshouScreen):
     def _read_changed(self, after_id: int) -> None:
         engine = self.context.engine
         rows = load_watchlist(engine, changed_products(engine, after_id))
-        trends = load_trends(engine, rows, now=self.context.now())
-        self.post_result(RowsChanged(rows, trends))
+        now = self.context.now()
+        trends = load_trends(engine, rows, now=now)
+        marks = load_forecast_marks(engine, rows, today=now.date())
+        self.post_result(RowsChanged(rows, trends, marks))
 
     def on_rows_changed(self, message: RowsChanged) -> None:
         """Only the products that moved are read again and redrawn in place."""
@@ -133,7 +135,8 @@ class WatchlistScreen(DaoshouScreen):
         known = {row.product_id for row in self.data.rows}
         rows = [fresh.get(row.product_id, row) for row in self.data.rows]
         rows += [row for pid, row in fresh.items() if pid not in known]
-        self.data = WatchData(rows, {**self.data.trends, **message.trends}, self.data.marks)
+        marks = {pid: m for pid, m in self.data.marks.items() if pid not in fresh}
+        self.data = WatchData(rows, {**self.data.trends, **message.trends}, marks | message.marks)
         table = self.query_one(WatchTable)
         if self.sort != "product" or self.needle or set(fresh) - known:
             self._redraw()  # the order or the set of rows shown may change

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from planner.cost import PricedItem
 from tui import format as fmt
-from tui.i18n import t
+from tui.i18n import t, words_text
 from tui.text import safe_text
 from tui.widgets.columns import add_fixed_columns
 
@@ -37,7 +37,7 @@ class BreakdownTable(DataTable[Any]):
         for step in item.steps:
             style = "green" if step.amount < 0 else ""
             self.add_row(
-                safe_text(step.label, cells=30),
+                safe_text(words_text(step.words), cells=30),
                 Text(fmt.money(step.amount, currency), style=style, justify="right"),
                 Text(fmt.money(step.total, currency), justify="right"),
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -236,7 +237,7 @@ class WatchTable(DataTable[Any]):
             _lowest(row, trend, currency),
             sparkline([value for _, value in trend.daily]) if trend else Text("…", style="dim"),
             _forecast(mark),
-            _advice(mark),
+            _advice(mark, best.price if best else None),
             _status(row, now),
         ]
 
@@ -260,12 +261,19 @@ def _forecast(mark: ForecastMark | None) -> Text:
     return safe_text(f"{mark.event_date[5:]} {fmt.money(mark.point, mark.currency)}")
 
 
-def _advice(mark: ForecastMark | None) -> Text:
+def _advice(mark: ForecastMark | None, price: Decimal | None) -> Text:
+    """The forecast's advice; once the price has moved, with the price it was made for
+    ("wait (at ¥3,326)"), since a decision about another price may no longer hold."""
     if mark is not None and mark.fake_discount:
         return Text("⚠ " + t("mark.fake_discount"), style="bold yellow")
     if mark is None or mark.advice not in ("buy", "wait"):
         return Text("-", style="dim")
-    text = Text(t(f"advice.{mark.advice}"), style="green" if mark.advice == "buy" else "yellow")
+    style = "green" if mark.advice == "buy" else "yellow"
+    advice = t(f"advice.{mark.advice}")
+    if mark.is_stale(price):
+        made_for = fmt.money(mark.made_for, mark.currency)
+        return Text(t("advice.at", advice=advice, price=made_for), style="dim " + style)
+    text = Text(advice, style=style)
     if mark.expected_saving and mark.advice == "wait":
         text.append(f" -{fmt.money(mark.expected_saving, mark.currency)}", style="dim")
     return text

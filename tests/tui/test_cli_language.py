@@ -1,0 +1,91 @@
+"""The command line speaks one language, the app's, through the app's catalogue.
+
+Each `daoshou` process picks its language once (the setting, else the locale; here
+`DAOSHOU_LANG`), so these run real processes. `--json` does not depend on the language.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
+CART = str(CARTS / "01-presale-cross-store.toml")
+
+
+def _daoshou(*args: str, home: Path, lang: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DAOSHOU_HOME": str(home), "DAOSHOU_LANG": lang}
+    env.pop("DAOSHOU_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_plan_steps_and_headers_in_chinese(tmp_path):
+    sheet = tmp_path / "budget.xlsx"
+    done = _daoshou("plan", CART, "--export", str(sheet), home=tmp_path, lang="zh")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "单价 129.00 × 2" in out and "预售定金 20 抵 40" in out
+    assert "跨店满减 每满300减50" in out and "步骤" in out and "合计 287.80 CNY" in out
+    for english in ("price 129.00", "cross-store", "presale deposit", "running total", "total "):
+        assert english not in out
+    steps = _sheet_steps(sheet)
+    assert any("跨店满减 每满300减50" in text for text in steps)
+    assert not any("cross-store" in text for text in steps)
+
+
+def test_plan_json_is_the_same_in_both_languages(tmp_path):
+    zh = _daoshou("plan", CART, "--json", home=tmp_path, lang="zh")
+    en = _daoshou("plan", CART, "--json", home=tmp_path, lang="en")
+    assert zh.returncode == en.returncode == 0, zh.stderr + en.stderr
+    assert zh.stderr == en.stderr == ""
+    document, english = json.loads(zh.stdout), json.loads(en.stdout)
+    for timed in (document, english):
+        assert timed.pop("status_text").startswith("proven optimal in ")  # with its time
+    assert document == english
+    detergent = next(i for i in document["items"] if i["id"] == "detergent")
+    first, second = detergent["steps"][:2]
+    assert (first["kind"], first["form"], first["params"]) == (
+        "price",
+        "price",
+        {"price": "129.00", "qty": "2"},
+    )
+    assert first["label"] == "price 129.00 x 2"  # the stable English label stays
+    assert second["form"] == "presale_worth" and second["params"]["worth"] == "40"
+
+
+def _sheet_steps(path: Path) -> list[str]:
+    sheet = openpyxl.load_workbook(path)["Items"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Steps 明细")
+    return [str(row[column]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        ("zh", "没有要检查的商品链接", "no listings"),
+        ("en", "no listings to check", "没有"),
+    ],
+)
+def test_messages_and_errors_speak_one_language(tmp_path, lang, said, unsaid):
+    done = _daoshou("check", home=tmp_path, lang=lang)
+    assert done.returncode == 0, done.stderr
+    assert said in done.stdout and unsaid not in done.stdout
+    failed = _daoshou("pause", "99", home=tmp_path, lang=lang)
+    assert failed.returncode == 2
+    line = (
+        "daoshou：错误：没有编号为 99 的商品链接（用 daoshou list 查看编号）"
+        if lang == "zh"
+        else "daoshou: error: no listing with id 99 (see the ids with: daoshou list)"
+    )
+    assert failed.stderr == line + "\n"
