@@ -62,8 +62,11 @@ _HOST_PLATFORMS: dict[str, str] = {
     "jd.com": "jd",
     "3.cn": "jd",
     "jd.hk": "jd",
+    "360buy.com": "jd",
+    "yiyaojd.com": "jd",  # 京东大药房
     "tmall.com": "tmall",
     "tmall.hk": "tmall",
+    "liangxinyao.com": "tmall",  # 阿里健康大药房, a Tmall store on its own domain
     "taobao.com": "taobao",
     "tb.cn": "taobao",
     "yangkeduo.com": "pdd",
@@ -71,6 +74,7 @@ _HOST_PLATFORMS: dict[str, str] = {
     "douyin.com": "douyin",
     "iesdouyin.com": "douyin",
     "jinritemai.com": "douyin",
+    "ec.snssdk.com": "douyin",  # Douyin's product service
 }
 
 # Parameters that record how the user arrived, never which product it is.
@@ -167,13 +171,22 @@ def normalise_url(url: str) -> str:
     return canonical
 
 
-def detect_platform(url: str) -> str:
-    """jd | tmall | taobao | pdd | douyin by host, else web."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+def platform_of_host(host: str) -> str:
+    """jd | tmall | taobao | pdd | douyin for a host of theirs, else web.
+
+    The one table of platform hosts: the URL's platform, its pacing and the extractor's
+    adapter are all chosen here.
+    """
+    host = host.lower().rstrip(".")
     for suffix, platform in _HOST_PLATFORMS.items():
         if host == suffix or host.endswith("." + suffix):
             return platform
     return "web"
+
+
+def detect_platform(url: str) -> str:
+    """jd | tmall | taobao | pdd | douyin by host, else web."""
+    return platform_of_host(urlsplit(url).hostname or "")
 
 
 def sku_from_url(url: str) -> str | None:

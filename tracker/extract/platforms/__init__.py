@@ -1,6 +1,8 @@
 """Adapters for the Chinese platforms, each reading the page state its pages embed.
 
-Which adapter runs is decided by the page's host. What each can do without a login, and
+Which adapter runs is decided by the page's host, through the one table of platform hosts
+(`tracker.platforms.platform_of_host`), so a URL's platform and its adapter never
+disagree. What each can do without a login, and
 what needs cookies or browser mode, is documented in docs/platforms.md.
 """
 
@@ -12,15 +14,13 @@ from typing import Protocol
 from tracker.extract.model import Found
 from tracker.extract.page import Page
 from tracker.extract.platforms import douyin, jd, pinduoduo, taobao
+from tracker.platforms import platform_of_host
 
 Adapter = Callable[[Page], Found]
 
 
 class _Platform(Protocol):
-    """What each platform module provides: its hosts, a content test and its adapter."""
-
-    @property
-    def HOSTS(self) -> tuple[str, ...]: ...
+    """What each platform module provides: a content test and its adapter."""
 
     def recognise(self, page: Page) -> bool: ...
 
@@ -28,6 +28,14 @@ class _Platform(Protocol):
 
 
 _PLATFORMS: tuple[_Platform, ...] = (jd, taobao, pinduoduo, douyin)
+# Tmall and Taobao pages share one page state, so one module reads both.
+_BY_PLATFORM: dict[str, _Platform] = {
+    "jd": jd,
+    "tmall": taobao,
+    "taobao": taobao,
+    "pdd": pinduoduo,
+    "douyin": douyin,
+}
 
 
 def adapter_for(page: Page) -> Adapter | None:
@@ -38,11 +46,9 @@ def adapter_for(page: Page) -> Adapter | None:
     megabyte page).
     """
     host = page.host
-    for platform in _PLATFORMS:
-        if any(host == h or host.endswith("." + h) for h in platform.HOSTS):
-            return platform.extract
     if host:
-        return None
+        platform = _BY_PLATFORM.get(platform_of_host(host))
+        return platform.extract if platform else None
     for platform in _PLATFORMS:
         if platform.recognise(page):
             return platform.extract

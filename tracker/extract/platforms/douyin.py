@@ -24,7 +24,6 @@ from tracker.extract.platforms.pinduoduo import fen_or_yuan
 from tracker.extract.scriptstate import json_script, payload, state_after, walk_dicts
 
 # ec.snssdk.com answers the product pages' own requests (`/product/fxgajaxstaticitem`).
-HOSTS = ("jinritemai.com", "douyin.com", "iesdouyin.com", "ec.snssdk.com")
 SOURCE = "douyin"
 RANGE_NOTE = "only a price range over several SKUs, and the URL names no SKU"
 _PRICE_KEYS = ("min_price", "discount_price", "minPrice", "discountPrice")

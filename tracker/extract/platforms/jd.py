@@ -32,7 +32,6 @@ from tracker.extract.platforms.jd_promotions import promotions_of
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import payload, state_after, walk_dicts
 
-HOSTS = ("jd.com", "jd.hk", "360buy.com", "3.cn", "yiyaojd.com")
 SOURCE = "jd"
 
 _SKU = re.compile(r"\bskuid\s*:\s*['\"]?(\d+)", re.IGNORECASE)

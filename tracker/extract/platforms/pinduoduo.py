@@ -26,7 +26,6 @@ from tracker.extract.model import Candidate, Found, Kind
 from tracker.extract.page import Page, collapse
 from tracker.extract.scriptstate import state_after, walk_dicts
 
-HOSTS = ("yangkeduo.com", "pinduoduo.com")
 RANGE_NOTE = "only a price range over several SKUs, and the URL names no SKU"
 SOURCE = "pinduoduo"
 

@@ -29,7 +29,6 @@ from tracker.extract.platforms import taobao_state as state
 from tracker.extract.pricetext import parse_machine_amount, parse_price_text
 from tracker.extract.scriptstate import payload, state_after, walk_dicts
 
-HOSTS = ("taobao.com", "tmall.com", "tmall.hk", "liangxinyao.com")
 SOURCE = "taobao"
 
 _STATES = (
