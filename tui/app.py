@@ -54,6 +54,8 @@ class DaoshouApp(App[None]):
     """到手 daoshou: the watchlist, products, the planner, alerts and settings."""
 
     CSS_PATH = "app.tcss"
+    # Below 110 columns the screens rearrange (app.tcss, `.-narrow`): 80 must work.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
     TITLE = "daoshou 到手"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Screens' own keys come first in the footer; these are listed by `?`.
