@@ -79,8 +79,8 @@ def _cart_columns() -> list[Column]:
 def _order_columns() -> list[Column]:
     """The order split's columns: where, what and the discounts, the order's total."""
     return [
-        Column("where", t("plan.listing"), 6, 20, rank=2, flexible=True, wanted=10),
-        Column("what", t("plan.what"), 10, 90, rank=1, flexible=True),
+        Column("where", t("plan.listing"), 6, 20, rank=1, flexible=True, wanted=10),
+        Column("what", t("plan.what"), 10, 90, rank=2, flexible=True, wanted=30),
         Column("total", t("plan.amount"), 8, 8),
     ]
 
