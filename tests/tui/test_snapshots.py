@@ -5,7 +5,13 @@ at 80 columns no price loses a digit or its unit and no key hint is cut.
 Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`
 and look at the SVGs before committing them. docs/screenshot.svg is the English watchlist
 at 160x48 (docs/tui.md says how to make it again).
+
+Key hints are read from each screen's BINDINGS when its module is first imported, so
+the screens are imported here in English, before any test switches the language: the
+pictures do not depend on which test ran first.
 """
+
+import importlib
 
 import pytest
 from rich.text import Text
@@ -25,6 +31,19 @@ SCREENS = {
     "keys": ("question_mark",),
     "palette": ("ctrl+p",),
 }
+
+
+def _import_screens_in_english():
+    before = current_language()
+    set_language("en")
+    try:
+        for name in ("watchlist", "product", "planner", "alerts", "settings", "add_product"):
+            importlib.import_module(f"tui.screens.{name}")
+    finally:
+        set_language(before)
+
+
+_import_screens_in_english()
 
 
 async def _settle(pilot):
