@@ -100,19 +100,23 @@ def _total(columns: Sequence[Column], widths: dict[str, int]) -> int:
 def _share_spare(
     columns: Sequence[Column], widths: dict[str, int], needed: dict[str, int], room: int
 ) -> None:
-    """Give the room left to the flexible columns one cell at a time, in turn: first up to
-    what their cells need (so a status keeps its reason), then up to their widest."""
-    flexible = [c for c in columns if c.flexible]
+    """Give the room left to the flexible columns: first up to what their cells need, the
+    most important first (a whole name before a whole shop), then one cell at a time in
+    turn up to their widest."""
+    flexible = sorted((c for c in columns if c.flexible), key=lambda c: c.rank)
     spare = room - _total(columns, widths)
-    for limit in (lambda c: needed[c.key], lambda c: c.widest):
-        growing = True
-        while spare > 0 and growing:
-            growing = False
-            for column in flexible:
-                if spare > 0 and widths[column.key] < limit(column):
-                    widths[column.key] += 1
-                    spare -= 1
-                    growing = True
+    for column in flexible:
+        grow = max(0, min(spare, needed[column.key] - widths[column.key]))
+        widths[column.key] += grow
+        spare -= grow
+    growing = True
+    while spare > 0 and growing:
+        growing = False
+        for column in flexible:
+            if spare > 0 and widths[column.key] < column.widest:
+                widths[column.key] += 1
+                spare -= 1
+                growing = True
 
 
 def add_fixed_columns(table: DataTable[Any], columns: Sequence[tuple[str, str, int]]) -> None:
