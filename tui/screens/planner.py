@@ -70,7 +70,7 @@ def _cart_columns() -> list[Column]:
     return [
         Column("item", t("plan.item"), 10, 40, flexible=True, wanted=20),
         Column("qty", t("plan.qty"), 3, 3),
-        Column("from", t("plan.listing"), 8, 30, rank=3, flexible=True),
+        Column("from", t("plan.listing"), 8, 30, rank=3, flexible=True, wanted=12),
         Column("amount", t("plan.amount"), 8, 8),
         Column("per_unit", t("watch.per_unit"), 8, 8, rank=1),
     ]
