@@ -54,6 +54,10 @@ class DaoshouApp(App[None]):
     """到手 daoshou: the watchlist, products, the planner, alerts and settings."""
 
     CSS_PATH = "app.tcss"
+    # Below 110 columns or 30 rows the screens rearrange (app.tcss, `.-narrow`, `.-short`):
+    # 80x24 must work.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     TITLE = "daoshou 到手"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Screens' own keys come first in the footer; these are listed by `?`.

@@ -22,7 +22,7 @@ from tui.i18n import current_language, t
 from tui.messages import AlertsLoaded, PricesRecorded, WorkFinished
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_text
-from tui.widgets.columns import add_fixed_columns
+from tui.widgets.columns import Column, FittedTable
 
 
 class AlertsScreen(DaoshouScreen):
@@ -40,27 +40,28 @@ class AlertsScreen(DaoshouScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(t("alerts.inbox"), classes="section-title")
-        yield DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(
+            [
+                Column("when", t("alerts.when"), 4, 4),
+                Column("message", t("alerts.message"), 20, 120, flexible=True),
+                Column("delivery", t("alerts.delivery"), 8, 8, rank=1),
+            ],
+            id="inbox-table",
+        )
         yield Label(t("alerts.channels"), classes="section-title")
-        yield DataTable(id="channel-table", cursor_type="row")
+        yield FittedTable(
+            [
+                Column("id", "#", 2, 2),
+                Column("label", t("alerts.channels"), 20, 120, flexible=True),
+            ],
+            id="channel-table",
+        )
         yield Button(t("alerts.test"), id="alerts-test")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = t("nav.alerts")
-        inbox = self.query_one("#inbox-table", DataTable)
-        add_fixed_columns(
-            inbox,
-            [
-                ("when", t("alerts.when"), 6),
-                ("message", t("alerts.message"), 90),
-                ("delivery", t("alerts.delivery"), 14),
-            ],
-        )
-        add_fixed_columns(
-            self.query_one("#channel-table", DataTable),
-            [("id", "#", 4), ("label", t("alerts.channels"), 80)],
-        )
+        self.query_one("#inbox-table", FittedTable).zebra_stripes = True
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -79,30 +80,27 @@ class AlertsScreen(DaoshouScreen):
     def on_alerts_loaded(self, message: AlertsLoaded) -> None:
         zh = current_language() == "zh"
         now = self.context.now()
-        inbox = self.query_one("#inbox-table", DataTable)
-        inbox.clear()
-        for entry in message.events:
-            delivery = Text(
-                f"✓{entry.sent} …{entry.pending} ✗{entry.failed}",
-                style="red" if entry.failed else "dim",
-            )
-            inbox.add_row(
+        rows = [
+            [
                 Text(fmt.ago(entry.created_at, now)),
-                safe_text(entry.message_zh if zh else entry.message_en, cells=90),
-                delivery,
-                key=str(entry.event_id),
-            )
+                safe_text(entry.message_zh if zh else entry.message_en, cells=120),
+                Text(
+                    f"✓{entry.sent} …{entry.pending} ✗{entry.failed}",
+                    style="red" if entry.failed else "dim",
+                ),
+            ]
+            for entry in message.events
+        ]
+        keys: list[str | None] = [str(entry.event_id) for entry in message.events]
         if not message.events:
-            inbox.add_row(Text(""), Text(t("alerts.none"), style="dim"), Text(""))
+            rows, keys = [[Text(""), Text(t("alerts.none"), style="dim"), Text("")]], [None]
+        self.query_one("#inbox-table", FittedTable).show(rows, keys)
         self.channels = message.channels
-        channels = self.query_one("#channel-table", DataTable)
-        channels.clear()
-        for channel in message.channels:
-            channels.add_row(
-                Text(str(channel.id)), safe_text(channel.label, cells=80), key=str(channel.id)
-            )
+        lines = [[Text(str(c.id)), safe_text(c.label, cells=120)] for c in message.channels]
+        keys = [str(c.id) for c in message.channels]
         if not message.channels:
-            channels.add_row(Text(""), Text(t("alerts.no_channels"), style="dim"))
+            lines, keys = [[Text(""), Text(t("alerts.no_channels"), style="dim")]], [None]
+        self.query_one("#channel-table", FittedTable).show(lines, keys)
 
     @on(Button.Pressed, "#alerts-test")
     def action_test(self) -> None:

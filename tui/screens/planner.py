@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from planner.errors import DaoshouError
@@ -36,7 +36,7 @@ from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
 from tui.widgets.breakdown_table import BreakdownTable
 from tui.widgets.budget_meter import BudgetMeter
-from tui.widgets.columns import add_fixed_columns
+from tui.widgets.columns import Column, FittedTable
 from tui.widgets.payment_schedule import PaymentSchedule
 
 
@@ -65,8 +65,30 @@ def compute_plan(engine: Any, path: Path, now: datetime, time_limit: float = 10.
         return PlanView(None, path, exc.one_line(current_language()))
 
 
+def _cart_columns() -> list[Column]:
+    """The cart's columns: the amounts and the per-unit cost are never cut; the listing
+    goes first when the room runs out (the breakdown names it)."""
+    return [
+        Column("item", t("plan.item"), 10, 40, flexible=True, wanted=20),
+        Column("qty", t("plan.qty"), 3, 3),
+        Column("from", t("plan.listing"), 8, 30, rank=3, flexible=True, wanted=12),
+        Column("amount", t("plan.amount"), 8, 8),
+        Column("per_unit", t("watch.per_unit"), 8, 8, rank=1),
+    ]
+
+
+def _order_columns() -> list[Column]:
+    """The order split's columns: where, what and the discounts, the order's total."""
+    return [
+        Column("where", t("plan.listing"), 6, 20, rank=1, flexible=True, wanted=10),
+        Column("what", t("plan.what"), 10, 90, rank=2, flexible=True, wanted=30),
+        Column("total", t("plan.amount"), 8, 8),
+    ]
+
+
 class PlannerScreen(DaoshouScreen):
-    """Cart and plan on the left, the selected item's breakdown and the money on the right."""
+    """Cart and plan on the left, the selected item's breakdown and the money on the right;
+    on a narrow terminal the two halves stack and the screen scrolls (app.tcss)."""
 
     AUTO_FOCUS = "#cart-table"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,12 +105,12 @@ class PlannerScreen(DaoshouScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal():
+        with VerticalScroll(id="plan-body"):
             with Vertical(id="plan-left"):
                 yield Label(t("plan.items"), classes="section-title")
-                yield DataTable(id="cart-table", cursor_type="row", zebra_stripes=True)
+                yield FittedTable(_cart_columns(), id="cart-table")
                 yield Label(t("plan.orders"), classes="section-title")
-                yield DataTable(id="orders-table", cursor_type="row")
+                yield FittedTable(_order_columns(), id="orders-table")
                 yield Static(id="plan-saving", classes="status-line")
                 yield Label(t("plan.promotions"), classes="section-title")
                 yield Static(id="plan-promotions")
@@ -103,24 +125,7 @@ class PlannerScreen(DaoshouScreen):
 
     def on_mount(self) -> None:
         self.sub_title = t("nav.planner")
-        add_fixed_columns(
-            self.query_one("#cart-table", DataTable),
-            [
-                ("item", t("plan.item"), 26),
-                ("qty", t("plan.qty"), 4),
-                ("from", t("plan.listing"), 20),
-                ("amount", t("plan.amount"), 11),
-                ("per_unit", t("watch.per_unit"), 13),
-            ],
-        )
-        add_fixed_columns(
-            self.query_one("#orders-table", DataTable),
-            [
-                ("where", t("plan.listing"), 14),
-                ("what", t("plan.what"), 50),
-                ("total", t("plan.amount"), 11),
-            ],
-        )
+        self.query_one("#cart-table", FittedTable).zebra_stripes = True
         self.query_one("#plan-saving", Static).update(safe_lines(["…"]))
         self.action_optimise()
 
@@ -165,24 +170,23 @@ class PlannerScreen(DaoshouScreen):
 
     def _show(self, plan: Plan, live: LivePlan | None) -> None:
         currency = plan.cart.currency
-        cart = self.query_one("#cart-table", DataTable)
-        keep = cart.cursor_row
-        cart.clear()
-        for item in plan.priced.items:
-            cart.add_row(
-                safe_text(plan.cart.item(item.id).name, cells=26),
+        rows = [
+            [
+                safe_text(plan.cart.item(item.id).name, cells=40),
                 Text(str(item.qty)),
-                safe_text(f"{platform_name(item.platform)} · {item.shop}", cells=20),
+                safe_text(f"{platform_name(item.platform)} · {item.shop}", cells=30),
                 Text(fmt.money(item.in_hand, currency), justify="right"),
                 Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
-                key=item.id,
-            )
-        if cart.row_count:
-            cart.move_cursor(row=min(keep, cart.row_count - 1))
+            ]
+            for item in plan.priced.items
+        ]
+        self.query_one("#cart-table", FittedTable).show(
+            rows, [item.id for item in plan.priced.items]
+        )
         self._show_orders(plan)
         self._show_selected()
         self.query_one(BudgetMeter).show(plan.total, plan.cart.budget, currency)
-        self.query_one(PaymentSchedule).show(plan.priced.payments, currency)
+        self.query_one(PaymentSchedule).show_payments(plan.priced.payments, currency)
         promotions = [p.label or promotion_text(p) for p in plan.cart.promotions]
         notes = list(live.left_out) if live else []
         self.query_one("#plan-promotions", Static).update(
@@ -191,18 +195,20 @@ class PlannerScreen(DaoshouScreen):
 
     def _show_orders(self, plan: Plan) -> None:
         currency = plan.cart.currency
-        orders = self.query_one("#orders-table", DataTable)
-        orders.clear()
+        rows = []
         for order in plan.priced.orders:
             where = f"{platform_name(order.platform)} {order.key}".strip()
             discounts = ", ".join(
                 f"{words_text(d.words)} {fmt.money(d.amount, currency)}" for d in order.discounts
             )
-            orders.add_row(
-                safe_text(where, cells=14),
-                safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=50),
-                Text(fmt.money(order.total, currency), justify="right"),
+            rows.append(
+                [
+                    safe_text(where, cells=20),
+                    safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=90),
+                    Text(fmt.money(order.total, currency), justify="right"),
+                ]
             )
+        self.query_one("#orders-table", FittedTable).show(rows)
         saving = plan.saving
         line = f"{t('plan.total')} {fmt.money(plan.total, currency)}"
         if saving is not None:
@@ -218,11 +224,11 @@ class PlannerScreen(DaoshouScreen):
         plan = self.view.plan if self.view else None
         table = self.query_one(BreakdownTable)
         if plan is None or not plan.priced.items:
-            table.show(None, "CNY")
+            table.show_item(None, "CNY")
             return
         cart = self.query_one("#cart-table", DataTable)
         index = min(max(cart.cursor_row, 0), len(plan.priced.items) - 1)
-        table.show(plan.priced.items[index], plan.cart.currency)
+        table.show_item(plan.priced.items[index], plan.cart.currency)
 
     def action_quantity(self, delta: int) -> None:
         """One pack more or less of the selected item (none left: it leaves the cart)."""

@@ -6,48 +6,57 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from planner.cost import PricedItem
 from tui import format as fmt
 from tui.i18n import t, words_text
 from tui.text import safe_text
-from tui.widgets.columns import add_fixed_columns
+from tui.widgets.columns import Column, FittedTable
 
 
-class BreakdownTable(DataTable[Any]):
-    """Step, amount (signed), running total."""
+class BreakdownTable(FittedTable):
+    """Step, amount (signed), running total: the amounts are never cut, the step label
+    takes the rest of the width."""
 
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        add_fixed_columns(
-            self,
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
             [
-                ("step", t("plan.step"), 30),
-                ("amount", t("plan.amount"), 11),
-                ("total", t("plan.total"), 11),
+                Column("step", t("plan.step"), 12, 60, flexible=True),
+                Column("amount", t("plan.amount"), 8, 8),
+                Column("total", t("plan.total"), 8, 8),
             ],
+            id=id,
         )
 
-    def show(self, item: PricedItem | None, currency: str) -> None:
+    def show_item(self, item: PricedItem | None, currency: str) -> None:
         """Display `item`'s steps (nothing for None)."""
-        self.clear()
         if item is None:
+            self.show([])
             return
-        for step in item.steps:
-            style = "green" if step.amount < 0 else ""
-            self.add_row(
-                safe_text(words_text(step.words), cells=30),
-                Text(fmt.money(step.amount, currency), style=style, justify="right"),
+        rows: list[list[Any]] = [
+            [
+                safe_text(words_text(step.words), cells=60),
+                Text(
+                    fmt.money(step.amount, currency),
+                    style="green" if step.amount < 0 else "",
+                    justify="right",
+                ),
                 Text(fmt.money(step.total, currency), justify="right"),
-            )
-        self.add_row(
-            Text(t("plan.total"), style="bold"),
-            Text(""),
-            Text(fmt.money(item.in_hand, currency), style="bold", justify="right"),
+            ]
+            for step in item.steps
+        ]
+        rows.append(
+            [
+                Text(t("plan.total"), style="bold"),
+                Text(""),
+                Text(fmt.money(item.in_hand, currency), style="bold", justify="right"),
+            ]
         )
-        self.add_row(
-            Text(t("watch.per_unit")),
-            Text(""),
-            Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
+        rows.append(
+            [
+                Text(t("watch.per_unit")),
+                Text(""),
+                Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
+            ]
         )
+        self.show(rows)

@@ -25,8 +25,15 @@ SCROLLBAR = 2  # room kept for the vertical scrollbar
 
 @dataclass(frozen=True)
 class Column:
-    """A column: `rank` orders what is dropped first (higher goes first); a `flexible`
-    column takes the spare room up to `widest`."""
+    """A column of a fitted table.
+
+    `rank` orders what is dropped first (higher goes first; rank 0 always stays). A fixed
+    column (a price, a date) is always as wide as its widest cell: it is never cut. A
+    `flexible` column (a name, a status with its reason) may be squeezed down to
+    `narrowest`, but only after every column ranked below it is gone: it claims its
+    content width up to `wanted` (default: `widest`), and grows into spare room up to
+    `widest`.
+    """
 
     key: str
     label: str
@@ -34,11 +41,13 @@ class Column:
     widest: int
     rank: int = 0
     flexible: bool = False
+    wanted: int | None = None
 
 
 def cells(value: Any) -> int:
-    """How many terminal cells a cell value takes."""
-    return value.cell_len if isinstance(value, Text) else Text(str(value)).cell_len
+    """How many terminal cells a cell value takes (its widest line)."""
+    text = value if isinstance(value, Text) else Text(str(value))
+    return max((line.cell_len for line in text.split(allow_blank=True)), default=0)
 
 
 def fit_columns(
@@ -46,27 +55,42 @@ def fit_columns(
 ) -> list[tuple[str, str, int]]:
     """`(key, label, width)` of the columns that fit in `room` cells, in their order.
 
-    A column is as wide as its header and its widest cell (within its bounds); columns
-    are dropped by rank until the rest fit; flexible columns then share what is left.
+    1. Columns go by rank until the rest fit, flexible ones at their narrowest: the
+       important columns stay, whatever the terminal.
+    2. Each flexible column, most important first, claims its content width (up to
+       `wanted`); when that does not fit, less important columns go to make room,
+       before it is squeezed (a status keeps its reason where a sparkline can go).
+    3. The room left goes to the flexible columns: up to their content, then `widest`.
     """
-    needed = {c.key: max(c.narrowest, Text(c.label).cell_len) for c in columns}
+    header = {c.key: max(c.narrowest, Text(c.label).cell_len) for c in columns}
+    needed = dict(header)
     for row in rows:
         for column, value in zip(columns, row, strict=False):
-            needed[column.key] = max(needed[column.key], min(cells(value), column.widest))
-    # Flexible columns count at their narrowest while deciding what fits.
-    base = {
-        c.key: max(c.narrowest, Text(c.label).cell_len) if c.flexible else needed[c.key]
-        for c in columns
-    }
+            needed[column.key] = max(needed[column.key], cells(value))
+    for column in columns:
+        if column.flexible:
+            needed[column.key] = min(needed[column.key], column.widest)
+    widths = {c.key: header[c.key] if c.flexible else needed[c.key] for c in columns}
     kept = list(columns)
-    for column in sorted(columns, key=lambda c: c.rank, reverse=True):
-        if _total(kept, base) <= room:
-            break
-        if column.rank > 0:
-            kept.remove(column)
-    widths = {c.key: base[c.key] for c in kept}
+    _drop_until(kept, widths, room, below=0)
+    for column in sorted((c for c in kept if c.flexible), key=lambda c: c.rank):
+        if column not in kept:
+            continue
+        floor = widths[column.key]
+        widths[column.key] = max(floor, min(needed[column.key], column.wanted or column.widest))
+        _drop_until(kept, widths, room, below=column.rank)
+        if _total(kept, widths) > room:
+            widths[column.key] = floor  # nothing left to drop: squeezed, the spare decides
     _share_spare(kept, widths, needed, room)
     return [(c.key, c.label, widths[c.key]) for c in kept]
+
+
+def _drop_until(kept: list[Column], widths: dict[str, int], room: int, below: int) -> None:
+    """Drop the columns ranked after `below`, least important first, until `kept` fits."""
+    for column in sorted(kept, key=lambda c: c.rank, reverse=True):
+        if _total(kept, widths) <= room or column.rank <= below:
+            return
+        kept.remove(column)
 
 
 def _total(columns: Sequence[Column], widths: dict[str, int]) -> int:
@@ -76,25 +100,68 @@ def _total(columns: Sequence[Column], widths: dict[str, int]) -> int:
 def _share_spare(
     columns: Sequence[Column], widths: dict[str, int], needed: dict[str, int], room: int
 ) -> None:
-    """Give the room left to the flexible columns one cell at a time, in turn: first up to
-    what their cells need (so a status keeps its reason), then up to their widest."""
-    flexible = [c for c in columns if c.flexible]
+    """Give the room left to the flexible columns: first up to what their cells need, the
+    most important first (a whole name before a whole shop), then one cell at a time in
+    turn up to their widest."""
+    flexible = sorted((c for c in columns if c.flexible), key=lambda c: c.rank)
     spare = room - _total(columns, widths)
-    for limit in (lambda c: needed[c.key], lambda c: c.widest):
-        growing = True
-        while spare > 0 and growing:
-            growing = False
-            for column in flexible:
-                if spare > 0 and widths[column.key] < limit(column):
-                    widths[column.key] += 1
-                    spare -= 1
-                    growing = True
+    for column in flexible:
+        grow = max(0, min(spare, needed[column.key] - widths[column.key]))
+        widths[column.key] += grow
+        spare -= grow
+    growing = True
+    while spare > 0 and growing:
+        growing = False
+        for column in flexible:
+            if spare > 0 and widths[column.key] < column.widest:
+                widths[column.key] += 1
+                spare -= 1
+                growing = True
 
 
 def add_fixed_columns(table: DataTable[Any], columns: Sequence[tuple[str, str, int]]) -> None:
     """Add `(key, label, width)` columns to `table`."""
     for key, label, width in columns:
         table.add_column(label, key=key, width=width)
+
+
+class FittedTable(DataTable[Any]):
+    """A table whose columns are fitted to its width again whenever it is resized.
+
+    `show` takes every row at once (the tables of a plan, an inbox: tens of rows), keeps
+    them, and draws the columns that fit; a resize that changes the fit draws again.
+    """
+
+    def __init__(self, columns: Sequence[Column] = (), *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row")
+        self.layout_columns: Sequence[Column] = columns
+        self.fitted: list[tuple[str, str, int]] = []
+        self._rows: list[tuple[Sequence[Any], str | None]] = []
+
+    def show(self, rows: Sequence[Sequence[Any]], keys: Sequence[str | None] | None = None) -> None:
+        """Draw `rows` (one value per column of `layout_columns`), keyed by `keys`."""
+        row_keys = list(keys) if keys is not None else [None] * len(rows)
+        self._rows = list(zip(rows, row_keys, strict=True))
+        self._draw()
+
+    def on_resize(self) -> None:
+        if self._rows and self._fit() != self.fitted:
+            self._draw()
+
+    def _fit(self) -> list[tuple[str, str, int]]:
+        return fit_columns(self.layout_columns, [r for r, _ in self._rows], table_room(self))
+
+    def _draw(self) -> None:
+        keep = self.cursor_row
+        self.fitted = self._fit()
+        order = [c.key for c in self.layout_columns]
+        shown = [order.index(key) for key, _, _ in self.fitted]
+        self.clear(columns=True)
+        add_fixed_columns(self, self.fitted)
+        for row, key in self._rows:
+            self.add_row(*(row[i] for i in shown), key=key)
+        if self.row_count:
+            self.move_cursor(row=min(max(keep, 0), self.row_count - 1))
 
 
 def table_room(table: DataTable[Any]) -> int:

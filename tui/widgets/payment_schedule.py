@@ -8,36 +8,37 @@ from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from planner.payments import Payment
 from tui import format as fmt
 from tui.i18n import t
-from tui.widgets.columns import add_fixed_columns
+from tui.widgets.columns import Column, FittedTable
 
 
-class PaymentSchedule(DataTable[Any]):
-    """Date, amount, cumulative."""
+class PaymentSchedule(FittedTable):
+    """Date, amount, cumulative: three columns that are never cut."""
 
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        add_fixed_columns(
-            self,
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
             [
-                ("date", t("plan.date"), 10),
-                ("amount", t("plan.amount"), 12),
-                ("total", t("plan.total"), 12),
+                Column("date", t("plan.date"), 10, 10),
+                Column("amount", t("plan.amount"), 8, 8),
+                Column("total", t("plan.total"), 8, 8),
             ],
+            id=id,
         )
 
-    def show(self, payments: Sequence[Payment], currency: str) -> None:
+    def show_payments(self, payments: Sequence[Payment], currency: str) -> None:
         """Display the payments in date order."""
-        self.clear()
+        rows: list[list[Any]] = []
         running = Decimal(0)
         for payment in sorted(payments, key=lambda p: p.date):
             running += payment.amount
-            self.add_row(
-                Text(payment.date.isoformat()),
-                Text(fmt.money(payment.amount, currency), justify="right"),
-                Text(fmt.money(running, currency), justify="right", style="dim"),
+            rows.append(
+                [
+                    Text(payment.date.isoformat()),
+                    Text(fmt.money(payment.amount, currency), justify="right"),
+                    Text(fmt.money(running, currency), justify="right", style="dim"),
+                ]
             )
+        self.show(rows)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from rich.cells import cell_len
 from textual_plotext import PlotextPlot
 
 from tui.text import display_text
@@ -62,7 +63,7 @@ class PriceChart(PlotextPlot):
         """Redraw with the given data."""
         plt = self.plt
         plt.clear_figure()
-        plt.title(display_text(title, limit=60))
+        plt.title(_plot_text(title, limit=60))
         lows: list[float] = []
         highs: list[float] = []
         for colour, line in zip(_line_colours(lines), lines, strict=True):
@@ -73,7 +74,7 @@ class PriceChart(PlotextPlot):
             lows.append(min(ys))
             highs.append(max(ys))
             marker = "dot" if line.in_hand else "braille"
-            label = display_text(line.label, limit=24)
+            label = _plot_text(line.label, limit=24)
             plt.plot(xs, ys, label=label, color=colour, marker=marker)
         for band in bands:
             x = (band.day - today).days
@@ -92,6 +93,16 @@ class PriceChart(PlotextPlot):
             pad = (max(highs) - min(lows)) * 0.05 or 1.0
             plt.ylim(min(lows) - pad, max(highs) + pad)
         self.refresh()
+
+
+def _plot_text(text: str, limit: int) -> str:
+    """Literal text for Plotext, which gives every character one cell: a wide character
+    (京, 东) takes two in the terminal, so each is followed by a zero-width space that
+    Plotext counts and the terminal does not. Otherwise every legend line of a Chinese
+    shop name would push the chart's right end (today, the forecast) off the widget."""
+    return "".join(
+        char + "\u200b" if cell_len(char) == 2 else char for char in display_text(text, limit=limit)
+    )
 
 
 def _line_colours(lines: Sequence[ChartLine]) -> list[str]:

@@ -53,19 +53,21 @@ _HEADERS = {
     "advice": "watch.advice",
     "status": "watch.status",
 }
-# (narrowest, widest, rank, flexible): rank 0 always stays; higher ranks go first when
-# the terminal is narrow (80 columns keep name, price, per unit, advice and status).
-_SHAPES = {
-    "product": (14, 40, 0, True),
-    "where": (10, 22, 5, False),
-    "best": (9, 14, 1, False),
-    "per_unit": (9, 18, 2, False),
-    "change": (6, 12, 6, False),
-    "lowest": (12, 18, 7, False),
-    "trend": (12, 12, 9, False),
-    "forecast": (15, 17, 8, False),
-    "advice": (8, 32, 3, True),
-    "status": (8, 40, 4, True),
+# (narrowest, widest, rank, flexible, wanted): rank 0 always stays; higher ranks go first
+# when the terminal is narrow (80 columns keep name, price, per unit, advice and status).
+# The name claims 20 cells before others go; a status claims its whole reason, so a wide
+# terminal drops a sparkline rather than cut "no price: <reason>".
+_SHAPES: dict[str, tuple[int, int, int, bool, int | None]] = {
+    "product": (14, 40, 0, True, 20),
+    "where": (10, 30, 5, True, 16),
+    "best": (9, 14, 1, False, None),
+    "per_unit": (9, 18, 2, False, None),
+    "change": (6, 12, 6, False, None),
+    "lowest": (12, 18, 7, False, None),
+    "trend": (12, 12, 9, False, None),
+    "forecast": (15, 17, 8, False, None),
+    "advice": (8, 32, 3, True, None),
+    "status": (8, 60, 4, True, None),
 }
 WIDE_ROOM = 400  # the "all columns" view: every column, scrolled sideways
 
@@ -227,7 +229,7 @@ class WatchTable(DataTable[Any]):
         currency = best.currency if best else "CNY"
         return [
             name,
-            safe_text(_where(best), cells=16) if best else Text("-", style="dim"),
+            safe_text(_where(best), cells=30) if best else Text("-", style="dim"),
             Text(fmt.money(best.in_hand_price if best else None, currency), justify="right"),
             Text(
                 fmt.per_unit(best.in_hand_per_unit if best else None, row.unit, currency),
@@ -285,7 +287,7 @@ def _status(row: WatchRow, now: datetime) -> Text:
         checked = max((q.checked_at for q in row.listings if q.checked_at), default=None)
         return Text(fmt.ago(checked, now), style="dim")
     if status == "no_price":
-        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", cells=40)
+        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", cells=60)
     if status == "out_of_stock":
         return Text(t("status.out_of_stock"), style="red")
     return Text(t("status.not_checked"), style="dim")
