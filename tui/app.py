@@ -67,6 +67,8 @@ class DaoshouApp(App[None]):
         Binding("comma", "switch_mode('settings')", t("nav.settings"), key_display=",", show=False),
         Binding("question_mark", "keys", t("nav.keys"), key_display="?"),
         Binding("q", "quit", t("nav.quit"), show=False),
+        # Declared here (not left to Textual) so the footer names it in the app's language.
+        Binding("ctrl+p", "command_palette", t("nav.palette"), show=False, priority=True),
     ]
 
     def __init__(self, context: AppContext) -> None:
@@ -74,6 +76,7 @@ class DaoshouApp(App[None]):
         self.context = context
         self.seen_observation = -1
         self._screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        relabel_bindings(self, refresh=False)  # the class was declared in another language
         for mode in _MODES:
             self.add_mode(mode, partial(_make_screen, mode, context))
 

@@ -372,6 +372,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # keys, the command palette and the screen layout
     "nav.keys": ("按键", "Keys"),
+    "nav.palette": ("命令", "palette"),
     "nav.columns": ("全部列", "All columns"),
     "app.screenshot_saved": ("截图已保存：{path}", "Screenshot saved: {path}"),
     "palette.watchlist": (
