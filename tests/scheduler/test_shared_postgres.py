@@ -134,6 +134,3 @@ def test_two_services_share_checks_and_survive_a_sigkill(postgres_url, shop20, t
     statuses = repo.listing_statuses()
     assert {s.latest.price for s in statuses} == {Decimal("8.00")}, "round 2 read the new price"
     assert processes[1].returncode == 0
-    # The killed process had pages in flight; the survivor fetched those listings again.
-    fetched = Counter(r.path for r in shop20.log() if r.path.startswith("/product/"))
-    assert max(fetched.values()) == 2, "the kill should land while a page was in flight"

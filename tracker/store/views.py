@@ -7,7 +7,6 @@ dataclasses are snapshots; building one from a row happens only in `tracker.stor
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
@@ -40,9 +39,14 @@ def _snapshot(cls: type[_View], row: SQLModel | sa.Row[Any], **extra: Any) -> _V
     return cls(**{name: getattr(row, name) for name in names}, **extra)
 
 
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: Any) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 @dataclass(frozen=True)
