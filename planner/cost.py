@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from planner.cart import Cart, Item, Promotion, is_coupon
+from planner.cart import Cart, Credit, Item, Promotion, is_coupon
 from planner.coupons import Outcome, assign_coupons
 from planner.credit import CreditOutcome, apply_credit
 from planner.errors import PlanError
@@ -225,7 +225,14 @@ def _order_level(
     discounts: dict[OrderKey, list[Discount]] = {}
     fees: dict[OrderKey, list[ShopFee]] = {}
     spent: dict[OrderKey, tuple[int, ...]] = {}
-    for key, outcome in assign_coupons(list(groups), evaluate, held).items():
+    handout = assign_coupons(
+        list(groups),
+        evaluate,
+        held,
+        in_hand=lambda chosen: _in_hand(chosen, cart, pricing),
+        links=lambda key: _links(key, groups[key], cart, pricing),
+    )
+    for key, outcome in handout.items():
         run = outcome.result
         for line, priced_line in zip(groups[key], run.lines, strict=True):
             line.amount, line.steps = priced_line.amount, priced_line.steps
@@ -233,6 +240,44 @@ def _order_level(
         fees[key] = _refer(run.fees, groups[key], run.lines)
         spent[key] = tuple(sorted(outcome.used))
     return discounts, fees, spent
+
+
+def _in_hand(
+    chosen: Mapping[OrderKey, Outcome[_OrderRun]], cart: Cart, pricing: Pricing
+) -> Decimal:
+    """What these orders, each run as chosen, cost in hand: the stages after the coupons
+    (subsidies, shipping, deposits, shopping credit) settled on copies of their lines as
+    `price` settles them on the cart's. The handout's measure: a coupon goes where it
+    saves most counting the subsidy it unlocks or loses, not only its own saving."""
+    lines: list[Line] = []
+    fees: list[ShopFee] = []
+    for outcome in chosen.values():
+        run = outcome.result
+        copies = [replace(line, steps=list(line.steps)) for line in run.lines]
+        lines.extend(copies)
+        fees.extend(_refer(run.fees, copies, run.lines))
+    _apply_subsidies(lines, cart, pricing, [])
+    _apply_shipping(fees)
+    _keep_deposits(lines)
+    apply_credit(lines, cart, pricing.rules, [])
+    return sum((cents(line.amount) for line in lines), ZERO)
+
+
+def _links(key: OrderKey, lines: Sequence[Line], cart: Cart, pricing: Pricing) -> frozenset[str]:
+    """What settles this order together with others after the coupons: each subsidy
+    category it may claim (one item per category per person, across orders) and its
+    platform's shopping credit (judged on the platform's whole spending)."""
+    tags = {
+        f"subsidy:{_category(line.item)}"
+        for line in lines
+        if line.offer.subsidy is not None and _category(line.item) not in cart.subsidy_used
+    }
+    if any(
+        isinstance(promo, Credit) and pricing.rules.canonical(promo.platform) == key[0]
+        for promo in cart.promotions
+    ):
+        tags.add(f"credit:{key[0]}")
+    return frozenset(tags)
 
 
 @dataclass(frozen=True)
