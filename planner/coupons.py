@@ -7,17 +7,26 @@ is the answer: each order got the best it could have. Otherwise the coupons go t
 orders where they save most, exactly: a small assignment problem.
 
 The rule, precisely: over all ways of giving each order a subset of the held coupons
-within their `uses`, the engine takes the one with the least sum of order totals (after
-shop, cross-store, coupon and member stages and shipping, before subsidies and credit,
-which are settled per person afterwards); each order prices its subset as a checkout
-does (the best coupon per shop and the best platform coupon among those it may use).
-Ties go to the earlier order (the order in which the cart's items first name it).
+within their `uses`, the engine takes the one with the least total IN HAND: what the
+orders cost after every stage, the subsidies, shipping, deposits and shopping credit
+included (`in_hand`), so a coupon goes where it saves most counting what it changes
+downstream (a subsidy it unlocks at a price ceiling or loses, a free-shipping threshold,
+a credit balance spent or not). Each order prices its subset as a checkout does (the
+best coupon per shop and the best platform coupon among those it may use). Ties go to
+the earlier order (the order in which the cart's items first name it).
+
+What comes after the coupons links some orders: one subsidy per category per person
+(the largest wins, whichever order holds it) and shopping credit judged on a platform's
+whole spending (`links`). Orders so linked form a unit, measured as all its
+combinations together; past MAX_COMBINATIONS a unit's orders are measured one by one,
+each as if alone (documented in docs/optimiser.md as the one place the handout is not
+exact).
 
 Only the coupons that run short are "contested"; the others are never withheld. The
 search starts with those the unconstrained pricing over-spends; if its answer, by
 withholding, makes orders over-spend another, that one is contested too and the search
-runs again. The answer respects every `uses`, and it is the cheapest even with the
-uncontested coupons unlimited, so it is the cheapest overall.
+runs again. The answer respects every `uses`. A coupon no other order wants is used as
+the checkout would use it, never withheld to lower the total in hand.
 
 For one order, every outcome of some subset is reached by starting from "all coupons"
 and withholding, one at a time, a contested coupon the order used (a checkout's choice
