@@ -8,7 +8,7 @@ Shopping credit, last of all, lives in `planner.credit`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from copy import copy
 from decimal import Decimal
 
 from planner.cart import Cart, Credit, Item
@@ -132,7 +132,7 @@ def settled_total(
     lines: list[Line] = []
     fees: list[ShopFee] = []
     for run_lines, run_fees in runs:
-        copies = [replace(line, steps=list(line.steps)) for line in run_lines]
+        copies = [_bare_copy(line) for line in run_lines]
         lines.extend(copies)
         mine = {id(line): copy for line, copy in zip(run_lines, copies, strict=True)}
         fees.extend((shop, fee, [mine[id(ln)] for ln in shared]) for shop, fee, shared in run_fees)
@@ -141,6 +141,15 @@ def settled_total(
     keep_deposits(lines)
     apply_credit(lines, cart, rules, [])
     return sum((cents(line.amount) for line in lines), ZERO)
+
+
+def _bare_copy(line: Line) -> Line:
+    """A copy of `line` that later stages may change, without its history of steps: only
+    its amount is measured (a full copy with `dataclasses.replace` took a third of the
+    time of pricing a 200-item plan in 12 orders)."""
+    bare = copy(line)
+    bare.steps = []
+    return bare
 
 
 def order_links(
