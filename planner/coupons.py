@@ -39,7 +39,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -223,7 +223,7 @@ def _cheapest(
     return [options[n][index] for n, index in enumerate(picks)]
 
 
-def _components(count: int, tags: list[set[Hashable]]) -> list[list[int]]:
+def _components(count: int, tags: Sequence[Iterable[Hashable]]) -> list[list[int]]:
     """Positions 0..count-1 in groups (each in order, by first position) linked by
     sharing a tag."""
     parent = list(range(count))
