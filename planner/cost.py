@@ -17,13 +17,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
-from planner.cart import Cart, Item, Promotion, is_coupon
+from planner.cart import Cart, Promotion, is_coupon
 from planner.coupons import Outcome, assign_coupons
 from planner.credit import CreditOutcome, apply_credit
 from planner.errors import PlanError
 from planner.item_price import item_level
 from planner.ledger import Discount, Line, Step
-from planner.money import ZERO, allocate, cents
+from planner.money import ZERO, cents
 from planner.order_discounts import (
     ShopFee,
     apply_cross_store,
@@ -34,8 +34,15 @@ from planner.order_discounts import (
 )
 from planner.payments import Payment, balance_window_conflicts, schedule
 from planner.rules import PlatformRules, Rulebook, load_rulebook
+from planner.settle import (
+    OrderKey,
+    apply_shipping,
+    apply_subsidies,
+    keep_deposits,
+    order_links,
+    settled_total,
+)
 from planner.subsidy import SubsidyProgramme, load_subsidies
-from planner.wording import Words, words
 
 __all__ = [
     "CreditOutcome",
@@ -52,7 +59,6 @@ __all__ = [
 
 
 #: An order: (canonical platform, order key).
-OrderKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -138,11 +144,13 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
     discounts, fees, spent = _order_level(cart, groups, pricing)
     for order_lines in groups.values():
         notes.extend(balance_window_conflicts(order_lines))
-    for key, applied in _apply_subsidies(lines, cart, pricing, notes).items():
+    for key, applied in apply_subsidies(
+        lines, cart, pricing.subsidies, pricing.rules, notes
+    ).items():
         discounts[key].extend(applied)
     for key, shop_fees in fees.items():
-        discounts[key].extend(_apply_shipping(shop_fees))
-    _keep_deposits(lines)
+        discounts[key].extend(apply_shipping(shop_fees))
+    keep_deposits(lines)
     if cart.now is None:
         raise ValueError("a cart is priced as of a day: set Cart.now (the caller's today)")
     credits = apply_credit(lines, cart, pricing.rules, notes)
@@ -157,29 +165,6 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
         credits=tuple(credits),
         notes=tuple(notes),
     )
-
-
-def _apply_shipping(shop_fees: Sequence[ShopFee]) -> list[Discount]:
-    """Add each shop's fee to its items, in proportion to their amounts."""
-    applied = []
-    for shop, fee, shop_lines in shop_fees:
-        label = words("shipping", shop=shop)
-        shares = allocate(fee, [ln.amount for ln in shop_lines])
-        for line, share in zip(shop_lines, shares, strict=True):
-            line.apply("shipping", label, share)
-        applied.append(Discount("shipping", label, fee, shop))
-    return applied
-
-
-def _keep_deposits(lines: Sequence[Line]) -> None:
-    """A presale item never costs less than its deposits: discounts beyond the balance
-    are lost (the balance floors at zero, and 定金 is not paid back)."""
-    for line in lines:
-        if line.offer.presale is None:
-            continue
-        deposits = line.offer.presale.deposit * line.item.qty
-        if line.amount < deposits:
-            line.apply("presale", words("presale_floor"), deposits - line.amount)
 
 
 def _order(
@@ -225,7 +210,19 @@ def _order_level(
     discounts: dict[OrderKey, list[Discount]] = {}
     fees: dict[OrderKey, list[ShopFee]] = {}
     spent: dict[OrderKey, tuple[int, ...]] = {}
-    for key, outcome in assign_coupons(list(groups), evaluate, held).items():
+    handout = assign_coupons(
+        list(groups),
+        evaluate,
+        held,
+        in_hand=lambda chosen: settled_total(
+            ((o.result.lines, o.result.fees) for o in chosen.values()),
+            cart,
+            pricing.subsidies,
+            pricing.rules,
+        ),
+        links=lambda key: order_links(key[0], groups[key], cart, pricing.rules),
+    )
+    for key, outcome in handout.items():
         run = outcome.result
         for line, priced_line in zip(groups[key], run.lines, strict=True):
             line.amount, line.steps = priced_line.amount, priced_line.steps
@@ -310,63 +307,6 @@ def _lines(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> list
         amount, steps = item_level(item, offer, pricing.rules.for_platform(offer.platform))
         lines.append(Line(item, offer, pick.offer, pick.order, amount, amount, list(steps)))
     return lines
-
-
-def _apply_subsidies(
-    lines: Sequence[Line], cart: Cart, pricing: Pricing, notes: list[str]
-) -> dict[OrderKey, list[Discount]]:
-    """国补 last, per item, one item per category per person (the largest subsidy wins).
-
-    The subsidy covers one unit: with qty > 1 only one pack's price is subsidised.
-    """
-    best: dict[str, tuple[Decimal, Line, Words]] = {}
-    for line in lines:
-        pid = line.offer.subsidy
-        if pid is None:
-            continue
-        programme = pricing.subsidies.get(pid)
-        if programme is None:
-            raise PlanError(
-                f"item {line.item.id}: unknown subsidy programme {pid!r}",
-                f"use one of {', '.join(sorted(pricing.subsidies))} or add it to your subsidies",
-            )
-        category = _category(line.item)
-        if category in cart.subsidy_used:
-            notes.append(f"{line.item.id}: no 国补, category {category} already used")
-            continue
-        amount, why = programme.amount(line.amount / line.item.qty, line.offer.energy_grade)
-        if amount <= 0:
-            notes.append(f"{line.item.id}: no 国补, {why}")
-            continue
-        if category not in best or amount > best[category][0]:
-            if category in best:
-                loser = best[category][1].item.id
-                notes.append(f"{loser}: no 国补, category {category} used by {line.item.id}")
-            best[category] = (amount, line, _subsidy_words(programme, amount, line))
-        else:
-            notes.append(
-                f"{line.item.id}: no 国补, category {category} used by {best[category][1].item.id}"
-            )
-    applied: dict[OrderKey, list[Discount]] = {}
-    for amount, line, label in best.values():
-        line.apply("subsidy", label, -amount)
-        key = (pricing.rules.canonical(line.offer.platform), line.order)
-        applied.setdefault(key, []).append(Discount("subsidy", label, amount, line.offer.shop))
-    return applied
-
-
-def _subsidy_words(programme: SubsidyProgramme, amount: Decimal, line: Line) -> Words:
-    """What a granted subsidy says: the programme, its rate, and its cap when it bit."""
-    rate = programme.rate_for(line.offer.energy_grade) or ZERO
-    shown = f"{(rate * 100).normalize():f}%"
-    if programme.cap is not None and amount == programme.cap:
-        return words("subsidy_capped", programme=programme.id, rate=shown, cap=programme.cap)
-    return words("subsidy", programme=programme.id, rate=shown)
-
-
-def _category(item: Item) -> str:
-    """The subsidy category: the item's category, or (without one) the item itself."""
-    return item.category or f"item:{item.id}"
 
 
 def _priced_item(line: Line, pricing: Pricing) -> PricedItem:

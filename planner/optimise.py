@@ -151,7 +151,7 @@ def optimise(
         search.improve(form.orders, deadline)
     if beside is not None:
         beside.finish()
-    search.merge_orders()
+    search.merge_orders(deadline)
     return _result(search, time.perf_counter() - started, rounds)
 
 

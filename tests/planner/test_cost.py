@@ -432,3 +432,48 @@ def test_cross_store_base_after_shop_setting(tmp_path):
     pricing = Pricing.load(rules, None)
     cart = load_cart(CARTS / "05-tmall-cross-store-shop-coupon.toml", today=TODAY)
     assert _in_hand(price(cart, _together(cart), pricing)) == {"a": "152.73", "b": "127.27"}
+
+
+#: One red packet of 50 is held and both orders would save 50 with it. In the book's order
+#: (named first) it saves 50 and no more; in the phone's order it takes the phone from
+#: 6050.00 to 6000.00, at the ceiling of the digital subsidy, which then pays 500.
+HELD_COUPON_UNLOCKS_SUBSIDY = """
+currency = "CNY"
+
+[[item]]
+id = "book"
+name = "Book set"
+category = "books"
+  [[item.offer]]
+  platform = "jd"
+  shop = "Book shop"
+  price = "500.00"
+
+[[item]]
+id = "phone"
+name = "Phone"
+category = "phone"
+  [[item.offer]]
+  platform = "jd"
+  shop = "Phone flagship"
+  price = "6050.00"
+  subsidy = "cn-2025-digital"
+
+[[promotion]]
+kind = "threshold"
+platform = "jd"
+scope = "platform"
+off = "50"
+coupon = true
+"""
+
+
+def test_a_held_coupon_goes_where_it_saves_most_in_hand(pricing):
+    """The handout counts what a coupon saves in hand: the phone's order gets the red
+    packet (book 500.00 + phone 6000.00 - 500.00 = 6000.00), though before subsidies the
+    two orders tie and ties go to the order named first (the book's: 6500.00)."""
+    cart = parse_cart(HELD_COUPON_UNLOCKS_SUBSIDY, today=TODAY)
+    priced = price(cart, {"book": Pick(0, "1"), "phone": Pick(0, "2")}, pricing)
+    assert _in_hand(priced) == {"book": "500.00", "phone": "5500.00"}
+    assert [order.coupons for order in priced.orders] == [(), (0,)]
+    assert priced.total == D("6000.00")

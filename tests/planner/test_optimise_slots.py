@@ -136,3 +136,57 @@ def test_the_handout_is_the_cheapest_within_the_uses_held(orders, uses):
         if all(sum(c in chosen for chosen in choice) <= held[c] for c in held)
     )
     assert sum(outcome.cost for outcome in found.values()) == cheapest
+
+
+#: Per order: what each of the two held coupons would save it, and a bonus (a subsidy)
+#: it earns when the coupons it spends save it at least 5, in category a or b.
+linked_orders = st.lists(
+    st.tuples(
+        st.lists(st.integers(min_value=0, max_value=9), min_size=2, max_size=2),
+        st.integers(min_value=0, max_value=20),
+        st.sampled_from("ab"),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(orders=linked_orders, uses=st.lists(st.integers(1, 2), min_size=2, max_size=2))
+def test_the_handout_is_the_cheapest_in_hand_within_the_uses_held(orders, uses):
+    """Two coupons any order may spend, and after them a bonus per category that only one
+    order can take (the largest, like one subsidy per category per person): the handout
+    costs, in hand, what the cheapest of all handouts within `uses` costs."""
+    held = dict(enumerate(uses))
+
+    def cost(n: int, used: frozenset[int]) -> Decimal:
+        return Decimal(100 - sum(orders[n][0][c] for c in used))
+
+    def evaluate(n: int, withheld: frozenset[int]) -> Outcome[int]:
+        used = frozenset(c for c in (0, 1) if c not in withheld and orders[n][0][c] > 0)
+        return Outcome(cost(n, used), used, n)
+
+    def in_hand(chosen: dict[int, frozenset[int]]) -> Decimal:
+        bonus = {"a": 0, "b": 0}
+        for n, used in chosen.items():
+            if cost(n, used) <= 95:
+                bonus[orders[n][2]] = max(bonus[orders[n][2]], orders[n][1])
+        return sum((cost(n, used) for n, used in chosen.items()), Decimal(0)) - sum(bonus.values())
+
+    keys = list(range(len(orders)))
+    found = assign_coupons(
+        keys,
+        evaluate,
+        held,
+        in_hand=lambda chosen: in_hand({n: o.used for n, o in chosen.items()}),
+        links=lambda n: frozenset({orders[n][2]}),
+    )
+    spent = [c for outcome in found.values() for c in outcome.used]
+    assert all(spent.count(c) <= held[c] for c in held)
+    subsets = [frozenset(s) for r in range(3) for s in itertools.combinations((0, 1), r)]
+    cheapest = min(
+        in_hand(dict(enumerate(choice)))
+        for choice in itertools.product(subsets, repeat=len(keys))
+        if all(sum(c in chosen for chosen in choice) <= held[c] for c in held)
+    )
+    assert in_hand({n: o.used for n, o in found.items()}) == cheapest
