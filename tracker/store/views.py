@@ -10,19 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import sqlalchemy as sa
-from sqlmodel import SQLModel
+from tracker.store.codec import utcnow
 
-from tracker.store.tables import (
-    FetchAttempt,
-    Listing,
-    Observation,
-    ObservationDaily,
-    Product,
-    utcnow,
-)
+if TYPE_CHECKING:  # importing neither keeps the standard-library reader light
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    from tracker.store.tables import (
+        FetchAttempt,
+        Listing,
+        Observation,
+        ObservationDaily,
+        Product,
+    )
 
 _View = TypeVar("_View")
 
@@ -33,10 +35,15 @@ def _snapshot(cls: type[_View], row: SQLModel | sa.Row[Any], **extra: Any) -> _V
     one mapping: `daoshou list` snapshots three rows per listing)."""
     assert getattr(row, "id", None) is not None, "snapshot of a row that was never flushed"
     names = [name for name in _field_names(cls) if name not in extra]
-    if isinstance(row, sa.Row):
-        values = row._asdict()
+    if _is_plain(row):
+        values = row._asdict()  # type: ignore[union-attr]
         return cls(**{name: values[name] for name in names}, **extra)
     return cls(**{name: getattr(row, name) for name in names}, **extra)
+
+
+def _is_plain(row: object) -> bool:
+    """Whether `row` is a plain row (SQLAlchemy's `Row`) rather than an ORM instance."""
+    return hasattr(row, "_asdict")
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -138,8 +145,8 @@ class DailyView:
     @classmethod
     def of(cls, row: ObservationDaily | sa.Row[Any]) -> DailyView:
         """Snapshot a roll-up row (an ORM instance or a plain row of its columns)."""
-        if isinstance(row, sa.Row):
-            values = row._asdict()
+        if _is_plain(row):
+            values = row._asdict()  # type: ignore[union-attr]
             return cls(**{name: values[name] for name in _field_names(cls)})
         return cls(**{name: getattr(row, name) for name in _field_names(cls)})
 
