@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from tracker.store import codec
 from tracker.store.revision import HEAD_REVISION
-from tracker.store.views import FetchAttemptView, ListingStatus, ListingView, ObservationView
+from tracker.store.views import STATUS_PARTS, ListingStatus, ListingView
 
 _SQLITE_PREFIX = "sqlite:///"
 _BUSY_TIMEOUT_S = 30.0  # as the engine's: wait behind a writer rather than fail
@@ -63,11 +63,10 @@ def _columns(view: type, alias: str) -> tuple[list[str], list[tuple[int, Decoder
     return expressions, decoders
 
 
-_PARTS = (
-    (ListingView, _columns(ListingView, "l")),
-    (ObservationView, _columns(ObservationView, "o")),
-    (FetchAttemptView, _columns(FetchAttemptView, "a")),
+_PARTS = tuple(
+    (view, _columns(view, alias)) for view, alias in zip(STATUS_PARTS, "loa", strict=True)
 )
+_DECODERS = tuple(decoders for _, (_, decoders) in _PARTS)
 # Every name in it is a view's field name or a table's: nothing from outside.
 _STATUS_SQL = (
     "SELECT "  # noqa: S608
@@ -109,7 +108,7 @@ def listing_statuses(url: str) -> list[ListingStatus] | None:
             rows = connection.execute(_STATUS_SQL).fetchall()
     except sqlite3.Error:
         return None  # the usual open reports it, in the usual words
-    return [_status(row) for row in rows]
+    return [ListingStatus.of_flat(row, _DECODERS) for row in rows]
 
 
 def _revision(connection: sqlite3.Connection) -> str | None:
@@ -118,21 +117,3 @@ def _revision(connection: sqlite3.Connection) -> str | None:
     except sqlite3.OperationalError:
         return None  # no migrations table: a store the usual open has to set up
     return row[0] if row else None
-
-
-def _status(row: tuple[Any, ...]) -> ListingStatus:
-    """One row of `_STATUS_SQL` as the listing's status: 10,000 of these are `daoshou
-    list` at 10,000 listings, so fields are passed by position and only typed ones decoded."""
-    views: list[Any] = []
-    start = 0
-    for view, (expressions, decoders) in _PARTS:
-        values = list(row[start : start + len(expressions)])
-        start += len(expressions)
-        if values[0] is None:  # the id: no such observation or attempt yet
-            views.append(None)
-            continue
-        for position, decode, null in decoders:
-            value = values[position]
-            values[position] = null if value is None else decode(value)
-        views.append(view(*values))
-    return ListingStatus(views[0], views[1], views[2])
