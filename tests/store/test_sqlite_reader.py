@@ -66,6 +66,7 @@ def test_the_reader_steps_aside_when_it_cannot_answer_exactly(sqlite_url, tmp_pa
     assert sqlite_reader.listing_statuses("postgresql+psycopg://u@127.0.0.1/db") is None
     assert sqlite_reader.listing_statuses("sqlite:///:memory:") is None
     assert sqlite_reader.listing_statuses(sqlite_url + "?timeout=5") is None
+    assert sqlite_reader.sqlite_path("sqlite:////tmp/a%20b.sqlite") is None
     not_a_store = tmp_path / "notes.txt"
     not_a_store.write_text("not a database")
     assert sqlite_reader.listing_statuses(f"sqlite:///{not_a_store}") is None

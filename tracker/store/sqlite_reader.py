@@ -81,8 +81,9 @@ _STATUS_SQL = (
 
 def sqlite_path(url: str) -> Path | None:
     """The file of a plain `sqlite:///PATH` URL; None for any other URL (a driver or
-    options this reader would not honour, an in-memory database, another database)."""
-    if not url.startswith(_SQLITE_PREFIX) or "?" in url:
+    options this reader would not honour, an escaped path SQLAlchemy would unescape, an
+    in-memory database, another database)."""
+    if not url.startswith(_SQLITE_PREFIX) or "?" in url or "%" in url:
         return None
     path = url[len(_SQLITE_PREFIX) :]
     if not path or path == ":memory:" or path.startswith("file:"):
