@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.watchlist import seed_watchlist
-from tracker.store import db
+from tracker.store import db, sqlite_reader
 from tracker.store.repository import Repository
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,13 +48,20 @@ asyncio.run(main())
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
     """The median wall time of `runs` calls, after one untimed call (caches warm)."""
+    return median_wall_cpu(action, runs)[0]
+
+
+def median_wall_cpu(action: Callable[[], object], runs: int) -> tuple[float, float]:
+    """The median wall and CPU (this process) seconds of `runs` calls, after one untimed
+    call: CPU beside wall shows how much of the wall time was waiting for a busy machine."""
     action()
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def first_paint(url: str, runs: int = 3) -> float:
@@ -77,8 +84,13 @@ def first_paint(url: str, runs: int = 3) -> float:
 
 def measure(url: str, listing_id: int) -> dict[str, float]:
     repository = Repository(db.open_engine(url))
+    listed, listed_cpu = median_wall_cpu(lambda: sqlite_reader.listing_statuses(url), 5)
+    through_orm, through_orm_cpu = median_wall_cpu(repository.listing_statuses, 5)
     return {
-        "list (statuses of every listing)": median_seconds(repository.listing_statuses, 5),
+        "list: daoshou list's reader": listed,
+        "list: daoshou list's reader, CPU": listed_cpu,
+        "list: Repository (PostgreSQL)": through_orm,
+        "list: Repository (PostgreSQL), CPU": through_orm_cpu,
         "one listing's chart data (daily)": median_seconds(
             lambda: repository.daily_history(listing_id), 20
         ),

@@ -40,6 +40,7 @@ from tracker.store.tables import (
     table_of,
 )
 from tracker.store.views import (
+    STATUS_PARTS,
     DailyView,
     FetchAttemptView,
     ListingStatus,
@@ -50,6 +51,7 @@ from tracker.store.views import (
     ObservationView,
     ProductView,
     Validators,
+    field_names,
 )
 
 #: Called inside a check's transaction with the new observation (alerts hook in here).
@@ -61,6 +63,7 @@ _BULK_CHUNK = 1000
 # What a 304 repeats from the observation the validators belong to (all but the time).
 _REPEATED_FIELDS = tuple(f.name for f in fields(NewObservation) if f.name != "observed_at")
 _PER_PACK_STEP = Decimal("0.0001")  # the store keeps quantities to 4 decimal places
+_PRODUCT = {"product_name": "name", "unit": "unit"}  # a ListingView's fields of the product
 
 
 class Repository:
@@ -193,14 +196,15 @@ class Repository:
             return [ProductView.of(row) for row in rows]
 
     def listing_statuses(self, ids: Sequence[int] | None = None) -> list[ListingStatus]:
-        """Listings with their latest observation, for `daoshou list`."""
-        listings = self.list_listings(ids)
-        wanted = None if ids is None else [view.id for view in listings]  # None: every one
-        latest = self.latest_observations(wanted)
-        attempts = self.latest_attempts(wanted)
-        return [
-            ListingStatus(view, latest.get(view.id), attempts.get(view.id)) for view in listings
-        ]
+        """Listings with their latest observation and fetch, for `daoshou list`: one
+        query through the summaries, read as flat rows (no ORM instance per listing).
+        (`tracker.store.sqlite_reader` reads SQLite stores the same way without
+        SQLAlchemy; this is the path PostgreSQL takes.)"""
+        if ids is not None:
+            self.list_listings(ids)  # NotFoundError names the unknown ones
+        with db.session_scope(self.engine) as session:
+            rows = session.execute(_status_select(ids))
+            return [ListingStatus.of_flat(row) for row in rows]
 
     # -- observations ----------------------------------------------------------------------
 
@@ -405,6 +409,29 @@ def _through_summary(
             return []
         query = query.where(col(ListingSummary.listing_id).in_(ids))
     return list(session.execute(query))
+
+
+def _status_select(ids: Sequence[int] | None) -> sa.Select[Any]:
+    """Each listing (with its product's name and unit), its newest observation and its
+    newest fetch attempt, as the fields of `STATUS_PARTS` in order."""
+    listing, product = table_of(Listing), table_of(Product)
+    observation, attempt = table_of(Observation), table_of(FetchAttempt)
+    summary_ = table_of(ListingSummary)
+    sources = (listing, observation, attempt)
+    columns = [
+        table.c[name] if table is not listing or name in listing.c else product.c[_PRODUCT[name]]
+        for view, table in zip(STATUS_PARTS, sources, strict=True)
+        for name in field_names(view)
+    ]
+    query = (
+        sa.select(*columns)
+        .join(product, product.c.id == listing.c.product_id)
+        .outerjoin(summary_, summary_.c.listing_id == listing.c.id)
+        .outerjoin(observation, observation.c.id == summary_.c.last_id)
+        .outerjoin(attempt, attempt.c.id == summary_.c.attempt_id)
+        .order_by(listing.c.id)
+    )
+    return query if ids is None else query.where(listing.c.id.in_(list(ids)))
 
 
 def _refuse_tracked(session: Session, canonical: str) -> None:

@@ -13,8 +13,7 @@ the migrations and these models agree.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +22,9 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig
 
-_SCALE = Decimal(10000)
+from tracker.store import codec
+from tracker.store.codec import utcnow as utcnow  # the tables' time, re-exported
+
 # Pydantic builds a model's validators when first used, not at import: most commands never
 # validate a table row, and building fourteen of them was a tenth of opening the store.
 _DEFERRED: SQLModelConfig = {"defer_build": True}
@@ -57,19 +58,10 @@ class Amount(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> int | None:
-        if value is None:
-            return None
-        scaled = Decimal(value) * _SCALE
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"amount {value} has more than 4 decimal places")
-        return int(scaled)
+        return codec.amount_to_stored(value)
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        exact = Decimal(int(value)) / _SCALE
-        cents = exact.quantize(Decimal("0.01"))
-        return cents if cents == exact else exact.normalize()
+        return codec.amount_from_stored(value)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -79,16 +71,10 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: store timezone-aware UTC times")
-        return value.astimezone(UTC)
+        return codec.utc_to_stored(value)
 
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return codec.utc_from_stored(value)
 
 
 class JsonList(TypeDecorator[tuple[Any, ...]]):
@@ -101,17 +87,10 @@ class JsonList(TypeDecorator[tuple[Any, ...]]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
-        if not value:
-            return None
-        return json.dumps(list(value), ensure_ascii=False, sort_keys=True)
+        return codec.json_list_to_stored(value)
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> tuple[Any, ...]:
-        return tuple(json.loads(value)) if value else ()
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
+        return codec.json_list_from_stored(value)
 
 
 def _amount(nullable: bool = True, **kw: Any) -> Any:

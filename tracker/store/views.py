@@ -7,22 +7,25 @@ dataclasses are snapshots; building one from a row happens only in `tracker.stor
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import sqlalchemy as sa
-from sqlmodel import SQLModel
+from tracker.store.codec import utcnow
 
-from tracker.store.tables import (
-    FetchAttempt,
-    Listing,
-    Observation,
-    ObservationDaily,
-    Product,
-    utcnow,
-)
+if TYPE_CHECKING:  # importing neither keeps the standard-library reader light
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    from tracker.store.tables import (
+        FetchAttempt,
+        Listing,
+        Observation,
+        ObservationDaily,
+        Product,
+    )
 
 _View = TypeVar("_View")
 
@@ -32,17 +35,23 @@ def _snapshot(cls: type[_View], row: SQLModel | sa.Row[Any], **extra: Any) -> _V
     `row` is an ORM instance or a plain row of the table's columns (a core read, read as
     one mapping: `daoshou list` snapshots three rows per listing)."""
     assert getattr(row, "id", None) is not None, "snapshot of a row that was never flushed"
-    names = [name for name in _field_names(cls) if name not in extra]
-    if isinstance(row, sa.Row):
-        values = row._asdict()
+    names = [name for name in field_names(cls) if name not in extra]
+    if _is_plain(row):
+        values = row._asdict()  # type: ignore[union-attr]
         return cls(**{name: values[name] for name in names}, **extra)
     return cls(**{name: getattr(row, name) for name in names}, **extra)
+
+
+def _is_plain(row: object) -> bool:
+    """Whether `row` is a plain row (SQLAlchemy's `Row`) rather than an ORM instance."""
+    return hasattr(row, "_asdict")
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _field_names(cls: Any) -> tuple[str, ...]:
+def field_names(cls: Any) -> tuple[str, ...]:
+    """A view's field names, in order (looked up once per class)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
@@ -138,10 +147,10 @@ class DailyView:
     @classmethod
     def of(cls, row: ObservationDaily | sa.Row[Any]) -> DailyView:
         """Snapshot a roll-up row (an ORM instance or a plain row of its columns)."""
-        if isinstance(row, sa.Row):
-            values = row._asdict()
-            return cls(**{name: values[name] for name in _field_names(cls)})
-        return cls(**{name: getattr(row, name) for name in _field_names(cls)})
+        if _is_plain(row):
+            values = row._asdict()  # type: ignore[union-attr]
+            return cls(**{name: values[name] for name in field_names(cls)})
+        return cls(**{name: getattr(row, name) for name in field_names(cls)})
 
 
 @dataclass(frozen=True)
@@ -170,6 +179,36 @@ class ListingStatus:
     listing: ListingView
     latest: ObservationView | None
     last_attempt: FetchAttemptView | None = None
+
+    @classmethod
+    def of_flat(
+        cls, row: Sequence[Any], decoders: Sequence[Sequence[Decoding]] = ((), (), ())
+    ) -> ListingStatus:
+        """A status from one flat row: the fields of each of `STATUS_PARTS` in order (a
+        part whose id is NULL is None). `decoders` hold, per part, (position, decode,
+        NULL value) of fields still to decode. Positional, so `daoshou list` at 10,000
+        listings builds no dictionaries."""
+        views: list[Any] = []
+        start = 0
+        for view, decoding in zip(STATUS_PARTS, decoders, strict=True):
+            width = len(field_names(view))
+            values = list(row[start : start + width])
+            start += width
+            if values[0] is None:  # the id: no such observation or attempt yet
+                views.append(None)
+                continue
+            for position, decode, null in decoding:
+                value = values[position]
+                values[position] = null if value is None else decode(value)
+            views.append(view(*values))
+        return cls(views[0], views[1], views[2])
+
+
+#: What a flat status row holds, in order: the listing (with its product's name and
+#: unit), its latest observation and its latest fetch attempt.
+STATUS_PARTS: tuple[type, ...] = (ListingView, ObservationView, FetchAttemptView)
+#: (position, decode, value of NULL) of one field of a flat row.
+Decoding = tuple[int, Callable[[Any], Any], Any]
 
 
 @dataclass(frozen=True)

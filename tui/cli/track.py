@@ -92,9 +92,7 @@ def add(
 
 def list_(as_json: JsonOption = False) -> None:
     """Every tracked listing with its latest price."""
-    from tracker.store.repository import Repository
-
-    statuses = Repository().listing_statuses()
+    statuses = _listing_statuses()
     if as_json:
         print_json(statuses)
         return
@@ -102,6 +100,20 @@ def list_(as_json: JsonOption = False) -> None:
         columns("id", "platform", "product", "price", "checked", "title_url"),
         [_status_row(status) for status in statuses],
     )
+
+
+def _listing_statuses() -> list[ListingStatus]:
+    """Read straight from a SQLite store when it is at the current schema (no SQLAlchemy
+    to import: most of the command's time), else open the store as every command does."""
+    from tracker import locations
+    from tracker.store import sqlite_reader
+
+    statuses = sqlite_reader.listing_statuses(locations.database_url())
+    if statuses is not None:
+        return statuses
+    from tracker.store.repository import Repository
+
+    return Repository().listing_statuses()
 
 
 def history(

@@ -10,7 +10,7 @@ To write a revision after changing `tracker/store/tables.py`:
     .venv/bin/python -m tracker.store.migrations revision "add listing.note"
 
 which autogenerates against a scratch SQLite database at the current head, then set
-`HEAD_REVISION` to its id (a test checks they agree).
+`HEAD_REVISION` (in `tracker/store/revision.py`) to its id (a test checks they agree).
 
 Alembic is imported only when a migration is due: opening a store that is at
 `HEAD_REVISION` costs one query (`schema_revision`), not alembic's import and its own
@@ -27,12 +27,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.errors import StoreError
+from tracker.store.revision import HEAD_REVISION as HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-#: The newest revision in `versions/`, known without importing alembic.
-HEAD_REVISION = "0005"
 
 HERE = Path(__file__).resolve().parent
 # Tables in the database that the migrations do not own.

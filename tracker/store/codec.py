@@ -1,0 +1,73 @@
+"""How daoshou's column types store their values, as plain functions without SQLAlchemy.
+
+The table types (`tracker.store.tables`) encode and decode through these, and so does the
+standard-library reader (`tracker.store.sqlite_reader`), so the two can never read a stored
+price or time differently. Importing this costs nothing: no SQLAlchemy, no pydantic.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+_SCALE = Decimal(10000)
+_CENT = Decimal("0.01")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def amount_to_stored(value: Any) -> int | None:
+    """A Decimal as the BIGINT count of 1/10000 units it is stored as (None stays None)."""
+    if value is None:
+        return None
+    scaled = Decimal(value) * _SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"amount {value} has more than 4 decimal places")
+    return int(scaled)
+
+
+def amount_from_stored(value: Any) -> Decimal | None:
+    """The Decimal a stored count of 1/10000 units stands for, to the cent when exact."""
+    if value is None:
+        return None
+    exact = Decimal(int(value)) / _SCALE
+    cents = exact.quantize(_CENT)
+    return cents if cents == exact else exact.normalize()
+
+
+def utc_to_stored(value: datetime | None) -> datetime | None:
+    """A timezone-aware time in UTC; naive values are refused rather than guessed."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: store timezone-aware UTC times")
+    return value.astimezone(UTC)
+
+
+def utc_from_stored(value: datetime | None) -> datetime | None:
+    """A stored time as timezone-aware UTC (SQLite keeps it naive, in UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_from_sqlite_text(value: str | None) -> datetime | None:
+    """A time as SQLite holds it (ISO text, naive UTC) as timezone-aware UTC."""
+    return None if value is None else utc_from_stored(datetime.fromisoformat(value))
+
+
+def json_list_to_stored(value: Any) -> str | None:
+    """A tuple of JSON-able values as the JSON text stored (empty: NULL)."""
+    if not value:
+        return None
+    return json.dumps(list(value), ensure_ascii=False, sort_keys=True)
+
+
+def json_list_from_stored(value: Any) -> tuple[Any, ...]:
+    """Stored JSON text as a tuple (NULL reads back as empty)."""
+    return tuple(json.loads(value)) if value else ()
