@@ -150,6 +150,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.never": ("从未", "never"),
     "cli.no_price": ("无价格", "no price"),
     "cli.from": ("起价 ", "from "),
+    "cli.sold_out": ("{price}（缺货）", "{price} (sold out)"),
     "cli.last_fetch": ("[上次抓取：{status}] {label}", "[last fetch: {status}] {label}"),
     "cli.paused_mark": ("[已暂停] {label}", "[paused] {label}"),
     "cli.yes": ("是", "yes"),

@@ -89,3 +89,38 @@ def test_messages_and_errors_speak_one_language(tmp_path, lang, said, unsaid):
         else "daoshou: error: no listing with id 99 (see the ids with: daoshou list)"
     )
     assert failed.stderr == line + "\n"
+
+
+def _store_sold_out_and_in_stock(home: Path, monkeypatch) -> None:
+    """Two listings checked once: one sold out with the page's price, one in stock."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from tracker.store.db import dispose_engines
+    from tracker.store.repository import Repository
+    from tracker.store.views import NewObservation
+
+    monkeypatch.setenv("DAOSHOU_HOME", str(home))
+    monkeypatch.delenv("DAOSHOU_DATABASE_URL", raising=False)
+    repo = Repository()
+    when = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    for path, price, in_stock in (("/p/gone", "59.90", False), ("/p/here", "18.50", True)):
+        listing = repo.add_listing(f"https://shop.example.com{path}", product=path[3:])
+        seen = NewObservation(
+            price=Decimal(price), currency="CNY", in_stock=in_stock, observed_at=when
+        )
+        repo.import_observations(listing.id, [seen])
+    dispose_engines()
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("zh", "（缺货）"), ("en", " (sold out)")])
+def test_list_marks_a_sold_out_price(tmp_path, monkeypatch, lang, mark):
+    _store_sold_out_and_in_stock(tmp_path, monkeypatch)
+    done = _daoshou("list", home=tmp_path, lang=lang)
+    assert done.returncode == 0, done.stderr
+    gone = next(line for line in done.stdout.splitlines() if " gone " in line)
+    here = next(line for line in done.stdout.splitlines() if " here " in line)
+    assert f"59.90 CNY{mark}" in gone
+    assert "18.50 CNY" in here and mark.strip() not in here
+    listed = json.loads(_daoshou("list", "--json", home=tmp_path, lang=lang).stdout)
+    assert [row["latest"]["in_stock"] for row in listed] == [False, True]

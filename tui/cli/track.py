@@ -283,7 +283,9 @@ def _price(obs: ObservationView | None) -> str:
     if obs.price is None:
         return t("cli.no_price")
     prefix = t("cli.from") if obs.is_from_price else ""
-    return f"{prefix}{obs.price} {obs.currency or ''}".strip()
+    shown = f"{prefix}{obs.price} {obs.currency or ''}".strip()
+    # The page still shows a price when the item is sold out: it cannot be bought at it.
+    return t("cli.sold_out", price=shown) if obs.in_stock is False else shown
 
 
 def _status_row(status: ListingStatus) -> tuple[object, ...]:
