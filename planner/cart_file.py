@@ -42,11 +42,17 @@ def load_cart(path: Path, *, today: date | None = None) -> Cart:
 def read_cart_text(path: Path) -> str:
     """A cart file's text; CartError naming the file when it cannot be read, is not a
     regular file (a FIFO, a device) or is larger than any cart (the caps of local inputs)."""
-    body = read_local_file(path, CartError, "give the path of a cart.toml file")
+    body = read_local_file(
+        path, CartError, "give the path of a cart.toml file", hint_zh="给出 cart.toml 文件的路径"
+    )
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
+        raise CartError(
+            f"cart file {path} cannot be read: {exc}",
+            "save it as UTF-8",
+            zh=(f"无法读取购物车文件 {path}：{exc}", "以 UTF-8 保存"),
+        ) from None
 
 
 def parse_cart(text: str, source: Path | None = None, *, today: date | None = None) -> Cart:
@@ -61,11 +67,17 @@ def read_toml(text: str, source: Path | None = None) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         name = str(source) if source is not None else "<cart>"
-        raise CartError(f"{name}: not valid TOML: {exc}", "fix the syntax at that line") from None
+        raise CartError(
+            f"{name}: not valid TOML: {exc}",
+            "fix the syntax at that line",
+            zh=(f"{name}：不是有效的 TOML：{exc}", "修正该行的语法"),
+        ) from None
     except RecursionError:
         name = str(source) if source is not None else "<cart>"
         raise CartError(
-            f"{name}: arrays or tables nested too deeply to read", "a cart nests a few levels"
+            f"{name}: arrays or tables nested too deeply to read",
+            "a cart nests a few levels",
+            zh=(f"{name}：数组或表嵌套太深，无法读取", "购物车只需嵌套几层"),
         ) from None
 
 

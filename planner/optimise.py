@@ -306,6 +306,10 @@ def standalone_cost(cart: Cart, item: Item, pricing: Pricing) -> Decimal:
         raise PlanError(
             f"item {item.id!r}: qty {item.qty} is above every offer's limit per person",
             f"lower {item.id}'s qty or add an offer that allows it",
+            zh=(
+                f"商品 {item.id!r}：数量 {item.qty} 超过每个报价的每人限购",
+                f"减少 {item.id} 的数量，或添加允许这个数量的报价",
+            ),
         )
     return min(totals)
 
@@ -322,8 +326,16 @@ def _infeasible(cart: Cart, pricing: Pricing) -> PlanError:
         return PlanError(
             f"no plan fits the budget {cart.budget}: the cheapest plan costs {cheapest.total}",
             "raise the budget or remove items",
+            zh=(
+                f"没有方案在预算 {cart.budget} 之内：最便宜的方案要 {cheapest.total}",
+                "提高预算或删减商品",
+            ),
         )
-    return PlanError("no plan satisfies the offers' limits", "check each item's qty and limits")
+    return PlanError(
+        "no plan satisfies the offers' limits",
+        "check each item's qty and limits",
+        zh=("没有满足各报价限购的方案", "检查每个商品的数量和限购"),
+    )
 
 
 def suggest_additions(

@@ -106,6 +106,10 @@ def _known_subsidies(cart: Cart, pricing: Pricing) -> None:
                     f"item {item.id}: unknown subsidy programme {offer.subsidy!r}",
                     f"use one of {', '.join(sorted(pricing.subsidies))} or add it to your "
                     "subsidies file",
+                    zh=(
+                        f"商品 {item.id}：未知的补贴项目 {offer.subsidy!r}",
+                        f"用 {', '.join(sorted(pricing.subsidies))} 之一，或把它加到补贴文件中",
+                    ),
                 )
 
 

@@ -74,7 +74,9 @@ def _read(path: Path) -> Mapping[str, SubsidyProgramme]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise PlanError(
-            f"subsidy table {path} cannot be read: {exc}", "fix or remove the file"
+            f"subsidy table {path} cannot be read: {exc}",
+            "fix or remove the file",
+            zh=(f"无法读取补贴表 {path}：{exc}", "修正或删除该文件"),
         ) from exc
     result = {}
     for pid, table in data.get("programme", {}).items():
@@ -84,6 +86,10 @@ def _read(path: Path) -> Mapping[str, SubsidyProgramme]:
             raise PlanError(
                 f"subsidy table {path}: programme {pid} is invalid: {exc}",
                 'each programme needs rate (e.g. "15%"), optional cap, ceiling, grade_rates',
+                zh=(
+                    f"补贴表 {path}：项目 {pid} 无效：{exc}",
+                    '每个项目需要 rate（如 "15%"），可选 cap、ceiling、grade_rates',
+                ),
             ) from exc
     return result
 

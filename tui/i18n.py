@@ -571,6 +571,13 @@ def t(key: str, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def both(key: str, **values: object) -> tuple[str, str]:
+    """The UI string for `key` in English and in Chinese, `{names}` filled in: for errors,
+    which carry both wordings and are shown in whichever language the reader speaks."""
+    zh, en = STRINGS[key]
+    return en.format(**values), zh.format(**values)
+
+
 def retranslate(text: str) -> str:
     """`text`, a catalogue string in either language, in the current language; other text
     as it is. Key hints are declared once per class, in the language of the moment the

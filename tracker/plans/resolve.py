@@ -107,6 +107,10 @@ def resolve(
             raise CartError(
                 f"{name}: item {item_id!r} has no usable offer: {'; '.join(reasons)}",
                 "check its listings again, or add an offer with a typed price",
+                zh=(
+                    f"{name}：商品 {item_id!r} 没有可用的报价：{'；'.join(reasons)}",
+                    "重新检查它的链接，或添加一个填写了价格的报价",
+                ),
             )
         left_out.extend(f"{item_id}: {reason}" for reason in reasons)
         item["offer"] = kept
@@ -126,6 +130,10 @@ def _listing_of(offer: Any, store: Store, name: str, item_id: str) -> ListingVie
             raise CartError(
                 f"{name}: item {item_id!r}: listing {wanted!r} is not tracked",
                 "see the ids with: daoshou list",
+                zh=(
+                    f"{name}：商品 {item_id!r}：商品链接 {wanted!r} 未被跟踪",
+                    "用 daoshou list 查看编号",
+                ),
             )
         return listing
     url = offer.get("url")
@@ -134,6 +142,10 @@ def _listing_of(offer: Any, store: Store, name: str, item_id: str) -> ListingVie
         raise CartError(
             f"{name}: item {item_id!r}: {url} is not a tracked listing",
             "track it with daoshou add, or type its price",
+            zh=(
+                f"{name}：商品 {item_id!r}：{url} 不是跟踪中的商品链接",
+                "用 daoshou add 跟踪它，或直接填写价格",
+            ),
         )
     return listing
 

@@ -156,7 +156,9 @@ def _utc_moment(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise DaoshouError(
-            f"cannot read the time {text!r}", "write it like 2026-11-11 or 2026-11-11T08:00"
+            f"cannot read the time {text!r}",
+            "write it like 2026-11-11 or 2026-11-11T08:00",
+            zh=(f"无法识别时间 {text!r}", "写成 2026-11-11 或 2026-11-11T08:00 这样"),
         ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
