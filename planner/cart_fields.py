@@ -84,19 +84,26 @@ class FieldReader:
             self.data[key][index], (*self.path, key, index), self._lines, self._source
         )
 
-    def error(self, key: str | None, problem: str, hint: str = "") -> CartError:
-        """A CartError for `key` of this table: `file:line: field: problem`."""
+    def field_error(
+        self, key: str | None, problem: str, hint: str = "", *, zh: tuple[str, str]
+    ) -> CartError:
+        """A CartError for `key` of this table: `file:line: field: problem`, with the
+        problem and the hint also in Chinese (`zh`)."""
         path = self.path if key is None else (*self.path, key)
-        line = self._lines.line_of(path)
-        return CartError(f"{self._source}:{line}: {_dotted(path) or 'cart'}: {problem}", hint)
+        where = f"{self._source}:{self._lines.line_of(path)}: {_dotted(path) or 'cart'}"
+        problem_zh, hint_zh = zh
+        return CartError(f"{where}: {problem}", hint, zh=(f"{where}：{problem_zh}", hint_zh))
 
     def only(self, allowed: Iterable[str]) -> None:
         """Reject keys that are not in `allowed` (a misspelt key must not pass silently)."""
         allowed = set(allowed)
         for key in self.data:
             if key not in allowed:
-                raise self.error(
-                    key, f"unknown field {key!r}", f"use one of {', '.join(sorted(allowed))}"
+                raise self.field_error(
+                    key,
+                    f"unknown field {key!r}",
+                    f"use one of {', '.join(sorted(allowed))}",
+                    zh=(f"未知的字段 {key!r}", f"可用：{', '.join(sorted(allowed))}"),
                 )
 
     def _get(self, key: str, optional: bool, default: Any) -> Any:
@@ -104,15 +111,30 @@ class FieldReader:
             return self.data[key]
         if optional or default is not None:
             return default
-        raise self.error(None, f"missing field {key!r}", f"add {key} = ...")
+        raise self.field_error(
+            None,
+            f"missing field {key!r}",
+            f"add {key} = ...",
+            zh=(f"缺少字段 {key!r}", f"加上 {key} = ..."),
+        )
 
     def text(self, key: str, *, optional: bool = False, default: str | None = None) -> Any:
         """A string field."""
         value = self._get(key, optional, default)
         if value is not None and not isinstance(value, str):
-            raise self.error(key, f"{value!r} is not text", f'write {key} = "..."')
+            raise self.field_error(
+                key,
+                f"{value!r} is not text",
+                f'write {key} = "..."',
+                zh=(f"{value!r} 不是文字", f'写成 {key} = "..."'),
+            )
         if isinstance(value, str) and not value.strip() and key in self.data:
-            raise self.error(key, "is empty", f"give {key} a value or remove it")
+            raise self.field_error(
+                key,
+                "is empty",
+                f"give {key} a value or remove it",
+                zh=("为空", f"给 {key} 一个值，或删除它"),
+            )
         return value
 
     def money(self, key: str, *, optional: bool = False, default: str | None = None) -> Any:
@@ -123,10 +145,15 @@ class FieldReader:
         try:
             amount = parse_money(value, key)
         except ValueError as exc:
-            raise self.error(key, str(exc)) from None
+            raise self.field_error(
+                key, str(exc), zh=(f"{value!r} 不是金额", '写成 "89.90" 这样的字符串')
+            ) from None
         if amount != amount.quantize(Decimal("0.01")):
-            raise self.error(
-                key, f"{value!r} has more than two decimal places", "round to the cent"
+            raise self.field_error(
+                key,
+                f"{value!r} has more than two decimal places",
+                "round to the cent",
+                zh=(f"{value!r} 超过两位小数", "四舍五入到分"),
             )
         return amount
 
@@ -135,7 +162,9 @@ class FieldReader:
         try:
             return parse_rate(self._get(key, False, None), key)
         except ValueError as exc:
-            raise self.error(key, str(exc)) from None
+            raise self.field_error(
+                key, str(exc), zh=("不是有效的折扣率", '写成 "15%"、"0.95" 或 "95折"')
+            ) from None
 
     def integer(self, key: str, *, default: int | None = None, minimum: int = 0,
                 optional: bool = False) -> Any:  # fmt: skip
@@ -144,10 +173,17 @@ class FieldReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(key, f"{value!r} is not a whole number >= {minimum}")
+            raise self.field_error(
+                key,
+                f"{value!r} is not a whole number >= {minimum}",
+                zh=(f"{value!r} 不是不小于 {minimum} 的整数", ""),
+            )
         if value > MAX_COUNT:
-            raise self.error(
-                key, f"{value} is more than {MAX_COUNT:,}", "nobody buys that many of one item"
+            raise self.field_error(
+                key,
+                f"{value} is more than {MAX_COUNT:,}",
+                "nobody buys that many of one item",
+                zh=(f"{value} 超过 {MAX_COUNT:,}", "没有人会买这么多同一件商品"),
             )
         return value
 
@@ -155,14 +191,21 @@ class FieldReader:
         """A boolean, false when absent."""
         value = self.data.get(key, False)
         if not isinstance(value, bool):
-            raise self.error(key, f"{value!r} is not true or false")
+            raise self.field_error(
+                key, f"{value!r} is not true or false", zh=(f"{value!r} 不是 true 或 false", "")
+            )
         return value
 
     def strings(self, key: str) -> list[str]:
         """A list of strings, empty when absent."""
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, f"{value!r} is not a list of strings", f'write {key} = ["..."]')
+            raise self.field_error(
+                key,
+                f"{value!r} is not a list of strings",
+                f'write {key} = ["..."]',
+                zh=(f"{value!r} 不是字符串列表", f'写成 {key} = ["..."]'),
+            )
         return value
 
     def day(self, key: str, *, optional: bool = False) -> Any:
@@ -173,7 +216,12 @@ class FieldReader:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise self.error(key, f"{value!r} is not a date", "write YYYY-MM-DD") from None
+            raise self.field_error(
+                key,
+                f"{value!r} is not a date",
+                "write YYYY-MM-DD",
+                zh=(f"{value!r} 不是日期", "写成 YYYY-MM-DD"),
+            ) from None
 
     def moment(self, key: str, *, optional: bool = False) -> Any:
         """A date and time (`"2025-10-31T20:00"`); a bare date means its midnight."""
@@ -185,8 +233,11 @@ class FieldReader:
         try:
             return datetime.fromisoformat(str(value))
         except ValueError:
-            raise self.error(
-                key, f"{value!r} is not a date and time", "write YYYY-MM-DDTHH:MM"
+            raise self.field_error(
+                key,
+                f"{value!r} is not a date and time",
+                "write YYYY-MM-DDTHH:MM",
+                zh=(f"{value!r} 不是日期时间", "写成 YYYY-MM-DDTHH:MM"),
             ) from None
 
     def tables(self, key: str, *, required: bool = False) -> Iterator[FieldReader]:
@@ -194,12 +245,20 @@ class FieldReader:
         value = self.data.get(key)
         if value is None:
             if required:
-                raise self.error(
-                    None, f"no [[{_dotted((*self.path, key))}]] given", f"add at least one {key}"
+                raise self.field_error(
+                    None,
+                    f"no [[{_dotted((*self.path, key))}]] given",
+                    f"add at least one {key}",
+                    zh=(f"没有给出 [[{_dotted((*self.path, key))}]]", f"至少加一个 {key}"),
                 )
             return
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.error(key, "must be an array of tables", f"write [[{key}]] sections")
+            raise self.field_error(
+                key,
+                "must be an array of tables",
+                f"write [[{key}]] sections",
+                zh=("必须是表数组", f"写成 [[{key}]] 小节"),
+            )
         for index in range(len(value)):
             yield self.at(key, index)
 
@@ -209,7 +268,12 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise self.error(key, f"{value!r} is not a table", f"write {key} = {{ ... }}")
+            raise self.field_error(
+                key,
+                f"{value!r} is not a table",
+                f"write {key} = {{ ... }}",
+                zh=(f"{value!r} 不是表", f"写成 {key} = {{ ... }}"),
+            )
         return FieldReader(value, (*self.path, key), self._lines, self._source)
 
 
@@ -249,15 +313,31 @@ def _presale(reader: FieldReader, price: Decimal) -> Presale:
     worth = reader.money("worth", optional=True)
     reduction = reader.money("reduction", optional=True)
     if worth is not None and reduction is not None:
-        raise reader.error("reduction", "give worth (膨胀) or reduction (付定立减), not both")
+        raise reader.field_error(
+            "reduction",
+            "give worth (膨胀) or reduction (付定立减), not both",
+            zh=("膨胀（worth）和付定立减（reduction）只能给一个", ""),
+        )
     if worth is not None and worth < deposit:
-        raise reader.error("worth", f"worth {worth} is less than the deposit {deposit}")
+        raise reader.field_error(
+            "worth",
+            f"worth {worth} is less than the deposit {deposit}",
+            zh=(f"膨胀金额 {worth} 小于定金 {deposit}", ""),
+        )
     if deposit > price:
-        raise reader.error("deposit", f"deposit {deposit} is more than the price {price}")
+        raise reader.field_error(
+            "deposit",
+            f"deposit {deposit} is more than the price {price}",
+            zh=(f"定金 {deposit} 高于价格 {price}", ""),
+        )
     balance_from = reader.moment("balance_from")
     balance_until = reader.moment("balance_until", optional=True)
     if balance_until is not None and balance_until < balance_from:
-        raise reader.error("balance_until", "the balance window ends before it starts")
+        raise reader.field_error(
+            "balance_until",
+            "the balance window ends before it starts",
+            zh=("尾款时段的结束早于开始", ""),
+        )
     return Presale(
         deposit=deposit,
         deposit_at=reader.day("deposit_at"),
@@ -278,7 +358,12 @@ def _instant_off(reader: FieldReader) -> InstantOff | None:
             return InstantOff(text, rate=parse_rate(text, "instant_off"))
         return InstantOff(text, amount=parse_money(text, "instant_off"))
     except ValueError as exc:
-        raise reader.error("instant_off", str(exc), 'write "15%" or "20"') from None
+        raise reader.field_error(
+            "instant_off",
+            str(exc),
+            'write "15%" or "20"',
+            zh=(f"{text!r} 不是有效的立减", '写成 "15%" 或 "20"'),
+        ) from None
 
 
 def _multibuy(reader: FieldReader) -> Multibuy | None:
@@ -287,8 +372,11 @@ def _multibuy(reader: FieldReader) -> Multibuy | None:
         return None
     parsed = multibuy_from(text)
     if parsed is None:
-        raise reader.error(
-            "multibuy", f"{text!r} is not a multi-buy", 'write "2nd-half", "3for2" or "2@0.9"'
+        raise reader.field_error(
+            "multibuy",
+            f"{text!r} is not a multi-buy",
+            'write "2nd-half", "3for2" or "2@0.9"',
+            zh=(f"{text!r} 不是多件优惠", '写成 "2nd-half"、"3for2" 或 "2@0.9"'),
         )
     return parsed
 
@@ -304,14 +392,21 @@ def promotion_from(reader: FieldReader | Mapping[str, Any]) -> Promotion:
     kind = reader.text("kind")
     kind = _KIND_ALIASES.get(kind.strip().lower().replace("-", "_"), kind)
     if kind not in _KINDS:
-        raise reader.error("kind", f"unknown kind {kind!r}", f"use one of {', '.join(_KINDS)}")
+        raise reader.field_error(
+            "kind",
+            f"unknown kind {kind!r}",
+            f"use one of {', '.join(_KINDS)}",
+            zh=(f"未知的类型 {kind!r}", f"可用：{', '.join(_KINDS)}"),
+        )
     reader.only((_COMMON - {"uses"} if kind in ("credit", "free_shipping") else _COMMON)
                 | _KINDS[kind])  # fmt: skip
     platform = reader.text("platform").strip().lower()
     if kind == "credit":
         pay, get = reader.money("pay"), reader.money("get")
         if get < pay:
-            raise reader.error("get", f"get {get} is less than pay {pay}")
+            raise reader.field_error(
+                "get", f"get {get} is less than pay {pay}", zh=(f"到账 {get} 少于充值 {pay}", "")
+            )
         return Credit(
             platform, pay, get, reader.day("at", optional=True), reader.text("label", default="")
         )
@@ -320,10 +415,14 @@ def promotion_from(reader: FieldReader | Mapping[str, Any]) -> Promotion:
         return FreeShipping(platform, reader.money("over"), shop, reader.text("label", default=""))
     promotion = _discount(reader, kind, platform, shop)
     if "uses" in reader.data and not is_coupon(promotion):
-        raise reader.error(
+        raise reader.field_error(
             "uses",
             "only a coupon is held and counted; this promotion applies to every order",
             "mark it coupon = true, or remove uses",
+            zh=(
+                "只有优惠券会被持有并计数；这项优惠对每个订单都适用",
+                "标记 coupon = true，或删除 uses",
+            ),
         )
     return promotion
 
@@ -333,7 +432,12 @@ def _discount(
 ) -> EveryOff | Threshold | PercentOff:
     scope = reader.text("scope", default="shop" if shop else "platform")
     if scope not in SCOPES:
-        raise reader.error("scope", f"unknown scope {scope!r}", f"use one of {', '.join(SCOPES)}")
+        raise reader.field_error(
+            "scope",
+            f"unknown scope {scope!r}",
+            f"use one of {', '.join(SCOPES)}",
+            zh=(f"未知的范围 {scope!r}", f"可用：{', '.join(SCOPES)}"),
+        )
     common = {
         "platform": platform,
         "scope": scope,
@@ -348,7 +452,7 @@ def _discount(
     if kind == "every":
         every = reader.money("every")
         if every <= 0:
-            raise reader.error("every", "must be more than zero")
+            raise reader.field_error("every", "must be more than zero", zh=("必须大于零", ""))
         return EveryOff(
             every=every,
             off=reader.money("off"),
@@ -371,17 +475,25 @@ def _tiers(reader: FieldReader) -> tuple[tuple[Decimal, Decimal], ...]:
         return ((reader.money("over", default="0"), reader.money("off")),)
     raw = reader.data["tiers"]
     if not isinstance(raw, list) or not raw:
-        raise reader.error(
-            "tiers", "must be a list of [threshold, off] pairs", 'write tiers = [["200", "20"]]'
+        raise reader.field_error(
+            "tiers",
+            "must be a list of [threshold, off] pairs",
+            'write tiers = [["200", "20"]]',
+            zh=("必须是 [门槛, 减额] 对的列表", '写成 tiers = [["200", "20"]]'),
         )
     tiers = []
     for pair in raw:
         if not isinstance(pair, list) or len(pair) != 2:
-            raise reader.error(
-                "tiers", f"{pair!r} is not a [threshold, off] pair", 'write ["200", "20"]'
+            raise reader.field_error(
+                "tiers",
+                f"{pair!r} is not a [threshold, off] pair",
+                'write ["200", "20"]',
+                zh=(f"{pair!r} 不是 [门槛, 减额] 对", '写成 ["200", "20"]'),
             )
         try:
             tiers.append((parse_money(pair[0], "threshold"), parse_money(pair[1], "off")))
         except ValueError as exc:
-            raise reader.error("tiers", str(exc)) from None
+            raise reader.field_error(
+                "tiers", str(exc), zh=(f"{pair!r} 中的门槛和减额必须是金额", '写成 ["200", "20"]')
+            ) from None
     return tuple(tiers)

@@ -119,7 +119,11 @@ def _item(reader: FieldReader) -> Item:
     except ValueError as exc:
         explicit = "unit" in reader.data or "per_pack" in reader.data
         field = ("per_pack" if "per_pack" in reader.data else "unit") if explicit else "pack"
-        raise reader.error(field, str(exc)) from None
+        raise reader.field_error(
+            field,
+            str(exc),
+            zh=("无法识别包装规格或单位", '写成 pack = "3kg x2"，或 unit 和 per_pack'),
+        ) from None
     offers = tuple(offer_from(r) for r in reader.tables("offer", required=True))
     return Item(
         id=item_id,
@@ -139,7 +143,9 @@ def _per_pack(reader: FieldReader) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise reader.error("per_pack", f"{value!r} is not a number")
+        raise reader.field_error(
+            "per_pack", f"{value!r} is not a number", zh=(f"{value!r} 不是数字", "")
+        )
     return str(value)
 
 
@@ -147,7 +153,9 @@ def _unique_ids(items: tuple[Item, ...], root: FieldReader) -> None:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.id in seen:
-            raise root.at("item", index).error("id", f"id {item.id!r} is used twice")
+            raise root.at("item", index).field_error(
+                "id", f"id {item.id!r} is used twice", zh=(f"id {item.id!r} 用了两次", "")
+            )
         seen.add(item.id)
 
 
@@ -161,8 +169,11 @@ def _known_items(
         eligible = getattr(promotion, "eligible", None)
         unknown = [name for name in getattr(eligible, "items", ()) if name not in ids]
         if unknown:
-            raise root.at("promotion", index).error(
-                "items", f"no item with id {unknown[0]!r}", f"use one of {', '.join(sorted(ids))}"
+            raise root.at("promotion", index).field_error(
+                "items",
+                f"no item with id {unknown[0]!r}",
+                f"use one of {', '.join(sorted(ids))}",
+                zh=(f"没有 id 为 {unknown[0]!r} 的商品", f"可用：{', '.join(sorted(ids))}"),
             )
 
 
