@@ -17,7 +17,8 @@ from typing import Any
 import tomli_w
 
 from planner.cart import Cart, Item
-from planner.cart_fields import FieldReader, offer_from, promotion_from
+from planner.cart_fields import FieldReader, offer_from
+from planner.cart_promotions import promotion_from
 from planner.cart_writer import cart_to_dict
 from planner.errors import CartError
 from planner.local_file import read_local_file
