@@ -120,7 +120,7 @@ class PricedCart:
     orders: tuple[PricedOrder, ...]
     payments: tuple[Payment, ...]
     credits: tuple[CreditOutcome, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Words, ...]
 
 
 def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> PricedCart:
@@ -130,7 +130,7 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
     quantity exceeds the offer's per-person limit.
     """
     lines = _lines(cart, assignment, pricing)
-    notes: list[str] = []
+    notes: list[Words] = []
     groups: dict[OrderKey, list[Line]] = {}
     for line in lines:
         key = (pricing.rules.canonical(line.offer.platform), line.order)
@@ -334,7 +334,7 @@ def _lines(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> list
 
 
 def _apply_subsidies(
-    lines: Sequence[Line], cart: Cart, pricing: Pricing, notes: list[str]
+    lines: Sequence[Line], cart: Cart, pricing: Pricing, notes: list[Words]
 ) -> dict[OrderKey, list[Discount]]:
     """国补 last, per item, one item per category per person (the largest subsidy wins).
 
@@ -357,20 +357,24 @@ def _apply_subsidies(
             )
         category = _category(line.item)
         if category in cart.subsidy_used:
-            notes.append(f"{line.item.id}: no 国补, category {category} already used")
+            notes.append(words("no_subsidy_used", item=line.item.id, category=category))
             continue
-        amount, why = programme.amount(line.amount / line.item.qty, line.offer.energy_grade)
+        price = line.amount / line.item.qty
+        amount, why = programme.amount(price, line.offer.energy_grade)
         if amount <= 0:
-            notes.append(f"{line.item.id}: no 国补, {why}")
+            notes.append(_no_subsidy(line, why, price, programme))
             continue
         if category not in best or amount > best[category][0]:
             if category in best:
                 loser = best[category][1].item.id
-                notes.append(f"{loser}: no 国补, category {category} used by {line.item.id}")
+                notes.append(
+                    words("no_subsidy_taken", item=loser, category=category, winner=line.item.id)
+                )
             best[category] = (amount, line, _subsidy_words(programme, amount, line))
         else:
+            winner = best[category][1].item.id
             notes.append(
-                f"{line.item.id}: no 国补, category {category} used by {best[category][1].item.id}"
+                words("no_subsidy_taken", item=line.item.id, category=category, winner=winner)
             )
     applied: dict[OrderKey, list[Discount]] = {}
     for amount, line, label in best.values():
@@ -378,6 +382,18 @@ def _apply_subsidies(
         key = (pricing.rules.canonical(line.offer.platform), line.order)
         applied.setdefault(key, []).append(Discount("subsidy", label, amount, line.offer.shop))
     return applied
+
+
+def _no_subsidy(line: Line, why: str, price: Decimal, programme: SubsidyProgramme) -> Words:
+    """The note for an item that gets no subsidy: `why` is the programme's note form, or
+    the rate that came to nothing."""
+    by_form: dict[str, dict[str, object]] = {
+        "no_subsidy_grade": {"grade": line.offer.energy_grade},
+        "no_subsidy_ceiling": {"price": cents(price), "ceiling": programme.ceiling},
+    }
+    facts = by_form.get(why, {"rate": why})
+    form = why if why.startswith("no_subsidy") else "no_subsidy_nil"
+    return words(form, item=line.item.id, **facts)
 
 
 def _subsidy_words(programme: SubsidyProgramme, amount: Decimal, line: Line) -> Words:

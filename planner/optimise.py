@@ -35,6 +35,7 @@ from planner.milp.columns import Column, ColumnSearch, Duals
 from planner.milp.formulation import Formulation, build
 from planner.milp.search import SUBSIDY_STEP, TOLERANCE, Search
 from planner.money import CENT, ZERO
+from planner.wording import Words, words
 
 __all__ = [
     "SUBSIDY_STEP",
@@ -108,13 +109,23 @@ class Suggestion:
     alone: Decimal
     saving: Decimal
 
-    def text(self) -> str:
-        """The suggestion in one line, Chinese then English."""
-        return (
-            f"加购 {self.name}（{self.platform} {self.shop}）凑满减，省 {self.saving} / "
-            f"add {self.name} from the wishlist to reach the next threshold: "
-            f"the total rises by {self.extra} instead of {self.alone}, saving {self.saving}"
+    @property
+    def words(self) -> Words:
+        """The suggestion as a note form and its values, worded in either language."""
+        return words(
+            "suggestion",
+            name=self.name,
+            platform=self.platform,
+            shop=self.shop,
+            extra=self.extra,
+            alone=self.alone,
+            saving=self.saving,
         )
+
+    def text(self) -> str:
+        """The suggestion in one line, Chinese then English: the stable `text` of
+        `--json`, which predates the worded forms."""
+        return f"{self.words.text('zh')} / {self.words.text('en')}"
 
 
 def optimise(

@@ -42,12 +42,13 @@ class SubsidyProgramme:
         return dict(self.grade_rates).get(energy_grade)
 
     def amount(self, price: Decimal, energy_grade: int | None) -> tuple[Decimal, str]:
-        """The subsidy on one item at `price`, half-up to the cent, with the reason."""
+        """The subsidy on one item at `price`, half-up to the cent, with the reason: the
+        rate, or the note form (`planner.wording.NOTE_FORMS`) of why there is none."""
         rate = self.rate_for(energy_grade)
         if rate is None:
-            return Decimal(0), f"energy grade {energy_grade} is not eligible"
+            return Decimal(0), "no_subsidy_grade"
         if self.ceiling is not None and price > self.ceiling:
-            return Decimal(0), f"price {cents(price)} is above the ceiling {self.ceiling}"
+            return Decimal(0), "no_subsidy_ceiling"
         raw = cents(price * rate)
         if self.cap is not None and raw > self.cap:
             return self.cap, f"{_percent(rate)} capped at {self.cap}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner.wording import FORMS, Words
+from planner.wording import FORMS, NOTE_FORMS, Words
 from tracker.settings import Language, locale_language
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -528,6 +528,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 # The planner's step forms (planner/wording.py keeps them, as the planner may not import
 # the UI), under `step.<form>`: one catalogue, one lookup.
 STRINGS.update({f"step.{form}": pair for form, pair in FORMS.items()})
+STRINGS.update({f"note.{form}": pair for form, pair in NOTE_FORMS.items()})
 
 _current: Language | None = None
 
@@ -594,9 +595,7 @@ def columns(*names: str) -> list[str]:
 
 
 def words_text(what: Words | tuple[str, Mapping[str, str]]) -> str:
-    """A planner step's `Words` (or, from `--json`, its form and params) in the current
-    language."""
-    if isinstance(what, Words):
-        return t(f"step.{what.form}", **what.as_dict())
-    form, params = what
-    return t(f"step.{form}", **params)
+    """A planner step's or note's `Words` (or, from `--json`, its form and params) in the
+    current language."""
+    form, params = (what.form, what.as_dict()) if isinstance(what, Words) else what
+    return t(f"{'note' if form in NOTE_FORMS else 'step'}.{form}", **params)

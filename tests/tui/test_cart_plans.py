@@ -89,7 +89,9 @@ def test_an_offer_without_a_current_price_is_left_out_with_the_reason(demo, now,
     )
     live = plan_cart(path, now, engine=demo.engine, time_limit=5)
     assert [o.platform for o in live.plan.cart.items[0].offers] == ["jd"]
-    assert live.left_out == (f"a: listing {pdd.listing_id} (no price: login required)",)
+    (why,) = live.left_out
+    assert why.text("en") == f"a: listing {pdd.listing_id} (no price: login required)"
+    assert why.text("zh").startswith(f"a：商品链接 {pdd.listing_id}（无价格：")
 
 
 def test_an_item_with_no_usable_offer_says_so_in_one_line(demo, now, tmp_path):

@@ -124,3 +124,27 @@ def test_list_marks_a_sold_out_price(tmp_path, monkeypatch, lang, mark):
     assert "18.50 CNY" in here and mark.strip() not in here
     listed = json.loads(_daoshou("list", "--json", home=tmp_path, lang=lang).stdout)
     assert [row["latest"]["in_stock"] for row in listed] == [False, True]
+
+
+CREDIT_CART = str(CARTS / "18-credit-unused.toml")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        ("zh", "购物金 tmall 充 1000 得 1100 未计入：只花 900.00 用不完余额", "not counted"),
+        ("en", "购物金 tmall pay 1000 get 1100 not counted: spending 900.00", "未计入"),
+    ],
+)
+def test_plan_notes_speak_one_language_and_json_keeps_both(tmp_path, lang, said, unsaid):
+    done = _daoshou("plan", CREDIT_CART, home=tmp_path, lang=lang)
+    assert done.returncode == 0, done.stderr
+    assert said in done.stdout and unsaid not in done.stdout
+    document = json.loads(_daoshou("plan", CREDIT_CART, "--json", home=tmp_path, lang=lang).stdout)
+    assert document["notes"] == [
+        "购物金 tmall pay 1000 get 1100 not counted: "
+        "spending 900.00 would not use the whole balance"
+    ]
+    (note,) = document["note_forms"]
+    assert note["form"] == "credit_unused"
+    assert note["params"] == {"platform": "tmall", "pay": "1000", "get": "1100", "spent": "900.00"}
