@@ -92,7 +92,8 @@ def test_messages_and_errors_speak_one_language(tmp_path, lang, said, unsaid):
 
 
 def _store_sold_out_and_in_stock(home: Path, monkeypatch) -> None:
-    """Two listings checked once: one sold out with the page's price, one in stock."""
+    """Three listings checked once: one sold out with the page's price, one in stock, one
+    behind a login page."""
     from datetime import UTC, datetime
     from decimal import Decimal
 
@@ -110,6 +111,11 @@ def _store_sold_out_and_in_stock(home: Path, monkeypatch) -> None:
             price=Decimal(price), currency="CNY", in_stock=in_stock, observed_at=when
         )
         repo.import_observations(listing.id, [seen])
+    walled = repo.add_listing("https://shop.example.com/p/walled", product="walled")
+    login = "login page (shop.example.com): sign in or add cookies for this shop"
+    repo.import_observations(
+        walled.id, [NewObservation(None, None, reason=login, observed_at=when)]
+    )
     dispose_engines()
 
 
@@ -122,8 +128,12 @@ def test_list_marks_a_sold_out_price(tmp_path, monkeypatch, lang, mark):
     here = next(line for line in done.stdout.splitlines() if " here " in line)
     assert f"59.90 CNY{mark}" in gone
     assert "18.50 CNY" in here and mark.strip() not in here
+    walled = next(line for line in done.stdout.splitlines() if " walled " in line)
+    reason = "无价格（登录页（shop.example.com）" if lang == "zh" else "no price (login page ("
+    assert reason in walled
     listed = json.loads(_daoshou("list", "--json", home=tmp_path, lang=lang).stdout)
-    assert [row["latest"]["in_stock"] for row in listed] == [False, True]
+    assert [row["latest"]["in_stock"] for row in listed] == [False, True, None]
+    assert listed[2]["latest"]["reason"].startswith("login page (shop.example.com)")
 
 
 CREDIT_CART = str(CARTS / "18-credit-unused.toml")

@@ -18,7 +18,7 @@ import typer
 
 from tracker.platforms import platform_name
 from tui.cli.output import print_json, print_table
-from tui.i18n import columns, t
+from tui.i18n import columns, reason_text, t
 from tui.phrases import outcome_text
 
 if TYPE_CHECKING:
@@ -299,7 +299,10 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
         label = t("cli.last_fetch", status=attempt.status, label=label)
     if not listing.active:
         label = t("cli.paused_mark", label=label)
-    return (listing.id, listing.platform, listing.product_name, _price(latest), when, label)
+    price = _price(latest)
+    if latest is not None and latest.price is None and latest.reason:
+        price = t("check.no_price", reason=reason_text(latest.reason))  # why, as the app says
+    return (listing.id, listing.platform, listing.product_name, price, when, label)
 
 
 def _history_row(obs: ObservationView) -> tuple[object, ...]:
