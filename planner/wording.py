@@ -106,7 +106,7 @@ NOTE_FORMS: dict[str, tuple[str, str]] = {
     ),
     "suggestion": (
         "加购 {name}（{platform} {shop}）凑满减：合计只多 {extra}，单买要 {alone}，省 {saving}",
-        "add {name} from the wishlist to reach the next threshold: "
+        "add {name} ({platform} {shop}) from the wishlist to reach the next threshold: "
         "the total rises by {extra} instead of {alone}, saving {saving}",
     ),
 }
