@@ -610,4 +610,6 @@ def words_text(what: Words | tuple[str, Mapping[str, str]]) -> str:
     """A planner step's or note's `Words` (or, from `--json`, its form and params) in the
     current language."""
     form, params = (what.form, what.as_dict()) if isinstance(what, Words) else what
+    if "reason" in params:  # a page's no-price reason inside a note, worded too
+        params = {**params, "reason": reason_text(params["reason"])}
     return t(f"{'note' if form in NOTE_FORMS else 'step'}.{form}", **params)
