@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from planner.wording import FORMS, NOTE_FORMS, Words
-from tracker.extract.reasons import REASON_FORMS, reason_form
 from tracker.settings import Language, locale_language
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -530,7 +529,6 @@ STRINGS: dict[str, tuple[str, str]] = {
 # the UI), under `step.<form>`: one catalogue, one lookup.
 STRINGS.update({f"step.{form}": pair for form, pair in FORMS.items()})
 STRINGS.update({f"note.{form}": pair for form, pair in NOTE_FORMS.items()})
-STRINGS.update({f"reason.{form}": pair for form, pair in REASON_FORMS.items()})
 
 _current: Language | None = None
 
@@ -599,11 +597,17 @@ def columns(*names: str) -> list[str]:
 def reason_text(reason: str) -> str:
     """A stored no-price reason in the current language: read back into its form and
     values and worded from the catalogue; other words (an exception's) as they are."""
-    found = reason_form(reason) if current_language() == "zh" else None
+    if current_language() != "zh":
+        return reason
+    # imported here: the extraction package is heavy and the command line starts light
+    from tracker.extract.reasons import REASON_FORMS, reason_form
+
+    found = reason_form(reason)
     if found is None:
         return reason
     form, values = found
-    return t(f"reason.{form}", **{name: reason_text(value) for name, value in values.items()})
+    chinese = REASON_FORMS[form][0]
+    return chinese.format(**{name: reason_text(value) for name, value in values.items()})
 
 
 def words_text(what: Words | tuple[str, Mapping[str, str]]) -> str:

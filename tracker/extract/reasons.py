@@ -4,7 +4,7 @@ A no-price reason is stored as the English sentence extraction or the check wrot
 (`login page (passport.jd.com): sign in or add cookies for this shop`): stored rows keep
 it, `--json` shows it, logs read it. To show it to a Chinese reader, the sentence is read
 back into its form and values by the templates below (each English template is the exact
-wording its producer writes), and the app's catalogue words it again (`reason.<form>`).
+wording its producer writes), and the app words it again from the Chinese template.
 A reason no template matches (an exception's own words) is shown as it is.
 """
 
