@@ -64,12 +64,22 @@ def export_budget(plan: Plan, path: Path, language: WordLanguage = "en") -> None
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise PlanError(
-            f"cannot export a budget sheet as {path.name!r}", "name the file *.xlsx or *.csv"
+            f"cannot export a budget sheet as {path.name!r}",
+            "name the file *.xlsx or *.csv",
+            zh=(f"无法把预算表导出为 {path.name!r}", "文件名用 *.xlsx 或 *.csv"),
         )
     if not path.parent.is_dir():
-        raise PlanError(f"directory {path.parent} does not exist", "create it or pick another path")
+        raise PlanError(
+            f"directory {path.parent} does not exist",
+            "create it or pick another path",
+            zh=(f"目录 {path.parent} 不存在", "创建它，或换一个路径"),
+        )
     if path.exists() and not path.is_file():
-        raise PlanError(f"{path} is a directory or device, not a file", "name a file to write")
+        raise PlanError(
+            f"{path} is a directory or device, not a file",
+            "name a file to write",
+            zh=(f"{path} 是目录或设备，不是文件", "给出一个要写入的文件名"),
+        )
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial{suffix}")
     try:
         if suffix == ".xlsx":
@@ -80,7 +90,9 @@ def export_budget(plan: Plan, path: Path, language: WordLanguage = "en") -> None
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise PlanError(
-            f"cannot write {path}: {exc.strerror or exc}", "pick another path"
+            f"cannot write {path}: {exc.strerror or exc}",
+            "pick another path",
+            zh=(f"无法写入 {path}：{exc.strerror or exc}", "换一个路径"),
         ) from None
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -2,7 +2,8 @@
 
 `FieldReader` wraps one TOML table with its path (`item[2].offer[1]`) and turns every
 bad value into a `CartError` whose one line names the file, the line and the field.
-Offers and promotions are read here; the cart and items in `planner.cart_file`.
+Offers are read here, promotions in `planner.cart_promotions`, the cart and items in
+`planner.cart_file`.
 """
 
 from __future__ import annotations
@@ -13,26 +14,17 @@ from decimal import Decimal
 from typing import Any
 
 from planner.cart import (
-    SCOPES,
-    Credit,
-    Eligibility,
-    EveryOff,
-    FreeShipping,
     InstantOff,
     Multibuy,
     Offer,
-    PercentOff,
     Presale,
-    Promotion,
-    Threshold,
-    is_coupon,
 )
 from planner.errors import CartError
 from planner.money import parse_money, parse_rate
 from planner.multibuy import multibuy_from
 from planner.toml_lines import KeyLines
 
-__all__ = ["FieldReader", "offer_from", "promotion_from"]
+__all__ = ["FieldReader", "offer_from"]
 
 _OFFER_KEYS = {
     "platform", "shop", "price", "list_price", "presale", "instant_off", "multibuy",
@@ -41,31 +33,9 @@ _OFFER_KEYS = {
 _PRESALE_KEYS = {
     "deposit", "worth", "reduction", "deposit_at", "balance_from", "balance_until", "refundable",
 }  # fmt: skip
-_PROMOTION_KEYS = {
-    "kind", "platform", "scope", "shop", "every", "off", "max_off", "tiers", "over", "coupon",
-    "rate", "cap", "requires_member", "items", "categories", "label", "pay", "get", "at", "uses",
-}  # fmt: skip
-_KINDS = {
-    "every": {"every", "off", "max_off"},
-    "threshold": {"tiers", "over", "off"},
-    "percent": {"rate", "cap", "over", "requires_member"},
-    "credit": {"pay", "get", "at"},
-    "free_shipping": {"over"},
-}
-# Other names people give the same kinds (a red packet is a threshold coupon at 0).
-_KIND_ALIASES = {
-    "every_off": "every",
-    "coupon": "threshold",
-    "red_packet": "threshold",
-    "member": "percent",
-    "shopping_credit": "credit",
-    "shipping": "free_shipping",
-    "free_shipping": "free_shipping",
-}
 MAX_COUNT = 100_000
 """The largest quantity or limit a cart may state: beyond it the optimiser's integers
 lose meaning and the plan would fail with a misleading "no plan satisfies the limits"."""
-_COMMON = {"kind", "platform", "scope", "shop", "coupon", "items", "categories", "label", "uses"}
 
 
 class FieldReader:
@@ -84,19 +54,26 @@ class FieldReader:
             self.data[key][index], (*self.path, key, index), self._lines, self._source
         )
 
-    def error(self, key: str | None, problem: str, hint: str = "") -> CartError:
-        """A CartError for `key` of this table: `file:line: field: problem`."""
+    def field_error(
+        self, key: str | None, problem: str, hint: str = "", *, zh: tuple[str, str]
+    ) -> CartError:
+        """A CartError for `key` of this table: `file:line: field: problem`, with the
+        problem and the hint also in Chinese (`zh`)."""
         path = self.path if key is None else (*self.path, key)
-        line = self._lines.line_of(path)
-        return CartError(f"{self._source}:{line}: {_dotted(path) or 'cart'}: {problem}", hint)
+        where = f"{self._source}:{self._lines.line_of(path)}: {_dotted(path) or 'cart'}"
+        problem_zh, hint_zh = zh
+        return CartError(f"{where}: {problem}", hint, zh=(f"{where}：{problem_zh}", hint_zh))
 
     def only(self, allowed: Iterable[str]) -> None:
         """Reject keys that are not in `allowed` (a misspelt key must not pass silently)."""
         allowed = set(allowed)
         for key in self.data:
             if key not in allowed:
-                raise self.error(
-                    key, f"unknown field {key!r}", f"use one of {', '.join(sorted(allowed))}"
+                raise self.field_error(
+                    key,
+                    f"unknown field {key!r}",
+                    f"use one of {', '.join(sorted(allowed))}",
+                    zh=(f"未知的字段 {key!r}", f"可用：{', '.join(sorted(allowed))}"),
                 )
 
     def _get(self, key: str, optional: bool, default: Any) -> Any:
@@ -104,15 +81,30 @@ class FieldReader:
             return self.data[key]
         if optional or default is not None:
             return default
-        raise self.error(None, f"missing field {key!r}", f"add {key} = ...")
+        raise self.field_error(
+            None,
+            f"missing field {key!r}",
+            f"add {key} = ...",
+            zh=(f"缺少字段 {key!r}", f"加上 {key} = ..."),
+        )
 
     def text(self, key: str, *, optional: bool = False, default: str | None = None) -> Any:
         """A string field."""
         value = self._get(key, optional, default)
         if value is not None and not isinstance(value, str):
-            raise self.error(key, f"{value!r} is not text", f'write {key} = "..."')
+            raise self.field_error(
+                key,
+                f"{value!r} is not text",
+                f'write {key} = "..."',
+                zh=(f"{value!r} 不是文字", f'写成 {key} = "..."'),
+            )
         if isinstance(value, str) and not value.strip() and key in self.data:
-            raise self.error(key, "is empty", f"give {key} a value or remove it")
+            raise self.field_error(
+                key,
+                "is empty",
+                f"give {key} a value or remove it",
+                zh=("为空", f"给 {key} 一个值，或删除它"),
+            )
         return value
 
     def money(self, key: str, *, optional: bool = False, default: str | None = None) -> Any:
@@ -123,10 +115,15 @@ class FieldReader:
         try:
             amount = parse_money(value, key)
         except ValueError as exc:
-            raise self.error(key, str(exc)) from None
+            raise self.field_error(
+                key, str(exc), zh=(f"{value!r} 不是金额", '写成 "89.90" 这样的字符串')
+            ) from None
         if amount != amount.quantize(Decimal("0.01")):
-            raise self.error(
-                key, f"{value!r} has more than two decimal places", "round to the cent"
+            raise self.field_error(
+                key,
+                f"{value!r} has more than two decimal places",
+                "round to the cent",
+                zh=(f"{value!r} 超过两位小数", "四舍五入到分"),
             )
         return amount
 
@@ -135,7 +132,9 @@ class FieldReader:
         try:
             return parse_rate(self._get(key, False, None), key)
         except ValueError as exc:
-            raise self.error(key, str(exc)) from None
+            raise self.field_error(
+                key, str(exc), zh=("不是有效的折扣率", '写成 "15%"、"0.95" 或 "95折"')
+            ) from None
 
     def integer(self, key: str, *, default: int | None = None, minimum: int = 0,
                 optional: bool = False) -> Any:  # fmt: skip
@@ -144,10 +143,17 @@ class FieldReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(key, f"{value!r} is not a whole number >= {minimum}")
+            raise self.field_error(
+                key,
+                f"{value!r} is not a whole number >= {minimum}",
+                zh=(f"{value!r} 不是不小于 {minimum} 的整数", ""),
+            )
         if value > MAX_COUNT:
-            raise self.error(
-                key, f"{value} is more than {MAX_COUNT:,}", "nobody buys that many of one item"
+            raise self.field_error(
+                key,
+                f"{value} is more than {MAX_COUNT:,}",
+                "nobody buys that many of one item",
+                zh=(f"{value} 超过 {MAX_COUNT:,}", "没有人会买这么多同一件商品"),
             )
         return value
 
@@ -155,14 +161,21 @@ class FieldReader:
         """A boolean, false when absent."""
         value = self.data.get(key, False)
         if not isinstance(value, bool):
-            raise self.error(key, f"{value!r} is not true or false")
+            raise self.field_error(
+                key, f"{value!r} is not true or false", zh=(f"{value!r} 不是 true 或 false", "")
+            )
         return value
 
     def strings(self, key: str) -> list[str]:
         """A list of strings, empty when absent."""
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, f"{value!r} is not a list of strings", f'write {key} = ["..."]')
+            raise self.field_error(
+                key,
+                f"{value!r} is not a list of strings",
+                f'write {key} = ["..."]',
+                zh=(f"{value!r} 不是字符串列表", f'写成 {key} = ["..."]'),
+            )
         return value
 
     def day(self, key: str, *, optional: bool = False) -> Any:
@@ -173,7 +186,12 @@ class FieldReader:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise self.error(key, f"{value!r} is not a date", "write YYYY-MM-DD") from None
+            raise self.field_error(
+                key,
+                f"{value!r} is not a date",
+                "write YYYY-MM-DD",
+                zh=(f"{value!r} 不是日期", "写成 YYYY-MM-DD"),
+            ) from None
 
     def moment(self, key: str, *, optional: bool = False) -> Any:
         """A date and time (`"2025-10-31T20:00"`); a bare date means its midnight."""
@@ -185,8 +203,11 @@ class FieldReader:
         try:
             return datetime.fromisoformat(str(value))
         except ValueError:
-            raise self.error(
-                key, f"{value!r} is not a date and time", "write YYYY-MM-DDTHH:MM"
+            raise self.field_error(
+                key,
+                f"{value!r} is not a date and time",
+                "write YYYY-MM-DDTHH:MM",
+                zh=(f"{value!r} 不是日期时间", "写成 YYYY-MM-DDTHH:MM"),
             ) from None
 
     def tables(self, key: str, *, required: bool = False) -> Iterator[FieldReader]:
@@ -194,12 +215,20 @@ class FieldReader:
         value = self.data.get(key)
         if value is None:
             if required:
-                raise self.error(
-                    None, f"no [[{_dotted((*self.path, key))}]] given", f"add at least one {key}"
+                raise self.field_error(
+                    None,
+                    f"no [[{_dotted((*self.path, key))}]] given",
+                    f"add at least one {key}",
+                    zh=(f"没有给出 [[{_dotted((*self.path, key))}]]", f"至少加一个 {key}"),
                 )
             return
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.error(key, "must be an array of tables", f"write [[{key}]] sections")
+            raise self.field_error(
+                key,
+                "must be an array of tables",
+                f"write [[{key}]] sections",
+                zh=("必须是表数组", f"写成 [[{key}]] 小节"),
+            )
         for index in range(len(value)):
             yield self.at(key, index)
 
@@ -209,7 +238,12 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, dict):
-            raise self.error(key, f"{value!r} is not a table", f"write {key} = {{ ... }}")
+            raise self.field_error(
+                key,
+                f"{value!r} is not a table",
+                f"write {key} = {{ ... }}",
+                zh=(f"{value!r} 不是表", f"写成 {key} = {{ ... }}"),
+            )
         return FieldReader(value, (*self.path, key), self._lines, self._source)
 
 
@@ -249,15 +283,31 @@ def _presale(reader: FieldReader, price: Decimal) -> Presale:
     worth = reader.money("worth", optional=True)
     reduction = reader.money("reduction", optional=True)
     if worth is not None and reduction is not None:
-        raise reader.error("reduction", "give worth (膨胀) or reduction (付定立减), not both")
+        raise reader.field_error(
+            "reduction",
+            "give worth (膨胀) or reduction (付定立减), not both",
+            zh=("膨胀（worth）和付定立减（reduction）只能给一个", ""),
+        )
     if worth is not None and worth < deposit:
-        raise reader.error("worth", f"worth {worth} is less than the deposit {deposit}")
+        raise reader.field_error(
+            "worth",
+            f"worth {worth} is less than the deposit {deposit}",
+            zh=(f"膨胀金额 {worth} 小于定金 {deposit}", ""),
+        )
     if deposit > price:
-        raise reader.error("deposit", f"deposit {deposit} is more than the price {price}")
+        raise reader.field_error(
+            "deposit",
+            f"deposit {deposit} is more than the price {price}",
+            zh=(f"定金 {deposit} 高于价格 {price}", ""),
+        )
     balance_from = reader.moment("balance_from")
     balance_until = reader.moment("balance_until", optional=True)
     if balance_until is not None and balance_until < balance_from:
-        raise reader.error("balance_until", "the balance window ends before it starts")
+        raise reader.field_error(
+            "balance_until",
+            "the balance window ends before it starts",
+            zh=("尾款时段的结束早于开始", ""),
+        )
     return Presale(
         deposit=deposit,
         deposit_at=reader.day("deposit_at"),
@@ -278,7 +328,12 @@ def _instant_off(reader: FieldReader) -> InstantOff | None:
             return InstantOff(text, rate=parse_rate(text, "instant_off"))
         return InstantOff(text, amount=parse_money(text, "instant_off"))
     except ValueError as exc:
-        raise reader.error("instant_off", str(exc), 'write "15%" or "20"') from None
+        raise reader.field_error(
+            "instant_off",
+            str(exc),
+            'write "15%" or "20"',
+            zh=(f"{text!r} 不是有效的立减", '写成 "15%" 或 "20"'),
+        ) from None
 
 
 def _multibuy(reader: FieldReader) -> Multibuy | None:
@@ -287,101 +342,10 @@ def _multibuy(reader: FieldReader) -> Multibuy | None:
         return None
     parsed = multibuy_from(text)
     if parsed is None:
-        raise reader.error(
-            "multibuy", f"{text!r} is not a multi-buy", 'write "2nd-half", "3for2" or "2@0.9"'
+        raise reader.field_error(
+            "multibuy",
+            f"{text!r} is not a multi-buy",
+            'write "2nd-half", "3for2" or "2@0.9"',
+            zh=(f"{text!r} 不是多件优惠", '写成 "2nd-half"、"3for2" 或 "2@0.9"'),
         )
     return parsed
-
-
-def promotion_from(reader: FieldReader | Mapping[str, Any]) -> Promotion:
-    """One `[[promotion]]` table, by kind.
-
-    Also takes a plain mapping in the cart's vocabulary (the promotions recorded with a
-    tracked listing are stored as such JSON objects); errors then name `promotion`.
-    """
-    if not isinstance(reader, FieldReader):
-        reader = FieldReader(reader, ("promotion",), KeyLines(""), "<promotion>")
-    kind = reader.text("kind")
-    kind = _KIND_ALIASES.get(kind.strip().lower().replace("-", "_"), kind)
-    if kind not in _KINDS:
-        raise reader.error("kind", f"unknown kind {kind!r}", f"use one of {', '.join(_KINDS)}")
-    reader.only((_COMMON - {"uses"} if kind in ("credit", "free_shipping") else _COMMON)
-                | _KINDS[kind])  # fmt: skip
-    platform = reader.text("platform").strip().lower()
-    if kind == "credit":
-        pay, get = reader.money("pay"), reader.money("get")
-        if get < pay:
-            raise reader.error("get", f"get {get} is less than pay {pay}")
-        return Credit(
-            platform, pay, get, reader.day("at", optional=True), reader.text("label", default="")
-        )
-    shop = reader.text("shop", optional=True)
-    if kind == "free_shipping":
-        return FreeShipping(platform, reader.money("over"), shop, reader.text("label", default=""))
-    promotion = _discount(reader, kind, platform, shop)
-    if "uses" in reader.data and not is_coupon(promotion):
-        raise reader.error(
-            "uses",
-            "only a coupon is held and counted; this promotion applies to every order",
-            "mark it coupon = true, or remove uses",
-        )
-    return promotion
-
-
-def _discount(
-    reader: FieldReader, kind: str, platform: str, shop: str | None
-) -> EveryOff | Threshold | PercentOff:
-    scope = reader.text("scope", default="shop" if shop else "platform")
-    if scope not in SCOPES:
-        raise reader.error("scope", f"unknown scope {scope!r}", f"use one of {', '.join(SCOPES)}")
-    common = {
-        "platform": platform,
-        "scope": scope,
-        "shop": shop,
-        "coupon": reader.flag("coupon"),
-        "eligible": Eligibility(
-            tuple(reader.strings("items")), tuple(reader.strings("categories"))
-        ),
-        "label": reader.text("label", default=""),
-        "uses": reader.integer("uses", default=1, minimum=1),
-    }
-    if kind == "every":
-        every = reader.money("every")
-        if every <= 0:
-            raise reader.error("every", "must be more than zero")
-        return EveryOff(
-            every=every,
-            off=reader.money("off"),
-            max_off=reader.money("max_off", optional=True),
-            **common,
-        )
-    if kind == "threshold":
-        return Threshold(tiers=_tiers(reader), **common)
-    return PercentOff(
-        rate=reader.rate("rate"),
-        cap=reader.money("cap", optional=True),
-        over=reader.money("over", default="0"),
-        requires_member=(reader.text("requires_member", optional=True) or "").lower() or None,
-        **common,
-    )
-
-
-def _tiers(reader: FieldReader) -> tuple[tuple[Decimal, Decimal], ...]:
-    if "tiers" not in reader.data:
-        return ((reader.money("over", default="0"), reader.money("off")),)
-    raw = reader.data["tiers"]
-    if not isinstance(raw, list) or not raw:
-        raise reader.error(
-            "tiers", "must be a list of [threshold, off] pairs", 'write tiers = [["200", "20"]]'
-        )
-    tiers = []
-    for pair in raw:
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise reader.error(
-                "tiers", f"{pair!r} is not a [threshold, off] pair", 'write ["200", "20"]'
-            )
-        try:
-            tiers.append((parse_money(pair[0], "threshold"), parse_money(pair[1], "off")))
-        except ValueError as exc:
-            raise reader.error("tiers", str(exc)) from None
-    return tuple(tiers)

@@ -17,7 +17,8 @@ from typing import Any
 import tomli_w
 
 from planner.cart import Cart, Item
-from planner.cart_fields import FieldReader, offer_from, promotion_from
+from planner.cart_fields import FieldReader, offer_from
+from planner.cart_promotions import promotion_from
 from planner.cart_writer import cart_to_dict
 from planner.errors import CartError
 from planner.local_file import read_local_file
@@ -42,11 +43,17 @@ def load_cart(path: Path, *, today: date | None = None) -> Cart:
 def read_cart_text(path: Path) -> str:
     """A cart file's text; CartError naming the file when it cannot be read, is not a
     regular file (a FIFO, a device) or is larger than any cart (the caps of local inputs)."""
-    body = read_local_file(path, CartError, "give the path of a cart.toml file")
+    body = read_local_file(
+        path, CartError, "give the path of a cart.toml file", hint_zh="给出 cart.toml 文件的路径"
+    )
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CartError(f"cart file {path} cannot be read: {exc}", "save it as UTF-8") from None
+        raise CartError(
+            f"cart file {path} cannot be read: {exc}",
+            "save it as UTF-8",
+            zh=(f"无法读取购物车文件 {path}：{exc}", "以 UTF-8 保存"),
+        ) from None
 
 
 def parse_cart(text: str, source: Path | None = None, *, today: date | None = None) -> Cart:
@@ -61,11 +68,17 @@ def read_toml(text: str, source: Path | None = None) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         name = str(source) if source is not None else "<cart>"
-        raise CartError(f"{name}: not valid TOML: {exc}", "fix the syntax at that line") from None
+        raise CartError(
+            f"{name}: not valid TOML: {exc}",
+            "fix the syntax at that line",
+            zh=(f"{name}：不是有效的 TOML：{exc}", "修正该行的语法"),
+        ) from None
     except RecursionError:
         name = str(source) if source is not None else "<cart>"
         raise CartError(
-            f"{name}: arrays or tables nested too deeply to read", "a cart nests a few levels"
+            f"{name}: arrays or tables nested too deeply to read",
+            "a cart nests a few levels",
+            zh=(f"{name}：数组或表嵌套太深，无法读取", "购物车只需嵌套几层"),
         ) from None
 
 
@@ -107,7 +120,11 @@ def _item(reader: FieldReader) -> Item:
     except ValueError as exc:
         explicit = "unit" in reader.data or "per_pack" in reader.data
         field = ("per_pack" if "per_pack" in reader.data else "unit") if explicit else "pack"
-        raise reader.error(field, str(exc)) from None
+        raise reader.field_error(
+            field,
+            str(exc),
+            zh=("无法识别包装规格或单位", '写成 pack = "3kg x2"，或 unit 和 per_pack'),
+        ) from None
     offers = tuple(offer_from(r) for r in reader.tables("offer", required=True))
     return Item(
         id=item_id,
@@ -127,7 +144,9 @@ def _per_pack(reader: FieldReader) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise reader.error("per_pack", f"{value!r} is not a number")
+        raise reader.field_error(
+            "per_pack", f"{value!r} is not a number", zh=(f"{value!r} 不是数字", "")
+        )
     return str(value)
 
 
@@ -135,7 +154,9 @@ def _unique_ids(items: tuple[Item, ...], root: FieldReader) -> None:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.id in seen:
-            raise root.at("item", index).error("id", f"id {item.id!r} is used twice")
+            raise root.at("item", index).field_error(
+                "id", f"id {item.id!r} is used twice", zh=(f"id {item.id!r} 用了两次", "")
+            )
         seen.add(item.id)
 
 
@@ -149,8 +170,11 @@ def _known_items(
         eligible = getattr(promotion, "eligible", None)
         unknown = [name for name in getattr(eligible, "items", ()) if name not in ids]
         if unknown:
-            raise root.at("promotion", index).error(
-                "items", f"no item with id {unknown[0]!r}", f"use one of {', '.join(sorted(ids))}"
+            raise root.at("promotion", index).field_error(
+                "items",
+                f"no item with id {unknown[0]!r}",
+                f"use one of {', '.join(sorted(ids))}",
+                zh=(f"没有 id 为 {unknown[0]!r} 的商品", f"可用：{', '.join(sorted(ids))}"),
             )
 
 

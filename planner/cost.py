@@ -43,6 +43,7 @@ from planner.settle import (
     settled_total,
 )
 from planner.subsidy import SubsidyProgramme, load_subsidies
+from planner.wording import Words
 
 __all__ = [
     "CreditOutcome",
@@ -126,7 +127,7 @@ class PricedCart:
     orders: tuple[PricedOrder, ...]
     payments: tuple[Payment, ...]
     credits: tuple[CreditOutcome, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Words, ...]
 
 
 def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> PricedCart:
@@ -136,7 +137,7 @@ def price(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> Price
     quantity exceeds the offer's per-person limit.
     """
     lines = _lines(cart, assignment, pricing)
-    notes: list[str] = []
+    notes: list[Words] = []
     groups: dict[OrderKey, list[Line]] = {}
     for line in lines:
         key = (pricing.rules.canonical(line.offer.platform), line.order)
@@ -278,6 +279,10 @@ def naive_assignment(cart: Cart, pricing: Pricing) -> dict[str, Pick]:
             raise PlanError(
                 f"item {item.id}: qty {item.qty} exceeds every offer's per-person limit",
                 "lower qty or add an offer",
+                zh=(
+                    f"商品 {item.id}：数量 {item.qty} 超过每个报价的每人限购",
+                    "减少数量或添加报价",
+                ),
             )
         picks[item.id] = Pick(offer=min(allowed)[1])
     return picks
@@ -287,22 +292,39 @@ def _lines(cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing) -> list
     known = {item.id for item in cart.items}
     unknown = sorted(set(assignment) - known)
     if unknown:
-        raise PlanError(f"the assignment names unknown items {unknown}", "use the cart's item ids")
+        raise PlanError(
+            f"the assignment names unknown items {unknown}",
+            "use the cart's item ids",
+            zh=(f"分配里有未知的商品 {unknown}", "用购物车中的商品 id"),
+        )
     lines = []
     for item in cart.items:
         pick = assignment.get(item.id)
         if pick is None:
             if not item.optional:
-                raise PlanError(f"item {item.id} is not assigned to an offer", "assign every item")
+                raise PlanError(
+                    f"item {item.id} is not assigned to an offer",
+                    "assign every item",
+                    zh=(f"商品 {item.id} 没有分配到报价", "为每个商品分配报价"),
+                )
             continue
         if not 0 <= pick.offer < len(item.offers):
-            raise PlanError(f"item {item.id} has no offer #{pick.offer}", "pick an existing offer")
+            raise PlanError(
+                f"item {item.id} has no offer #{pick.offer}",
+                "pick an existing offer",
+                zh=(f"商品 {item.id} 没有报价 #{pick.offer}", "选一个存在的报价"),
+            )
         offer = item.offers[pick.offer]
         if offer.limit is not None and item.qty > offer.limit:
             raise PlanError(
                 f"item {item.id}: qty {item.qty} exceeds the limit of {offer.limit} per person"
                 f" at {offer.platform}/{offer.shop}",
                 "lower qty or choose another offer",
+                zh=(
+                    f"商品 {item.id}：数量 {item.qty} 超过 {offer.platform}/{offer.shop}"
+                    f" 每人限购 {offer.limit}",
+                    "减少数量或换一个报价",
+                ),
             )
         amount, steps = item_level(item, offer, pricing.rules.for_platform(offer.platform))
         lines.append(Line(item, offer, pick.offer, pick.order, amount, amount, list(steps)))

@@ -17,7 +17,7 @@ from planner.cart import Cart, Credit
 from planner.ledger import Line
 from planner.money import ZERO, allocate, cents
 from planner.rules import Rulebook
-from planner.wording import words
+from planner.wording import Words, words
 
 __all__ = ["CreditOutcome", "apply_credit"]
 
@@ -37,7 +37,7 @@ class CreditOutcome:
 
 
 def apply_credit(
-    lines: Sequence[Line], cart: Cart, rules: Rulebook, notes: list[str]
+    lines: Sequence[Line], cart: Cart, rules: Rulebook, notes: list[Words]
 ) -> list[CreditOutcome]:
     """购物金 per platform: counted as a saving only if the whole balance is spent.
 
@@ -70,14 +70,9 @@ def apply_credit(
                 )
             )
             if not used:
-                why = (
-                    f"spending {cents(spent)} would not use the whole balance"
-                    if spent < credit.get
-                    else "another top-up is better"
-                )
-                notes.append(
-                    f"购物金 {platform} pay {credit.pay} get {credit.get} not counted: {why}"
-                )
+                why = "credit_unused" if spent < credit.get else "credit_other"
+                terms = {"platform": platform, "pay": credit.pay, "get": credit.get}
+                notes.append(words(why, spent=cents(spent), **terms))
         if chosen is not None:
             label = words("credit", pay=chosen.pay, get=chosen.get)
             shares = allocate(chosen.get - chosen.pay, [ln.amount for ln in mine])

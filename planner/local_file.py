@@ -21,7 +21,12 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024
 
 
 def read_local_file(
-    path: Path, error: type[DaoshouError], hint: str, cap: int = MAX_INPUT_BYTES
+    path: Path,
+    error: type[DaoshouError],
+    hint: str,
+    *,
+    hint_zh: str,
+    cap: int = MAX_INPUT_BYTES,
 ) -> bytes:
     """The bytes of regular file `path`, or `error(one line, hint)` naming the file.
 
@@ -31,21 +36,41 @@ def read_local_file(
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise error(f"{path} does not exist", hint) from None
+        raise error(f"{path} does not exist", hint, zh=(f"{path} 不存在", hint_zh)) from None
     except (OSError, ValueError) as exc:
-        raise error(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}", hint) from None
+        why = getattr(exc, "strerror", None) or exc
+        raise error(
+            f"cannot read {path}: {why}", hint, zh=(f"无法读取 {path}：{why}", hint_zh)
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise error(f"{path} is a directory, not a file", hint)
+        raise error(
+            f"{path} is a directory, not a file", hint, zh=(f"{path} 是目录，不是文件", hint_zh)
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise error(f"{path} is not a regular file (a pipe, device or socket)", hint)
+        raise error(
+            f"{path} is not a regular file (a pipe, device or socket)",
+            hint,
+            zh=(f"{path} 不是普通文件（是管道、设备或套接字）", hint_zh),
+        )
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise error(f"{path} is not a regular file", hint)
+                raise error(
+                    f"{path} is not a regular file", hint, zh=(f"{path} 不是普通文件", hint_zh)
+                )
             body = handle.read(cap + 1)
     except OSError as exc:
-        raise error(f"cannot read {path}: {exc.strerror or exc}", hint) from None
+        raise error(
+            f"cannot read {path}: {exc.strerror or exc}",
+            hint,
+            zh=(f"无法读取 {path}：{exc.strerror or exc}", hint_zh),
+        ) from None
     if len(body) > cap:
-        raise error(f"{path} is larger than the {cap // (1024 * 1024)} MB daoshou reads", hint)
+        megabytes = cap // (1024 * 1024)
+        raise error(
+            f"{path} is larger than the {megabytes} MB daoshou reads",
+            hint,
+            zh=(f"{path} 超过 daoshou 能读取的 {megabytes} MB", hint_zh),
+        )
     return body

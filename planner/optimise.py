@@ -35,6 +35,7 @@ from planner.milp.columns import Column, ColumnSearch, Duals
 from planner.milp.formulation import Formulation, build
 from planner.milp.search import SUBSIDY_STEP, TOLERANCE, Search
 from planner.money import CENT, ZERO
+from planner.wording import Words, words
 
 __all__ = [
     "SUBSIDY_STEP",
@@ -108,13 +109,23 @@ class Suggestion:
     alone: Decimal
     saving: Decimal
 
-    def text(self) -> str:
-        """The suggestion in one line, Chinese then English."""
-        return (
-            f"加购 {self.name}（{self.platform} {self.shop}）凑满减，省 {self.saving} / "
-            f"add {self.name} from the wishlist to reach the next threshold: "
-            f"the total rises by {self.extra} instead of {self.alone}, saving {self.saving}"
+    @property
+    def words(self) -> Words:
+        """The suggestion as a note form and its values, worded in either language."""
+        return words(
+            "suggestion",
+            name=self.name,
+            platform=self.platform,
+            shop=self.shop,
+            extra=self.extra,
+            alone=self.alone,
+            saving=self.saving,
         )
+
+    def text(self) -> str:
+        """The suggestion in one line, Chinese then English: the stable `text` of
+        `--json`, which predates the worded forms."""
+        return f"{self.words.text('zh')} / {self.words.text('en')}"
 
 
 def optimise(
@@ -306,6 +317,10 @@ def standalone_cost(cart: Cart, item: Item, pricing: Pricing) -> Decimal:
         raise PlanError(
             f"item {item.id!r}: qty {item.qty} is above every offer's limit per person",
             f"lower {item.id}'s qty or add an offer that allows it",
+            zh=(
+                f"商品 {item.id!r}：数量 {item.qty} 超过每个报价的每人限购",
+                f"减少 {item.id} 的数量，或添加允许这个数量的报价",
+            ),
         )
     return min(totals)
 
@@ -322,8 +337,16 @@ def _infeasible(cart: Cart, pricing: Pricing) -> PlanError:
         return PlanError(
             f"no plan fits the budget {cart.budget}: the cheapest plan costs {cheapest.total}",
             "raise the budget or remove items",
+            zh=(
+                f"没有方案在预算 {cart.budget} 之内：最便宜的方案要 {cheapest.total}",
+                "提高预算或删减商品",
+            ),
         )
-    return PlanError("no plan satisfies the offers' limits", "check each item's qty and limits")
+    return PlanError(
+        "no plan satisfies the offers' limits",
+        "check each item's qty and limits",
+        zh=("没有满足各报价限购的方案", "检查每个商品的数量和限购"),
+    )
 
 
 def suggest_additions(

@@ -19,6 +19,7 @@ from planner.cart import Cart
 from planner.credit import CreditOutcome
 from planner.ledger import Line
 from planner.money import ZERO
+from planner.wording import Words, words
 
 __all__ = ["Payment", "balance_window_conflicts", "schedule"]
 
@@ -84,7 +85,7 @@ def _pay_with_credit(
     return result
 
 
-def balance_window_conflicts(lines: Sequence[Line]) -> list[str]:
+def balance_window_conflicts(lines: Sequence[Line]) -> list[Words]:
     """Presale items of one order whose balance windows do not overlap (one checkout
     cannot pay them all), as notes naming the items."""
     windows = [
@@ -94,8 +95,12 @@ def balance_window_conflicts(lines: Sequence[Line]) -> list[str]:
     ]
     opens = max((start for _, start, _ in windows), default=None)
     return [
-        f"{item_id}: its balance window closes {until:%Y-%m-%d %H:%M}, before the order's"
-        f" other presale items can be paid ({opens:%Y-%m-%d %H:%M}); check it out separately"
+        words(
+            "balance_window",
+            item=item_id,
+            until=f"{until:%Y-%m-%d %H:%M}",
+            opens=f"{opens:%Y-%m-%d %H:%M}",
+        )
         for item_id, _, until in windows
         if opens is not None and until is not None and until < opens
     ]

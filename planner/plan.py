@@ -106,6 +106,10 @@ def _known_subsidies(cart: Cart, pricing: Pricing) -> None:
                     f"item {item.id}: unknown subsidy programme {offer.subsidy!r}",
                     f"use one of {', '.join(sorted(pricing.subsidies))} or add it to your "
                     "subsidies file",
+                    zh=(
+                        f"商品 {item.id}：未知的补贴项目 {offer.subsidy!r}",
+                        f"用 {', '.join(sorted(pricing.subsidies))} 之一，或把它加到补贴文件中",
+                    ),
                 )
 
 
@@ -141,7 +145,9 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         items=[_item(plan.cart, item) for item in priced.items],
         credits=[_credit(c) for c in priced.credits],
         suggestions=[_suggestion(s) for s in plan.suggestions],
-        notes=list(priced.notes),
+        # English sentences (stable), and the same notes as forms and values to word anew
+        notes=[note.text("en") for note in priced.notes],
+        note_forms=[{"form": note.form, "params": note.as_dict()} for note in priced.notes],
     )
     return document
 
@@ -228,4 +234,6 @@ def _suggestion(suggestion: Suggestion) -> dict[str, Any]:
         "alone": money_text(suggestion.alone),
         "saving": money_text(suggestion.saving),
         "text": suggestion.text(),
+        "form": suggestion.words.form,
+        "params": suggestion.words.as_dict(),
     }

@@ -84,11 +84,17 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise PlanError(
-            f"platform rules {path} cannot be read: {exc}", "fix or remove the file"
+            f"platform rules {path} cannot be read: {exc}",
+            "fix or remove the file",
+            zh=(f"无法读取平台规则 {path}：{exc}", "修正或删除该文件"),
         ) from exc
     for name, table in data.items():
         if not isinstance(table, dict):
-            raise PlanError(f"platform rules {path}: {name} is not a table", "write [platform]")
+            raise PlanError(
+                f"platform rules {path}: {name} is not a table",
+                "write [platform]",
+                zh=(f"平台规则 {path}：{name} 不是一个表", "写成 [平台名]"),
+            )
     return data
 
 
@@ -102,11 +108,19 @@ def _rules(name: str, values: Mapping[str, Any], source: Path | None) -> Platfor
             raise PlanError(
                 f"platform rules: [{name}] has an unknown setting {key!r}",
                 f"use one of {', '.join(_CHOICES)} (file {source or 'platforms.toml'})",
+                zh=(
+                    f"平台规则：[{name}] 有未知的设置 {key!r}",
+                    f"用 {', '.join(_CHOICES)} 之一（文件 {source or 'platforms.toml'}）",
+                ),
             )
         if value not in _CHOICES[key]:
             raise PlanError(
                 f"platform rules: [{name}] {key} = {value!r} is not allowed",
                 f"use one of {', '.join(_CHOICES[key])}",
+                zh=(
+                    f"平台规则：[{name}] {key} = {value!r} 不允许",
+                    f"用 {', '.join(_CHOICES[key])} 之一",
+                ),
             )
         settings[key] = value
     return PlatformRules(name=name, **settings)

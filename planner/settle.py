@@ -62,7 +62,7 @@ def apply_subsidies(
     cart: Cart,
     subsidies: Mapping[str, SubsidyProgramme],
     rules: Rulebook,
-    notes: list[str],
+    notes: list[Words],
 ) -> dict[OrderKey, list[Discount]]:
     """国补 last, per item, one item per category per person (the largest subsidy wins).
 
@@ -75,26 +75,35 @@ def apply_subsidies(
             continue
         programme = subsidies.get(pid)
         if programme is None:
+            known = ", ".join(sorted(subsidies))
             raise PlanError(
                 f"item {line.item.id}: unknown subsidy programme {pid!r}",
-                f"use one of {', '.join(sorted(subsidies))} or add it to your subsidies",
+                f"use one of {known} or add it to your subsidies",
+                zh=(
+                    f"商品 {line.item.id}：未知的补贴项目 {pid!r}",
+                    f"用 {known} 之一，或把它加到补贴表中",
+                ),
             )
         category = _category(line.item)
         if category in cart.subsidy_used:
-            notes.append(f"{line.item.id}: no 国补, category {category} already used")
+            notes.append(words("no_subsidy_used", item=line.item.id, category=category))
             continue
-        amount, why = programme.amount(line.amount / line.item.qty, line.offer.energy_grade)
+        price = line.amount / line.item.qty
+        amount, why = programme.amount(price, line.offer.energy_grade)
         if amount <= 0:
-            notes.append(f"{line.item.id}: no 国补, {why}")
+            notes.append(_no_subsidy(line, why, price, programme))
             continue
         if category not in best or amount > best[category][0]:
             if category in best:
                 loser = best[category][1].item.id
-                notes.append(f"{loser}: no 国补, category {category} used by {line.item.id}")
+                notes.append(
+                    words("no_subsidy_taken", item=loser, category=category, winner=line.item.id)
+                )
             best[category] = (amount, line, _subsidy_words(programme, amount, line))
         else:
+            winner = best[category][1].item.id
             notes.append(
-                f"{line.item.id}: no 国补, category {category} used by {best[category][1].item.id}"
+                words("no_subsidy_taken", item=line.item.id, category=category, winner=winner)
             )
     applied: dict[OrderKey, list[Discount]] = {}
     for amount, line, label in best.values():
@@ -102,6 +111,18 @@ def apply_subsidies(
         key = (rules.canonical(line.offer.platform), line.order)
         applied.setdefault(key, []).append(Discount("subsidy", label, amount, line.offer.shop))
     return applied
+
+
+def _no_subsidy(line: Line, why: str, price: Decimal, programme: SubsidyProgramme) -> Words:
+    """The note for an item that gets no subsidy: `why` is the programme's note form, or
+    the rate that came to nothing."""
+    by_form: dict[str, dict[str, object]] = {
+        "no_subsidy_grade": {"grade": line.offer.energy_grade},
+        "no_subsidy_ceiling": {"price": cents(price), "ceiling": programme.ceiling},
+    }
+    facts = by_form.get(why, {"rate": why})
+    form = why if why.startswith("no_subsidy") else "no_subsidy_nil"
+    return words(form, item=line.item.id, **facts)
 
 
 def _subsidy_words(programme: SubsidyProgramme, amount: Decimal, line: Line) -> Words:

@@ -42,12 +42,13 @@ class SubsidyProgramme:
         return dict(self.grade_rates).get(energy_grade)
 
     def amount(self, price: Decimal, energy_grade: int | None) -> tuple[Decimal, str]:
-        """The subsidy on one item at `price`, half-up to the cent, with the reason."""
+        """The subsidy on one item at `price`, half-up to the cent, with the reason: the
+        rate, or the note form (`planner.wording.NOTE_FORMS`) of why there is none."""
         rate = self.rate_for(energy_grade)
         if rate is None:
-            return Decimal(0), f"energy grade {energy_grade} is not eligible"
+            return Decimal(0), "no_subsidy_grade"
         if self.ceiling is not None and price > self.ceiling:
-            return Decimal(0), f"price {cents(price)} is above the ceiling {self.ceiling}"
+            return Decimal(0), "no_subsidy_ceiling"
         raw = cents(price * rate)
         if self.cap is not None and raw > self.cap:
             return self.cap, f"{_percent(rate)} capped at {self.cap}"
@@ -74,7 +75,9 @@ def _read(path: Path) -> Mapping[str, SubsidyProgramme]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise PlanError(
-            f"subsidy table {path} cannot be read: {exc}", "fix or remove the file"
+            f"subsidy table {path} cannot be read: {exc}",
+            "fix or remove the file",
+            zh=(f"无法读取补贴表 {path}：{exc}", "修正或删除该文件"),
         ) from exc
     result = {}
     for pid, table in data.get("programme", {}).items():
@@ -84,6 +87,10 @@ def _read(path: Path) -> Mapping[str, SubsidyProgramme]:
             raise PlanError(
                 f"subsidy table {path}: programme {pid} is invalid: {exc}",
                 'each programme needs rate (e.g. "15%"), optional cap, ceiling, grade_rates',
+                zh=(
+                    f"补贴表 {path}：项目 {pid} 无效：{exc}",
+                    '每个项目需要 rate（如 "15%"），可选 cap、ceiling、grade_rates',
+                ),
             ) from exc
     return result
 

@@ -110,6 +110,10 @@ def fetchable_netloc(url: str) -> str:
         raise UnsupportedURLError(
             f"URL longer than {MAX_URL_LENGTH} characters: {shown!r}",
             "give the product page's own address, without tracking parameters",
+            zh=(
+                f"地址超过 {MAX_URL_LENGTH} 个字符：{shown!r}",
+                "给出商品页本身的地址，去掉跟踪参数",
+            ),
         )
     try:
         parts = urlsplit(text)
@@ -119,19 +123,28 @@ def fetchable_netloc(url: str) -> str:
     except (ValueError, UnicodeError) as exc:  # idna.IDNAError is a UnicodeError
         reason = " ".join(str(exc).split())[:120]
         raise UnsupportedURLError(
-            f"not a usable URL: {shown!r} ({reason})", "check the URL"
+            f"not a usable URL: {shown!r} ({reason})",
+            "check the URL",
+            zh=(f"不可用的地址：{shown!r}（{reason}）", "检查地址"),
         ) from None
     if scheme not in ("http", "https"):
         raise UnsupportedURLError(
             f"not an http(s) URL: {shown!r}",
             "give the full address of the product page, starting with https://",
+            zh=(f"不是 http(s) 地址：{shown!r}", "给出以 https:// 开头的完整商品页地址"),
         )
     if not host:
         raise UnsupportedURLError(
-            f"URL has no host: {shown!r}", "give the full address, e.g. https://item.jd.com/1.html"
+            f"URL has no host: {shown!r}",
+            "give the full address, e.g. https://item.jd.com/1.html",
+            zh=(f"地址没有主机名：{shown!r}", "给出完整地址，例如 https://item.jd.com/1.html"),
         )
     if port == 0:
-        raise UnsupportedURLError(f"not a usable URL: {shown!r} (port 0)", "check the port")
+        raise UnsupportedURLError(
+            f"not a usable URL: {shown!r} (port 0)",
+            "check the port",
+            zh=(f"不可用的地址：{shown!r}（端口 0）", "检查端口"),
+        )
     default = 443 if scheme == "https" else 80
     return host if port in (None, default) else f"{host}:{port}"
 

@@ -201,7 +201,9 @@ def load_settings(path: Path | None = None) -> Settings:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise SettingsError(
-            f"cannot read settings file {path}: {exc}", "fix the TOML syntax or delete the file"
+            f"cannot read settings file {path}: {exc}",
+            "fix the TOML syntax or delete the file",
+            zh=(f"无法读取设置文件 {path}：{exc}", "修正 TOML 语法或删除该文件"),
         ) from exc
     return parse_settings(document, path)
 
@@ -234,6 +236,7 @@ def _parse_hosts(content: Any, path: Path) -> dict[str, HostSettings]:
             raise SettingsError(
                 f"{path}: [{where}] may only set robots and min_delay_seconds",
                 "remove the other keys",
+                zh=(f"{path}：[{where}] 只能设置 robots 和 min_delay_seconds", "删除其他键"),
             )
         robots = _checked(path, f"{where}.robots", table.get("robots", True), bool, None, "")
         delay = table.get("min_delay_seconds")
@@ -251,11 +254,17 @@ def _checked(path: Path, name: str, value: Any, kind: type, check: Any, valid: s
     ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
     if not ok or (check is not None and not check(value)):
         expected = valid or ("true or false" if kind is bool else kind.__name__)
-        raise SettingsError(f"{path}: {name} = {value!r} is invalid", f"expected {expected}")
+        raise SettingsError(
+            f"{path}: {name} = {value!r} is invalid",
+            f"expected {expected}",
+            zh=(f"{path}：{name} = {value!r} 无效", f"应为 {expected}"),
+        )
     return value
 
 
 def _unknown(path: Path, name: str) -> SettingsError:
     return SettingsError(
-        f"{path}: unknown setting {name}", "see the documented fields in tracker/settings.py"
+        f"{path}: unknown setting {name}",
+        "see the documented fields in tracker/settings.py",
+        zh=(f"{path}：未知的设置项 {name}", "可用的设置项见 tracker/settings.py 中的说明"),
     )

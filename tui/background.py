@@ -96,11 +96,15 @@ def _unpack(answer: bytes, code: int | None, cancelled: Callable[[], bool]) -> A
         raise ChildFailed(
             f"the background computation stopped without an answer (exit code {code})",
             "try again; see daoshou.log if it keeps happening",
+            zh=(
+                f"后台计算没有给出结果就停止了（退出码 {code}）",
+                "再试一次；如果反复出现，查看 daoshou.log",
+            ),
         )
     ok, value = pickle.loads(answer)
     if not ok:
-        message, hint = value
-        raise DaoshouError(message, hint)
+        message, hint, zh = value
+        raise DaoshouError(message, hint, zh=zh)
     return value
 
 
@@ -126,9 +130,10 @@ def _child_main() -> None:
     try:
         result: tuple[bool, Any] = (True, fn(*args))
     except DaoshouError as exc:
-        result = (False, (exc.message, exc.hint))
+        result = (False, (exc.message, exc.hint, exc.zh))
     except Exception as exc:  # the parent's one failure handler shows it
-        result = (False, (f"{type(exc).__name__}: {exc}", "see daoshou.log"))
+        text = f"{type(exc).__name__}: {exc}"  # a programming error: its own words
+        result = (False, (text, "see daoshou.log", (text, "见 daoshou.log")))
     with answer:
         answer.write(pickle.dumps(result))
 

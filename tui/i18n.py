@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner.wording import FORMS, Words
+from planner.wording import FORMS, NOTE_FORMS, Words
 from tracker.settings import Language, locale_language
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -150,6 +150,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.never": ("从未", "never"),
     "cli.no_price": ("无价格", "no price"),
     "cli.from": ("起价 ", "from "),
+    "cli.sold_out": ("{price}（缺货）", "{price} (sold out)"),
     "cli.last_fetch": ("[上次抓取：{status}] {label}", "[last fetch: {status}] {label}"),
     "cli.paused_mark": ("[已暂停] {label}", "[paused] {label}"),
     "cli.yes": ("是", "yes"),
@@ -527,6 +528,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 # The planner's step forms (planner/wording.py keeps them, as the planner may not import
 # the UI), under `step.<form>`: one catalogue, one lookup.
 STRINGS.update({f"step.{form}": pair for form, pair in FORMS.items()})
+STRINGS.update({f"note.{form}": pair for form, pair in NOTE_FORMS.items()})
 
 _current: Language | None = None
 
@@ -570,6 +572,13 @@ def t(key: str, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def both(key: str, **values: object) -> tuple[str, str]:
+    """The UI string for `key` in English and in Chinese, `{names}` filled in: for errors,
+    which carry both wordings and are shown in whichever language the reader speaks."""
+    zh, en = STRINGS[key]
+    return en.format(**values), zh.format(**values)
+
+
 def retranslate(text: str) -> str:
     """`text`, a catalogue string in either language, in the current language; other text
     as it is. Key hints are declared once per class, in the language of the moment the
@@ -585,10 +594,26 @@ def columns(*names: str) -> list[str]:
     return [t(f"col.{name}") for name in names]
 
 
+def reason_text(reason: str) -> str:
+    """A stored no-price reason in the current language: read back into its form and
+    values and worded from the catalogue; other words (an exception's) as they are."""
+    if current_language() != "zh":
+        return reason
+    # imported here: the extraction package is heavy and the command line starts light
+    from tracker.extract.reasons import REASON_FORMS, reason_form
+
+    found = reason_form(reason)
+    if found is None:
+        return reason
+    form, values = found
+    chinese = REASON_FORMS[form][0]
+    return chinese.format(**{name: reason_text(value) for name, value in values.items()})
+
+
 def words_text(what: Words | tuple[str, Mapping[str, str]]) -> str:
-    """A planner step's `Words` (or, from `--json`, its form and params) in the current
-    language."""
-    if isinstance(what, Words):
-        return t(f"step.{what.form}", **what.as_dict())
-    form, params = what
-    return t(f"step.{form}", **params)
+    """A planner step's or note's `Words` (or, from `--json`, its form and params) in the
+    current language."""
+    form, params = (what.form, what.as_dict()) if isinstance(what, Words) else what
+    if "reason" in params:  # a page's no-price reason inside a note, worded too
+        params = {**params, "reason": reason_text(params["reason"])}
+    return t(f"{'note' if form in NOTE_FORMS else 'step'}.{form}", **params)

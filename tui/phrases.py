@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.money import format_money
 from tracker.platforms import platform_name
-from tui.i18n import STRINGS, t
+from tui.i18n import STRINGS, reason_text, t
 
 if TYPE_CHECKING:
     from planner.cart import Promotion
@@ -94,7 +94,7 @@ def outcome_text(outcome: CheckOutcome) -> str:
         detail = f"{outcome.fetch}: {outcome.detail}" if outcome.detail else outcome.fetch
         return t(key) if key else t("check.failed", detail=detail)
     if observation.price is None:
-        return t("check.no_price", reason=observation.reason)
+        return t("check.no_price", reason=reason_text(observation.reason or "?"))
     price = f"{observation.price} {observation.currency or ''}".rstrip()
     if observation.is_from_price:
         return t("check.from_price", price=price)

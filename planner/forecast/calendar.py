@@ -119,6 +119,10 @@ class Calendar:
         raise ForecastError(
             f"unknown sale event {spec!r}",
             "give the day as M.D (e.g. 11.11) or YYYY-MM-DD, or an event key from the calendar",
+            zh=(
+                f"未知的大促 {spec!r}",
+                "日期写成 M.D（如 11.11）或 YYYY-MM-DD，或用日历中的活动键",
+            ),
         )
 
     def _on_day(self, day: date, platform: str | None) -> Occurrence:
@@ -145,10 +149,16 @@ def _read_events(path: Path) -> Iterable[_EventSpec]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ForecastError(f"event file {path} does not exist", "check the path") from exc
+        raise ForecastError(
+            f"event file {path} does not exist",
+            "check the path",
+            zh=(f"活动文件 {path} 不存在", "检查路径"),
+        ) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ForecastError(
-            f"event file {path} is not valid TOML: {exc}", "fix the file's syntax"
+            f"event file {path} is not valid TOML: {exc}",
+            "fix the file's syntax",
+            zh=(f"活动文件 {path} 不是有效的 TOML：{exc}", "修正文件语法"),
         ) from exc
     lunar = {int(y): date.fromisoformat(d) for y, d in _shipped_lunar().items()}
     for index, raw in enumerate(data.get("event", []), start=1):
@@ -158,6 +168,10 @@ def _read_events(path: Path) -> Iterable[_EventSpec]:
             raise ForecastError(
                 f"event file {path}: event #{index} ({raw.get('key', '?')}) is invalid: {exc}",
                 "see data/events.toml for the layout",
+                zh=(
+                    f"活动文件 {path}：第 {index} 个活动（{raw.get('key', '?')}）无效：{exc}",
+                    "格式见 data/events.toml",
+                ),
             ) from exc
 
 
@@ -261,7 +275,11 @@ def _parse_day(text: str, today: date) -> date | None:
         candidate = date(today.year, month, day)
         return candidate if candidate >= today else date(today.year + 1, month, day)
     except ValueError as exc:
-        raise ForecastError(f"{text!r} is not a day of the year", "give it as M.D") from exc
+        raise ForecastError(
+            f"{text!r} is not a day of the year",
+            "give it as M.D",
+            zh=(f"{text!r} 不是一年中的某一天", "写成 M.D"),
+        ) from exc
 
 
 def _ad_hoc(day: date, platform: str | None) -> Occurrence:

@@ -100,13 +100,21 @@ def forecast(
     that is too short.
     """
     if not series.days:
-        raise ForecastError(f"series {series.name!r} has no prices", "import or record some first")
+        raise ForecastError(
+            f"series {series.name!r} has no prices",
+            "import or record some first",
+            zh=(f"序列 {series.name!r} 没有价格", "先导入或记录一些价格"),
+        )
     as_of = series.last_day
     horizon = (target.day - as_of).days
     if horizon < 1:
         raise ForecastError(
             f"the sale day {target.day} is not after the history's last day {as_of}",
             "forecast a coming sale, or cut the history earlier",
+            zh=(
+                f"大促日 {target.day} 不在历史最后一天 {as_of} 之后",
+                "预测一个即将到来的大促，或把历史截得更早",
+            ),
         )
     occurrences = calendar.occurrences(series.platform, end=target.day + timedelta(days=1))
     own = past_outcomes(series, target, horizon, occurrences)

@@ -109,6 +109,10 @@ def read_history_csv(path: Path, known_platforms: set[str] | None = None) -> dic
             raise HistoryImportError(
                 f"{path}, line {line}: series {name!r} changes currency from {seen} to {currency}",
                 "keep one currency per series",
+                zh=(
+                    f"{path} 第 {line} 行：序列 {name!r} 的币种从 {seen} 变成了 {currency}",
+                    "每个序列只用一种币种",
+                ),
             )
     platforms = known_platforms or set()
     return {
@@ -127,14 +131,18 @@ def _rows(path: Path) -> Iterator[tuple[int, str, date, Decimal, str | None]]:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise HistoryImportError(
-            f"cannot read history file {path}: {exc.strerror}", "check the path"
+            f"cannot read history file {path}: {exc.strerror}",
+            "check the path",
+            zh=(f"无法读取历史文件 {path}：{exc.strerror}", "检查路径"),
         ) from exc
     with handle:
         reader = csv.reader(handle)
         header = [h.strip().lower() for h in next(reader, [])]
         if not header:
             raise HistoryImportError(
-                f"{path} is empty", "give a header: series,date,price,currency"
+                f"{path} is empty",
+                "give a header: series,date,price,currency",
+                zh=(f"{path} 是空文件", "给出表头：series,date,price,currency"),
             )
         columns = _columns(path, header)
         for row in reader:
@@ -149,6 +157,10 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
         raise HistoryImportError(
             f"{path}, line 1: header lacks {', '.join(sorted(missing))}",
             "use the header series,date,price,currency (or date,price for one series)",
+            zh=(
+                f"{path} 第 1 行：表头缺少 {', '.join(sorted(missing))}",
+                "表头用 series,date,price,currency（单个序列可用 date,price）",
+            ),
         )
     return {
         name: header.index(name)
@@ -165,34 +177,48 @@ def _parse_row(
         if index is None:
             return ""
         if index >= len(row):
-            raise HistoryImportError(f"{path}, line {line}: no {name} column", "fill every column")
+            raise HistoryImportError(
+                f"{path}, line {line}: no {name} column",
+                "fill every column",
+                zh=(f"{path} 第 {line} 行：缺少 {name} 列", "填满每一列"),
+            )
         return row[index].strip()
 
     name = cell("series") if "series" in columns else DEFAULT_SERIES
     if not name:
         raise HistoryImportError(
-            f"{path}, line {line}: empty series name", "name every row's series"
+            f"{path}, line {line}: empty series name",
+            "name every row's series",
+            zh=(f"{path} 第 {line} 行：序列名为空", "为每一行填写序列名"),
         )
     try:
         day = date.fromisoformat(cell("date"))
     except ValueError as exc:
         raise HistoryImportError(
-            f"{path}, line {line}: date {cell('date')!r} is not YYYY-MM-DD", "fix the date"
+            f"{path}, line {line}: date {cell('date')!r} is not YYYY-MM-DD",
+            "fix the date",
+            zh=(f"{path} 第 {line} 行：日期 {cell('date')!r} 不是 YYYY-MM-DD", "修正日期"),
         ) from exc
     text = cell("price")
     try:
         price = Decimal(text)
     except InvalidOperation as exc:
         raise HistoryImportError(
-            f"{path}, line {line}: price {text!r} is not a number", "write prices like 199.90"
+            f"{path}, line {line}: price {text!r} is not a number",
+            "write prices like 199.90",
+            zh=(f"{path} 第 {line} 行：价格 {text!r} 不是数字", "价格写成 199.90 这样"),
         ) from exc
     if not price.is_finite() or price <= 0:
         raise HistoryImportError(
-            f"{path}, line {line}: price {text!r} is not a positive amount", "fix or drop the row"
+            f"{path}, line {line}: price {text!r} is not a positive amount",
+            "fix or drop the row",
+            zh=(f"{path} 第 {line} 行：价格 {text!r} 不是正数金额", "修正或删除该行"),
         )
     currency = cell("currency").upper() or None
     if currency is not None and (len(currency) != 3 or not currency.isalpha()):
         raise HistoryImportError(
-            f"{path}, line {line}: currency {currency!r} is not an ISO code", "use e.g. CNY, BRL"
+            f"{path}, line {line}: currency {currency!r} is not an ISO code",
+            "use e.g. CNY, BRL",
+            zh=(f"{path} 第 {line} 行：币种 {currency!r} 不是 ISO 代码", "例如 CNY、BRL"),
         )
     return line, name, day, price, currency

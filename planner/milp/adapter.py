@@ -119,6 +119,10 @@ def _choices(
         raise PlanError(
             f"item {item.id!r}: qty {item.qty} is above every offer's limit per person ({limits})",
             f"lower {item.id}'s qty or add an offer that allows {item.qty}",
+            zh=(
+                f"商品 {item.id!r}：数量 {item.qty} 超过每个报价的每人限购（{limits}）",
+                f"减少 {item.id} 的数量，或添加允许买 {item.qty} 件的报价",
+            ),
         )
     return p.ItemChoices(item.id, item.optional, values.get(item.id, Decimal(0)), options)
 

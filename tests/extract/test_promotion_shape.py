@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cart import EveryOff, FreeShipping, PercentOff, Threshold
-from planner.cart_fields import FieldReader, offer_from, promotion_from
+from planner.cart_fields import FieldReader, offer_from
+from planner.cart_promotions import promotion_from
 from planner.money import parse_money
 from planner.toml_lines import KeyLines
 from tests.extract.conftest import FIXTURES

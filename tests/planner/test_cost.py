@@ -370,9 +370,9 @@ def test_presale_windows_that_do_not_overlap_are_noted(pricing):
     b = replace(cart.item("b"), offers=(replace(a.offers[0], presale=late),))
     cart = replace(cart, items=(a, b))
     priced = price(cart, _together(cart), pricing)
-    assert any(
-        note.startswith("a: its balance window closes 2025-10-27 23:59") for note in priced.notes
-    )
+    (note,) = priced.notes
+    assert note.text("en").startswith("a: its balance window closes 2025-10-27 23:59")
+    assert note.text("zh").startswith("a：尾款在 2025-10-27 23:59 截止")
 
 
 def test_platform_aliases_meet_their_promotions(pricing):

@@ -6,8 +6,8 @@ from decimal import Decimal as D
 import pytest
 
 from planner.cart import EveryOff, PercentOff, Threshold, is_coupon
-from planner.cart_fields import promotion_from
 from planner.cart_file import dump_cart, parse_cart
+from planner.cart_promotions import promotion_from
 from planner.cart_writer import promotion_to_dict
 from planner.cost import Pick, Pricing, price
 from planner.errors import CartError

@@ -16,6 +16,7 @@ from tracker.plans.plan import plan_cart
 from tracker.queries.watchlist import load_watchlist
 from tracker.store import summary
 from tracker.store.tables import AlertEvent, Observation
+from tui.i18n import current_language, set_language, words_text
 
 
 def _slug(demo, slug):
@@ -89,7 +90,15 @@ def test_an_offer_without_a_current_price_is_left_out_with_the_reason(demo, now,
     )
     live = plan_cart(path, now, engine=demo.engine, time_limit=5)
     assert [o.platform for o in live.plan.cart.items[0].offers] == ["jd"]
-    assert live.left_out == (f"a: listing {pdd.listing_id} (no price: login required)",)
+    (why,) = live.left_out
+    assert why.text("en") == f"a: listing {pdd.listing_id} (no price: login required)"
+    assert why.text("zh").startswith(f"a：商品链接 {pdd.listing_id}（无价格：")
+    before = current_language()
+    set_language("zh")
+    try:
+        assert words_text(why) == f"a：商品链接 {pdd.listing_id}（无价格：需要登录）"
+    finally:
+        set_language(before)
 
 
 def test_an_item_with_no_usable_offer_says_so_in_one_line(demo, now, tmp_path):

@@ -89,3 +89,72 @@ def test_messages_and_errors_speak_one_language(tmp_path, lang, said, unsaid):
         else "daoshou: error: no listing with id 99 (see the ids with: daoshou list)"
     )
     assert failed.stderr == line + "\n"
+
+
+def _store_sold_out_and_in_stock(home: Path, monkeypatch) -> None:
+    """Three listings checked once: one sold out with the page's price, one in stock, one
+    behind a login page."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from tracker.store.db import dispose_engines
+    from tracker.store.repository import Repository
+    from tracker.store.views import NewObservation
+
+    monkeypatch.setenv("DAOSHOU_HOME", str(home))
+    monkeypatch.delenv("DAOSHOU_DATABASE_URL", raising=False)
+    repo = Repository()
+    when = datetime(2026, 11, 20, 9, tzinfo=UTC)
+    for path, price, in_stock in (("/p/gone", "59.90", False), ("/p/here", "18.50", True)):
+        listing = repo.add_listing(f"https://shop.example.com{path}", product=path[3:])
+        seen = NewObservation(
+            price=Decimal(price), currency="CNY", in_stock=in_stock, observed_at=when
+        )
+        repo.import_observations(listing.id, [seen])
+    walled = repo.add_listing("https://shop.example.com/p/walled", product="walled")
+    login = "login page (shop.example.com): sign in or add cookies for this shop"
+    repo.import_observations(
+        walled.id, [NewObservation(None, None, reason=login, observed_at=when)]
+    )
+    dispose_engines()
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("zh", "（缺货）"), ("en", " (sold out)")])
+def test_list_marks_a_sold_out_price(tmp_path, monkeypatch, lang, mark):
+    _store_sold_out_and_in_stock(tmp_path, monkeypatch)
+    done = _daoshou("list", home=tmp_path, lang=lang)
+    assert done.returncode == 0, done.stderr
+    gone = next(line for line in done.stdout.splitlines() if " gone " in line)
+    here = next(line for line in done.stdout.splitlines() if " here " in line)
+    assert f"59.90 CNY{mark}" in gone
+    assert "18.50 CNY" in here and mark.strip() not in here
+    walled = next(line for line in done.stdout.splitlines() if " walled " in line)
+    reason = "无价格（登录页（shop.example.com）" if lang == "zh" else "no price (login page ("
+    assert reason in walled
+    listed = json.loads(_daoshou("list", "--json", home=tmp_path, lang=lang).stdout)
+    assert [row["latest"]["in_stock"] for row in listed] == [False, True, None]
+    assert listed[2]["latest"]["reason"].startswith("login page (shop.example.com)")
+
+
+CREDIT_CART = str(CARTS / "18-credit-unused.toml")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "unsaid"),
+    [
+        ("zh", "购物金 tmall 充 1000 得 1100 未计入：只花 900.00 用不完余额", "not counted"),
+        ("en", "购物金 tmall pay 1000 get 1100 not counted: spending 900.00", "未计入"),
+    ],
+)
+def test_plan_notes_speak_one_language_and_json_keeps_both(tmp_path, lang, said, unsaid):
+    done = _daoshou("plan", CREDIT_CART, home=tmp_path, lang=lang)
+    assert done.returncode == 0, done.stderr
+    assert said in done.stdout and unsaid not in done.stdout
+    document = json.loads(_daoshou("plan", CREDIT_CART, "--json", home=tmp_path, lang=lang).stdout)
+    assert document["notes"] == [
+        "购物金 tmall pay 1000 get 1100 not counted: "
+        "spending 900.00 would not use the whole balance"
+    ]
+    (note,) = document["note_forms"]
+    assert note["form"] == "credit_unused"
+    assert note["params"] == {"platform": "tmall", "pay": "1000", "get": "1100", "spent": "900.00"}

@@ -17,7 +17,7 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Input
 
-from tui.i18n import current_language, set_language
+from tui.i18n import current_language, set_language, t
 
 SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
 # screen -> the keys that open it from the watchlist
@@ -107,7 +107,13 @@ async def test_nothing_is_cut_at_80_columns(make_app, forecasts, language, scree
             assert not _money_cells_fit(table), table.id
         keys = list(app.screen.query("FooterKey"))
         assert keys, "the footer shows the screen's main keys"
+        # a screen that scrolls as a whole draws its scrollbar over the footer's right end
+        assert not app.screen.show_vertical_scrollbar
+        assert app.screen.query_one("Footer").region.width == 80
         for key in keys:
             region = key.region
             assert region.width >= key.get_content_width(region.size, region.size)
             assert region.right <= 80
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        assert [key.description for key in palette] == [t("nav.palette")]
+        assert palette[0].region.right == 80  # docked at the right edge, nothing over it

@@ -50,6 +50,10 @@ def masked_label(url: str) -> str:
         raise AlertError(
             f"not a usable Apprise URL (scheme {scheme!r})",
             "see https://github.com/caronc/apprise/wiki for URL formats, e.g. ntfy://topic",
+            zh=(
+                f"不是可用的 Apprise 地址（协议 {scheme!r}）",
+                "地址格式见 https://github.com/caronc/apprise/wiki，例如 ntfy://topic",
+            ),
         )
     shown: str = plugin.url(privacy=True)
     return shown.split("?", 1)[0]
@@ -93,7 +97,9 @@ def remove_channel(engine: Engine, channel_id: int) -> ChannelView:
         channel = session.get(AlertChannel, channel_id)
         if channel is None:
             raise NotFoundError(
-                f"no alert channel with id {channel_id}", "see daoshou alerts channel list"
+                f"no alert channel with id {channel_id}",
+                "see daoshou alerts channel list",
+                zh=(f"没有编号为 {channel_id} 的提醒渠道", "用 daoshou alerts channel list 查看"),
             )
         view, key = _view(channel), channel.secret_key
         session.delete(channel)
@@ -126,11 +132,17 @@ def _read_urls() -> dict[str, str]:
         raise AlertError(
             f"cannot read alert channels from {path}: {exc.__class__.__name__}",
             "restore the file or remove it and add the channels again",
+            zh=(
+                f"无法读取提醒渠道文件 {path}：{exc.__class__.__name__}",
+                "恢复该文件，或删除它再重新添加渠道",
+            ),
         ) from exc
     channels = data.get("channels") if isinstance(data, dict) else None
     if not isinstance(channels, dict):
         raise AlertError(
-            f"{path} is not a daoshou channels file", "remove it and add channels again"
+            f"{path} is not a daoshou channels file",
+            "remove it and add channels again",
+            zh=(f"{path} 不是 daoshou 的提醒渠道文件", "删除它，再重新添加渠道"),
         )
     return {str(k): str(v) for k, v in channels.items()}
 

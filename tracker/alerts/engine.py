@@ -217,7 +217,9 @@ def _insert_once(session: Session, values: Mapping[str, Any]) -> sa.Executable:
         statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     else:
         raise AlertError(
-            f"alerts need SQLite or PostgreSQL, not {dialect}", "use a supported database"
+            f"alerts need SQLite or PostgreSQL, not {dialect}",
+            "use a supported database",
+            zh=(f"提醒需要 SQLite 或 PostgreSQL 数据库，不支持 {dialect}", "换用支持的数据库"),
         )
     returning: sa.Executable = statement.values(**values).returning(table.c.id)
     return returning

@@ -28,7 +28,11 @@ def rule_kind(name: str) -> RuleKind:
         return KINDS[name]
     except KeyError:
         known = ", ".join(sorted(KINDS))
-        raise AlertError(f"unknown alert rule kind {name!r}", f"use one of: {known}") from None
+        raise AlertError(
+            f"unknown alert rule kind {name!r}",
+            f"use one of: {known}",
+            zh=(f"未知的提醒规则类型 {name!r}", f"可用：{known}"),
+        ) from None
 
 
 def kind_names() -> list[str]:

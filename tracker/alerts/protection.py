@@ -50,16 +50,22 @@ def _read_windows(path: Path) -> dict[str, int]:
         raise AlertError(
             f"cannot read price protection windows from {path}: {exc}",
             "fix the file or delete it to use the shipped defaults",
+            zh=(f"无法读取价保期限文件 {path}：{exc}", "修正该文件，或删除它以使用自带的默认值"),
         ) from exc
     table = data.get("windows", {})
     if not isinstance(table, dict):
-        raise AlertError(f"{path}: [windows] must be a table", "e.g. [windows] then jd = 30")
+        raise AlertError(
+            f"{path}: [windows] must be a table",
+            "e.g. [windows] then jd = 30",
+            zh=(f"{path}：[windows] 必须是一个表", "例如 [windows] 下写 jd = 30"),
+        )
     windows: dict[str, int] = {}
     for platform, days in table.items():
         if not isinstance(days, int) or isinstance(days, bool) or days < 0:
             raise AlertError(
                 f"{path}: window for {platform!r} must be a whole number of days, got {days!r}",
                 "e.g. jd = 30",
+                zh=(f"{path}：{platform!r} 的价保期限必须是整数天，现为 {days!r}", "例如 jd = 30"),
             )
         windows[str(platform)] = days
     return windows
@@ -94,6 +100,10 @@ class PriceProtectionKind:
             raise AlertError(
                 f"price protection rule parameters are incomplete: {exc}",
                 "record purchases with daoshou bought ID --price P --date D",
+                zh=(
+                    f"价保规则的参数不完整：{exc}",
+                    "用 daoshou bought 编号 --price 价格 --date 日期 记录购买",
+                ),
             ) from exc
         return {
             "purchase_id": purchase_id,

@@ -103,7 +103,11 @@ def add_rule(
 ) -> RuleView:
     """Validate and store a rule on one listing or on a product (all its listings)."""
     if (listing_id is None) == (product_id is None):
-        raise AlertError("a rule watches either a listing or a product", "give exactly one id")
+        raise AlertError(
+            "a rule watches either a listing or a product",
+            "give exactly one id",
+            zh=("一条规则只能盯一个商品链接或一个商品", "只给一个编号"),
+        )
     checked = rule_kind(kind).parse_params(params)
     with session_scope(engine, write=True) as session:
         _require_target(session, listing_id, product_id)
@@ -180,19 +184,28 @@ def record_purchase(
         raise AlertError(
             f"purchase price {price} must be above zero, to at most 4 decimal places",
             "e.g. --price 59.90",
+            zh=(f"购买价 {price} 必须大于零，最多 4 位小数", "例如 --price 59.90"),
         )
     if quantity < 1:
-        raise AlertError(f"quantity {quantity} must be at least 1", "e.g. --quantity 2")
+        raise AlertError(
+            f"quantity {quantity} must be at least 1",
+            "e.g. --quantity 2",
+            zh=(f"数量 {quantity} 至少为 1", "例如 --quantity 2"),
+        )
     if bought_on > date.today():
         raise AlertError(
-            f"purchase date {bought_on} is in the future", "use YYYY-MM-DD, today or earlier"
+            f"purchase date {bought_on} is in the future",
+            "use YYYY-MM-DD, today or earlier",
+            zh=(f"购买日期 {bought_on} 在未来", "用 YYYY-MM-DD 格式，今天或更早"),
         )
     bought_at = datetime.combine(bought_on, time(0)).astimezone().astimezone(UTC)
     with session_scope(engine, write=True) as session:
         listing = session.get(Listing, listing_id)
         if listing is None:
             raise NotFoundError(
-                f"no listing with id {listing_id}", "see the ids with: daoshou list"
+                f"no listing with id {listing_id}",
+                "see the ids with: daoshou list",
+                zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
             )
         purchase = Purchase(
             listing_id=listing_id,
@@ -229,10 +242,16 @@ def record_purchase(
 
 def _require_target(session: Session, listing_id: int | None, product_id: int | None) -> None:
     if listing_id is not None and session.get(Listing, listing_id) is None:
-        raise NotFoundError(f"no listing with id {listing_id}", "see the ids with: daoshou list")
+        raise NotFoundError(
+            f"no listing with id {listing_id}",
+            "see the ids with: daoshou list",
+            zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
+        )
     if product_id is not None and session.get(Product, product_id) is None:
         raise NotFoundError(
-            f"no product with id {product_id}", "see daoshou list --json (product_id)"
+            f"no product with id {product_id}",
+            "see daoshou list --json (product_id)",
+            zh=(f"没有编号为 {product_id} 的商品", "用 daoshou list --json 查看（product_id）"),
         )
 
 
@@ -252,6 +271,10 @@ def _in_listing_currency(
             raise AlertError(
                 f"the listings of product {product_id} are priced in {', '.join(observed)}",
                 "name the currency of the amounts with --currency",
+                zh=(
+                    f"商品 {product_id} 的各链接以 {'、'.join(observed)} 计价",
+                    "用 --currency 注明金额的币种",
+                ),
             )
         return {**params, "currency": observed[0]} if observed else params
     if observed and given not in observed:
@@ -259,6 +282,10 @@ def _in_listing_currency(
         raise AlertError(
             f"{target} is priced in {', '.join(observed)}, not {given}",
             f"give the amounts in {observed[0]} (--currency {observed[0]})",
+            zh=(
+                f"{target} 的价格以 {'、'.join(observed)} 计，不是 {given}",
+                f"金额请用 {observed[0]}（--currency {observed[0]}）",
+            ),
         )
     return params
 
@@ -286,7 +313,9 @@ def _require_channels(session: Session, channel_ids: Sequence[int] | None) -> No
     missing = sorted(set(channel_ids) - known)
     if missing:
         raise NotFoundError(
-            f"no alert channel with id {missing[0]}", "see daoshou alerts channel list"
+            f"no alert channel with id {missing[0]}",
+            "see daoshou alerts channel list",
+            zh=(f"没有编号为 {missing[0]} 的提醒渠道", "用 daoshou alerts channel list 查看"),
         )
 
 

@@ -75,9 +75,17 @@ def decimal_param(raw: Mapping[str, Any], key: str, *, positive: bool = True) ->
     value = raw.get(key)
     number = read_amount(str(value))
     if number is None:
-        raise AlertError(f"alert parameter {key}={value!r} is not a number", "e.g. 59.90")
+        raise AlertError(
+            f"alert parameter {key}={value!r} is not a number",
+            "e.g. 59.90",
+            zh=(f"提醒参数 {key}={value!r} 不是数字", "例如 59.90"),
+        )
     if not number.is_finite() or (positive and number <= 0):
-        raise AlertError(f"alert parameter {key}={value!r} must be above zero", "e.g. 59.90")
+        raise AlertError(
+            f"alert parameter {key}={value!r} must be above zero",
+            "e.g. 59.90",
+            zh=(f"提醒参数 {key}={value!r} 必须大于零", "例如 59.90"),
+        )
     return number
 
 
@@ -87,7 +95,11 @@ def _currency(raw: Mapping[str, Any]) -> str | None:
         return None
     code = str(raw["currency"]).strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise AlertError(f"currency {code!r} is not an ISO 4217 code", "e.g. CNY or USD")
+        raise AlertError(
+            f"currency {code!r} is not an ISO 4217 code",
+            "e.g. CNY or USD",
+            zh=(f"币种 {code!r} 不是 ISO 4217 代码", "例如 CNY 或 USD"),
+        )
     return code
 
 
@@ -132,10 +144,18 @@ class TargetKind:
         else:
             margin = (price * DEFAULT_MARGIN_PCT / 100).quantize(Decimal("0.01"))
         if margin < 0:
-            raise AlertError(f"re-arm margin {margin} is negative", "use 0 or more")
+            raise AlertError(
+                f"re-arm margin {margin} is negative",
+                "use 0 or more",
+                zh=(f"重新启用的余量 {margin} 为负数", "用 0 或更大的数"),
+            )
         for amount in (price, margin):  # prices are stored to 1/10000 (`models.Amount`)
             if amount != amount.quantize(AMOUNT_STEP):
-                raise AlertError(f"amount {amount} has more than 4 decimal places", "e.g. 59.90")
+                raise AlertError(
+                    f"amount {amount} has more than 4 decimal places",
+                    "e.g. 59.90",
+                    zh=(f"金额 {amount} 超过 4 位小数", "例如 59.90"),
+                )
         parsed = _with_currency({"price": str(price), "margin": str(margin)}, raw)
         return {**parsed, "in_hand": True} if raw.get("in_hand") else parsed
 
@@ -189,15 +209,27 @@ class DropKind:
     def parse_params(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         basis = str(raw.get("basis") or "last")
         if basis not in ("last", "median30"):
-            raise AlertError(f"drop basis {basis!r} is unknown", "use last or median30")
+            raise AlertError(
+                f"drop basis {basis!r} is unknown",
+                "use last or median30",
+                zh=(f"未知的降价基准 {basis!r}", "用 last 或 median30"),
+            )
         has_pct, has_amount = raw.get("pct") is not None, raw.get("amount") is not None
         if has_pct == has_amount:
-            raise AlertError("a drop rule needs a percentage or an amount", "e.g. --drop 10")
+            raise AlertError(
+                "a drop rule needs a percentage or an amount",
+                "e.g. --drop 10",
+                zh=("降价规则需要一个百分比或金额", "例如 --drop 10"),
+            )
         params: dict[str, Any] = _with_currency({"basis": basis}, raw)
         if has_pct:
             pct = decimal_param(raw, "pct")
             if pct >= 100:
-                raise AlertError(f"drop of {pct}% is impossible", "use a percentage below 100")
+                raise AlertError(
+                    f"drop of {pct}% is impossible",
+                    "use a percentage below 100",
+                    zh=(f"降价 {pct}% 不可能", "用小于 100 的百分比"),
+                )
             params["pct"] = str(pct)
         else:
             params["amount"] = str(decimal_param(raw, "amount"))

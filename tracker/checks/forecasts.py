@@ -113,6 +113,10 @@ def forecast_listing(
             raise NotFoundError(
                 f"listing {listing_id} has no recorded prices yet",
                 "run `daoshou check` or import history with `daoshou import-history`",
+                zh=(
+                    f"商品链接 {listing_id} 还没有记录到价格",
+                    "运行 daoshou check，或用 daoshou import-history 导入历史",
+                ),
             )
         target = calendar.resolve(event, listing.platform, today + timedelta(days=1))
         comparables = _comparables(session, listing, series, target, calendar)
@@ -259,7 +263,11 @@ def import_history(
 def _listing(session: Session, listing_id: int) -> Listing:
     listing = session.get(Listing, listing_id)
     if listing is None:
-        raise NotFoundError(f"no listing with id {listing_id}", "see `daoshou list` for ids")
+        raise NotFoundError(
+            f"no listing with id {listing_id}",
+            "see `daoshou list` for ids",
+            zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
+        )
     return listing
 
 
@@ -340,6 +348,7 @@ def _import_targets(
             raise HistoryImportError(
                 f"{path} has no series {series_name!r}",
                 f"pick one of: {', '.join(sorted(all_series))}",
+                zh=(f"{path} 中没有序列 {series_name!r}", f"可选：{', '.join(sorted(all_series))}"),
             )
         all_series = {series_name: all_series[series_name]}
     if listing_id is not None:
@@ -347,6 +356,10 @@ def _import_targets(
             raise HistoryImportError(
                 f"{path} holds {len(all_series)} series; --listing takes one",
                 "choose one with --series, or name each series by its listing id",
+                zh=(
+                    f"{path} 含 {len(all_series)} 个序列；--listing 只接受一个",
+                    "用 --series 选一个，或用商品链接编号命名每个序列",
+                ),
             )
         return [(_listing(session, listing_id), next(iter(all_series.values())))]
     return [(_listing_named(session, path, name), series) for name, series in all_series.items()]
@@ -364,6 +377,10 @@ def _listing_named(session: Session, path: Path, name: str) -> Listing:
         raise HistoryImportError(
             f"{path}: series {name!r} matches no tracked listing (by id, URL or SKU)",
             "name series by listing id, or pass --listing ID",
+            zh=(
+                f"{path}：序列 {name!r} 对不上任何跟踪中的商品链接（按编号、地址或 SKU）",
+                "用商品链接编号命名序列，或加 --listing 编号",
+            ),
         )
     return found
 
@@ -387,6 +404,10 @@ def _new_rows(
             raise HistoryImportError(
                 f"{path}: series {series.name!r} on {day}: price {price} has over 4 decimals",
                 "round prices to at most 4 decimal places",
+                zh=(
+                    f"{path}：序列 {series.name!r} 在 {day}：价格 {price} 超过 4 位小数",
+                    "价格最多保留 4 位小数",
+                ),
             )
         rows.append(
             {

@@ -37,11 +37,16 @@ _MAX_CONTROL_SHARE = 0.02  # text pages have next to no control characters
 def read_page_file(path: Path) -> str:
     """The decoded text of a saved HTML page; ExtractionInputError when it is not one."""
     hint = "give the path of a saved product page (.html)"
-    body = read_local_file(path, ExtractionInputError, hint)
+    hint_zh = "给出已保存的商品页（.html）的路径"
+    body = read_local_file(path, ExtractionInputError, hint, hint_zh=hint_zh)
     if not body.strip():
-        raise ExtractionInputError(f"{path} is empty", hint)
+        raise ExtractionInputError(f"{path} is empty", hint, zh=(f"{path} 是空文件", hint_zh))
     if looks_binary(body):
-        raise ExtractionInputError(f"{path} is a binary file, not an HTML page", hint)
+        raise ExtractionInputError(
+            f"{path} is a binary file, not an HTML page",
+            hint,
+            zh=(f"{path} 是二进制文件，不是 HTML 页面", hint_zh),
+        )
     return decode_html(body)
 
 

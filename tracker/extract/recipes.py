@@ -58,7 +58,9 @@ def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ExtractionInputError(
-            f"cannot read recipes file {path}: {exc}", "fix the TOML or remove the file"
+            f"cannot read recipes file {path}: {exc}",
+            "fix the TOML or remove the file",
+            zh=(f"无法读取规则文件 {path}：{exc}", "修正 TOML 或删除该文件"),
         ) from exc
     recipes = {}
     for name, table in data.items():
@@ -66,6 +68,10 @@ def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
             raise ExtractionInputError(
                 f"recipe [{name}] in {path} needs `hosts` and `price` lists",
                 "see docs/extraction.md for the recipe format",
+                zh=(
+                    f"{path} 中的规则 [{name}] 需要 `hosts` 和 `price` 列表",
+                    "规则格式见 docs/extraction.md",
+                ),
             )
         recipes[name] = Recipe(
             name=name,

@@ -91,6 +91,7 @@ def parse_share_text(text: str) -> SharedLink:
         raise ExtractionInputError(
             "no link found in the pasted text",
             "paste the product URL, or the whole share text including its https:// link",
+            zh=("粘贴的文字里没有链接", "粘贴商品地址，或包含 https:// 链接的完整分享文字"),
         )
     platform = platform_of(url)
     if platform == "taobao":

@@ -63,6 +63,10 @@ def find_browser(executable: str | None = None) -> str:
             raise FetchError(
                 f"browser executable {executable!r} not found",
                 "give the full path of Chrome or Chromium in the browser setting",
+                zh=(
+                    f"找不到浏览器程序 {executable!r}",
+                    "在浏览器设置中给出 Chrome 或 Chromium 的完整路径",
+                ),
             )
         return found
     for name in BROWSER_NAMES:
@@ -75,6 +79,10 @@ def find_browser(executable: str | None = None) -> str:
     raise FetchError(
         "browser mode needs Chrome or Chromium, and none was found",
         "install Chromium (e.g. `apt install chromium`) or set the browser path",
+        zh=(
+            "浏览器模式需要 Chrome 或 Chromium，但没有找到",
+            "安装 Chromium（例如 apt install chromium），或设置浏览器路径",
+        ),
     )
 
 
@@ -99,6 +107,10 @@ async def launch(
         raise FetchError(
             f"could not start {executable}: {str(exc).splitlines()[0]}",
             "check that this Chrome/Chromium runs here and no other window uses its profile",
+            zh=(
+                f"无法启动 {executable}：{str(exc).splitlines()[0]}",
+                "确认这个 Chrome/Chromium 能在本机运行，且没有其他窗口占用它的配置目录",
+            ),
         ) from None
 
 
@@ -140,6 +152,10 @@ class BrowserFetcher:
             raise FetchError(
                 "browser mode needs the optional Playwright package",
                 "install it with: pip install 'daoshou[browser]' (no browser is downloaded)",
+                zh=(
+                    "浏览器模式需要可选的 Playwright 包",
+                    "安装：pip install 'daoshou[browser]'（不会下载浏览器）",
+                ),
             ) from None
         executable = find_browser(self._executable)
         if self._owns_http:

@@ -59,6 +59,10 @@ def parse_cookie_header(text: str) -> list[tuple[str, str]]:
             raise CookieError(
                 f"not a cookie header: the part starting {name[:20]!r} is not name=value",
                 'copy the whole Cookie header, e.g. "pt_key=...; pt_pin=..."',
+                zh=(
+                    f"不是 Cookie 头：以 {name[:20]!r} 开头的部分不是 name=value",
+                    '复制完整的 Cookie 头，例如 "pt_key=...; pt_pin=..."',
+                ),
             )
         if not value.isascii():
             # httpx sends headers as ASCII: a value like "张三" would fail every fetch
@@ -66,10 +70,18 @@ def parse_cookie_header(text: str) -> list[tuple[str, str]]:
                 f"the value of cookie {name!r} has non-ASCII characters",
                 "copy the Cookie header from the browser's network panel, where values "
                 "are percent-encoded",
+                zh=(
+                    f"Cookie {name!r} 的值含有非 ASCII 字符",
+                    "从浏览器网络面板复制 Cookie 头，那里的值已做百分号编码",
+                ),
             )
         pairs.append((name, value))
     if not pairs:
-        raise CookieError("empty cookie header", 'give cookies as "name=value; name2=value2"')
+        raise CookieError(
+            "empty cookie header",
+            'give cookies as "name=value; name2=value2"',
+            zh=("Cookie 头为空", '按 "name=value; name2=value2" 的格式给出 Cookie'),
+        )
     return pairs
 
 
@@ -81,6 +93,10 @@ def normalise_scope(scope: str) -> str:
     raise CookieError(
         f"unknown cookie scope {scope!r}",
         f"use a platform ({', '.join(_PLATFORM_SCOPES)}) or a host name like shop.example.com",
+        zh=(
+            f"未知的 Cookie 范围 {scope!r}",
+            f"用平台名（{', '.join(_PLATFORM_SCOPES)}）或主机名，如 shop.example.com",
+        ),
     )
 
 
@@ -123,6 +139,10 @@ class CookieStore:
             raise CookieError(
                 f"cookie file {path} is unreadable ({type(exc).__name__})",
                 "delete it and set your cookies again with `daoshou cookies set`",
+                zh=(
+                    f"无法读取 Cookie 文件 {path}（{type(exc).__name__}）",
+                    "删除它，再用 daoshou cookies set 重新设置 Cookie",
+                ),
             ) from None
         return entries
 

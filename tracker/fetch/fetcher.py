@@ -116,7 +116,11 @@ def checked_url(url: str) -> httpx.URL:
     try:
         return httpx.URL(text)
     except (httpx.InvalidURL, UnicodeError) as exc:
-        raise UnsupportedURLError(f"cannot fetch {text[:100]!r}: {exc}", "check the URL") from None
+        raise UnsupportedURLError(
+            f"cannot fetch {text[:100]!r}: {exc}",
+            "check the URL",
+            zh=(f"无法抓取 {text[:100]!r}：{exc}", "检查地址"),
+        ) from None
 
 
 def host_key(url: httpx.URL) -> str:

@@ -52,6 +52,10 @@ class SignInWindow:
             raise FetchError(
                 "signing in needs the optional Playwright package",
                 "install it with: pip install 'daoshou[browser]' (no browser is downloaded)",
+                zh=(
+                    "登录需要可选的 Playwright 包",
+                    "安装：pip install 'daoshou[browser]'（不会下载浏览器）",
+                ),
             ) from None
         executable = find_browser(self._executable)
         self._playwright = await async_playwright().start()
@@ -78,7 +82,11 @@ class SignInWindow:
             await page.goto(url, wait_until="load")
         except Exception as exc:  # an unreachable sign-in page still leaves the window open
             message = str(exc).splitlines()[0]
-            raise FetchError(f"could not open {url}: {message}", "check the connection") from None
+            raise FetchError(
+                f"could not open {url}: {message}",
+                "check the connection",
+                zh=(f"无法打开 {url}：{message}", "检查网络连接"),
+            ) from None
 
     async def wait_closed(self) -> None:
         """Wait until the user closes the window (the browser then closes the profile)."""
@@ -118,5 +126,9 @@ def sign_in_url(platform: str) -> str:
     url = SIGN_IN_URLS.get(platform)
     if url is None:
         known = ", ".join(SIGN_IN_URLS)
-        raise FetchError(f"no sign-in page known for {platform!r}", f"use one of: {known}")
+        raise FetchError(
+            f"no sign-in page known for {platform!r}",
+            f"use one of: {known}",
+            zh=(f"不知道 {platform!r} 的登录页", f"可用：{known}"),
+        )
     return url

@@ -34,7 +34,11 @@ class SavedCart:
 def check_name(name: str) -> str:
     """`name` if it can name a saved cart (letters, digits, _ and -); CartError otherwise."""
     if not _NAME.match(name):
-        raise CartError(f"{name!r} cannot name a cart", "use letters, digits, _ and - (at most 64)")
+        raise CartError(
+            f"{name!r} cannot name a cart",
+            "use letters, digits, _ and - (at most 64)",
+            zh=(f"{name!r} 不能用作购物车名", "用字母、数字、_ 和 -（最多 64 个）"),
+        )
     return name
 
 
@@ -91,7 +95,11 @@ def saved_cart(name: str) -> Path:
     path = cart_file(name)
     if not path.is_file():
         names = ", ".join(c.name for c in saved_carts()) or "none yet"
-        raise CartError(f"no saved cart named {name!r} (saved: {names})", "see daoshou cart list")
+        raise CartError(
+            f"no saved cart named {name!r} (saved: {names})",
+            "see daoshou cart list",
+            zh=(f"没有名为 {name!r} 的购物车（已保存：{names}）", "用 daoshou cart list 查看"),
+        )
     return path
 
 
@@ -117,4 +125,8 @@ def cart_source(name_or_path: str) -> tuple[str | None, Path]:
         return None, path
     if _NAME.match(name_or_path):
         saved_cart(name_or_path)  # raises, naming the saved carts
-    raise CartError(f"cart file {path} does not exist", "check the path, or see daoshou cart list")
+    raise CartError(
+        f"cart file {path} does not exist",
+        "check the path, or see daoshou cart list",
+        zh=(f"购物车文件 {path} 不存在", "检查路径，或用 daoshou cart list 查看"),
+    )

@@ -72,7 +72,11 @@ def item_for(row: Product, item_id: str, currency: str) -> dict[str, Any]:
     currency and the best listing's pack size (offers of one item sell one pack)."""
     best = row.best
     if best is None:
-        raise CartError(f"{row.name} has no current price", "check it first, then add it again")
+        raise CartError(
+            f"{row.name} has no current price",
+            "check it first, then add it again",
+            zh=(f"{row.name} 没有当前价格", "先检查它，再重新添加"),
+        )
     offers = [
         {"listing": q.listing_id}
         for q in row.listings
@@ -82,6 +86,10 @@ def item_for(row: Product, item_id: str, currency: str) -> dict[str, Any]:
         raise CartError(
             f"{row.name} has no listing priced in {currency}, the cart's currency",
             "keep carts in one currency: start another cart for it",
+            zh=(
+                f"{row.name} 没有以购物车币种 {currency} 计价的链接",
+                "一个购物车只用一种币种：为它另建一个购物车",
+            ),
         )
     item: dict[str, Any] = {"id": item_id, "name": row.name, "qty": 1}
     if best.pack and parse_pack(best.pack) is not None:

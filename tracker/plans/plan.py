@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from planner.cart_file import cart_from_data, read_cart_text, read_toml
 from planner.cost import Pricing
 from planner.plan import Plan, make_plan, plan_document
+from planner.wording import Words
 from tracker import locations
 from tracker.plans.resolve import PricedFrom, Store, resolve
 from tracker.settings import Settings, load_settings
@@ -34,7 +35,7 @@ class LivePlan:
     path: Path
     plan: Plan
     sources: tuple[PricedFrom, ...]
-    left_out: tuple[str, ...]
+    left_out: tuple[Words, ...]
 
     def priced_from(self, item_id: str, offer_index: int) -> PricedFrom | None:
         """What the offer `offer_index` of item `item_id` was priced from."""
@@ -95,7 +96,8 @@ def live_document(live: LivePlan) -> dict[str, Any]:
         source = live.priced_from(priced.id, priced.offer_index)
         item["priced_from"] = _source_document(source)
     document["cart"] = live.name
-    document["left_out"] = list(live.left_out)
+    document["left_out"] = [why.text("en") for why in live.left_out]
+    document["left_out_forms"] = [{"form": w.form, "params": w.as_dict()} for w in live.left_out]
     return document
 
 

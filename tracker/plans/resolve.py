@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from planner.errors import CartError
+from planner.wording import WordLanguage, Words, words
 from tracker.store.views import ListingView, NewObservation, ObservationView
 
 #: Keys of a recorded promotion that only extraction knows; the planner never sees them.
@@ -52,7 +53,7 @@ class Resolved:
 
     data: dict[str, Any]
     sources: tuple[PricedFrom, ...]
-    left_out: tuple[str, ...]  # "item id: listing 12 (out of stock)"
+    left_out: tuple[Words, ...]  # "item id: listing 12 (out of stock)"
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,13 @@ def resolve(
     currency = data.get("currency", "CNY")
     promotions: list[dict[str, Any]] = list(data.get("promotion", []))
     sources: list[PricedFrom] = []
-    left_out: list[str] = []
+    left_out: list[Words] = []
     for index, item in enumerate(data.get("item", [])):
         if not isinstance(item, dict) or not isinstance(item.get("offer"), list):
             continue  # the planner's validation names the problem
         item_id = str(item.get("id", f"item[{index}]"))
         kept: list[dict[str, Any]] = []
-        reasons: list[str] = []
+        reasons: list[Words] = []
         for offer in item["offer"]:
             listing = _listing_of(offer, store, name, item_id)
             if listing is None:
@@ -95,9 +96,9 @@ def resolve(
             if check_only:
                 kept.append(_placeholder(offer, listing))
                 continue
-            why = _unusable(store.latest.get(listing.id), currency)
+            why = _unusable(store.latest.get(listing.id), currency, item_id, listing.id)
             if why is not None:
-                reasons.append(f"listing {listing.id} ({why})")
+                reasons.append(why)
                 continue
             seen = store.latest[listing.id]
             kept.append(priced_offer(offer, listing, seen, promotions, now.date()))
@@ -105,10 +106,16 @@ def resolve(
             sources.append(PricedFrom(item_id, len(kept) - 1, listing.id, seen.observed_at, stale))
         if not kept:
             raise CartError(
-                f"{name}: item {item_id!r} has no usable offer: {'; '.join(reasons)}",
+                f"{name}: item {item_id!r} has no usable offer: "
+                + "; ".join(_unprefixed(why, "en") for why in reasons),
                 "check its listings again, or add an offer with a typed price",
+                zh=(
+                    f"{name}：商品 {item_id!r} 没有可用的报价："
+                    + "；".join(_unprefixed(why, "zh") for why in reasons),
+                    "重新检查它的链接，或添加一个填写了价格的报价",
+                ),
             )
-        left_out.extend(f"{item_id}: {reason}" for reason in reasons)
+        left_out.extend(reasons)
         item["offer"] = kept
     if promotions:
         data["promotion"] = _unique(promotions)
@@ -126,6 +133,10 @@ def _listing_of(offer: Any, store: Store, name: str, item_id: str) -> ListingVie
             raise CartError(
                 f"{name}: item {item_id!r}: listing {wanted!r} is not tracked",
                 "see the ids with: daoshou list",
+                zh=(
+                    f"{name}：商品 {item_id!r}：商品链接 {wanted!r} 未被跟踪",
+                    "用 daoshou list 查看编号",
+                ),
             )
         return listing
     url = offer.get("url")
@@ -134,6 +145,10 @@ def _listing_of(offer: Any, store: Store, name: str, item_id: str) -> ListingVie
         raise CartError(
             f"{name}: item {item_id!r}: {url} is not a tracked listing",
             "track it with daoshou add, or type its price",
+            zh=(
+                f"{name}：商品 {item_id!r}：{url} 不是跟踪中的商品链接",
+                "用 daoshou add 跟踪它，或直接填写价格",
+            ),
         )
     return listing
 
@@ -147,17 +162,27 @@ def _placeholder(offer: dict[str, Any], listing: ListingView) -> dict[str, Any]:
     return offer
 
 
-def _unusable(seen: ObservationView | None, currency: str) -> str | None:
-    """Why an observation cannot price an offer of a cart in `currency`, or None."""
+def _unusable(seen: ObservationView | None, currency: str, item: str, listing: int) -> Words | None:
+    """Why an observation cannot price an offer (of `item`, from `listing`) of a cart in
+    `currency`, or None; worded as a plan note."""
     if seen is None:
-        return "never checked"
+        return words("left_never_checked", item=item, listing=listing)
+    if seen.price is None and seen.reason:
+        return words("left_no_price_reason", item=item, listing=listing, reason=seen.reason)
     if seen.price is None:
-        return f"no price: {seen.reason}" if seen.reason else "no price"
+        return words("left_no_price", item=item, listing=listing)
     if seen.in_stock is False:
-        return "out of stock"
+        return words("left_out_of_stock", item=item, listing=listing)
     if seen.currency != currency:
-        return f"priced in {seen.currency}, the cart is in {currency}"
+        return words(
+            "left_currency", item=item, listing=listing, seen=seen.currency, currency=currency
+        )
     return None
+
+
+def _unprefixed(why: Words, language: WordLanguage) -> str:
+    """A left-out note without its leading item id, for an error that names the item."""
+    return why.text(language).split(":" if language == "en" else "：", 1)[1].strip()
 
 
 def priced_offer(

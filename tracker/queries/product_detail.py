@@ -106,7 +106,11 @@ def load_product(engine: sa.Engine, product_id: int, today: date) -> ProductDeta
     or is archived."""
     rows = load_watchlist(engine, [product_id], paused=True)
     if not rows:
-        raise NotFoundError(f"no product with id {product_id}", "pick one from the watchlist")
+        raise NotFoundError(
+            f"no product with id {product_id}",
+            "pick one from the watchlist",
+            zh=(f"没有编号为 {product_id} 的商品", "从关注列表中选一个"),
+        )
     row = rows[0]
     listing_ids = [q.listing_id for q in row.listings]
     platforms = {q.listing_id: q.platform for q in row.listings}

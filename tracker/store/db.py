@@ -72,6 +72,10 @@ def create_engine(url: str) -> Engine:
         raise StoreError(
             f"invalid database URL {_masked(url)!r}",
             f"fix {locations.DATABASE_URL_ENV} (e.g. postgresql+psycopg://user@host/db)",
+            zh=(
+                f"无效的数据库地址 {_masked(url)!r}",
+                f"修正 {locations.DATABASE_URL_ENV}（例如 postgresql+psycopg://user@host/db）",
+            ),
         ) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         # Plain PostgreSQL URLs mean psycopg 3, the driver daoshou ships with.
@@ -87,6 +91,10 @@ def create_engine(url: str) -> Engine:
         raise StoreError(
             f"cannot use database {_masked(url)}: {_first_line(exc)}",
             "check the URL and that its driver is installed (pip install 'daoshou[postgres]')",
+            zh=(
+                f"无法使用数据库 {_masked(url)}：{_first_line(exc)}",
+                "检查地址，以及是否装了它的驱动（pip install 'daoshou[postgres]'）",
+            ),
         ) from exc
     return engine
 
@@ -152,6 +160,10 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         raise StoreError(
             f"database error: {_first_line(exc)}",
             "check that the database is reachable and not full; the change was not saved",
+            zh=(
+                f"数据库错误：{_first_line(exc)}",
+                "检查数据库能否连上、是否已满；这次更改没有保存",
+            ),
         ) from exc
     except BaseException:
         session.rollback()

@@ -129,9 +129,12 @@ class Repository:
             raise DaoshouError(
                 f"cannot read the pack size {pack!r}",
                 'write it like "3kg x2", "500ml*12" or "24卷"',
+                zh=(f"无法识别包装规格 {pack!r}", '写成 "3kg x2"、"500ml*12" 或 "24卷" 这样'),
             )
         if check_interval_minutes is not None and check_interval_minutes < 1:
-            raise DaoshouError("the check interval must be at least 1 minute")
+            raise DaoshouError(
+                "the check interval must be at least 1 minute", zh=("检查间隔至少为 1 分钟", "")
+            )
         with db.session_scope(self.engine) as session:
             _refuse_tracked(session, canonical)
         return canonical, parsed_pack
@@ -440,6 +443,10 @@ def _refuse_tracked(session: Session, canonical: str) -> None:
         raise StoreError(
             f"{canonical} is already tracked as listing {existing.id}",
             f"see it with: daoshou history {existing.id}",
+            zh=(
+                f"{canonical} 已作为商品链接 {existing.id} 被跟踪",
+                f"用 daoshou history {existing.id} 查看",
+            ),
         )
 
 

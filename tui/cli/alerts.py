@@ -44,9 +44,17 @@ def register(app: typer.Typer) -> None:
 def _money(text: str, option: str) -> Decimal:
     value = read_amount(text)
     if value is None:
-        raise AlertError(f"{option} {text!r} is not an amount", f"e.g. {option} 59.90")
+        raise AlertError(
+            f"{option} {text!r} is not an amount",
+            f"e.g. {option} 59.90",
+            zh=(f"{option} {text!r} 不是金额", f"例如 {option} 59.90"),
+        )
     if not value.is_finite() or value <= 0:
-        raise AlertError(f"{option} {text!r} must be above zero", f"e.g. {option} 59.90")
+        raise AlertError(
+            f"{option} {text!r} must be above zero",
+            f"e.g. {option} 59.90",
+            zh=(f"{option} {text!r} 必须大于零", f"例如 {option} 59.90"),
+        )
     return value
 
 
@@ -69,6 +77,10 @@ def _rule_request(
             "say what to watch for with exactly one of --below, --drop, --drop-by, --lowest, "
             "--in-stock",
             "e.g. daoshou alerts add 3 --below 59.90",
+            zh=(
+                "用 --below、--drop、--drop-by、--lowest、--in-stock 中的恰好一个说明要提醒什么",
+                "例如 daoshou alerts add 3 --below 59.90",
+            ),
         )
     if below is not None:
         return "target", {"price": str(_money(below, "--below"))}
@@ -127,7 +139,12 @@ def add(
     if in_hand:
         if kind != "target":
             raise AlertError(
-                "--in-hand goes with --below", "e.g. daoshou alerts add 3 --below 99 --in-hand"
+                "--in-hand goes with --below",
+                "e.g. daoshou alerts add 3 --below 99 --in-hand",
+                zh=(
+                    "--in-hand 要和 --below 一起用",
+                    "例如 daoshou alerts add 3 --below 99 --in-hand",
+                ),
             )
         params["in_hand"] = True
     if kind != "in_stock" and currency:
@@ -321,7 +338,9 @@ def bought(
         bought_on = date.fromisoformat(on.strip())
     except ValueError:
         raise AlertError(
-            f"--date {on!r} is not a date", "use YYYY-MM-DD, e.g. 2026-11-11"
+            f"--date {on!r} is not a date",
+            "use YYYY-MM-DD, e.g. 2026-11-11",
+            zh=(f"--date {on!r} 不是日期", "用 YYYY-MM-DD，例如 2026-11-11"),
         ) from None
     view = rulebook.record_purchase(
         open_engine(),

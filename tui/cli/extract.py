@@ -109,5 +109,9 @@ async def _fetch(url: str) -> tuple[str, str]:
         raise FetchError(
             f"could not fetch {url}: {result.error or result.outcome}",
             "check the URL, or save the page and pass the file",
+            zh=(
+                f"无法抓取 {url}：{result.error or result.outcome}",
+                "检查地址，或保存页面后传入文件",
+            ),
         )
     return result.text, result.final_url

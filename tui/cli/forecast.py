@@ -66,7 +66,11 @@ def forecast_command(
         _refresh_all(events, as_json)
         return
     if event is None:
-        raise ForecastError("no sale given", "add --event 11.11 (or YYYY-MM-DD, or an event key)")
+        raise ForecastError(
+            "no sale given",
+            "add --event 11.11 (or YYYY-MM-DD, or an event key)",
+            zh=("没有指定大促", "加上 --event 11.11（或 YYYY-MM-DD，或活动键）"),
+        )
     calendar = _calendar(events)
     if csv is not None:
         from planner.forecast import forecast
@@ -83,7 +87,11 @@ def forecast_command(
         today = datetime.now(UTC).date()
         result, fake = forecast_listing(open_engine(), listing, event, calendar, today)
     else:
-        raise ForecastError("nothing to forecast", "give a listing id, or --csv FILE")
+        raise ForecastError(
+            "nothing to forecast",
+            "give a listing id, or --csv FILE",
+            zh=("没有要预测的东西", "给出商品链接编号，或 --csv 文件"),
+        )
     _print_forecast(result, fake, as_json)
 
 
@@ -105,7 +113,11 @@ def backtest_command(
     if series:
         missing = sorted(set(series) - set(all_series))
         if missing:
-            raise ForecastError(f"{csv} has no series {', '.join(missing)}", "check --series")
+            raise ForecastError(
+                f"{csv} has no series {', '.join(missing)}",
+                "check --series",
+                zh=(f"{csv} 中没有序列 {', '.join(missing)}", "检查 --series"),
+            )
         all_series = {name: all_series[name] for name in series}
     report = run_backtest(all_series, calendar, workers=workers)
     if as_json:
@@ -209,11 +221,17 @@ def _csv_series(
     if name is None:
         if len(all_series) != 1:
             raise ForecastError(
-                f"{csv} holds {len(all_series)} series", "pick one with --series NAME"
+                f"{csv} holds {len(all_series)} series",
+                "pick one with --series NAME",
+                zh=(f"{csv} 含 {len(all_series)} 个序列", "用 --series 名称 选一个"),
             )
         name = next(iter(all_series))
     if name not in all_series:
-        raise ForecastError(f"{csv} has no series {name!r}", "check --series")
+        raise ForecastError(
+            f"{csv} has no series {name!r}",
+            "check --series",
+            zh=(f"{csv} 中没有序列 {name!r}", "检查 --series"),
+        )
     history = all_series[name]
     if until is not None:
         history = history.until(_day(until, "--until"))
@@ -221,6 +239,7 @@ def _csv_series(
             raise ForecastError(
                 f"{csv}: series {name!r} has no rows on or before {until}",
                 "pick a later --until",
+                zh=(f"{csv}：序列 {name!r} 在 {until} 及之前没有数据", "选一个更晚的 --until"),
             )
     chosen = platform.lower() if platform else history.platform
     if chosen is None:
@@ -234,7 +253,11 @@ def _day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise ForecastError(f"{option} {text!r} is not a date", "write YYYY-MM-DD") from exc
+        raise ForecastError(
+            f"{option} {text!r} is not a date",
+            "write YYYY-MM-DD",
+            zh=(f"{option} {text!r} 不是日期", "写成 YYYY-MM-DD"),
+        ) from exc
 
 
 def _print_forecast(result: Forecast, fake: FakeDiscount | None, as_json: bool) -> None:

@@ -76,7 +76,9 @@ def plan(
         print_json(live_document(live))
         return
     _print_text(live.plan)
-    for line in [t("cli.left_out", what=n) for n in live.left_out] + _stale_lines(live):
+    for line in [t("cli.left_out", what=words_text(why)) for why in live.left_out] + _stale_lines(
+        live
+    ):
         print(display_text(line))
     if export is not None:
         print(t("cli.exported", path=export))
@@ -183,7 +185,9 @@ def _print_text(result: Plan) -> None:
     if "budget_left" in document:
         lines.append(t("cli.plan_budget_left", left=document["budget_left"]))
     lines.append(plan_status_text(result))
-    for line in lines + [s["text"] for s in document["suggestions"]] + document["notes"]:
+    worded = [(s["form"], s["params"]) for s in document["suggestions"]]
+    worded += [(note["form"], note["params"]) for note in document["note_forms"]]
+    for line in lines + [words_text(what) for what in worded]:
         print(display_text(line))
 
 

@@ -18,7 +18,7 @@ import typer
 
 from tracker.platforms import platform_name
 from tui.cli.output import print_json, print_table
-from tui.i18n import columns, t
+from tui.i18n import columns, reason_text, t
 from tui.phrases import outcome_text
 
 if TYPE_CHECKING:
@@ -168,7 +168,9 @@ def _utc_moment(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise DaoshouError(
-            f"cannot read the time {text!r}", "write it like 2026-11-11 or 2026-11-11T08:00"
+            f"cannot read the time {text!r}",
+            "write it like 2026-11-11 or 2026-11-11T08:00",
+            zh=(f"无法识别时间 {text!r}", "写成 2026-11-11 或 2026-11-11T08:00 这样"),
         ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -295,7 +297,9 @@ def _price(obs: ObservationView | None) -> str:
     if obs.price is None:
         return t("cli.no_price")
     prefix = t("cli.from") if obs.is_from_price else ""
-    return f"{prefix}{obs.price} {obs.currency or ''}".strip()
+    shown = f"{prefix}{obs.price} {obs.currency or ''}".strip()
+    # The page still shows a price when the item is sold out: it cannot be bought at it.
+    return t("cli.sold_out", price=shown) if obs.in_stock is False else shown
 
 
 def _status_row(status: ListingStatus) -> tuple[object, ...]:
@@ -307,7 +311,10 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
         label = t("cli.last_fetch", status=attempt.status, label=label)
     if not listing.active:
         label = t("cli.paused_mark", label=label)
-    return (listing.id, listing.platform, listing.product_name, _price(latest), when, label)
+    price = _price(latest)
+    if latest is not None and latest.price is None and latest.reason:
+        price = t("check.no_price", reason=reason_text(latest.reason))  # why, as the app says
+    return (listing.id, listing.platform, listing.product_name, price, when, label)
 
 
 def _history_row(obs: ObservationView) -> tuple[object, ...]:

@@ -18,7 +18,7 @@ from tracker.errors import AlertError
 from tracker.queries.alert_inbox import load_inbox
 from tui import format as fmt
 from tui.context import AppContext
-from tui.i18n import current_language, t
+from tui.i18n import both, current_language, t
 from tui.messages import AlertsLoaded, PricesRecorded, WorkFinished
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_text
@@ -120,15 +120,18 @@ class AlertsScreen(DaoshouScreen):
             if channel.id != channel_id:
                 continue
             if url is None:
-                raise AlertError(
-                    t("alerts.channel_lost", label=channel.label), t("alerts.channel_lost_hint")
+                (message, zh), (hint, hint_zh) = (
+                    both("alerts.channel_lost", label=channel.label),
+                    both("alerts.channel_lost_hint"),
                 )
+                raise AlertError(message, hint, zh=(zh, hint_zh))
             error = apprise_send(url, "daoshou 到手", t("alerts.test"))
             if error:
-                raise AlertError(
-                    t("alerts.test_failed", label=channel.label, error=error),
-                    t("alerts.test_failed_hint"),
+                (message, zh), (hint, hint_zh) = (
+                    both("alerts.test_failed", label=channel.label, error=error),
+                    both("alerts.test_failed_hint"),
                 )
+                raise AlertError(message, hint, zh=(zh, hint_zh))
             self.post_result(WorkFinished(t("alerts.test_sent", label=channel.label)))
 
     def on_work_finished(self, message: WorkFinished) -> None:

@@ -188,9 +188,9 @@ class PlannerScreen(DaoshouScreen):
         self.query_one(BudgetMeter).show(plan.total, plan.cart.budget, currency)
         self.query_one(PaymentSchedule).show_payments(plan.priced.payments, currency)
         promotions = [p.label or promotion_text(p) for p in plan.cart.promotions]
-        notes = list(live.left_out) if live else []
+        notes = [*(live.left_out if live else ()), *plan.priced.notes]
         self.query_one("#plan-promotions", Static).update(
-            safe_lines(promotions + [f"! {n}" for n in notes + list(plan.priced.notes)])
+            safe_lines(promotions + [f"! {words_text(note)}" for note in notes])
         )
 
     def _show_orders(self, plan: Plan) -> None:

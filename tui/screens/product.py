@@ -22,7 +22,7 @@ from tracker.queries.product_detail import ProductDetails, load_product, sale_da
 from tracker.queries.watchlist import ForecastMark, ListingQuote
 from tui import format as fmt
 from tui.context import AppContext
-from tui.i18n import current_language, t
+from tui.i18n import current_language, reason_text, t
 from tui.messages import (
     ForecastsMade,
     ForecastsStored,
@@ -145,7 +145,9 @@ class ProductScreen(DaoshouScreen):
         if not q.active:
             status = Text(t("status.paused"), style="dim")
         elif q.reason:
-            status = safe_text(t("status.no_price", reason=q.reason), "yellow", cells=40)
+            status = safe_text(
+                t("status.no_price", reason=reason_text(q.reason)), "yellow", cells=40
+            )
         elif q.in_stock is False:
             status = Text(t("status.out_of_stock"), style="red")
         elif q.checked_at is None:

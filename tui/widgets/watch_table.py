@@ -23,7 +23,7 @@ from textual.widgets import DataTable
 from tracker.platforms import platform_name
 from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
 from tui import format as fmt
-from tui.i18n import t
+from tui.i18n import reason_text, t
 from tui.text import safe_text
 from tui.widgets.columns import Column, add_fixed_columns, cursor_key, fit_columns, table_room
 from tui.widgets.sparkline_cell import sparkline
@@ -287,7 +287,9 @@ def _status(row: WatchRow, now: datetime) -> Text:
         checked = max((q.checked_at for q in row.listings if q.checked_at), default=None)
         return Text(fmt.ago(checked, now), style="dim")
     if status == "no_price":
-        return safe_text(t("status.no_price", reason=row.reason or "?"), "yellow", cells=60)
+        return safe_text(
+            t("status.no_price", reason=reason_text(row.reason or "?")), "yellow", cells=60
+        )
     if status == "out_of_stock":
         return Text(t("status.out_of_stock"), style="red")
     return Text(t("status.not_checked"), style="dim")

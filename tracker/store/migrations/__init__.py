@@ -96,10 +96,18 @@ def upgrade(engine: Engine, revision: str) -> None:
         raise StoreError(
             f"cannot migrate the database {engine.url.render_as_string()}: {exc}",
             "it was probably written by a newer daoshou; upgrade daoshou",
+            zh=(
+                f"无法迁移数据库 {engine.url.render_as_string()}：{exc}",
+                "它可能由更新版本的 daoshou 写入；请升级 daoshou",
+            ),
         ) from exc
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StoreError(
             f"cannot open the database {engine.url.render_as_string()}: {reason}",
             "check the path or DAOSHOU_DATABASE_URL, the permissions and free disk space",
+            zh=(
+                f"无法打开数据库 {engine.url.render_as_string()}：{reason}",
+                "检查路径或 DAOSHOU_DATABASE_URL、权限和剩余磁盘空间",
+            ),
         ) from exc
