@@ -7,7 +7,7 @@ producer whose wording drifts from `tracker.extract.reasons` fails this test.
 import pytest
 
 from tracker.extract import reasons, walls
-from tracker.extract.complexity import MAX_DEPTH, complexity_reason
+from tracker.extract.complexity import HARMLESS_TAGS, complexity_reason
 from tracker.extract.model import JS_NOTE
 from tracker.extract.pipeline import NO_PRICE
 from tracker.extract.platforms import douyin, pinduoduo, taobao_state
@@ -30,7 +30,7 @@ PRODUCED = [
             "anti-bot challenge page",
         )
     ),
-    complexity_reason("<div>" * (MAX_DEPTH + 2)),
+    complexity_reason("<div>" * (HARMLESS_TAGS + 1)),
 ]
 
 
