@@ -271,14 +271,7 @@ class Checker:
             reason = result.error or "redirected to a login page"
             return await self._store_blocked(listing.id, result, attempts, reason)
         if not result.ok:
-            await asyncio.to_thread(
-                self.repository.record_check,
-                listing.id,
-                attempts,
-                None,
-                next_check=self._next_check(listing.id),
-            )
-            return CheckOutcome.of(listing.id, result, None)
+            return await self._store_failed(listing.id, result, attempts)
         observation, may_need_js = await self._read_page(result)
         if may_need_js and not render and self.settings.browser_mode == "auto":
             render = True
@@ -346,14 +339,7 @@ class Checker:
             message = await self._sessions.signed_out(platform, result.error)
             return await self._store_blocked(listing.id, result, attempts, message)
         if not result.ok:
-            await asyncio.to_thread(
-                self.repository.record_check,
-                listing.id,
-                attempts,
-                None,
-                next_check=self._next_check(listing.id),
-            )
-            return CheckOutcome.of(listing.id, result, None)
+            return await self._store_failed(listing.id, result, attempts)
         observation = await self._read(result)
         if observation.price is None and is_login_reason(observation.reason):
             message = await self._sessions.signed_out(platform, observation.reason)
@@ -494,6 +480,20 @@ class Checker:
         )
         unconfirmed = replace(observation, price=None, list_price=None, reason=reason)
         return unconfirmed, second
+
+    async def _store_failed(
+        self, listing_id: int, result: FetchResult, attempts: list[NewFetchAttempt]
+    ) -> CheckOutcome:
+        """Store a fetch that failed: its attempts and the next check time, no observation
+        (a failure says nothing about the price)."""
+        await asyncio.to_thread(
+            self.repository.record_check,
+            listing_id,
+            attempts,
+            None,
+            next_check=self._next_check(listing_id),
+        )
+        return CheckOutcome.of(listing_id, result, None)
 
     async def _store_blocked(
         self, listing_id: int, result: FetchResult, attempts: list[NewFetchAttempt], why: str
