@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,8 +22,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from planner.errors import HistoryImportError
+from planner.local_file import read_local_file
 
 DEFAULT_SERIES = "series"
+MAX_HISTORY_BYTES = 256 * 1024 * 1024
+"""The largest history CSV read at once: about 6 million daily prices (two years of 9,000
+listings). A bigger history is imported in parts, one file after another."""
 STALE_DAYS = 7
 
 
@@ -127,28 +132,45 @@ def _platform_of(name: str, platforms: set[str]) -> str | None:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, str, date, Decimal, str | None]]:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
+    reader = csv.reader(io.StringIO(_text(path), newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if not header:
         raise HistoryImportError(
-            f"cannot read history file {path}: {exc.strerror}",
-            "check the path",
-            zh=(f"无法读取历史文件 {path}：{exc.strerror}", "检查路径"),
-        ) from exc
-    with handle:
-        reader = csv.reader(handle)
-        header = [h.strip().lower() for h in next(reader, [])]
-        if not header:
-            raise HistoryImportError(
-                f"{path} is empty",
-                "give a header: series,date,price,currency",
-                zh=(f"{path} 是空文件", "给出表头：series,date,price,currency"),
-            )
-        columns = _columns(path, header)
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            yield _parse_row(path, reader.line_num, row, columns)
+            f"{path} is empty",
+            "give a header: series,date,price,currency",
+            zh=(f"{path} 是空文件", "给出表头：series,date,price,currency"),
+        )
+    columns = _columns(path, header)
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        yield _parse_row(path, reader.line_num, row, columns)
+
+
+def _text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without a BOM), else GB18030.
+
+    The file is read like any file the user names (`read_local_file`: a FIFO or a device
+    is refused, not waited on). Spreadsheets in a Chinese locale save CSV as GBK, which
+    GB18030 contains; any other encoding is refused rather than guessed.
+    """
+    body = read_local_file(
+        path,
+        HistoryImportError,
+        "give a CSV file: series,date,price,currency",
+        hint_zh="给出 CSV 文件：series,date,price,currency",
+        cap=MAX_HISTORY_BYTES,
+    )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise HistoryImportError(
+        f"{path} is not UTF-8 or GBK text",
+        "save it as a CSV in UTF-8",
+        zh=(f"{path} 不是 UTF-8 或 GBK 文本", "将它另存为 UTF-8 编码的 CSV"),
+    )
 
 
 def _columns(path: Path, header: list[str]) -> dict[str, int]:

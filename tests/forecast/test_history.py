@@ -1,3 +1,4 @@
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -60,5 +61,28 @@ def test_bad_rows_name_file_and_line(tmp_path, text, needle):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(HistoryImportError, match="cannot read"):
+    with pytest.raises(HistoryImportError, match=r"nope\.csv does not exist"):
         read_history_csv(tmp_path / "nope.csv")
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "history.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(HistoryImportError, match="not a regular file"):
+        read_history_csv(fifo)
+
+
+def test_a_spreadsheets_gbk_export_reads_like_utf8(tmp_path):
+    text = "series,date,price,currency\n京东-洗衣液,2026-01-01,39.90,CNY\n"
+    path = tmp_path / "history.csv"
+    path.write_bytes(text.encode("gbk"))
+    series = read_history_csv(path)["京东-洗衣液"]
+    assert series.prices == (Decimal("39.90"),)
+    assert series.currency == "CNY"
+
+
+def test_bytes_that_are_not_text_are_refused(tmp_path):
+    path = tmp_path / "history.csv"
+    path.write_bytes(b"series,date,price\n\xff\xfe\x00\x81,2026-01-01,1\n")
+    with pytest.raises(HistoryImportError, match="not UTF-8 or GBK text"):
+        read_history_csv(path)
