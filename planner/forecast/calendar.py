@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import ForecastError
+from planner.local_file import read_local_file
 from planner.shipped import shipped_file
 
 FIRST_YEAR = 2016
@@ -146,14 +147,11 @@ def load_calendar(user_file: Path | None = None) -> Calendar:
 
 
 def _read_events(path: Path) -> Iterable[_EventSpec]:
+    body = read_local_file(
+        path, ForecastError, "give an events TOML file", hint_zh="给出活动 TOML 文件"
+    )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ForecastError(
-            f"event file {path} does not exist",
-            "check the path",
-            zh=(f"活动文件 {path} 不存在", "检查路径"),
-        ) from exc
+        data = tomllib.loads(body.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ForecastError(
             f"event file {path} is not valid TOML: {exc}",

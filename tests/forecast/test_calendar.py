@@ -1,3 +1,4 @@
+import os
 from datetime import date
 
 import pytest
@@ -96,6 +97,19 @@ def test_a_broken_user_file_names_the_file(tmp_path):
     path = tmp_path / "events.toml"
     path.write_text('[[event]]\nkey = "x"\n', encoding="utf-8")
     with pytest.raises(ForecastError, match=r"events\.toml"):
+        load_calendar(path)
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "fifo"])
+def test_an_events_path_that_is_no_file_is_a_one_line_error(tmp_path, kind):
+    path = tmp_path / "events.toml"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)  # read, it would block until a writer came
+    with pytest.raises(
+        ForecastError, match=r"events\.toml (does not exist|is a directory|is not a regular)"
+    ):
         load_calendar(path)
 
 
