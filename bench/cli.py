@@ -135,6 +135,8 @@ def main() -> None:
         for name, home in ((EMPTY, empty), (FULL, full)):
             envs[name] = {**os.environ, "DAOSHOU_HOME": home}
             envs[name].pop("DAOSHOU_DATABASE_URL", None)
+            # As an installed daoshou: modules have their bytecode (written by the warm-up).
+            envs[name].pop("PYTHONDONTWRITEBYTECODE", None)
         # One untimed run of each case warms the OS file cache and writes the .pyc files.
         for _label, store, code, args in CASES:
             run_once(code, args, envs[store])

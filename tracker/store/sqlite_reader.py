@@ -137,7 +137,7 @@ def sqlite_path(url: str) -> Path | None:
 def listing_statuses(url: str) -> list[ListingStatus] | None:
     """Every listing with its latest observation and fetch, in id order, as
     `Repository.listing_statuses()` gives them; None when this reader cannot answer."""
-    rows = _read(url, lambda connection: connection.execute(_STATUS_SQL).fetchall())
+    rows = read(url, lambda connection: connection.execute(_STATUS_SQL).fetchall())
     if rows is None:
         return None
     return [ListingStatus.of_flat(row, _DECODERS) for row in rows]
@@ -152,7 +152,7 @@ def history(
     sql = _HISTORY_SQL[before is not None]
     moment = () if before is None else (codec.utc_to_sqlite_text(before),)
     arguments = (listing_id, *moment, -1 if limit is None else limit)
-    rows = _read(url, _listing_rows(listing_id, sql, arguments))
+    rows = read(url, _listing_rows(listing_id, sql, arguments))
     if rows is None:
         return None
     return _decoded(ObservationView, _OBSERVATION_DECODERS, rows[::-1])
@@ -165,7 +165,7 @@ def daily_history(
     before=..., limit=...)` gives it; None as for `history`."""
     day = () if before is None else (before,)
     arguments = (listing_id, *day, -1 if limit is None else limit)
-    rows = _read(url, _listing_rows(listing_id, _DAILY_SQL[before is not None], arguments))
+    rows = read(url, _listing_rows(listing_id, _DAILY_SQL[before is not None], arguments))
     if rows is None:
         return None
     return _decoded(DailyView, _DAILY_DECODERS, rows[::-1])
@@ -176,13 +176,13 @@ def _listing_rows(
 ) -> Callable[[sqlite3.Connection], list[Any] | None]:
     """A read of one listing's rows that gives None when there is no such listing."""
 
-    def read(connection: sqlite3.Connection) -> list[Any] | None:
+    def rows(connection: sqlite3.Connection) -> list[Any] | None:
         known = connection.execute("SELECT 1 FROM listing WHERE id = ?", (listing_id,))
         if known.fetchone() is None:
             return None
         return connection.execute(sql, arguments).fetchall()
 
-    return read
+    return rows
 
 
 def _decoded(view: type[_View], decoders: Sequence[Decoding], rows: list[Any]) -> list[_View]:
@@ -190,10 +190,11 @@ def _decoded(view: type[_View], decoders: Sequence[Decoding], rows: list[Any]) -
     return [view(*decoded(list(row), decoders)) for row in rows]
 
 
-def _read(url: str, statements: Callable[[sqlite3.Connection], _Result | None]) -> _Result | None:
+def read(url: str, statements: Callable[[sqlite3.Connection], _Result | None]) -> _Result | None:
     """What `statements` read in one transaction of the store at `url`, or None when
     this reader cannot answer exactly (not a plain SQLite file, not at `HEAD_REVISION`,
-    any sqlite3 error)."""
+    any sqlite3 error, or `statements` gave None). Read models of `tracker.queries` use
+    it for their own statements."""
     path = sqlite_path(url)
     if path is None or not path.is_file():
         return None
@@ -209,6 +210,12 @@ def _read(url: str, statements: Callable[[sqlite3.Connection], _Result | None]) 
             return statements(connection)
     except sqlite3.Error:
         return None  # the usual open reports it, in the usual words
+
+
+def at_head(url: str) -> bool:
+    """Whether this reader can read the store at `url` (a SQLite file at the current
+    schema): then opening it through SQLAlchemy can wait, and no migration is due."""
+    return read(url, lambda connection: True) is not None
 
 
 def _revision(connection: sqlite3.Connection) -> str | None:
