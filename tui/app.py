@@ -23,7 +23,6 @@ from textual.worker import Worker, WorkerState
 
 from planner.errors import DaoshouError
 from tracker import locations
-from tracker.queries.watchlist import latest_observation_id
 from tui.background import WorkAbandoned, terminate_all
 from tui.context import AppContext
 from tui.i18n import current_language, set_language, t
@@ -137,6 +136,8 @@ class DaoshouApp(App[None]):
         )
 
     def _read_latest(self) -> None:
+        from tracker.queries.watchlist import latest_observation_id
+
         latest = latest_observation_id(self.context.engine)
         if self.seen_observation < 0:
             self.seen_observation = latest

@@ -11,21 +11,23 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tracker.queries.alert_inbox import InboxEntry
-from tracker.queries.product_detail import ProductDetails
-from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
 from tracker.settings import Language
 
 if TYPE_CHECKING:  # named for the reader and mypy, not imported at start-up:
     from tracker.alerts.channels import ChannelView  # Apprise loads with the alerts screen
+    from tracker.queries.alert_inbox import InboxEntry  # the read models load SQLAlchemy,
+    from tracker.queries.product_detail import ProductDetails  # after the first paint
+    from tracker.queries.watch_rows import ForecastMark, Trend, WatchRow
     from tui.screens.planner import PlanView  # the planner screen owns its view
 
 
 @dataclass
 class WatchlistLoaded(Message):
-    """The watchlist's rows were read from the store."""
+    """The watchlist's rows were read from the store (or, first, only its first screenful
+    in the default order: not `complete`)."""
 
     rows: list[WatchRow]
+    complete: bool = True
 
 
 @dataclass

@@ -61,8 +61,37 @@ def test_add_check_list_history(home, shop, slug):
     history = json.loads(_daoshou("history", str(added["id"]), "--json"))
     assert [Decimal(h["price"]) for h in history] == [Decimal("2999.00")] * 2  # add, check
     assert history[0]["observed_at"].endswith("+00:00")
+    days = json.loads(_daoshou("history", str(added["id"]), "--daily", "--json"))
+    assert [(d["min_price"], d["count"]) for d in days] == [("2999.00", 2)]
     with pytest.raises(NotFoundError, match="no listing with id 99"):
         _daoshou("check", "99")
+    for daily in ((), ("--daily",)):
+        with pytest.raises(NotFoundError, match="no listing with id 99"):
+            _daoshou("history", "99", *daily)
+
+
+def test_history_reads_a_sqlite_store_without_sqlalchemy(home, shop, slug):
+    """`daoshou history` (like `list`) reads through the standard library's sqlite3: a
+    fresh process that prints a page of history never imports SQLAlchemy."""
+    shop.set_product(slug, price="19.90", title="Kettle")
+    added = json.loads(_daoshou("add", shop.product_url(slug), "--json"))
+    db.dispose_engines()
+    code = (
+        "import atexit, sys;"
+        "atexit.register(lambda: print('sqlalchemy' in sys.modules, file=sys.stderr));"
+        "from tui.cli import main; main()"
+    )
+    for daily in ((), ("--daily",)):
+        done = subprocess.run(
+            [sys.executable, "-c", code, "history", str(added["id"]), "--json", *daily],
+            env={**os.environ, "DAOSHOU_HOME": str(home)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        assert json.loads(done.stdout)[0]["listing_id"] == added["id"]
+        assert done.stderr.strip() == "False"
 
 
 def test_bad_input_is_one_line_and_exit_status_2(home):

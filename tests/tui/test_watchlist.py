@@ -1,16 +1,20 @@
 """The watchlist read-model: best offer per unit, changes, reasons, trends, forecasts."""
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from tracker.queries.watch_rows import name_order
 from tracker.queries.watchlist import (
     latest_observation_id,
     load_forecast_marks,
     load_trends,
     load_watchlist,
 )
+from tracker.queries.watchlist_sqlite import read_watchlist
 from tracker.store import summary
 from tracker.store.tables import ForecastRecord, Listing, Observation, Product
 
@@ -277,3 +281,62 @@ def test_a_forecast_remembers_the_price_it_was_made_for(engine):
     mark = load_forecast_marks(engine, [row], today=NOW.date())[1]
     assert mark.made_for == Decimal(3300) and row.best.price == Decimal(3239)
     assert mark.is_stale(row.best.price)
+
+
+def _varied_watchlist(conn):
+    """Every state a watchlist row can be in, names that sort differently by case and
+    that tie, and more products than a first screenful of three."""
+    names = ["banana", "Apple", "apple", "Cherry", "洗衣液", "Ápfel", "apple"]
+    for pid, name in enumerate(names, start=1):
+        _product(conn, pid, name)
+    _product(conn, 8, "Old")
+    conn.execute(
+        sa.update(Product.__table__).where(Product.__table__.c.id == 8).values(archived=True)
+    )
+    _listing(conn, 1, 1, "jd", Decimal(6))
+    _listing(conn, 2, 1, "tmall", Decimal("2.5"))
+    _obs(conn, 1, 2, "89.9")
+    _obs(conn, 1, 1, "79.9", in_hand="69.9")
+    _obs(conn, 2, 1, "32.9")
+    _listing(conn, 3, 2, "pdd")
+    _obs(conn, 3, 3, "45.9")
+    _obs(conn, 3, 1, None, reason="login required", in_stock=None)
+    _listing(conn, 4, 3, "jd")
+    _obs(conn, 4, 1, None, reason="out of stock", in_stock=False)
+    _listing(conn, 5, 4, "web")
+    _listing(conn, 6, 4, "web")
+    _obs(conn, 5, 1, "3199")
+    _obs(conn, 6, 1, "399", currency="USD")
+    _listing(conn, 7, 5, "jd", active=False)
+    _obs(conn, 7, 1, "10")
+    _listing(conn, 8, 6, "jd")  # never checked
+    _listing(conn, 9, 8, "jd")  # of an archived product
+    _obs(conn, 9, 1, "5")
+
+
+def test_the_sqlite_reader_gives_the_watchlist_load_watchlist_gives(engine):
+    with engine.begin() as conn:
+        _varied_watchlist(conn)
+    url = engine.url.render_as_string(hide_password=False)
+    rows = load_watchlist(engine)
+    assert read_watchlist(url) == rows
+    in_name_order = sorted(rows, key=lambda row: name_order(row.name))  # stable: ties by id
+    assert [r.product_id for r in in_name_order[:4]] == [2, 3, 7, 1]
+    for first in (0, 1, 3, 4, 7, 20):
+        head = read_watchlist(url, first)
+        assert sorted(head, key=lambda row: name_order(row.name)) == in_name_order[:first]
+
+
+def test_the_sqlite_reader_steps_aside_and_imports_no_sqlalchemy(engine, tmp_path):
+    with engine.begin() as conn:
+        _varied_watchlist(conn)
+    url = engine.url.render_as_string(hide_password=False)
+    assert read_watchlist(f"sqlite:///{tmp_path / 'missing.sqlite'}") is None
+    assert read_watchlist("postgresql+psycopg://u@127.0.0.1/db") is None
+    code = (
+        "import sys; from tracker.queries.watchlist_sqlite import read_watchlist;"
+        f"rows = read_watchlist({url!r});"
+        "print(len(rows), [m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["7", "[]"]

@@ -23,13 +23,8 @@ from planner.forecast.calendar import load_calendar
 from tracker.alerts.protection import claim_deadline
 from tracker.errors import NotFoundError
 from tracker.extract.promotions import describe
-from tracker.queries.watchlist import (
-    ForecastMark,
-    ListingQuote,
-    WatchRow,
-    forecast_marks,
-    load_watchlist,
-)
+from tracker.queries.watch_rows import ForecastMark, ListingQuote, WatchRow
+from tracker.queries.watchlist import forecast_marks, load_watchlist
 from tracker.store.tables import (
     AlertRule,
     Listing,

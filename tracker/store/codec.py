@@ -61,6 +61,15 @@ def utc_from_sqlite_text(value: str | None) -> datetime | None:
     return None if value is None else utc_from_stored(datetime.fromisoformat(value))
 
 
+def utc_to_sqlite_text(value: datetime) -> str:
+    """A timezone-aware time as SQLite holds it (naive UTC ISO text, to the microsecond, as
+    SQLAlchemy's SQLite dialect writes it), so that comparing it with a stored time in SQL
+    orders as the times do."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: compare with timezone-aware UTC times")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def json_list_to_stored(value: Any) -> str | None:
     """A tuple of JSON-able values as the JSON text stored (empty: NULL)."""
     if not value:

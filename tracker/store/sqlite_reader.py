@@ -1,11 +1,13 @@
-"""`daoshou list` straight from a SQLite store, through the standard library's sqlite3.
+"""`daoshou list` and `daoshou history` straight from a SQLite store, through the
+standard library's sqlite3.
 
 Opening a store through SQLAlchemy costs more than half a second of CPU in imports alone
 (SQLAlchemy, SQLModel, pydantic and fourteen table models) on the 2-core development
-machine, before the first query; a command that reads one row per listing needs none of
-it. This reader runs the one-row-per-listing read of `Repository.listing_statuses` as one
-SQL statement and decodes each column as the table types do (`tracker.store.codec`), into
-the same frozen views: a test compares the two on one store.
+machine, before the first query; a command that reads one row per listing, or one page of
+one listing's history, needs none of it. This reader runs the reads of
+`Repository.listing_statuses`, `Repository.history` and `Repository.daily_history` as one
+SQL statement each and decodes each column as the table types do (`tracker.store.codec`),
+into the same frozen views: a test compares the two on one store.
 
 It answers only when it can answer exactly: a `sqlite:///PATH` URL of a file that exists
 and is at `HEAD_REVISION`. Otherwise it returns None and the caller opens the store as
@@ -15,16 +17,25 @@ usual, which creates or migrates it and reports any error in the usual words.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import fields
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from tracker.store import codec
 from tracker.store.revision import HEAD_REVISION
-from tracker.store.views import STATUS_PARTS, ListingStatus, ListingView
+from tracker.store.views import (
+    STATUS_PARTS,
+    DailyView,
+    Decoding,
+    ListingStatus,
+    ListingView,
+    ObservationView,
+    decoded,
+)
 
 _SQLITE_PREFIX = "sqlite:///"
 _BUSY_TIMEOUT_S = 30.0  # as the engine's: wait behind a writer rather than fail
@@ -32,6 +43,8 @@ _BUSY_TIMEOUT_S = 30.0  # as the engine's: wait behind a writer rather than fail
 _FROM_PRODUCT = {"product_name": "p.name", "unit": "p.unit"}
 
 Decoder = Callable[[Any], Any]
+_Result = TypeVar("_Result")
+_View = TypeVar("_View")
 
 
 def _decoder(annotation: str) -> tuple[Decoder, Any] | None:
@@ -77,6 +90,36 @@ _STATUS_SQL = (
     " LEFT JOIN fetchattempt a ON a.id = s.attempt_id"
     " ORDER BY l.id"
 )
+_OBSERVATION_COLUMNS, _OBSERVATION_DECODERS = _columns(ObservationView, "o")
+_DAILY_COLUMNS, _DAILY_DECODERS = _columns(DailyView, "d")
+
+
+def _page_sql(columns: list[str], table: str, key: str, order: str, before: bool) -> str:
+    """One listing's rows of `table` ("TABLE ALIAS"), newest first, before a
+    `key` or not (two statements, so that both use the (listing, time) index; LIMIT -1:
+    no limit), as the repository pages them. Every name is the code's own."""
+    alias = table.split()[1]
+    where = f" AND {alias}.{key} < ?" if before else ""
+    return (
+        f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608
+        f" WHERE {alias}.listing_id = ?{where} ORDER BY {order} LIMIT ?"
+    )
+
+
+_HISTORY_SQL = {
+    before: _page_sql(
+        _OBSERVATION_COLUMNS,
+        "observation o",
+        "observed_at",
+        "o.observed_at DESC, o.id DESC",
+        before,
+    )
+    for before in (False, True)
+}
+_DAILY_SQL = {
+    before: _page_sql(_DAILY_COLUMNS, "observationdaily d", "day", "d.day DESC, d.currency", before)
+    for before in (False, True)
+}
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -94,6 +137,64 @@ def sqlite_path(url: str) -> Path | None:
 def listing_statuses(url: str) -> list[ListingStatus] | None:
     """Every listing with its latest observation and fetch, in id order, as
     `Repository.listing_statuses()` gives them; None when this reader cannot answer."""
+    rows = read(url, lambda connection: connection.execute(_STATUS_SQL).fetchall())
+    if rows is None:
+        return None
+    return [ListingStatus.of_flat(row, _DECODERS) for row in rows]
+
+
+def history(
+    url: str, listing_id: int, *, before: datetime | None = None, limit: int | None = None
+) -> list[ObservationView] | None:
+    """A listing's observations, oldest first, as `Repository.history(listing_id,
+    before=..., limit=...)` gives them; None when this reader cannot answer (and when
+    there is no such listing: the repository says so in the usual words)."""
+    sql = _HISTORY_SQL[before is not None]
+    moment = () if before is None else (codec.utc_to_sqlite_text(before),)
+    arguments = (listing_id, *moment, -1 if limit is None else limit)
+    rows = read(url, _listing_rows(listing_id, sql, arguments))
+    if rows is None:
+        return None
+    return _decoded(ObservationView, _OBSERVATION_DECODERS, rows[::-1])
+
+
+def daily_history(
+    url: str, listing_id: int, *, before: str | None = None, limit: int | None = None
+) -> list[DailyView] | None:
+    """A listing's daily roll-up, oldest first, as `Repository.daily_history(listing_id,
+    before=..., limit=...)` gives it; None as for `history`."""
+    day = () if before is None else (before,)
+    arguments = (listing_id, *day, -1 if limit is None else limit)
+    rows = read(url, _listing_rows(listing_id, _DAILY_SQL[before is not None], arguments))
+    if rows is None:
+        return None
+    return _decoded(DailyView, _DAILY_DECODERS, rows[::-1])
+
+
+def _listing_rows(
+    listing_id: int, sql: str, arguments: Sequence[Any]
+) -> Callable[[sqlite3.Connection], list[Any] | None]:
+    """A read of one listing's rows that gives None when there is no such listing."""
+
+    def rows(connection: sqlite3.Connection) -> list[Any] | None:
+        known = connection.execute("SELECT 1 FROM listing WHERE id = ?", (listing_id,))
+        if known.fetchone() is None:
+            return None
+        return connection.execute(sql, arguments).fetchall()
+
+    return rows
+
+
+def _decoded(view: type[_View], decoders: Sequence[Decoding], rows: list[Any]) -> list[_View]:
+    """Views built positionally from rows of their fields, the listed fields decoded."""
+    return [view(*decoded(list(row), decoders)) for row in rows]
+
+
+def read(url: str, statements: Callable[[sqlite3.Connection], _Result | None]) -> _Result | None:
+    """What `statements` read in one transaction of the store at `url`, or None when
+    this reader cannot answer exactly (not a plain SQLite file, not at `HEAD_REVISION`,
+    any sqlite3 error, or `statements` gave None). Read models of `tracker.queries` use
+    it for their own statements."""
     path = sqlite_path(url)
     if path is None or not path.is_file():
         return None
@@ -106,10 +207,15 @@ def listing_statuses(url: str) -> list[ListingStatus] | None:
             connection.execute("BEGIN")
             if _revision(connection) != HEAD_REVISION:
                 return None
-            rows = connection.execute(_STATUS_SQL).fetchall()
+            return statements(connection)
     except sqlite3.Error:
         return None  # the usual open reports it, in the usual words
-    return [ListingStatus.of_flat(row, _DECODERS) for row in rows]
+
+
+def at_head(url: str) -> bool:
+    """Whether this reader can read the store at `url` (a SQLite file at the current
+    schema): then opening it through SQLAlchemy can wait, and no migration is due."""
+    return read(url, lambda connection: True) is not None
 
 
 def _revision(connection: sqlite3.Connection) -> str | None:

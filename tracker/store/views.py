@@ -197,11 +197,17 @@ class ListingStatus:
             if values[0] is None:  # the id: no such observation or attempt yet
                 views.append(None)
                 continue
-            for position, decode, null in decoding:
-                value = values[position]
-                values[position] = null if value is None else decode(value)
-            views.append(view(*values))
+            views.append(view(*decoded(values, decoding)))
         return cls(views[0], views[1], views[2])
+
+
+def decoded(values: list[Any], decoding: Sequence[Decoding]) -> list[Any]:
+    """`values` (a row's fields, in a view's order) with the fields `decoding` names
+    decoded in place: a NULL becomes that field's empty value."""
+    for position, decode, null in decoding:
+        value = values[position]
+        values[position] = null if value is None else decode(value)
+    return values
 
 
 #: What a flat status row holds, in order: the listing (with its product's name and

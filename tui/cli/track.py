@@ -11,8 +11,9 @@ Commands import the store and the fetch stack when they run, so registering them
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -23,8 +24,10 @@ from tui.phrases import outcome_text
 
 if TYPE_CHECKING:
     from tracker.checks.outcome import CheckOutcome
+    from tracker.store.repository import Repository
     from tracker.store.views import ListingStatus, ObservationView
 
+_Read = TypeVar("_Read")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
@@ -103,17 +106,26 @@ def list_(as_json: JsonOption = False) -> None:
 
 
 def _listing_statuses() -> list[ListingStatus]:
-    """Read straight from a SQLite store when it is at the current schema (no SQLAlchemy
-    to import: most of the command's time), else open the store as every command does."""
-    from tracker import locations
     from tracker.store import sqlite_reader
 
-    statuses = sqlite_reader.listing_statuses(locations.database_url())
-    if statuses is not None:
-        return statuses
+    return _read_store(sqlite_reader.listing_statuses, lambda store: store.listing_statuses())
+
+
+def _read_store(
+    direct: Callable[[str], _Read | None], usual: Callable[[Repository], _Read]
+) -> _Read:
+    """Read straight from a SQLite store when it is at the current schema (`direct`, a
+    `tracker.store.sqlite_reader` function of the store's URL: no SQLAlchemy to import,
+    most of a reading command's time), else open the store as every command does
+    (`usual`), which also reports a missing listing or a broken store in the usual words."""
+    from tracker import locations
+
+    read = direct(locations.database_url())
+    if read is not None:
+        return read
     from tracker.store.repository import Repository
 
-    return Repository().listing_statuses()
+    return usual(Repository())
 
 
 def history(
@@ -132,12 +144,14 @@ def history(
 
     Pages go backwards: `--limit 100` shows the newest 100, and `--before` the first
     time shown gives the 100 before them."""
-    from tracker.store.repository import Repository
+    from tracker.store import sqlite_reader
 
     moment = _utc_moment(before) if before else None
     if daily:
-        days = Repository().daily_history(
-            listing_id, before=moment.date().isoformat() if moment else None, limit=limit
+        day = moment.date().isoformat() if moment else None
+        days = _read_store(
+            lambda url: sqlite_reader.daily_history(url, listing_id, before=day, limit=limit),
+            lambda store: store.daily_history(listing_id, before=day, limit=limit),
         )
         if as_json:
             print_json(days)
@@ -148,7 +162,10 @@ def history(
              for d in days],
         )  # fmt: skip
         return
-    observations = Repository().history(listing_id, before=moment, limit=limit)
+    observations = _read_store(
+        lambda url: sqlite_reader.history(url, listing_id, before=moment, limit=limit),
+        lambda store: store.history(listing_id, before=moment, limit=limit),
+    )
     if as_json:
         print_json(observations)
         return

@@ -80,7 +80,8 @@ class DaoshouScreen(Screen[Any]):
     async def _check(self, listing_ids: list[int]) -> None:
         from tracker.checks.check import check_listings  # the fetch stack loads only when used
 
-        repository = self.context.repository
+        # Opening the store may import SQLAlchemy: never on the event loop.
+        repository = await asyncio.to_thread(lambda: self.context.repository)
         listings = await asyncio.to_thread(repository.list_listings, listing_ids)
         outcomes = await check_listings(repository, listings)
         self.post_result(WorkFinished("; ".join(outcome_text(o) for o in outcomes)))

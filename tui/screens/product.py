@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.platforms import platform_name
 from tracker.queries.product_detail import ProductDetails, load_product, sale_days
-from tracker.queries.watchlist import ForecastMark, ListingQuote
+from tracker.queries.watch_rows import ForecastMark, ListingQuote
 from tui import format as fmt
 from tui.context import AppContext
 from tui.i18n import current_language, reason_text, t
@@ -96,7 +96,7 @@ class ProductScreen(DaoshouScreen):
     def _forecast(self, listing_ids: list[int]) -> None:
         from tracker.checks.forecasts import forecast_next_sales_in
 
-        url = self.context.engine.url.render_as_string(hide_password=False)
+        url = self.context.url
         sales = self.in_child(forecast_next_sales_in, url, listing_ids, self.context.now().date())
         self.post_result(ForecastsMade(sales.made, sales.problems))
 

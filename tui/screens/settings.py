@@ -53,7 +53,7 @@ def _catalogued(group: str, value: str) -> str:
 
 
 def _database_label(context: AppContext) -> str:
-    return _shown(context.engine.url.render_as_string(hide_password=True))
+    return _shown(context.shown_url)
 
 
 class SettingsScreen(DaoshouScreen):

@@ -1,28 +1,23 @@
 """WatchlistScreen: every watched product, its best price now, and where prices are going.
 
-The first paint needs only `load_watchlist` (one cheap query); sparklines, lowest prices
-and forecasts follow from a second worker, so the screen is useful before they arrive.
-New observations written by any process trigger a reload (`PricesRecorded`).
+The first paint needs only the watchlist's rows: read from a SQLite store through sqlite3
+alone (`tracker.queries.watchlist_sqlite`), else by `load_watchlist`. Sparklines, lowest
+prices and forecasts follow from a second worker, started once the first rows are on
+screen: it is the one that imports SQLAlchemy and opens the store's engine, so that
+import never competes with the first paint. New observations written by any process
+trigger a reload (`PricesRecorded`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tracker.plans.edits import add_product, cart_path
-from tracker.queries.watchlist import (
-    WatchRow,
-    changed_products,
-    load_forecast_marks,
-    load_trends,
-    load_watchlist,
-)
 from tui.context import AppContext
 from tui.i18n import t
 from tui.messages import (
@@ -39,7 +34,10 @@ from tui.messages import (
 from tui.screens.base import DaoshouScreen
 from tui.text import display_text, safe_content
 from tui.widgets.columns import cursor_key
-from tui.widgets.watch_table import SORTABLE, WatchData, WatchTable
+from tui.widgets.watch_table import FIRST_ROWS, SORTABLE, WatchData, WatchTable
+
+if TYPE_CHECKING:
+    from tracker.queries.watch_rows import WatchRow
 
 
 class WatchlistScreen(DaoshouScreen):
@@ -87,13 +85,28 @@ class WatchlistScreen(DaoshouScreen):
         self.reload()
 
     def reload(self) -> None:
-        """Read the watchlist again (a newer reload supersedes a running one)."""
-        self.run_blocking(self._read_rows, group="watchlist-rows")
+        """Read the watchlist again (a newer reload supersedes a running one). Until it
+        has been read once, in the order it opens in, its first screenful comes first."""
+        opening = not self.loaded and not self.needle and not self.reverse
+        first = FIRST_ROWS if opening and self.sort == "product" else None
+        self.run_blocking(self._read_rows, first, group="watchlist-rows")
 
-    def _read_rows(self) -> None:
-        self.post_result(WatchlistLoaded(load_watchlist(self.context.engine)))
+    def _read_rows(self, first: int | None) -> None:
+        from tracker.queries.watchlist_sqlite import read_watchlist
 
-    def _read_trends(self, rows: list) -> None:
+        rows = read_watchlist(self.context.url, first)
+        if first is not None and rows is not None and len(rows) == first:
+            self.post_result(WatchlistLoaded(rows, complete=False))
+            return  # the rest is read once these are on screen
+        if rows is None:  # not a SQLite store at the current schema
+            from tracker.queries.watchlist import load_watchlist
+
+            rows = load_watchlist(self.context.engine)
+        self.post_result(WatchlistLoaded(rows))
+
+    def _read_trends(self, rows: list[WatchRow]) -> None:
+        from tracker.queries.watchlist import load_forecast_marks, load_trends
+
         engine = self.context.engine
         now = self.context.now()
         trends = load_trends(engine, rows, now=now)
@@ -102,9 +115,18 @@ class WatchlistScreen(DaoshouScreen):
 
     def on_watchlist_loaded(self, message: WatchlistLoaded) -> None:
         self.data = WatchData(message.rows, self.data.trends, self.data.marks)
-        self.loaded = True
+        self.loaded = message.complete
         self._redraw()
-        self.run_blocking(self._read_trends, message.rows, group="watchlist-trends")
+        # The next read starts after the frame that shows these rows: reading the rest
+        # (or importing SQLAlchemy for the trends) would hold the interpreter meanwhile.
+        if message.complete:
+            self.call_after_refresh(
+                self.run_blocking, self._read_trends, message.rows, group="watchlist-trends"
+            )
+        else:
+            self.call_after_refresh(
+                self.run_blocking, self._read_rows, None, group="watchlist-rows"
+            )
 
     def on_trends_loaded(self, message: TrendsLoaded) -> None:
         self.data = WatchData(self.data.rows, message.trends, message.marks)
@@ -122,6 +144,13 @@ class WatchlistScreen(DaoshouScreen):
         )
 
     def _read_changed(self, after_id: int) -> None:
+        from tracker.queries.watchlist import (
+            changed_products,
+            load_forecast_marks,
+            load_trends,
+            load_watchlist,
+        )
+
         engine = self.context.engine
         rows = load_watchlist(engine, changed_products(engine, after_id))
         now = self.context.now()
@@ -164,10 +193,11 @@ class WatchlistScreen(DaoshouScreen):
         if not self.data.rows and self.loaded:
             status = t("watch.empty")
         else:
+            total = len(self.data.rows) if self.loaded else "…"  # the rest is on its way
             column = t(f"watch.{self.sort}")
             arrow = "↓" if self.reverse else "↑"
             status = (
-                f"{t('watch.count', shown=shown, total=len(self.data.rows))}  ·  "
+                f"{t('watch.count', shown=shown, total=total)}  ·  "
                 f"{t('watch.sorted_by', column=column)} {arrow}"
             )
             if self.needle:
@@ -241,7 +271,7 @@ class WatchlistScreen(DaoshouScreen):
         from tracker.checks.forecasts import refresh_forecasts_in
 
         # One child process with silenced streams, abandoned at once when the app quits.
-        url = self.context.engine.url.render_as_string(hide_password=False)
+        url = self.context.url
         summary = self.in_child(refresh_forecasts_in, url, self.context.now().date())
         self.post_result(
             WorkFinished(
@@ -260,11 +290,13 @@ class WatchlistScreen(DaoshouScreen):
         product_id = self._selected_product()
         row = next((r for r in self.data.rows if r.product_id == product_id), None)
         if row is not None:
-            path = self.context.cart_path or cart_path()
+            path = self.context.cart_path
             self.run_blocking(self._add_to_cart, row, path, group="watchlist-cart")
 
-    def _add_to_cart(self, row: WatchRow, path: Path) -> None:
-        add_product(path, row)
+    def _add_to_cart(self, row: WatchRow, path: Path | None) -> None:
+        from tracker.plans.edits import add_product, cart_path
+
+        add_product(path or cart_path(), row)
         self.announce(CartChanged)
         self.post_result(WorkFinished(t("plan.added", name=row.name)))
 

@@ -47,13 +47,41 @@ class Column:
 def cells(value: Any) -> int:
     """How many terminal cells a cell value takes (its widest line)."""
     text = value if isinstance(value, Text) else Text(str(value))
+    if "\n" not in text.plain:
+        return text.cell_len  # one line: no need to split (most cells, and much faster)
     return max((line.cell_len for line in text.split(allow_blank=True)), default=0)
+
+
+def measure(
+    columns: Sequence[Column], rows: Iterable[Sequence[Any]], widest: dict[str, int] | None = None
+) -> dict[str, int]:
+    """The cells each column needs for its label and the given rows: `widest` (what was
+    measured before, updated in place) grown to fit them. A table that adds its rows in
+    chunks measures each chunk as it comes instead of every row before the first paint."""
+    needed = widest if widest is not None else {}
+    for column in columns:
+        label = max(column.narrowest, Text(column.label).cell_len)
+        needed[column.key] = max(needed.get(column.key, 0), label)
+    for row in rows:
+        for column, value in zip(columns, row, strict=False):
+            width = cells(value)
+            if width > needed[column.key]:
+                needed[column.key] = width
+    return needed
 
 
 def fit_columns(
     columns: Sequence[Column], rows: Iterable[Sequence[Any]], room: int
 ) -> list[tuple[str, str, int]]:
-    """`(key, label, width)` of the columns that fit in `room` cells, in their order.
+    """`(key, label, width)` of the columns that fit in `room` cells, in their order."""
+    return fit_measured(columns, measure(columns, rows), room)
+
+
+def fit_measured(
+    columns: Sequence[Column], measured: dict[str, int], room: int
+) -> list[tuple[str, str, int]]:
+    """`(key, label, width)` of the columns that fit in `room` cells, in their order,
+    given the cells each needs (`measure`).
 
     1. Columns go by rank until the rest fit, flexible ones at their narrowest: the
        important columns stay, whatever the terminal.
@@ -63,10 +91,7 @@ def fit_columns(
     3. The room left goes to the flexible columns: up to their content, then `widest`.
     """
     header = {c.key: max(c.narrowest, Text(c.label).cell_len) for c in columns}
-    needed = dict(header)
-    for row in rows:
-        for column, value in zip(columns, row, strict=False):
-            needed[column.key] = max(needed[column.key], cells(value))
+    needed = dict(measured)
     for column in columns:
         if column.flexible:
             needed[column.key] = min(needed[column.key], column.widest)

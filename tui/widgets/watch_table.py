@@ -6,7 +6,8 @@ the same product; trends arriving later are written into the existing cells.
 
 A DataTable measures every new cell before it paints, so a thousand rows added at once
 delay the first frame; `show` adds a screenful at once and the rest in chunks after each
-refresh, so the watchlist appears at once and fills while the user reads it.
+refresh, so the watchlist appears at once and fills while the user reads it. Column
+widths follow the same way: fitted to the first screenful, widened by later chunks.
 """
 
 from __future__ import annotations
@@ -19,13 +20,21 @@ from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from tracker.platforms import platform_name
-from tracker.queries.watchlist import ForecastMark, Trend, WatchRow
+from tracker.queries.watch_rows import ForecastMark, Trend, WatchRow, name_order
 from tui import format as fmt
 from tui.i18n import reason_text, t
 from tui.text import safe_text
-from tui.widgets.columns import Column, add_fixed_columns, cursor_key, fit_columns, table_room
+from tui.widgets.columns import (
+    Column,
+    add_fixed_columns,
+    cursor_key,
+    fit_measured,
+    measure,
+    table_room,
+)
 from tui.widgets.sparkline_cell import sparkline
 
 COLUMNS = (
@@ -105,7 +114,7 @@ def _sort_key(column: str, data: WatchData) -> Callable[[WatchRow], Any]:
         best = row.best
         trend = data.trends.get(row.product_id)
         value: Any = {
-            "product": row.name.lower(),
+            "product": name_order(row.name),  # as the first screenful is read
             "best": best.in_hand_price if best else None,
             "per_unit": best.in_hand_per_unit if best else None,
             "change": best.change if best else None,
@@ -132,6 +141,9 @@ class WatchTable(DataTable[Any]):
         self.view: tuple[str, str, bool] = ("", "product", False)  # needle, sort, reverse
         self.shown: tuple[str, ...] = ()  # the columns on screen, in order
         self.fitted: list[tuple[str, str, int]] = []
+        # The cells each column needs, over the rows of `data` measured so far (those
+        # added to the table): widths grow with it and never shrink below a cell.
+        self.measured: dict[str, int] = {}
         self.all_columns = False  # the toggle: every column, scrolled sideways
 
     def on_mount(self) -> None:
@@ -140,7 +152,7 @@ class WatchTable(DataTable[Any]):
 
     def on_resize(self) -> None:
         """A new width may fit more columns or fewer."""
-        if self.now is not None and self._fit(self.data) != self.fitted:
+        if self.now is not None and self._fit() != self.fitted:
             self.redraw()
 
     def toggle_all_columns(self) -> None:
@@ -153,54 +165,87 @@ class WatchTable(DataTable[Any]):
         needle, sort, reverse = self.view
         self.show(self.data, needle=needle, sort=sort, reverse=reverse, now=self.now)
 
-    def _fit(self, data: WatchData) -> list[tuple[str, str, int]]:
-        now = self.now or datetime.now().astimezone()
-        rows = [self._cells(row, data, now) for row in data.rows]
+    def _fit(self) -> list[tuple[str, str, int]]:
         room = WIDE_ROOM if self.all_columns else table_room(self)
-        return fit_columns(columns(), rows, room)
+        return fit_measured(columns(), self.measured, room)
 
     def show(
         self, data: WatchData, *, needle: str, sort: str, reverse: bool, now: datetime | None
     ) -> int:
         """Redraw with `data`, filtered by `needle` and sorted; returns the rows shown.
 
-        The columns are fitted again: the widest price decides the price column's width."""
+        The columns are fitted to the first screenful, and widened by each later chunk
+        whose cells need more (a price further down is never cut): fitting every row
+        before the first paint was a fifth of opening a 10,000-listing watchlist. New data
+        is measured afresh; the same data keeps what was measured (a sort, a filter)."""
         keep = cursor_key(self)
+        if data is not self.data:
+            self.measured = {}
         self.data, self.now, self.view = data, now, (needle, sort, reverse)
         self.generation += 1
         rows = [r for r in data.rows if matches(r, needle)]
         rows.sort(key=_sort_key(sort, data), reverse=reverse)
-        self.fitted = self._fit(data)
+        first = self._measured_cells(rows[:FIRST_ROWS])
+        self.fitted = self._fit()
         self.shown = tuple(key for key, _, _ in self.fitted)
         self.clear(columns=True)
         add_fixed_columns(self, self.fitted)
-        self._add_chunk(self.generation, rows, 0, FIRST_ROWS, keep)
+        self._add_rows(rows[:FIRST_ROWS], first)
+        self._after_chunk(self.generation, rows, FIRST_ROWS, keep)
         return len(rows)
 
     def _add_chunk(
-        self, generation: int, rows: list[WatchRow], start: int, size: int, keep: str | None
+        self, generation: int, rows: list[WatchRow], start: int, keep: str | None
     ) -> None:
         if generation != self.generation:
             return
-        now = self.now or datetime.now().astimezone()
-        for row in rows[start : start + size]:
-            cells = dict(zip(COLUMNS, self._cells(row, self.data, now), strict=True))
-            self.add_row(*(cells[c] for c in self.shown), key=str(row.product_id))
+        chunk = rows[start : start + CHUNK_ROWS]
+        cells = self._measured_cells(chunk)
+        if not self._refit():
+            return  # drawn again from the first row, with what this chunk measured
+        self._add_rows(chunk, cells)
+        self._after_chunk(generation, rows, start + CHUNK_ROWS, keep)
+
+    def _after_chunk(
+        self, generation: int, rows: list[WatchRow], done: int, keep: str | None
+    ) -> None:
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
             keep = None
-        if start + size < len(rows):
-            self.call_after_refresh(
-                self._add_chunk, generation, rows, start + size, CHUNK_ROWS, keep
-            )
+        if done < len(rows):
+            self.call_after_refresh(self._add_chunk, generation, rows, done, keep)
+
+    def _measured_cells(self, rows: list[WatchRow]) -> list[list[Any]]:
+        """Every cell of `rows`, measured into `self.measured`."""
+        now = self.now or datetime.now().astimezone()
+        cells = [self._cells(row, self.data, now) for row in rows]
+        measure(columns(), cells, self.measured)
+        return cells
+
+    def _add_rows(self, rows: list[WatchRow], cells: list[list[Any]]) -> None:
+        for row, values in zip(rows, cells, strict=True):
+            by_column = dict(zip(COLUMNS, values, strict=True))
+            self.add_row(*(by_column[c] for c in self.shown), key=str(row.product_id))
+
+    def _refit(self) -> bool:
+        """Fit the columns to what is measured now: the same columns change width in
+        place; when a column must go (or may come back), the table is drawn again and
+        this returns False."""
+        fitted = self._fit()
+        if fitted == self.fitted:
+            return True
+        if tuple(key for key, _, _ in fitted) != self.shown:
+            self.redraw()
+            return False
+        for key, _, width in fitted:
+            self.columns[ColumnKey(key)].width = width
+        self.fitted = fitted
+        self.refresh()
+        return True
 
     def fill_later_columns(self, data: WatchData) -> None:
         """Write trends and forecasts into the rows already shown (rows added later read
-        `data` themselves); when they need wider columns, draw again."""
-        if self._fit(data) != self.fitted:
-            self.data = data
-            self.redraw()
-            return
+        `data` themselves), widening the columns they need."""
         self._rewrite(data.rows, data, _LATER_COLUMNS)
 
     def update_rows(self, rows: list[WatchRow], data: WatchData) -> None:
@@ -208,16 +253,16 @@ class WatchTable(DataTable[Any]):
         self._rewrite(rows, data, COLUMNS)
 
     def _rewrite(self, rows: list[WatchRow], data: WatchData, columns: tuple[str, ...]) -> None:
-        self.data = data
-        now = self.now or datetime.now().astimezone()
-        for row in rows:
-            key = str(row.product_id)
-            if key not in self.rows:
-                continue  # not shown (filtered out, or its chunk is still to come)
-            cells = dict(zip(COLUMNS, self._cells(row, data, now), strict=True))
+        self.data = data  # the same rows, newer values: what was measured still holds
+        shown = [row for row in rows if str(row.product_id) in self.rows]  # not: filtered
+        cells = self._measured_cells(shown)  # out, or in a chunk still to come
+        if not self._refit():
+            return
+        for row, values in zip(shown, cells, strict=True):
+            by_column = dict(zip(COLUMNS, values, strict=True))
             for column in columns:
                 if column in self.shown:
-                    self.update_cell(key, column, cells[column])
+                    self.update_cell(str(row.product_id), column, by_column[column])
 
     def _cells(self, row: WatchRow, data: WatchData, now: datetime) -> list[Any]:
         best = row.best
