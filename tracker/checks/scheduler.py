@@ -48,9 +48,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker import locations
 from tracker.checks import dispatch
-from tracker.checks.check import Checker, fetch_policy
+from tracker.checks.check import Checker
 from tracker.checks.dispatch import Claim
 from tracker.checks.jobs import PeriodicJob
+from tracker.checks.pages import fetch_policy
 from tracker.checks.service_lock import ServiceLock
 from tracker.errors import NotFoundError
 from tracker.fetch.fetcher import Fetcher
