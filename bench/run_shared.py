@@ -22,15 +22,20 @@ dispatching, every listing is made due at once. Measured from then until every l
 has its observation: checks stored per second of wall time, the processes' CPU seconds
 per check (from /proc, so Linux only), and the ratios to 1 process in the same setting.
 Then, after a pause of a few dispatch ticks: listings checked twice in the round and
-listings never checked (both must be 0), and the busiest host's request rate as the shop
-saw it against its politeness ceiling.
+listings never checked (both must be 0); and from the shop's own log, the shortest and
+the median gap between two page requests to one host (politeness: the shortest stays at
+the delay, give or take scheduling; a host kept at its budget shows a median gap of
+about the delay), how many gaps fell under 95% of the delay, and the robots.txt
+requests (each process reads each host's once, outside the budget).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,6 +83,16 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class HostGaps:
+    """Seconds between the starts of two page requests to one host, as the shop saw them."""
+
+    shortest: float  # politeness: never much below the delay
+    median: float  # a host kept at its budget: about the delay
+    short: int  # gaps under 95% of the delay
+    robots: int  # robots.txt requests (one per process and host: outside the budget)
+
+
+@dataclass(frozen=True)
 class Round:
     processes: int
     checks: int
@@ -85,7 +100,7 @@ class Round:
     cpu: float  # CPU seconds of all the processes during the round
     twice: int  # listings with more than one observation
     skipped: int  # listings with none
-    busiest_rate: float  # requests per second the busiest host saw
+    gaps: HostGaps
 
     @property
     def rate(self) -> float:
@@ -184,7 +199,7 @@ def one_round(args: argparse.Namespace, setting: Setting, processes: int, url: s
             cpu = sum(cpu_seconds(m) for m in machines) - cpu
             time.sleep(3)  # a few dispatch ticks: a listing taken twice would show now
             counts = observed_per_listing(repo.engine)
-            busiest = busiest_host_rate(shop)
+            gaps = host_gaps(shop, setting.delay)
         finally:
             for machine in machines:
                 machine.send_signal(signal.SIGTERM)
@@ -197,18 +212,23 @@ def one_round(args: argparse.Namespace, setting: Setting, processes: int, url: s
         cpu=cpu,
         twice=sum(1 for n in counts.values() if n > 1),
         skipped=len(expected - set(counts)),
-        busiest_rate=busiest,
+        gaps=gaps,
     )
 
 
-def busiest_host_rate(shop: FixtureShop) -> float:
-    """The highest mean rate of page requests one host received (robots.txt aside)."""
+def host_gaps(shop: FixtureShop, delay: float) -> HostGaps:
     starts: dict[int, list[float]] = {}
+    robots = 0
     for record in shop.settled_log():
-        if not record.path.endswith("robots.txt"):
+        if record.path.endswith("robots.txt"):
+            robots += 1
+        else:
             starts.setdefault(record.port, []).append(record.t)
-    rates = [(len(t) - 1) / (max(t) - min(t)) for t in starts.values() if len(t) > 1]
-    return max(rates, default=0.0)
+    gaps = sorted(b - a for t in starts.values() for a, b in itertools.pairwise(sorted(t)))
+    if not gaps:
+        return HostGaps(0.0, 0.0, 0, robots)
+    short = sum(1 for gap in gaps if gap < 0.95 * delay)
+    return HostGaps(gaps[0], statistics.median(gaps), short, robots)
 
 
 def report(args: argparse.Namespace, setting: Setting, rounds: list[Round]) -> None:
@@ -223,7 +243,7 @@ def report(args: argparse.Namespace, setting: Setting, rounds: list[Round]) -> N
     header = (
         f"{'processes':>9} {'checks':>6} {'wall s':>7} {'checks/s':>8} {'x 1 proc':>8}"
         f" {'/ceiling':>8} {'CPU ms/check':>12} {'x 1 proc':>8} {'twice':>5} {'skipped':>7}"
-        f" {'busiest host/s':>14}"
+        f" {'min gap s':>9} {'median gap s':>12} {'gaps < delay':>12} {'robots.txt':>10}"
     )
     print(header)
     base = rounds[0]
@@ -233,7 +253,8 @@ def report(args: argparse.Namespace, setting: Setting, rounds: list[Round]) -> N
             f"{r.processes:>9} {r.checks:>6} {r.wall:>7.1f} {r.rate:>8.2f}"
             f" {r.rate / base.rate:>8.2f} {r.rate / ceiling:>8.2f} {cpu * 1000:>12.1f}"
             f" {cpu / (base.cpu / base.checks):>8.2f} {r.twice:>5} {r.skipped:>7}"
-            f" {r.busiest_rate:>14.2f}"
+            f" {r.gaps.shortest:>9.2f} {r.gaps.median:>12.2f} {r.gaps.short:>12}"
+            f" {r.gaps.robots:>10}"
         )
 
 
