@@ -43,13 +43,19 @@ async def test_a_stored_check_plans_the_next_and_clears_its_lease(repo):
     assert dispatch.any_due(repo.engine, utcnow() + timedelta(minutes=61, seconds=1))
 
 
-def test_claims_respect_each_hosts_delay_and_expire(repo):
-    urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(5)]
+def _all_due(repo, urls):
+    """Track `urls`, all due a second ago; their ids and the moment they are due by."""
     ids = [repo.add_listing(url).id for url in urls]
     now = utcnow()
     with repo.engine.begin() as conn:
         due = now - timedelta(seconds=1)
         conn.execute(sa.text("UPDATE listing SET next_check_at = :at"), {"at": due})
+    return ids, now
+
+
+def test_claims_respect_each_hosts_delay_and_expire(repo):
+    urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(5)]
+    ids, now = _all_due(repo, urls)
     take = {
         "limit": 10,
         "delay_for": lambda host: 1.0,
@@ -91,11 +97,7 @@ def test_a_host_whose_robots_txt_is_read_first_gives_its_first_claim_two_slots(r
     after it: past its own slot. So the first claim of that host takes two slots, and the
     next slot handed out (to any process) is two delays later."""
     urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(3)]
-    ids = [repo.add_listing(url).id for url in urls]
-    now = utcnow()
-    with repo.engine.begin() as conn:
-        due = now - timedelta(seconds=1)
-        conn.execute(sa.text("UPDATE listing SET next_check_at = :at"), {"at": due})
+    ids, now = _all_due(repo, urls)
     first = dispatch.claim_due(
         repo.engine,
         now,
