@@ -6,6 +6,9 @@ Measures, in this one run, on fresh SQLite files in WAL mode:
 
 - baseline: ORM `session.add_all` of Observation rows, one transaction;
 - daoshou: `Repository.import_observations` (SQLAlchemy core executemany, one transaction);
+- bulk path: `tracker.store.bulk.insert_many` (one DBAPI executemany of a statement compiled
+  once, values encoded by the column types), then the listing's summary rebuilt, in one
+  transaction: what a fresh store is filled with (`fill_fresh_store`);
 - one check at a time: `Repository.record_check` (attempt + observation + validators in one
   `BEGIN IMMEDIATE` transaction each), as `daoshou run` writes them.
 
@@ -28,6 +31,7 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -36,9 +40,10 @@ from pathlib import Path
 # `tui` package: the project root takes its place.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from tracker.store import db  # noqa: E402
+from tracker.store import db, summary  # noqa: E402
+from tracker.store.bulk import insert_many  # noqa: E402
 from tracker.store.repository import Repository  # noqa: E402
-from tracker.store.tables import Observation  # noqa: E402
+from tracker.store.tables import Observation, table_of  # noqa: E402
 from tracker.store.views import NewFetchAttempt, NewObservation, Validators  # noqa: E402
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -81,6 +86,17 @@ def core_import(repository: Repository, rows: list[NewObservation]) -> float:
     return time.perf_counter() - started
 
 
+def bulk_insert_many(repository: Repository, rows: list[NewObservation]) -> float:
+    names = [f.name for f in fields(NewObservation)]
+    started = time.perf_counter()
+    plain = [{"listing_id": 1, **{n: getattr(r, n) for n in names}} for r in rows]
+    with repository.engine.begin() as conn:
+        for start in range(0, len(plain), 20_000):
+            insert_many(conn, table_of(Observation), plain[start : start + 20_000])
+        summary.rebuild(conn, [1])
+    return time.perf_counter() - started
+
+
 def one_check_at_a_time(repository: Repository, rows: list[NewObservation]) -> float:
     started = time.perf_counter()
     for i, row in enumerate(rows):
@@ -114,11 +130,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         base = orm_add_all(fresh_repository(Path(scratch), "orm"), rows)
         core = core_import(fresh_repository(Path(scratch), "core"), rows)
+        bulk = bulk_insert_many(fresh_repository(Path(scratch), "bulk"), rows)
         checks = one_check_at_a_time(fresh_repository(Path(scratch), "checks"), rows[: args.checks])
         db.dispose_engines()
     table = [
         ("ORM add_all (baseline)", args.rows, base),
         ("core import_observations", args.rows, core),
+        ("bulk insert_many + summary rebuild", args.rows, bulk),
         ("record_check, one per transaction", args.checks, checks),
     ]
     base_rate = args.rows / base

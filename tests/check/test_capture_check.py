@@ -18,7 +18,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tests.extract.conftest import FIXTURES, PageCase, load_manifest
 from tests.loopback_routes import LoopbackRoutes
-from tracker.checks.check import Checker, fetch_policy
+from tracker.checks.check import Checker
+from tracker.checks.pages import fetch_policy
 from tracker.fetch.fetcher import Fetcher
 from tracker.shop.client import FixtureShop
 

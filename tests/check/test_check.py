@@ -8,10 +8,11 @@ from itertools import pairwise
 
 import sqlalchemy as sa
 
-import tracker.checks.check
+import tracker.checks.reading
 from tracker.alerts.rulebook import add_rule
-from tracker.checks.check import Checker, check_listings, fetch_policy
+from tracker.checks.check import Checker, check_listings
 from tracker.checks.lease import CheckLeases
+from tracker.checks.pages import fetch_policy
 from tracker.fetch.fetcher import Fetcher
 from tracker.settings import HostSettings
 from tracker.store.tables import AlertEvent, FetchAttempt
@@ -212,14 +213,14 @@ def test_a_hosts_own_minimum_delay_spaces_its_requests(shop, repo, settings, slu
 def test_an_extractor_bug_costs_one_listing_its_price_not_the_run(
     shop, repo, settings, slug, monkeypatch
 ):
-    real = tracker.checks.check.extract_page
+    real = tracker.checks.reading.extract_page
 
     def buggy(html, url):
         if url.endswith("bad"):
             raise ValueError("unexpected nesting")
         return real(html, url)
 
-    monkeypatch.setattr(tracker.checks.check, "extract_page", buggy)
+    monkeypatch.setattr(tracker.checks.reading, "extract_page", buggy)
     shop.set_product(f"{slug}bad", price="10.00")
     shop.set_product(f"{slug}ok", price="20.00")
     bad = repo.add_listing(shop.product_url(f"{slug}bad"))

@@ -89,6 +89,21 @@ async def test_robots_is_fetched_once_per_origin(shop3, fast_policy):
     assert sorted(r.port for r in robots) == sorted(shop3.ports)
 
 
+async def test_the_fetcher_says_which_pages_would_read_robots_txt_first(shop3, fast_policy):
+    """What a scheduler sharing a host's budget asks before handing out slots: a host
+    whose robots.txt is not cached costs one more request (until it is), one whose
+    robots.txt is ignored never does."""
+    policy = replace(fast_policy, robots_ignored_hosts=frozenset({"localhost"}))
+    first, second = shop3.product_url("p0001", 0), shop3.product_url("p0001", 1)
+    async with Fetcher(policy) as fetcher:
+        assert fetcher.reads_robots_first(first) and fetcher.reads_robots_first(second)
+        assert (await fetcher.fetch(first)).ok
+        assert not fetcher.reads_robots_first(shop3.product_url("p0002", 0))
+        assert fetcher.reads_robots_first(second)
+        assert not fetcher.reads_robots_first(second.replace("127.0.0.1", "localhost"))
+    assert [r.path for r in shop3.log()] == ["/robots.txt", "/product/p0001"]
+
+
 async def test_robots_can_be_turned_off_for_one_host(shop, fast_policy):
     policy = replace(fast_policy, robots_ignored_hosts=frozenset({"127.0.0.1"}))
     shop.set_robots("User-agent: *\nDisallow: /\n")

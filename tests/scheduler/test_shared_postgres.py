@@ -1,8 +1,12 @@
-"""Two `daoshou run` processes (two "machines") share the checking of one PostgreSQL store.
+"""Four `daoshou run` processes (four "machines") share the checking of one PostgreSQL store.
 
 Real processes against a loopback shop of 20 hosts (20 listeners): every due listing is
-checked exactly once per round by one of them, and a SIGKILL of one mid-round loses no
-committed observation while the other takes over the listings it had claimed.
+checked exactly once per round by one of them, all of them take part, and a SIGKILL of
+one mid-round loses no committed observation while the others take over the listings it
+had claimed. Four, not two: with two, "the other one" takes everything over; with four,
+three survivors compete for the dead one's lapsed claims through `SKIP LOCKED`, which
+is where a listing could be taken twice. Pages are slow in both rounds, so no process
+can drain a round before the others dispatch, and the suite pays seconds for it.
 """
 
 import os
@@ -69,6 +73,12 @@ def _observations(engine: sa.Engine) -> list[tuple]:
         return [tuple(row) for row in conn.execute(sa.text(query))]
 
 
+def _dispatching(env: dict[str, str]) -> bool:
+    """Whether one process has started dispatching checks (its log says so)."""
+    log = Path(env["DAOSHOU_HOME"]) / "logs" / "daoshou-run.log"
+    return log.exists() and "tracker service: checking listings" in log.read_text("utf-8")
+
+
 def _checked_by(env: dict[str, str]) -> int:
     """How many checks one process logged as done ("listing N: ..." lines)."""
     log = Path(env["DAOSHOU_HOME"]) / "logs" / "daoshou-run.log"
@@ -97,23 +107,24 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.communicate(timeout=60)
 
 
-def test_two_services_share_checks_and_survive_a_sigkill(postgres_url, shop20, tmp_path):  # noqa: F811
+def test_four_services_share_checks_and_survive_a_sigkill(postgres_url, shop20, tmp_path):  # noqa: F811
     repo = Repository(db.open_engine(postgres_url))
     slugs = [f"h{h:02d}n{n}" for h in range(HOSTS) for n in range(PER_HOST)]
     listings = []
     for i, slug in enumerate(slugs):
         shop20.set_product(slug, price="10.00")
+        shop20.fault(slug, "slow", seconds=0.5)
         listings.append(repo.add_listing(shop20.product_url(slug, listener=i // PER_HOST)))
-    make_due(repo.engine, listings)
-    first, second = (_machine(tmp_path, name, postgres_url) for name in ("a", "b"))
-    processes = [_start(first), _start(second)]
+    machines = [_machine(tmp_path, name, postgres_url) for name in ("a", "b", "c", "d")]
+    processes = [_start(machine) for machine in machines]
     try:
-        # Round 1: every listing checked once, by one process or the other; both work.
+        # Round 1, once every process dispatches: each listing checked once, by one of them.
+        wait_until(lambda: all(_dispatching(m) for m in machines), 120, "four services")
+        make_due(repo.engine, listings)
         seen = _round(repo.engine, 1, len(listings))
         counts = Counter(row[1] for row in _observations(repo.engine))
         assert set(counts.values()) == {1}, "a listing was checked twice in one interval"
         assert {row[1] for row in seen} == {v.id for v in listings}
-        wait_until(lambda: _checked_by(first) and _checked_by(second), what="both logs")
         # Round 2: slow pages at a new price, so checks are in flight when one process dies.
         for slug in slugs:
             shop20.set_product(slug, price="8.00")
@@ -133,4 +144,5 @@ def test_two_services_share_checks_and_survive_a_sigkill(postgres_url, shop20, t
     assert set(counts.values()) == {2}, "a listing was skipped or checked twice after the kill"
     statuses = repo.listing_statuses()
     assert {s.latest.price for s in statuses} == {Decimal("8.00")}, "round 2 read the new price"
-    assert processes[1].returncode == 0
+    assert all(_checked_by(m) for m in machines), "every process took part in the checking"
+    assert [p.returncode for p in processes[1:]] == [0, 0, 0]

@@ -43,13 +43,19 @@ async def test_a_stored_check_plans_the_next_and_clears_its_lease(repo):
     assert dispatch.any_due(repo.engine, utcnow() + timedelta(minutes=61, seconds=1))
 
 
-def test_claims_respect_each_hosts_delay_and_expire(repo):
-    urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(5)]
+def _all_due(repo, urls):
+    """Track `urls`, all due a second ago; their ids and the moment they are due by."""
     ids = [repo.add_listing(url).id for url in urls]
     now = utcnow()
     with repo.engine.begin() as conn:
         due = now - timedelta(seconds=1)
         conn.execute(sa.text("UPDATE listing SET next_check_at = :at"), {"at": due})
+    return ids, now
+
+
+def test_claims_respect_each_hosts_delay_and_expire(repo):
+    urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(5)]
+    ids, now = _all_due(repo, urls)
     take = {
         "limit": 10,
         "delay_for": lambda host: 1.0,
@@ -84,3 +90,26 @@ def test_first_checks_are_spread_over_the_interval(repo):
     # Spread: every quarter of the interval gets some of them.
     assert {int(o / (interval / 4)) for o in offsets} == {0, 1, 2, 3}
     assert not dispatch.any_due(repo.engine, now - timedelta(seconds=1))
+
+
+def test_a_host_whose_robots_txt_is_read_first_gives_its_first_claim_two_slots(repo):
+    """Reading robots.txt is a request to the host, and the page then waits the delay
+    after it: past its own slot. So the first claim of that host takes two slots, and the
+    next slot handed out (to any process) is two delays later."""
+    urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(3)]
+    ids, now = _all_due(repo, urls)
+    first = dispatch.claim_due(
+        repo.engine,
+        now,
+        limit=10,
+        delay_for=lambda host: 1.0,
+        horizon=timedelta(seconds=3),
+        claim=timedelta(seconds=30),
+        reads_robots_first=lambda url: "127.0.0.1" in url,  # host 2's is cached
+    )
+    starts: dict[str, list[timedelta]] = {}
+    for claim in first:
+        host = dispatch.host_of(urls[ids.index(claim.listing_id)])
+        starts.setdefault(host, []).append(claim.start_at - now)
+    assert starts["127.0.0.1:8000"] == [timedelta(0), timedelta(seconds=2)]
+    assert starts["127.0.0.2:8000"] == [timedelta(0), timedelta(seconds=1), timedelta(seconds=2)]

@@ -32,7 +32,6 @@ process". Database and extraction work runs in threads so the event loop keeps f
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterable
@@ -44,7 +43,6 @@ from typing import Self
 from sqlmodel import Session
 
 from planner.cost import Pricing
-from tracker import locations
 from tracker.alerts.engine import raise_alerts
 from tracker.checks.lease import CheckLeases, describe_owner
 from tracker.checks.outcome import (
@@ -55,14 +53,10 @@ from tracker.checks.outcome import (
     CheckOutcome,
     one_line_reason,
 )
-from tracker.checks.sanity import plausible
+from tracker.checks.pages import NewPage, Pages, fetch_policy
+from tracker.checks.reading import EXTRACTION_ERROR, UNCONFIRMED, confirmed, read_page
 from tracker.checks.signed_in import SignedInSessions, is_login_reason
-from tracker.errors import FetchError
-from tracker.extract import extract_page
-from tracker.extract.model import JS_NOTE
-from tracker.fetch.browser import BrowserFetcher
-from tracker.fetch.cookies import CookieStore
-from tracker.fetch.fetcher import Fetcher, FetchPolicy, checked_url, host_key
+from tracker.fetch.fetcher import Fetcher
 from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.plans.alone import in_hand_alone
 from tracker.plans.follow import follow_prices, listing_moved
@@ -80,18 +74,6 @@ from tracker.store.views import (
 
 log = logging.getLogger("daoshou.check")
 
-UNCONFIRMED = "unconfirmed change"
-EXTRACTION_ERROR = "extraction error"
-
-
-@dataclass(frozen=True)
-class NewPage:
-    """A page about to become a listing: what fetching it needs."""
-
-    url: str
-    platform: str
-    use_browser: bool = False
-
 
 @dataclass(frozen=True)
 class FirstLook:
@@ -107,23 +89,6 @@ def alerts_in_transaction(session: Session, observation: Observation) -> None:
     """The alert hook: runs inside the transaction that stores `observation`, so the alert
     events it raises (the outbox rows) are committed exactly when the observation is."""
     raise_alerts(session, observation)
-
-
-def fetch_policy(settings: Settings) -> FetchPolicy:
-    """The Fetcher's policy from the user's settings (cookies from the user's cookie file)."""
-    ignored = frozenset(host for host, over in settings.hosts.items() if not over.robots)
-    values: dict[str, object] = {}
-    if settings.user_agent:
-        values["user_agent"] = settings.user_agent
-    return FetchPolicy(
-        max_concurrency=settings.max_concurrency,
-        per_host_concurrency=settings.per_host_concurrency,
-        per_host_delay=settings.min_delay_seconds,
-        read_timeout=settings.timeout_seconds,
-        robots_ignored_hosts=ignored,
-        cookies=CookieStore(),
-        **values,  # type: ignore[arg-type]
-    )
 
 
 class Checker:
@@ -147,11 +112,8 @@ class Checker:
         self.leases = CheckLeases(repository.engine)
         self._running: set[int] = set()
         self._intervals: dict[int, timedelta] = {}  # of the listings being checked
-        self._paced_hosts: set[str] = set()
-        self._browsers: dict[str | None, BrowserFetcher] = {}  # by signed-in platform
         self._sessions = SignedInSessions()
-        self._browser_lock = asyncio.Lock()
-        self._browser_stack = contextlib.AsyncExitStack()
+        self.pages = Pages(fetcher, self.settings, self._sessions, clock)
         self._rules: Pricing | None = None
 
     async def __aenter__(self) -> Self:
@@ -163,8 +125,7 @@ class Checker:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._browser_stack.aclose()
-        self._browsers.clear()
+        await self.pages.aclose()
 
     @property
     def busy(self) -> bool:
@@ -249,10 +210,10 @@ class Checker:
         render = listing.use_browser or self.settings.browser_mode == "always"
         if render:
             validators = None
-            result = await self._render(listing, attempts)
+            result = await self.pages.render(listing, attempts)
         else:
             validators = await asyncio.to_thread(self.repository.validators, listing.id)
-            result = await self._fetch(listing, validators, attempts)
+            result = await self.pages.fetch(listing, validators, attempts)
         if result.not_modified:
             stored = await asyncio.to_thread(
                 self.repository.record_not_modified,
@@ -266,7 +227,7 @@ class Checker:
                 return CheckOutcome.of(listing.id, result, stored)
             # The observation the validators described is gone: read the page afresh.
             attempts.clear()
-            result = await self._fetch(listing, None, attempts)
+            result = await self.pages.fetch(listing, None, attempts)
         if result.outcome is FetchOutcome.BLOCKED:
             reason = result.error or "redirected to a login page"
             return await self._store_blocked(listing.id, result, attempts, reason)
@@ -275,7 +236,7 @@ class Checker:
         observation, may_need_js = await self._read_page(result)
         if may_need_js and not render and self.settings.browser_mode == "auto":
             render = True
-            rendered = await self._render(listing, attempts)
+            rendered = await self.pages.render(listing, attempts)
             if rendered.ok:
                 result, observation = rendered, await self._read(rendered)
         observation, result = await self._confirmed(
@@ -290,13 +251,15 @@ class Checker:
         attempts: list[NewFetchAttempt] = []
         signed_in = self._sessions.platform_of(page.platform) is not None
         render = page.use_browser or signed_in or self.settings.browser_mode == "always"
-        fetch = self._render(page, attempts) if render else self._fetch(page, None, attempts)
+        fetch = (
+            self.pages.render(page, attempts) if render else self.pages.fetch(page, None, attempts)
+        )
         result = await fetch
         observation = None
         if result.ok:
             observation, may_need_js = await self._read_page(result)
             if may_need_js and not render and self.settings.browser_mode == "auto":
-                rendered = await self._render(page, attempts)
+                rendered = await self.pages.render(page, attempts)
                 if rendered.ok:
                     result, observation = rendered, await self._read(rendered)
         return FirstLook(result, tuple(attempts), observation, forget=signed_in or render)
@@ -334,7 +297,7 @@ class Checker:
         if skip is not None:
             return CheckOutcome(listing.id, SIGNED_OUT, None, f"not fetched: {skip}")
         attempts: list[NewFetchAttempt] = []
-        result = await self._render(listing, attempts)
+        result = await self.pages.render(listing, attempts)
         if result.outcome is FetchOutcome.BLOCKED:
             message = await self._sessions.signed_out(platform, result.error)
             return await self._store_blocked(listing.id, result, attempts, message)
@@ -353,100 +316,11 @@ class Checker:
         observation = await self._with_in_hand(listing, observation)
         return await self._store(listing.id, result, attempts, observation, forget=True)
 
-    async def _fetch(
-        self,
-        listing: NewPage | ListingView,
-        validators: Validators | None,
-        attempts: list[NewFetchAttempt],
-    ) -> FetchResult:
-        self._pace(listing.url)
-        started = self._clock()
-        result = await self.fetcher.fetch(
-            listing.url,
-            etag=validators.etag if validators else None,
-            last_modified=validators.last_modified if validators else None,
-            platform=listing.platform,
-        )
-        attempts.append(_attempt(result, started))
-        return result
-
-    async def _render(
-        self, listing: NewPage | ListingView, attempts: list[NewFetchAttempt]
-    ) -> FetchResult:
-        """Fetch through the browser; a browser that cannot start fails this fetch only."""
-        self._pace(listing.url)
-        started = self._clock()
-        try:
-            browser = await self._open_browser(self._sessions.platform_of(listing.platform))
-            result = await browser.fetch(listing.url, platform=listing.platform)
-        except FetchError as exc:
-            result = FetchResult(
-                url=listing.url,
-                final_url=listing.url,
-                outcome=FetchOutcome.NETWORK_ERROR,
-                error=f"browser mode: {exc.one_line()}",
-            )
-        attempts.append(_attempt(result, started))
-        return result
-
-    async def _open_browser(self, platform: str | None) -> BrowserFetcher:
-        """The browser for `platform`'s signed-in profile, or the anonymous one for None.
-
-        Every browser shares the HTTP fetcher's per-host gate and robots.txt cache, so a
-        shop sees one visitor whichever way its pages are read.
-        """
-        async with self._browser_lock:
-            if platform not in self._browsers:
-                profile = locations.browser_profile_dir(platform) if platform else None
-                browser = BrowserFetcher(
-                    executable=self.settings.chromium_path, fetcher=self.fetcher, profile=profile
-                )
-                self._browsers[platform] = await self._browser_stack.enter_async_context(browser)
-            return self._browsers[platform]
-
-    def _pace(self, url: str) -> None:
-        """Apply the user's per-host minimum delay when it is longer than the global one."""
-        parsed = checked_url(url)
-        key = host_key(parsed)
-        if key in self._paced_hosts:
-            return
-        self._paced_hosts.add(key)
-        delay = self.settings.min_delay_for(parsed.host)
-        if delay > self.fetcher.policy.per_host_delay:
-            self.fetcher.gate.slow_down(key, delay)
-
     async def _read(self, result: FetchResult) -> NewObservation:
         return (await self._read_page(result))[0]
 
     async def _read_page(self, result: FetchResult) -> tuple[NewObservation, bool]:
-        """The observation, and whether the page may be priced by JavaScript: the extractors
-        said so, or found no price candidate at all (browser mode "auto" then renders it)."""
-
-        def extract() -> tuple[NewObservation, bool]:
-            try:
-                found = extract_page(result.text, result.final_url)
-            except Exception as exc:
-                # A page that trips an extractor bug is this listing's problem only: log the
-                # traceback, record no price, and keep checking the other listings.
-                reason = f"{EXTRACTION_ERROR}: {one_line_reason(exc)}"[:300]
-                log.warning("extraction failed on %s: %s", result.final_url, reason)
-                log.debug("the extraction's traceback", exc_info=exc)
-                return NewObservation(None, None, reason=reason, observed_at=self._clock()), False
-            may_need_js = found.reason == JS_NOTE or (found.price is None and not found.candidates)
-            return NewObservation(
-                price=found.price,
-                currency=found.currency,
-                list_price=found.list_price,
-                in_stock=found.in_stock,
-                is_from_price=found.is_from_price,
-                title=found.title,
-                source=found.source,
-                reason=found.reason,
-                observed_at=self._clock(),
-                promotions=found.promotions if found.price is not None else (),
-            ), may_need_js
-
-        return await asyncio.to_thread(extract)
+        return await asyncio.to_thread(read_page, result, self._clock)
 
     async def _confirmed(
         self,
@@ -461,25 +335,16 @@ class Checker:
         if observation.price is None:
             return observation, result
         baseline = await asyncio.to_thread(self.repository.last_priced_observation, listing.id)
-        if baseline is None or plausible(baseline, observation):
-            return observation, result
-        if render:
-            second = await self._render(listing, attempts)
-        else:
-            second = await self._fetch(listing, None, attempts)
-        again = await self._read(second) if second.ok else None
-        if again is not None and (again.price, again.currency) == (
-            observation.price,
-            observation.currency,
-        ):
-            return again, second
-        seen = f"{again.price} {again.currency}" if again and again.price else "no price"
-        reason = (
-            f"{UNCONFIRMED}: {baseline.price} {baseline.currency} -> "
-            f"{observation.price} {observation.currency}, re-fetch saw {seen}"
+        return await confirmed(
+            self.pages,
+            listing,
+            observation,
+            result,
+            attempts,
+            baseline=baseline,
+            render=render,
+            clock=self._clock,
         )
-        unconfirmed = replace(observation, price=None, list_price=None, reason=reason)
-        return unconfirmed, second
 
     async def _store_failed(
         self, listing_id: int, result: FetchResult, attempts: list[NewFetchAttempt]
@@ -553,14 +418,3 @@ async def check_listings(
             return outcome
 
         return list(await asyncio.gather(*(one(listing) for listing in listings)))
-
-
-def _attempt(result: FetchResult, started: datetime) -> NewFetchAttempt:
-    return NewFetchAttempt(
-        status=result.outcome.value,
-        http_status=result.status,
-        error=result.error,
-        duration_ms=result.elapsed_ms,
-        bytes_received=len(result.body),
-        started_at=started,
-    )

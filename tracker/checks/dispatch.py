@@ -162,9 +162,15 @@ def claim_due(
     delay_for: Callable[[str], float],
     horizon: timedelta,
     claim: timedelta,
+    reads_robots_first: Callable[[str], bool] = lambda url: False,
 ) -> list[Claim]:
     """Take up to `limit` due listings whose hosts have request slots before `now +
-    horizon`, in one transaction (see the module docstring)."""
+    horizon`, in one transaction (see the module docstring).
+
+    `reads_robots_first(url)`: whether this process must read the host's robots.txt
+    before that page. That read is a request to the host too, and the page then waits
+    the delay after it, past its own slot into the next one, which another machine may
+    hold: so the first claim of such a host in a batch takes two slots."""
     if limit <= 0:
         return []
     query = (
@@ -175,9 +181,9 @@ def claim_due(
         .with_for_update(skip_locked=True)
     )
     with db.session_scope(engine, write=True) as session:
-        by_host: dict[str, list[int]] = defaultdict(list)
+        by_host: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for listing_id, url in session.execute(query):
-            by_host[host_of(url)].append(listing_id)
+            by_host[host_of(url)].append((listing_id, url))
         if not by_host:
             return []
         budgets = _lock_budgets(session, list(by_host), now)
@@ -186,11 +192,12 @@ def claim_due(
             slot = max(now, next_allowed)
             delay = timedelta(seconds=delay_for(host.rpartition(":")[0]))
             taken = 0
-            for listing_id in by_host[host]:
+            for listing_id, url in by_host[host]:
                 if len(claims) >= limit or slot >= now + horizon:
                     break
                 claims.append(Claim(listing_id, slot))
-                slot, taken = slot + delay, taken + 1
+                requests = 2 if not taken and reads_robots_first(url) else 1
+                slot, taken = slot + delay * requests, taken + 1
             if taken:
                 budget = sa.update(_HOST).where(_HOST.c.host == host)
                 session.execute(budget.values(next_allowed_at=slot))

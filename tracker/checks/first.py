@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from tracker.checks.check import Checker, FirstLook, NewPage, fetch_policy
+from tracker.checks.check import Checker, FirstLook
 from tracker.checks.outcome import CheckOutcome
+from tracker.checks.pages import NewPage, fetch_policy
 from tracker.errors import FetchError
 from tracker.fetch.fetcher import Fetcher
 from tracker.fetch.result import FetchOutcome, FetchResult

@@ -48,9 +48,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker import locations
 from tracker.checks import dispatch
-from tracker.checks.check import Checker, fetch_policy
+from tracker.checks.check import Checker
 from tracker.checks.dispatch import Claim
 from tracker.checks.jobs import PeriodicJob
+from tracker.checks.pages import fetch_policy
 from tracker.checks.service_lock import ServiceLock
 from tracker.errors import NotFoundError
 from tracker.fetch.fetcher import Fetcher
@@ -222,6 +223,7 @@ class TrackerService:
             self._quiet_until = poll if due_at is None else min(due_at, poll)
             return
         await self.plan_listings()
+        assert self.checker is not None  # set before the dispatch job is added
         claims = await asyncio.to_thread(
             dispatch.claim_due,
             engine,
@@ -230,6 +232,7 @@ class TrackerService:
             delay_for=self.settings.min_delay_for,
             horizon=timedelta(seconds=2 * DISPATCH_SECONDS),
             claim=timedelta(seconds=self.settings.claim_seconds),
+            reads_robots_first=self.checker.pages.fetcher.reads_robots_first,
         )
         for claim in claims:
             task = asyncio.create_task(self._check_claimed(claim))

@@ -323,6 +323,14 @@ class Fetcher:
             finally:
                 await response.aclose()
 
+    def reads_robots_first(self, url: str) -> bool:
+        """Whether fetching `url` now would first read its host's robots.txt (an extra
+        request to the host: a scheduler sharing the host's budget counts it)."""
+        parsed = httpx.URL(url)
+        if not self.policy.robots_apply_to(parsed.host):
+            return False
+        return not self._robots.fresh(f"{parsed.scheme}://{parsed.netloc.decode('ascii')}")
+
     async def robots_refusal(self, url: httpx.URL) -> tuple[FetchOutcome, str] | None:
         """Why `url` may not be fetched, or None when it may.
 

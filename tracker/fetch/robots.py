@@ -174,6 +174,11 @@ class RobotsCache:
                 self._save(entries)
             return rules
 
+    def fresh(self, origin: str) -> bool:
+        """Whether `origin`'s rules are cached and unexpired (`rules_for` asks no one)."""
+        entry = self._loaded().get(origin)
+        return entry is not None and entry[0] > time.time()
+
     def _loaded(self) -> dict[str, tuple[float, RobotsRules]]:
         if self._entries is None:
             self._entries = _read_cache(self._path) if self._path else {}

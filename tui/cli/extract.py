@@ -97,7 +97,7 @@ def as_document(result: Extraction, evidence: bool = False) -> dict[str, object]
 
 
 async def _fetch(url: str) -> tuple[str, str]:
-    from tracker.checks.check import fetch_policy
+    from tracker.checks.pages import fetch_policy
     from tracker.errors import FetchError
     from tracker.fetch.fetcher import Fetcher
     from tracker.platforms import detect_platform
