@@ -122,6 +122,15 @@ def _forcing(problem: Problem, places: Places, platform: str) -> bool:
     return shop_share + cross_share <= 1.0
 
 
+def _held_enough(deduction: Deduction, orders: int) -> bool:
+    """Whether every order of the platform can apply `deduction` once it reaches it: an
+    automatic promotion always, a held coupon only with a use for each. Forcing a coupon
+    held once in two orders that both reach it would rule out every plan with both (the
+    engine gives it to one): a two-phone cart split in two orders to keep one phone's
+    subsidy was priced 5203.25 and called optimal, where 5104.75 exists."""
+    return deduction.coupon is None or deduction.uses >= orders
+
+
 def _order_deductions(
     form: Formulation,
     places: Places,
@@ -160,7 +169,7 @@ def _order_deductions(
                 form.coupon_picks[deduction.coupon][slot].append(pick)
         if forced:
             for deduction, judged_on in bases:
-                if deduction.scope is None:
+                if deduction.scope is None and _held_enough(deduction, form.orders[platform]):
                     _force(model, deduction, var, judged_on[0])
         shared = pool if all(d.scope is None for d in found) else None
         shop, cross = where.get("shop"), where.get("cross", False)
