@@ -41,6 +41,7 @@ from planner.settle import (
     keep_deposits,
     order_links,
     settled_total,
+    subsidy_if_held,
 )
 from planner.subsidy import SubsidyProgramme, load_subsidies
 from planner.wording import Words
@@ -54,6 +55,7 @@ __all__ = [
     "PricedOrder",
     "Pricing",
     "Step",
+    "most_subsidy",
     "naive_assignment",
     "price",
 ]
@@ -231,6 +233,44 @@ def _order_level(
         fees[key] = _refer(run.fees, groups[key], run.lines)
         spent[key] = tuple(sorted(outcome.used))
     return discounts, fees, spent
+
+
+def most_subsidy(
+    cart: Cart, assignment: Mapping[str, Pick], pricing: Pricing
+) -> dict[str, Decimal]:
+    """For ONE order (every picked item on one platform, in one checkout): per item, the
+    most subsidy it could get in this order whatever held coupons the handout gives it.
+
+    The handout (`planner.coupons`) gives an order some subset of the held coupons, and
+    which one depends on every other order of the plan; the subsidy then depends on the
+    item's shares of what that subset takes off. Every outcome of a subset is reached by
+    withholding, one at a time, a held coupon the order used (a checkout's choice is a
+    best-of), so this walks those outcomes and keeps each item's largest subsidy, as if
+    it held its category's quota. The optimiser bounds a subsidy by it for exactly this
+    order's composition, in every plan (`planner.milp.search`)."""
+    chosen = tuple(item for item in cart.items if item.id in assignment)
+    lines = _lines(replace(cart, items=chosen), assignment, pricing)
+    platform = pricing.rules.canonical(lines[0].offer.platform)
+    promotions = [
+        copy(p) for p in cart.promotions if pricing.rules.canonical(p.platform) == platform
+    ]
+    held = {id(promo) for promo in promotions if is_coupon(promo)}
+    most = {line.item.id: ZERO for line in lines}
+    pending: list[frozenset[int]] = [frozenset()]
+    seen = set(pending)
+    while pending:
+        withheld = pending.pop()
+        promos = [promo for promo in promotions if id(promo) not in withheld]
+        run = _price_order(lines, promos, pricing.rules.for_platform(platform), cart.members)
+        for line in run.lines:
+            most[line.item.id] = max(
+                most[line.item.id], subsidy_if_held(line, cart, pricing.subsidies)
+            )
+        for used in {id(d.source) for d in run.discounts} & held:
+            if (more := withheld | {used}) not in seen:
+                seen.add(more)
+                pending.append(more)
+    return most
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,14 @@ IMPROVE_SHARE = 0.2
 #: at its end to solve its master as an integer programme (a plan from its orders).
 COLUMNS_RESERVE = 0.1
 
+#: Column generation runs beside the compact model only on carts of at most this many
+#: items. Its pricing MILPs grow with the items per platform (up to 1.5 s each at 100
+#: items), and past about 60 items its bound stayed far below the compact model's within
+#: 10 s while its thread took CPU from HiGHS: on the shared bench machine, 100- and
+#: 200-item carts ended with the same or better gaps without it, and a 200-item solve
+#: ran 30.5 s with it against 13.7 s without (docs/optimiser.md, measured).
+COLUMNS_MAX_ITEMS = 60
+
 
 @dataclass(frozen=True)
 class OptimisedPlan:
@@ -156,7 +164,9 @@ def optimise(
     form = build(problem)
     deadline = started + time_limit
     several = max(form.orders.values(), default=1) > 1
-    beside = _Beside(search, form.orders, deadline, time_limit, gap) if several else None
+    beside = None
+    if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
+        beside = _Beside(search, form.orders, deadline, time_limit, gap)
     rounds = _solve(form, search, deadline - (IMPROVE_SHARE * time_limit if several else 0), gap)
     if not search.close_enough(gap):
         search.improve(form.orders, deadline)
@@ -276,8 +286,7 @@ def _solve(form: Formulation, search: Search, deadline: float, gap: float) -> in
         agreed = search.consider(plan, objective)
         if agreed or search.close_enough(gap) or time.perf_counter() >= deadline:
             return rounds
-        granted, picked = form.granted(solution.values), form.picked_coupons(solution.values)
-        if not search.cut_subsidies(form, plan, granted, picked):
+        if not search.cut_subsidies(form, plan, form.granted(solution.values)):
             form.exclude(plan)
 
 

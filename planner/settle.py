@@ -28,6 +28,7 @@ __all__ = [
     "keep_deposits",
     "order_links",
     "settled_total",
+    "subsidy_if_held",
 ]
 
 #: An order: its platform (canonical) and the key the cart's picks give it.
@@ -111,6 +112,16 @@ def apply_subsidies(
         key = (rules.canonical(line.offer.platform), line.order)
         applied.setdefault(key, []).append(Discount("subsidy", label, amount, line.offer.shop))
     return applied
+
+
+def subsidy_if_held(line: Line, cart: Cart, subsidies: Mapping[str, SubsidyProgramme]) -> Decimal:
+    """The subsidy `line` would get at its amount now, if it held its category's quota
+    (`apply_subsidies` without the competition between items): an upper bound on what
+    it gets, which the optimiser's cuts rely on."""
+    programme = subsidies.get(line.offer.subsidy) if line.offer.subsidy else None
+    if programme is None or _category(line.item) in cart.subsidy_used:
+        return ZERO
+    return programme.amount(line.amount / line.item.qty, line.offer.energy_grade)[0]
 
 
 def _no_subsidy(line: Line, why: str, price: Decimal, programme: SubsidyProgramme) -> Words:

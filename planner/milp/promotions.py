@@ -122,6 +122,20 @@ def _forcing(problem: Problem, places: Places, platform: str) -> bool:
     return shop_share + cross_share <= 1.0
 
 
+def _applied_when_reached(deduction: Deduction, pick: int, orders: int) -> int | None:
+    """The binary under which `deduction` must apply in full once reached: None (always)
+    for an automatic promotion or a coupon held once per order slot; else its `pick`.
+
+    A coupon held fewer times than the platform has orders is given to some of the
+    orders that reach it, not all (the engine's handout): an order that reaches it takes
+    it in full only if it is given it. Forcing it in every order that reaches it ruled
+    out every plan with two such orders: a two-phone cart split in two orders to keep
+    one phone's subsidy was priced 5203.25 and called optimal, where 5104.75 exists."""
+    if deduction.coupon is None or deduction.uses >= orders:
+        return None
+    return pick
+
+
 def _order_deductions(
     form: Formulation,
     places: Places,
@@ -159,9 +173,10 @@ def _order_deductions(
             if deduction.coupon is not None:
                 form.coupon_picks[deduction.coupon][slot].append(pick)
         if forced:
-            for deduction, judged_on in bases:
+            for (deduction, judged_on), pick in zip(bases, picks, strict=True):
                 if deduction.scope is None:
-                    _force(model, deduction, var, judged_on[0])
+                    given = _applied_when_reached(deduction, pick, form.orders[platform])
+                    _force(model, deduction, var, judged_on[0], given)
         shared = pool if all(d.scope is None for d in found) else None
         shop, cross = where.get("shop"), where.get("cross", False)
         ratio = max(d.steepest for d in found)
@@ -285,8 +300,11 @@ def count_orders_reaching(form: Formulation) -> None:
             model.row({count: float(tier.threshold), **negate(judged)}, upper=0.0)
 
 
-def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
-    """Make `total` at least what `deduction` gives on `base` (it applies once reached).
+def _force(
+    model: Model, deduction: Deduction, total: int, base: Expr, given: int | None = None
+) -> None:
+    """Make `total` at least what `deduction` gives on `base` (it applies once reached),
+    only where the binary `given` is 1 when there is one (`_applied_when_reached`).
 
     Amounts are whole cents, so "not reached" is `base <= threshold - 0.001`; the big-M
     of each row is the least that keeps it slack when the promotion is reached. A tier
@@ -294,6 +312,14 @@ def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
     caps it at the amount, which the model cannot know before the plan is chosen.
     """
     most = upper(base)
+
+    def at_least(terms: dict[int, float], big: float) -> None:
+        """`total + terms >= 0`, relaxed by `big` where `given` is 0."""
+        if given is None:
+            model.row({total: 1.0, **terms}, lower=0.0)
+        else:
+            model.row({total: 1.0, **terms, given: -big}, lower=-big)
+
     if deduction.tiers:
         for tier in deduction.tiers:
             if tier.threshold > most or tier.threshold < tier.off:
@@ -301,22 +327,21 @@ def _force(model: Model, deduction: Deduction, total: int, base: Expr) -> None:
             reached = model.binary()
             slack = most - float(tier.threshold) + EPSILON
             model.row({**base, reached: -slack}, upper=float(tier.threshold) - EPSILON)
-            model.row({total: 1.0, reached: -float(tier.off)}, lower=0.0)
+            at_least({reached: -float(tier.off)}, float(tier.off))
         return
     if deduction.every is not None and deduction.off is not None:
         every = float(deduction.every)
-        count = model.var(0.0, math.floor(most / every + 1e-9), integer=True)
+        steps = math.floor(most / every + 1e-9)
+        count = model.var(0.0, steps, integer=True)
         model.row({count: every, **negate(base)}, lower=EPSILON - every)
         off = float(deduction.off)
         if deduction.max_off is None:
-            model.row({total: 1.0, count: -off}, lower=0.0)
+            at_least({count: -off}, off * steps)
             return
         capped = model.binary()
         cap = float(deduction.max_off)
-        model.row({total: 1.0, capped: -cap}, lower=0.0)
-        model.row(
-            {total: 1.0, count: -off, capped: off * math.floor(most / every + 1e-9)}, lower=0.0
-        )
+        at_least({capped: -cap}, cap)
+        at_least({count: -off, capped: off * steps}, off * steps)
         model.row({count: off, capped: -cap}, lower=0.0)
 
 

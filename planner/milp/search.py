@@ -15,8 +15,8 @@ from planner.cost import (
     Pick,
     PricedCart,
     PricedItem,
-    PricedOrder,
     Pricing,
+    most_subsidy,
     naive_assignment,
     price,
 )
@@ -53,7 +53,11 @@ class Search:
         self.bound = Decimal("-Infinity")
         self.modelled = Decimal(0)
         self.best_seen: dict[str, PricedItem] = {}
-        self.last_orders: tuple[PricedOrder, ...] = ()
+        self._most: dict[frozenset[tuple[int, int]], dict[str, Decimal]] = {}
+        #: How long the latest full pricing took: steps that end in one stop that much
+        #: before the deadline (on a 200-item cart the local search's last pricing ended
+        #: 0.3 s past the time limit on a loaded machine).
+        self.pricing_seconds = 0.0
         self.found: list[dict[int, tuple[int, int]]] = []
         self._unpriced: list[dict[int, tuple[int, int]]] = []
 
@@ -141,57 +145,46 @@ class Search:
         return objective, priced.total
 
     def cut_subsidies(
-        self,
-        form: Formulation,
-        plan: dict[int, tuple[int, int]],
-        granted: dict[int, float],
-        picked: dict[tuple[str, int], set[str]],
+        self, form: Formulation, plan: dict[int, tuple[int, int]], granted: dict[int, float]
     ) -> bool:
-        """Where the engine granted an item less subsidy than the model did (its shares of
-        the order's discounts left it above the ceiling or lowered the amount), bound that
-        subsidy for exactly that order's composition, on which alone it depends; not when
-        the item lost its category's quota to another. True if any cut was added.
+        """Where the engine granted an item less subsidy than the model did, bound that
+        subsidy for exactly that order's composition (a cut local to the order, much
+        stronger than cutting off the plan). True if any cut was added.
 
-        Nor when the engine gave that order fewer held coupons than the model `picked`
-        there: it gave them to other orders, where they saved more in hand, so the
-        subsidy then depends on the other orders too, and a cut local to this one
-        could remove a plan in which it keeps its coupon (the plan is cut off instead)."""
-        short = self._short_of_coupons(plan, picked)
-        subsidy = {
+        The bound must hold in EVERY plan where the order has this composition, and there
+        the handout may give the order other held coupons (it depends on the other
+        orders): so it is the most the item could get over every coupon set its order
+        could receive (`planner.cost.most_subsidy`), not what it got in this plan. Where
+        even that is not below the model's grant (the item lost its category's quota, or
+        a coupon the order lacked here would unlock it), no local cut holds, and the plan
+        is cut off instead."""
+        engine = {
             item_id: sum((-s.amount for s in priced.steps if s.kind == SUBSIDY_STEP), ZERO)
             for item_id, priced in self.best_seen.items()
         }
-        quota_taken = {
-            self._quota(i, o) for i, (o, _) in plan.items() if subsidy[self.problem.items[i].id] > 0
-        }
         cut = False
         for item, modelled in granted.items():
-            actual = subsidy[self.problem.items[item].id]
-            lost_quota = actual == 0 and self._quota(item, plan[item][0]) in quota_taken
-            slot = (self._platform(item, plan[item][0]), plan[item][1])
-            if float(actual) < modelled - float(TOLERANCE) and not lost_quota:
-                if slot in short:
-                    continue
-                form.cap_subsidy(plan, item, float(actual))
+            if float(engine[self.problem.items[item].id]) >= modelled - float(TOLERANCE):
+                continue
+            most = self._most_subsidy(plan, item)
+            if float(most) < modelled - float(TOLERANCE):
+                form.cap_subsidy(plan, item, float(most))
                 cut = True
         return cut
 
-    def _short_of_coupons(
-        self, plan: dict[int, tuple[int, int]], picked: dict[tuple[str, int], set[str]]
-    ) -> set[tuple[str, int]]:
-        """The order slots where the model applied a held coupon the engine, pricing
-        `plan` last, did not give that order."""
-        given = {
-            item_id: {f"coupon:{index}" for index in order.coupons}
-            for order in self.last_orders
-            for item_id in order.item_ids
-        }
-        short = set()
-        for i, (o, k) in plan.items():
-            slot = (self._platform(i, o), k)
-            if picked.get(slot, set()) - given.get(self.problem.items[i].id, set()):
-                short.add(slot)
-        return short
+    def _most_subsidy(self, plan: dict[int, tuple[int, int]], item: int) -> Decimal:
+        """The most subsidy `item` could get in its order of `plan`, over every set of held
+        coupons the order could receive; remembered per composition."""
+        option, slot = plan[item]
+        platform = self._platform(item, option)
+        members = frozenset(
+            (i, o) for i, (o, k) in plan.items() if k == slot and self._platform(i, o) == platform
+        )
+        if members not in self._most:
+            items = self.problem.items
+            picks = {items[i].id: Pick(items[i].options[o].offer) for i, o in members}
+            self._most[members] = most_subsidy(self.cart, picks, self.pricing)
+        return self._most[members][self.problem.items[item].id]
 
     def improve(self, slots: dict[str, int], deadline: float) -> None:
         """Local search (`planner.milp.improve`) from the best plan, then, while time is
@@ -201,6 +194,7 @@ class Search:
         optima."""
         if self.best is None:
             return
+        deadline -= self.pricing_seconds  # its last step may be a full pricing
         costs = OrderCosts(self.cart, self.pricing, self.problem)
         starts = [self.best[2], *reversed(self.found), self.naive_plan()]
         tried: list[dict[int, tuple[int, int]]] = []
@@ -274,7 +268,7 @@ class Search:
         (0.15 s), and trying every pair of 12 orders took 3 s past the time limit."""
         while self.best is not None:
             for moved in self._merged(self.best[2]):
-                if time.perf_counter() >= deadline:
+                if time.perf_counter() + self.pricing_seconds >= deadline:
                     return
                 assignment, priced, objective = self._price(moved)
                 if objective <= self.best_objective and (
@@ -306,9 +300,10 @@ class Search:
     ) -> tuple[dict[str, Pick], PricedCart, Decimal]:
         """The engine's pricing of `plan` and its objective (total less optional items' worth)."""
         assignment = self._assignment(plan)
+        started = time.perf_counter()
         priced = price(self.cart, assignment, self.pricing)
+        self.pricing_seconds = time.perf_counter() - started
         self.best_seen = {item.id: item for item in priced.items}
-        self.last_orders = priced.orders
         worth = sum((self.values[i] for i in assignment if i in self.values), ZERO)
         return assignment, priced, priced.total - worth
 

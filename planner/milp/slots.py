@@ -51,15 +51,6 @@ class Formulation:
             if values[var] > 0.5
         }
 
-    def picked_coupons(self, values: Sequence[float]) -> dict[tuple[str, int], set[str]]:
-        """Per order slot, the held coupons a solution applies there."""
-        picked: dict[tuple[str, int], set[str]] = defaultdict(set)
-        for coupon, per_slot in self.coupon_picks.items():
-            for slot, picks in per_slot.items():
-                if any(values[pick] > 0.5 for pick in picks):
-                    picked[slot].add(coupon)
-        return picked
-
     def cap_subsidy(self, plan: dict[int, tuple[int, int]], item: int, most: float) -> None:
         """The engine granted `item` at most `most` with exactly its order's companions in
         `plan`: bound its subsidy by that unless the order's composition changes (a cut

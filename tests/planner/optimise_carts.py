@@ -169,6 +169,58 @@ def carts(draw: st.DrawFn, max_items: int = 8) -> Cart:
     )
 
 
+#: Prices around the subsidy's two turning points (cn-2025-digital: 15% up to 500, for
+#: items at most 6000): the cap binds from 3333.34, and the ceiling at 6000.
+NEAR_CEILING = st.sampled_from([Decimal(v) for v in (2900, 3400, 5950, 6030, 6080, 6150, 6400)])
+
+
+@st.composite
+def ceiling_carts(draw: st.DrawFn) -> Cart:
+    """Carts of 2-4 items on one or two platforms where held coupons decide subsidies: a
+    subsidised item priced near the 6000 ceiling (or the cap), companions that share the
+    discounts, cross-store 每满, shop and platform coupons held once (so orders compete
+    for them) and a capped member discount. Whether a coupon reaches the item's order
+    can move it across the ceiling, or its 15% by a share of the coupon."""
+    platforms = draw(st.sampled_from([("tmall",), ("tmall", "jd")]))
+    found = []
+    for index in range(draw(st.integers(min_value=2, max_value=4))):
+        digital = index == 0 or draw(st.booleans())
+        offers = tuple(
+            Offer(
+                platform=platform,
+                shop=draw(st.sampled_from(SHOPS)),
+                price=draw(NEAR_CEILING) if digital else draw(money),
+                cross_store=draw(st.booleans()),
+                subsidy="cn-2025-digital" if digital else None,
+            )
+            for platform in draw(st.sampled_from([platforms[:1], platforms]))
+        )
+        category = draw(st.sampled_from(["phone", "watch"])) if digital else "snack"
+        found.append(Item(f"i{index}", f"item {index}", 1, offers, category=category))
+    promos: list[Promotion] = [
+        EveryOff("tmall", "cross_store", Decimal(300), Decimal(50)),
+        PercentOff("tmall", "platform", Decimal("0.95"), cap=Decimal(100), requires_member="vip"),
+    ]
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        platform = draw(st.sampled_from(platforms))
+        if draw(st.booleans()):
+            tiers = draw(
+                st.sampled_from(
+                    [
+                        ((Decimal(199), Decimal(20)), (Decimal(399), Decimal(50))),
+                        ((Decimal(1000), Decimal(150)),),
+                    ]
+                )
+            )
+            shop = draw(st.sampled_from(SHOPS))
+            promos.append(Threshold(platform, "shop", tiers, shop=shop, coupon=True))
+        else:
+            over = Decimal(draw(st.sampled_from([299, 2000])))
+            off = Decimal(draw(st.sampled_from([30, 120])))
+            promos.append(Threshold(platform, "platform", ((over, off),), coupon=True))
+    return Cart(now=TODAY, items=tuple(found), promotions=tuple(promos), members=("vip",))
+
+
 def orders_allowed(cart: Cart) -> int:
     """Orders per platform the brute force (and so the optimiser) may use: the number of
     set partitions grows fast, so bigger carts are searched with fewer orders."""
@@ -198,7 +250,7 @@ def brute_force(cart: Cart, pricing: Pricing, orders: int) -> tuple[Decimal, Pri
         if item.optional and any(o.limit is None or item.qty <= o.limit for o in item.offers)
     }
     best: tuple[Decimal, PricedCart] | None = None
-    for assignment in _assignments(cart, orders):
+    for assignment in assignments(cart, orders):
         priced = price(cart, assignment, pricing)
         if cart.budget is not None and priced.total > cart.budget:
             continue
@@ -208,7 +260,9 @@ def brute_force(cart: Cart, pricing: Pricing, orders: int) -> tuple[Decimal, Pri
     return best
 
 
-def _assignments(cart: Cart, orders: int) -> Iterator[dict[str, Pick]]:
+def assignments(cart: Cart, orders: int) -> Iterator[dict[str, Pick]]:
+    """Every plan: an allowed offer per item (optional items also left out), and per
+    platform every partition of its items into at most `orders` checkouts."""
     choices = []
     for item in cart.items:
         allowed = [i for i, o in enumerate(item.offers) if o.limit is None or item.qty <= o.limit]

@@ -92,6 +92,16 @@ def test_an_order_of_its_own_keeps_a_subsidy_under_its_price_ceiling(pricing):
     assert len(plan.priced.orders) == 2
 
 
+def test_orders_that_both_reach_a_coupon_held_once_are_not_both_given_it(pricing):
+    """Split, one phone takes both coupons and the other the whole subsidy: 5285.00. The
+    model once forced a reached coupon in every order, though only one holds it, so no
+    split was feasible and the single order (5291.00) was called optimal."""
+    plan = optimise(cart("split-for-held-coupon"), pricing)
+    assert plan.status == "optimal"
+    assert plan.total == Decimal("5285.00")
+    assert sorted(len(order.coupons) for order in plan.priced.orders) == [0, 2]
+
+
 def test_a_second_order_only_where_a_promotion_can_be_earned_twice(pricing):
     split = held_twice(cart("split-per-order-coupon"))  # two red packets: see above
     problem = problem_from_cart(split, pricing.rules, pricing.subsidies, {}, 3)
