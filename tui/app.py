@@ -105,7 +105,9 @@ class DaoshouApp(App[None]):
         from tracker.checks.jobs import service_jobs
         from tracker.checks.scheduler import TrackerService
 
-        service = TrackerService(self.context.repository, jobs=service_jobs())
+        # Opening the store may import SQLAlchemy: never on the event loop.
+        repository = await asyncio.to_thread(lambda: self.context.repository)
+        service = TrackerService(repository, jobs=service_jobs())
         await service.run(asyncio.Event())
 
     async def on_language_switched(self, message: LanguageSwitched) -> None:

@@ -2,6 +2,8 @@
 schema by its URL, shows the first screenful in the order it opens in, then every row,
 then the trends (the worker that opens the store through SQLAlchemy)."""
 
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
 
@@ -87,3 +89,19 @@ def test_a_store_due_a_migration_or_new_is_opened_before_the_app(home, tmp_path)
     new = f"sqlite:///{tmp_path / 'new.sqlite'}"
     assert isinstance(store_for_app(new), sa.Engine)
     assert store_for_app(new) == new  # created and migrated: it can wait next time
+
+
+def test_what_the_first_paint_needs_imports_no_sqlalchemy(home, now):
+    """The modules the app and its watchlist load at start, the store handed over and the
+    first screenful read, in a fresh process: SQLAlchemy and SQLModel (about half a
+    second of CPU) wait for the worker that reads the trends."""
+    _big_watchlist(open_engine(), now)
+    code = (
+        "import sys; from tui.cli import app; from tui.cli.terminal import store_for_app;"
+        "import tui.app, tui.screens.watchlist;"
+        "from tracker.queries.watchlist_sqlite import read_watchlist;"
+        f"rows = read_watchlist(store_for_app({locations.database_url()!r}), {FIRST_ROWS});"
+        "print(len(rows), [m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [str(FIRST_ROWS), "[]"]

@@ -5,7 +5,8 @@ or `tracker.checks.scheduler` and prints the result, as a JSON document with `--
 plain table. Progress goes to stderr, and only when stderr is a terminal.
 
 Commands import the store and the fetch stack when they run, so registering them (every
-`daoshou` start) stays cheap (see bench/cli.py).
+`daoshou` start) stays cheap (see bench/cli.py); `list` and `history` read a SQLite store
+at the current schema through `tracker.store.sqlite_reader`, with no SQLAlchemy at all.
 """
 
 from __future__ import annotations

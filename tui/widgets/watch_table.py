@@ -197,6 +197,8 @@ class WatchTable(DataTable[Any]):
     def _add_chunk(
         self, generation: int, rows: list[WatchRow], start: int, keep: str | None
     ) -> None:
+        """Add the next chunk of rows after a refresh, so keys are handled in between; a
+        chunk of an older `show` stops (its rows are no longer the ones shown)."""
         if generation != self.generation:
             return
         chunk = rows[start : start + CHUNK_ROWS]
@@ -209,6 +211,7 @@ class WatchTable(DataTable[Any]):
     def _after_chunk(
         self, generation: int, rows: list[WatchRow], done: int, keep: str | None
     ) -> None:
+        """Put the cursor back on its row once that row is in, and ask for the next chunk."""
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep))
             keep = None
