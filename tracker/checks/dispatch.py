@@ -12,7 +12,8 @@ it one interval ahead in the transaction that stores the observation
   PostgreSQL, so concurrent dispatchers on other machines skip each other's rows; SQLite
   serialises writers with `BEGIN IMMEDIATE`), hands out request slots per host from the
   host's `hostbudget` row (locked the same way, so a host's politeness holds across
-  machines), and moves each taken listing's `next_check_at` to `now + claim_seconds`.
+  machines; a claim whose page this process must precede with the host's robots.txt
+  takes two slots), and moves each taken listing's `next_check_at` to `now + claim_seconds`.
   That is a claim with an expiry: a process killed before storing the check leaves the
   listing due again when the claim lapses, and the check stored by a live process moves
   it a whole interval ahead. No row stays locked beyond the claim's transaction.

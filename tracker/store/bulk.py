@@ -6,7 +6,8 @@ statement compiled once, straight through the connection's DBAPI cursor, not the
 the demo must start in seconds and the benchmark writes 44M rows this way. Each value is
 still encoded by its column's own type (`Amount`, `UtcDateTime`...), so a row written here
 reads back exactly as one written by a check; what is skipped is SQLAlchemy's per-row
-parameter bookkeeping, which cost three quarters of the time of a bulk write. Callers give
+parameter bookkeeping, a quarter of the INSERTs' CPU (SQLite's own insert is most of the
+rest; docs/storage.md has the numbers). Callers give
 rows as plain mappings keyed by column name and assign the ids themselves, which is only
 sound on a fresh store; they never see a table model.
 """
@@ -20,6 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from tracker.store import summary
 from tracker.store.tables import (
@@ -69,10 +71,10 @@ def fill_fresh_store(engine: sa.Engine, rows: FreshRows) -> int:
 @contextmanager
 def _bulk_cache(conn: sa.Connection) -> Iterator[None]:
     """On SQLite, a page cache of `_BULK_CACHE_KIB` for the load, the connection's own
-    size restored after. SQLite's default 2 MiB cache spills the transaction's pages to
-    the WAL again and again; a bigger cache changes only memory, never what reaches the
-    disk at commit, so the load stays as crash-safe as any transaction (WAL, synchronous
-    NORMAL: all of it or none)."""
+    size restored after: the roll-up rebuild reads back the history just written, which
+    SQLite's default 2 MiB cache has long let go (the rebuild took a fifth less CPU on
+    2M rows). A cache changes only memory, never what reaches the disk at commit, so the
+    load stays as crash-safe as any transaction (WAL, synchronous NORMAL: all or none)."""
     if conn.dialect.name != "sqlite":
         yield
         return
@@ -96,7 +98,7 @@ def insert_many(conn: sa.Connection, table: sa.Table, rows: Sequence[Row]) -> No
     need a computed default goes through `sa.insert` instead, which computes it."""
     names = list(rows[0])
     defaults = {c.name: c.default for c in table.columns if c.name not in names}
-    fill = {n: d.arg for n, d in defaults.items() if d is not None and d.is_scalar}
+    fill = {n: d.arg for n, d in defaults.items() if isinstance(d, ScalarElementColumnDefault)}
     if len(fill) != sum(d is not None for d in defaults.values()):
         conn.execute(sa.insert(table), list(rows))
         return
@@ -124,12 +126,10 @@ def _encoded(
     (its TypeDecorator, then the dialect's); defaults are encoded once, not per row."""
     position = {n: i for i, n in enumerate(order)}
     given = [position[n] for n in names]
-    encoders = [
-        (position[n], f) for n in names if (f := table.c[n].type._cached_bind_processor(dialect))
-    ]
+    encoders = [(position[n], f) for n in names if (f := _processor(table.c[n], dialect))]
     template: list[Any] = [None] * len(order)
     for name, value in fill.items():
-        encode = table.c[name].type._cached_bind_processor(dialect)
+        encode = _processor(table.c[name], dialect)
         template[position[name]] = encode(value) if encode else value
     pick = itemgetter(*names)
     out = []
@@ -142,6 +142,11 @@ def _encoded(
             values[i] = encode(values[i])
         out.append(values)
     return out
+
+
+def _processor(column: sa.Column[Any], dialect: sa.Dialect) -> Any:
+    """The column type's bind processing in `dialect` (None: values go as they are)."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
