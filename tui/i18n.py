@@ -506,6 +506,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "check.not_modified": ("{price}（未变）", "{price} (not modified)"),
     "check.no_price": ("无价格（{reason}）", "no price ({reason})"),
     "check.failed": ("抓取失败（{detail}）", "fetch failed ({detail})"),
+    "check.failed_because": ("{status}：{detail}", "{status}: {detail}"),
+    # what a fetch did (tracker.fetch.result.FetchOutcome), as `check` and `list` show it
+    "fetch.ok": ("成功", "ok"),
+    "fetch.not_modified": ("未变", "not_modified"),
+    "fetch.http_error": ("HTTP 错误", "http_error"),
+    "fetch.network_error": ("网络错误", "network_error"),
+    "fetch.blocked": ("被拦截", "blocked"),
+    "fetch.robots": ("robots.txt 禁止", "robots"),
+    "fetch.too_large": ("页面过大", "too_large"),
+    "fetch.skipped": ("跳过", "skipped"),
+    "fetch.leased": ("他处在查", "leased"),
+    "fetch.signed_out": ("登录失效", "signed_out"),
+    "fetch.check_error": ("检查出错", "check_error"),
     "check.skipped": ("跳过：正在检查", "skipped: being checked already"),
     "check.leased": ("跳过：另一个进程正在检查", "skipped: another process is checking it"),
     "check.signed_out": (
@@ -589,14 +602,22 @@ def retranslate(text: str) -> str:
     return text
 
 
+def fetch_text(status: str) -> str:
+    """A fetch status (`network_error`) as the reader's language names it; English keeps
+    the status itself, which scripts and the --json output also use."""
+    key = f"fetch.{status}"
+    return t(key) if key in STRINGS else status
+
+
 def columns(*names: str) -> list[str]:
     """Table headers `col.<name>` in the current language (the CLI's tables)."""
     return [t(f"col.{name}") for name in names]
 
 
 def reason_text(reason: str) -> str:
-    """A stored no-price reason in the current language: read back into its form and
-    values and worded from the catalogue; other words (an exception's) as they are."""
+    """A stored no-price reason or fetch failure in the current language: read back into
+    its form and values and worded from the catalogue; other words (an exception's) as
+    they are."""
     if current_language() != "zh":
         return reason
     # imported here: the extraction package is heavy and the command line starts light
@@ -604,7 +625,9 @@ def reason_text(reason: str) -> str:
 
     found = reason_form(reason)
     if found is None:
-        return reason
+        from tracker.fetch.failures import failure_zh
+
+        return failure_zh(reason)  # a fetch failure's sentence, or other words as they are
     form, values = found
     chinese = REASON_FORMS[form][0]
     return chinese.format(**{name: reason_text(value) for name, value in values.items()})

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from planner.causes import cause_words
 from planner.errors import HistoryImportError
 
 DEFAULT_SERIES = "series"
@@ -133,7 +134,7 @@ def _rows(path: Path) -> Iterator[tuple[int, str, date, Decimal, str | None]]:
         raise HistoryImportError(
             f"cannot read history file {path}: {exc.strerror}",
             "check the path",
-            zh=(f"无法读取历史文件 {path}：{exc.strerror}", "检查路径"),
+            zh=(f"无法读取历史文件 {path}：{cause_words(exc)[1]}", "检查路径"),
         ) from exc
     with handle:
         reader = csv.reader(handle)

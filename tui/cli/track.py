@@ -18,7 +18,7 @@ import typer
 
 from tracker.platforms import platform_name
 from tui.cli.output import print_json, print_table
-from tui.i18n import columns, reason_text, t
+from tui.i18n import columns, fetch_text, reason_text, t
 from tui.phrases import outcome_text
 
 if TYPE_CHECKING:
@@ -240,7 +240,7 @@ def check(
     else:
         print_table(
             columns("id", "fetch", "result"),
-            [(o.listing_id, o.fetch, outcome_text(o)) for o in outcomes],
+            [(o.listing_id, fetch_text(o.fetch), outcome_text(o)) for o in outcomes],
         )
     _exit_if_failed(outcomes)
 
@@ -308,7 +308,7 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
     label = (latest.title if latest and latest.title else None) or listing.url
     if attempt and attempt.status not in ("ok", "not_modified", "blocked"):
         # The last fetch failed: the price shown is older than the last try.
-        label = t("cli.last_fetch", status=attempt.status, label=label)
+        label = t("cli.last_fetch", status=fetch_text(attempt.status), label=label)
     if not listing.active:
         label = t("cli.paused_mark", label=label)
     price = _price(latest)
