@@ -5,18 +5,9 @@ end (`跨店满减 天猫跨店每满3…`) hides what the shopper is paying for
 the long cells fold onto more lines instead.
 """
 
-import pytest
 from textual.widgets import DataTable
 
-from tui.i18n import current_language, set_language, words_text
-
-
-@pytest.fixture(params=["zh", "en"])
-def language(request):
-    before = current_language()
-    set_language(request.param)
-    yield request.param
-    set_language(before)
+from tui.i18n import words_text
 
 
 async def _settle(app, pilot):
