@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from planner.wording import FORMS, NOTE_FORMS, Words
 from tracker.settings import Language, locale_language
+from tui.textual_words import KEY_DESCRIPTIONS, SYSTEM_WORDS
 
 STRINGS: dict[str, tuple[str, str]] = {
     # navigation
@@ -542,6 +543,9 @@ STRINGS: dict[str, tuple[str, str]] = {
 # the UI), under `step.<form>`: one catalogue, one lookup.
 STRINGS.update({f"step.{form}": pair for form, pair in FORMS.items()})
 STRINGS.update({f"note.{form}": pair for form, pair in NOTE_FORMS.items()})
+# Textual's own words: its widgets' key descriptions and its palette commands.
+STRINGS.update({f"textual.{en}": (zh, en) for en, zh in KEY_DESCRIPTIONS.items()})
+STRINGS.update(SYSTEM_WORDS)
 
 _current: Language | None = None
 
