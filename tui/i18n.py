@@ -138,6 +138,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "所有商品链接都已暂停；恢复一个：daoshou resume ID",
         "every listing is paused; resume one with: daoshou resume ID",
     ),
+    "cli.nothing_tracked": (
+        "还没有跟踪任何商品；添加一个：daoshou add URL",
+        "nothing tracked yet; add a product page with: daoshou add URL",
+    ),
     "cli.none_tracked": (
         "没有要检查的商品链接；添加一个：daoshou add URL",
         "no listings to check; add one with: daoshou add URL",

@@ -96,6 +96,9 @@ def list_(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(statuses)
         return
+    if not statuses:
+        print(t("cli.nothing_tracked"))  # an empty table says nothing of what to do
+        return
     print_table(
         columns("id", "platform", "product", "price", "checked", "title_url"),
         [_status_row(status) for status in statuses],
@@ -308,7 +311,10 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
     label = (latest.title if latest and latest.title else None) or listing.url
     if attempt and attempt.status not in ("ok", "not_modified", "blocked"):
         # The last fetch failed: the price shown is older than the last try.
-        label = t("cli.last_fetch", status=fetch_text(attempt.status), label=label)
+        status = fetch_text(attempt.status)
+        if attempt.error:  # what went wrong, as `check` said it: the advice points here
+            status = t("check.failed_because", status=status, detail=reason_text(attempt.error))
+        label = t("cli.last_fetch", status=status, label=label)
     if not listing.active:
         label = t("cli.paused_mark", label=label)
     price = _price(latest)
