@@ -63,12 +63,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.ok": ("正常", "ok"),
     "status.paused": ("已暂停（空格恢复）", "paused (space resumes)"),
     "product.paused": (
-        "已暂停 #{listing}：不再检查，历史保留",
-        "paused #{listing}: no longer checked, history kept",
+        "已暂停 {listing}：不再检查，历史保留",
+        "paused {listing}: no longer checked, history kept",
     ),
     "product.resumed": (
-        "已恢复 #{listing}：按间隔检查",
-        "resumed #{listing}: checked on its interval",
+        "已恢复 {listing}：按间隔检查",
+        "resumed {listing}: checked on its interval",
     ),
     "advice.buy": ("现在买", "buy now"),
     "advice.wait": ("等大促", "wait"),
@@ -512,6 +512,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "check.no_price": ("无价格（{reason}）", "no price ({reason})"),
     "check.failed": ("抓取失败（{detail}）", "fetch failed ({detail})"),
     "check.failed_because": ("{status}：{detail}", "{status}: {detail}"),
+    "check.on_platform": ("{platform}：{result}", "{platform}: {result}"),
     # what a fetch did (tracker.fetch.result.FetchOutcome), as `check` and `list` show it
     "fetch.ok": ("成功", "ok"),
     "fetch.not_modified": ("未变", "not_modified"),

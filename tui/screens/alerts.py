@@ -135,4 +135,4 @@ class AlertsScreen(DaoshouScreen):
             self.post_result(WorkFinished(t("alerts.test_sent", label=channel.label)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
-        self.app.notify(message.text, markup=False)
+        self.app.notify(message.text, severity=message.severity, markup=False)

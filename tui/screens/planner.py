@@ -270,7 +270,7 @@ class PlannerScreen(DaoshouScreen):
         self.post_result(WorkFinished(t("plan.exported", path=target)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
-        self.app.notify(message.text, markup=False)
+        self.app.notify(message.text, severity=message.severity, markup=False)
 
 
 def _contents(plan: Plan) -> tuple[tuple[str, int], ...]:
