@@ -66,3 +66,14 @@ def test_after_a_failed_check_list_shows_why_as_the_check_advised(run):
     assert code == 0 and "网络错误：127.0.0.1 拒绝了连接" in out, out
     code, out, _ = run("en", "list")
     assert "network_error: connection refused by 127.0.0.1" in out, out
+
+
+def test_extract_names_its_fields_and_the_reason_in_chinese(run, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><title>袜子</title><body>没有价格</body></html>", encoding="utf-8")
+    code, out, _ = run("zh", "extract", str(page))
+    assert code == 0
+    assert "标题：袜子" in out and "原因：页面上没有找到价格" in out
+    assert "reason" not in out and "no price" not in out
+    code, out, _ = run("en", "extract", str(page))
+    assert "reason: no price found on the page" in out
