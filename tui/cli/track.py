@@ -320,7 +320,7 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
     price = _price(latest)
     if latest is not None and latest.price is None and latest.reason:
         price = t("check.no_price", reason=reason_text(latest.reason))  # why, as the app says
-    return (listing.id, listing.platform, listing.product_name, price, when, label)
+    return (listing.id, platform_name(listing.platform), listing.product_name, price, when, label)
 
 
 def _history_row(obs: ObservationView) -> tuple[object, ...]:
@@ -337,5 +337,5 @@ def _history_row(obs: ObservationView) -> tuple[object, ...]:
         stock,
         "; ".join(describe(p) for p in obs.promotions) or None,
         obs.source,
-        obs.reason,
+        reason_text(obs.reason) if obs.reason else None,  # as `list` and the app word it
     )
