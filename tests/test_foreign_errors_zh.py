@@ -139,3 +139,34 @@ def test_every_failure_form_reads_back_from_the_sentence_the_fetcher_stores():
         expected = chinese.format(**values, meaning="（页面不存在）")
         assert worded == expected, form
     assert failure_zh("something else entirely") == "something else entirely"
+
+
+def test_a_channel_that_cannot_be_reached_is_worded_in_chinese(env, refused_port):
+    code, _, _ = _run(env, "alerts", "channel", "add", f"ntfy://127.0.0.1:{refused_port}/topic")
+    assert code == 0
+    code, out, _ = _run(env, "alerts", "test")
+    assert code == 1
+    assert "连接 ntfy 通知服务出错" in out and not _english_left(out.split("\n", 2)[2]), out
+    code, out, _ = _run(env, "alerts", "test", "--json")  # scripts keep Apprise's words
+    assert "A Connection error occurred" in out
+
+
+def test_a_channel_answering_an_http_error_names_the_status_in_chinese(env):
+    """A loopback HTTP server that refuses POST (501): Apprise's sentence, read back."""
+    import threading
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # the test's output is the command's, not the log
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        assert _run(env, "alerts", "channel", "add", f"json://127.0.0.1:{port}/hook")[0] == 0
+        code, out, _ = _run(env, "alerts", "test")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1 and "通知发送失败：HTTP 501" in out, out

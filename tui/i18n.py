@@ -643,9 +643,11 @@ def reason_text(reason: str) -> str:
 
     found = reason_form(reason)
     if found is None:
+        from tracker.alerts.send_failures import send_failure_zh
         from tracker.fetch.failures import failure_zh
 
-        return failure_zh(reason)  # a fetch failure's sentence, or other words as they are
+        # a fetch failure's sentence, a channel's refusal, or other words as they are
+        return send_failure_zh(failure_zh(reason))
     form, values = found
     chinese = REASON_FORMS[form][0]
     return chinese.format(**{name: reason_text(value) for name, value in values.items()})
