@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from rich.console import Console
@@ -20,7 +21,6 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-_MEASURE = Console(width=1000, color_system=None)  # only measures text, never prints
 PADDING = 2  # a DataTable pads every cell by one cell on each side
 SCROLLBAR = 2  # room kept for the vertical scrollbar
 
@@ -149,8 +149,14 @@ def _fitted(value: Any, width: int, wrap: bool) -> Any:
     if not wrap or cells(value) <= width:
         return value
     text = value if isinstance(value, Text) else Text(str(value))
-    lines = text.wrap(_MEASURE, width, overflow="fold")
+    lines = text.wrap(_measure(), width, overflow="fold")
     return Text("\n").join(lines)
+
+
+@cache
+def _measure() -> Console:
+    """A console that only measures text for folding: it never prints."""
+    return Console(width=1000, color_system=None)
 
 
 def add_fixed_columns(table: DataTable[Any], columns: Sequence[tuple[str, str, int]]) -> None:
