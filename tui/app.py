@@ -173,9 +173,11 @@ class DaoshouApp(App[None]):
         widgets declare their keys in English: they are worded in the app's language first."""
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
+            self.screen.remove_class("-keys-open")
             return
         for node in self.screen.walk_children(with_self=True):
             relabel_bindings(node, refresh=False)
+        self.screen.add_class("-keys-open")  # a narrow footer gives way to the panel (tcss)
         self.action_show_help_panel()
 
     def action_command_palette(self) -> None:

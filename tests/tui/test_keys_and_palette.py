@@ -26,9 +26,12 @@ async def test_question_mark_shows_the_screens_keys(make_app):
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.query("HelpPanel")
+        # at 80 columns the panel would squeeze the footer and cut its keys: it gives way
+        assert not app.screen.query_one("Footer").display, "the footer gives way to the panel"
         await pilot.press("question_mark")
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
+        assert app.screen.query_one("Footer").display
 
 
 async def test_palette_offers_every_action_with_its_own_description(make_app):
