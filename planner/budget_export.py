@@ -29,6 +29,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from planner.causes import cause_words
 from planner.cost import PricedItem
 from planner.display import sheet_text
 from planner.errors import PlanError
@@ -92,7 +93,7 @@ def export_budget(plan: Plan, path: Path, language: WordLanguage = "en") -> None
         raise PlanError(
             f"cannot write {path}: {exc.strerror or exc}",
             "pick another path",
-            zh=(f"无法写入 {path}：{exc.strerror or exc}", "换一个路径"),
+            zh=(f"无法写入 {path}：{cause_words(exc)[1]}", "换一个路径"),
         ) from None
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from planner.cart import Cart, Item
 from planner.cart_fields import FieldReader, offer_from
 from planner.cart_promotions import promotion_from
 from planner.cart_writer import cart_to_dict
+from planner.causes import cause_words
 from planner.errors import CartError
 from planner.local_file import read_local_file
 from planner.packs import pack_from
@@ -52,7 +53,7 @@ def read_cart_text(path: Path) -> str:
         raise CartError(
             f"cart file {path} cannot be read: {exc}",
             "save it as UTF-8",
-            zh=(f"无法读取购物车文件 {path}：{exc}", "以 UTF-8 保存"),
+            zh=(f"无法读取购物车文件 {path}：{cause_words(exc)[1]}", "以 UTF-8 保存"),
         ) from None
 
 
@@ -71,7 +72,7 @@ def read_toml(text: str, source: Path | None = None) -> dict[str, Any]:
         raise CartError(
             f"{name}: not valid TOML: {exc}",
             "fix the syntax at that line",
-            zh=(f"{name}：不是有效的 TOML：{exc}", "修正该行的语法"),
+            zh=(f"{name}：不是有效的 TOML：{cause_words(exc)[1]}", "修正该行的语法"),
         ) from None
     except RecursionError:
         name = str(source) if source is not None else "<cart>"

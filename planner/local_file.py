@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from planner.causes import cause_words
 from planner.errors import DaoshouError
 
 __all__ = ["MAX_INPUT_BYTES", "read_local_file"]
@@ -38,9 +39,9 @@ def read_local_file(
     except FileNotFoundError:
         raise error(f"{path} does not exist", hint, zh=(f"{path} 不存在", hint_zh)) from None
     except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or exc
+        why, why_zh = cause_words(exc)
         raise error(
-            f"cannot read {path}: {why}", hint, zh=(f"无法读取 {path}：{why}", hint_zh)
+            f"cannot read {path}: {why}", hint, zh=(f"无法读取 {path}：{why_zh}", hint_zh)
         ) from None
     if stat.S_ISDIR(info.st_mode):
         raise error(
@@ -64,7 +65,7 @@ def read_local_file(
         raise error(
             f"cannot read {path}: {exc.strerror or exc}",
             hint,
-            zh=(f"无法读取 {path}：{exc.strerror or exc}", hint_zh),
+            zh=(f"无法读取 {path}：{cause_words(exc)[1]}", hint_zh),
         ) from None
     if len(body) > cap:
         megabytes = cap // (1024 * 1024)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from planner.causes import cause_words
 from planner.errors import PlanError
 from planner.shipped import shipped_file
 
@@ -86,7 +87,7 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
         raise PlanError(
             f"platform rules {path} cannot be read: {exc}",
             "fix or remove the file",
-            zh=(f"无法读取平台规则 {path}：{exc}", "修正或删除该文件"),
+            zh=(f"无法读取平台规则 {path}：{cause_words(exc)[1]}", "修正或删除该文件"),
         ) from exc
     for name, table in data.items():
         if not isinstance(table, dict):

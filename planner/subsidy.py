@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from planner.causes import cause_words
 from planner.errors import PlanError
 from planner.money import cents, parse_money, parse_rate
 from planner.shipped import shipped_file
@@ -77,7 +78,7 @@ def _read(path: Path) -> Mapping[str, SubsidyProgramme]:
         raise PlanError(
             f"subsidy table {path} cannot be read: {exc}",
             "fix or remove the file",
-            zh=(f"无法读取补贴表 {path}：{exc}", "修正或删除该文件"),
+            zh=(f"无法读取补贴表 {path}：{cause_words(exc)[1]}", "修正或删除该文件"),
         ) from exc
     result = {}
     for pid, table in data.get("programme", {}).items():

@@ -50,6 +50,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from planner.causes import cause_words
 from tracker import locations
 from tracker.errors import SettingsError
 from tracker.platforms import detect_platform
@@ -203,7 +204,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(
             f"cannot read settings file {path}: {exc}",
             "fix the TOML syntax or delete the file",
-            zh=(f"无法读取设置文件 {path}：{exc}", "修正 TOML 语法或删除该文件"),
+            zh=(f"无法读取设置文件 {path}：{cause_words(exc)[1]}", "修正 TOML 语法或删除该文件"),
         ) from exc
     return parse_settings(document, path)
 

@@ -29,6 +29,7 @@ from tui.i18n import current_language, set_language, t
 from tui.messages import ChangeAnnounced, LanguageSwitched, PricesRecorded
 from tui.screens.base import DaoshouScreen, relabel_bindings
 from tui.text import display_text
+from tui.textual_words import SYSTEM_COMMANDS
 
 log = logging.getLogger("daoshou.tui")
 
@@ -171,11 +172,24 @@ class DaoshouApp(App[None]):
         self.notify(display_text(text, limit=400), severity="error", markup=False, timeout=10)
 
     def action_keys(self) -> None:
-        """`?`: the current screen's keys and what each does (again: hide them)."""
+        """`?`: the current screen's keys and what each does (again: hide them). Textual's
+        widgets declare their keys in English: they are worded in the app's language first."""
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+            self.screen.remove_class("-keys-open")
+            return
+        for node in self.screen.walk_children(with_self=True):
+            relabel_bindings(node, refresh=False)
+        self.screen.add_class("-keys-open")  # a narrow footer gives way to the panel (tcss)
+        self.action_show_help_panel()
+
+    def action_command_palette(self) -> None:
+        """The palette, its search box prompting in the app's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            palette = CommandPalette(id="--command-palette", placeholder=t("palette.search"))
+            self.push_screen(palette)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save an SVG of the screen (Downloads, else daoshou's own directory) and say where."""
@@ -199,7 +213,14 @@ class DaoshouApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every screen and every main action, each with what it does."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's, in English
+            key = SYSTEM_COMMANDS.get(command.help)
+            if key is None:
+                yield command
+            elif key.startswith("palette.keys"):  # `?`: with Textual's keys worded too
+                yield SystemCommand(t(key), t(f"{key}.help"), self.action_keys)
+            else:
+                yield SystemCommand(t(key), t(f"{key}.help"), command.callback, command.discover)
         for mode in _MODES:
             yield SystemCommand(
                 t(f"nav.{mode}"), t(f"palette.{mode}"), lambda mode=mode: self.switch_mode(mode)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from planner.wording import FORMS, NOTE_FORMS, Words
 from tracker.settings import Language, locale_language
+from tui.textual_words import KEY_DESCRIPTIONS, SYSTEM_WORDS
 
 STRINGS: dict[str, tuple[str, str]] = {
     # navigation
@@ -62,12 +63,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.ok": ("正常", "ok"),
     "status.paused": ("已暂停（空格恢复）", "paused (space resumes)"),
     "product.paused": (
-        "已暂停 #{listing}：不再检查，历史保留",
-        "paused #{listing}: no longer checked, history kept",
+        "已暂停 {listing}：不再检查，历史保留",
+        "paused {listing}: no longer checked, history kept",
     ),
     "product.resumed": (
-        "已恢复 #{listing}：按间隔检查",
-        "resumed #{listing}: checked on its interval",
+        "已恢复 {listing}：按间隔检查",
+        "resumed {listing}: checked on its interval",
     ),
     "advice.buy": ("现在买", "buy now"),
     "advice.wait": ("等大促", "wait"),
@@ -137,6 +138,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "所有商品链接都已暂停；恢复一个：daoshou resume ID",
         "every listing is paused; resume one with: daoshou resume ID",
     ),
+    "cli.nothing_tracked": (
+        "还没有跟踪任何商品；添加一个：daoshou add URL",
+        "nothing tracked yet; add a product page with: daoshou add URL",
+    ),
     "cli.none_tracked": (
         "没有要检查的商品链接；添加一个：daoshou add URL",
         "no listings to check; add one with: daoshou add URL",
@@ -153,6 +158,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.sold_out": ("{price}（缺货）", "{price} (sold out)"),
     "cli.last_fetch": ("[上次抓取：{status}] {label}", "[last fetch: {status}] {label}"),
     "cli.paused_mark": ("[已暂停] {label}", "[paused] {label}"),
+    "cli.field": ("{name}：{value}", "{name}: {value}"),
+    # `daoshou extract`'s fields, as its text output names them (--json keeps the keys)
+    "extract.price": ("价格", "price"),
+    "extract.currency": ("币种", "currency"),
+    "extract.list_price": ("划线价", "list_price"),
+    "extract.title": ("标题", "title"),
+    "extract.in_stock": ("有货", "in_stock"),
+    "extract.source": ("来源", "source"),
+    "extract.reason": ("原因", "reason"),
     "cli.yes": ("是", "yes"),
     "cli.no": ("否", "no"),
     "cli.all": ("全部", "all"),
@@ -506,6 +520,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "check.not_modified": ("{price}（未变）", "{price} (not modified)"),
     "check.no_price": ("无价格（{reason}）", "no price ({reason})"),
     "check.failed": ("抓取失败（{detail}）", "fetch failed ({detail})"),
+    "check.failed_because": ("{status}：{detail}", "{status}: {detail}"),
+    "check.on_platform": ("{platform}：{result}", "{platform}: {result}"),
+    # what a fetch did (tracker.fetch.result.FetchOutcome), as `check` and `list` show it
+    "fetch.ok": ("成功", "ok"),
+    "fetch.not_modified": ("未变", "not_modified"),
+    "fetch.http_error": ("HTTP 错误", "http_error"),
+    "fetch.network_error": ("网络错误", "network_error"),
+    "fetch.blocked": ("被拦截", "blocked"),
+    "fetch.robots": ("robots.txt 禁止", "robots"),
+    "fetch.too_large": ("页面过大", "too_large"),
+    "fetch.skipped": ("跳过", "skipped"),
+    "fetch.leased": ("他处在查", "leased"),
+    "fetch.signed_out": ("登录失效", "signed_out"),
+    "fetch.check_error": ("检查出错", "check_error"),
     "check.skipped": ("跳过：正在检查", "skipped: being checked already"),
     "check.leased": ("跳过：另一个进程正在检查", "skipped: another process is checking it"),
     "check.signed_out": (
@@ -529,6 +557,9 @@ STRINGS: dict[str, tuple[str, str]] = {
 # the UI), under `step.<form>`: one catalogue, one lookup.
 STRINGS.update({f"step.{form}": pair for form, pair in FORMS.items()})
 STRINGS.update({f"note.{form}": pair for form, pair in NOTE_FORMS.items()})
+# Textual's own words: its widgets' key descriptions and its palette commands.
+STRINGS.update({f"textual.{en}": (zh, en) for en, zh in KEY_DESCRIPTIONS.items()})
+STRINGS.update(SYSTEM_WORDS)
 
 _current: Language | None = None
 
@@ -589,14 +620,22 @@ def retranslate(text: str) -> str:
     return text
 
 
+def fetch_text(status: str) -> str:
+    """A fetch status (`network_error`) as the reader's language names it; English keeps
+    the status itself, which scripts and the --json output also use."""
+    key = f"fetch.{status}"
+    return t(key) if key in STRINGS else status
+
+
 def columns(*names: str) -> list[str]:
     """Table headers `col.<name>` in the current language (the CLI's tables)."""
     return [t(f"col.{name}") for name in names]
 
 
 def reason_text(reason: str) -> str:
-    """A stored no-price reason in the current language: read back into its form and
-    values and worded from the catalogue; other words (an exception's) as they are."""
+    """A stored no-price reason or fetch failure in the current language: read back into
+    its form and values and worded from the catalogue; other words (an exception's) as
+    they are."""
     if current_language() != "zh":
         return reason
     # imported here: the extraction package is heavy and the command line starts light
@@ -604,7 +643,11 @@ def reason_text(reason: str) -> str:
 
     found = reason_form(reason)
     if found is None:
-        return reason
+        from tracker.alerts.send_failures import send_failure_zh
+        from tracker.fetch.failures import failure_zh
+
+        # a fetch failure's sentence, a channel's refusal, or other words as they are
+        return send_failure_zh(failure_zh(reason))
     form, values = found
     chinese = REASON_FORMS[form][0]
     return chinese.format(**{name: reason_text(value) for name, value in values.items()})

@@ -133,9 +133,11 @@ class ListingsPaused(StoreChanged):
 
 @dataclass
 class WorkFinished(Message):
-    """A background action finished with a message for the user."""
+    """A background action finished with a message for the user (a warning when some
+    of it failed: a failure must not look like news)."""
 
     text: str
+    severity: str = "information"
 
 
 @dataclass

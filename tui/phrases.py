@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.money import format_money
 from tracker.platforms import platform_name
-from tui.i18n import STRINGS, reason_text, t
+from tui.i18n import STRINGS, fetch_text, reason_text, t
 
 if TYPE_CHECKING:
     from planner.cart import Promotion
@@ -87,12 +87,15 @@ def promotion_text(promotion: Promotion) -> str:
 
 def outcome_text(outcome: CheckOutcome) -> str:
     """What one check found, in the current language: the price, "no price (reason)", or
-    why nothing was fetched (the reason itself is the page's or the fetcher's words)."""
+    why nothing was fetched; a reason daoshou wrote (a page's, the fetcher's) is worded
+    again in Chinese, other words (an exception's) stay as they are."""
     observation = outcome.observation
     if observation is None:
         key = _NOT_FETCHED.get(outcome.fetch)
-        detail = f"{outcome.fetch}: {outcome.detail}" if outcome.detail else outcome.fetch
-        return t(key) if key else t("check.failed", detail=detail)
+        status = fetch_text(outcome.fetch)
+        if outcome.detail:
+            status = t("check.failed_because", status=status, detail=reason_text(outcome.detail))
+        return t(key) if key else t("check.failed", detail=status)
     if observation.price is None:
         return t("check.no_price", reason=reason_text(observation.reason or "?"))
     price = f"{observation.price} {observation.currency or ''}".rstrip()

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from planner.causes import cause_words
 from planner.errors import ForecastError
 from planner.local_file import read_local_file
 from planner.shipped import shipped_file
@@ -156,7 +157,7 @@ def _read_events(path: Path) -> Iterable[_EventSpec]:
         raise ForecastError(
             f"event file {path} is not valid TOML: {exc}",
             "fix the file's syntax",
-            zh=(f"活动文件 {path} 不是有效的 TOML：{exc}", "修正文件语法"),
+            zh=(f"活动文件 {path} 不是有效的 TOML：{cause_words(exc)[1]}", "修正文件语法"),
         ) from exc
     lunar = {int(y): date.fromisoformat(d) for y, d in _shipped_lunar().items()}
     for index, raw in enumerate(data.get("event", []), start=1):

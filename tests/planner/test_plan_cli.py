@@ -53,8 +53,53 @@ def test_plan_text_and_export(tmp_path):
     assert ["detergent", "price", "129.00", "x", "2", "258.00", "258.00"] in lines
     assert ["presale", "deposit", "20", "worth", "40", "-40.00", "218.00"] in lines
     assert ["cross-store", "每满300减50", "-32.27", "185.73"] in lines
-    assert ["tmall", "detergent,", "toilet-paper", "cross-store", "每满300减50", "-50.00",
+    assert ["天猫", "detergent,", "toilet-paper", "cross-store", "每满300减50", "-50.00",
             "287.80"] in lines  # fmt: skip
+
+
+def _cells(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_plan_reads_at_80_columns_without_scrolling_sideways(tmp_path, language):
+    """Names, steps and discounts fold onto more lines; no amount is split or cut."""
+    cart = CARTS / "02-subsidies.toml"  # over 90 columns wide when nothing folds
+    env = {**os.environ, "DAOSHOU_HOME": str(tmp_path), "DAOSHOU_LANG": language}
+    done = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "plan", str(cart)],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "80"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert max(_cells(line) for line in done.stdout.splitlines()) <= 80
+    unfolded = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "plan", str(cart)],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "200"},
+        timeout=120,
+    ).stdout
+    assert max(_cells(line) for line in unfolded.splitlines()) > 80
+    wide = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "plan", str(cart), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    plan = json.loads(wide.stdout)
+    text = " ".join(done.stdout.split())
+    for order in plan["orders"]:
+        assert order["total"] in text
+        for discount in order["discounts"]:
+            assert f"-{discount['amount']}" in done.stdout.split()
+    for item in plan["items"]:
+        assert item["in_hand"] in done.stdout.split()
 
 
 @pytest.mark.parametrize("export", ["budget.xlsx", "budget.csv"])

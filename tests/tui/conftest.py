@@ -11,6 +11,17 @@ from tracker.store.db import dispose_engines, open_engine
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(params=["zh", "en"])
+def language(request):
+    """Speak `zh` or `en` for one test, then the language the suite started with."""
+    from tui.i18n import current_language, set_language
+
+    before = current_language()
+    set_language(request.param)
+    yield request.param
+    set_language(before)
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """A private DAOSHOU_HOME so nothing touches the user's files."""

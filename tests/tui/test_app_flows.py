@@ -381,7 +381,8 @@ async def test_pausing_a_listing_keeps_it_shown_but_never_the_best_price(make_ap
         assert screen.details.row.best.listing_id != best
         row = next(r for r in watch.data.rows if r.product_id == screen.product_id)
         assert best not in {q.listing_id for q in row.listings}
-        assert any("paused #" in note for note in _notes(app))
+        shop = screen.details.quote(best).shop  # named as the shopper knows it, not by id
+        assert any(note.startswith("paused ") and shop in note for note in _notes(app))
         await pilot.press("space")  # the cursor is still on it: resume
         await _settle(app, pilot)
         assert app.context.repository.list_listings([best])[0].active
@@ -412,3 +413,23 @@ async def test_quitting_while_forecasts_run_abandons_them_at_once(make_app):
     assert running_children() == 0
     errors = [n.message for n in app._notifications if n.severity == "error"]
     assert not errors
+
+
+async def test_check_now_says_per_platform_what_failed_as_a_warning(make_app, monkeypatch):
+    """The demo store without its shop: every fetch fails for real (the demo host does not
+    resolve); the toast names each platform, in Chinese words, and is a warning."""
+    from tui import i18n
+
+    monkeypatch.setattr(i18n, "_current", "zh")
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("enter")  # AirPods: JD, Tmall, PDD
+        await _settle(app, pilot)
+        await pilot.press("c")
+        await _settle(app, pilot)
+        [toast] = [n for n in app._notifications if "抓取失败" in n.message]
+    assert toast.severity == "warning"
+    lines = toast.message.splitlines()
+    assert [line.split("：")[0] for line in lines] == ["京东", "天猫", "拼多多"]
+    assert all("网络错误" in line and "not found" not in line for line in lines), lines

@@ -136,6 +136,21 @@ def test_list_marks_a_sold_out_price(tmp_path, monkeypatch, lang, mark):
     assert listed[2]["latest"]["reason"].startswith("login page (shop.example.com)")
 
 
+@pytest.mark.parametrize(
+    ("lang", "reason", "platform"),
+    [("zh", "登录页（shop.example.com）", "web"), ("en", "login page (shop.example.com)", "web")],
+)
+def test_history_and_list_word_the_reason_and_platform(
+    tmp_path, monkeypatch, lang, reason, platform
+):
+    _store_sold_out_and_in_stock(tmp_path, monkeypatch)
+    done = _daoshou("history", "3", home=tmp_path, lang=lang)
+    assert done.returncode == 0, done.stderr
+    assert reason in done.stdout
+    listed = _daoshou("list", home=tmp_path, lang=lang).stdout.splitlines()
+    assert all(line.split()[1] == platform for line in listed[2:]), listed
+
+
 CREDIT_CART = str(CARTS / "18-credit-unused.toml")
 
 

@@ -26,9 +26,12 @@ async def test_question_mark_shows_the_screens_keys(make_app):
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.query("HelpPanel")
+        # at 80 columns the panel would squeeze the footer and cut its keys: it gives way
+        assert not app.screen.query_one("Footer").display, "the footer gives way to the panel"
         await pilot.press("question_mark")
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
+        assert app.screen.query_one("Footer").display
 
 
 async def test_palette_offers_every_action_with_its_own_description(make_app):
@@ -136,3 +139,43 @@ async def test_product_table_fits_80_columns(make_app):
         assert keys[:3] == ["platform", "price", "per_unit"]
         used = sum(c.width + 2 for c in table.columns.values())
         assert used <= table.size.width
+
+
+def _has_english_words(text: str) -> bool:
+    """Two English words in a row: a sentence left untranslated (`Cursor up`, `Quit the
+    application`); keys, units and names such as `SVG` or `xlsx` are single words."""
+    import re
+
+    return re.search(r"[A-Za-z]{2,}[ '-]+[A-Za-z]{2,}", text) is not None
+
+
+async def test_in_chinese_the_keys_panel_and_the_palette_speak_chinese(make_app, monkeypatch):
+    """Textual's own words too: its widgets' keys (`Cursor up`) and its palette commands
+    (`Quit the application as soon as possible`)."""
+    from tui import i18n
+
+    monkeypatch.setattr(i18n, "_current", "zh")
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await _settle(pilot)
+        for keys in ((), ("p",), ("comma",), ("w", "enter")):
+            for key in keys:
+                await pilot.press(key)
+                await _settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert app.screen.query("HelpPanel")
+            shown = [
+                binding.description
+                for _, binding, _, _ in app.screen.active_bindings.values()
+                if not binding.system and binding.description
+            ]
+            assert shown and not [d for d in shown if _has_english_words(d)], (keys, shown)
+            await pilot.press("question_mark")
+            await pilot.pause()
+        commands = list(app.get_system_commands(app.screen))
+        words = [c.title for c in commands] + [c.help for c in commands]
+        assert not [w for w in words if _has_english_words(w)], words
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.query_one("CommandInput").placeholder == "搜索命令…"

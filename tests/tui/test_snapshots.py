@@ -65,15 +65,6 @@ async def _open(pilot, keys):
     assert not errors  # the picture would show a failure, not the screen
 
 
-@pytest.fixture(params=["zh", "en"])
-def language(request):
-    """Speak `zh` or `en` for one test, then the language the suite started with."""
-    before = current_language()
-    set_language(request.param)
-    yield request.param
-    set_language(before)
-
-
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen_snapshot(snap_compare, make_app, forecasts, language, screen, size):

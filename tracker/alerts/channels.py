@@ -18,6 +18,7 @@ import apprise
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from planner.causes import cause_words
 from tracker import locations
 from tracker.errors import AlertError, NotFoundError
 from tracker.store.db import session_scope
@@ -133,7 +134,7 @@ def _read_urls() -> dict[str, str]:
             f"cannot read alert channels from {path}: {exc.__class__.__name__}",
             "restore the file or remove it and add the channels again",
             zh=(
-                f"无法读取提醒渠道文件 {path}：{exc.__class__.__name__}",
+                f"无法读取提醒渠道文件 {path}：{cause_words(exc)[1]}",
                 "恢复该文件，或删除它再重新添加渠道",
             ),
         ) from exc

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tracker.alerts.channels import channel_targets, channel_url
+from tracker.alerts.send_failures import NOT_ACCEPTED, REFUSED
 from tracker.settings import Language, load_settings, resolve_language
 from tracker.store import db
 from tracker.store.db import session_scope
@@ -88,13 +89,13 @@ def apprise_send(url: str, title: str, body: str) -> str | None:
     """Send through Apprise; None on success, else the warning Apprise logged."""
     notifier = apprise.Apprise()
     if not notifier.add(url):
-        return "Apprise does not accept this channel URL"
+        return NOT_ACCEPTED
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
         ok = notifier.notify(body=body, title=title)
     if ok:
         return None
     lines = [line for line in captured.getvalue().splitlines() if line.strip()]
-    text = lines[-1] if lines else "the channel refused the message"
+    text = lines[-1] if lines else REFUSED
     return text.replace(url, "<channel URL>")
 
 

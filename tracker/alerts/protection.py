@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from planner.causes import cause_words
 from planner.money import format_money
 from planner.shipped import shipped_file
 from tracker import locations
@@ -50,7 +51,10 @@ def _read_windows(path: Path) -> dict[str, int]:
         raise AlertError(
             f"cannot read price protection windows from {path}: {exc}",
             "fix the file or delete it to use the shipped defaults",
-            zh=(f"无法读取价保期限文件 {path}：{exc}", "修正该文件，或删除它以使用自带的默认值"),
+            zh=(
+                f"无法读取价保期限文件 {path}：{cause_words(exc)[1]}",
+                "修正该文件，或删除它以使用自带的默认值",
+            ),
         ) from exc
     table = data.get("windows", {})
     if not isinstance(table, dict):

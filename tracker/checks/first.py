@@ -21,6 +21,7 @@ from tracker.checks.check import Checker, FirstLook
 from tracker.checks.outcome import CheckOutcome
 from tracker.checks.pages import NewPage, fetch_policy
 from tracker.errors import FetchError
+from tracker.fetch.failures import failure_zh
 from tracker.fetch.fetcher import Fetcher
 from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.platforms import detect_platform
@@ -80,7 +81,7 @@ async def add_checked(
             raise FetchError(
                 f"not adding {canonical}: {reason}",
                 "check the address, or add it anyway with --force",
-                zh=(f"未添加 {canonical}：{reason}", "检查地址，或用 --force 仍然添加"),
+                zh=(f"未添加 {canonical}：{failure_zh(reason)}", "检查地址，或用 --force 仍然添加"),
             )
         listing = await asyncio.to_thread(
             repository.add_listing,

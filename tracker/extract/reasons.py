@@ -11,9 +11,10 @@ A reason no template matches (an exception's own words) is shown as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
-__all__ = ["REASON_FORMS", "reason_form"]
+__all__ = ["REASON_FORMS", "read_back", "reason_form", "template_patterns"]
 
 #: Each form's (Chinese, English) template; `{names}` are the values read back.
 REASON_FORMS: dict[str, tuple[str, str]] = {
@@ -78,24 +79,36 @@ REASON_FORMS: dict[str, tuple[str, str]] = {
 }
 
 
-@cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """Each English template as a pattern whose groups are its values."""
+def template_patterns(forms: Mapping[str, tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
+    """Each form's English template as a pattern whose groups are its values (shortest
+    first, so a value holding the template's own punctuation stays whole at the end)."""
     patterns = []
-    for form, (_, english) in REASON_FORMS.items():
+    for form, (_, english) in forms.items():
         parts = re.split(r"\{(\w+)\}", english)
         regex = "".join(
-            re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+)"
+            re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
             for index, part in enumerate(parts)
         )
         patterns.append((form, re.compile(regex, re.S)))
     return patterns
 
 
-def reason_form(reason: str) -> tuple[str, dict[str, str]] | None:
-    """The form and values of a stored no-price reason, or None for other words."""
-    text = reason.strip()
-    for form, pattern in _patterns():
-        if matched := pattern.fullmatch(text):
+def read_back(
+    patterns: list[tuple[str, re.Pattern[str]]], text: str
+) -> tuple[str, dict[str, str]] | None:
+    """The form and values of a sentence written from one of `patterns`' templates."""
+    sentence = text.strip()
+    for form, pattern in patterns:
+        if matched := pattern.fullmatch(sentence):
             return form, matched.groupdict()
     return None
+
+
+@cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return template_patterns(REASON_FORMS)
+
+
+def reason_form(reason: str) -> tuple[str, dict[str, str]] | None:
+    """The form and values of a stored no-price reason, or None for other words."""
+    return read_back(_patterns(), reason)

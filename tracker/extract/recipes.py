@@ -20,6 +20,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborNode
 
+from planner.causes import cause_words
 from planner.shipped import shipped_file
 from tracker import locations
 from tracker.errors import ExtractionInputError
@@ -60,7 +61,7 @@ def load_recipes(path: Path, user: bool = False) -> dict[str, Recipe]:
         raise ExtractionInputError(
             f"cannot read recipes file {path}: {exc}",
             "fix the TOML or remove the file",
-            zh=(f"无法读取规则文件 {path}：{exc}", "修正 TOML 或删除该文件"),
+            zh=(f"无法读取规则文件 {path}：{cause_words(exc)[1]}", "修正 TOML 或删除该文件"),
         ) from exc
     recipes = {}
     for name, table in data.items():

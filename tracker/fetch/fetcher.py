@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -39,6 +40,7 @@ from urllib.parse import urljoin
 import httpx
 
 from tracker.errors import UnsupportedURLError
+from tracker.fetch.failures import failure
 from tracker.fetch.inflate import read_capped
 from tracker.fetch.loginwall import wall_reason
 from tracker.fetch.policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
@@ -224,7 +226,7 @@ class Fetcher:
                 target = urljoin(str(current), location)
                 reason = wall_reason(target)
             except ValueError:
-                error = f"redirected to an unreadable location {location!r}"
+                error = failure("bad_location", location=repr(location))
                 return trace.result(FetchOutcome.HTTP_ERROR, str(current), error=error)
             trace.redirects.append(target)
             if reason:
@@ -234,9 +236,9 @@ class Fetcher:
             try:
                 current = checked_url(target)
             except UnsupportedURLError:
-                error = f"redirected to {target!r}, which is not an http(s) URL with a host"
+                error = failure("not_http", target=repr(target))
                 return trace.result(FetchOutcome.HTTP_ERROR, target, error=error)
-        error = f"more than {self.policy.max_redirects} redirects"
+        error = failure("redirects", count=self.policy.max_redirects)
         return trace.result(FetchOutcome.HTTP_ERROR, str(current), error=error)
 
     def _finish(
@@ -250,7 +252,7 @@ class Fetcher:
         headers = exchange.headers
         common = {"status": exchange.status, "headers": headers}
         if exchange.too_large:
-            error = f"page larger than the {self.policy.max_body_bytes} byte cap"
+            error = failure("too_large", cap=self.policy.max_body_bytes)
             return trace.result(FetchOutcome.TOO_LARGE, str(url), error=error, **common)
         if exchange.status == 304:
             return trace.result(
@@ -261,9 +263,10 @@ class Fetcher:
                 **common,
             )
         if exchange.status >= 400 or exchange.status < 200:
-            error = f"HTTP {exchange.status} from {url.host}"
+            error = failure("http", status=exchange.status, host=url.host)
             if exchange.status in RETRY_STATUSES and "retry-after" in headers:
-                error += f" (Retry-After: {headers['retry-after']})"
+                after = headers["retry-after"]
+                error = failure("http_retry", status=exchange.status, host=url.host, after=after)
             return trace.result(FetchOutcome.HTTP_ERROR, str(url), error=error, **common)
         return trace.result(
             FetchOutcome.OK,
@@ -283,17 +286,15 @@ class Fetcher:
         for attempt in range(p.retries + 1):
             waiting = self.gate.wait_for(host)
             if waiting > p.retry_after_cap:
-                error = (
-                    f"{url.host} asked daoshou to wait {waiting:.0f} s, longer than the "
-                    f"{p.retry_after_cap:.0f} s cap; try again later"
-                )
+                cap = f"{p.retry_after_cap:.0f}"
+                error = failure("wait_cap", host=url.host, waiting=f"{waiting:.0f}", cap=cap)
                 return trace.result(FetchOutcome.HTTP_ERROR, str(url), error=error)
             trace.attempts += 1
             pause = backoff_delay(attempt, p.backoff_base, p.backoff_cap, self._rng)
             try:
                 exchange = await self._attempt(url, headers)
             except httpx.DecodingError as exc:
-                error = f"the page's encoded body cannot be decoded, as if corrupt ({exc})"
+                error = failure("corrupt", error=exc)
                 return trace.result(FetchOutcome.HTTP_ERROR, str(url), error=error)
             except (httpx.TransportError, TimeoutError) as exc:
                 if attempt == p.retries:
@@ -351,9 +352,8 @@ class Fetcher:
         if rules.reason:
             outcome = FetchOutcome.NETWORK_ERROR if rules.unreachable else FetchOutcome.ROBOTS
             return outcome, rules.reason
-        return FetchOutcome.ROBOTS, (
-            f"robots.txt of {url.host} disallows {target} for {PRODUCT_TOKEN} "
-            f"(turn robots off for this host only if you may fetch it)"
+        return FetchOutcome.ROBOTS, failure(
+            "robots_disallows", host=url.host, target=target, token=PRODUCT_TOKEN
         )
 
     async def _load_robots(self, origin: str) -> RobotsRules:
@@ -372,11 +372,12 @@ class Fetcher:
             error = describe_network_error(exc, self.policy.total_timeout, url.host)
             return disallow_all(error, unreachable=True)
         except httpx.RequestError as exc:
-            return disallow_all(f"robots.txt of {url.host} unreadable ({type(exc).__name__})")
+            return disallow_all(
+                failure("robots_unreadable", host=url.host, kind=type(exc).__name__)
+            )
         if response.status_code >= 500 or response.status_code == 429:
             return disallow_all(
-                f"robots.txt of {url.host} unavailable (HTTP {response.status_code}); "
-                "assuming no access until it answers"
+                failure("robots_unavailable", host=url.host, status=response.status_code)
             )
         if response.status_code >= 400:
             return ALLOW_ALL
@@ -397,21 +398,34 @@ KEPT_HEADERS = (
 
 
 def describe_network_error(exc: BaseException, total_timeout: float, host: str) -> str:
-    """What happened to a failed connection to `host`, in a few words."""
+    """What happened to a failed connection to `host`, in a few words (`failures` forms)."""
     if isinstance(exc, TimeoutError):
-        return f"{host} gave no complete answer within {total_timeout:g} s"
+        return failure("total_timeout", host=host, seconds=f"{total_timeout:g}")
     if isinstance(exc, httpx.TimeoutException):
-        return f"{host} did not answer in time ({type(exc).__name__})"
+        return failure("timeout", host=host, kind=type(exc).__name__)
     causes = _causes(exc)
     if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or (
         "refused" in str(exc).lower()
     ):
-        return f"connection refused by {host}"
+        return failure("refused", host=host)
     if any(isinstance(cause, socket.gaierror) for cause in causes) or _name_unknown(exc):
-        return f"{host} not found (no such host name)"
+        return failure("dns", host=host)
+    tls = next((cause for cause in causes if isinstance(cause, ssl.SSLError)), None)
+    if tls is not None:
+        form = "tls_certificate" if isinstance(tls, ssl.SSLCertVerificationError) else "tls"
+        return failure(form, host=host, error=_words(tls))
+    if isinstance(exc, httpx.RemoteProtocolError) or any(
+        isinstance(cause, ConnectionResetError) for cause in causes
+    ):
+        return failure("reset", host=host, kind=type(exc).__name__)
     if isinstance(exc, httpx.ConnectError):
-        return f"could not connect to {host} ({exc})"
-    return f"connection to {host} failed ({type(exc).__name__}: {exc})"
+        return failure("connect", host=host, error=_words(exc))
+    return failure("failed", host=host, kind=type(exc).__name__, error=_words(exc))
+
+
+def _words(exc: BaseException) -> str:
+    """An exception's message on one line, or its type when it has none."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

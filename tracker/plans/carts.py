@@ -94,11 +94,14 @@ def saved_cart(name: str) -> Path:
     """The file of an existing saved cart; CartError naming what exists otherwise."""
     path = cart_file(name)
     if not path.is_file():
-        names = ", ".join(c.name for c in saved_carts()) or "none yet"
+        names = ", ".join(c.name for c in saved_carts())
         raise CartError(
-            f"no saved cart named {name!r} (saved: {names})",
+            f"no saved cart named {name!r} (saved: {names or 'none yet'})",
             "see daoshou cart list",
-            zh=(f"没有名为 {name!r} 的购物车（已保存：{names}）", "用 daoshou cart list 查看"),
+            zh=(
+                f"没有名为 {name!r} 的购物车（已保存：{names or '还没有'}）",
+                "用 daoshou cart list 查看",
+            ),
         )
     return path
 

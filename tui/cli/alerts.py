@@ -20,7 +20,7 @@ import typer
 from planner.money import read_amount
 from tracker.errors import AlertError
 from tui.cli.output import print_json, print_table
-from tui.i18n import columns, current_language, t
+from tui.i18n import columns, current_language, reason_text, t
 from tui.phrases import rule_text
 
 if TYPE_CHECKING:
@@ -238,7 +238,10 @@ def test(as_json: JsonOption = False) -> None:
     else:
         print_table(
             columns("channel", "label", "result"),
-            [[r.channel_id, r.channel_label, t("cli.ok") if r.ok else r.error] for r in results],
+            [
+                [r.channel_id, r.channel_label, t("cli.ok") if r.ok else reason_text(r.error or "")]
+                for r in results
+            ],
         )
     if any(not r.ok for r in results):
         raise typer.Exit(1)

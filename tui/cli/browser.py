@@ -15,7 +15,7 @@ import typer
 
 from tracker.platforms import SIGN_IN_URLS, platform_name
 from tui.cli.output import print_json, print_table
-from tui.i18n import columns, current_language, t
+from tui.i18n import STRINGS, columns, current_language, t
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -62,7 +62,7 @@ def status(as_json: JsonOption = False) -> None:
     rows = [
         (
             platform_name(s.platform, current_language()),
-            s.state,
+            t(f"session.{s.state}") if f"session.{s.state}" in STRINGS else s.state,
             s.working_at or "-",
             s.signed_out_at or "-",
             s.signed_in_at or "-",

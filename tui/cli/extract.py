@@ -19,7 +19,7 @@ import typer
 
 from planner.display import display_text
 from tui.cli.output import print_json, to_jsonable
-from tui.i18n import t
+from tui.i18n import reason_text, t
 
 if TYPE_CHECKING:
     from tracker.extract import Extraction
@@ -79,12 +79,21 @@ def extract(
                 text = display_text(promotion.get("source_text") or promotion)
                 print(t("cli.promotion", text=text))
         elif key != "candidates":
-            print(f"{key}: {'-' if value is None else display_text(value)}")
+            print(t("cli.field", name=t(f"extract.{key}"), value=_shown(key, value)))
     for candidate in document.get("candidates", []):
         print(
             f"  {candidate['kind']:5} {candidate['price']} {candidate['currency'] or '?'} "
             f"[{candidate['source']}] {display_text(candidate['evidence'])}"
         )
+
+
+def _shown(key: str, value: object) -> str:
+    """A field's value for people: stock as yes/no, the reason in the reader's language."""
+    if value is None:
+        return "-"
+    if key == "in_stock":
+        return t("cli.yes") if value else t("cli.no")
+    return display_text(reason_text(str(value)) if key == "reason" else value)
 
 
 def as_document(result: Extraction, evidence: bool = False) -> dict[str, object]:
@@ -99,6 +108,7 @@ def as_document(result: Extraction, evidence: bool = False) -> dict[str, object]
 async def _fetch(url: str) -> tuple[str, str]:
     from tracker.checks.pages import fetch_policy
     from tracker.errors import FetchError
+    from tracker.fetch.failures import failure_zh
     from tracker.fetch.fetcher import Fetcher
     from tracker.platforms import detect_platform
     from tracker.settings import load_settings
@@ -110,7 +120,7 @@ async def _fetch(url: str) -> tuple[str, str]:
             f"could not fetch {url}: {result.error or result.outcome}",
             "check the URL, or save the page and pass the file",
             zh=(
-                f"无法抓取 {url}：{result.error or result.outcome}",
+                f"无法抓取 {url}：{failure_zh(result.error or result.outcome)}",
                 "检查地址，或保存页面后传入文件",
             ),
         )

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from planner.display import display_text
+from tracker.platforms import platform_name
 from tui.cli.output import print_json, print_table
 from tui.i18n import columns, current_language, t, words_text
 from tui.phrases import plan_status_text
@@ -166,15 +167,17 @@ def _print_text(result: Plan) -> None:
     items = document["items"]
     print_table(
         columns("item", "name", "platform", "shop", "qty", "in_hand", "per_unit"),
-        [
-            [i["id"], i["name"], i["platform"], i["shop"], i["qty"], i["in_hand"], _per_unit(i)]
-            for i in items
-        ],
+        [_item_row(i) for i in items],
+        fold=(1, 3),
     )
     print()
-    print_table(columns("item", "step", "amount", "running_total"), _step_rows(items))
+    print_table(columns("item", "step", "amount", "running_total"), _step_rows(items), fold=(1,))
     print()
-    print_table(columns("order", "items", "discounts", "total"), _order_rows(document["orders"]))
+    print_table(
+        columns("order", "items", "discounts", "amount", "total"),
+        _order_rows(document["orders"]),
+        fold=(1, 2),
+    )
     print()
     payments = [[p["date"], p["amount"]] for p in document["payments"]]
     print_table(columns("pay_on", "amount"), payments)
@@ -203,12 +206,21 @@ def _step_rows(items: list[dict[str, Any]]) -> list[list[str]]:
 
 
 def _order_rows(orders: list[dict[str, Any]]) -> list[list[str]]:
+    """An order's first row names it, its items and total; each discount takes a row."""
     rows = []
     for order in orders:
-        name = f"{order['platform']} {order['order']}".strip()
-        discounts = "; ".join(f"{_words(d)} -{d['amount']}" for d in order["discounts"])
-        rows.append([name, ", ".join(order["items"]), discounts or "-", order["total"]])
+        name = f"{platform_name(order['platform'])} {order['order']}".strip()
+        discounts = [[_words(d), f"-{d['amount']}"] for d in order["discounts"]] or [["-", ""]]
+        rows.append([name, ", ".join(order["items"]), *discounts[0], order["total"]])
+        rows += [["", "", *discount, ""] for discount in discounts[1:]]
     return rows
+
+
+def _item_row(item: dict[str, Any]) -> list[Any]:
+    """An item's row: its id and name, where it is bought, how many, what it costs."""
+    where = platform_name(item["platform"])
+    amounts = [item["qty"], item["in_hand"], _per_unit(item)]
+    return [item["id"], item["name"], where, item["shop"], *amounts]
 
 
 def _words(entry: dict[str, Any]) -> str:
@@ -217,4 +229,6 @@ def _words(entry: dict[str, Any]) -> str:
 
 
 def _per_unit(item: dict[str, str]) -> str:
-    return f"{item['per_unit']}/{item['unit']}"
+    from tui.format import unit_label
+
+    return f"{item['per_unit']}/{unit_label(item['unit'])}"

@@ -20,7 +20,7 @@ import typer
 
 from tracker.platforms import platform_name
 from tui.cli.output import print_json, print_table
-from tui.i18n import columns, reason_text, t
+from tui.i18n import columns, fetch_text, reason_text, t
 from tui.phrases import outcome_text
 
 if TYPE_CHECKING:
@@ -99,6 +99,9 @@ def list_(as_json: JsonOption = False) -> None:
     statuses = _listing_statuses()
     if as_json:
         print_json(statuses)
+        return
+    if not statuses:
+        print(t("cli.nothing_tracked"))  # an empty table says nothing of what to do
         return
     print_table(
         columns("id", "platform", "product", "price", "checked", "title_url"),
@@ -258,7 +261,7 @@ def check(
     else:
         print_table(
             columns("id", "fetch", "result"),
-            [(o.listing_id, o.fetch, outcome_text(o)) for o in outcomes],
+            [(o.listing_id, fetch_text(o.fetch), outcome_text(o)) for o in outcomes],
         )
     _exit_if_failed(outcomes)
 
@@ -326,13 +329,16 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
     label = (latest.title if latest and latest.title else None) or listing.url
     if attempt and attempt.status not in ("ok", "not_modified", "blocked"):
         # The last fetch failed: the price shown is older than the last try.
-        label = t("cli.last_fetch", status=attempt.status, label=label)
+        status = fetch_text(attempt.status)
+        if attempt.error:  # what went wrong, as `check` said it: the advice points here
+            status = t("check.failed_because", status=status, detail=reason_text(attempt.error))
+        label = t("cli.last_fetch", status=status, label=label)
     if not listing.active:
         label = t("cli.paused_mark", label=label)
     price = _price(latest)
     if latest is not None and latest.price is None and latest.reason:
         price = t("check.no_price", reason=reason_text(latest.reason))  # why, as the app says
-    return (listing.id, listing.platform, listing.product_name, price, when, label)
+    return (listing.id, platform_name(listing.platform), listing.product_name, price, when, label)
 
 
 def _history_row(obs: ObservationView) -> tuple[object, ...]:
@@ -349,5 +355,5 @@ def _history_row(obs: ObservationView) -> tuple[object, ...]:
         stock,
         "; ".join(describe(p) for p in obs.promotions) or None,
         obs.source,
-        obs.reason,
+        reason_text(obs.reason) if obs.reason else None,  # as `list` and the app word it
     )

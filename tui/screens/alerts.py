@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, DataTable, Footer, Header, Label
 
+from tracker.alerts.send_failures import send_failure_zh
 from tracker.errors import AlertError
 from tracker.queries.alert_inbox import load_inbox
 from tui import format as fmt
@@ -127,12 +128,14 @@ class AlertsScreen(DaoshouScreen):
                 raise AlertError(message, hint, zh=(zh, hint_zh))
             error = apprise_send(url, "daoshou 到手", t("alerts.test"))
             if error:
-                (message, zh), (hint, hint_zh) = (
+                (message, _), (hint, hint_zh) = (
                     both("alerts.test_failed", label=channel.label, error=error),
                     both("alerts.test_failed_hint"),
                 )
+                worded = send_failure_zh(error)  # Apprise's English, in Chinese
+                _, zh = both("alerts.test_failed", label=channel.label, error=worded)
                 raise AlertError(message, hint, zh=(zh, hint_zh))
             self.post_result(WorkFinished(t("alerts.test_sent", label=channel.label)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
-        self.app.notify(message.text, markup=False)
+        self.app.notify(message.text, severity=message.severity, markup=False)

@@ -25,9 +25,10 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
+from tracker.platforms import platform_name
 from tui.background import run_in_child
 from tui.context import AppContext
-from tui.i18n import retranslate
+from tui.i18n import retranslate, t
 from tui.messages import ChangeAnnounced, StoreChanged, WorkFinished
 from tui.phrases import outcome_text
 
@@ -79,12 +80,19 @@ class DaoshouScreen(Screen[Any]):
 
     async def _check(self, listing_ids: list[int]) -> None:
         from tracker.checks.check import check_listings  # the fetch stack loads only when used
+        from tracker.checks.outcome import LEASED, SKIPPED
 
         # Opening the store may import SQLAlchemy: never on the event loop.
         repository = await asyncio.to_thread(lambda: self.context.repository)
         listings = await asyncio.to_thread(repository.list_listings, listing_ids)
         outcomes = await check_listings(repository, listings)
-        self.post_result(WorkFinished("; ".join(outcome_text(o) for o in outcomes)))
+        platforms = {listing.id: platform_name(listing.platform) for listing in listings}
+        lines = [
+            t("check.on_platform", platform=platforms.get(o.listing_id, ""), result=outcome_text(o))
+            for o in outcomes
+        ]
+        failed = any(o.observation is None and o.fetch not in (SKIPPED, LEASED) for o in outcomes)
+        self.post_result(WorkFinished("\n".join(lines), "warning" if failed else "information"))
 
     def post_result(self, message: Message) -> None:
         """Post a worker's result, unless its worker was cancelled (superseded, or the

@@ -36,7 +36,7 @@ from tui.screens.base import DaoshouScreen
 from tui.text import safe_lines, safe_text
 from tui.widgets.breakdown_table import BreakdownTable
 from tui.widgets.budget_meter import BudgetMeter
-from tui.widgets.columns import Column, FittedTable
+from tui.widgets.columns import Column, Either, FittedTable
 from tui.widgets.payment_schedule import PaymentSchedule
 
 
@@ -67,21 +67,23 @@ def compute_plan(engine: Any, path: Path, now: datetime, time_limit: float = 10.
 
 def _cart_columns() -> list[Column]:
     """The cart's columns: the amounts and the per-unit cost are never cut; the listing
-    goes first when the room runs out (the breakdown names it)."""
+    goes first when the room runs out, and names only its platform when its shop does not
+    fit (the breakdown names both); names fold rather than lose their end."""
     return [
-        Column("item", t("plan.item"), 10, 40, flexible=True, wanted=20),
+        Column("item", t("plan.item"), 10, 40, flexible=True, wanted=20, wrap=True),
         Column("qty", t("plan.qty"), 3, 3),
-        Column("from", t("plan.listing"), 8, 30, rank=3, flexible=True, wanted=12),
+        Column("from", t("plan.listing"), 6, 30, rank=3, flexible=True, wanted=12, wrap=True),
         Column("amount", t("plan.amount"), 8, 8),
         Column("per_unit", t("watch.per_unit"), 8, 8, rank=1),
     ]
 
 
 def _order_columns() -> list[Column]:
-    """The order split's columns: where, what and the discounts, the order's total."""
+    """The order split's columns: where, what and the discounts (one a line, folded
+    rather than cut on a narrow terminal), the order's total."""
     return [
         Column("where", t("plan.listing"), 6, 20, rank=1, flexible=True, wanted=10),
-        Column("what", t("plan.what"), 10, 90, rank=2, flexible=True, wanted=30),
+        Column("what", t("plan.what"), 10, 90, rank=2, flexible=True, wanted=30, wrap=True),
         Column("total", t("plan.amount"), 8, 8),
     ]
 
@@ -116,6 +118,7 @@ class PlannerScreen(DaoshouScreen):
                 yield Static(id="plan-promotions")
             with Vertical(id="plan-right"):
                 yield Label(t("plan.breakdown"), classes="section-title")
+                yield Static(id="breakdown-of")
                 yield BreakdownTable(id="breakdown-table")
                 yield Label(t("plan.budget"), classes="section-title")
                 yield BudgetMeter(id="budget-meter")
@@ -174,7 +177,10 @@ class PlannerScreen(DaoshouScreen):
             [
                 safe_text(plan.cart.item(item.id).name, cells=40),
                 Text(str(item.qty)),
-                safe_text(f"{platform_name(item.platform)} · {item.shop}", cells=30),
+                Either(
+                    safe_text(f"{platform_name(item.platform)} · {item.shop}", cells=30),
+                    safe_text(platform_name(item.platform)),
+                ),
                 Text(fmt.money(item.in_hand, currency), justify="right"),
                 Text(fmt.per_unit(item.per_unit, item.unit, currency), justify="right"),
             ]
@@ -198,13 +204,13 @@ class PlannerScreen(DaoshouScreen):
         rows = []
         for order in plan.priced.orders:
             where = f"{platform_name(order.platform)} {order.key}".strip()
-            discounts = ", ".join(
-                f"{words_text(d.words)} {fmt.money(d.amount, currency)}" for d in order.discounts
-            )
+            what = [", ".join(order.item_ids)] + [
+                f"{words_text(d.words)} {fmt.money(-d.amount, currency)}" for d in order.discounts
+            ]
             rows.append(
                 [
                     safe_text(where, cells=20),
-                    safe_text(f"{', '.join(order.item_ids)}  {discounts}", cells=90),
+                    Text("\n").join(safe_text(line) for line in what),
                     Text(fmt.money(order.total, currency), justify="right"),
                 ]
             )
@@ -223,12 +229,16 @@ class PlannerScreen(DaoshouScreen):
     def _show_selected(self) -> None:
         plan = self.view.plan if self.view else None
         table = self.query_one(BreakdownTable)
+        named = self.query_one("#breakdown-of", Static)
         if plan is None or not plan.priced.items:
             table.show_item(None, "CNY")
+            named.update("")
             return
         cart = self.query_one("#cart-table", DataTable)
-        index = min(max(cart.cursor_row, 0), len(plan.priced.items) - 1)
-        table.show_item(plan.priced.items[index], plan.cart.currency)
+        item = plan.priced.items[min(max(cart.cursor_row, 0), len(plan.priced.items) - 1)]
+        table.show_item(item, plan.cart.currency)
+        where = f"{platform_name(item.platform)} · {item.shop}"  # the cart may show less
+        named.update(safe_lines([f"{plan.cart.item(item.id).name} · {where}"]))
 
     def action_quantity(self, delta: int) -> None:
         """One pack more or less of the selected item (none left: it leaves the cart)."""
@@ -260,7 +270,7 @@ class PlannerScreen(DaoshouScreen):
         self.post_result(WorkFinished(t("plan.exported", path=target)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
-        self.app.notify(message.text, markup=False)
+        self.app.notify(message.text, severity=message.severity, markup=False)
 
 
 def _contents(plan: Plan) -> tuple[tuple[str, int], ...]:

@@ -268,12 +268,13 @@ class ProductScreen(DaoshouScreen):
     def _set_active(self, listing_id: int, active: bool) -> None:
         self.context.repository.set_active([listing_id], active)
         key = "product.resumed" if active else "product.paused"
-        self.post_result(WorkFinished(t(key, listing=listing_id)))
+        named = _legend(self.details.quote(listing_id)) if self.details else f"#{listing_id}"
+        self.post_result(WorkFinished(t(key, listing=named)))  # as the shopper knows it
         self.announce(ListingsPaused)
 
     def on_work_finished(self, message: WorkFinished) -> None:
         if message.text:
-            self.app.notify(message.text, markup=False)
+            self.app.notify(message.text, severity=message.severity, markup=False)
         self.action_refresh()
 
 

@@ -280,7 +280,8 @@ class WatchlistScreen(DaoshouScreen):
                     made=summary.made,
                     skipped=summary.skipped,
                     failed=len(summary.failed),
-                )
+                ),
+                "warning" if summary.failed else "information",
             )
         )
         self.announce(ForecastsStored)
@@ -301,7 +302,7 @@ class WatchlistScreen(DaoshouScreen):
         self.post_result(WorkFinished(t("plan.added", name=row.name)))
 
     def on_work_finished(self, message: WorkFinished) -> None:
-        self.app.notify(message.text, markup=False)
+        self.app.notify(message.text, severity=message.severity, markup=False)
         self.reload()
 
     def action_check(self) -> None:

@@ -16,12 +16,12 @@ from tui.widgets.columns import Column, FittedTable
 
 class BreakdownTable(FittedTable):
     """Step, amount (signed), running total: the amounts are never cut, the step label
-    takes the rest of the width."""
+    takes the rest of the width and folds onto more lines when that is not enough."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             [
-                Column("step", t("plan.step"), 12, 60, flexible=True),
+                Column("step", t("plan.step"), 12, 60, flexible=True, wrap=True),
                 Column("amount", t("plan.amount"), 8, 8),
                 Column("total", t("plan.total"), 8, 8),
             ],

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from rich.console import Console
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
@@ -32,7 +34,8 @@ class Column:
     `flexible` column (a name, a status with its reason) may be squeezed down to
     `narrowest`, but only after every column ranked below it is gone: it claims its
     content width up to `wanted` (default: `widest`), and grows into spare room up to
-    `widest`.
+    `widest`. A `wrap` column's cells that are wider than the column take more lines
+    instead of losing their end (a plan step, an order's discounts: every word counts).
     """
 
     key: str
@@ -42,10 +45,22 @@ class Column:
     rank: int = 0
     flexible: bool = False
     wanted: int | None = None
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Either:
+    """A cell with a shorter form for a narrow column (`天猫 · 立白官方旗舰店` or `天猫`):
+    the long one is shown whenever it fits."""
+
+    long: Any
+    short: Any
 
 
 def cells(value: Any) -> int:
-    """How many terminal cells a cell value takes (its widest line)."""
+    """How many terminal cells a cell value takes (its widest line; the long form's)."""
+    if isinstance(value, Either):
+        return cells(value.long)
     text = value if isinstance(value, Text) else Text(str(value))
     if "\n" not in text.plain:
         return text.cell_len  # one line: no need to split (most cells, and much faster)
@@ -144,6 +159,31 @@ def _share_spare(
                 growing = True
 
 
+def cells_lines(value: Any) -> int:
+    """How many lines a cell value takes."""
+    text = value if isinstance(value, Text) else Text(str(value))
+    return max(1, len(text.split(allow_blank=True)))
+
+
+def _fitted(value: Any, width: int, wrap: bool) -> Any:
+    """`value` in a column `width` cells wide: the long form of an `Either` when it fits,
+    else its short form; folded into lines (at spaces where it can, else anywhere:
+    Chinese has no spaces) when the column wraps and it is still too wide."""
+    if isinstance(value, Either):
+        value = value.long if cells(value.long) <= width else value.short
+    if not wrap or cells(value) <= width:
+        return value
+    text = value if isinstance(value, Text) else Text(str(value))
+    lines = text.wrap(_measure(), width, overflow="fold")
+    return Text("\n").join(lines)
+
+
+@cache
+def _measure() -> Console:
+    """A console that only measures text for folding: it never prints."""
+    return Console(width=1000, color_system=None)
+
+
 def add_fixed_columns(table: DataTable[Any], columns: Sequence[tuple[str, str, int]]) -> None:
     """Add `(key, label, width)` columns to `table`."""
     for key, label, width in columns:
@@ -181,10 +221,14 @@ class FittedTable(DataTable[Any]):
         self.fitted = self._fit()
         order = [c.key for c in self.layout_columns]
         shown = [order.index(key) for key, _, _ in self.fitted]
+        wraps = {c.key: c.wrap for c in self.layout_columns}
+        widths = [(width, wraps[key]) for key, _, width in self.fitted]
         self.clear(columns=True)
         add_fixed_columns(self, self.fitted)
         for row, key in self._rows:
-            self.add_row(*(row[i] for i in shown), key=key)
+            values = [_fitted(row[i], *fit) for i, fit in zip(shown, widths, strict=True)]
+            height = max(cells_lines(value) for value in values) if values else 1
+            self.add_row(*values, key=key, height=height)
         if self.row_count:
             self.move_cursor(row=min(max(keep, 0), self.row_count - 1))
 
