@@ -4,12 +4,10 @@ that has what it promises."""
 
 import os
 import socket
-import subprocess
-import sys
 
 import pytest
 
-MAIN = "from tui.cli import main; main()"
+from tests.processes import run_daoshou
 
 
 @pytest.fixture
@@ -21,14 +19,7 @@ def run(tmp_path):
     def daoshou(lang, *args):
         env = {**os.environ, "DAOSHOU_HOME": str(home), "DAOSHOU_LANG": lang}
         env.pop("DAOSHOU_DATABASE_URL", None)
-        done = subprocess.run(
-            [sys.executable, "-c", MAIN, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-        return done.returncode, done.stdout, done.stderr
+        return run_daoshou(env, *args, timeout=120)
 
     return daoshou
 
