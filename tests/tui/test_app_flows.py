@@ -98,6 +98,7 @@ async def test_add_a_product_from_a_share_text(make_app, demo):
             if app.screen.__class__.__name__ != "AddProductScreen":
                 break
             await pilot.pause(0.05)
+        assert app.screen.__class__.__name__ != "AddProductScreen", _notes(app)
         table = app.screen.query_one(WatchTable)
         assert table.row_count == 21
         names = _cell_texts(table)
