@@ -10,15 +10,22 @@ from typing import Any
 MAIN = "from tui.cli import main; main()"
 
 
-def run_daoshou(env: dict[str, str], *args: str, timeout: float = 240) -> tuple[int, str, str]:
-    """Run `daoshou ARGS` in `env`: its exit status, stdout and stderr, whatever they are."""
-    done = subprocess.run(
+def daoshou_process(
+    env: dict[str, str], *args: str, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """Run `daoshou ARGS` in `env` and return the finished process, whatever it did."""
+    return subprocess.run(
         [sys.executable, "-c", MAIN, *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=timeout,
     )
+
+
+def run_daoshou(env: dict[str, str], *args: str, timeout: float = 240) -> tuple[int, str, str]:
+    """Run `daoshou ARGS` in `env`: its exit status, stdout and stderr, whatever they are."""
+    done = daoshou_process(env, *args, timeout=timeout)
     return done.returncode, done.stdout, done.stderr
 
 

@@ -3,23 +3,17 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.processes import daoshou_process
 
 CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
 
 
 def _daoshou(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DAOSHOU_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-c", "from tui.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return daoshou_process({**os.environ, "DAOSHOU_HOME": str(home)}, *args, timeout=120)
 
 
 def test_plan_json_contract(tmp_path):
@@ -68,30 +62,12 @@ def test_the_plan_reads_at_80_columns_without_scrolling_sideways(tmp_path, langu
     """Names, steps and discounts fold onto more lines; no amount is split or cut."""
     cart = CARTS / "02-subsidies.toml"  # over 90 columns wide when nothing folds
     env = {**os.environ, "DAOSHOU_HOME": str(tmp_path), "DAOSHOU_LANG": language}
-    done = subprocess.run(
-        [sys.executable, "-c", "from tui.cli import main; main()", "plan", str(cart)],
-        capture_output=True,
-        text=True,
-        env={**env, "COLUMNS": "80"},
-        timeout=120,
-    )
+    done = daoshou_process({**env, "COLUMNS": "80"}, "plan", str(cart), timeout=120)
     assert done.returncode == 0, done.stderr
     assert max(_cells(line) for line in done.stdout.splitlines()) <= 80
-    unfolded = subprocess.run(
-        [sys.executable, "-c", "from tui.cli import main; main()", "plan", str(cart)],
-        capture_output=True,
-        text=True,
-        env={**env, "COLUMNS": "200"},
-        timeout=120,
-    ).stdout
+    unfolded = daoshou_process({**env, "COLUMNS": "200"}, "plan", str(cart), timeout=120).stdout
     assert max(_cells(line) for line in unfolded.splitlines()) > 80
-    wide = subprocess.run(
-        [sys.executable, "-c", "from tui.cli import main; main()", "plan", str(cart), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    wide = daoshou_process(env, "plan", str(cart), "--json", timeout=120)
     plan = json.loads(wide.stdout)
     text = " ".join(done.stdout.split())
     for order in plan["orders"]:

@@ -7,11 +7,12 @@ Each `daoshou` process picks its language once (the setting, else the locale; he
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+
+from tests.processes import daoshou_process
 
 CARTS = Path(__file__).parent.parent / "fixtures" / "carts"
 CART = str(CARTS / "01-presale-cross-store.toml")
@@ -20,13 +21,7 @@ CART = str(CARTS / "01-presale-cross-store.toml")
 def _daoshou(*args: str, home: Path, lang: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DAOSHOU_HOME": str(home), "DAOSHOU_LANG": lang}
     env.pop("DAOSHOU_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-c", "from tui.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return daoshou_process(env, *args, timeout=120)
 
 
 def test_plan_steps_and_headers_in_chinese(tmp_path):
