@@ -1,5 +1,6 @@
 """The per-listing summary and the daily roll-up agree with the history they summarise,
-whether kept check by check, rebuilt after a bulk import, or backfilled by migration 0004."""
+whether kept check by check, rebuilt after a bulk import, or backfilled by migrations 0004
+and 0006."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -80,6 +81,10 @@ def test_checks_keep_the_summary_and_the_days(repo):
     assert (second.first_price, second.last_price, second.count) == (Decimal(11), Decimal(13), 2)
     assert days[("2026-03-02", "USD")].last_price == Decimal("2.10")
     assert repo.last_attempt_times()[listing.id] == T0 + timedelta(hours=32)
+    # The copies `daoshou list` reads are the newest rows themselves, field for field.
+    (status,) = repo.listing_statuses()
+    assert status.latest == repo.history(listing.id)[-1]
+    assert status.last_attempt == repo.recent_attempts(listing.id)[0]
 
 
 def test_a_rebuild_from_the_history_gives_what_the_checks_kept(repo):
@@ -154,6 +159,41 @@ def test_migration_0004_backfills_an_existing_store(sqlite_url):
         ("2026-01-02", Decimal("13.99"), Decimal("13.99")),
     ]
     assert repo.latest_observations([1])[1].price == Decimal("13.99")
+
+
+def test_migration_0006_copies_the_latest_rows_into_an_existing_summary(sqlite_url):
+    engine = db.create_engine(sqlite_url)
+    upgrade(engine, "0005")
+    with engine.begin() as conn:
+        for statement in (
+            "INSERT INTO product (id, name, unit, created_at, archived)"
+            " VALUES (1, 'rice', 'kg', '2026-01-01 00:00:00.000000', 0)",
+            "INSERT INTO listing (id, product_id, platform, url, use_browser, active,"
+            " created_at) VALUES (1, 1, 'jd', 'https://item.jd.com/1.html', 0, 1,"
+            " '2026-01-01 00:00:00.000000')",
+            "INSERT INTO observation (id, listing_id, observed_at, price, currency,"
+            " is_from_price, title, promotions) VALUES (7, 1, '2026-01-02 08:00:00.000000',"
+            " 139900, 'CNY', 0, '东北大米 5kg', '[{\"kind\": \"coupon\"}]')",
+            "INSERT INTO fetchattempt (id, listing_id, started_at, duration_ms, status,"
+            " http_status, error, bytes_received) VALUES (3, 1,"
+            " '2026-01-02 09:00:00.000000', 840, 'http_error', 503, 'Service Unavailable', 0)",
+            "INSERT INTO listingsummary (listing_id, last_id, last_at, attempt_id, attempt_at)"
+            " VALUES (1, 7, '2026-01-02 08:00:00.000000', 3, '2026-01-02 09:00:00.000000')",
+        ):
+            conn.execute(sa.text(statement))
+    engine.dispose()
+    repo = Repository(db.open_engine(sqlite_url))
+    (status,) = repo.listing_statuses()
+    assert status.latest == repo.history(1)[-1]
+    assert (status.latest.title, status.latest.promotions) == (
+        "东北大米 5kg",
+        ({"kind": "coupon"},),
+    )
+    assert status.last_attempt == repo.recent_attempts(1)[0]
+    assert (status.last_attempt.http_status, status.last_attempt.error) == (
+        503,
+        "Service Unavailable",
+    )
 
 
 def test_a_store_newer_than_the_code_is_refused(sqlite_url):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -23,7 +23,16 @@ from tracker.store.tables import (
     PageValidator,
     table_of,
 )
-from tracker.store.views import DailyView, FetchAttemptView, ObservationView, Validators
+from tracker.store.views import (
+    DailyView,
+    FetchAttemptView,
+    ObservationView,
+    Validators,
+    field_names,
+    summary_column,
+)
+
+_Latest = TypeVar("_Latest", ObservationView, FetchAttemptView)
 
 
 class HistoryReads(ListingStore):
@@ -71,17 +80,15 @@ class HistoryReads(ListingStore):
 
     def latest_observations(self, listing_ids: Iterable[int] | None) -> dict[int, ObservationView]:
         """The newest observation of each listing (None: of every listing) that has one,
-        read through its summary."""
+        as its summary keeps it."""
         with db.session_scope(self.engine) as session:
-            rows = _through_summary(session, Observation, ListingSummary.last_id, listing_ids)
-            return {row.listing_id: ObservationView.of(row) for row in rows}
+            return _latest(session, ObservationView, listing_ids)
 
     def latest_attempts(self, listing_ids: Iterable[int] | None) -> dict[int, FetchAttemptView]:
         """The newest fetch attempt of each listing (None: of every listing) that has one,
-        read through its summary."""
+        as its summary keeps it."""
         with db.session_scope(self.engine) as session:
-            rows = _through_summary(session, FetchAttempt, ListingSummary.attempt_id, listing_ids)
-            return {row.listing_id: FetchAttemptView.of(row) for row in rows}
+            return _latest(session, FetchAttemptView, listing_ids)
 
     def last_priced_observation(self, listing_id: int) -> ObservationView | None:
         """The newest observation that has a price: the baseline for the sanity check."""
@@ -117,6 +124,23 @@ class HistoryReads(ListingStore):
         )
         with db.session_scope(self.engine) as session:
             return dict(session.exec(query).all())  # type: ignore[arg-type]
+
+
+def _latest(
+    session: Session, view: type[_Latest], listing_ids: Iterable[int] | None
+) -> dict[int, _Latest]:
+    """The latest observation or fetch attempt (`view`) of each listing that has one, read
+    from the copy its summary keeps: one row per listing."""
+    summary = table_of(ListingSummary)
+    query = sa.select(
+        *(summary.c[summary_column(view, name)].label(name) for name in field_names(view))
+    ).where(summary.c[summary_column(view, "id")].is_not(None))
+    if listing_ids is not None:
+        ids = list(listing_ids)
+        if not ids:
+            return {}
+        query = query.where(summary.c.listing_id.in_(ids))
+    return {row.listing_id: view.of(row) for row in session.execute(query)}
 
 
 def _through_summary(

@@ -23,14 +23,19 @@ from tracker.errors import NotFoundError, StoreError
 from tracker.platforms import detect_platform, normalise_url, sku_from_url
 from tracker.store import db
 from tracker.store.tables import (
-    FetchAttempt,
     Listing,
     ListingSummary,
-    Observation,
     Product,
     table_of,
 )
-from tracker.store.views import STATUS_PARTS, ListingStatus, ListingView, ProductView, field_names
+from tracker.store.views import (
+    STATUS_PARTS,
+    ListingStatus,
+    ListingView,
+    ProductView,
+    field_names,
+    summary_column,
+)
 
 _PER_PACK_STEP = Decimal("0.0001")  # the store keeps quantities to 4 decimal places
 _PRODUCT = {"product_name": "name", "unit": "unit"}  # a ListingView's fields of the product
@@ -183,22 +188,22 @@ class ListingStore:
 
 def _status_select(ids: Sequence[int] | None) -> sa.Select[Any]:
     """Each listing (with its product's name and unit), its newest observation and its
-    newest fetch attempt, as the fields of `STATUS_PARTS` in order."""
+    newest fetch attempt (both as its summary keeps them), as the fields of
+    `STATUS_PARTS` in order."""
     listing, product = table_of(Listing), table_of(Product)
-    observation, attempt = table_of(Observation), table_of(FetchAttempt)
     summary_ = table_of(ListingSummary)
-    sources = (listing, observation, attempt)
     columns = [
-        table.c[name] if table is not listing or name in listing.c else product.c[_PRODUCT[name]]
-        for view, table in zip(STATUS_PARTS, sources, strict=True)
+        listing.c[name] if name in listing.c else product.c[_PRODUCT[name]]
+        for name in field_names(ListingView)
+    ] + [
+        summary_.c[summary_column(view, name)]
+        for view in STATUS_PARTS[1:]
         for name in field_names(view)
     ]
     query = (
         sa.select(*columns)
         .join(product, product.c.id == listing.c.product_id)
         .outerjoin(summary_, summary_.c.listing_id == listing.c.id)
-        .outerjoin(observation, observation.c.id == summary_.c.last_id)
-        .outerjoin(attempt, attempt.c.id == summary_.c.attempt_id)
         .order_by(listing.c.id)
     )
     return query if ids is None else query.where(listing.c.id.in_(list(ids)))

@@ -5,4 +5,4 @@ revision in `migrations/versions/`); the standard-library reader reads only a st
 is at it.
 """
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"

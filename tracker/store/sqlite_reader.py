@@ -35,6 +35,7 @@ from tracker.store.views import (
     ListingView,
     ObservationView,
     decoded,
+    summary_column,
 )
 
 _SQLITE_PREFIX = "sqlite:///"
@@ -65,11 +66,16 @@ def _decoder(annotation: str) -> tuple[Decoder, Any] | None:
 
 def _columns(view: type, alias: str) -> tuple[list[str], list[tuple[int, Decoder, Any]]]:
     """The SQL expression of each field of a view (in field order), and (position,
-    decoder, NULL value) of the fields that need decoding."""
+    decoder, NULL value) of the fields that need decoding. Alias `s` is the listing's
+    summary, which keeps the latest observation and fetch attempt under its own names."""
     expressions, decoders = [], []
     for position, field in enumerate(fields(view)):
-        product = _FROM_PRODUCT.get(field.name) if view is ListingView else None
-        expressions.append(product or f"{alias}.{field.name}")
+        if alias == "s":
+            expressions.append(f"s.{summary_column(view, field.name)}")
+        elif view is ListingView and field.name in _FROM_PRODUCT:
+            expressions.append(_FROM_PRODUCT[field.name])
+        else:
+            expressions.append(f"{alias}.{field.name}")
         decoder = _decoder(str(field.type))
         if decoder is not None:
             decoders.append((position, *decoder))
@@ -77,7 +83,7 @@ def _columns(view: type, alias: str) -> tuple[list[str], list[tuple[int, Decoder
 
 
 _PARTS = tuple(
-    (view, _columns(view, alias)) for view, alias in zip(STATUS_PARTS, "loa", strict=True)
+    (view, _columns(view, alias)) for view, alias in zip(STATUS_PARTS, "lss", strict=True)
 )
 _DECODERS = tuple(decoders for _, (_, decoders) in _PARTS)
 # Every name in it is a view's field name or a table's: nothing from outside.
@@ -86,8 +92,6 @@ _STATUS_SQL = (
     + ", ".join(expression for _, (expressions, _) in _PARTS for expression in expressions)
     + " FROM listing l JOIN product p ON p.id = l.product_id"
     " LEFT JOIN listingsummary s ON s.listing_id = l.id"
-    " LEFT JOIN observation o ON o.id = s.last_id"
-    " LEFT JOIN fetchattempt a ON a.id = s.attempt_id"
     " ORDER BY l.id"
 )
 _OBSERVATION_COLUMNS, _OBSERVATION_DECODERS = _columns(ObservationView, "o")

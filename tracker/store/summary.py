@@ -35,6 +35,7 @@ from tracker.store.tables import (
     ObservationDaily,
     table_of,
 )
+from tracker.store.views import FetchAttemptView, ObservationView, field_names, summary_column
 
 _O = table_of(Observation)
 _A = table_of(FetchAttempt)
@@ -61,7 +62,7 @@ def note_observation(session: Session, row: Observation) -> None:
         listing_id=row.listing_id
     )
     if summary.last_at is None or row.observed_at >= summary.last_at:
-        summary.last_id, summary.last_at = row.id, row.observed_at
+        _copy_fields(summary, ObservationView, row)
     if row.price is not None and (
         summary.priced_at is None or row.observed_at >= summary.priced_at
     ):
@@ -135,24 +136,60 @@ def note_attempt(session: Session, row: FetchAttempt) -> None:
         listing_id=row.listing_id
     )
     if summary.attempt_at is None or row.started_at >= summary.attempt_at:
-        summary.attempt_id, summary.attempt_at = row.id, row.started_at
+        _copy_fields(summary, FetchAttemptView, row)
     session.add(summary)
 
 
-def rebuild(conn: sa.Connection, listing_ids: Sequence[int] | None = None) -> None:
+def _copy_fields(summary: ListingSummary, view: type, row: Observation | FetchAttempt) -> None:
+    """Make `row` the summary's latest of its kind: its id, time and every other field."""
+    for name in field_names(view):
+        if name != "listing_id":
+            setattr(summary, summary_column(view, name), getattr(row, name))
+
+
+def rebuild(
+    conn: sa.Connection, listing_ids: Sequence[int] | None = None, *, copies: bool = True
+) -> None:
     """Recompute the summaries and roll-ups of `listing_ids` (every listing when None) from
-    the history: after bulk appends, and to backfill a store written before they existed."""
+    the history: after bulk appends, and to backfill a store written before they existed.
+
+    `copies=False` leaves out the copied latest rows (`copy_latest`): migration 0004 builds
+    the summary before migration 0006 adds their columns, and copies them itself."""
     if listing_ids is None:
         conn.execute(sa.delete(_D))
         conn.execute(sa.delete(_S))
         _rebuild_chunk(conn, None)
-        return
-    ids = sorted(set(listing_ids))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        conn.execute(sa.delete(_D).where(_D.c.listing_id.in_(chunk)))
-        conn.execute(sa.delete(_S).where(_S.c.listing_id.in_(chunk)))
-        _rebuild_chunk(conn, chunk)
+    else:
+        ids = sorted(set(listing_ids))
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            conn.execute(sa.delete(_D).where(_D.c.listing_id.in_(chunk)))
+            conn.execute(sa.delete(_S).where(_S.c.listing_id.in_(chunk)))
+            _rebuild_chunk(conn, chunk)
+    if copies:
+        copy_latest(conn, listing_ids)
+
+
+def copy_latest(conn: sa.Connection, listing_ids: Sequence[int] | None = None) -> None:
+    """Copy into the summaries of `listing_ids` (None: every listing) the observation and
+    the fetch attempt their `last_id` and `attempt_id` point to: one statement per kind,
+    each row found by its key."""
+    for view, table in ((ObservationView, _O), (FetchAttemptView, _A)):
+        pointer = _S.c[summary_column(view, "id")]
+        copied = {
+            summary_column(view, name): sa.select(table.c[name])
+            .where(table.c.id == pointer)
+            .scalar_subquery()
+            for name in field_names(view)
+            if name not in ("id", "listing_id")
+        }
+        update = sa.update(_S).values(copied)
+        if listing_ids is None:
+            conn.execute(update)
+            continue
+        ids = sorted(set(listing_ids))
+        for start in range(0, len(ids), _CHUNK):
+            conn.execute(update.where(_S.c.listing_id.in_(ids[start : start + _CHUNK])))
 
 
 def _rebuild_chunk(conn: sa.Connection, ids: list[int] | None) -> None:
@@ -160,7 +197,7 @@ def _rebuild_chunk(conn: sa.Connection, ids: list[int] | None) -> None:
     rows: dict[int, dict[str, Any]] = {}
 
     def put(listing_id: int, **values: Any) -> None:
-        rows.setdefault(listing_id, {c.name: None for c in _S.columns}).update(
+        rows.setdefault(listing_id, dict.fromkeys(_POINTERS)).update(
             listing_id=listing_id, **values
         )
 
@@ -226,6 +263,20 @@ def _lowest_select(ids: list[int] | None) -> sa.Select[Any]:
     return sa.select(ranked).where(ranked.c.low == 1)
 
 
+# What `_rebuild_chunk` computes from the history; `copy_latest` fills in the rest.
+_POINTERS = (
+    "listing_id",
+    "last_id",
+    "last_at",
+    "priced_id",
+    "priced_at",
+    "before_id",
+    "lowest_price",
+    "lowest_currency",
+    "lowest_at",
+    "attempt_id",
+    "attempt_at",
+)
 _DAILY_COLUMNS = [
     "listing_id",
     "day",

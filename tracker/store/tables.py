@@ -176,6 +176,10 @@ class ListingSummary(SQLModel, table=True):
 
     Kept in the same transaction as every observation (`tracker.store.summary`), rebuilt
     from the history after bulk imports; ids point into `observation` / `fetchattempt`.
+    The latest observation and fetch are also copied whole (`last_*`, `attempt_*`; which
+    column holds which field: `tracker.store.views.summary_column`), so that `daoshou list`
+    reads this one row per listing: at 44M observations, following `last_id` into the
+    history was a random read of a 5 GB file per listing.
     """
 
     model_config = _DEFERRED
@@ -191,6 +195,25 @@ class ListingSummary(SQLModel, table=True):
     lowest_at: datetime | None = _time(nullable=True)
     attempt_id: int | None = None  # the newest fetch attempt
     attempt_at: datetime | None = _time(nullable=True)
+    # The rest of the newest observation (`last_id`, at `last_at`), as `observation` holds it.
+    last_price: Decimal | None = _amount()
+    last_list_price: Decimal | None = _amount()
+    last_currency: str | None = None
+    last_in_stock: bool | None = None
+    last_is_from_price: bool | None = None
+    last_title: str | None = None
+    last_source: str | None = None
+    last_reason: str | None = None
+    last_promotions: tuple[dict[str, Any], ...] = Field(
+        default=(), sa_column=sa.Column(JsonList(), nullable=True)
+    )
+    last_in_hand: Decimal | None = _amount()
+    # The rest of the newest fetch attempt (`attempt_id`, at `attempt_at`).
+    attempt_duration_ms: int | None = None
+    attempt_status: str | None = None
+    attempt_http_status: int | None = None
+    attempt_error: str | None = None
+    attempt_bytes_received: int | None = None
 
 
 class ObservationDaily(SQLModel, table=True):

@@ -188,17 +188,11 @@ class ListingStatus:
         part whose id is NULL is None). `decoders` hold, per part, (position, decode,
         NULL value) of fields still to decode. Positional, so `daoshou list` at 10,000
         listings builds no dictionaries."""
-        views: list[Any] = []
-        start = 0
-        for view, decoding in zip(STATUS_PARTS, decoders, strict=True):
-            width = len(field_names(view))
-            values = list(row[start : start + width])
-            start += width
-            if values[0] is None:  # the id: no such observation or attempt yet
-                views.append(None)
-                continue
-            views.append(view(*decoded(values, decoding)))
-        return cls(views[0], views[1], views[2])
+        listing, latest, attempt = (
+            None if row[start] is None else view(*decoded(list(row[start:stop]), decoding))
+            for (view, start, stop), decoding in zip(_STATUS_SPANS, decoders, strict=True)
+        )  # a part whose id is None: no such observation or attempt yet
+        return cls(listing, latest, attempt)
 
 
 def decoded(values: list[Any], decoding: Sequence[Decoding]) -> list[Any]:
@@ -213,6 +207,34 @@ def decoded(values: list[Any], decoding: Sequence[Decoding]) -> list[Any]:
 #: What a flat status row holds, in order: the listing (with its product's name and
 #: unit), its latest observation and its latest fetch attempt.
 STATUS_PARTS: tuple[type, ...] = (ListingView, ObservationView, FetchAttemptView)
+#: (part, first position, position past its last) of each part of a flat status row.
+_STATUS_SPANS: tuple[tuple[type, int, int], ...] = tuple(
+    (
+        view,
+        sum(len(fields(v)) for v in STATUS_PARTS[:n]),
+        sum(len(fields(v)) for v in STATUS_PARTS[: n + 1]),
+    )
+    for n, view in enumerate(STATUS_PARTS)
+)
+#: Which copy of the latest row of each part the summary keeps, and under what prefix.
+_SUMMARY_COPIES: dict[type, tuple[str, str]] = {
+    ObservationView: ("last", "observed_at"),
+    FetchAttemptView: ("attempt", "started_at"),
+}
+
+
+def summary_column(view: type, name: str) -> str:
+    """The `listingsummary` column that holds field `name` of a listing's latest
+    observation (`view` ObservationView) or fetch attempt (FetchAttemptView): the field
+    under the part's prefix (`last_price`, `attempt_status`), its time as `<prefix>_at`,
+    and the listing's id as the summary's own key. One rule for the store's writer and
+    both of its readers."""
+    if name == "listing_id":
+        return name
+    prefix, time = _SUMMARY_COPIES[view]
+    return f"{prefix}_at" if name == time else f"{prefix}_{name}"
+
+
 #: (position, decode, value of NULL) of one field of a flat row.
 Decoding = tuple[int, Callable[[Any], Any], Any]
 

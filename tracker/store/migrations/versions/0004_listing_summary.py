@@ -74,7 +74,7 @@ def upgrade() -> None:
 
     from tracker.store.summary import rebuild
 
-    rebuild(op.get_bind())
+    rebuild(op.get_bind(), copies=False)  # 0006 adds and fills the copies
 
 
 def downgrade() -> None:
