@@ -63,6 +63,17 @@ def _what_moved(decision: Decision) -> tuple[str, str]:
             "The point moved on the sale-day drops of comparable listings (weighted less).",
             "预测偏离现价，依据同类商品的大促降价（权重较低）。",
         )
+    if decision.advice == "wait":
+        # The point is a median shrunk toward "no change"; the advice weighs the whole
+        # spread. Both are true at once, and the sentence has to say so, or "stays at
+        # today's price" beside "wait" reads as a contradiction.
+        return (
+            f"The point stays at today's price: {drops} earlier sale days dropped, too few"
+            " to move the middle of the forecast, but the chance and the size of a drop make"
+            " waiting worth it on average.",
+            f"预测中位数维持现价：往期大促{drops_zh}降价，不足以移动中位数，"
+            "但考虑降价的概率和幅度，平均而言等待更划算。",
+        )
     return (
         f"The point stays at today's price: {drops} earlier sale days dropped, not enough"
         " evidence to predict a drop.",
