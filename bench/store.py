@@ -16,6 +16,7 @@ Prints rows per second and the ratio to the baseline.
 
     .venv/bin/python bench/store.py --scale [--listings 10000] [--days 730] [--per-day 6]
     .venv/bin/python bench/store.py --full      # the same at 10,000 x 730 x 6: 44M rows
+    .venv/bin/python bench/store.py --full --keep /tmp/daoshou-44m   # write once, read again
 
 measures reading a big watchlist instead (`read_scale`): the store is written through the
 bulk path (`bench/watchlist.py`), then, on it and on a baseline store of 1% of its
@@ -118,13 +119,19 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=1_000)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--per-day", type=int, default=6)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="--scale: keep the stores in this directory, and read the ones already there"
+        " (written by an earlier run with the same sizes) instead of writing them again",
+    )
     args = parser.parse_args()
     if args.full:
         args.scale, args.listings, args.days, args.per_day = True, 10_000, 730, 6
     if args.scale:
         from bench.store_scale import read_scale
 
-        read_scale(args.listings, args.days, args.per_day)
+        read_scale(args.listings, args.days, args.per_day, keep=args.keep)
         return
     rows = observations(args.rows)
     with tempfile.TemporaryDirectory() as scratch:

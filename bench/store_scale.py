@@ -116,16 +116,40 @@ def measure(url: str, listing_id: int) -> dict[str, float]:
     }
 
 
-def read_scale(listings: int, days: int, per_day: int) -> None:
+def read_scale(listings: int, days: int, per_day: int, keep: Path | None = None) -> None:
+    """Write (or, with `keep`, reuse) the big store and its baseline, and read both.
+
+    A store kept from an earlier run is read as it is, after opening it once (which
+    migrates it to the current schema): writing 44M rows takes 20-30 minutes on the
+    development machine, reading them seconds. Its name records its sizes, so a run with
+    other sizes writes its own."""
     small = max(10, listings // 100)
     with tempfile.TemporaryDirectory(prefix="daoshou-scale-") as scratch:
+        folder = keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
         results = {}
         for name, count in (("baseline", small), ("big", listings)):
-            url = f"sqlite:///{Path(scratch) / name}.sqlite"
-            started = time.perf_counter()
-            rows = seed_watchlist(db.open_engine(url), listings=count, days=days, per_day=per_day)
-            seconds = time.perf_counter() - started
-            print(f"{name}: {count} listings, {rows:,} observations written in {seconds:.0f} s")
+            path = folder / f"{name}-{count}x{days}x{per_day}.sqlite"
+            url = f"sqlite:///{path}"
+            if path.exists():
+                db.open_engine(url)  # migrate a kept store before it is measured
+                print(f"{name}: {count} listings, kept in {path}")
+            else:
+                # Written under another name and renamed once complete (its last
+                # connection closed, the WAL folded in): a run killed while writing
+                # leaves nothing a later run would take for a kept store.
+                partial = path.with_suffix(".partial")
+                started = time.perf_counter()
+                rows = seed_watchlist(
+                    db.open_engine(f"sqlite:///{partial}"),
+                    listings=count,
+                    days=days,
+                    per_day=per_day,
+                )
+                seconds = time.perf_counter() - started
+                db.dispose_engines()
+                partial.rename(path)
+                print(f"{name}: {count} listings, {rows:,} observations written in {seconds:.0f} s")
             results[name] = measure(url, count // 2)
             db.dispose_engines()
     print(f"\n{'measure':<36} {'big s':>8} {'baseline s':>10} {'ratio':>6}")
