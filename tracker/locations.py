@@ -68,6 +68,7 @@ RUN_LOG_NAME = "daoshou-run.log"
 DEMO_SHOP_LOG_NAME = "demo-shop.log"
 ROBOTS_CACHE_NAME = "robots.json"
 SERVICE_LOCK_SUFFIX = ".service.lock"
+FORECAST_LOCK_SUFFIX = ".forecasts.lock"
 DEMO_LOCK_NAME = ".demo.lock"
 
 
@@ -224,6 +225,12 @@ def database_url() -> str:
 def service_lock_file(database: Path) -> Path:
     """The lock file beside a SQLite database that one checking service holds."""
     return database.with_name(database.name + SERVICE_LOCK_SUFFIX)
+
+
+def forecast_lock_file(database: Path) -> Path:
+    """The lock file beside a SQLite database that the process refreshing its forecasts
+    holds (`tracker.checks.nightly`)."""
+    return database.with_name(database.name + FORECAST_LOCK_SUFFIX)
 
 
 def settings_file() -> Path:

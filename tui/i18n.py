@@ -308,6 +308,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已预测 {made} 个，{skipped} 个无变化",
         "{made} forecasts made, {skipped} unchanged",
     ),
+    "cli.forecasts_passed": (
+        "另有 {parts} 部分商品正由其他进程预测（例如 daoshou run），留给它完成",
+        "{parts} parts of the listings are being forecast by another process"
+        " (daoshou run, for one): left to it",
+    ),
     "cli.failed": ("失败：{what}", "failed: {what}"),
     "cli.imported": ("商品链接 {id}：导入 {count} 个价格", "listing {id}: {count} prices imported"),
     "cli.import_skipped": ("跳过 {days} 天（已导入）", "{days} days skipped (already imported)"),

@@ -54,12 +54,16 @@ def forecast_many(
     requests: Sequence[ForecastRequest],
     calendar: Calendar,
     unchanged: Collection[str] = (),
-    workers: int | None = None,
+    workers: int | Workers | None = None,
 ) -> list[ForecastOutcome]:
-    """Forecast every request whose inputs hash is not in `unchanged`, in parallel."""
+    """Forecast every request whose inputs hash is not in `unchanged`, in parallel
+    (`workers`: a count, or a `Workers` pool kept across several calls)."""
     hashes = [r.inputs_hash for r in requests]
     todo = [(r, calendar) for r, h in zip(requests, hashes, strict=True) if h not in unchanged]
-    fresh = iter(parallel_map(_forecast_one, todo, workers))
+    if isinstance(workers, Workers):
+        fresh = iter(workers.map(_forecast_one, todo))
+    else:
+        fresh = iter(parallel_map(_forecast_one, todo, workers))
     results = []
     for digest in hashes:
         if digest in unchanged:
@@ -83,14 +87,38 @@ def parallel_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None =
 
     `workers=1` (or a single item) runs in this process: no pool start-up for small jobs.
     """
-    items = list(items)
-    count = workers or os.cpu_count() or 1
-    if count <= 1 or len(items) <= 1:
-        return [fn(item) for item in items]
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, len(items) // (count * 4))
-    with ProcessPoolExecutor(count, mp_context=context, initializer=pin_threads) as pool:
-        return list(pool.map(fn, items, chunksize=chunk))
+    with Workers(workers) as pool:
+        return pool.map(fn, items)
+
+
+class Workers:
+    """A pool of single-threaded processes for several `map` calls, started by the first
+    call that has more than one item: the nightly refresh forecasts its listings part by
+    part, and a quiet night (nothing to refit) starts no process at all. A worker's first
+    forecast imports Prophet, seconds of CPU that one pool pays once per night."""
+
+    def __init__(self, count: int | None = None) -> None:
+        self.count = count or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """`[fn(x) for x in items]`, in order; in this process for one worker or item."""
+        items = list(items)
+        if self.count <= 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        if self._pool is None:
+            spawn = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.count, mp_context=spawn, initializer=pin_threads)
+        chunk = max(1, len(items) // (self.count * 4))
+        return list(self._pool.map(fn, items, chunksize=chunk))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def pin_threads() -> None:

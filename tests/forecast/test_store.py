@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from planner.errors import HistoryImportError
 from planner.forecast import load_calendar
-from tracker.checks.forecasts import forecast_listing, import_history, refresh_forecasts
+from tracker.checks.forecasts import forecast_listing, import_history
+from tracker.checks.nightly import refresh_forecasts
 from tracker.errors import NotFoundError
 from tracker.store.db import dispose_engines, open_engine, session_scope
 from tracker.store.tables import ForecastRecord, Listing, Observation, Product

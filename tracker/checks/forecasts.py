@@ -5,10 +5,10 @@ listing's daily roll-up (`tracker.store.summary`) as a daily `PriceSeries` (last
 each UTC day), asks for comparable listings' sale outcomes when the listing is too new to
 have its own, and stores each result in `ForecastRecord`. The record's `inputs_hash` holds
 the history's fingerprint (`planner.forecast.fingerprint`) and the day it was taken: the
-nightly run refits a listing only when `needs_refit` says so (a new price level, a newly
-seen sale day, another target, or a week closer to the sale), not because one more
-identical day was recorded. It also imports price history from CSV as observations with
-`source="import"`.
+nightly run (`tracker.checks.nightly`) refits a listing only when `needs_refit` says so (a
+new price level, a newly seen sale day, another target, or a week closer to the sale), not
+because one more identical day was recorded. It also imports price history from CSV as
+observations with `source="import"`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,9 @@ from sqlmodel import Session, col, select
 
 from planner.errors import DaoshouError, HistoryImportError
 from planner.forecast import Calendar, Forecast, Occurrence, PriceSeries, forecast, load_calendar
-from planner.forecast.batch import ForecastRequest, forecast_many
 from planner.forecast.fakes import FakeDiscount, detect_fake_discount
 from planner.forecast.fingerprint import (
     history_fingerprint,
-    needs_refit,
-    read_stored_key,
     stored_key,
 )
 from planner.forecast.forecaster import MIN_HISTORY_DAYS
@@ -57,15 +54,6 @@ IMPORT_TIME = time(12, 0, tzinfo=UTC)  # an imported daily price is dated noon U
 _CHUNK = 1000
 _OBSERVATIONS = table_of(Observation)
 _STORE_STEP = Decimal("0.0001")  # the store keeps amounts to 4 decimal places
-
-
-@dataclass(frozen=True)
-class RefreshSummary:
-    """What a forecast run did: fitted, skipped as unchanged, failed (with reasons)."""
-
-    made: int
-    skipped: int
-    failed: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -119,12 +107,12 @@ def forecast_listing(
                 ),
             )
         target = calendar.resolve(event, listing.platform, today + timedelta(days=1))
-        comparables = _comparables(session, listing, series, target, calendar)
+        comparables = comparables_of(session, listing, series, target, calendar)
         struck = struck_price(session, listing_id, series, target)
     result = forecast(series, target, calendar, comparables)
     fake = detect_fake_discount(series, target, struck)
-    key = stored_key(_fingerprint(series, target, calendar), series.last_day)
-    _store(engine, [(listing_id, result, fake, key)])
+    key = stored_key(fingerprint_of(series, target, calendar), series.last_day)
+    store_forecasts(engine, [(listing_id, result, fake, key)])
     return result, fake
 
 
@@ -162,55 +150,6 @@ def forecast_next_sales_in(database_url: str, listing_ids: Sequence[int], today:
     return forecast_next_sales(db.open_engine(database_url), listing_ids, user_calendar(), today)
 
 
-def refresh_forecasts_in(database_url: str, today: date) -> RefreshSummary:
-    """`refresh_forecasts` in this process on the store at `database_url` (for a child)."""
-    return refresh_forecasts(db.open_engine(database_url), user_calendar(), today, workers=1)
-
-
-def refresh_forecasts(
-    engine: Engine, calendar: Calendar, today: date, workers: int | None = None
-) -> RefreshSummary:
-    """Forecast every active listing's coming sales; refit only those `needs_refit` names."""
-    requests: list[tuple[int, ForecastRequest, str]] = []
-    unchanged: set[str] = set()
-    struck: dict[tuple[int, str], Decimal | None] = {}
-    with db.session_scope(engine) as session:
-        stored = {
-            (r.listing_id, r.event_key): r.inputs_hash for r in session.exec(select(ForecastRecord))
-        }
-        for listing in session.exec(select(Listing).where(col(Listing.active).is_(True))):
-            series = listing_series(session, listing)
-            if not series.days:
-                continue
-            upcoming = calendar.occurrences(
-                listing.platform, today + timedelta(days=1), today + timedelta(days=UPCOMING_DAYS)
-            )[:UPCOMING_PER_LISTING]
-            for target in upcoming:
-                comparables = _comparables(session, listing, series, target, calendar)
-                request = ForecastRequest(series, target, tuple(comparables))
-                struck[(listing.id or 0, target.key)] = struck_price(
-                    session, listing.id or 0, series, target
-                )
-                current = _fingerprint(series, target, calendar)
-                fingerprint, as_of = read_stored_key(stored.get((listing.id or 0, target.key)))
-                if not needs_refit(fingerprint, current, as_of, series.last_day):
-                    unchanged.add(request.inputs_hash)
-                key = stored_key(current, series.last_day)
-                requests.append((listing.id or 0, request, key))
-    outcomes = forecast_many([r for _, r, _ in requests], calendar, unchanged, workers)
-    failed, fresh = [], []
-    for (listing_id, request, key), outcome in zip(requests, outcomes, strict=True):
-        if outcome.forecast is not None:
-            list_price = struck[(listing_id, request.target.key)]
-            fake = detect_fake_discount(request.series, request.target, list_price)
-            fresh.append((listing_id, outcome.forecast, fake, key))
-        elif outcome.error:
-            failed.append(f"listing {listing_id}, {request.target.key}: {outcome.error}")
-    _store(engine, fresh)
-    skipped = sum(1 for o in outcomes if o.skipped)
-    return RefreshSummary(len(outcomes) - skipped - len(failed), skipped, tuple(failed))
-
-
 def struck_price(
     session: Session, listing_id: int, series: PriceSeries, target: Occurrence
 ) -> Decimal | None:
@@ -230,7 +169,7 @@ def struck_price(
     ).first()
 
 
-def _fingerprint(series: PriceSeries, target: Occurrence, calendar: Calendar) -> str:
+def fingerprint_of(series: PriceSeries, target: Occurrence, calendar: Calendar) -> str:
     """What a forecast of `target` from `series` rests on (see `history_fingerprint`)."""
     sale_days = [o.day for o in calendar.occurrences(series.platform, end=series.last_day)]
     return history_fingerprint(series, sale_days, target)
@@ -271,7 +210,7 @@ def _listing(session: Session, listing_id: int) -> Listing:
     return listing
 
 
-def _comparables(
+def comparables_of(
     session: Session,
     listing: Listing,
     series: PriceSeries,
@@ -303,7 +242,7 @@ def _comparables(
 Stored = tuple[int, Forecast, FakeDiscount | None, str]  # ..., fingerprint@as-of (stored_key)
 
 
-def _store(engine: Engine, items: Sequence[Stored]) -> None:
+def store_forecasts(engine: Engine, items: Sequence[Stored]) -> None:
     """Insert or update each listing's record for its sale, all in one transaction."""
     with db.session_scope(engine, write=True) as session:
         for listing_id, result, fake, key in items:

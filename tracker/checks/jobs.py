@@ -15,7 +15,8 @@ another store delivers and refreshes against that store, never the user's defaul
   quiet nights: a listing is refit only when its history's fingerprint moved (a new price
   level, a newly seen sale day, another target) or the sale came a week closer, never
   because one more identical day was recorded (`planner.forecast.fingerprint.needs_refit`,
-  applied by `tracker.checks.forecasts.refresh_forecasts`).
+  applied by `tracker.checks.nightly.refresh_forecasts`, which shares the parts of the
+  listings between the processes that run it).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
 from tracker.alerts.outbox import deliver_pending
-from tracker.checks.forecasts import refresh_forecasts, user_calendar
+from tracker.checks.forecasts import user_calendar
+from tracker.checks.nightly import refresh_forecasts
 
 DELIVERY_SECONDS = 5
 NIGHTLY = CronTrigger(hour=3, minute=30, jitter=900)  # local time, after most price checks

@@ -298,7 +298,7 @@ def _print_forecast(result: Forecast, fake: FakeDiscount | None, as_json: bool) 
 
 
 def _refresh_all(events: Path | None, as_json: bool) -> None:
-    from tracker.checks.forecasts import refresh_forecasts
+    from tracker.checks.nightly import refresh_forecasts
     from tracker.store.db import open_engine
 
     summary = refresh_forecasts(open_engine(), _calendar(events), datetime.now(UTC).date())
@@ -306,6 +306,8 @@ def _refresh_all(events: Path | None, as_json: bool) -> None:
         print_json(summary)
         return
     print(t("cli.forecasts_done", made=summary.made, skipped=summary.skipped))
+    if summary.parts_passed:
+        print(t("cli.forecasts_passed", parts=summary.parts_passed))
     for failure in summary.failed:
         print(t("cli.failed", what=failure))
 

@@ -268,22 +268,20 @@ class WatchlistScreen(DaoshouScreen):
         self.run_blocking(self._forecast_all, group="watchlist-forecast")
 
     def _forecast_all(self) -> None:
-        from tracker.checks.forecasts import refresh_forecasts_in
+        from tracker.checks.nightly import refresh_forecasts_in
 
         # One child process with silenced streams, abandoned at once when the app quits.
         url = self.context.url
         summary = self.in_child(refresh_forecasts_in, url, self.context.now().date())
-        self.post_result(
-            WorkFinished(
-                t(
-                    "watch.forecasts_done",
-                    made=summary.made,
-                    skipped=summary.skipped,
-                    failed=len(summary.failed),
-                ),
-                "warning" if summary.failed else "information",
-            )
+        done = t(
+            "watch.forecasts_done",
+            made=summary.made,
+            skipped=summary.skipped,
+            failed=len(summary.failed),
         )
+        if summary.parts_passed:
+            done += "\n" + t("cli.forecasts_passed", parts=summary.parts_passed)
+        self.post_result(WorkFinished(done, "warning" if summary.failed else "information"))
         self.announce(ForecastsStored)
 
     def action_add_to_cart(self) -> None:
