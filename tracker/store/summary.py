@@ -1,7 +1,8 @@
 """The per-listing summary and the daily roll-up, kept as observations are stored.
 
 Lists (`daoshou list`, the watchlist, the check's sanity baseline) read one
-`ListingSummary` row per listing, and charts and forecasts read one `ObservationDaily` row
+`ListingSummary` row per listing (it keeps a copy of the latest observation and fetch
+attempt, so `list` reads nothing else), and charts and forecasts read one `ObservationDaily` row
 per listing, day and currency, instead of ranking or scanning every observation: at
 10,000 listings x 2 years (44M observations) that is the difference between milliseconds
 and minutes.
