@@ -188,11 +188,11 @@ class ListingStatus:
         part whose id is NULL is None). `decoders` hold, per part, (position, decode,
         NULL value) of fields still to decode. Positional, so `daoshou list` at 10,000
         listings builds no dictionaries."""
-        listing, latest, attempt = (
+        parts: list[Any] = [
             None if row[start] is None else view(*decoded(list(row[start:stop]), decoding))
             for (view, start, stop), decoding in zip(_STATUS_SPANS, decoders, strict=True)
-        )  # a part whose id is None: no such observation or attempt yet
-        return cls(listing, latest, attempt)
+        ]  # a part whose id is None: no such observation or attempt yet
+        return cls(*parts)
 
 
 def decoded(values: list[Any], decoding: Sequence[Decoding]) -> list[Any]:
