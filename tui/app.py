@@ -13,7 +13,7 @@ import logging
 import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -56,8 +56,10 @@ class DaoshouApp(App[None]):
     CSS_PATH = "app.tcss"
     # Below 110 columns or 30 rows the screens rearrange (app.tcss, `.-narrow`, `.-short`):
     # 80x24 must work.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
+    # Unannotated: App declares them as attributes the type checker reads as per instance,
+    # so a ClassVar here is an error to it (and no ClassVar one to ruff).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     TITLE = "daoshou 到手"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Screens' own keys come first in the footer; these are listed by `?`.
@@ -187,7 +189,8 @@ class DaoshouApp(App[None]):
         """The palette, its search box prompting in the app's language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # Textual types `is_open` for App[object]; App is invariant in its result type.
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             palette = CommandPalette(id="--command-palette", placeholder=t("palette.search"))
             self.push_screen(palette)
 
@@ -225,13 +228,13 @@ class DaoshouApp(App[None]):
             yield SystemCommand(
                 t(f"nav.{mode}"), t(f"palette.{mode}"), lambda mode=mode: self.switch_mode(mode)
             )
-        for key, mode, action in PALETTE_ACTIONS:
-            if mode is None and not hasattr(screen, f"action_{action.split('(')[0]}"):
+        for key, action_mode, action in PALETTE_ACTIONS:
+            if action_mode is None and not hasattr(screen, f"action_{action.split('(')[0]}"):
                 continue  # an action of one screen only (pause: the product screen)
             yield SystemCommand(
                 t(f"palette.{key}"),
                 t(f"palette.{key}.help"),
-                partial(self.action_palette_run, mode, action),
+                partial(self.action_palette_run, action_mode, action),
             )
         yield SystemCommand(
             t("palette.language"), t("palette.language.help"), self.action_switch_language

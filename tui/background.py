@@ -57,7 +57,8 @@ def run_in_child(fn: Callable[..., R], *args: Any, cancelled: Callable[[], bool]
         answer = _wait(child, pickle.dumps((fn, args)), cancelled)
     finally:
         _stop(child)
-    return _unpack(answer, child.returncode, cancelled)
+    result: R = _unpack(answer, child.returncode, cancelled)  # what `fn` returned
+    return result
 
 
 def terminate_all() -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from tracker.settings import Language
 
@@ -137,7 +138,7 @@ class WorkFinished(Message):
     of it failed: a failure must not look like news)."""
 
     text: str
-    severity: str = "information"
+    severity: SeverityLevel = "information"
 
 
 @dataclass

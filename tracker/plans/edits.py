@@ -44,11 +44,20 @@ class Quote(Protocol):
 class Product(Protocol):
     """What an edit needs of a watched product (`tracker.queries.watchlist.WatchRow`)."""
 
-    product_id: int
-    name: str
-    unit: str
-    category: str | None
-    listings: Sequence[Any]
+    @property
+    def product_id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def category(self) -> str | None: ...
+
+    @property
+    def listings(self) -> Sequence[Any]: ...
 
     @property
     def best(self) -> Any: ...

@@ -13,7 +13,7 @@ The extractors are imported when `extract` runs, and the fetch stack only for a 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -96,7 +96,7 @@ def _shown(key: str, value: object) -> str:
     return display_text(reason_text(str(value)) if key == "reason" else value)
 
 
-def as_document(result: Extraction, evidence: bool = False) -> dict[str, object]:
+def as_document(result: Extraction, evidence: bool = False) -> dict[str, Any]:
     """The contract's JSON object for one extraction (plus the evidence when asked)."""
     document = {key: to_jsonable(getattr(result, key)) for key in CONTRACT_KEYS}
     if evidence:

@@ -329,10 +329,10 @@ def _status_row(status: ListingStatus) -> tuple[object, ...]:
     label = (latest.title if latest and latest.title else None) or listing.url
     if attempt and attempt.status not in ("ok", "not_modified", "blocked"):
         # The last fetch failed: the price shown is older than the last try.
-        status = fetch_text(attempt.status)
+        failure = fetch_text(attempt.status)
         if attempt.error:  # what went wrong, as `check` said it: the advice points here
-            status = t("check.failed_because", status=status, detail=reason_text(attempt.error))
-        label = t("cli.last_fetch", status=status, label=label)
+            failure = t("check.failed_because", status=failure, detail=reason_text(attempt.error))
+        label = t("cli.last_fetch", status=failure, label=label)
     if not listing.active:
         label = t("cli.paused_mark", label=label)
     price = _price(latest)

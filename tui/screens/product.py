@@ -137,7 +137,9 @@ class ProductScreen(DaoshouScreen):
         shown = [keys.index(key) for key, _, _ in fitted]
         for q, cells in zip(details.row.listings, rows, strict=True):
             table.add_row(*(cells[i] for i in shown), key=str(q.listing_id))
-        if any(str(q.listing_id) == selected for q in details.row.listings):
+        if selected is not None and any(
+            str(q.listing_id) == selected for q in details.row.listings
+        ):
             table.move_cursor(row=table.get_row_index(selected))  # stay where the user was
 
     def _listing_cells(self, details: ProductDetails, q: Any, now: datetime) -> list[Text]:

@@ -20,9 +20,9 @@ from tracker import locations
 from tracker.errors import SettingsError
 from tracker.fetch.sessions import session_statuses
 from tracker.platforms import platform_name
-from tracker.settings import Settings, load_settings, settings_path
+from tracker.settings import Language, Settings, load_settings, settings_path
 from tui.context import AppContext
-from tui.i18n import STRINGS, Language, current_language, set_language, t
+from tui.i18n import STRINGS, current_language, set_language, t
 from tui.messages import LanguageSwitched
 from tui.screens.base import DaoshouScreen
 from tui.text import safe_content

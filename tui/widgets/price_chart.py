@@ -116,7 +116,7 @@ def _line_colours(lines: Sequence[ChartLine]) -> list[str]:
     return colours
 
 
-def _ticks(start: date, end: date, today: date, count: int = 6) -> tuple[list[int], list[str]]:
+def _ticks(start: date, end: date, today: date, count: int = 6) -> tuple[list[float], list[str]]:
     span = max((end - start).days, 1)
     days = [start + timedelta(days=span * i // (count - 1)) for i in range(count)]
-    return [(d - today).days for d in days], [d.strftime("%y-%m-%d") for d in days]
+    return [float((d - today).days) for d in days], [d.strftime("%y-%m-%d") for d in days]
