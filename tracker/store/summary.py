@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from tracker.store.tables import (
     FetchAttempt,
+    Listing,
     ListingSummary,
     Observation,
     ObservationDaily,
@@ -39,10 +40,12 @@ from tracker.store.tables import (
 from tracker.store.views import FetchAttemptView, ObservationView, field_names, summary_column
 
 _O = table_of(Observation)
+_L = table_of(Listing)
 _A = table_of(FetchAttempt)
 _S = table_of(ListingSummary)
 _D = table_of(ObservationDaily)
 _CHUNK = 500
+_TIME = {"observation": "observed_at", "fetchattempt": "started_at"}  # (listing, time) indexed
 NO_CURRENCY = ""  # the roll-up's key for prices stored without a currency
 
 
@@ -202,16 +205,14 @@ def _rebuild_chunk(conn: sa.Connection, ids: list[int] | None) -> None:
             listing_id=listing_id, **values
         )
 
-    for r in conn.execute(_newest(_O, _O.c.observed_at, ids, priced=False, ranks=1)):
+    for r in conn.execute(_newest(_O, ids, priced=False)):
         put(r.listing_id, last_id=r.id, last_at=r.at)
-    for r in conn.execute(_newest(_O, _O.c.observed_at, ids, priced=True, ranks=2)):
-        if r.rank == 1:
-            put(r.listing_id, priced_id=r.id, priced_at=r.at)
-        else:
-            put(r.listing_id, before_id=r.id)
+    for offset, pointer in ((0, "priced"), (1, "before")):
+        for r in conn.execute(_newest(_O, ids, priced=True, offset=offset)):
+            put(r.listing_id, **{f"{pointer}_id": r.id, f"{pointer}_at": r.at})
     for r in conn.execute(_lowest_select(ids)):
         put(r.listing_id, lowest_price=r.price, lowest_currency=r.currency, lowest_at=r.at)
-    for r in conn.execute(_newest(_A, _A.c.started_at, ids, priced=False, ranks=1)):
+    for r in conn.execute(_newest(_A, ids, priced=False)):
         put(r.listing_id, attempt_id=r.id, attempt_at=r.at)
     values = list(rows.values())
     for start in range(0, len(values), _CHUNK):
@@ -219,49 +220,66 @@ def _rebuild_chunk(conn: sa.Connection, ids: list[int] | None) -> None:
 
 
 def _newest(
-    table: sa.Table, time: sa.Column[Any], ids: list[int] | None, *, priced: bool, ranks: int
+    table: sa.Table, ids: list[int] | None, *, priced: bool, offset: int = 0
 ) -> sa.Select[Any]:
-    """The newest `ranks` rows per listing (by time, then id): id, time and rank."""
-    rank = sa.func.row_number().over(
-        partition_by=table.c.listing_id, order_by=(time.desc(), table.c.id.desc())
-    )
-    inner = sa.select(table.c.listing_id, table.c.id, time.label("at"), rank.label("rank")).where(
-        *_restrict(table, ids)
-    )
+    """Per listing, the id and time ("at") of its newest row (by time, then id; `offset`
+    1: the one before it), each found through the (listing, time) index: ranking every
+    row with a window function sorted the whole history."""
+    time = _TIME[table.name]
+    row = table.alias("newest")
+    pick = sa.select(row.c.id).where(row.c.listing_id == _L.c.id)
     if priced:
-        inner = inner.where(table.c.price.is_not(None))
-    ranked = inner.subquery()
-    return sa.select(ranked).where(ranked.c.rank <= ranks)
+        pick = pick.where(row.c.price.is_not(None))
+    pick = pick.order_by(row.c[time].desc(), row.c.id.desc()).limit(1).offset(offset)
+    picked = _per_listing(ids, pick.scalar_subquery().label("picked"))
+    return sa.select(picked.c.listing_id, table.c.id, table.c[time].label("at")).join(
+        picked, table.c.id == picked.c.picked
+    )
 
 
 def _lowest_select(ids: list[int] | None) -> sa.Select[Any]:
-    """Per listing, the lowest comparable price in the currency of its newest one."""
-    rank = sa.func.row_number().over(
-        partition_by=_O.c.listing_id, order_by=(_O.c.observed_at.desc(), _O.c.id.desc())
+    """Per listing, the lowest comparable price in the currency of its newest one, and
+    when it was first seen: the currency by key through the (listing, time) index, then
+    the listing's comparable rows in it."""
+    newest = _O.alias("newest")
+    currency = (
+        sa.select(newest.c.currency)
+        .where(newest.c.listing_id == _L.c.id, *_comparable_in(newest))
+        .order_by(newest.c.observed_at.desc(), newest.c.id.desc())
+        .limit(1)
     )
-    newest = (
-        sa.select(_O.c.listing_id, _O.c.currency, rank.label("rank"))
-        .where(*_comparable(ids))
-        .subquery()
+    current = _per_listing(
+        ids,
+        currency.scalar_subquery().label("currency"),
+        sa.exists().where(newest.c.listing_id == _L.c.id, *_comparable_in(newest)),
     )
-    low = sa.func.row_number().over(
-        partition_by=_O.c.listing_id, order_by=(_O.c.price, _O.c.observed_at)
+    low = _O.alias("low")
+    lowest = (
+        sa.select(low.c.id)
+        .where(low.c.listing_id == current.c.listing_id, *_comparable_in(low))
+        .where(low.c.currency.is_not_distinct_from(current.c.currency))
+        .order_by(low.c.price, low.c.observed_at, low.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
-    ranked = (
-        sa.select(_O.c.listing_id, _O.c.price, _O.c.currency, _O.c.observed_at.label("at"))
-        .add_columns(low.label("low"))
-        .join(
-            newest,
-            sa.and_(
-                newest.c.listing_id == _O.c.listing_id,
-                newest.c.currency.is_not_distinct_from(_O.c.currency),
-                newest.c.rank == 1,
-            ),
-        )
-        .where(*_comparable(ids))
-        .subquery()
+    found = sa.select(current.c.listing_id, lowest.label("lowest")).subquery()
+    return (
+        sa.select(found.c.listing_id, _O.c.price, _O.c.currency, _O.c.observed_at.label("at"))
+        .select_from(found)
+        .join(_O, _O.c.id == found.c.lowest)
     )
-    return sa.select(ranked).where(ranked.c.low == 1)
+
+
+def _per_listing(ids: list[int] | None, value: Any, *where: Any) -> sa.Subquery:
+    """(listing_id, `value`) for each listing of `ids` (None: every listing)."""
+    query = sa.select(_L.c.id.label("listing_id"), value).where(*where)
+    if ids is not None:
+        query = query.where(_L.c.id.in_(ids))
+    return query.subquery()
+
+
+def _comparable_in(table: Any) -> list[sa.ColumnElement[bool]]:
+    return [table.c.price.is_not(None), table.c.is_from_price.is_(False)]
 
 
 # What `_rebuild_chunk` computes from the history; `copy_latest` fills in the rest.
