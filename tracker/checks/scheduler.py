@@ -5,10 +5,13 @@ set one interval ahead in the transaction that stores its check. APScheduler 3.1
 AsyncIOScheduler (in-memory job store) runs a few periodic jobs only:
 
 - `dispatch-due-checks`, every `DISPATCH_SECONDS`: take due listings from the store in a
-  small batch (at most `2 x max_concurrency` in flight) with per-host request slots, and
-  check each at its slot (`tracker.checks.dispatch`). With nothing due the service
-  reads the store again only when the next listing falls due, or after
-  `IDLE_POLL_SECONDS` at most, so an idle service with 10,000 listings costs two indexed
+  small batch (at most `2 x max_concurrency` in flight) with per-host request turns, and
+  start each check `PREPARE_SECONDS` before its turn: its reads of the store (listing,
+  lease, validators) happen before the turn, and its request waits for the turn and is
+  never sent after it ends (`tracker.checks.turns`, `tracker.fetch.turns`), so two
+  requests to one host from any of the processes sharing the store keep its delay. With
+  nothing due the service reads the store again only when the next listing falls due,
+  or after `IDLE_POLL_SECONDS` at most, so an idle service with 10,000 listings costs two indexed
   reads every few seconds. Each of those looks first gives listings added since
   (`daoshou add` in another process) their first check time, spread over their interval
   (an indexed read of the unplanned ones).
@@ -53,6 +56,7 @@ from tracker.checks.dispatch import Claim
 from tracker.checks.jobs import PeriodicJob
 from tracker.checks.pages import fetch_policy
 from tracker.checks.service_lock import ServiceLock
+from tracker.checks.turns import StoreTurns
 from tracker.errors import NotFoundError
 from tracker.fetch.fetcher import Fetcher
 from tracker.settings import Settings, load_settings
@@ -66,6 +70,7 @@ DISPATCH_SECONDS = 1.0
 IDLE_POLL_SECONDS = 5.0  # longest an idle service goes without looking at the store
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
+PREPARE_SECONDS = 1.0  # a check starts this long before its turn: its store reads first
 SERVICE_STORE = "service"
 
 _active: TrackerService | None = None
@@ -93,6 +98,9 @@ class TrackerService:
         self.checker: Checker | None = None
         self.checking = False  # this service dispatches checks
         self._lock = ServiceLock(repository.engine)
+        self.turns = StoreTurns(
+            repository.engine, self.settings.min_delay_for, self.settings.turn_window_seconds
+        )
         self._on_status = on_status
         self._waiting: dict[int, asyncio.Task[None]] = {}  # claimed, before their slot
         self._tasks: set[asyncio.Task[None]] = set()
@@ -113,7 +121,7 @@ class TrackerService:
         if _active is not None:
             raise RuntimeError("a tracker service is already running in this process")
         async with (
-            Fetcher(fetch_policy(self.settings)) as fetcher,
+            Fetcher(fetch_policy(self.settings), turns=self.turns) as fetcher,
             Checker(self.repository, fetcher, self.settings) as checker,
         ):
             self.checker = checker
@@ -232,9 +240,11 @@ class TrackerService:
             delay_for=self.settings.min_delay_for,
             horizon=timedelta(seconds=2 * DISPATCH_SECONDS),
             claim=timedelta(seconds=self.settings.claim_seconds),
+            window=self.turns.window,
             reads_robots_first=self.checker.pages.fetcher.reads_robots_first,
         )
         for claim in claims:
+            self.turns.hand(claim.host, claim.turns)
             task = asyncio.create_task(self._check_claimed(claim))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -243,8 +253,9 @@ class TrackerService:
         task = asyncio.current_task()
         assert task is not None
         self._waiting[claim.listing_id] = task
+        prepared = claim.start_at - timedelta(seconds=PREPARE_SECONDS)
         try:
-            await asyncio.sleep(max(0.0, (claim.start_at - utcnow()).total_seconds()))
+            await asyncio.sleep(max(0.0, (prepared - utcnow()).total_seconds()))
         finally:
             self._waiting.pop(claim.listing_id, None)
         await self.check(claim.listing_id)
