@@ -128,11 +128,13 @@ def test_turns_keep_two_windows_over_the_delay_and_requests_reserve_their_own(re
     plus two windows apart; a request no claim covers reserves the next turn itself."""
     urls = [f"http://127.0.0.1:8000/product/p{i}" for i in range(3)]
     _, now = _all_due(repo, urls)
-    claims = _claim(repo, now, horizon=timedelta(seconds=5), window=0.25)
-    assert [c.start_at - now for c in claims] == [timedelta(seconds=s) for s in (0, 1.5, 3.0)]
+    # No turn before the lead a check's store reads take: the first is half a second on.
+    lead = timedelta(seconds=0.5)
+    claims = _claim(repo, now, horizon=timedelta(seconds=5), window=0.25, lead=lead)
+    assert [c.start_at - now for c in claims] == [timedelta(seconds=s) for s in (0.5, 2, 3.5)]
     spacing = timedelta(seconds=1.5)
     reserved = [dispatch.reserve_turn(repo.engine, "127.0.0.1:8000", spacing) for _ in range(2)]
-    assert reserved == [now + timedelta(seconds=4.5), now + timedelta(seconds=6)]
+    assert reserved == [now + timedelta(seconds=5), now + timedelta(seconds=6.5)]
     # A host no claim has touched yet: its first turn is now.
     asked = utcnow()
     fresh = dispatch.reserve_turn(repo.engine, "127.0.0.9:8000", spacing)

@@ -174,11 +174,14 @@ def claim_due(
     horizon: timedelta,
     claim: timedelta,
     window: float = 0.0,
+    lead: timedelta = timedelta(0),
     reads_robots_first: Callable[[str], bool] = lambda url: False,
 ) -> list[Claim]:
-    """Take up to `limit` due listings whose hosts have request turns before `now +
-    horizon`, in one transaction (see the module docstring). Turns at a host are its
-    delay plus two `window`s apart (`tracker.fetch.turns`: a request may start `window` late).
+    """Take up to `limit` due listings whose hosts have request turns before `now + lead
+    + horizon`, in one transaction (see the module docstring). Turns at a host are its
+    delay plus two `window`s apart (`tracker.fetch.turns`: a request may start `window`
+    late), and none starts before `now + lead`: the time a check's store reads take
+    before its request (a turn that started while they ran would be missed).
 
     `reads_robots_first(url)`: whether this process must read the host's robots.txt
     before that page. That read is a request to the host too, and the page then waits
@@ -202,12 +205,12 @@ def claim_due(
         budgets = _lock_budgets(session, list(by_host), now)
         claims: list[Claim] = []
         for host, next_allowed in budgets.items():
-            turn = max(now, next_allowed)
+            turn = max(now + lead, next_allowed)
             delay = delay_for(host.rpartition(":")[0])
             spacing = timedelta(seconds=turn_spacing(delay, window) if delay > 0 else 0.0)
             taken = 0
             for listing_id, url in by_host[host]:
-                if len(claims) >= limit or turn >= now + horizon:
+                if len(claims) >= limit or turn >= now + lead + horizon:
                     break
                 requests = 2 if not taken and reads_robots_first(url) else 1
                 turns = tuple(turn + spacing * i for i in range(requests))

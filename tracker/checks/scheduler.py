@@ -70,7 +70,7 @@ DISPATCH_SECONDS = 1.0
 IDLE_POLL_SECONDS = 5.0  # longest an idle service goes without looking at the store
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
-PREPARE_SECONDS = 1.0  # a check starts this long before its turn: its store reads first
+PREPARE_SECONDS = 0.5  # a check starts this long before its turn: its store reads first
 SERVICE_STORE = "service"
 
 _active: TrackerService | None = None
@@ -241,6 +241,7 @@ class TrackerService:
             horizon=timedelta(seconds=2 * DISPATCH_SECONDS),
             claim=timedelta(seconds=self.settings.claim_seconds),
             window=self.turns.window,
+            lead=timedelta(seconds=PREPARE_SECONDS),
             reads_robots_first=self.checker.pages.fetcher.reads_robots_first,
         )
         for claim in claims:
