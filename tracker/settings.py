@@ -17,7 +17,9 @@ changes. An example with every field (`daoshou` never writes this file itself):
     platform_min_delay_seconds = 10.0  # on JD, Tmall, Taobao, Pinduoduo and Douyin hosts,
                                 # whose pages are read through the signed-in browser
     timeout_seconds = 20.0
-    max_concurrency = 8         # requests in flight, all hosts together
+    max_concurrency = 8         # requests in flight, all hosts together (`daoshou run`
+                                # keeps twice this many checks under way, and their
+                                # requests at their hosts' turns take no slot of these)
     per_host_concurrency = 2
     turn_window_seconds = 0.05  # how late a request may leave after its turn at a host
                                 # shared with other processes (turns are the delay plus

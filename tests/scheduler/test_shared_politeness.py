@@ -6,9 +6,9 @@ reads every gap between two requests to one host, pages and robots.txt alike, wh
 sent them, and holds each to the host's delay, less only the clock's resolution. This is
 the property itself, not a timing of daoshou's code: how long anything took does not
 enter. The setting makes requests late on purpose: each process has one request in
-flight (`max_concurrency = 1`) and pages take longer than the delay, so a request whose
-turn comes while the process's one slot is busy is late; it must take a new turn rather
-than land next to the turn another process holds.
+flight per host (`per_host_concurrency = 1`) and pages take longer than the delay, so a
+request whose turn comes while its host's one slot is busy is late; it must take a new
+turn rather than land next to the turn another process holds.
 """
 
 import itertools

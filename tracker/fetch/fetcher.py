@@ -345,30 +345,30 @@ class Fetcher:
         """GET `url` through the host's gate (and in a turn of its shared budget, if it has
         one), and `read` the streamed response within the total timeout.
 
-        A request that would leave after its turn ended is not sent (`tracker.fetch.turns`).
-        The first turn is waited for before the gate, so no connection slot idles through
-        it; when the gate made the request miss it (every slot busy), the request takes
-        the gate first and then a new turn, up to `MAX_MISSED_TURNS` turns in all.
+        A request that would leave after its turn ended is not sent (`tracker.fetch.turns`)
+        and takes a new turn, up to `MAX_MISSED_TURNS` turns in all. A request in its turn
+        takes no global connection slot (see `HostGate.slot`), so only a stalled process,
+        never a busy slot, makes it miss.
         """
         host = host_key(url)
-        for missed in range(MAX_MISSED_TURNS):
-            turn = await self._turn(host) if not missed else None
+        for _missed in range(MAX_MISSED_TURNS):
+            turn = await self._turn(host)
+            extensions = {"trace": deadline_trace(turn)} if turn else None
             try:
-                async with self.gate.slot(host):
-                    if missed:
-                        turn = await self._turn(host)
-                    extensions = {"trace": deadline_trace(turn)} if turn else None
-                    async with asyncio.timeout(self.policy.total_timeout):
-                        request = self.client.build_request(
-                            "GET", url, headers=headers, extensions=extensions
-                        )
-                        response = await self.client.send(
-                            request, stream=True, follow_redirects=follow_redirects
-                        )
-                        try:
-                            return await read(response)
-                        finally:
-                            await response.aclose()
+                async with (
+                    self.gate.slot(host, in_turn=turn is not None),
+                    asyncio.timeout(self.policy.total_timeout),
+                ):
+                    request = self.client.build_request(
+                        "GET", url, headers=headers, extensions=extensions
+                    )
+                    response = await self.client.send(
+                        request, stream=True, follow_redirects=follow_redirects
+                    )
+                    try:
+                        return await read(response)
+                    finally:
+                        await response.aclose()
             except MissedTurn:
                 continue
         raise TurnsMissed(f"missed {MAX_MISSED_TURNS} turns at {host}")
