@@ -18,12 +18,13 @@ changes. An example with every field (`daoshou` never writes this file itself):
                                 # whose pages are read through the signed-in browser
     timeout_seconds = 20.0
     max_concurrency = 8         # requests in flight, all hosts together (`daoshou run`
-                                # keeps twice this many checks under way, and their
-                                # requests at their hosts' turns take no slot of these)
+                                # keeps twice this many checks under way; on PostgreSQL
+                                # their requests at their hosts' turns take no slot here)
     per_host_concurrency = 2
-    turn_window_seconds = 0.05  # how late a request may leave after its turn at a host
-                                # shared with other processes (turns are the delay plus
-                                # twice this apart; a later request takes another turn)
+    turn_window_seconds = 0.05  # `daoshou run` on PostgreSQL: how late a request may
+                                # leave after its turn at a host shared with the other
+                                # services (turns are the delay plus twice this apart;
+                                # a later request takes another turn)
 
     [hosts."shop.example.com"]  # per-host overrides
     robots = false              # ignore robots.txt on this host (default: respected)

@@ -6,15 +6,16 @@ AsyncIOScheduler (in-memory job store) runs a few periodic jobs only:
 
 - `dispatch-due-checks`, every `DISPATCH_SECONDS`: take due listings from the store in a
   small batch (at most `2 x max_concurrency` in flight) with per-host request turns, and
-  start each check `PREPARE_SECONDS` before its turn: its reads of the store (listing,
-  lease, validators) happen before the turn, and its request waits for the turn and is
-  never sent after it ends (`tracker.checks.turns`, `tracker.fetch.turns`), so two
-  requests to one host from any of the processes sharing the store keep its delay. With
-  nothing due the service reads the store again only when the next listing falls due,
-  or after `IDLE_POLL_SECONDS` at most, so an idle service with 10,000 listings costs two indexed
-  reads every few seconds. Each of those looks first gives listings added since
-  (`daoshou add` in another process) their first check time, spread over their interval
-  (an indexed read of the unplanned ones).
+  start each check at its turn. On PostgreSQL (several services) a check starts
+  `PREPARE_SECONDS` before its turn, so its reads of the store (listing, lease,
+  validators) come first, and its request waits for the turn and is never sent after it
+  ends (`tracker.checks.turns`, `tracker.fetch.turns`): two requests to one host from any
+  of the processes sharing the store keep its delay. With nothing due the service reads
+  the store again only when the next listing falls due, or after `IDLE_POLL_SECONDS` at
+  most, so an idle service with 10,000 listings costs two indexed reads every few
+  seconds. Each of those looks first gives listings added since (`daoshou add` in
+  another process) their first check time, spread over their interval (an indexed read
+  of the unplanned ones).
 - the periodic jobs the service's starter hands it (`tracker.checks.jobs.service_jobs()`
   for `daoshou run`): the list is built where the service starts, nothing registers itself.
 
@@ -102,9 +103,16 @@ class TrackerService:
         self.checker: Checker | None = None
         self.checking = False  # this service dispatches checks
         self._lock = ServiceLock(repository.engine)
-        self.turns = StoreTurns(
-            repository.engine, self.settings.min_delay_for, self.settings.turn_window_seconds
+        # Turns only where several services check one store (PostgreSQL): on SQLite this
+        # one service is the only checker, and its own gate spaces its requests.
+        self.turns = (
+            StoreTurns(
+                repository.engine, self.settings.min_delay_for, self.settings.turn_window_seconds
+            )
+            if self.shared
+            else None
         )
+        self._lead = timedelta(seconds=PREPARE_SECONDS if self.turns else 0.0)
         self._on_status = on_status
         self._waiting: dict[int, asyncio.Task[None]] = {}  # claimed, before their slot
         self._tasks: set[asyncio.Task[None]] = set()
@@ -244,12 +252,13 @@ class TrackerService:
             delay_for=self.settings.min_delay_for,
             horizon=timedelta(seconds=2 * DISPATCH_SECONDS),
             claim=timedelta(seconds=self.settings.claim_seconds),
-            window=self.turns.window,
-            lead=timedelta(seconds=PREPARE_SECONDS),
+            window=self.turns.window if self.turns else 0.0,
+            lead=self._lead,
             reads_robots_first=self.checker.pages.fetcher.reads_robots_first,
         )
         for claim in claims:
-            self.turns.hand(claim.host, claim.turns)
+            if self.turns:
+                self.turns.hand(claim.host, claim.turns)
             task = asyncio.create_task(self._check_claimed(claim))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -258,7 +267,7 @@ class TrackerService:
         task = asyncio.current_task()
         assert task is not None
         self._waiting[claim.listing_id] = task
-        prepared = claim.start_at - timedelta(seconds=PREPARE_SECONDS)
+        prepared = claim.start_at - self._lead
         try:
             await asyncio.sleep(max(0.0, (prepared - utcnow()).total_seconds()))
         finally:
