@@ -22,11 +22,12 @@ dispatching, every listing is made due at once. Measured from then until every l
 has its observation: checks stored per second of wall time, the processes' CPU seconds
 per check (from /proc, so Linux only), and the ratios to 1 process in the same setting.
 Then, after a pause of a few dispatch ticks: listings checked twice in the round and
-listings never checked (both must be 0); and from the shop's own log, the shortest and
-the median gap between two page requests to one host (politeness: the shortest stays at
-the delay, give or take scheduling; a host kept at its budget shows a median gap of
-about the delay), how many gaps fell under 95% of the delay, and the robots.txt
-requests (each process reads each host's once, outside the budget).
+listings never checked (both must be 0); and from the shop's own log, the shortest gap
+between two requests to one host (pages and robots.txt alike, from any process) and how
+many gaps fell under the delay (less the clock's resolution) and under 95% of it:
+politeness holds when both counts are 0. Then the median gap between two page requests
+to one host (a host kept at its budget shows about the delay), and the robots.txt
+requests (each process reads each host's once, in the host's turns like any page).
 """
 
 from __future__ import annotations
@@ -84,12 +85,13 @@ class Setting:
 
 @dataclass(frozen=True)
 class HostGaps:
-    """Seconds between the starts of two page requests to one host, as the shop saw them."""
+    """Seconds between the starts of two requests to one host, as the shop saw them."""
 
-    shortest: float  # politeness: never much below the delay
-    median: float  # a host kept at its budget: about the delay
+    shortest: float  # politeness: never below the delay (any request, any process)
+    under: int  # gaps under the delay, less the clock's resolution
     short: int  # gaps under 95% of the delay
-    robots: int  # robots.txt requests (one per process and host: outside the budget)
+    median: float  # between two page requests; a host kept at its budget: about the delay
+    robots: int  # robots.txt requests (one per process and host)
 
 
 @dataclass(frozen=True)
@@ -217,18 +219,26 @@ def one_round(args: argparse.Namespace, setting: Setting, processes: int, url: s
 
 
 def host_gaps(shop: FixtureShop, delay: float) -> HostGaps:
-    starts: dict[int, list[float]] = {}
+    every: dict[int, list[float]] = {}
+    pages: dict[int, list[float]] = {}
     robots = 0
     for record in shop.settled_log():
+        every.setdefault(record.port, []).append(record.t)
         if record.path.endswith("robots.txt"):
             robots += 1
         else:
-            starts.setdefault(record.port, []).append(record.t)
-    gaps = sorted(b - a for t in starts.values() for a, b in itertools.pairwise(sorted(t)))
+            pages.setdefault(record.port, []).append(record.t)
+    gaps = _gaps(every)
     if not gaps:
-        return HostGaps(0.0, 0.0, 0, robots)
+        return HostGaps(0.0, 0, 0, 0.0, robots)
+    resolution = time.get_clock_info("monotonic").resolution
+    under = sum(1 for gap in gaps if gap < delay - resolution)
     short = sum(1 for gap in gaps if gap < 0.95 * delay)
-    return HostGaps(gaps[0], statistics.median(gaps), short, robots)
+    return HostGaps(gaps[0], under, short, statistics.median(_gaps(pages) or [0.0]), robots)
+
+
+def _gaps(starts: dict[int, list[float]]) -> list[float]:
+    return sorted(b - a for t in starts.values() for a, b in itertools.pairwise(sorted(t)))
 
 
 def report(args: argparse.Namespace, setting: Setting, rounds: list[Round]) -> None:
@@ -243,7 +253,8 @@ def report(args: argparse.Namespace, setting: Setting, rounds: list[Round]) -> N
     header = (
         f"{'processes':>9} {'checks':>6} {'wall s':>7} {'checks/s':>8} {'x 1 proc':>8}"
         f" {'/ceiling':>8} {'CPU ms/check':>12} {'x 1 proc':>8} {'twice':>5} {'skipped':>7}"
-        f" {'min gap s':>9} {'median gap s':>12} {'gaps < delay':>12} {'robots.txt':>10}"
+        f" {'min gap s':>9} {'< delay':>7} {'< 95%':>5} {'median page gap s':>17}"
+        f" {'robots.txt':>10}"
     )
     print(header)
     base = rounds[0]
@@ -253,8 +264,8 @@ def report(args: argparse.Namespace, setting: Setting, rounds: list[Round]) -> N
             f"{r.processes:>9} {r.checks:>6} {r.wall:>7.1f} {r.rate:>8.2f}"
             f" {r.rate / base.rate:>8.2f} {r.rate / ceiling:>8.2f} {cpu * 1000:>12.1f}"
             f" {cpu / (base.cpu / base.checks):>8.2f} {r.twice:>5} {r.skipped:>7}"
-            f" {r.gaps.shortest:>9.2f} {r.gaps.median:>12.2f} {r.gaps.short:>12}"
-            f" {r.gaps.robots:>10}"
+            f" {r.gaps.shortest:>9.3f} {r.gaps.under:>7} {r.gaps.short:>5}"
+            f" {r.gaps.median:>17.2f} {r.gaps.robots:>10}"
         )
 
 

@@ -17,8 +17,14 @@ changes. An example with every field (`daoshou` never writes this file itself):
     platform_min_delay_seconds = 10.0  # on JD, Tmall, Taobao, Pinduoduo and Douyin hosts,
                                 # whose pages are read through the signed-in browser
     timeout_seconds = 20.0
-    max_concurrency = 8         # requests in flight, all hosts together
+    max_concurrency = 8         # requests in flight, all hosts together (`daoshou run`
+                                # keeps twice this many checks under way; on PostgreSQL
+                                # their requests at their hosts' turns take no slot here)
     per_host_concurrency = 2
+    turn_window_seconds = 0.05  # `daoshou run` on PostgreSQL: how late a request may
+                                # leave after its turn at a host shared with the other
+                                # services (turns are the delay plus twice this apart;
+                                # a later request takes another turn)
 
     [hosts."shop.example.com"]  # per-host overrides
     robots = false              # ignore robots.txt on this host (default: respected)
@@ -84,6 +90,7 @@ class Settings:
     timeout_seconds: float = 20.0
     max_concurrency: int = 8
     per_host_concurrency: int = 2
+    turn_window_seconds: float = 0.05  # see `tracker.fetch.turns`
     hosts: dict[str, HostSettings] = field(default_factory=dict)
     browser_mode: str = "off"
     chromium_path: str | None = None
@@ -169,6 +176,12 @@ _FIELDS: dict[tuple[str, str], tuple[str, type, Any, str]] = {
         int,
         lambda v: v >= 1,
         "a number >= 1",
+    ),
+    ("fetch", "turn_window_seconds"): (
+        "turn_window_seconds",
+        float,
+        lambda v: v > 0,
+        "seconds > 0",
     ),
     ("browser", "mode"): ("browser_mode", str, lambda v: v in BROWSER_MODES, "off, auto or always"),
     ("browser", "chromium_path"): ("chromium_path", str, lambda v: bool(v), "a file path"),

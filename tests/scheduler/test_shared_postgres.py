@@ -50,11 +50,13 @@ def shop20():
         yield running
 
 
-def _machine(tmp_path: Path, name: str, url: str) -> dict[str, str]:
+def _machine(
+    tmp_path: Path, name: str, url: str, settings: str = SHARED_SETTINGS
+) -> dict[str, str]:
     """The environment of one "machine": its own home and settings, the shared store."""
     config = tmp_path / name / "config"
     config.mkdir(parents=True)
-    (config / "settings.toml").write_text(SHARED_SETTINGS, encoding="utf-8")
+    (config / "settings.toml").write_text(settings, encoding="utf-8")
     return {**os.environ, "DAOSHOU_HOME": str(tmp_path / name), "DAOSHOU_DATABASE_URL": url}
 
 

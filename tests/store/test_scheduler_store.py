@@ -1,12 +1,14 @@
 """The schedule and the work queue live in daoshou's own database, on every backend."""
 
 import asyncio
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from tracker.checks import dispatch
 from tracker.checks.scheduler import TrackerService
+from tracker.checks.turns import StoreTurns
 from tracker.settings import Settings
 from tracker.shop.client import FixtureShop
 from tracker.store.tables import Listing, utcnow
@@ -92,24 +94,67 @@ def test_first_checks_are_spread_over_the_interval(repo):
     assert not dispatch.any_due(repo.engine, now - timedelta(seconds=1))
 
 
-def test_a_host_whose_robots_txt_is_read_first_gives_its_first_claim_two_slots(repo):
+def _claim(repo, now, **overrides):
+    """`claim_due` of up to 10 listings at a one-second delay, a 3 s horizon by default."""
+    take = {
+        "limit": 10,
+        "delay_for": lambda host: 1.0,
+        "horizon": timedelta(seconds=3),
+        "claim": timedelta(seconds=30),
+    }
+    return dispatch.claim_due(repo.engine, now, **{**take, **overrides})
+
+
+def test_a_host_whose_robots_txt_is_read_first_gives_its_first_claim_two_turns(repo):
     """Reading robots.txt is a request to the host, and the page then waits the delay
-    after it: past its own slot. So the first claim of that host takes two slots, and the
-    next slot handed out (to any process) is two delays later."""
+    after it: past its own turn. So the first claim of that host takes two turns, and the
+    next turn handed out (to any process) is two delays later."""
     urls = [f"http://127.0.0.{h}:8000/product/p{i}" for h in (1, 2) for i in range(3)]
     ids, now = _all_due(repo, urls)
-    first = dispatch.claim_due(
-        repo.engine,
-        now,
-        limit=10,
-        delay_for=lambda host: 1.0,
-        horizon=timedelta(seconds=3),
-        claim=timedelta(seconds=30),
-        reads_robots_first=lambda url: "127.0.0.1" in url,  # host 2's is cached
-    )
+    first = _claim(repo, now, reads_robots_first=lambda url: "127.0.0.1" in url)  # 2's cached
     starts: dict[str, list[timedelta]] = {}
     for claim in first:
         host = dispatch.host_of(urls[ids.index(claim.listing_id)])
         starts.setdefault(host, []).append(claim.start_at - now)
     assert starts["127.0.0.1:8000"] == [timedelta(0), timedelta(seconds=2)]
     assert starts["127.0.0.2:8000"] == [timedelta(0), timedelta(seconds=1), timedelta(seconds=2)]
+    # The two turns of host 1's first claim: its robots.txt's, then its page's.
+    robots_first = next(c for c in first if c.host == "127.0.0.1:8000")
+    assert [t - now for t in robots_first.turns] == [timedelta(0), timedelta(seconds=1)]
+
+
+def test_turns_keep_two_windows_over_the_delay_and_requests_reserve_their_own(repo):
+    """A request may leave up to a window after its turn starts, so turns are the delay
+    plus two windows apart; a request no claim covers reserves the next turn itself."""
+    urls = [f"http://127.0.0.1:8000/product/p{i}" for i in range(3)]
+    _, now = _all_due(repo, urls)
+    # No turn before the lead a check's store reads take: the first is half a second on.
+    lead = timedelta(seconds=0.5)
+    claims = _claim(repo, now, horizon=timedelta(seconds=5), window=0.25, lead=lead)
+    assert [c.start_at - now for c in claims] == [timedelta(seconds=s) for s in (0.5, 2, 3.5)]
+    spacing = timedelta(seconds=1.5)
+    reserved = [dispatch.reserve_turn(repo.engine, "127.0.0.1:8000", spacing) for _ in range(2)]
+    assert reserved == [now + timedelta(seconds=5), now + timedelta(seconds=6.5)]
+    # A host no claim has touched yet: its first turn is now.
+    asked = utcnow()
+    fresh = dispatch.reserve_turn(repo.engine, "127.0.0.9:8000", spacing)
+    assert asked <= fresh <= utcnow()
+
+
+async def test_a_service_takes_its_handed_turns_in_order_then_reserves(repo):
+    turns = StoreTurns(repo.engine, lambda host: 1.0, window=0.25)
+    now = utcnow()
+    host = "127.0.0.1:8000"
+    turns.hand(host, [now + timedelta(seconds=3), now - timedelta(hours=1), now])
+    first, second = await turns.take(host), await turns.take(host)
+    # The turn that ended an hour ago is dropped; the others come in order.
+    later = now + timedelta(seconds=3)
+    assert (first.start, second.start) == (now.timestamp(), later.timestamp())
+    assert second.end - second.start == 0.25
+    # None handed left: the next is reserved from the store's budget.
+    asked = utcnow()
+    reserved = await turns.take(host)
+    assert asked.timestamp() <= reserved.start <= time.time()
+    assert reserved.end - reserved.start == 0.25
+    # A host with no delay needs no turns.
+    assert await StoreTurns(repo.engine, lambda host: 0.0, window=0.25).take(host) is None

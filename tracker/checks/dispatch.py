@@ -10,13 +10,15 @@ it one interval ahead in the transaction that stores the observation
   checked at once.
 - claim: one write transaction selects due listings (`FOR UPDATE SKIP LOCKED` on
   PostgreSQL, so concurrent dispatchers on other machines skip each other's rows; SQLite
-  serialises writers with `BEGIN IMMEDIATE`), hands out request slots per host from the
+  serialises writers with `BEGIN IMMEDIATE`), hands out request turns per host from the
   host's `hostbudget` row (locked the same way, so a host's politeness holds across
   machines; a claim whose page this process must precede with the host's robots.txt
-  takes two slots), and moves each taken listing's `next_check_at` to `now + claim_seconds`.
+  takes two turns), and moves each taken listing's `next_check_at` to `now + claim_seconds`.
   That is a claim with an expiry: a process killed before storing the check leaves the
   listing due again when the claim lapses, and the check stored by a live process moves
   it a whole interval ahead. No row stays locked beyond the claim's transaction.
+- turn: a request no claim's turn covers (a redirect, a retry, a confirming re-fetch)
+  reserves one turn of its host's budget on its own (`reserve_turn`).
 - load: how many listings each host has against how many checks its politeness delay
   allows within their interval (a host over budget falls behind; the service warns).
 """
@@ -34,8 +36,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from tracker.fetch.turns import turn_spacing
 from tracker.store import db
-from tracker.store.tables import HostBudget, Listing, ListingSummary, table_of
+from tracker.store.tables import HostBudget, Listing, ListingSummary, table_of, utcnow
 
 _LISTING = table_of(Listing)
 _HOST = table_of(HostBudget)
@@ -46,10 +49,17 @@ _PLAN_CHUNK = 500
 
 @dataclass(frozen=True)
 class Claim:
-    """A due listing this process took, and when its request may start (host politeness)."""
+    """A due listing this process took, and its turns at its host (host politeness): its
+    page's, after the host's robots.txt's when this process must read that first."""
 
     listing_id: int
-    start_at: datetime
+    host: str
+    turns: tuple[datetime, ...]
+
+    @property
+    def start_at(self) -> datetime:
+        """When the check's first request may start."""
+        return self.turns[0]
 
 
 @dataclass(frozen=True)
@@ -163,15 +173,20 @@ def claim_due(
     delay_for: Callable[[str], float],
     horizon: timedelta,
     claim: timedelta,
+    window: float = 0.0,
+    lead: timedelta = timedelta(0),
     reads_robots_first: Callable[[str], bool] = lambda url: False,
 ) -> list[Claim]:
-    """Take up to `limit` due listings whose hosts have request slots before `now +
-    horizon`, in one transaction (see the module docstring).
+    """Take up to `limit` due listings whose hosts have request turns before `now + lead
+    + horizon`, in one transaction (see the module docstring). Turns at a host are its
+    delay plus two `window`s apart (`tracker.fetch.turns`: a request may start `window`
+    late), and none starts before `now + lead`: the time a check's store reads take
+    before its request (a turn that started while they ran would be missed).
 
     `reads_robots_first(url)`: whether this process must read the host's robots.txt
     before that page. That read is a request to the host too, and the page then waits
-    the delay after it, past its own slot into the next one, which another machine may
-    hold: so the first claim of such a host in a batch takes two slots."""
+    the delay after it, past its own turn into the next one, which another machine may
+    hold: so the first claim of such a host in a batch takes two turns."""
     if limit <= 0:
         return []
     query = (
@@ -190,24 +205,40 @@ def claim_due(
         budgets = _lock_budgets(session, list(by_host), now)
         claims: list[Claim] = []
         for host, next_allowed in budgets.items():
-            slot = max(now, next_allowed)
-            delay = timedelta(seconds=delay_for(host.rpartition(":")[0]))
+            turn = max(now + lead, next_allowed)
+            delay = delay_for(host.rpartition(":")[0])
+            spacing = timedelta(seconds=turn_spacing(delay, window) if delay > 0 else 0.0)
             taken = 0
             for listing_id, url in by_host[host]:
-                if len(claims) >= limit or slot >= now + horizon:
+                if len(claims) >= limit or turn >= now + lead + horizon:
                     break
-                claims.append(Claim(listing_id, slot))
                 requests = 2 if not taken and reads_robots_first(url) else 1
-                slot, taken = slot + delay * requests, taken + 1
+                turns = tuple(turn + spacing * i for i in range(requests))
+                claims.append(Claim(listing_id, host, turns))
+                turn, taken = turn + spacing * requests, taken + 1
             if taken:
                 budget = sa.update(_HOST).where(_HOST.c.host == host)
-                session.execute(budget.values(next_allowed_at=slot))
+                session.execute(budget.values(next_allowed_at=turn))
         if claims:
             ids = [c.listing_id for c in claims]
             session.execute(
                 sa.update(_LISTING).where(_LISTING.c.id.in_(ids)).values(next_check_at=now + claim)
             )
         return claims
+
+
+def reserve_turn(engine: Engine, host: str, spacing: timedelta) -> datetime:
+    """One request turn at `host` from its shared budget, the budget moved `spacing`
+    past it. It waits for the budget row's lock (a dispatcher holds it for a moment)
+    rather than skipping it: this request needs its turn, not some other host's."""
+    with db.session_scope(engine, write=True) as session:
+        session.execute(_insert_new(session, [{"host": host, "next_allowed_at": utcnow()}]))
+        locked = sa.select(_HOST.c.next_allowed_at).where(_HOST.c.host == host).with_for_update()
+        next_allowed: datetime = session.execute(locked).scalar_one()
+        turn = max(utcnow(), next_allowed)
+        budget = sa.update(_HOST).where(_HOST.c.host == host)
+        session.execute(budget.values(next_allowed_at=turn + spacing))
+    return turn
 
 
 def _due(now: datetime) -> sa.ColumnElement[bool]:

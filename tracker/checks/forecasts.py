@@ -37,6 +37,7 @@ from planner.forecast.outcomes import comparable_log_ratios
 from tracker import locations
 from tracker.errors import NotFoundError
 from tracker.store import db, summary
+from tracker.store.bulk import insert_many
 from tracker.store.tables import (
     ForecastRecord,
     Listing,
@@ -193,7 +194,7 @@ def import_history(
             rows = _new_rows(session, listing, series, path)
             skipped += len(series.days) - len(rows)
             for start in range(0, len(rows), _CHUNK):
-                session.execute(sa.insert(_OBSERVATIONS), rows[start : start + _CHUNK])
+                insert_many(session.connection(), _OBSERVATIONS, rows[start : start + _CHUNK])
             inserted[listing.id or 0] = len(rows)
         summary.rebuild(session.connection(), [i for i, n in inserted.items() if n])
     return ImportSummary(inserted, skipped)

@@ -5,13 +5,17 @@ set one interval ahead in the transaction that stores its check. APScheduler 3.1
 AsyncIOScheduler (in-memory job store) runs a few periodic jobs only:
 
 - `dispatch-due-checks`, every `DISPATCH_SECONDS`: take due listings from the store in a
-  small batch (at most `2 x max_concurrency` in flight) with per-host request slots, and
-  check each at its slot (`tracker.checks.dispatch`). With nothing due the service
-  reads the store again only when the next listing falls due, or after
-  `IDLE_POLL_SECONDS` at most, so an idle service with 10,000 listings costs two indexed
-  reads every few seconds. Each of those looks first gives listings added since
-  (`daoshou add` in another process) their first check time, spread over their interval
-  (an indexed read of the unplanned ones).
+  small batch (at most `2 x max_concurrency` in flight) with per-host request turns, and
+  start each check at its turn. On PostgreSQL (several services) a check starts
+  `PREPARE_SECONDS` before its turn, so its reads of the store (listing, lease,
+  validators) come first, and its request waits for the turn and is never sent after it
+  ends (`tracker.checks.turns`, `tracker.fetch.turns`): two requests to one host from any
+  of the processes sharing the store keep its delay. With nothing due the service reads
+  the store again only when the next listing falls due, or after `IDLE_POLL_SECONDS` at
+  most, so an idle service with 10,000 listings costs two indexed reads every few
+  seconds. Each of those looks first gives listings added since (`daoshou add` in
+  another process) their first check time, spread over their interval (an indexed read
+  of the unplanned ones).
 - the periodic jobs the service's starter hands it (`tracker.checks.jobs.service_jobs()`
   for `daoshou run`): the list is built where the service starts, nothing registers itself.
 
@@ -53,6 +57,7 @@ from tracker.checks.dispatch import Claim
 from tracker.checks.jobs import PeriodicJob
 from tracker.checks.pages import fetch_policy
 from tracker.checks.service_lock import ServiceLock
+from tracker.checks.turns import StoreTurns
 from tracker.errors import NotFoundError
 from tracker.fetch.fetcher import Fetcher
 from tracker.settings import Settings, load_settings
@@ -66,6 +71,11 @@ DISPATCH_SECONDS = 1.0
 IDLE_POLL_SECONDS = 5.0  # longest an idle service goes without looking at the store
 LOCK_POLL_SECONDS = 5.0  # how often a standing-by service tries to take over
 SHUTDOWN_GRACE_SECONDS = 20.0
+# A check starts this long before its turn, and no claim's turn is sooner: its store reads
+# (tens of milliseconds; hundreds on a loaded machine) come first. Longer costs every check
+# that much latency, and the service keeps only 2 x max_concurrency checks under way;
+# shorter, a check whose reads overran misses its turn and waits for a new one.
+PREPARE_SECONDS = 0.25
 SERVICE_STORE = "service"
 
 _active: TrackerService | None = None
@@ -93,6 +103,16 @@ class TrackerService:
         self.checker: Checker | None = None
         self.checking = False  # this service dispatches checks
         self._lock = ServiceLock(repository.engine)
+        # Turns only where several services check one store (PostgreSQL): on SQLite this
+        # one service is the only checker, and its own gate spaces its requests.
+        self.turns = (
+            StoreTurns(
+                repository.engine, self.settings.min_delay_for, self.settings.turn_window_seconds
+            )
+            if self.shared
+            else None
+        )
+        self._lead = timedelta(seconds=PREPARE_SECONDS if self.turns else 0.0)
         self._on_status = on_status
         self._waiting: dict[int, asyncio.Task[None]] = {}  # claimed, before their slot
         self._tasks: set[asyncio.Task[None]] = set()
@@ -113,7 +133,7 @@ class TrackerService:
         if _active is not None:
             raise RuntimeError("a tracker service is already running in this process")
         async with (
-            Fetcher(fetch_policy(self.settings)) as fetcher,
+            Fetcher(fetch_policy(self.settings), turns=self.turns) as fetcher,
             Checker(self.repository, fetcher, self.settings) as checker,
         ):
             self.checker = checker
@@ -232,9 +252,13 @@ class TrackerService:
             delay_for=self.settings.min_delay_for,
             horizon=timedelta(seconds=2 * DISPATCH_SECONDS),
             claim=timedelta(seconds=self.settings.claim_seconds),
+            window=self.turns.window if self.turns else 0.0,
+            lead=self._lead,
             reads_robots_first=self.checker.pages.fetcher.reads_robots_first,
         )
         for claim in claims:
+            if self.turns:
+                self.turns.hand(claim.host, claim.turns)
             task = asyncio.create_task(self._check_claimed(claim))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -243,8 +267,9 @@ class TrackerService:
         task = asyncio.current_task()
         assert task is not None
         self._waiting[claim.listing_id] = task
+        prepared = claim.start_at - self._lead
         try:
-            await asyncio.sleep(max(0.0, (claim.start_at - utcnow()).total_seconds()))
+            await asyncio.sleep(max(0.0, (prepared - utcnow()).total_seconds()))
         finally:
             self._waiting.pop(claim.listing_id, None)
         await self.check(claim.listing_id)

@@ -51,6 +51,11 @@ FAILURE_FORMS: dict[str, tuple[str, str]] = {
         "被重定向到 {target}，它不是带主机名的 http(s) 地址",
         "redirected to {target}, which is not an http(s) URL with a host",
     ),
+    "missed_turns": (
+        "本机太忙：向 {host} 的请求 {count} 次没能在轮到它时发出；稍后再试",
+        "this machine was too busy to send the request to {host} within its turn,"
+        " {count} times; try again later",
+    ),
     "wait_cap": (
         "{host} 要求 daoshou 等待 {waiting} 秒，超过 {cap} 秒的上限；稍后再试",
         "{host} asked daoshou to wait {waiting} s, longer than the {cap} s cap; try again later",

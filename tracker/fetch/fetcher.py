@@ -31,10 +31,11 @@ import random
 import socket
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 from urllib.parse import urljoin
 
 import httpx
@@ -54,6 +55,7 @@ from tracker.fetch.robots import (
     disallow_all,
     parse_robots,
 )
+from tracker.fetch.turns import MissedTurn, Turn, Turns, deadline_trace
 from tracker.platforms import fetchable_netloc
 
 __all__ = [
@@ -69,6 +71,12 @@ __all__ = [
 
 RETRY_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_MISSED_TURNS = 8  # turns at a shared host a request may miss before the fetch fails
+_Read = TypeVar("_Read")
+
+
+class TurnsMissed(httpx.TransportError):
+    """A request missed `MAX_MISSED_TURNS` turns in a row at its host (`fetch.turns`)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,8 @@ class Fetcher:
     """Fetches pages under a FetchPolicy; use as an async context manager.
 
     `transport` is the test seam (an `httpx.MockTransport`); `rng` makes jitter repeatable.
+    `turns`: where requests take their turns at hosts shared with other processes (see
+    `tracker.fetch.turns`); without, this process's own gate is the only pacing.
     """
 
     def __init__(
@@ -142,10 +152,12 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
+        turns: Turns | None = None,
     ) -> None:
         self.policy = policy or FetchPolicy()
         self._transport = transport
         self._rng = rng or random.Random()
+        self.turns = turns
         self._client: httpx.AsyncClient | None = None
         self._robots = RobotsCache(self.policy.robots_ttl, path=self.policy.robots_cache_file)
         p = self.policy
@@ -312,17 +324,61 @@ class Fetcher:
 
     async def _attempt(self, url: httpx.URL, headers: dict[str, str]) -> _Exchange:
         """Send one request through the gate and read its body up to the cap."""
-        async with self.gate.slot(host_key(url)), asyncio.timeout(self.policy.total_timeout):
-            request = self.client.build_request("GET", url, headers=headers)
-            response = await self.client.send(request, stream=True)
+
+        async def read(response: httpx.Response) -> _Exchange:
+            kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
+            if not 200 <= response.status_code < 300:
+                return _Exchange(response.status_code, kept)
+            body, too_large = await read_capped(response, self.policy.max_body_bytes)
+            return _Exchange(response.status_code, kept, body, too_large)
+
+        return await self._send(url, read, headers=headers)
+
+    async def _send(
+        self,
+        url: httpx.URL,
+        read: Callable[[httpx.Response], Awaitable[_Read]],
+        *,
+        headers: dict[str, str] | None = None,
+        follow_redirects: bool = False,
+    ) -> _Read:
+        """GET `url` through the host's gate (and in a turn of its shared budget, if it has
+        one), and `read` the streamed response within the total timeout.
+
+        A request that would leave after its turn ended is not sent (`tracker.fetch.turns`)
+        and takes a new turn, up to `MAX_MISSED_TURNS` turns in all. A request in its turn
+        takes no global connection slot (see `HostGate.slot`), so only a stalled process,
+        never a busy slot, makes it miss.
+        """
+        host = host_key(url)
+        for _missed in range(MAX_MISSED_TURNS):
+            turn = await self._turn(host)
+            extensions = {"trace": deadline_trace(turn)} if turn else None
             try:
-                kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
-                if not 200 <= response.status_code < 300:
-                    return _Exchange(response.status_code, kept)
-                body, too_large = await read_capped(response, self.policy.max_body_bytes)
-                return _Exchange(response.status_code, kept, body, too_large)
-            finally:
-                await response.aclose()
+                async with (
+                    self.gate.slot(host, in_turn=turn is not None),
+                    asyncio.timeout(self.policy.total_timeout),
+                ):
+                    request = self.client.build_request(
+                        "GET", url, headers=headers, extensions=extensions
+                    )
+                    response = await self.client.send(
+                        request, stream=True, follow_redirects=follow_redirects
+                    )
+                    try:
+                        return await read(response)
+                    finally:
+                        await response.aclose()
+            except MissedTurn:
+                continue
+        raise TurnsMissed(f"missed {MAX_MISSED_TURNS} turns at {host}")
+
+    async def _turn(self, host: str) -> Turn | None:
+        """This process's next turn at `host`, once it has started (None: no shared budget)."""
+        turn = await self.turns.take(host) if self.turns is not None else None
+        if turn is not None:
+            await asyncio.sleep(max(0.0, turn.start - time.time()))
+        return turn
 
     def reads_robots_first(self, url: str) -> bool:
         """Whether fetching `url` now would first read its host's robots.txt (an extra
@@ -358,14 +414,13 @@ class Fetcher:
 
     async def _load_robots(self, origin: str) -> RobotsRules:
         url = httpx.URL(origin + "/robots.txt")
+
+        async def read(response: httpx.Response) -> tuple[int, bytes]:
+            body, _ = await read_capped(response, MAX_ROBOTS_BYTES, keep_prefix=True)
+            return response.status_code, body
+
         try:
-            async with self.gate.slot(host_key(url)), asyncio.timeout(self.policy.total_timeout):
-                request = self.client.build_request("GET", url)
-                response = await self.client.send(request, stream=True, follow_redirects=True)
-                try:
-                    body, _ = await read_capped(response, MAX_ROBOTS_BYTES, keep_prefix=True)
-                finally:
-                    await response.aclose()
+            status, body = await self._send(url, read, follow_redirects=True)
         except httpx.TooManyRedirects:
             return ALLOW_ALL  # RFC 9309: past five redirects, robots.txt is "unavailable"
         except (httpx.TransportError, TimeoutError) as exc:
@@ -375,11 +430,9 @@ class Fetcher:
             return disallow_all(
                 failure("robots_unreadable", host=url.host, kind=type(exc).__name__)
             )
-        if response.status_code >= 500 or response.status_code == 429:
-            return disallow_all(
-                failure("robots_unavailable", host=url.host, status=response.status_code)
-            )
-        if response.status_code >= 400:
+        if status >= 500 or status == 429:
+            return disallow_all(failure("robots_unavailable", host=url.host, status=status))
+        if status >= 400:
             return ALLOW_ALL
         return parse_robots(body.decode("utf-8", errors="replace"), PRODUCT_TOKEN)
 
@@ -399,6 +452,8 @@ KEPT_HEADERS = (
 
 def describe_network_error(exc: BaseException, total_timeout: float, host: str) -> str:
     """What happened to a failed connection to `host`, in a few words (`failures` forms)."""
+    if isinstance(exc, TurnsMissed):
+        return failure("missed_turns", host=host, count=MAX_MISSED_TURNS)
     if isinstance(exc, TimeoutError):
         return failure("total_timeout", host=host, seconds=f"{total_timeout:g}")
     if isinstance(exc, httpx.TimeoutException):

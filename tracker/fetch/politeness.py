@@ -58,11 +58,15 @@ class HostGate:
         return state
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    async def slot(self, host: str, *, in_turn: bool = False) -> AsyncIterator[None]:
         """Hold a request slot for `host`, entered no sooner than the host's next start.
 
         The spacing wait happens before a global slot is taken, so requests waiting out a
-        host's delay never keep other shops' requests from starting.
+        host's delay never keep other shops' requests from starting. A request `in_turn`
+        (at its turn of a host shared with other processes, `tracker.fetch.turns`) takes
+        no global slot: a turn missed for want of one is lost to every process, and the
+        service that hands out turns bounds its requests in flight by the checks it
+        keeps under way (twice `max_concurrency`, one request at a time each).
         """
         state = self._host(host)
         async with state.slots:
@@ -70,12 +74,14 @@ class HostGate:
                 wait = state.next_start - self._clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                await self._global.acquire()
+                if not in_turn:
+                    await self._global.acquire()
                 state.next_start = self._clock() + state.delay
             try:
                 yield
             finally:
-                self._global.release()
+                if not in_turn:
+                    self._global.release()
 
     def defer(self, host: str, seconds: float) -> None:
         """Start no request to `host` for `seconds` (a Retry-After or a backoff pause)."""

@@ -7,9 +7,11 @@ the demo must start in seconds and the benchmark writes 44M rows this way. Each 
 still encoded by its column's own type (`Amount`, `UtcDateTime`...), so a row written here
 reads back exactly as one written by a check; what is skipped is SQLAlchemy's per-row
 parameter bookkeeping, a quarter of the INSERTs' CPU (SQLite's own insert is most of the
-rest; docs/storage.md has the numbers). Callers give
-rows as plain mappings keyed by column name and assign the ids themselves, which is only
-sound on a fresh store; they never see a table model.
+rest; docs/storage.md has the numbers). `fill_fresh_store`'s callers give rows as plain
+mappings keyed by column name and assign the ids themselves, which is only sound on a
+fresh store; they never see a table model. `insert_many` alone also appends to a store
+in use (`import-history`): rows that name no id get the database's next ones, in the
+caller's transaction, which then rebuilds the summaries it touched.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ together: a check's observation, its fetch attempt, the page validators and the 
 they raise commit in one transaction or not at all, so a crash can never leave an alert
 without its observation or an observation without its attempt.
 
-Bulk paths (importing a price history) go through SQLAlchemy core `insert` with
-executemany, about ten times faster on SQLite than ORM `add_all`.
+Bulk appends (importing a price history) go through `tracker.store.bulk.insert_many`:
+one DBAPI executemany per chunk of a statement compiled once, in the transaction that
+then rebuilds the listing's summary and daily roll-up (docs/storage.md has the numbers).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlmodel import Session
 
 from planner.display import display_text
 from tracker.store import db, summary
+from tracker.store.bulk import insert_many
 from tracker.store.listings import ListingStore, adopt_title
 from tracker.store.tables import FetchAttempt, Listing, Observation, PageValidator, table_of
 from tracker.store.views import (
@@ -134,7 +136,7 @@ class CheckRecording(ListingStore):
         )
         with db.session_scope(self.engine, write=True) as session:
             while chunk := list(islice(rows, _BULK_CHUNK)):
-                session.execute(sa.insert(table), chunk)
+                insert_many(session.connection(), table, chunk)
                 count += len(chunk)
             summary.rebuild(session.connection(), [listing_id])
         return count
