@@ -4,7 +4,8 @@ starts nor after it ends, as the shop on the other side of the wire sees it."""
 import time
 from dataclasses import replace
 
-from tracker.fetch.fetcher import MAX_MISSED_TURNS, Fetcher
+from tracker.fetch.fetcher import Fetcher
+from tracker.fetch.network_failures import MAX_MISSED_TURNS
 from tracker.fetch.result import FetchOutcome
 from tracker.fetch.turns import Turn
 

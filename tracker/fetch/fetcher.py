@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
-import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -44,6 +42,11 @@ from tracker.errors import UnsupportedURLError
 from tracker.fetch.failures import failure
 from tracker.fetch.inflate import read_capped
 from tracker.fetch.loginwall import wall_reason
+from tracker.fetch.network_failures import (
+    MAX_MISSED_TURNS,
+    TurnsMissed,
+    describe_network_error,
+)
 from tracker.fetch.policy import PRODUCT_TOKEN, FetchPolicy, default_user_agent
 from tracker.fetch.politeness import HostGate, backoff_delay, parse_retry_after
 from tracker.fetch.result import FetchOutcome, FetchResult
@@ -71,12 +74,7 @@ __all__ = [
 
 RETRY_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-MAX_MISSED_TURNS = 8  # turns at a shared host a request may miss before the fetch fails
 _Read = TypeVar("_Read")
-
-
-class TurnsMissed(httpx.TransportError):
-    """A request missed `MAX_MISSED_TURNS` turns in a row at its host (`fetch.turns`)."""
 
 
 @dataclass(frozen=True)
@@ -448,51 +446,3 @@ KEPT_HEADERS = (
     "cache-control",
     "date",
 )
-
-
-def describe_network_error(exc: BaseException, total_timeout: float, host: str) -> str:
-    """What happened to a failed connection to `host`, in a few words (`failures` forms)."""
-    if isinstance(exc, TurnsMissed):
-        return failure("missed_turns", host=host, count=MAX_MISSED_TURNS)
-    if isinstance(exc, TimeoutError):
-        return failure("total_timeout", host=host, seconds=f"{total_timeout:g}")
-    if isinstance(exc, httpx.TimeoutException):
-        return failure("timeout", host=host, kind=type(exc).__name__)
-    causes = _causes(exc)
-    if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or (
-        "refused" in str(exc).lower()
-    ):
-        return failure("refused", host=host)
-    if any(isinstance(cause, socket.gaierror) for cause in causes) or _name_unknown(exc):
-        return failure("dns", host=host)
-    tls = next((cause for cause in causes if isinstance(cause, ssl.SSLError)), None)
-    if tls is not None:
-        form = "tls_certificate" if isinstance(tls, ssl.SSLCertVerificationError) else "tls"
-        return failure(form, host=host, error=_words(tls))
-    if isinstance(exc, httpx.RemoteProtocolError) or any(
-        isinstance(cause, ConnectionResetError) for cause in causes
-    ):
-        return failure("reset", host=host, kind=type(exc).__name__)
-    if isinstance(exc, httpx.ConnectError):
-        return failure("connect", host=host, error=_words(exc))
-    return failure("failed", host=host, kind=type(exc).__name__, error=_words(exc))
-
-
-def _words(exc: BaseException) -> str:
-    """An exception's message on one line, or its type when it has none."""
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """`exc` and the exceptions it was raised from (httpx wraps the socket's error)."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain
-
-
-def _name_unknown(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "name or service not known" in text or "nodename nor servname" in text
