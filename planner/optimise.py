@@ -174,11 +174,16 @@ def optimise(
         search = Search(cart, pricing, problem, values)
         form = build(problem)
         several = max(form.orders.values(), default=1) > 1
+        search.time_pricing()
+        # HiGHS and column generation stop early enough for their last plans to be priced
+        # by the deadline, and HiGHS with several orders per platform early enough for
+        # the local search.
+        reserve = max(IMPROVE_SHARE * time_limit if several else 0.0, 2 * search.margin())
         beside = None
         if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
-            beside = Beside(search, form.orders, deadline, time_limit, gap)
-        until = deadline - (IMPROVE_SHARE * time_limit if several else 0)
-        rounds = _solve(form, search, until, gap, child)
+            until = deadline - 2 * search.margin()
+            beside = Beside(search, form.orders, until, time_limit, gap)
+        rounds = _solve(form, search, deadline - reserve, gap, child)
     if search.best is None:  # stopped before HiGHS found any plan: the naive one holds
         search.consider(search.naive_plan(), None)
     if not search.close_enough(gap):
