@@ -17,9 +17,10 @@ threads' locks (the column generation thread, the terminal app's). A fresh inter
 costs 0.2 s of CPU to import HiGHS, so the optimiser starts it before it builds the
 model, one per optimisation, and sends it every round's solve. It is reaped on every
 path out (`Child.close`, a context manager): the deadline, an error, KeyboardInterrupt.
-A child whose parent dies first ends at HiGHS's own time limit, or at its next report,
-which finds the pipe closed. Requests and reports are pickles over pipes this process
-created for its own child: nothing else can write to them.
+A child whose parent dies first ends at its next report, which finds the pipe closed
+(HiGHS reports its bound each time it checks in between steps), or at HiGHS's own
+limit. Requests and reports are pickles over pipes this process created for its own
+child: nothing else can write to them.
 """
 
 from __future__ import annotations
@@ -70,7 +71,13 @@ class Child:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, *sys.path]))
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "planner.milp.apart", str(to_child), str(from_child)],
+                [
+                    sys.executable,
+                    "-m",
+                    "planner.milp.apart",
+                    str(to_child),
+                    str(from_child),
+                ],
                 pass_fds=(to_child, from_child),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

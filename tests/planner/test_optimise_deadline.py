@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -156,3 +158,43 @@ def test_an_optimisation_stopped_at_its_limit_states_its_plan_and_gap():
     assert Decimal(0) <= plan.bound <= plan.total
     assert plan.gap == ((plan.total - plan.bound) / plan.total).quantize(Decimal("0.0001"))
     assert "stopped at the time limit" in plan.describe_status()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+def test_a_child_dies_with_its_parent():
+    """A parent killed mid-solve (a terminal app's worker cancelled) leaves no solver
+    running on to its ten-minute limit: the child's next report finds the pipe closed."""
+    parent = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            # A parent that dies while its child is ten minutes into a solve.
+            "import os, threading, time\n"
+            "from planner.milp import apart\n"
+            "from tests.planner.test_optimise_deadline import model\n"
+            "child = apart.Child()\n"
+            "request = model(60).model.request(600.0)\n"
+            "solve = lambda: child.solve(request, time.perf_counter() + 600)\n"
+            "threading.Thread(target=solve, daemon=True).start()\n"
+            "time.sleep(1.0)\n"
+            "print(child.pid, flush=True)\n"
+            "os._exit(0)\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    orphan = Path(f"/proc/{int(parent.stdout)}")
+    waited = time.monotonic()
+    while orphan.exists() and _running(orphan) and time.monotonic() - waited < 60:
+        time.sleep(0.05)
+    assert not orphan.exists() or not _running(orphan)
+
+
+def _running(proc: Path) -> bool:
+    """False for a process gone or a zombie (dead, waiting for init to reap it)."""
+    try:
+        return (proc / "stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
