@@ -12,6 +12,9 @@ the best priced plan. The loop stops when the model's bound reaches the best pri
 Every improving plan HiGHS finds on the way is priced too, and the best kept. With several
 orders per platform, a share of the time goes to a local search over single moves from
 the best plans (`planner.milp.improve`); `planner.milp.search` holds the search state.
+On carts of `CHILD_MIN_ITEMS` items or more HiGHS runs in a child process that is killed
+at the deadline (`planner.milp.apart`): the time limit holds even where one of HiGHS's
+steps reads no clock for seconds.
 docs/optimiser.md explains the formulation.
 
 Optional (wishlist) items are added only when they pay for themselves: each is worth what
