@@ -152,7 +152,8 @@ class Child:
                 raise SolverFailed(self._ended()) from None
             _PEAK_RSS[0] = max(_PEAK_RSS[0], rss)
             if kind == "done":
-                return message[0]
+                answer: Solution = message[0]
+                return answer
             if kind == "error":
                 raise SolverFailed(f"the solver process failed: {message[0]}")
             bound = max(bound, message[-1])

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from planner.cart import Cart, EveryOff, Item, Offer, Promotion, Threshold
-from planner.cost import Pricing, price
+from planner.cost import Pricing, naive_assignment, price
 from planner.milp import apart
 from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import build
@@ -198,3 +198,21 @@ def _running(proc: Path) -> bool:
         return (proc / "stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z"
     except OSError:
         return False
+
+
+def test_a_limit_too_short_for_any_solve_still_answers_with_the_naive_plan():
+    """Given 0.05 s, the child has not even imported HiGHS when it is killed: the answer
+    is the naive plan, priced, with the only bound known without a solve (no total is
+    below zero) and its gap stated."""
+    cart = sale_cart(60, 3)
+    plan = optimise(cart, PRICING, time_limit=0.05)
+    naive = price(cart, naive_assignment(cart, PRICING), PRICING)
+    assert our_children() == []
+    assert plan.total == naive.total
+    assert (plan.status, plan.stopped_by, plan.bound, plan.gap) == (
+        "feasible",
+        "time limit",
+        Decimal("0.00"),
+        Decimal("1.0000"),
+    )
+    assert "stopped at the time limit" in plan.describe_status()
