@@ -52,6 +52,9 @@ __all__ = [
 
 HALF_CENT = Decimal("0.005")
 
+#: The most orders (checkouts) per platform the optimiser considers unless told otherwise.
+ORDERS = 3
+
 #: With several orders per platform, the share of the time limit kept from HiGHS for
 #: moving single items in its best plan (`planner.milp.improve`): on the bench carts
 #: HiGHS's plan after 5 s was still 0.2-0.5% above plans one move away.
@@ -154,7 +157,7 @@ def optimise(
     *,
     time_limit: float = 10.0,
     gap: float = 0.0,
-    max_orders_per_platform: int = 3,
+    max_orders_per_platform: int = ORDERS,
 ) -> OptimisedPlan:
     """The cheapest plan for `cart`, proven optimal if `time_limit` seconds allow.
 
@@ -163,30 +166,42 @@ def optimise(
     per order, and never more than `max_orders_per_platform`. Raises PlanError when no
     plan respects the limits and the budget.
     """
+    with _solver(len(cart.items)) as child:
+        return _optimise(cart, pricing, time_limit, gap, max_orders_per_platform, child)
+
+
+def _optimise(
+    cart: Cart,
+    pricing: Pricing,
+    time_limit: float,
+    gap: float,
+    max_orders_per_platform: int,
+    child: apart.Child | None,
+) -> OptimisedPlan:
+    """`optimise`, with HiGHS in `child` where one is given."""
     started = time.perf_counter()
     deadline = started + time_limit
-    with _solver(len(cart.items)) as child:
-        values = {
-            item.id: standalone_cost(cart, item, pricing) - CENT / 2
-            for item in cart.items
-            if item.optional and _allowed(item)
-        }
-        problem = problem_from_cart(
-            cart, pricing.rules, pricing.subsidies, values, max_orders_per_platform
-        )
-        search = Search(cart, pricing, problem, values)
-        form = build(problem)
-        several = max(form.orders.values(), default=1) > 1
-        search.time_pricing()
-        # HiGHS and column generation stop early enough for their last plans to be priced
-        # by the deadline, and HiGHS with several orders per platform early enough for
-        # the local search.
-        reserve = max(IMPROVE_SHARE * time_limit if several else 0.0, 2 * search.margin())
-        beside = None
-        if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
-            until = deadline - 2 * search.margin()
-            beside = Beside(search, form.orders, until, time_limit, gap)
-        rounds = _solve(form, search, deadline - reserve, gap, child)
+    values = {
+        item.id: standalone_cost(cart, item, pricing) - CENT / 2
+        for item in cart.items
+        if item.optional and _allowed(item)
+    }
+    problem = problem_from_cart(
+        cart, pricing.rules, pricing.subsidies, values, max_orders_per_platform
+    )
+    search = Search(cart, pricing, problem, values)
+    form = build(problem)
+    several = max(form.orders.values(), default=1) > 1
+    search.time_pricing()
+    # HiGHS and column generation stop early enough for their last plans to be priced by
+    # the deadline, and HiGHS with several orders per platform early enough for the local
+    # search.
+    reserve = max(IMPROVE_SHARE * time_limit if several else 0.0, 2 * search.margin())
+    beside = None
+    if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
+        until = deadline - 2 * search.margin()
+        beside = Beside(search, form.orders, until, time_limit, gap)
+    rounds = _solve(form, search, deadline - reserve, gap, child)
     if search.best is None:  # stopped before HiGHS found any plan: the naive one holds
         search.consider(search.naive_plan(), None)
     if not search.close_enough(gap):
@@ -215,7 +230,7 @@ def _solve(
     while True:
         rounds += 1
         request = form.model.request(deadline - time.perf_counter(), gap, search.start(form))
-        if child is not None and child.alive:
+        if child is not None:
             solution = child.solve(
                 request,
                 deadline,
@@ -333,21 +348,23 @@ def suggest_additions(
     required = tuple(item for item in cart.items if not item.optional)
     candidates = [item for item in cart.items if item.optional and _allowed(item)]
     per_solve = time_limit / (len(candidates) + 1)
-    base = optimise(replace(cart, items=required), pricing, time_limit=per_solve)
-    suggestions = []
-    for item in candidates:
-        alone = standalone_cost(cart, item, pricing)
-        added = replace(cart, items=(*required, replace(item, optional=False)))
-        try:
-            plan = optimise(added, pricing, time_limit=per_solve)
-        except PlanError:
-            continue
-        extra = plan.total - base.total
-        if extra < alone:
-            bought = next(p for p in plan.priced.items if p.id == item.id)
-            suggestions.append(
-                Suggestion(
-                    item.id, item.name, bought.platform, bought.shop, extra, alone, alone - extra
-                )
-            )
+    with _solver(len(required) + 1) as child:  # one solver process for every solve
+        base = _optimise(replace(cart, items=required), pricing, per_solve, 0.0, ORDERS, child)
+        suggestions: list[Suggestion] = []
+        for item in candidates:
+            alone = standalone_cost(cart, item, pricing)
+            added = replace(cart, items=(*required, replace(item, optional=False)))
+            try:
+                plan = _optimise(added, pricing, per_solve, 0.0, ORDERS, child)
+            except PlanError:
+                continue
+            extra = plan.total - base.total
+            if extra < alone:
+                suggestions.append(_suggestion(item, plan, extra, alone))
     return sorted(suggestions, key=lambda s: (-s.saving, s.item_id))
+
+
+def _suggestion(item: Item, plan: OptimisedPlan, extra: Decimal, alone: Decimal) -> Suggestion:
+    """`item` as a suggestion: where `plan` buys it, what adding it costs and saves."""
+    bought = next(p for p in plan.priced.items if p.id == item.id)
+    return Suggestion(item.id, item.name, bought.platform, bought.shop, extra, alone, alone - extra)

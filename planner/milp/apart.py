@@ -61,10 +61,14 @@ def available() -> bool:
 
 
 class Child:
-    """One solver process, started at once (its imports overlap the caller's work), used
-    for any number of solves until one is stopped at its deadline or it is closed."""
+    """A solver process, started at once (its imports overlap the caller's work) and used
+    for any number of solves; one stopped at its deadline is killed, and the next solve
+    starts another (the wishlist suggestions run an optimisation per candidate)."""
 
     def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         to_child, self._requests = os.pipe()
         self._reports, from_child = os.pipe()
         root = str(Path(__file__).resolve().parents[2])
@@ -115,14 +119,17 @@ class Child:
 
     @property
     def alive(self) -> bool:
-        """Whether the child can take another solve."""
+        """Whether the current process runs and can take a solve without a new start."""
         return self._process.poll() is None and not self._send.closed
 
     def solve(self, request: Request, deadline: float, found: Found | None = None) -> Solution:
         """Solve `request`; stop at `deadline` (a `time.perf_counter()` reading) whatever
         HiGHS is doing. Stopped, the answer is the last solution the child reported
         ("feasible", or "unknown" without one) and the last bound, with `stopped` set,
-        and the child is gone."""
+        and the process is gone (a later solve starts a new one)."""
+        if not self.alive:
+            self.close()
+            self._start()
         left = deadline - time.perf_counter()
         request = replace(request, time_limit=min(request.time_limit, left - MARGIN))
         # Sent from a thread: a request is larger than a pipe's buffer, and a child that
@@ -169,7 +176,7 @@ class Child:
         return f"the solver process ended without an answer (exit code {self._process.returncode})"
 
     def close(self) -> None:
-        """Kill the child if it still runs and wait for it: no process outlives the
+        """Kill the process if it still runs and wait for it: none outlives the
         optimisation. Its CPU time (the last it reported, or the system's count just
         before the kill) is added to `children_cpu`."""
         if self._send.closed:

@@ -26,7 +26,7 @@ from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import build
 from planner.milp.slots import Formulation
 from planner.milp.solver import run
-from planner.optimise import optimise
+from planner.optimise import COLUMNS_MAX_ITEMS, optimise
 from tests.clock import TODAY
 
 pytestmark = pytest.mark.skipif(not apart.available(), reason="solver children need POSIX")
@@ -203,8 +203,9 @@ def _running(proc: Path) -> bool:
 def test_a_limit_too_short_for_any_solve_still_answers_with_the_naive_plan():
     """Given 0.05 s, the child has not even imported HiGHS when it is killed: the answer
     is the naive plan, priced, with the only bound known without a solve (no total is
-    below zero) and its gap stated."""
-    cart = sale_cart(60, 3)
+    below zero) and its gap stated. (Past `COLUMNS_MAX_ITEMS`, so that no column
+    generation runs beside HiGHS: its first bound can come within that time.)"""
+    cart = sale_cart(COLUMNS_MAX_ITEMS + 20, 3)
     plan = optimise(cart, PRICING, time_limit=0.05)
     naive = price(cart, naive_assignment(cart, PRICING), PRICING)
     assert our_children() == []
@@ -216,3 +217,22 @@ def test_a_limit_too_short_for_any_solve_still_answers_with_the_naive_plan():
         Decimal("1.0000"),
     )
     assert "stopped at the time limit" in plan.describe_status()
+
+
+def test_a_child_stopped_at_a_deadline_is_replaced_for_the_next_solve():
+    """The wishlist suggestions run one optimisation per candidate through one `Child`:
+    a solve stopped at its deadline must not leave the next without a solver."""
+    form = model(60)
+    small = model(8)
+    with apart.Child() as child:
+        stopped = child.solve(form.model.request(600.0), time.perf_counter() + 600, stop_now)
+        first = child.pid
+        assert stopped.stopped and not child.alive
+        answer = child.solve(small.model.request(60.0), time.perf_counter() + 600)
+        assert answer.status == "optimal" and not answer.stopped
+        assert child.alive and child.pid != first
+    assert our_children() == []
+
+
+def stop_now(values, objective, bound):
+    return True
