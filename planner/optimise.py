@@ -167,7 +167,7 @@ def optimise(
     plan respects the limits and the budget.
     """
     with _solver(len(cart.items)) as child:
-        return _optimise(cart, pricing, time_limit, gap, max_orders_per_platform, child)
+        return _optimise(cart, pricing, time_limit, gap, max_orders_per_platform, child, True)
 
 
 def _optimise(
@@ -177,8 +177,11 @@ def _optimise(
     gap: float,
     max_orders_per_platform: int,
     child: apart.Child | None,
+    last: bool = False,
 ) -> OptimisedPlan:
-    """`optimise`, with HiGHS in `child` where one is given."""
+    """`optimise`, with HiGHS in `child` where one is given. The `last` solve closes the
+    child as soon as HiGHS is done, while time is left: reaping a process that held a
+    200-item model takes some hundredths of a second."""
     started = time.perf_counter()
     deadline = started + time_limit
     values = {
@@ -202,6 +205,8 @@ def _optimise(
         until = deadline - 2 * search.margin()
         beside = Beside(search, form.orders, until, time_limit, gap)
     rounds = _solve(form, search, deadline - reserve, gap, child)
+    if last and child is not None:
+        child.close()
     if search.best is None:  # stopped before HiGHS found any plan: the naive one holds
         search.consider(search.naive_plan(), None)
     if not search.close_enough(gap):
