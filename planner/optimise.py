@@ -12,6 +12,9 @@ the best priced plan. The loop stops when the model's bound reaches the best pri
 Every improving plan HiGHS finds on the way is priced too, and the best kept. With several
 orders per platform, a share of the time goes to a local search over single moves from
 the best plans (`planner.milp.improve`); `planner.milp.search` holds the search state.
+On carts of `CHILD_MIN_ITEMS` items or more HiGHS runs in a child process that is killed
+at the deadline (`planner.milp.apart`): the time limit holds even where one of HiGHS's
+steps reads no clock for seconds.
 docs/optimiser.md explains the formulation.
 
 Optional (wishlist) items are added only when they pay for themselves: each is worth what
@@ -21,17 +24,18 @@ by less than that, i.e. it helps reach a threshold. `suggest_additions` lists th
 
 from __future__ import annotations
 
+import contextlib
 import math
-import threading
 import time
 from dataclasses import dataclass, replace
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from planner.cart import Cart, Item
 from planner.cost import Pick, PricedCart, Pricing, price
 from planner.errors import PlanError
+from planner.milp import apart, solver
 from planner.milp.adapter import problem_from_cart
-from planner.milp.columns import Column, ColumnSearch, Duals
+from planner.milp.beside import Beside
 from planner.milp.formulation import Formulation, build
 from planner.milp.search import SUBSIDY_STEP, TOLERANCE, Search
 from planner.money import CENT, ZERO
@@ -48,14 +52,13 @@ __all__ = [
 
 HALF_CENT = Decimal("0.005")
 
+#: The most orders (checkouts) per platform the optimiser considers unless told otherwise.
+ORDERS = 3
+
 #: With several orders per platform, the share of the time limit kept from HiGHS for
 #: moving single items in its best plan (`planner.milp.improve`): on the bench carts
 #: HiGHS's plan after 5 s was still 0.2-0.5% above plans one move away.
 IMPROVE_SHARE = 0.2
-
-#: With several orders per platform, the share of the time limit column generation keeps
-#: at its end to solve its master as an integer programme (a plan from its orders).
-COLUMNS_RESERVE = 0.1
 
 #: Column generation runs beside the compact model only on carts of at most this many
 #: items. Its pricing MILPs grow with the items per platform (up to 1.5 s each at 100
@@ -64,6 +67,14 @@ COLUMNS_RESERVE = 0.1
 #: 200-item carts ended with the same or better gaps without it, and a 200-item solve
 #: ran 30.5 s with it against 13.7 s without (docs/optimiser.md, measured).
 COLUMNS_MAX_ITEMS = 60
+
+#: Carts of at least this many items are solved in a child process (`planner.milp.apart`)
+#: that is killed at the deadline: one step of HiGHS's root work, which reads no clock,
+#: took up to 0.8 s of CPU at 30 items, 1.3 s at 100 and 2.5 s at 200, which on a loaded
+#: machine is seconds of wall time past the limit. Below this the model is solved in
+#: this process: a child's start (0.2 s of CPU importing HiGHS) would cost more than
+#: such carts take to solve (docs/optimiser.md, "Round 4").
+CHILD_MIN_ITEMS = 20
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,9 @@ class OptimisedPlan:
     seconds: float
     rounds: int
     modelled: Decimal
+    #: Why the search ended: "proof" (optimal), "gap" (within the gap asked) or "time
+    #: limit" (the best plan when the time asked for was up).
+    stopped_by: str = "proof"
 
     @property
     def total(self) -> Decimal:
@@ -98,8 +112,9 @@ class OptimisedPlan:
         """One line for the user: proven optimal, or how far from the bound."""
         if self.status == "optimal":
             return f"proven optimal in {self.seconds:.2f}s"
+        ended = " (stopped at the time limit)" if self.stopped_by == "time limit" else ""
         return (
-            f"best plan found in {self.seconds:.2f}s; not proven optimal: "
+            f"best plan found in {self.seconds:.2f}s{ended}; not proven optimal: "
             f"at most {self.gap * 100:.2f}% above the lower bound {self.bound}"
         )
 
@@ -142,7 +157,7 @@ def optimise(
     *,
     time_limit: float = 10.0,
     gap: float = 0.0,
-    max_orders_per_platform: int = 3,
+    max_orders_per_platform: int = ORDERS,
 ) -> OptimisedPlan:
     """The cheapest plan for `cart`, proven optimal if `time_limit` seconds allow.
 
@@ -151,7 +166,24 @@ def optimise(
     per order, and never more than `max_orders_per_platform`. Raises PlanError when no
     plan respects the limits and the budget.
     """
+    with _solver(len(cart.items)) as child:
+        return _optimise(cart, pricing, time_limit, gap, max_orders_per_platform, child, True)
+
+
+def _optimise(
+    cart: Cart,
+    pricing: Pricing,
+    time_limit: float,
+    gap: float,
+    max_orders_per_platform: int,
+    child: apart.Child | None,
+    last: bool = False,
+) -> OptimisedPlan:
+    """`optimise`, with HiGHS in `child` where one is given. The `last` solve closes the
+    child as soon as HiGHS is done, while time is left: reaping a process that held a
+    200-item model takes some hundredths of a second."""
     started = time.perf_counter()
+    deadline = started + time_limit
     values = {
         item.id: standalone_cost(cart, item, pricing) - CENT / 2
         for item in cart.items
@@ -162,116 +194,62 @@ def optimise(
     )
     search = Search(cart, pricing, problem, values)
     form = build(problem)
-    deadline = started + time_limit
     several = max(form.orders.values(), default=1) > 1
+    search.time_pricing()
+    # HiGHS and column generation stop early enough for their last plans to be priced by
+    # the deadline, and HiGHS with several orders per platform early enough for the local
+    # search.
+    reserve = max(IMPROVE_SHARE * time_limit if several else 0.0, 2 * search.margin())
     beside = None
     if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
-        beside = _Beside(search, form.orders, deadline, time_limit, gap)
-    rounds = _solve(form, search, deadline - (IMPROVE_SHARE * time_limit if several else 0), gap)
+        until = deadline - 2 * search.margin()
+        beside = Beside(search, form.orders, until, time_limit, gap)
+    rounds = _solve(form, search, deadline - reserve, gap, child)
+    if last and child is not None:
+        child.close()
+    if search.best is None:  # stopped before HiGHS found any plan: the naive one holds
+        search.consider(search.naive_plan(), None)
     if not search.close_enough(gap):
         search.improve(form.orders, deadline)
     if beside is not None:
         beside.finish()
     search.merge_orders(deadline)
-    return _result(search, time.perf_counter() - started, rounds)
+    return _result(search, time.perf_counter() - started, rounds, gap)
 
 
-class _Beside:
-    """Column generation (`planner.milp.columns`) in a thread beside the compact model:
-    HiGHS releases the GIL, so on two cores both advance. It reads the best plan (to seed
-    its orders) but changes the search only in `finish`, back on the caller's thread: its
-    bound raises the search's, and its plan is priced like any other."""
-
-    def __init__(
-        self,
-        search: Search,
-        slots: dict[str, int],
-        deadline: float,
-        time_limit: float,
-        gap: float,
-    ) -> None:
-        self._search = search
-        self._gap = gap
-        self._columns = ColumnSearch(search.problem, slots)
-        naive = search.naive_plan()
-        priced = search.priced(naive)
-        self._naive = search.orders(naive, priced)
-        self._seen: object = None
-        self._orders: list[Column] = []
-        self._error: BaseException | None = None
-        start = self._duals(priced)
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(start, deadline, COLUMNS_RESERVE * time_limit),
-            name="daoshou-columns",
-            daemon=True,
-        )
-        self._thread.start()
-
-    def _run(self, start: Duals, deadline: float, reserve: float) -> None:
-        try:
-            self._columns.run(start, self._best, self._enough, deadline, reserve)
-        except BaseException as error:  # re-raised on the caller's thread by finish()
-            self._error = error
-
-    def _duals(self, priced: PricedCart) -> Duals:
-        """Duals from a priced plan: each item at its in-hand price."""
-        optional = [item.optional for item in self._search.problem.items]
-        return Duals(self._search.in_hand(priced), {}, {}, optional)
-
-    def _best(self) -> tuple[list[Column], Duals | None]:
-        """The naive plan's orders and the best plan's; the best plan's in-hand prices if it
-        is new since the last call."""
-        found = self._search.best
-        if found is None or found is self._seen:
-            return self._naive + self._orders, None
-        self._seen, self._orders = found, self._search.orders(found[2], found[1])
-        return self._naive + self._orders, self._duals(found[1])
-
-    def _enough(self, bound: float) -> bool:
-        best = self._search.best_objective
-        if best.is_infinite() or not math.isfinite(bound):  # no plan, or no bound yet
-            return False
-        allowed = max(TOLERANCE, Decimal(repr(self._gap)) * abs(best))
-        return best - _floor(bound) <= allowed
-
-    def finish(self) -> None:
-        """Wait for the thread (asked to stop at once if the plan is already good enough),
-        then take its bound and price its plan."""
-        if self._search.close_enough(self._gap):
-            self._columns.stop()
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        if math.isfinite(self._columns.bound):
-            self._search.bound = max(self._search.bound, _floor(self._columns.bound))
-        if self._columns.plan is not None:
-            self._search.consider(self._columns.plan, None)
+def _solver(items: int) -> contextlib.AbstractContextManager[apart.Child | None]:
+    """A solver process for a cart of `items` items, started now so that its start-up
+    overlaps building the model; none for small carts or where children cannot run."""
+    if items >= CHILD_MIN_ITEMS and apart.available():
+        return apart.Child()
+    return contextlib.nullcontext()
 
 
-def _floor(bound: float) -> Decimal:
-    """A float bound as a Decimal a tenth of a cent lower: the solver's tolerances must
-    never make it claim more than it proved."""
-    return Decimal(repr(bound)).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR) - Decimal("0.001")
-
-
-def _solve(form: Formulation, search: Search, deadline: float, gap: float) -> int:
+def _solve(
+    form: Formulation, search: Search, deadline: float, gap: float, child: apart.Child | None
+) -> int:
     """Solve, verify with the engine, cut off a plan the model mispriced, repeat; return
-    the number of solves. The search keeps the best plan and the model's best bound."""
+    the number of solves. The search keeps the best plan and the model's best bound.
+    With a `child`, HiGHS runs there and is killed at the deadline if still running."""
     rounds = 0
     while True:
         rounds += 1
-        solution = form.model.solve(
-            deadline - time.perf_counter(),
-            gap,
-            start=search.start(form),
-            found=lambda values: search.found_on_the_way(form.chosen(values)),
-        )
+        request = form.model.request(deadline - time.perf_counter(), gap, search.start(form))
+        if child is not None:
+            solution = child.solve(
+                request,
+                deadline,
+                lambda values, _o, _b: search.found_on_the_way(form.chosen(values)),
+            )
+        else:
+            solution = solver.run(
+                request, lambda values, _o, _b: search.found_on_the_way(form.chosen(values))
+            )
         search.price_found(deadline)
         if solution.status == "infeasible":
             search.bound = search.best_objective
             return rounds
-        if solution.status == "unknown":  # out of time before HiGHS found a plan
+        if solution.status == "unknown" or solution.stopped:  # out of time, HiGHS killed
             if math.isfinite(solution.bound):
                 search.bound = max(search.bound, _exact(solution.bound))
             return rounds
@@ -296,14 +274,18 @@ def _exact(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("0.0001"))
 
 
-def _result(search: Search, seconds: float, rounds: int) -> OptimisedPlan:
+def _result(search: Search, seconds: float, rounds: int, asked: float) -> OptimisedPlan:
     """The best plan, its status, and the bound as a total (the objective counts the
     worth of added wishlist items; the bound is shifted back by the same worth)."""
     if search.best is None:
         raise _infeasible(search.cart, search.pricing)
     assignment, priced, _ = search.best
-    bound = min(search.bound, search.best_objective)
+    # Stopped before HiGHS proved any bound: no total is below zero, so no objective is
+    # below minus the worth of every wishlist item.
+    floor = -sum(search.values.values(), ZERO)
+    bound = min(max(search.bound, floor), search.best_objective)
     proven = search.best_objective - bound <= TOLERANCE
+    stopped_by = "proof" if proven else "gap" if search.close_enough(asked) else "time limit"
     bound_total = bound + priced.total - search.best_objective
     gap = ZERO if proven else (priced.total - bound_total) / max(priced.total, CENT)
     return OptimisedPlan(
@@ -315,6 +297,7 @@ def _result(search: Search, seconds: float, rounds: int) -> OptimisedPlan:
         seconds=seconds,
         rounds=rounds,
         modelled=search.modelled.quantize(CENT),
+        stopped_by=stopped_by,
     )
 
 
@@ -370,21 +353,23 @@ def suggest_additions(
     required = tuple(item for item in cart.items if not item.optional)
     candidates = [item for item in cart.items if item.optional and _allowed(item)]
     per_solve = time_limit / (len(candidates) + 1)
-    base = optimise(replace(cart, items=required), pricing, time_limit=per_solve)
-    suggestions = []
-    for item in candidates:
-        alone = standalone_cost(cart, item, pricing)
-        added = replace(cart, items=(*required, replace(item, optional=False)))
-        try:
-            plan = optimise(added, pricing, time_limit=per_solve)
-        except PlanError:
-            continue
-        extra = plan.total - base.total
-        if extra < alone:
-            bought = next(p for p in plan.priced.items if p.id == item.id)
-            suggestions.append(
-                Suggestion(
-                    item.id, item.name, bought.platform, bought.shop, extra, alone, alone - extra
-                )
-            )
+    with _solver(len(required) + 1) as child:  # one solver process for every solve
+        base = _optimise(replace(cart, items=required), pricing, per_solve, 0.0, ORDERS, child)
+        suggestions: list[Suggestion] = []
+        for item in candidates:
+            alone = standalone_cost(cart, item, pricing)
+            added = replace(cart, items=(*required, replace(item, optional=False)))
+            try:
+                plan = _optimise(added, pricing, per_solve, 0.0, ORDERS, child)
+            except PlanError:
+                continue
+            extra = plan.total - base.total
+            if extra < alone:
+                suggestions.append(_suggestion(item, plan, extra, alone))
     return sorted(suggestions, key=lambda s: (-s.saving, s.item_id))
+
+
+def _suggestion(item: Item, plan: OptimisedPlan, extra: Decimal, alone: Decimal) -> Suggestion:
+    """`item` as a suggestion: where `plan` buys it, what adding it costs and saves."""
+    bought = next(p for p in plan.priced.items if p.id == item.id)
+    return Suggestion(item.id, item.name, bought.platform, bought.shop, extra, alone, alone - extra)

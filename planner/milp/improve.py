@@ -90,6 +90,8 @@ def improve(
             move = _best_move(batch, i, problem, slots, costs)
             if move is not None:
                 batch[i] = move
+        if time.perf_counter() >= deadline:  # no time left to price the pass
+            return current
         if batch != current and accept(batch):
             current = batch
             continue

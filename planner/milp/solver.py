@@ -14,7 +14,8 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import highspy
 import numpy as np
@@ -82,6 +83,91 @@ class Solution:
     objective: float
     bound: float
     seconds: float
+    #: True when the solve was ended from outside at its deadline (`planner.milp.apart`):
+    #: the values and bound are the last ones HiGHS reported before it was stopped.
+    stopped: bool = False
+
+
+#: `found(values, objective, bound)`: an improving solution, with the bound at that time.
+Found = Callable[[Sequence[float], float, float], None]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One solve as plain data (arrays, numbers): it pickles, so a child process can run
+    it (`planner.milp.apart`). `arrays` hold the columns' costs, bounds and integrality
+    and the rows' bounds and coefficients, row by row."""
+
+    arrays: dict[str, np.ndarray]
+    offset: float
+    time_limit: float
+    gap: float = 0.0
+    start: dict[int, float] = field(default_factory=dict)
+    cutoff: float | None = None
+
+    def lp(self) -> highspy.HighsLp:
+        """The model as HiGHS takes it, in one piece."""
+        a = self.arrays
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(a["cost"])
+        lp.num_row_ = len(a["row_lower"])
+        lp.offset_ = self.offset
+        lp.col_cost_ = a["cost"]
+        lp.col_lower_ = a["lower"]
+        lp.col_upper_ = a["upper"]
+        lp.row_lower_ = a["row_lower"]
+        lp.row_upper_ = a["row_upper"]
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = a["start"]
+        lp.a_matrix_.index_ = a["index"]
+        lp.a_matrix_.value_ = a["value"]
+        kinds = highspy.HighsVarType
+        lp.integrality_ = [kinds.kInteger if flag else kinds.kContinuous for flag in a["integer"]]
+        return lp
+
+
+def run(
+    request: Request, found: Found | None = None, bound: Callable[[float], None] | None = None
+) -> Solution:
+    """Run HiGHS on `request` here. `found` hears of every improving solution; `bound` of
+    the proven bound whenever HiGHS checks in between its steps and it has risen."""
+    highs = _new_highs()
+    highs.setOptionValue("time_limit", max(request.time_limit, 0.01))
+    highs.setOptionValue("mip_rel_gap", request.gap)
+    # Objectives are whole cents, less half a cent per wishlist item added: any two plans
+    # differ by at least 0.005, so a gap below that proves the optimum.
+    highs.setOptionValue("mip_abs_gap", 0.004)
+    highs.setOptionValue("random_seed", 7)
+    highs.setOptionValue("threads", 1)
+    if request.cutoff is not None:
+        highs.setOptionValue("objective_bound", request.cutoff)
+    # Presolve costs more than it saves on these models: measured on the bench carts
+    # with one order per platform, proofs take 25-45% less time without it.
+    highs.setOptionValue("presolve", "off")
+    highs.passModel(request.lp())
+    if found is not None:
+        highs.cbMipImprovingSolution.subscribe(
+            lambda event: found(
+                event.data_out.mip_solution.tolist(),
+                event.data_out.objective_function_value,
+                event.data_out.mip_dual_bound,
+            )
+        )
+    if bound is not None:
+        highest = [-math.inf]
+
+        def _checked_in(event: Any) -> None:
+            if event.data_out.mip_dual_bound > highest[0]:
+                highest[0] = event.data_out.mip_dual_bound
+                bound(highest[0])
+
+        highs.cbMipInterrupt.subscribe(_checked_in)
+    if request.start:
+        index = np.array(sorted(request.start), dtype=np.int32)
+        values = np.array([request.start[i] for i in index], dtype=float)
+        highs.setSolution(len(index), index, values)
+    highs.run()
+    return _result(highs)
 
 
 class Model:
@@ -172,36 +258,36 @@ class Model:
         found: Callable[[Sequence[float]], None] | None = None,
         cutoff: float | None = None,
     ) -> Solution:
-        """Run HiGHS; `gap` is the relative gap at which it may stop early.
+        """Run HiGHS in this process; `gap` is the relative gap at which it may stop early.
 
         `start` may fix a few variables (a known plan's assignment); HiGHS completes it
         into a first incumbent, which prunes the search from the first node. `found` is
         called with the values of every improving solution HiGHS finds on the way. With a
         `cutoff`, only solutions below it are sought: "infeasible" then means none exists.
         """
-        highs = _new_highs()
-        highs.setOptionValue("time_limit", max(time_limit, 0.01))
-        highs.setOptionValue("mip_rel_gap", gap)
-        # Objectives are whole cents, less half a cent per wishlist item added: any two plans
-        # differ by at least 0.005, so a gap below that proves the optimum.
-        highs.setOptionValue("mip_abs_gap", 0.004)
-        highs.setOptionValue("random_seed", 7)
-        highs.setOptionValue("threads", 1)
-        if cutoff is not None:
-            highs.setOptionValue("objective_bound", cutoff)
-        # Presolve costs more than it saves on these models: measured on the bench carts
-        # with one order per platform, proofs take 25-45% less time without it.
-        highs.setOptionValue("presolve", "off")
-        highs.passModel(self._lp())
-        if found is not None:
-            highs.cbMipImprovingSolution.subscribe(
-                lambda event: found(event.data_out.mip_solution.tolist())
-            )
-        if start:
-            index = np.array(sorted(start), dtype=np.int32)
-            highs.setSolution(len(index), index, np.array([start[i] for i in index], dtype=float))
-        highs.run()
-        return _result(highs)
+        request = self.request(time_limit, gap, start, cutoff)
+        return run(request, None if found is None else lambda values, _o, _b: found(values))
+
+    def request(
+        self,
+        time_limit: float,
+        gap: float = 0.0,
+        start: dict[int, float] | None = None,
+        cutoff: float | None = None,
+    ) -> Request:
+        """The model and what a solve asks of HiGHS, as plain data (`Model.solve`)."""
+        arrays = {
+            "cost": np.array(self._cost, dtype=float),
+            "lower": np.array(self._lower, dtype=float),
+            "upper": np.array(self._upper, dtype=float),
+            "row_lower": np.array(self._row_lower, dtype=float),
+            "row_upper": np.array(self._row_upper, dtype=float),
+            "start": np.array(self._row_start, dtype=np.int32),
+            "index": np.array(self._row_index, dtype=np.int32),
+            "value": np.array(self._row_value, dtype=float),
+            "integer": np.array(self._integer, dtype=bool),
+        }
+        return Request(arrays, self.offset, time_limit, gap, dict(start or {}), cutoff)
 
     def solve_lp(self) -> tuple[float, list[float]]:
         """Solve a model whose variables are all continuous: its optimum and the dual of
@@ -213,22 +299,7 @@ class Model:
         return highs.getInfo().objective_function_value, list(highs.getSolution().row_dual)
 
     def _lp(self) -> highspy.HighsLp:
-        lp = highspy.HighsLp()
-        lp.num_col_ = self.num_vars
-        lp.num_row_ = self.num_rows
-        lp.offset_ = self.offset
-        lp.col_cost_ = np.array(self._cost, dtype=float)
-        lp.col_lower_ = np.array(self._lower, dtype=float)
-        lp.col_upper_ = np.array(self._upper, dtype=float)
-        lp.row_lower_ = np.array(self._row_lower, dtype=float)
-        lp.row_upper_ = np.array(self._row_upper, dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(self._row_start, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(self._row_index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(self._row_value, dtype=float)
-        kinds = highspy.HighsVarType
-        lp.integrality_ = [kinds.kInteger if flag else kinds.kContinuous for flag in self._integer]
-        return lp
+        return self.request(0.0).lp()
 
 
 def _result(highs: highspy.Highs) -> Solution:

@@ -1,0 +1,238 @@
+"""The time limit is a promise: HiGHS runs in a child process (`planner.milp.apart`) that
+is killed at the deadline, and what it reported before dying still makes a plan.
+
+Nothing here times anything: a solve is stopped by the caller's own say-so (`found`
+answering True), by a deadline the child cannot meet (stopped by SIGSTOP, as a machine
+too loaded to run it would leave it), or by a KeyboardInterrupt; each
+time the child must be gone, and the plan must be one the engine priced."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from planner.cart import Cart, EveryOff, Item, Offer, Promotion, Threshold
+from planner.cost import Pricing, naive_assignment, price
+from planner.milp import apart
+from planner.milp.adapter import problem_from_cart
+from planner.milp.formulation import build
+from planner.milp.slots import Formulation
+from planner.milp.solver import run
+from planner.optimise import COLUMNS_MAX_ITEMS, optimise
+from tests.clock import TODAY
+
+pytestmark = pytest.mark.skipif(not apart.available(), reason="solver children need POSIX")
+
+PRICING = Pricing.load()
+PLATFORMS = ("tmall", "jd", "pdd")
+
+
+def sale_cart(size: int, seed: int) -> Cart:
+    """A sale-day cart of `size` items over three platforms: shop coupons held once, shop
+    满减 that pay in every order, and a capped cross-store discount, so that orders may
+    split and no proof comes quickly."""
+    rng = random.Random(seed)
+    items = []
+    for index in range(size):
+        base = 10 ** rng.uniform(1.3, 2.8)
+        offers = tuple(
+            Offer(
+                platform=platform,
+                shop=f"{platform}-{rng.randrange(4)}",
+                price=Decimal(f"{base * rng.uniform(0.9, 1.1):.2f}"),
+                cross_store=platform != "pdd",
+            )
+            for platform in rng.sample(PLATFORMS, 2)
+        )
+        items.append(Item(id=f"item-{index}", name=f"item {index}", qty=1, offers=offers))
+    promotions: list[Promotion] = [
+        EveryOff("tmall", "cross_store", Decimal(300), Decimal(50)),
+        EveryOff("jd", "cross_store", Decimal(299), Decimal(30), max_off=Decimal(150)),
+    ]
+    for platform in PLATFORMS:
+        for shop in range(4):
+            name = f"{platform}-{shop}"
+            tiers = ((Decimal(199), Decimal(20)), (Decimal(399), Decimal(50)))
+            promotions.append(Threshold(platform, "shop", tiers, shop=name, coupon=True))
+            promotions.append(
+                Threshold(platform, "shop", ((Decimal(299), Decimal(30)),), shop=name)
+            )
+    return Cart(now=TODAY, items=tuple(items), promotions=tuple(promotions))
+
+
+def model(size: int, seed: int = 1) -> Formulation:
+    cart = sale_cart(size, seed)
+    return build(problem_from_cart(cart, PRICING.rules, PRICING.subsidies, {}, 3))
+
+
+def our_children() -> list[int]:
+    """The processes whose parent is this one (Linux's /proc; none elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(b")", 1)[1].split()[1]) == os.getpid():
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_solve_in_the_child_answers_as_one_in_this_process():
+    form = model(8)
+    here = run(form.model.request(60.0))
+    with apart.Child() as child:
+        there = child.solve(form.model.request(60.0), time.perf_counter() + 600)
+        assert child.alive  # a solve that ends by itself leaves the child for the next
+    assert (there.status, there.stopped) == (here.status, False) == ("optimal", False)
+    assert there.objective == pytest.approx(here.objective, abs=0.001)
+    assert child.exit_code is not None
+
+
+def test_a_child_stopped_mid_solve_leaves_its_last_plan_and_bound():
+    form = model(60)
+    reported = []
+
+    def enough(values, objective, bound):
+        reported.append(objective)
+        return True  # the first plan is all this caller wants
+
+    with apart.Child() as child:
+        solution = child.solve(form.model.request(600.0), time.perf_counter() + 600, enough)
+        assert not child.alive and child.exit_code == -signal.SIGKILL
+    assert solution.stopped and solution.status == "feasible"
+    assert solution.objective == reported[-1]
+    plan = form.chosen(solution.values)
+    assert sorted(plan) == list(range(60))  # every item bought, in one option and order
+    assert solution.bound <= solution.objective
+
+
+def test_the_deadline_kills_a_child_that_gets_no_cpu():
+    form = model(60)
+    with apart.Child() as child:
+        # A machine so loaded that the child never runs: HiGHS cannot read its clock.
+        os.kill(child.pid, signal.SIGSTOP)
+        solution = child.solve(form.model.request(600.0), time.perf_counter() + 1.0)
+        assert not child.alive and child.exit_code == -signal.SIGKILL
+    assert solution.stopped and solution.status == "unknown"
+    assert our_children() == []
+
+
+def test_keyboard_interrupt_reaps_the_child():
+    form = model(60)
+
+    def interrupted(values, objective, bound):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), apart.Child() as child:
+        child.solve(form.model.request(600.0), time.perf_counter() + 600, interrupted)
+    assert child.exit_code is not None
+    assert our_children() == []
+
+
+def test_a_child_that_dies_is_an_error_not_a_plan():
+    form = model(60)
+
+    def killed(values, objective, bound):
+        os.kill(child.pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+
+    with pytest.raises(apart.SolverFailed, match="ended without an answer"), apart.Child() as child:
+        child.solve(form.model.request(600.0), time.perf_counter() + 600, killed)
+    assert child.exit_code == -signal.SIGKILL
+
+
+def test_an_optimisation_stopped_at_its_limit_states_its_plan_and_gap():
+    cart = sale_cart(60, 2)
+    plan = optimise(cart, PRICING, time_limit=1.0)
+    assert our_children() == []
+    assert plan.priced.total == price(cart, plan.assignment, PRICING).total
+    assert plan.status == "feasible" and plan.stopped_by == "time limit"
+    assert Decimal(0) <= plan.bound <= plan.total
+    assert plan.gap == ((plan.total - plan.bound) / plan.total).quantize(Decimal("0.0001"))
+    assert "stopped at the time limit" in plan.describe_status()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+def test_a_child_dies_with_its_parent():
+    """A parent killed mid-solve (a terminal app's worker cancelled) leaves no solver
+    running on to its ten-minute limit: the child's next report finds the pipe closed."""
+    parent = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            # A parent that dies while its child is ten minutes into a solve.
+            "import os, threading, time\n"
+            "from planner.milp import apart\n"
+            "from tests.planner.test_optimise_deadline import model\n"
+            "child = apart.Child()\n"
+            "request = model(60).model.request(600.0)\n"
+            "solve = lambda: child.solve(request, time.perf_counter() + 600)\n"
+            "threading.Thread(target=solve, daemon=True).start()\n"
+            "time.sleep(1.0)\n"
+            "print(child.pid, flush=True)\n"
+            "os._exit(0)\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    orphan = Path(f"/proc/{int(parent.stdout)}")
+    waited = time.monotonic()
+    while orphan.exists() and _running(orphan) and time.monotonic() - waited < 60:
+        time.sleep(0.05)
+    assert not orphan.exists() or not _running(orphan)
+
+
+def _running(proc: Path) -> bool:
+    """False for a process gone or a zombie (dead, waiting for init to reap it)."""
+    try:
+        return (proc / "stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def test_a_limit_too_short_for_any_solve_still_answers_with_the_naive_plan():
+    """Given 0.05 s, the child has not even imported HiGHS when it is killed: the answer
+    is the naive plan, priced, with the only bound known without a solve (no total is
+    below zero) and its gap stated. (Past `COLUMNS_MAX_ITEMS`, so that no column
+    generation runs beside HiGHS: its first bound can come within that time.)"""
+    cart = sale_cart(COLUMNS_MAX_ITEMS + 20, 3)
+    plan = optimise(cart, PRICING, time_limit=0.05)
+    naive = price(cart, naive_assignment(cart, PRICING), PRICING)
+    assert our_children() == []
+    assert plan.total == naive.total
+    assert (plan.status, plan.stopped_by, plan.bound, plan.gap) == (
+        "feasible",
+        "time limit",
+        Decimal("0.00"),
+        Decimal("1.0000"),
+    )
+    assert "stopped at the time limit" in plan.describe_status()
+
+
+def test_a_child_stopped_at_a_deadline_is_replaced_for_the_next_solve():
+    """The wishlist suggestions run one optimisation per candidate through one `Child`:
+    a solve stopped at its deadline must not leave the next without a solver."""
+    form = model(60)
+    small = model(8)
+    with apart.Child() as child:
+        stopped = child.solve(form.model.request(600.0), time.perf_counter() + 600, stop_now)
+        first = child.pid
+        assert stopped.stopped and not child.alive
+        answer = child.solve(small.model.request(60.0), time.perf_counter() + 600)
+        assert answer.status == "optimal" and not answer.stopped
+        assert child.alive and child.pid != first
+    assert our_children() == []
+
+
+def stop_now(values, objective, bound):
+    return True
