@@ -35,7 +35,7 @@ from planner.cart import (
     Threshold,
 )
 from planner.cost import Pricing, naive_assignment, price
-from planner.milp.apart import children_cpu, children_peak_rss
+from planner.milp.solver_child import children_cpu, children_peak_rss
 from planner.optimise import optimise
 
 TODAY = date(2026, 11, 21)  # the day the generated carts are planned on

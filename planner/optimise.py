@@ -13,7 +13,7 @@ Every improving plan HiGHS finds on the way is priced too, and the best kept. Wi
 orders per platform, a share of the time goes to a local search over single moves from
 the best plans (`planner.milp.improve`); `planner.milp.search` holds the search state.
 On carts of `CHILD_MIN_ITEMS` items or more HiGHS runs in a child process that is killed
-at the deadline (`planner.milp.apart`): the time limit holds even where one of HiGHS's
+at the deadline (`planner.milp.solver_child`): the time limit holds even where one of HiGHS's
 steps reads no clock for seconds.
 docs/optimiser.md explains the formulation.
 
@@ -33,9 +33,9 @@ from decimal import Decimal
 from planner.cart import Cart, Item
 from planner.cost import Pick, PricedCart, Pricing, price
 from planner.errors import PlanError
-from planner.milp import apart, solver
+from planner.milp import solver, solver_child
 from planner.milp.adapter import problem_from_cart
-from planner.milp.beside import Beside
+from planner.milp.column_thread import ColumnThread
 from planner.milp.formulation import Formulation, build
 from planner.milp.search import SUBSIDY_STEP, TOLERANCE, Search
 from planner.money import CENT, ZERO
@@ -68,7 +68,7 @@ IMPROVE_SHARE = 0.2
 #: ran 30.5 s with it against 13.7 s without (docs/optimiser.md, measured).
 COLUMNS_MAX_ITEMS = 60
 
-#: Carts of at least this many items are solved in a child process (`planner.milp.apart`)
+#: Carts of at least this many items are solved in a child process (`planner.milp.solver_child`)
 #: that is killed at the deadline: one step of HiGHS's root work, which reads no clock,
 #: took up to 0.8 s of CPU at 30 items, 1.3 s at 100 and 2.5 s at 200, which on a loaded
 #: machine is seconds of wall time past the limit. Below this the model is solved in
@@ -176,7 +176,7 @@ def _optimise(
     time_limit: float,
     gap: float,
     max_orders_per_platform: int,
-    child: apart.Child | None,
+    child: solver_child.Child | None,
     last: bool = False,
 ) -> OptimisedPlan:
     """`optimise`, with HiGHS in `child` where one is given. The `last` solve closes the
@@ -200,10 +200,10 @@ def _optimise(
     # the deadline, and HiGHS with several orders per platform early enough for the local
     # search.
     reserve = max(IMPROVE_SHARE * time_limit if several else 0.0, 2 * search.margin())
-    beside = None
+    column_thread = None
     if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
         until = deadline - 2 * search.margin()
-        beside = Beside(search, form.orders, until, time_limit, gap)
+        column_thread = ColumnThread(search, form.orders, until, time_limit, gap)
     rounds = _solve(form, search, deadline - reserve, gap, child)
     if last and child is not None:
         child.close()
@@ -211,22 +211,22 @@ def _optimise(
         search.consider(search.naive_plan(), None)
     if not search.close_enough(gap):
         search.improve(form.orders, deadline)
-    if beside is not None:
-        beside.finish()
+    if column_thread is not None:
+        column_thread.finish()
     search.merge_orders(deadline)
     return _result(search, time.perf_counter() - started, rounds, gap)
 
 
-def _solver(items: int) -> contextlib.AbstractContextManager[apart.Child | None]:
+def _solver(items: int) -> contextlib.AbstractContextManager[solver_child.Child | None]:
     """A solver process for a cart of `items` items, started now so that its start-up
     overlaps building the model; none for small carts or where children cannot run."""
-    if items >= CHILD_MIN_ITEMS and apart.available():
-        return apart.Child()
+    if items >= CHILD_MIN_ITEMS and solver_child.available():
+        return solver_child.Child()
     return contextlib.nullcontext()
 
 
 def _solve(
-    form: Formulation, search: Search, deadline: float, gap: float, child: apart.Child | None
+    form: Formulation, search: Search, deadline: float, gap: float, child: solver_child.Child | None
 ) -> int:
     """Solve, verify with the engine, cut off a plan the model mispriced, repeat; return
     the number of solves. The search keeps the best plan and the model's best bound.

@@ -83,7 +83,7 @@ class Solution:
     objective: float
     bound: float
     seconds: float
-    #: True when the solve was ended from outside at its deadline (`planner.milp.apart`):
+    #: True when the solve was ended from outside at its deadline (`planner.milp.solver_child`):
     #: the values and bound are the last ones HiGHS reported before it was stopped.
     stopped: bool = False
 
@@ -95,7 +95,7 @@ Found = Callable[[Sequence[float], float, float], None]
 @dataclass(frozen=True)
 class Request:
     """One solve as plain data (arrays, numbers): it pickles, so a child process can run
-    it (`planner.milp.apart`). `arrays` hold the columns' costs, bounds and integrality
+    it (`planner.milp.solver_child`). `arrays` hold the columns' costs, bounds and integrality
     and the rows' bounds and coefficients, row by row."""
 
     arrays: dict[str, np.ndarray]

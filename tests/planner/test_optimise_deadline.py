@@ -1,4 +1,4 @@
-"""The time limit is a promise: HiGHS runs in a child process (`planner.milp.apart`) that
+"""The time limit is a promise: HiGHS runs in a child process (`planner.milp.solver_child`) that
 is killed at the deadline, and what it reported before dying still makes a plan.
 
 Nothing here times anything: a solve is stopped by the caller's own say-so (`found`
@@ -21,7 +21,7 @@ import pytest
 
 from planner.cart import Cart, EveryOff, Item, Offer, Promotion, Threshold
 from planner.cost import Pricing, naive_assignment, price
-from planner.milp import apart
+from planner.milp import solver_child
 from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import build
 from planner.milp.slots import Formulation
@@ -29,7 +29,7 @@ from planner.milp.solver import run
 from planner.optimise import COLUMNS_MAX_ITEMS, optimise
 from tests.clock import TODAY
 
-pytestmark = pytest.mark.skipif(not apart.available(), reason="solver children need POSIX")
+pytestmark = pytest.mark.skipif(not solver_child.available(), reason="solver children need POSIX")
 
 PRICING = Pricing.load()
 PLATFORMS = ("tmall", "jd", "pdd")
@@ -89,7 +89,7 @@ def our_children() -> list[int]:
 def test_a_solve_in_the_child_answers_as_one_in_this_process():
     form = model(8)
     here = run(form.model.request(60.0))
-    with apart.Child() as child:
+    with solver_child.Child() as child:
         there = child.solve(form.model.request(60.0), time.perf_counter() + 600)
         assert child.alive  # a solve that ends by itself leaves the child for the next
     assert (there.status, there.stopped) == (here.status, False) == ("optimal", False)
@@ -105,7 +105,7 @@ def test_a_child_stopped_mid_solve_leaves_its_last_plan_and_bound():
         reported.append(objective)
         return True  # the first plan is all this caller wants
 
-    with apart.Child() as child:
+    with solver_child.Child() as child:
         solution = child.solve(form.model.request(600.0), time.perf_counter() + 600, enough)
         assert not child.alive and child.exit_code == -signal.SIGKILL
     assert solution.stopped and solution.status == "feasible"
@@ -117,7 +117,7 @@ def test_a_child_stopped_mid_solve_leaves_its_last_plan_and_bound():
 
 def test_the_deadline_kills_a_child_that_gets_no_cpu():
     form = model(60)
-    with apart.Child() as child:
+    with solver_child.Child() as child:
         # A machine so loaded that the child never runs: HiGHS cannot read its clock.
         os.kill(child.pid, signal.SIGSTOP)
         solution = child.solve(form.model.request(600.0), time.perf_counter() + 1.0)
@@ -132,7 +132,7 @@ def test_keyboard_interrupt_reaps_the_child():
     def interrupted(values, objective, bound):
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt), apart.Child() as child:
+    with pytest.raises(KeyboardInterrupt), solver_child.Child() as child:
         child.solve(form.model.request(600.0), time.perf_counter() + 600, interrupted)
     assert child.exit_code is not None
     assert our_children() == []
@@ -144,7 +144,10 @@ def test_a_child_that_dies_is_an_error_not_a_plan():
     def killed(values, objective, bound):
         os.kill(child.pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
 
-    with pytest.raises(apart.SolverFailed, match="ended without an answer"), apart.Child() as child:
+    with (
+        pytest.raises(solver_child.SolverFailed, match="ended without an answer"),
+        solver_child.Child() as child,
+    ):
         child.solve(form.model.request(600.0), time.perf_counter() + 600, killed)
     assert child.exit_code == -signal.SIGKILL
 
@@ -170,9 +173,9 @@ def test_a_child_dies_with_its_parent():
             "-c",
             # A parent that dies while its child is ten minutes into a solve.
             "import os, threading, time\n"
-            "from planner.milp import apart\n"
+            "from planner.milp import solver_child\n"
             "from tests.planner.test_optimise_deadline import model\n"
-            "child = apart.Child()\n"
+            "child = solver_child.Child()\n"
             "request = model(60).model.request(600.0)\n"
             "solve = lambda: child.solve(request, time.perf_counter() + 600)\n"
             "threading.Thread(target=solve, daemon=True).start()\n"
@@ -224,7 +227,7 @@ def test_a_child_stopped_at_a_deadline_is_replaced_for_the_next_solve():
     a solve stopped at its deadline must not leave the next without a solver."""
     form = model(60)
     small = model(8)
-    with apart.Child() as child:
+    with solver_child.Child() as child:
         stopped = child.solve(form.model.request(600.0), time.perf_counter() + 600, stop_now)
         first = child.pid
         assert stopped.stopped and not child.alive

@@ -21,7 +21,7 @@ from planner.milp.search import TOLERANCE, Search
 COLUMNS_RESERVE = 0.1
 
 
-class Beside:
+class ColumnThread:
     """Column generation (`planner.milp.columns`) in a thread beside the compact model:
     HiGHS releases the GIL, so on two cores both advance. It reads the best plan (to seed
     its orders) but changes the search only in `finish`, back on the caller's thread: its

@@ -10,7 +10,7 @@ at the deadline the parent kills the child and keeps the last of each. Killing l
 nothing that was reported: a solution is a plan the engine prices afterwards, and a
 bound HiGHS reported is proven whatever happens next.
 
-The child is a fresh interpreter (`python -m planner.milp.apart`), not `multiprocessing`:
+The child is a fresh interpreter (`python -m planner.milp.solver_child`), not `multiprocessing`:
 its fork server and spawn run the caller's main module again in every child (a script
 without a main guard would start itself over), and forking the caller would copy its
 threads' locks (the column generation thread, the terminal app's). A fresh interpreter
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -78,7 +77,7 @@ class Child:
                 [
                     sys.executable,
                     "-m",
-                    "planner.milp.apart",
+                    "planner.milp.solver_child",
                     str(to_child),
                     str(from_child),
                 ],
@@ -220,6 +219,8 @@ def _cpu_of(pid: int) -> float:
 def _serve(requests: Connection, reports: Connection) -> None:
     """The child: solve each request, reporting as HiGHS goes. HiGHS's own limit counts
     from when the parent sent the request (both read the system's monotonic clock)."""
+
+    import resource  # POSIX only, as children are (`available`)
 
     def report(kind: str, *payload: object) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
