@@ -56,6 +56,7 @@ from tracker.checks.outcome import (
 from tracker.checks.pages import NewPage, Pages, fetch_policy
 from tracker.checks.reading import EXTRACTION_ERROR, UNCONFIRMED, confirmed, read_page
 from tracker.checks.signed_in import SignedInSessions, is_login_reason
+from tracker.checks.turns import StoreTurns
 from tracker.fetch.fetcher import Fetcher
 from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.plans.alone import in_hand_alone
@@ -404,10 +405,18 @@ async def check_listings(
     settings: Settings | None = None,
     on_done: Callable[[CheckOutcome], None] | None = None,
 ) -> list[CheckOutcome]:
-    """Check many listings concurrently with one Fetcher; outcomes in the given order."""
+    """Check many listings concurrently with one Fetcher; outcomes in the given order.
+
+    On a store several services share (PostgreSQL) every request takes a turn from its
+    host's budget in the store, as the services' do (`tracker.checks.turns`), so that a
+    check by hand beside them keeps each host's delay; elsewhere the fetcher's own gate
+    paces this process's requests."""
     settings = settings or load_settings()
+    turns = None
+    if repository.engine.dialect.name == "postgresql":
+        turns = StoreTurns(repository.engine, settings.min_delay_for, settings.turn_window_seconds)
     async with (
-        Fetcher(fetch_policy(settings)) as fetcher,
+        Fetcher(fetch_policy(settings), turns=turns) as fetcher,
         Checker(repository, fetcher, settings) as checker,
     ):
 
