@@ -235,16 +235,12 @@ def _solve(
     while True:
         rounds += 1
         request = form.model.request(deadline - time.perf_counter(), gap, search.start(form))
-        if child is not None:
-            solution = child.solve(
-                request,
-                deadline,
-                lambda values, _o, _b: search.found_on_the_way(form.chosen(values)),
-            )
-        else:
-            solution = solver.run(
-                request, lambda values, _o, _b: search.found_on_the_way(form.chosen(values))
-            )
+        solution = _run_round(
+            request,
+            deadline,
+            child,
+            lambda values, _o, _b: search.found_on_the_way(form.chosen(values)),
+        )
         search.price_found(deadline)
         if solution.status == "infeasible":
             search.bound = search.best_objective
@@ -266,6 +262,25 @@ def _solve(
             return rounds
         if not search.cut_subsidies(form, plan, form.granted(solution.values)):
             form.exclude(plan)
+
+
+def _run_round(
+    request: solver.Request,
+    deadline: float,
+    child: solver_child.Child | None,
+    found: solver.Found,
+) -> solver.Solution:
+    """One HiGHS solve, in `child` where there is one. A child that dies without an answer
+    (the system's out-of-memory killer, a crash) leaves the round to this process, in the
+    time that is left: the shopper still gets a plan, and the next round starts a new
+    child."""
+    if child is not None:
+        try:
+            return child.solve(request, deadline, found)
+        except solver_child.SolverFailed:
+            left = max(deadline - time.perf_counter(), 0.0)
+            request = replace(request, time_limit=min(request.time_limit, left))
+    return solver.run(request, found)
 
 
 def _exact(value: float) -> Decimal:

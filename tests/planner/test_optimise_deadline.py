@@ -13,6 +13,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -239,3 +240,30 @@ def test_a_child_stopped_at_a_deadline_is_replaced_for_the_next_solve():
 
 def stop_now(values, objective, bound):
     return True
+
+
+def test_a_solver_child_that_dies_mid_optimisation_leaves_the_round_to_this_process():
+    """The system's out-of-memory killer takes the solver process during a solve: the
+    optimisation goes on in this process and answers with a plan the engine priced, and
+    no process is left behind."""
+    cart = sale_cart(COLUMNS_MAX_ITEMS + 20, 2)
+    killed: list[int] = []
+
+    def kill_the_first_child() -> None:
+        give_up = time.monotonic() + 60
+        while time.monotonic() < give_up and not killed:
+            for pid in our_children():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                return
+            time.sleep(0.005)
+
+    killer = threading.Thread(target=kill_the_first_child)
+    killer.start()
+    plan = optimise(cart, PRICING, time_limit=8)
+    killer.join()
+    assert killed, "the optimiser started a solver process"
+    assert our_children() == []
+    naive = price(cart, naive_assignment(cart, PRICING), PRICING)
+    assert plan.status in ("optimal", "feasible") and plan.total <= naive.total
+    assert plan.total == price(cart, plan.assignment, PRICING).total  # the engine's price
