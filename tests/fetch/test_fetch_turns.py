@@ -4,8 +4,11 @@ starts nor after it ends, as the shop on the other side of the wire sees it."""
 import time
 from dataclasses import replace
 
+import httpx
+
 from tracker.fetch.fetcher import Fetcher
 from tracker.fetch.network_failures import MAX_MISSED_TURNS
+from tracker.fetch.policy import FetchPolicy
 from tracker.fetch.result import FetchOutcome
 from tracker.fetch.turns import Turn
 
@@ -63,3 +66,28 @@ async def test_no_request_leaves_before_its_turn(shop, fast_policy):
     earliest = [before + (turn_start - wall) for turn_start in (start, start + 0.3)]
     assert len(arrivals) == 2
     assert all(t >= e for t, e in zip(arrivals, earliest, strict=True)), (arrivals, earliest)
+
+
+async def test_robots_txt_redirects_are_followed_one_request_per_turn():
+    """A robots.txt behind a redirect (http -> https, a bare domain -> www) is followed
+    request by request, each in a turn of its own: left to the HTTP client, the second
+    request went out at once, after its turn had ended, and was refused as missed turn
+    after turn."""
+    seen: list[str] = []
+
+    def shop(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path == "/robots.txt":
+            return httpx.Response(301, headers={"Location": "/site/robots.txt"})
+        if request.url.path == "/site/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
+        return httpx.Response(200, text="<html>ok</html>")
+
+    turns = _Turns(*(Turn(time.time(), time.time() + 3600) for _ in range(4)))
+    policy = FetchPolicy(per_host_delay=0)
+    async with Fetcher(policy, transport=httpx.MockTransport(shop), turns=turns) as fetcher:
+        allowed = await fetcher.fetch("https://shop.example/p/1")
+        refused = await fetcher.fetch("https://shop.example/private/2")
+    assert allowed.ok and refused.outcome is FetchOutcome.ROBOTS
+    assert seen == ["/robots.txt", "/site/robots.txt", "/p/1"]
+    assert turns.taken == 3

@@ -74,6 +74,7 @@ __all__ = [
 
 RETRY_STATUSES = frozenset({429, 503})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_REDIRECTS = 5  # RFC 9309: follow at least five; past them robots.txt is unavailable
 _Read = TypeVar("_Read")
 
 
@@ -338,7 +339,6 @@ class Fetcher:
         read: Callable[[httpx.Response], Awaitable[_Read]],
         *,
         headers: dict[str, str] | None = None,
-        follow_redirects: bool = False,
     ) -> _Read:
         """GET `url` through the host's gate (and in a turn of its shared budget, if it has
         one), and `read` the streamed response within the total timeout.
@@ -360,9 +360,7 @@ class Fetcher:
                     request = self.client.build_request(
                         "GET", url, headers=headers, extensions=extensions
                     )
-                    response = await self.client.send(
-                        request, stream=True, follow_redirects=follow_redirects
-                    )
+                    response = await self.client.send(request, stream=True)
                     try:
                         return await read(response)
                     finally:
@@ -411,16 +409,25 @@ class Fetcher:
         )
 
     async def _load_robots(self, origin: str) -> RobotsRules:
+        """The rules of `origin`'s robots.txt. Its redirects are followed here, one request
+        at a time, each through its host's gate (and in a turn of its own where turns are
+        shared): left to httpx, a redirect's request went out at once, after its turn."""
         url = httpx.URL(origin + "/robots.txt")
 
-        async def read(response: httpx.Response) -> tuple[int, bytes]:
+        async def read(response: httpx.Response) -> tuple[int, bytes, str | None]:
             body, _ = await read_capped(response, MAX_ROBOTS_BYTES, keep_prefix=True)
-            return response.status_code, body
+            return response.status_code, body, response.headers.get("location")
 
         try:
-            status, body = await self._send(url, read, follow_redirects=True)
-        except httpx.TooManyRedirects:
-            return ALLOW_ALL  # RFC 9309: past five redirects, robots.txt is "unavailable"
+            for _hop in range(ROBOTS_REDIRECTS + 1):
+                status, body, location = await self._send(url, read)
+                if status not in REDIRECT_STATUSES or not location:
+                    break
+                url = checked_url(urljoin(str(url), location))
+            else:
+                return ALLOW_ALL  # RFC 9309: past five redirects, robots.txt is "unavailable"
+        except (UnsupportedURLError, ValueError):
+            return ALLOW_ALL  # a redirect daoshou cannot follow: robots.txt is "unavailable"
         except (httpx.TransportError, TimeoutError) as exc:
             error = describe_network_error(exc, self.policy.total_timeout, url.host)
             return disallow_all(error, unreachable=True)
