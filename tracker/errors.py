@@ -33,6 +33,16 @@ class NotFoundError(DaoshouError):
     """A product, listing, rule or channel id the user named does not exist."""
 
 
+def no_such_listing(named: int | str) -> NotFoundError:
+    """The error for listing ids the user named that do not exist (`named`: one id, or
+    several as "3, 7"), in the words every command uses."""
+    return NotFoundError(
+        f"no listing with id {named}",
+        "see the ids with: daoshou list",
+        zh=(f"没有编号为 {named} 的商品链接", "用 daoshou list 查看编号"),
+    )
+
+
 class AlertError(DaoshouError):
     """An alert rule or channel is invalid."""
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from tracker.alerts.kinds import rule_kind
 from tracker.alerts.protection import claim_deadline
 from tracker.alerts.rules import AMOUNT_STEP
-from tracker.errors import AlertError, NotFoundError
+from tracker.errors import AlertError, NotFoundError, no_such_listing
 from tracker.store.db import session_scope
 from tracker.store.tables import (
     AlertChannel,
@@ -202,11 +202,7 @@ def record_purchase(
     with session_scope(engine, write=True) as session:
         listing = session.get(Listing, listing_id)
         if listing is None:
-            raise NotFoundError(
-                f"no listing with id {listing_id}",
-                "see the ids with: daoshou list",
-                zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
-            )
+            raise no_such_listing(listing_id)
         purchase = Purchase(
             listing_id=listing_id,
             price=price,
@@ -242,11 +238,7 @@ def record_purchase(
 
 def _require_target(session: Session, listing_id: int | None, product_id: int | None) -> None:
     if listing_id is not None and session.get(Listing, listing_id) is None:
-        raise NotFoundError(
-            f"no listing with id {listing_id}",
-            "see the ids with: daoshou list",
-            zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
-        )
+        raise no_such_listing(listing_id)
     if product_id is not None and session.get(Product, product_id) is None:
         raise NotFoundError(
             f"no product with id {product_id}",

@@ -56,7 +56,7 @@ from tracker.checks.outcome import (
 from tracker.checks.pages import NewPage, Pages, fetch_policy
 from tracker.checks.reading import EXTRACTION_ERROR, UNCONFIRMED, confirmed, read_page
 from tracker.checks.signed_in import SignedInSessions, is_login_reason
-from tracker.checks.turns import StoreTurns
+from tracker.checks.turns import shared_turns
 from tracker.fetch.fetcher import Fetcher
 from tracker.fetch.result import FetchOutcome, FetchResult
 from tracker.plans.alone import in_hand_alone
@@ -412,9 +412,7 @@ async def check_listings(
     check by hand beside them keeps each host's delay; elsewhere the fetcher's own gate
     paces this process's requests."""
     settings = settings or load_settings()
-    turns = None
-    if repository.engine.dialect.name == "postgresql":
-        turns = StoreTurns(repository.engine, settings.min_delay_for, settings.turn_window_seconds)
+    turns = shared_turns(repository.engine, settings)
     async with (
         Fetcher(fetch_policy(settings), turns=turns) as fetcher,
         Checker(repository, fetcher, settings) as checker,

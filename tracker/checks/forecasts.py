@@ -35,7 +35,7 @@ from planner.forecast.forecaster import MIN_HISTORY_DAYS
 from planner.forecast.history import read_history_csv, series_from_points
 from planner.forecast.outcomes import comparable_log_ratios
 from tracker import locations
-from tracker.errors import NotFoundError
+from tracker.errors import NotFoundError, no_such_listing
 from tracker.store import db, summary
 from tracker.store.bulk import insert_many
 from tracker.store.tables import (
@@ -203,11 +203,7 @@ def import_history(
 def _listing(session: Session, listing_id: int) -> Listing:
     listing = session.get(Listing, listing_id)
     if listing is None:
-        raise NotFoundError(
-            f"no listing with id {listing_id}",
-            "see `daoshou list` for ids",
-            zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
-        )
+        raise no_such_listing(listing_id)
     return listing
 
 

@@ -28,7 +28,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -48,7 +47,11 @@ from tracker.checks.forecasts import (
     struck_price,
     user_calendar,
 )
-from tracker.checks.service_lock import hold_lock_file
+from tracker.checks.service_lock import (
+    give_up_advisory_lock,
+    hold_lock_file,
+    take_advisory_lock,
+)
 from tracker.store import db
 from tracker.store.tables import ForecastRecord, Listing
 
@@ -153,22 +156,16 @@ def _refresh_part(
 @contextlib.contextmanager
 def _part_claimed(engine: Engine, part: int) -> Iterator[bool]:
     """Whether this process holds `part` for the block (always, on SQLite: the whole
-    refresh is claimed there). On PostgreSQL the lock is held by a connection of its own,
-    outside any transaction, and given up explicitly (a closed pooled connection would
-    keep its session's lock)."""
+    refresh is claimed there; on PostgreSQL, while it holds the part's advisory lock)."""
     if engine.dialect.name != "postgresql":
         yield True
         return
-    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    key = {"k": _PG_FORECAST_KEY, "p": part}
+    connection = take_advisory_lock(engine, _PG_FORECAST_KEY, part)
     try:
-        mine = bool(connection.scalar(sa.text("SELECT pg_try_advisory_lock(:k, :p)"), key))
-        yield mine
-        if mine:
-            connection.execute(sa.text("SELECT pg_advisory_unlock(:k, :p)"), key)
+        yield connection is not None
     finally:
-        connection.invalidate()
-        connection.close()
+        if connection is not None:
+            give_up_advisory_lock(connection, _PG_FORECAST_KEY, part)
 
 
 @contextlib.contextmanager

@@ -57,7 +57,7 @@ from tracker.checks.dispatch import Claim
 from tracker.checks.jobs import PeriodicJob
 from tracker.checks.pages import fetch_policy
 from tracker.checks.service_lock import ServiceLock
-from tracker.checks.turns import StoreTurns
+from tracker.checks.turns import shared_turns
 from tracker.errors import NotFoundError
 from tracker.fetch.fetcher import Fetcher
 from tracker.settings import Settings, load_settings
@@ -103,15 +103,7 @@ class TrackerService:
         self.checker: Checker | None = None
         self.checking = False  # this service dispatches checks
         self._lock = ServiceLock(repository.engine)
-        # Turns only where several services check one store (PostgreSQL): on SQLite this
-        # one service is the only checker, and its own gate spaces its requests.
-        self.turns = (
-            StoreTurns(
-                repository.engine, self.settings.min_delay_for, self.settings.turn_window_seconds
-            )
-            if self.shared
-            else None
-        )
+        self.turns = shared_turns(repository.engine, self.settings)
         self._lead = timedelta(seconds=PREPARE_SECONDS if self.turns else 0.0)
         self._on_status = on_status
         self._waiting: dict[int, asyncio.Task[None]] = {}  # claimed, before their slot

@@ -53,15 +53,7 @@ class ServiceLock:
             self._file.close()  # closing the file releases the OS lock
             self._file = None
         if self._connection is not None:
-            # Unlock explicitly: a closed connection's backend frees the lock only when it
-            # exits, a moment later, and a standing-by service polling then would miss it.
-            with contextlib.suppress(sa.exc.SQLAlchemyError):
-                self._connection.execute(
-                    sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_SERVICE_KEY}
-                )
-            # The connection would go back to the pool still holding the session lock.
-            self._connection.invalidate()
-            self._connection.close()
+            give_up_advisory_lock(self._connection, _PG_SERVICE_KEY)
             self._connection = None
 
     def _lock_file(self) -> bool:
@@ -79,13 +71,37 @@ class ServiceLock:
         return True
 
     def _lock_postgres(self) -> bool:
-        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        got = connection.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_SERVICE_KEY})
-        if not got:
-            connection.close()
-            return False
-        self._connection = connection
-        return True
+        self._connection = take_advisory_lock(self.engine, _PG_SERVICE_KEY)
+        return self._connection is not None
+
+
+def take_advisory_lock(engine: Engine, *key: int) -> sa.Connection | None:
+    """A PostgreSQL session advisory lock on `key` (one or two integers), taken without
+    waiting and held by a connection of its own, outside any transaction, until
+    `give_up_advisory_lock`; None when another session holds it. The lock dies with its
+    holder's connection, even on SIGKILL."""
+    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    arguments, values = _lock_key(key)
+    if connection.scalar(sa.text(f"SELECT pg_try_advisory_lock({arguments})"), values):
+        return connection
+    connection.close()
+    return None
+
+
+def give_up_advisory_lock(connection: sa.Connection, *key: int) -> None:
+    """Unlock explicitly, then drop the connection. A closed connection's backend frees
+    the lock only when it exits, a moment later (a process polling for it then would miss
+    it), and back in the pool the connection would still hold the session lock."""
+    arguments, values = _lock_key(key)
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        connection.execute(sa.text(f"SELECT pg_advisory_unlock({arguments})"), values)
+    connection.invalidate()
+    connection.close()
+
+
+def _lock_key(key: tuple[int, ...]) -> tuple[str, dict[str, int]]:
+    """The bind parameters of an advisory lock's key: ":k0, :k1" and their values."""
+    return ", ".join(f":k{n}" for n in range(len(key))), {f"k{n}": k for n, k in enumerate(key)}
 
 
 def hold_lock_file(path: Path) -> IO[bytes] | None:

@@ -22,6 +22,16 @@ from sqlalchemy.engine import Engine
 
 from tracker.checks import dispatch
 from tracker.fetch.turns import Turn, turn_spacing
+from tracker.settings import Settings
+
+
+def shared_turns(engine: Engine, settings: Settings) -> StoreTurns | None:
+    """Turns for a fetcher on the store at `engine`: only where several services check one
+    store (PostgreSQL); on SQLite one service checks, and a fetcher's own gate spaces its
+    requests."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return StoreTurns(engine, settings.min_delay_for, settings.turn_window_seconds)
 
 
 class StoreTurns:

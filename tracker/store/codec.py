@@ -7,6 +7,7 @@ price or time differently. Importing this costs nothing: no SQLAlchemy, no pydan
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -69,10 +70,8 @@ def utc_from_sqlite_text(value: str | None) -> datetime | None:
     if value is None:
         return None
     if len(value) == _SQLITE_TIME_LENGTH:
-        try:
+        with contextlib.suppress(ValueError):  # the length, but a zone of its own ("...Z")
             return datetime.fromisoformat(value + "+00:00")
-        except ValueError:
-            pass  # the length, but with a zone of its own ("...Z")
     return utc_from_stored(datetime.fromisoformat(value))
 
 

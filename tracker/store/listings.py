@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from planner.display import display_text
 from planner.errors import DaoshouError
 from planner.packs import Pack, parse_pack
-from tracker.errors import NotFoundError, StoreError
+from tracker.errors import StoreError, no_such_listing
 from tracker.platforms import detect_platform, normalise_url, sku_from_url
 from tracker.store import db
 from tracker.store.tables import (
@@ -120,11 +120,7 @@ class ListingStore:
         with db.session_scope(self.engine) as session:
             row = session.get(Listing, listing_id)
             if row is None:
-                raise NotFoundError(
-                    f"no listing with id {listing_id}",
-                    "see the ids with: daoshou list",
-                    zh=(f"没有编号为 {listing_id} 的商品链接", "用 daoshou list 查看编号"),
-                )
+                raise no_such_listing(listing_id)
             product = session.get(Product, row.product_id)
             assert product is not None
             return ListingView.of(row, product)
@@ -161,11 +157,7 @@ class ListingStore:
             missing = sorted(set(ids) - {view.id for view in views})
             if missing:
                 named = ", ".join(map(str, missing))
-                raise NotFoundError(
-                    f"no listing with id {named}",
-                    "see the ids with: daoshou list",
-                    zh=(f"没有编号为 {named} 的商品链接", "用 daoshou list 查看编号"),
-                )
+                raise no_such_listing(named)
         return views
 
     def list_products(self) -> list[ProductView]:
