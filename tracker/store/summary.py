@@ -96,7 +96,7 @@ def _lowest_of(session: Session, listing_id: int, currency: str | None) -> Any:
     query = (
         sa.select(_O.c.price, _O.c.observed_at)
         .where(_O.c.listing_id == listing_id, _O.c.currency == currency)
-        .where(_O.c.price.is_not(None), _O.c.is_from_price.is_(False))
+        .where(*_comparable_in(_O))
         .order_by(_O.c.price, _O.c.observed_at)
         .limit(1)
     )
@@ -279,6 +279,8 @@ def _per_listing(ids: list[int] | None, value: Any, *where: Any) -> sa.Subquery:
 
 
 def _comparable_in(table: Any) -> list[sa.ColumnElement[bool]]:
+    """What makes a row of `table` (the observations, or an alias) comparable, in SQL:
+    `comparable` in Python."""
     return [table.c.price.is_not(None), table.c.is_from_price.is_(False)]
 
 
@@ -354,7 +356,7 @@ def _price_at(days: sa.Subquery, at: Any, *, first: bool) -> Any:
         sa.select(o.c.price)
         .where(o.c.listing_id == days.c.listing_id, o.c.observed_at == at)
         .where(sa.func.coalesce(o.c.currency, NO_CURRENCY) == days.c.currency)
-        .where(o.c.price.is_not(None), o.c.is_from_price.is_(False))
+        .where(*_comparable_in(o))
         .order_by(o.c.id if first else o.c.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -368,13 +370,7 @@ def day_sql(dialect: str, column: Any) -> Any:
     return sa.func.substr(column, 1, 10)
 
 
-def _restrict(table: sa.Table, ids: list[int] | None) -> list[sa.ColumnElement[bool]]:
-    return [] if ids is None else [table.c.listing_id.in_(ids)]
-
-
 def _comparable(ids: list[int] | None) -> list[sa.ColumnElement[bool]]:
-    return [
-        *_restrict(_O, ids),
-        _O.c.price.is_not(None),
-        _O.c.is_from_price.is_(False),
-    ]
+    """The comparable observations of `ids` (None: of every listing)."""
+    listings = [] if ids is None else [_O.c.listing_id.in_(ids)]
+    return [*listings, *_comparable_in(_O)]
