@@ -104,6 +104,23 @@ def test_a_solve_in_the_child_answers_as_one_in_this_process():
     assert child.exit_code is not None
 
 
+def test_no_bound_is_reported_above_the_optimum_by_a_solve_started_from_a_plan():
+    """HiGHS completes a partial start by solving the model with the start's variables
+    fixed, and reported that solve's bound as the cart's (2011.20 here, above the optimum
+    of 1871.96): a solve stopped there would have called a plan optimal that is not. A
+    report on the way must hold only what was proven for every plan."""
+    form = model(20)
+    start = form.fix_plan({i: (0, 0) for i in range(20)})  # every item at its first offer
+    reported: list[float] = []
+    solution = run(
+        form.model.request(60.0, start=start),
+        found=lambda values, objective, bound: reported.append(bound),
+        bound=reported.append,
+    )
+    assert solution.status == "optimal"
+    assert reported and max(reported) <= solution.objective + 0.005
+
+
 def test_a_child_stopped_mid_solve_leaves_its_last_plan_and_bound():
     form = model(60)
     reported = []
