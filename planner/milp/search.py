@@ -65,9 +65,10 @@ class Search:
         """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
         offer, one order per platform). HiGHS ignores a start the cuts have made infeasible.
 
-        With several orders per platform the first solve gets no start: a one-order plan
-        keeps HiGHS's improvement heuristics near one order per platform. On the bench
-        carts (100 items, 5 s, 0.5% asked) the gaps were 0.4-3.9% when a one-order
+        With several orders per platform and no plan yet (the neighbourhood of the LP
+        relaxation found none, `planner.optimise`), the solve gets no start: a one-order
+        plan keeps HiGHS's improvement heuristics near one order per platform. On the
+        bench carts (100 items, 5 s, 0.5% asked) the gaps were 0.4-3.9% when a one-order
         optimum started the search, 0.4-2.7% (median 0.8%) with no start."""
         if self.best is not None:
             return form.fix_plan(self.best[2])

@@ -13,6 +13,8 @@ from planner.milp.problem import STAGES, Deduction, Option, Problem
 from planner.milp.solver import Model
 
 Key = tuple[int, int, int]
+#: An LP weight below this is a zero the simplex left as a rounding residue.
+WEIGHTLESS = 1e-6
 #: Per deduction, one entry per order slot: its tier binaries (by tier) and judged base.
 Ladders = dict[tuple[str, Deduction], list[tuple[list[int], Expr]]]
 
@@ -42,6 +44,15 @@ class Formulation:
     def fix_plan(self, plan: dict[int, tuple[int, int]]) -> dict[int, float]:
         """A MIP start putting exactly `plan`'s `x` variables to one."""
         return {var: 1.0 for (i, o, k), var in self.x.items() if plan.get(i) == (o, k)}
+
+    def outside(self, values: Sequence[float]) -> list[int]:
+        """The `x` variables of every (item, option) to which the LP relaxation's optimum
+        `values` gives no weight in any order slot: fixed at 0, they leave the
+        neighbourhood of the relaxation a first plan is sought in (`planner.optimise`)."""
+        weight: dict[tuple[int, int], float] = defaultdict(float)
+        for (i, o, _), var in self.x.items():
+            weight[(i, o)] += values[var]
+        return [var for (i, o, _), var in self.x.items() if weight[(i, o)] < WEIGHTLESS]
 
     def granted(self, values: tuple[float, ...]) -> dict[int, float]:
         """item -> the subsidy the model granted it in a solution (its variables count cents)."""

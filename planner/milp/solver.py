@@ -105,6 +105,9 @@ class Request:
     gap: float = 0.0
     start: dict[int, float] = field(default_factory=dict)
     cutoff: float | None = None
+    #: HiGHS's presolve: off for the whole model (`run`), on for a neighbourhood whose
+    #: fixed variables it removes.
+    presolve: bool = False
 
     def lp(self) -> highspy.HighsLp:
         """The model as HiGHS takes it, in one piece."""
@@ -142,9 +145,9 @@ def run(
     highs.setOptionValue("threads", 1)
     if request.cutoff is not None:
         highs.setOptionValue("objective_bound", request.cutoff)
-    # Presolve costs more than it saves on these models: measured on the bench carts
+    # Presolve costs more than it saves on the whole model: measured on the bench carts
     # with one order per platform, proofs take 25-45% less time without it.
-    highs.setOptionValue("presolve", "off")
+    highs.setOptionValue("presolve", "on" if request.presolve else "off")
     highs.passModel(request.lp())
     if found is not None:
         highs.cbMipImprovingSolution.subscribe(
@@ -303,20 +306,28 @@ class Model:
         gap: float = 0.0,
         start: dict[int, float] | None = None,
         cutoff: float | None = None,
+        zero: Sequence[int] = (),
+        relaxed: bool = False,
     ) -> Request:
-        """The model and what a solve asks of HiGHS, as plain data (`Model.solve`)."""
+        """The model and what a solve asks of HiGHS, as plain data (`Model.solve`). The
+        variables in `zero` are fixed at 0 (a neighbourhood of the model), with presolve
+        on to take them out; `relaxed` asks for the LP relaxation (none integral)."""
+        upper = np.array(self._upper, dtype=float)
+        upper[list(zero)] = 0.0
         arrays = {
             "cost": np.array(self._cost, dtype=float),
             "lower": np.array(self._lower, dtype=float),
-            "upper": np.array(self._upper, dtype=float),
+            "upper": upper,
             "row_lower": np.array(self._row_lower, dtype=float),
             "row_upper": np.array(self._row_upper, dtype=float),
             "start": np.array(self._row_start, dtype=np.int32),
             "index": np.array(self._row_index, dtype=np.int32),
             "value": np.array(self._row_value, dtype=float),
-            "integer": np.array(self._integer, dtype=bool),
+            "integer": np.array(self._integer, dtype=bool) & (not relaxed),
         }
-        return Request(arrays, self.offset, time_limit, gap, dict(start or {}), cutoff)
+        return Request(
+            arrays, self.offset, time_limit, gap, dict(start or {}), cutoff, presolve=bool(zero)
+        )
 
     def solve_lp(self) -> tuple[float, list[float]]:
         """Solve a model whose variables are all continuous: its optimum and the dual of
