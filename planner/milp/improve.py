@@ -23,6 +23,8 @@ from planner.cost import Pick, Pricing, price
 from planner.milp.problem import Problem
 
 Plan = dict[int, tuple[int, int]]
+#: When to stop, as a `time.perf_counter()` reading, asked anew before each step.
+Deadline = Callable[[], float]
 #: An order: (platform, slot).
 Group = tuple[str, int]
 
@@ -58,14 +60,15 @@ def improve(
     slots: dict[str, int],
     costs: OrderCosts,
     value: Callable[[Plan], Decimal],
-    deadline: float,
+    deadline: Deadline,
 ) -> Plan:
     """Move single items, then swap two items between orders of a platform, while that
     lowers the total; return the last accepted plan.
 
     `slots` is how many orders each platform may use; `value(plan)` prices a candidate in
     full (the caller keeps the best it was asked about); a candidate is taken if it costs
-    less than the current plan. Stops at a local optimum or at `deadline`. A pass makes
+    less than the current plan. Stops at a local optimum or at `deadline()`, read anew
+    before each step (the caller moves it as pricings grow slower). A pass makes
     every move its estimate favours and prices the result once (a full pricing costs as
     much as ten orders' estimates); only if the engine disagrees are the moves priced one
     by one. Swaps are tried only once no single move pays: they cost a pricing per pair,
@@ -82,15 +85,15 @@ def improve(
             return True
         return False
 
-    while time.perf_counter() < deadline:
+    while time.perf_counter() < deadline():
         batch = dict(current)
         for i in sorted(batch):
-            if time.perf_counter() >= deadline:
+            if time.perf_counter() >= deadline():
                 break
             move = _best_move(batch, i, problem, slots, costs)
             if move is not None:
                 batch[i] = move
-        if time.perf_counter() >= deadline:  # no time left to price the pass
+        if time.perf_counter() >= deadline():  # no time left to price the pass
             return current
         if batch != current and accept(batch):
             current = batch
@@ -107,11 +110,11 @@ def improve(
 
 
 def _single_moves(
-    plan: Plan, problem: Problem, slots: dict[str, int], costs: OrderCosts, deadline: float
+    plan: Plan, problem: Problem, slots: dict[str, int], costs: OrderCosts, deadline: Deadline
 ) -> Iterator[Plan]:
     """Plans moving one item of `plan`, estimated to save at least a cent."""
     for i in sorted(plan):
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline():
             return
         move = _best_move(plan, i, problem, slots, costs)
         if move is not None:
@@ -119,24 +122,24 @@ def _single_moves(
 
 
 def _first_accepted(
-    candidates: Iterator[Plan], accept: Callable[[Plan], bool], deadline: float
+    candidates: Iterator[Plan], accept: Callable[[Plan], bool], deadline: Deadline
 ) -> Plan | None:
     """The first candidate `accept` keeps, if any before `deadline`."""
     for candidate in candidates:
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline():
             return None
         if accept(candidate):
             return candidate
     return None
 
 
-def _swaps(plan: Plan, problem: Problem, costs: OrderCosts, deadline: float) -> Iterator[Plan]:
+def _swaps(plan: Plan, problem: Problem, costs: OrderCosts, deadline: Deadline) -> Iterator[Plan]:
     """Plans exchanging two items between two orders of a platform (each keeping its
     offer), estimated to save at least a cent."""
     groups = _groups(plan, problem)
     items = sorted(plan)
     for a, i in enumerate(items):
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline():
             return
         oi, ki = plan[i]
         platform = problem.items[i].options[oi].platform

@@ -51,7 +51,8 @@ def run(cart: Cart, start: Plan, orders: int) -> tuple[Plan, list[Decimal]]:
         return total
 
     costs = OrderCosts(cart, PRICING, problem)
-    found = improve(start, problem, order_slots(problem), costs, value, time.perf_counter() + 60)
+    stop = time.perf_counter() + 60
+    found = improve(start, problem, order_slots(problem), costs, value, lambda: stop)
     return found, kept
 
 
