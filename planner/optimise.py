@@ -172,8 +172,10 @@ def optimise(
     per order, and never more than `max_orders_per_platform`. Raises PlanError when no
     plan respects the limits and the budget.
     """
+    began = time.perf_counter()
     with _solver(len(cart.items)) as child:
-        return _optimise(cart, pricing, time_limit, gap, max_orders_per_platform, child, True)
+        left = time_limit - (time.perf_counter() - began)  # starting the child counts
+        return _optimise(cart, pricing, left, gap, max_orders_per_platform, child, True)
 
 
 def _optimise(

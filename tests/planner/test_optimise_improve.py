@@ -4,19 +4,23 @@ on random carts it only ever takes plans the engine prices lower than the one it
 
 from __future__ import annotations
 
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given
 
 from planner.cart import Cart
 from planner.cart_file import load_cart
 from planner.cost import Pick, Pricing, price
+from planner.milp import search as search_module
 from planner.milp.adapter import problem_from_cart
 from planner.milp.formulation import order_slots
 from planner.milp.improve import OrderCosts, Plan, improve
 from planner.milp.problem import Problem
+from planner.milp.search import OutOfTime, Search
 from tests.clock import TODAY
 from tests.planner.optimise_carts import (
     SMALL_CARTS,
@@ -84,3 +88,29 @@ def test_improving_keeps_only_cheaper_plans_and_never_beats_the_optimum(cart):
     best = brute_force(cart, PRICING, 2)
     assert best is not None
     assert kept[-1] >= best[0]
+
+
+def test_a_pricing_still_running_at_the_deadline_is_given_up_and_its_plan_dropped(monkeypatch):
+    """How long a plan takes to price is known only afterwards (the held coupons' handout
+    grows with the orders contesting them), so the local search gives up a pricing at
+    its deadline and the optimiser answers on time; the plan is not kept, whatever it
+    costs. The engine here waits until the test lets it go: no clock decides."""
+    cart = load_cart(FIXTURES / "split-for-held-coupon.toml", today=TODAY)
+    problem = problem_from_cart(cart, PRICING.rules, PRICING.subsidies, {}, 3)
+    search = Search(cart, PRICING, problem, {})
+    released, finished = threading.Event(), threading.Event()
+
+    def held_back(*args: object) -> object:
+        released.wait(60)
+        try:
+            return price(*args)  # type: ignore[arg-type]
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(search_module, "price", held_back)
+    value = search.value_by(deadline=time.perf_counter() + 0.05)
+    with pytest.raises(OutOfTime):
+        value(search.naive_plan())
+    released.set()
+    assert finished.wait(60)  # the pricing ran to its end in its own thread...
+    assert search.best is None  # ...and its plan was dropped
