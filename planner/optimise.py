@@ -250,7 +250,7 @@ def _solve(
             request,
             deadline,
             child,
-            lambda values, _o, _b: search.found_on_the_way(form.chosen(values)),
+            _noting(form, search),
         )
         search.price_found(deadline)
         if solution.status == "infeasible":
@@ -305,9 +305,14 @@ def _solve_neighbourhood(
         request,
         deadline,
         child,
-        lambda values, _o, _b: search.found_on_the_way(form.chosen(values)),
+        _noting(form, search),
     )
     search.price_found(deadline)
+
+
+def _noting(form: Formulation, search: Search) -> solver.Found:
+    """HiGHS's improving solutions, as plans the search prices once HiGHS returns."""
+    return lambda values, _o, _b: search.found_on_the_way(form.chosen(values))
 
 
 def _run_round(

@@ -191,15 +191,8 @@ def _completed(request: Request) -> Sequence[float] | None:
     for index, value in request.start.items():
         lower[index] = upper[index] = value
     arrays.update(lower=lower, upper=upper)
-    highs = _new_highs()
-    highs.setOptionValue("time_limit", max(request.time_limit, 0.01))
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("presolve", "on")
-    highs.passModel(replace(request, arrays=arrays).lp())
-    highs.run()
-    if highs.getInfo().primal_solution_status != 2:
-        return None
-    return list(highs.getSolution().col_value)
+    fixed = replace(request, arrays=arrays, gap=0.0, start={}, cutoff=None, presolve=True)
+    return run(fixed).values or None
 
 
 class Model:
