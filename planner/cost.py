@@ -36,11 +36,13 @@ from planner.payments import Payment, balance_window_conflicts, schedule
 from planner.rules import PlatformRules, Rulebook, load_rulebook
 from planner.settle import (
     OrderKey,
+    Settling,
     apply_shipping,
     apply_subsidies,
     keep_deposits,
     order_links,
     settled_total,
+    settling,
     subsidy_if_held,
 )
 from planner.subsidy import SubsidyProgramme, load_subsidies
@@ -210,6 +212,24 @@ def _order_level(
         fees = sum((fee for _, fee, _ in run.fees), ZERO)
         return Outcome(sum((ln.amount for ln in run.lines), ZERO) + fees, used, run)
 
+    # Per run (alive while the handout runs, so its id is its own): its part of a
+    # settled total, or None where it must be settled in full (`planner.settle.settling`).
+    parts: dict[int, Settling | None] = {}
+
+    def in_hand(chosen: Mapping[OrderKey, Outcome[_OrderRun]]) -> Decimal:
+        runs = [outcome.result for outcome in chosen.values()]
+        for run in runs:
+            if id(run) not in parts:
+                parts[id(run)] = settling(
+                    run.lines, run.fees, cart, pricing.subsidies, pricing.rules
+                )
+        found = [parts[id(run)] for run in runs]
+        if all(part is not None for part in found):
+            return Settling.total(part for part in found if part is not None)
+        return settled_total(
+            ((run.lines, run.fees) for run in runs), cart, pricing.subsidies, pricing.rules
+        )
+
     discounts: dict[OrderKey, list[Discount]] = {}
     fees: dict[OrderKey, list[ShopFee]] = {}
     spent: dict[OrderKey, tuple[int, ...]] = {}
@@ -217,12 +237,7 @@ def _order_level(
         list(groups),
         evaluate,
         held,
-        in_hand=lambda chosen: settled_total(
-            ((o.result.lines, o.result.fees) for o in chosen.values()),
-            cart,
-            pricing.subsidies,
-            pricing.rules,
-        ),
+        in_hand=in_hand,
         links=lambda key: order_links(key[0], groups[key], cart, pricing.rules),
     )
     for key, outcome in handout.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from copy import copy
+from dataclasses import dataclass
 from decimal import Decimal
 
 from planner.cart import Cart, Credit, Item
@@ -23,11 +24,13 @@ from planner.wording import Words, words
 
 __all__ = [
     "OrderKey",
+    "Settling",
     "apply_shipping",
     "apply_subsidies",
     "keep_deposits",
     "order_links",
     "settled_total",
+    "settling",
     "subsidy_if_held",
 ]
 
@@ -173,6 +176,70 @@ def settled_total(
     keep_deposits(lines)
     apply_credit(lines, cart, rules, [])
     return sum((cents(line.amount) for line in lines), ZERO)
+
+
+@dataclass(frozen=True)
+class Settling:
+    """One order's part of a settled total where only the subsidy quota couples it to
+    others (`settling`): its amount with its shipping, and per subsidy category the
+    largest subsidy one of its lines would get holding the quota."""
+
+    amount: Decimal
+    subsidies: Mapping[str, Decimal]
+
+    @staticmethod
+    def total(parts: Iterable[Settling]) -> Decimal:
+        """`settled_total` of the orders these are: their amounts, less per category the
+        largest subsidy (one item per category per person, the largest wins)."""
+        amount, best = ZERO, dict[str, Decimal]()
+        for part in parts:
+            amount += part.amount
+            for category, subsidy in part.subsidies.items():
+                best[category] = max(best.get(category, ZERO), subsidy)
+        return amount - sum(best.values(), ZERO)
+
+
+def settling(
+    lines: Sequence[Line],
+    fees: Sequence[ShopFee],
+    cart: Cart,
+    subsidies: Mapping[str, SubsidyProgramme],
+    rules: Rulebook,
+) -> Settling | None:
+    """An order's `Settling`, or None where summing them would not give `settled_total`.
+
+    The coupon handout measures every combination of its orders' outcomes in hand
+    (`planner.coupons`), and settling copies of the lines for each took most of the time
+    of pricing a plan in many orders. Where nothing but the subsidy quota links the
+    lines after the coupons, the total in hand is a sum: every amount is in whole cents,
+    so shipping shares (which `allocate` makes sum to the fee) and subsidies (whole
+    cents) change no rounding. Not so with a presale deposit floor (it depends on the
+    line's shipping share) or shopping credit (judged on a platform's spending), and an
+    unknown programme must raise as `apply_subsidies` raises: None then, and the caller
+    settles in full."""
+    best: dict[str, Decimal] = {}
+    amount = ZERO
+    for line in lines:
+        if line.offer.presale is not None or line.amount != cents(line.amount):
+            return None
+        if line.offer.subsidy is not None and line.offer.subsidy not in subsidies:
+            return None
+        if any(
+            isinstance(promo, Credit)
+            and rules.canonical(promo.platform) == rules.canonical(line.offer.platform)
+            for promo in cart.promotions
+        ):
+            return None
+        amount += line.amount
+        subsidy = subsidy_if_held(line, cart, subsidies)
+        if subsidy > 0:
+            category = _category(line.item)
+            best[category] = max(best.get(category, ZERO), subsidy)
+    for _, fee, _ in fees:
+        if fee != cents(fee):
+            return None
+        amount += fee
+    return Settling(amount, best)
 
 
 def _bare_copy(line: Line) -> Line:
