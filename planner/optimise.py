@@ -38,6 +38,7 @@ from planner.milp.adapter import problem_from_cart
 from planner.milp.column_thread import ColumnThread
 from planner.milp.formulation import Formulation, build
 from planner.milp.search import SUBSIDY_STEP, TOLERANCE, Search
+from planner.milp.search_thread import SearchThread
 from planner.money import CENT, ZERO
 from planner.wording import Words, words
 
@@ -212,10 +213,19 @@ def _optimise(
     if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
         until = deadline - 2 * search.margin()
         column_thread = ColumnThread(search, form.orders, until, time_limit, gap)
-    if several:
-        until = min(started + NEIGHBOURHOOD_SHARE * time_limit, deadline - reserve)
-        _solve_neighbourhood(form, search, until, gap, child)
-    rounds = _solve(form, search, deadline - reserve, gap, child)
+    # Past COLUMNS_MAX_ITEMS this process only waits while HiGHS solves in its child: the
+    # local search runs meanwhile, and HiGHS is stopped once a plan is close enough.
+    beside = None
+    if several and child is not None and column_thread is None:
+        beside = SearchThread(search, form.orders, deadline - reserve)
+    try:
+        if several:
+            until = min(started + NEIGHBOURHOOD_SHARE * time_limit, deadline - reserve)
+            _solve_neighbourhood(form, search, until, gap, child, beside is not None)
+        rounds = _solve(form, search, deadline - reserve, gap, child, beside is not None)
+    finally:
+        if beside is not None:
+            beside.finish()
     if last and child is not None:
         child.close()
     if search.best is None:  # stopped before HiGHS found any plan: the naive one holds
@@ -237,22 +247,33 @@ def _solver(items: int) -> contextlib.AbstractContextManager[solver_child.Child 
 
 
 def _solve(
-    form: Formulation, search: Search, deadline: float, gap: float, child: solver_child.Child | None
+    form: Formulation,
+    search: Search,
+    deadline: float,
+    gap: float,
+    child: solver_child.Child | None,
+    watched: bool = False,
 ) -> int:
     """Solve, verify with the engine, cut off a plan the model mispriced, repeat; return
     the number of solves. The search keeps the best plan and the model's best bound.
-    With a `child`, HiGHS runs there and is killed at the deadline if still running."""
+    With a `child`, HiGHS runs there and is killed at the deadline if still running, and
+    when `watched` (a local search improves the best plan meanwhile) as soon as that plan
+    is close enough to the bound HiGHS reports."""
+
+    def enough(bound: float) -> bool:
+        return math.isfinite(bound) and search.close_enough(gap, _exact(bound))
+
     rounds = 0
+    several = max(form.orders.values(), default=1) > 1
     while True:
         rounds += 1
-        request = form.model.request(deadline - time.perf_counter(), gap, search.start(form))
+        left = deadline - time.perf_counter()
+        request = form.model.request(left, gap, search.start(form), presolve=several)
         solution = _run_round(
-            request,
-            deadline,
-            child,
-            _noting(form, search),
+            request, deadline, child, _noting(form, search), enough if watched else None
         )
-        search.price_found(deadline)
+        # A watched round's other plans are the local search's starts, priced there.
+        search.price_found(0.0 if watched else deadline)
         if solution.status == "infeasible":
             search.bound = search.best_objective
             return rounds
@@ -281,10 +302,12 @@ def _solve_neighbourhood(
     deadline: float,
     gap: float,
     child: solver_child.Child | None,
+    watched: bool = False,
 ) -> None:
     """A first plan from the neighbourhood of the LP relaxation: every item restricted to
     the offers the relaxation's optimum gives any weight, in any of their order slots
-    (RENS). Its plans are priced and the best starts the whole model's solve.
+    (RENS). Its plans are priced (only the last when `watched`: the local search beside
+    prices the others as its starts) and the best starts the whole model's solve.
 
     With several orders per platform the whole model's first good plan comes from
     HiGHS's own sub-MIP at the end of its root cuts (3-5 s of CPU on 100-item carts); the
@@ -307,7 +330,7 @@ def _solve_neighbourhood(
         child,
         _noting(form, search),
     )
-    search.price_found(deadline)
+    search.price_found(0.0 if watched else deadline)
 
 
 def _noting(form: Formulation, search: Search) -> solver.Found:
@@ -320,14 +343,15 @@ def _run_round(
     deadline: float,
     child: solver_child.Child | None,
     found: solver.Found | None,
+    enough: solver_child.Enough | None = None,
 ) -> solver.Solution:
-    """One HiGHS solve, in `child` where there is one. A child that dies without an answer
-    (the system's out-of-memory killer, a crash) leaves the round to this process, in the
-    time that is left: the shopper still gets a plan, and the next round starts a new
-    child."""
+    """One HiGHS solve, in `child` where there is one (stopped once `enough` says so). A
+    child that dies without an answer (the system's out-of-memory killer, a crash) leaves
+    the round to this process, in the time that is left: the shopper still gets a plan,
+    and the next round starts a new child."""
     if child is not None:
         try:
-            return child.solve(request, deadline, found)
+            return child.solve(request, deadline, found, enough)
         except solver_child.SolverFailed:
             left = max(deadline - time.perf_counter(), 0.0)
             request = replace(request, time_limit=min(request.time_limit, left))

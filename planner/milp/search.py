@@ -7,9 +7,12 @@ disagrees, a local search from the best ones, merging equally cheap orders).
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections.abc import Callable
 from concurrent import futures
+from dataclasses import replace
 from decimal import Decimal
 
 from planner.cart import Cart
@@ -33,6 +36,11 @@ class OutOfTime(Exception):
     """A pricing was given up at its deadline (`Search.value_by`)."""
 
 
+def never() -> bool:
+    """A search nobody stops: only its deadline ends it."""
+    return False
+
+
 #: The step kind under which the cost engine records a trade-in subsidy (ledger.STEP_KINDS).
 SUBSIDY_STEP = "subsidy"
 
@@ -40,6 +48,10 @@ SUBSIDY_STEP = "subsidy"
 #: follows it (waking while the abandoned pricing holds the interpreter, the merge check,
 #: the result) took 0.01-0.02 s on 200-item carts.
 FINISHING = 0.05
+
+#: A local search told to stop (`Search.improve`) looks this often whether it has been,
+#: while a pricing runs.
+STOP_POLL = 0.02
 
 #: Model and engine may differ by rounding (percentages and subsidies are rounded half-up
 #: to the cent by the engine); within this they count as agreeing.
@@ -73,6 +85,14 @@ class Search:
         self.found: list[dict[int, tuple[int, int]]] = []
         self._unpriced: list[dict[int, tuple[int, int]]] = []
         self._pricing_thread: futures.ThreadPoolExecutor | None = None
+        #: The starts the local search has searched from (`improve`): searching one
+        #: again would end at the same plan.
+        self._tried: list[dict[int, tuple[int, int]]] = []
+        #: Plans every merge of whose orders was priced and cost more (`merge_orders`).
+        self._unmergeable: list[dict[int, tuple[int, int]]] = []
+        #: The local search may run in a thread beside HiGHS (`planner.milp.search_thread`):
+        #: every change of the best plan holds this lock.
+        self._lock = threading.RLock()
 
     def start(self, form: Formulation) -> dict[int, float]:
         """A MIP start: the best plan so far, else the naive plan (each item at its cheapest
@@ -99,12 +119,14 @@ class Search:
                     plan[i] = (o, 0)
         return plan
 
-    def close_enough(self, gap: float) -> bool:
+    def close_enough(self, gap: float, bound: Decimal | None = None) -> bool:
         """Whether the best priced plan is already proven optimal (within a cent of the
-        bound) or within the relative `gap` asked for, whatever the model's last plan."""
-        if self.best is None or self.bound.is_infinite():
+        bound) or within the relative `gap` asked for, whatever the model's last plan;
+        with `bound`, a bound HiGHS has reported but not yet returned."""
+        lowest = self.bound if bound is None else max(self.bound, bound)
+        if self.best is None or lowest.is_infinite():
             return False
-        distance = self.best_objective - self.bound
+        distance = self.best_objective - lowest
         return distance <= TOLERANCE or distance <= Decimal(repr(gap)) * abs(self.best_objective)
 
     def consider(self, plan: dict[int, tuple[int, int]], modelled: Decimal | None) -> bool:
@@ -117,8 +139,9 @@ class Search:
         if found is None or modelled is None:
             return False
         objective, total = found
-        if self.best is not None and plan == self.best[2]:
-            self.modelled = modelled + total - objective
+        with self._lock:
+            if self.best is not None and plan == self.best[2]:
+                self.modelled = modelled + total - objective
         return objective <= modelled + TOLERANCE
 
     def found_on_the_way(self, plan: dict[int, tuple[int, int]]) -> None:
@@ -140,30 +163,54 @@ class Search:
                 return
             self.consider(plan, None)
 
-    def value_by(self, deadline: float) -> Callable[[dict[int, tuple[int, int]]], Decimal]:
+    def value_by(
+        self, deadline: float, stopped: Callable[[], bool] = never
+    ) -> Callable[[dict[int, tuple[int, int]]], Decimal]:
         """Price a plan and keep it if best; its objective (Infinity above the budget).
-        Each pricing is given up at `deadline` (raising `OutOfTime`).
-
-        How long a plan takes to price is not known before: the held coupons' handout
-        grows with the orders that contest them, and a 200-item plan in twelve orders took
-        0.52 s where every plan priced before it took at most 0.13 s, past the deadline
-        however the search's margin was set. So the local search prices in a thread of
-        its own, and a pricing still running at the deadline is left to finish there,
-        its plan dropped."""
+        Each pricing is given up at `deadline` or once `stopped()` (`priced_by`)."""
 
         def value(plan: dict[int, tuple[int, int]]) -> Decimal:
-            assignment = self._assignment(plan)
-            started = time.perf_counter()
-            pricing = self._pricer().submit(price, self.cart, assignment, self.pricing)
-            try:
-                priced = pricing.result(timeout=max(deadline - started, 0.0))
-            except futures.TimeoutError:
-                raise OutOfTime from None
-            self.pricing_seconds = max(self.pricing_seconds, time.perf_counter() - started)
+            assignment, priced = self.priced_by(plan, deadline, stopped)
             found = self._keep(plan, assignment, priced, None)
             return Decimal("Infinity") if found is None else found[0]
 
         return value
+
+    def priced_by(
+        self, plan: dict[int, tuple[int, int]], deadline: float, stopped: Callable[[], bool]
+    ) -> tuple[dict[str, Pick], PricedCart]:
+        """The engine's pricing of `plan`, given up at `deadline` or once `stopped()`
+        (raising `OutOfTime`); it does not touch the best plan.
+
+        How long a plan takes to price is not known before: the held coupons' handout
+        grows with the orders that contest them, and a 200-item plan in twelve orders took
+        0.52 s where every plan priced before it took at most 0.13 s, past the deadline
+        however the search's margin was set. So the local search and the merging of
+        orders price in a thread of their own, and a pricing still running at the
+        deadline is left to finish there, its plan dropped."""
+        assignment = self._assignment(plan)
+        started = time.perf_counter()
+        priced = self._priced_in_thread(self.cart, assignment, deadline, stopped)
+        self.pricing_seconds = max(self.pricing_seconds, time.perf_counter() - started)
+        return assignment, priced
+
+    def _priced_in_thread(
+        self,
+        cart: Cart,
+        assignment: dict[str, Pick],
+        deadline: float,
+        stopped: Callable[[], bool],
+    ) -> PricedCart:
+        """`price(cart, assignment)` in the pricing thread, given up (`OutOfTime`) at
+        `deadline` or once `stopped()`: a pricing left running finishes there, unwaited."""
+        pricing = self._pricer().submit(price, cart, assignment, self.pricing)
+        while True:
+            left = deadline - time.perf_counter()
+            try:
+                return pricing.result(timeout=max(min(left, STOP_POLL), 0.0))
+            except futures.TimeoutError:
+                if left <= STOP_POLL or stopped():
+                    raise OutOfTime from None
 
     def _pricer(self) -> futures.ThreadPoolExecutor:
         if self._pricing_thread is None:
@@ -179,8 +226,13 @@ class Search:
     def _evaluate(
         self, plan: dict[int, tuple[int, int]], modelled: Decimal | None
     ) -> tuple[Decimal, Decimal] | None:
-        """Price `plan`, keep it if best; its objective and total, or None above the budget."""
-        assignment, priced, _ = self._price(plan)
+        """Price `plan`, keep it if best; its objective and total, or None above the budget.
+        Its items' pricing is noted for `cut_subsidies` (on the caller's thread only)."""
+        assignment = self._assignment(plan)
+        started = time.perf_counter()
+        priced = price(self.cart, assignment, self.pricing)
+        self.pricing_seconds = max(self.pricing_seconds, time.perf_counter() - started)
+        self.best_seen = {item.id: item for item in priced.items}
         return self._keep(plan, assignment, priced, modelled)
 
     def _keep(
@@ -194,10 +246,11 @@ class Search:
         objective = priced.total - self._worth(assignment)
         if self.cart.budget is not None and priced.total > self.cart.budget:
             return None
-        if objective < self.best_objective:
-            self.best = (assignment, priced, plan)
-            self.best_objective = objective
-            self.modelled = priced.total if modelled is None else modelled
+        with self._lock:
+            if objective < self.best_objective:
+                self.best = (assignment, priced, plan)
+                self.best_objective = objective
+                self.modelled = priced.total if modelled is None else modelled
         return objective, priced.total
 
     def cut_subsidies(
@@ -248,31 +301,40 @@ class Search:
         and a loaded machine varies it more)."""
         return 1.5 * self.pricing_seconds
 
-    def improve(self, slots: dict[str, int], deadline: float) -> None:
-        """Local search (`planner.milp.improve`) from the best plan, then, while time is
-        left, from the other plans HiGHS found (latest first), the naive plan, and the best
-        plan with two orders of a platform merged: on 30-item carts the search from the
-        best plan ends within a tenth of a second, and other starts reach other local
-        optima."""
+    def improve(
+        self,
+        slots: dict[str, int],
+        deadline: float,
+        stopped: Callable[[], bool] = never,
+        wide: bool = True,
+    ) -> bool:
+        """Local search (`planner.milp.improve`) from the best plan, then, if `wide`, while
+        time is left, from the other plans HiGHS found (latest first), the naive plan, and
+        the best plan with two orders of a platform merged: on 30-item carts the search
+        from the best plan ends within a tenth of a second, and other starts reach other
+        local optima. Starts searched before (by an earlier call) are skipped; True if any
+        start was new. Stops at `deadline` or once `stopped()`."""
         if self.best is None:
-            return
+            return False
         costs = OrderCosts(self.cart, self.pricing, self.problem)
-        value = self.value_by(deadline - FINISHING)
-        tried: list[dict[int, tuple[int, int]]] = []
+        value = self.value_by(deadline - FINISHING, stopped)
+        searched = False
 
         def until() -> float:
             """A search's last step may be a full pricing: it stops the longest one so far
             before the deadline, read anew at each step, as a 200-item plan in many orders
             took four times as long to price (0.52 s) as the plans before it."""
-            return deadline - self.margin()
+            return -math.inf if stopped() else deadline - self.margin()
 
         def search_from(starts: list[dict[int, tuple[int, int]]]) -> bool:
             """Search from each start not tried yet; False once out of time."""
+            nonlocal searched
             for start in starts:
                 if time.perf_counter() >= until():
                     return False
-                if start not in tried:
-                    tried.append(start)
+                if start not in self._tried:
+                    self._tried.append(start)
+                    searched = True
                     try:
                         improve(start, self.problem, slots, costs, value, until)
                     except OutOfTime:
@@ -280,10 +342,13 @@ class Search:
             return True
 
         try:
-            if search_from([self.best[2], *reversed(self.found), self.naive_plan()]):
-                search_from(self._merged(self.best[2]))
+            if not wide:
+                search_from([self.best[2]])
+            elif search_from([self.best[2], *reversed(list(self.found)), self.naive_plan()]):
+                search_from([merged for _, merged in self._merged(self.best[2])])
         finally:
             self._close_pricer()
+        return searched
 
     def time_pricing(self) -> None:
         """Price the naive plan once, only to learn how long a pricing takes before the
@@ -345,50 +410,105 @@ class Search:
         term = self.problem.items[item].options[option].subsidy
         return None if term is None else term.quota
 
-    def merge_orders(self, deadline: float) -> None:
+    def merge_orders(self, deadline: float, stopped: Callable[[], bool] = never) -> bool:
         """Merge two orders of a platform wherever that costs nothing more: among equally
-        cheap plans the shopper prefers fewer checkouts. Only while time is left: on a
-        200-item cart each merge is a pricing of the whole plan with its coupon handout
-        (0.15 s), and trying every pair of 12 orders took 3 s past the time limit."""
-        while self.best is not None:
-            for moved in self._merged(self.best[2]):
-                if time.perf_counter() + self.margin() >= deadline:
-                    return
-                assignment, priced, objective = self._price(moved)
-                if objective <= self.best_objective and (
-                    self.cart.budget is None or priced.total <= self.cart.budget
-                ):
-                    self.best = (assignment, priced, moved)
-                    self.best_objective = objective
-                    break
-            else:
-                return
+        cheap plans the shopper prefers fewer checkouts. Only while time is left (and
+        until `stopped()`). A plan whose every merge was tried is not tried again (the
+        search thread merges while HiGHS runs); True if any merge was priced.
 
-    def _merged(self, plan: dict[int, tuple[int, int]]) -> list[dict[int, tuple[int, int]]]:
-        """`plan` with two orders of one platform merged, for each such pair of orders."""
+        A merge is first priced on the platforms it can change alone (`_linked`): a
+        pricing of the whole 100-item plan in three orders per platform took 0.1-0.2 s,
+        and its twelve merges 1.5-2.3 s, most of a run asked for 0.5%. Only a merge that
+        costs nothing more there is priced in full, to be kept."""
+        priced_any = False
+        try:
+            while self.best is not None and (plan := self.best[2]) not in self._unmergeable:
+                before: dict[frozenset[str], Decimal] = {}
+                everywhere = {self._platform(i, o) for i, (o, _) in plan.items()}
+                for platform, moved in self._merged(plan):
+                    if time.perf_counter() + self.margin() >= deadline:
+                        return priced_any
+                    priced_any = True
+                    linked = self._linked(plan, platform)
+                    if linked != everywhere:
+                        if linked not in before:
+                            before[linked] = self._part_total(plan, linked, deadline, stopped)
+                        if self._part_total(moved, linked, deadline, stopped) > before[linked]:
+                            continue
+                    assignment, priced = self.priced_by(moved, deadline - FINISHING, stopped)
+                    objective = priced.total - self._worth(assignment)
+                    with self._lock:
+                        if objective <= self.best_objective and (
+                            self.cart.budget is None or priced.total <= self.cart.budget
+                        ):
+                            self.best = (assignment, priced, moved)
+                            self.best_objective = objective
+                            break
+                else:
+                    self._unmergeable.append(plan)
+        except OutOfTime:
+            pass
+        finally:
+            self._close_pricer()
+        return priced_any
+
+    def _linked(self, plan: dict[int, tuple[int, int]], platform: str) -> frozenset[str]:
+        """`platform` and the platforms whose orders its orders' pricing can depend on in
+        `plan`: those holding an item that competes for a subsidy quota (one item per
+        category per person, across orders) with one of its items, and so on. Coupons,
+        cross-store discounts, shipping and credit stay within a platform, so the rest of
+        the plan costs the same whatever this platform's orders are."""
+        holders: dict[str, set[str]] = {}
+        for i, (o, _) in plan.items():
+            option = self.problem.items[i].options[o]
+            if option.subsidy is not None:
+                holders.setdefault(option.subsidy.quota, set()).add(option.platform)
+        linked = {platform}
+        grown = True
+        while grown:
+            grown = False
+            for platforms in holders.values():
+                if platforms & linked and not platforms <= linked:
+                    linked |= platforms
+                    grown = True
+        return frozenset(linked)
+
+    def _part_total(
+        self,
+        plan: dict[int, tuple[int, int]],
+        platforms: frozenset[str],
+        deadline: float,
+        stopped: Callable[[], bool],
+    ) -> Decimal:
+        """The engine's total for the items `plan` buys on `platforms`, priced as a cart
+        of their own (without the budget, which bounds the whole plan)."""
+        assignment = self._assignment(
+            {i: chosen for i, chosen in plan.items() if self._platform(i, chosen[0]) in platforms}
+        )
+        items = tuple(item for item in self.cart.items if item.id in assignment)
+        cart = replace(self.cart, items=items, budget=None)
+        return self._priced_in_thread(cart, assignment, deadline - FINISHING, stopped).total
+
+    def _merged(
+        self, plan: dict[int, tuple[int, int]]
+    ) -> list[tuple[str, dict[int, tuple[int, int]]]]:
+        """`plan` with two orders of one platform merged, for each such pair of orders,
+        with that platform."""
         slots = sorted({(self._platform(i, o), k) for i, (o, k) in plan.items()})
         pairs = [(a, b) for a in slots for b in slots if a[0] == b[0] and a[1] < b[1]]
         return [
-            {
-                i: (o, into if (k, self._platform(i, o)) == (source, platform) else k)
-                for i, (o, k) in plan.items()
-            }
+            (
+                platform,
+                {
+                    i: (o, into if (k, self._platform(i, o)) == (source, platform) else k)
+                    for i, (o, k) in plan.items()
+                },
+            )
             for (platform, into), (_, source) in pairs
         ]
 
     def _platform(self, item: int, option: int) -> str:
         return self.problem.items[item].options[option].platform
-
-    def _price(
-        self, plan: dict[int, tuple[int, int]]
-    ) -> tuple[dict[str, Pick], PricedCart, Decimal]:
-        """The engine's pricing of `plan` and its objective (total less optional items' worth)."""
-        assignment = self._assignment(plan)
-        started = time.perf_counter()
-        priced = price(self.cart, assignment, self.pricing)
-        self.pricing_seconds = max(self.pricing_seconds, time.perf_counter() - started)
-        self.best_seen = {item.id: item for item in priced.items}
-        return assignment, priced, priced.total - self._worth(assignment)
 
     def _worth(self, assignment: dict[str, Pick]) -> Decimal:
         """The worth of the wishlist items a plan adds (the objective leaves it out)."""

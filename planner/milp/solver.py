@@ -105,8 +105,7 @@ class Request:
     gap: float = 0.0
     start: dict[int, float] = field(default_factory=dict)
     cutoff: float | None = None
-    #: HiGHS's presolve: off for the whole model (`run`), on for a neighbourhood whose
-    #: fixed variables it removes.
+    #: HiGHS's presolve (`Model.request`).
     presolve: bool = False
 
     def lp(self) -> highspy.HighsLp:
@@ -145,8 +144,6 @@ def run(
     highs.setOptionValue("threads", 1)
     if request.cutoff is not None:
         highs.setOptionValue("objective_bound", request.cutoff)
-    # Presolve costs more than it saves on the whole model: measured on the bench carts
-    # with one order per platform, proofs take 25-45% less time without it.
     highs.setOptionValue("presolve", "on" if request.presolve else "off")
     highs.passModel(request.lp())
     if found is not None:
@@ -301,10 +298,15 @@ class Model:
         cutoff: float | None = None,
         zero: Sequence[int] = (),
         relaxed: bool = False,
+        presolve: bool = False,
     ) -> Request:
         """The model and what a solve asks of HiGHS, as plain data (`Model.solve`). The
         variables in `zero` are fixed at 0 (a neighbourhood of the model), with presolve
-        on to take them out; `relaxed` asks for the LP relaxation (none integral)."""
+        on to take them out; `relaxed` asks for the LP relaxation (none integral).
+
+        `presolve` is HiGHS's own: it costs more than it saves on a model with one order
+        per platform (proofs of the bench carts took 25-45% less time without it) and
+        saves more than it costs with several (docs/optimiser.md, "Round 6")."""
         upper = np.array(self._upper, dtype=float)
         upper[list(zero)] = 0.0
         arrays = {
@@ -319,7 +321,13 @@ class Model:
             "integer": np.array(self._integer, dtype=bool) & (not relaxed),
         }
         return Request(
-            arrays, self.offset, time_limit, gap, dict(start or {}), cutoff, presolve=bool(zero)
+            arrays,
+            self.offset,
+            time_limit,
+            gap,
+            dict(start or {}),
+            cutoff,
+            presolve=presolve or bool(zero),
         )
 
     def solve_lp(self) -> tuple[float, list[float]]:

@@ -46,6 +46,13 @@ MARGIN = 0.05
 #: `found(values, objective, bound)`; answering True ends the solve at once (the caller
 #: has what it needs), as the deadline does.
 Found = Callable[[Sequence[float], float, float], bool | None]
+#: `enough(bound)`: whether the caller's best plan is already close enough to the bound
+#: HiGHS has reported; True ends the solve as the deadline does. Asked at every report
+#: and every `POLL` seconds between them (the caller's plan may improve meanwhile).
+Enough = Callable[[float], bool]
+
+#: How often `enough` is asked while the child is silent.
+POLL = 0.05
 
 
 class SolverFailed(Exception):
@@ -121,11 +128,18 @@ class Child:
         """Whether the current process runs and can take a solve without a new start."""
         return self._process.poll() is None and not self._send.closed
 
-    def solve(self, request: Request, deadline: float, found: Found | None = None) -> Solution:
+    def solve(
+        self,
+        request: Request,
+        deadline: float,
+        found: Found | None = None,
+        enough: Enough | None = None,
+    ) -> Solution:
         """Solve `request`; stop at `deadline` (a `time.perf_counter()` reading) whatever
-        HiGHS is doing. Stopped, the answer is the last solution the child reported
-        ("feasible", or "unknown" without one) and the last bound, with `stopped` set,
-        and the process is gone (a later solve starts a new one)."""
+        HiGHS is doing, or once `found` or `enough` says so. Stopped, the answer is the
+        last solution the child reported ("feasible", or "unknown" without one) and the
+        last bound, with `stopped` set, and the process is gone (a later solve starts a
+        new one)."""
         if not self.alive:
             self.close()
             self._start()
@@ -137,7 +151,7 @@ class Child:
             target=self._deliver, args=((request, time.monotonic()),), daemon=True
         )
         self._sender.start()
-        solution = self._listen(deadline, found)
+        solution = self._listen(deadline, found, enough)
         if solution.stopped:
             self.close()
         return solution
@@ -146,12 +160,18 @@ class Child:
         with contextlib.suppress(OSError):  # the child died: `_listen` reports it
             self._send.send(message)
 
-    def _listen(self, deadline: float, found: Found | None) -> Solution:
-        """Read the child's reports until its answer, or until the deadline or `found`
-        says stop; then the last reported solution and bound."""
+    def _listen(self, deadline: float, found: Found | None, enough: Enough | None) -> Solution:
+        """Read the child's reports until its answer, or until the deadline, `found` or
+        `enough` says stop; then the last reported solution and bound."""
         values: Sequence[float] = ()
         objective, bound = float("inf"), -float("inf")
-        while self._receive.poll(max(deadline - time.perf_counter(), 0.0)):
+        while True:
+            left = max(deadline - time.perf_counter(), 0.0)
+            wait = left if enough is None else min(left, POLL)
+            if not self._receive.poll(wait):
+                if wait >= left or (enough is not None and enough(bound)):
+                    break  # the deadline, or close enough
+                continue
             try:
                 kind, self._cpu, rss, *message = self._receive.recv()
             except EOFError:
@@ -167,6 +187,8 @@ class Child:
                 values, objective = message[0], message[1]
                 if found is not None and found(values, objective, message[2]):
                     break
+            if enough is not None and enough(bound):
+                break
         status = "feasible" if values else "unknown"
         return Solution(status, tuple(values), objective, bound, 0.0, stopped=True)
 

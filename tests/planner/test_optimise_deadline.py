@@ -290,3 +290,42 @@ def test_a_solver_child_that_dies_mid_optimisation_leaves_the_round_to_this_proc
     naive = price(cart, naive_assignment(cart, PRICING), PRICING)
     assert plan.status in ("optimal", "feasible") and plan.total <= naive.total
     assert plan.total == price(cart, plan.assignment, PRICING).total  # the engine's price
+
+
+def test_a_child_is_stopped_once_the_callers_plan_is_close_enough_to_its_bound():
+    """The local search beside HiGHS may find a plan close enough to the bound HiGHS
+    has reported while HiGHS goes on looking for one: `enough` is asked between reports
+    too, and ends the solve as the deadline would, keeping the last bound. Here the
+    caller is satisfied from another thread once HiGHS has reported a bound."""
+    form = model(60)
+    satisfied = threading.Event()
+    bounds: list[float] = []
+
+    def enough(bound: float) -> bool:
+        if bound > float("-inf") and not satisfied.is_set():
+            bounds.append(bound)
+            threading.Thread(target=satisfied.set).start()  # as the search thread would
+        return satisfied.is_set()
+
+    with solver_child.Child() as child:
+        solution = child.solve(form.model.request(600.0), time.perf_counter() + 600, None, enough)
+        assert not child.alive and child.exit_code == -signal.SIGKILL
+    assert solution.stopped and bounds
+    assert solution.bound >= bounds[0]
+    if solution.status == "feasible":
+        assert solution.bound <= solution.objective
+
+
+def test_past_column_generation_the_local_search_runs_beside_highs_and_ends_with_it():
+    """Past `COLUMNS_MAX_ITEMS` the local search runs in a thread while HiGHS solves in
+    its child (`planner.milp.search_thread`): the answer is a plan the engine priced,
+    within the gap asked of a bound, and neither the thread nor the child outlives the
+    optimisation."""
+    cart = sale_cart(COLUMNS_MAX_ITEMS + 10, 4)
+    plan = optimise(cart, PRICING, time_limit=60, gap=0.02)
+    assert our_children() == []
+    assert not [t for t in threading.enumerate() if t.name == "daoshou-search"]
+    assert plan.priced.total == price(cart, plan.assignment, PRICING).total
+    assert plan.stopped_by in ("proof", "gap")
+    assert Decimal(0) <= plan.bound <= plan.total
+    assert plan.gap <= Decimal("0.02")
