@@ -60,6 +60,9 @@ ORDERS = 3
 #: moving single items in its best plan (`planner.milp.improve`): on the bench carts
 #: HiGHS's plan after 5 s was still 0.2-0.5% above plans one move away.
 IMPROVE_SHARE = 0.2
+#: The same where the local search ran beside HiGHS (`planner.milp.search_thread`): what
+#: is left is pricing HiGHS's last plan, merging orders and any start not yet searched.
+BESIDE_SHARE = 0.05
 
 #: With several orders per platform, the most of the time limit the neighbourhood of
 #: the LP relaxation may take for a first plan (`_solve_neighbourhood`), and the relative
@@ -205,24 +208,29 @@ def _optimise(
     form = build(problem)
     several = max(form.orders.values(), default=1) > 1
     search.time_pricing()
-    # HiGHS and column generation stop early enough for their last plans to be priced by
-    # the deadline, and HiGHS with several orders per platform early enough for the local
-    # search.
-    reserve = max(IMPROVE_SHARE * time_limit if several else 0.0, 2 * search.margin())
-    column_thread = None
-    if several and len(cart.items) <= COLUMNS_MAX_ITEMS:
-        until = deadline - 2 * search.margin()
-        column_thread = ColumnThread(search, form.orders, until, time_limit, gap)
+    columns = several and len(cart.items) <= COLUMNS_MAX_ITEMS
     # Past COLUMNS_MAX_ITEMS this process only waits while HiGHS solves in its child: the
     # local search runs meanwhile, and HiGHS is stopped once a plan is close enough.
+    searched_beside = several and child is not None and not columns
+    # HiGHS and column generation stop early enough for their last plans to be priced by
+    # the deadline, and HiGHS with several orders per platform early enough for the local
+    # search (a twentieth of the time where it ran beside, to merge and price the last).
+    if searched_beside:  # the last plan's pricing, merges: three pricings at the least
+        reserve = max(BESIDE_SHARE * time_limit, 3 * search.margin())
+    else:
+        reserve = max(IMPROVE_SHARE * time_limit if several else 0.0, 2 * search.margin())
+    column_thread = None
+    if columns:
+        until = deadline - 2 * search.margin()
+        column_thread = ColumnThread(search, form.orders, until, time_limit, gap)
     beside = None
-    if several and child is not None and column_thread is None:
+    if searched_beside:
         beside = SearchThread(search, form.orders, deadline - reserve)
     try:
         if several:
             until = min(started + NEIGHBOURHOOD_SHARE * time_limit, deadline - reserve)
             _solve_neighbourhood(form, search, until, gap, child, beside is not None)
-        rounds = _solve(form, search, deadline - reserve, gap, child, beside is not None)
+        rounds = _solve(form, search, deadline - reserve, gap, child, beside)
     finally:
         if beside is not None:
             beside.finish()
@@ -252,13 +260,16 @@ def _solve(
     deadline: float,
     gap: float,
     child: solver_child.Child | None,
-    watched: bool = False,
+    beside: SearchThread | None = None,
 ) -> int:
     """Solve, verify with the engine, cut off a plan the model mispriced, repeat; return
     the number of solves. The search keeps the best plan and the model's best bound.
     With a `child`, HiGHS runs there and is killed at the deadline if still running, and
-    when `watched` (a local search improves the best plan meanwhile) as soon as that plan
-    is close enough to the bound HiGHS reports."""
+    where a local search improves the best plan `beside` it, as soon as that plan is
+    close enough to the bound HiGHS reports. A round that ends at its deadline stops that
+    search before its last plan is priced: both pricing at once took twice as long, past
+    the time limit."""
+    watched = beside is not None
 
     def enough(bound: float) -> bool:
         return math.isfinite(bound) and search.close_enough(gap, _exact(bound))
@@ -272,6 +283,8 @@ def _solve(
         solution = _run_round(
             request, deadline, child, _noting(form, search), enough if watched else None
         )
+        if beside is not None and (solution.stopped or time.perf_counter() >= deadline):
+            beside.finish()
         # A watched round's other plans are the local search's starts, priced there.
         search.price_found(0.0 if watched else deadline)
         if solution.status == "infeasible":

@@ -52,8 +52,9 @@ class SearchThread:
 
     def finish(self) -> None:
         """Stop the search (a pricing under way is given up within
-        `planner.milp.search.STOP_POLL`) and wait for the thread."""
+        `planner.milp.search.STOP_POLL`) and wait for the thread; again, nothing."""
         self._stop.set()
         self._thread.join()
-        if self._error is not None:
-            raise self._error
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
