@@ -217,18 +217,18 @@ def settling(
     line's shipping share) or shopping credit (judged on a platform's spending), and an
     unknown programme must raise as `apply_subsidies` raises: None then, and the caller
     settles in full."""
+    platforms = {rules.canonical(line.offer.platform) for line in lines}
+    if any(
+        isinstance(promo, Credit) and rules.canonical(promo.platform) in platforms
+        for promo in cart.promotions
+    ):
+        return None
     best: dict[str, Decimal] = {}
     amount = ZERO
     for line in lines:
         if line.offer.presale is not None or line.amount != cents(line.amount):
             return None
         if line.offer.subsidy is not None and line.offer.subsidy not in subsidies:
-            return None
-        if any(
-            isinstance(promo, Credit)
-            and rules.canonical(promo.platform) == rules.canonical(line.offer.platform)
-            for promo in cart.promotions
-        ):
             return None
         amount += line.amount
         subsidy = subsidy_if_held(line, cart, subsidies)
